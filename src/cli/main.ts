@@ -1,0 +1,170 @@
+import { writeFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { CompileError } from '../diag/diagnostics.js';
+import { USAGE_CODES } from '../frontend/elaborate.js';
+import { build, loadFile, runFile, Session, type BuildOptions } from '../driver.js';
+import { graphNodes, params } from '../ir/graph.js';
+import { describeArity, OPS } from '../ir/ops.js';
+import { printGraph } from '../ir/printer.js';
+import { numel } from '../ir/shape.js';
+import { InterpError } from '../interp/kernels.js';
+
+/** Where the CLI writes; tests pass their own. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const processIo: Io = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+};
+
+/** Exit codes: 0 success, 1 bad input (diagnostics), 2 bad usage, 3 internal compiler error. */
+export const EXIT = { ok: 0, input: 1, usage: 2, internal: 3 } as const;
+
+class UsageError extends Error {}
+
+function collectSet(value: string, prev: Map<string, number>): Map<string, number> {
+  for (const part of value.split(',')) {
+    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.+?)\s*$/.exec(part);
+    const v = m ? Number(m[2]) : NaN;
+    if (!m || !Number.isFinite(v)) throw new UsageError(`--set expects NAME=NUMBER, got '${part}'`);
+    prev.set(m[1]!, v);
+  }
+  return prev;
+}
+
+function seedOf(value: string): number {
+  const v = Number(value);
+  if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new UsageError(`--seed expects an integer in [0, 2^32), got '${value}'`);
+  return v;
+}
+
+const configOption = () => new Option('-c, --config <name>', 'config to compile (required when the file defines several)');
+const setOption = () => new Option('-s, --set <name=value>', 'override a config constant; repeatable, or comma-separated (B=4,S=40)').argParser(collectSet).default(new Map(), '');
+
+function buildOptions(o: { config?: string; set: Map<string, number> }): BuildOptions {
+  return { config: o.config, sets: o.set };
+}
+
+const EXAMPLES = `
+Examples:
+  $ bertc check models/bert.ir                      # every config of the file
+  $ bertc print models/bert.ir --config tiny --set B=1,S=8
+  $ bertc run models/bert.ir --config tiny \\
+      --weights ../shared/reference/bert_tiny.safetensors \\
+      --inputs ../shared/reference/bert_tiny_reference.safetensors --output out.safetensors
+  $ bertc run models/bert.ir --config tiny --train --seed 7 --weights W --inputs IN --output OUT
+
+Exit codes: 0 success, 1 errors in the input (diagnostics on stderr), 2 bad usage, 3 internal error.`;
+
+function makeProgram(io: Io): Command {
+  const program = new Command('bertc')
+    .description('A tensor compiler for BERT-like transformer layers: IR text -> flattened, checked graph -> reference interpreter.')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: io.out, writeErr: io.err })
+    .addHelpText('after', EXAMPLES)
+    .exitOverride();
+
+  program
+    .command('check')
+    .description('parse, elaborate and type-check FILE; print diagnostics only. Without --config, every config of the file is checked.')
+    .argument('<file>', 'IR source, e.g. models/bert.ir')
+    .addOption(configOption())
+    .addOption(setOption())
+    .action((file: string, o: { config?: string; set: Map<string, number> }) => {
+      const s = new Session();
+      const p = loadFile(s, file);
+      const configs = o.config !== undefined || p.configs.size === 0 ? [o.config] : [...p.configs.keys()];
+      const lines: string[] = [];
+      for (const config of configs) {
+        const { graph } = build(s, p, { config, sets: o.set });
+        const ps = params(graph);
+        const values = ps.reduce((acc, n) => acc + numel(n.type.shape), 0);
+        lines.push(`${file}: ok${config ? ` (config ${config})` : ''}: model '${graph.name}', ${graph.inputs.length} inputs, ${graph.outputs.length} outputs, ${graphNodes(graph).length} nodes, ${ps.length} parameters (${values} values)`);
+      }
+      io.err(s.render());
+      io.out(`${lines.join('\n')}\n`);
+    });
+
+  program
+    .command('print')
+    .description('print the flattened IR of one config: every layer instantiated, loops unrolled, shapes resolved. The output parses back to the same graph.')
+    .argument('<file>', 'IR source')
+    .addOption(configOption())
+    .addOption(setOption())
+    .option('--locations', 'annotate each op with its layer scope and source position')
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .action((file: string, o: { config?: string; set: Map<string, number>; locations?: boolean; output?: string }) => {
+      const s = new Session();
+      const { graph, config } = build(s, loadFile(s, file), buildOptions(o));
+      const sets = [...o.set].map(([k, v]) => ` --set ${k}=${v}`).join('');
+      const text = printGraph(graph, { header: `bertc print ${file}${config ? ` --config ${config}` : ''}${sets}`, locations: o.locations });
+      io.err(s.render());
+      if (o.output) writeFileSync(o.output, text);
+      else io.out(text);
+    });
+
+  program
+    .command('run')
+    .description('run the model with the reference interpreter. B and S (any config constant a model input is declared with) are taken from the inputs.')
+    .argument('<file>', 'IR source')
+    .addOption(configOption())
+    .addOption(setOption())
+    .requiredOption('-w, --weights <file>', 'safetensors file with the parameters, by Hugging Face state-dict names')
+    .requiredOption('-i, --inputs <file>', 'safetensors file with the model inputs (input_ids, token_type_ids, attention_mask: int32 or int64 [B, S])')
+    .requiredOption('-o, --output <file>', 'safetensors file to write (last_hidden_state, pooler_output); written only on success')
+    .option('--train', 'training-mode forward: dropout is applied (docs/dropout-rng.md)')
+    .addOption(new Option('--seed <n>', 'dropout seed, a u32').argParser(seedOf).default(0))
+    .option('--f64', 'interpret in float64 instead of float32')
+    .option('--taps', "also write the model's taps (hidden_states.0 .. L)")
+    .action((file: string, o: { config?: string; set: Map<string, number>; weights: string; inputs: string; output: string; train?: boolean; seed: number; f64?: boolean; taps?: boolean }) => {
+      const s = new Session();
+      const r = runFile(s, file, o, { ...buildOptions(o), train: o.train, seed: o.seed, f64: o.f64, taps: o.taps });
+      io.err(s.render());
+      const written = [...r.outputs.keys(), ...r.taps.keys()];
+      io.out(`wrote ${o.output}: ${written.join(', ')}\n`);
+    });
+
+  program
+    .command('ops')
+    .description('list the ops of the IR with their operands and attributes')
+    .action(() => {
+      const rows = [...OPS.values()].filter((d) => d.group !== 'source' || d.name === 'iota').map((d) => {
+        const attrs = Object.entries(d.attrs)
+          .filter(([k]) => !(d.name === 'dropout' && k === 'id'))
+          .map(([k, a]) => (a.default === undefined ? k : `${k}=${JSON.stringify(a.default)}`));
+        return `  ${d.name.padEnd(12)} ${d.group.padEnd(9)} ${describeArity(d).padEnd(20)} ${attrs.join(', ').padEnd(40)} ${d.summary}`;
+      });
+      io.out(`${rows.join('\n')}\n`);
+    });
+
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; nothing here calls process.exit. */
+export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+  const program = makeProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (e instanceof UsageError) {
+      io.err(`bertc: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    if (e instanceof CompileError) {
+      io.err(e.rendered);
+      return e.diagnostics.some((d) => USAGE_CODES.has(d.code)) ? EXIT.usage : EXIT.input;
+    }
+    if (e instanceof InterpError) {
+      io.err(`error: ${e.message}\n`);
+      return EXIT.input;
+    }
+    io.err(`bertc: internal compiler error: ${(e as Error).stack ?? e}\nPlease report this with the command line and input.\n`);
+    return EXIT.internal;
+  }
+}

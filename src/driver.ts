@@ -1,0 +1,195 @@
+import { readFileSync } from 'node:fs';
+import { CompileError, DiagnosticBag } from './diag/diagnostics.js';
+import { renderDiagnostics } from './diag/render.js';
+import { didYouMean } from './diag/suggest.js';
+import { elaborate, type Elaborated } from './frontend/elaborate.js';
+import { inputDimNames, loadProgram, type Program } from './frontend/program.js';
+import { isInteger, type DType } from './ir/dtype.js';
+import type { Graph } from './ir/graph.js';
+import { params } from './ir/graph.js';
+import { formatShape, shapeEquals } from './ir/shape.js';
+import { formatType } from './ir/types.js';
+import { verifyGraph } from './ir/verify.js';
+import { interpret, type InterpretOptions } from './interp/interpret.js';
+import { makeTensor, type Tensor } from './interp/tensor.js';
+import { encodeSafetensors, readSafetensors, SafetensorsError, writeSafetensorsAtomic, type SafetensorsFile } from './io/safetensors.js';
+
+/**
+ * The pipeline behind every command, as functions of explicit options: read and parse the source,
+ * elaborate one config, bind weights and inputs, interpret, write outputs. Errors are collected in
+ * a DiagnosticBag; a stage that cannot go on throws CompileError with them.
+ */
+export class Session {
+  readonly diags = new DiagnosticBag();
+  private readonly sources = new Map<string, string>();
+
+  source(file: string, text: string): void {
+    this.sources.set(file, text);
+  }
+
+  /** Diagnostics rendered with source excerpts, errors and warnings alike. */
+  render(): string {
+    return renderDiagnostics(this.diags.sorted(), (f) => this.sources.get(f));
+  }
+
+  /** Throws CompileError when errors have been reported. */
+  check(): void {
+    if (this.diags.hasErrors) this.fail();
+  }
+
+  fail(): never {
+    throw new CompileError(this.diags.sorted(), this.render());
+  }
+}
+
+export interface BuildOptions {
+  readonly config?: string;
+  readonly sets?: ReadonlyMap<string, number>;
+}
+
+export function loadFile(s: Session, file: string): Program {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    s.diags.emit('E0025', { detail: `cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}` });
+    s.fail();
+  }
+  return loadText(s, file, text);
+}
+
+export function loadText(s: Session, file: string, text: string): Program {
+  s.source(file, text);
+  const p = loadProgram(text, file, s.diags);
+  s.check();
+  return p!;
+}
+
+export function build(s: Session, p: Program, opts: BuildOptions): Elaborated {
+  const e = elaborate(p, opts, s.diags);
+  s.check();
+  verifyGraph(e!.graph, 'elaboration');
+  return e!;
+}
+
+export interface RunFiles {
+  readonly weights: string;
+  readonly inputs: string;
+  readonly output: string;
+}
+
+export interface RunResult {
+  readonly graph: Graph;
+  readonly outputs: Map<string, Tensor>;
+  readonly taps: Map<string, Tensor>;
+}
+
+function openSafetensors(s: Session, file: string): SafetensorsFile {
+  try {
+    return readSafetensors(file);
+  } catch (e) {
+    if (!(e instanceof SafetensorsError)) throw e;
+    s.diags.emit('E0025', { detail: e.message });
+    s.fail();
+  }
+}
+
+/**
+ * Config overrides implied by the inputs: a model input declared `i32[B, S]` and given as a
+ * [4, 40] tensor sets B = 4 and S = 40. An explicit --set that disagrees is an error.
+ */
+export function setsFromInputs(s: Session, p: Program, inputs: SafetensorsFile, explicit: ReadonlyMap<string, number>): Map<string, number> {
+  const sets = new Map(explicit);
+  const origin = new Map<string, string>();
+  for (const { input, axis, name } of inputDimNames(p)) {
+    if (!inputs.has(input)) continue;
+    const shape = inputs.info(input).shape;
+    if (axis >= shape.length) continue;
+    const v = shape[axis]!;
+    const prev = sets.get(name);
+    if (prev !== undefined && prev !== v) {
+      const from = origin.get(name) ?? '--set';
+      s.diags.emit('E0023', { detail: `'${input}' in ${inputs.path} has ${name} = ${v} (axis ${axis} of ${formatShape(shape)}), but ${from} gives ${name} = ${prev}` });
+      continue;
+    }
+    sets.set(name, v);
+    origin.set(name, `'${input}'`);
+  }
+  s.check();
+  return sets;
+}
+
+/** Binds every parameter to its tensor by name, checking shape and dtype; reports unused tensors. */
+export function bindWeights(s: Session, g: Graph, w: SafetensorsFile): Map<string, Tensor> {
+  const bound = new Map<string, Tensor>();
+  const declared = params(g);
+  for (const p of declared) {
+    const name = p.attr<string>('name');
+    if (!w.has(name)) {
+      s.diags.emit('E0011', { name, file: w.path, hint: didYouMean(name, w.names) }, p.meta.span);
+      continue;
+    }
+    const info = w.info(name);
+    const dtype = info.dtype.toLowerCase() as DType;
+    if (dtype !== p.type.dtype || !shapeEquals(info.shape, p.type.shape)) {
+      s.diags.emit('E0022', { name, file: w.path, found: `${dtype}${formatShape(info.shape)}`, expected: formatType(p.type) }, p.meta.span);
+      continue;
+    }
+    bound.set(name, w.get(name));
+  }
+  const names = new Set(declared.map((p) => p.attr<string>('name')));
+  for (const name of w.names) if (!names.has(name)) s.diags.emit('E0012', { name, file: w.path });
+  s.check();
+  return bound;
+}
+
+/** The model's inputs from a safetensors file; integer inputs may come as i32 or i64. */
+export function bindInputs(s: Session, g: Graph, f: SafetensorsFile): Map<string, Tensor> {
+  const out = new Map<string, Tensor>();
+  for (const n of g.inputs) {
+    const name = n.attr<string>('name');
+    if (!f.has(name)) {
+      s.diags.emit('E0023', { detail: `input '${name}' (${formatType(n.type)}) is not in ${f.path}${didYouMean(name, f.names)}` });
+      continue;
+    }
+    const t = f.get(name);
+    const want = n.type.dtype;
+    const compatible = t.dtype === want || (isInteger(t.dtype) && isInteger(want));
+    if (!compatible || !shapeEquals(t.shape, n.type.shape)) {
+      s.diags.emit('E0023', { detail: `input '${name}' in ${f.path} is ${t.dtype}${formatShape(t.shape)}, the model takes ${formatType(n.type)}` });
+      continue;
+    }
+    out.set(name, t.dtype === want ? t : convertInteger(s, name, t, want));
+  }
+  s.check();
+  return out;
+}
+
+function convertInteger(s: Session, name: string, t: Tensor, to: DType): Tensor {
+  const r = makeTensor(to, t.shape);
+  for (let i = 0; i < t.data.length; i++) {
+    const v = t.data[i]!;
+    if (to === 'i32' && (v < -2147483648 || v > 2147483647)) {
+      s.diags.emit('E0023', { detail: `input '${name}' holds ${v} at element ${i}, which does not fit in i32` });
+      s.fail();
+    }
+    r.data[i] = v;
+  }
+  return r;
+}
+
+export interface RunOptions extends BuildOptions, InterpretOptions {}
+
+/** `bertc run`: nothing is written unless every stage succeeded. */
+export function runFile(s: Session, file: string, files: RunFiles, opts: RunOptions): RunResult {
+  const p = loadFile(s, file);
+  const inputsFile = openSafetensors(s, files.inputs);
+  const sets = setsFromInputs(s, p, inputsFile, opts.sets ?? new Map());
+  const { graph } = build(s, p, { config: opts.config, sets });
+  const weights = bindWeights(s, graph, openSafetensors(s, files.weights));
+  const inputs = bindInputs(s, graph, inputsFile);
+  const r = interpret(graph, inputs, (name) => weights.get(name)!, opts);
+  const all = new Map([...r.outputs, ...r.taps]);
+  writeSafetensorsAtomic(files.output, encodeSafetensors(all, { producer: 'bertc', model: file, config: opts.config ?? '' }));
+  return { graph, outputs: r.outputs, taps: r.taps };
+}

@@ -1,0 +1,62 @@
+import type { Graph } from '../ir/graph.js';
+import { graphNodes, users } from '../ir/graph.js';
+import type { Node } from '../ir/node.js';
+import { formatType } from '../ir/types.js';
+import { InterpError, KERNELS, type KernelContext } from './kernels.js';
+import type { Tensor } from './tensor.js';
+
+export interface InterpretOptions {
+  /** Float64 working storage for f32 values (the default stores f32 results as float32). */
+  readonly f64?: boolean;
+  /** Training-mode forward: dropout draws its mask (docs/dropout-rng.md). */
+  readonly train?: boolean;
+  readonly seed?: number;
+  /** Also return the graph's taps. */
+  readonly taps?: boolean;
+}
+
+export interface InterpretResult {
+  readonly outputs: Map<string, Tensor>;
+  readonly taps: Map<string, Tensor>;
+}
+
+/**
+ * The reference interpreter: evaluates every node once, in topological order, freeing each
+ * intermediate after its last reader. Inputs and parameters are given by name.
+ */
+export function interpret(
+  g: Graph,
+  inputs: ReadonlyMap<string, Tensor>,
+  param: (name: string, node: Node) => Tensor,
+  opts: InterpretOptions = {},
+): InterpretResult {
+  const k: KernelContext = { f64: opts.f64 ?? false, train: opts.train ?? false, seed: (opts.seed ?? 0) >>> 0 };
+  const nodes = graphNodes(g);
+  const readers = users(nodes);
+  const pinned = new Set<Node>([...g.outputs.map((o) => o.node), ...(opts.taps ? g.taps.map((t) => t.node) : [])]);
+  const remaining = new Map<Node, number>([...readers].map(([n, us]) => [n, us.length]));
+  const values = new Map<Node, Tensor>();
+  for (const n of nodes) {
+    values.set(n, evaluate(n, values, inputs, param, k));
+    for (const s of new Set(n.srcs)) {
+      const left = remaining.get(s)! - n.srcs.filter((x) => x === s).length;
+      remaining.set(s, left);
+      if (left === 0 && !pinned.has(s)) values.delete(s);
+    }
+  }
+  const pick = (list: readonly { name: string; node: Node }[]) => new Map(list.map((o) => [o.name, values.get(o.node)!]));
+  return { outputs: pick(g.outputs), taps: opts.taps ? pick(g.taps) : new Map() };
+}
+
+function evaluate(n: Node, values: Map<Node, Tensor>, inputs: ReadonlyMap<string, Tensor>, param: (name: string, node: Node) => Tensor, k: KernelContext): Tensor {
+  if (n.op === 'input') {
+    const name = n.attr<string>('name');
+    const t = inputs.get(name);
+    if (!t) throw new InterpError(`missing input '${name}' (${formatType(n.type)})`);
+    return t;
+  }
+  if (n.op === 'param') return param(n.attr<string>('name'), n);
+  const kernel = KERNELS[n.op];
+  if (!kernel) throw new Error(`internal: the interpreter has no kernel for '${n.op}'`);
+  return kernel(n, n.srcs.map((s) => values.get(s)!), k);
+}

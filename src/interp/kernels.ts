@@ -1,0 +1,312 @@
+import { isFloat, type DType } from '../ir/dtype.js';
+import type { Node } from '../ir/node.js';
+import { sliceBounds } from '../ir/ops.js';
+import { BINARY, COMPARE, geluErf, geluTanh, UNARY } from '../ir/scalar.js';
+import { normalizeAxis, numel, stridesOf, type Shape } from '../ir/shape.js';
+import { bf16BitsToF32, f16BitsToF32, f32ToBf16Bits, f32ToF16Bits } from '../io/halfFloat.js';
+import { dropoutBits, dropoutKey, dropoutScale, dropoutThreshold } from './rng.js';
+import { makeTensor, type Tensor, type TensorData } from './tensor.js';
+
+/**
+ * The reference semantics of every op, one function each, over dense row-major tensors.
+ * Arithmetic is done in float64; results are rounded by storing them in the output's array
+ * (Float32Array in f32 mode) and, for f16/bf16, by rounding to that type explicitly.
+ */
+
+export interface KernelContext {
+  readonly f64: boolean;
+  readonly train: boolean;
+  readonly seed: number;
+}
+
+/** A user-facing run-time error, e.g. an embedding index out of range. */
+export class InterpError extends Error {}
+
+type Kernel = (n: Node, xs: readonly Tensor[], k: KernelContext) => Tensor;
+
+function out(n: Node, k: KernelContext): Tensor {
+  return makeTensor(n.type.dtype, n.type.shape, undefined, k.f64);
+}
+
+/** Rounds floating results to their storage type in place (f16 and bf16; f32 rounds on store). */
+function roundToStorage(t: Tensor): Tensor {
+  const d = t.data;
+  if (t.dtype === 'f16') for (let i = 0; i < d.length; i++) d[i] = f16BitsToF32(f32ToF16Bits(d[i]!));
+  if (t.dtype === 'bf16') for (let i = 0; i < d.length; i++) d[i] = bf16BitsToF32(f32ToBf16Bits(d[i]!));
+  return t;
+}
+
+/** For each element of `outShape`, the flat index of the element of `inShape` broadcast onto it. */
+export function broadcastIndex(outShape: Shape, inShape: Shape): Int32Array | undefined {
+  if (inShape.length === outShape.length && inShape.every((d, i) => d === outShape[i])) return undefined;
+  const rank = outShape.length;
+  const inStrides = stridesOf(inShape);
+  const strides = outShape.map((d, i) => {
+    const j = i - (rank - inShape.length);
+    return j >= 0 && inShape[j] !== 1 ? inStrides[j]! : 0;
+  });
+  const total = numel(outShape);
+  const idx = new Int32Array(total);
+  const counter = new Array<number>(rank).fill(0);
+  let off = 0;
+  for (let e = 0; e < total; e++) {
+    idx[e] = off;
+    for (let ax = rank - 1; ax >= 0; ax--) {
+      counter[ax]!++;
+      off += strides[ax]!;
+      if (counter[ax]! < outShape[ax]!) break;
+      off -= strides[ax]! * outShape[ax]!;
+      counter[ax] = 0;
+    }
+  }
+  return idx;
+}
+
+function elementwise(n: Node, xs: readonly Tensor[], k: KernelContext, f: (...v: number[]) => number): Tensor {
+  const o = out(n, k);
+  const idx = xs.map((x) => broadcastIndex(n.type.shape, x.shape));
+  const total = o.data.length;
+  const args = new Array<number>(xs.length);
+  for (let e = 0; e < total; e++) {
+    for (let j = 0; j < xs.length; j++) args[j] = xs[j]!.data[idx[j] ? idx[j]![e]! : e]!;
+    o.data[e] = f(...args);
+  }
+  return roundToStorage(o);
+}
+
+const unary = (f: (x: number) => number): Kernel => (n, xs, k) => elementwise(n, xs, k, f);
+const binary = (f: (a: number, b: number) => number): Kernel => (n, xs, k) => elementwise(n, xs, k, f);
+const compare = (f: (a: number, b: number) => boolean): Kernel => (n, xs, k) => elementwise(n, xs, k, (a, b) => (f(a, b) ? 1 : 0));
+
+function castValue(v: number, to: DType): number {
+  if (isFloat(to)) return v;
+  if (to === 'bool') return v !== 0 ? 1 : 0;
+  return Number.isFinite(v) ? Math.trunc(v) : 0;
+}
+
+function dropout(n: Node, xs: readonly Tensor[], k: KernelContext): Tensor {
+  const x = xs[0]!;
+  if (!k.train) return x;
+  const p = n.attr<number>('p');
+  const o = out(n, k);
+  const key = dropoutKey(k.seed, n.attr<number>('id'));
+  const threshold = dropoutThreshold(p);
+  const scale = dropoutScale(p);
+  for (let i = 0; i < o.data.length; i++) {
+    o.data[i] = dropoutBits(key, i) < threshold ? 0 : k.f64 ? x.data[i]! * scale : Math.fround(x.data[i]! * scale);
+  }
+  return roundToStorage(o);
+}
+
+/** Splits a shape around one axis: [product before, the axis, product after]. */
+function around(shape: Shape, axis: number): [number, number, number] {
+  return [numel(shape.slice(0, axis)), shape[axis]!, numel(shape.slice(axis + 1))];
+}
+
+function softmax(n: Node, xs: readonly Tensor[], k: KernelContext): Tensor {
+  const x = xs[0]!;
+  const o = out(n, k);
+  const [outer, dim, inner] = around(x.shape, normalizeAxis(n.attr<number>('axis'), x.shape.length)!);
+  const row = new Float64Array(dim);
+  for (let a = 0; a < outer; a++) {
+    for (let c = 0; c < inner; c++) {
+      const base = a * dim * inner + c;
+      let max = -Infinity;
+      for (let j = 0; j < dim; j++) max = Math.max(max, x.data[base + j * inner]!);
+      let sum = 0;
+      for (let j = 0; j < dim; j++) {
+        row[j] = Math.exp(x.data[base + j * inner]! - max);
+        sum += row[j]!;
+      }
+      for (let j = 0; j < dim; j++) o.data[base + j * inner] = row[j]! / sum;
+    }
+  }
+  return roundToStorage(o);
+}
+
+function layernorm(n: Node, xs: readonly Tensor[], k: KernelContext): Tensor {
+  const [x, g, b] = xs as [Tensor, Tensor, Tensor];
+  const o = out(n, k);
+  const dim = x.shape[x.shape.length - 1]!;
+  const rows = x.data.length / dim;
+  const eps = n.attr<number>('eps');
+  for (let r = 0; r < rows; r++) {
+    const base = r * dim;
+    let mean = 0;
+    for (let j = 0; j < dim; j++) mean += x.data[base + j]!;
+    mean /= dim;
+    let variance = 0;
+    for (let j = 0; j < dim; j++) variance += (x.data[base + j]! - mean) ** 2;
+    variance /= dim;
+    const inv = 1 / Math.sqrt(variance + eps);
+    for (let j = 0; j < dim; j++) o.data[base + j] = (x.data[base + j]! - mean) * inv * g.data[j]! + b.data[j]!;
+  }
+  return roundToStorage(o);
+}
+
+function reduce(init: number, step: (acc: number, v: number) => number, mean: boolean): Kernel {
+  return (n, xs, k) => {
+    const x = xs[0]!;
+    const axes = n.attr<readonly number[]>('axes').map((a) => normalizeAxis(a, x.shape.length)!);
+    const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+    const o = out(n, k);
+    const acc = new Float64Array(o.data.length).fill(init);
+    const idx = broadcastIndex(x.shape, kept);
+    for (let e = 0; e < x.data.length; e++) {
+      const j = idx ? idx[e]! : e;
+      acc[j] = step(acc[j]!, x.data[e]!);
+    }
+    const count = x.data.length / Math.max(1, o.data.length);
+    for (let j = 0; j < acc.length; j++) o.data[j] = mean ? acc[j]! / count : acc[j]!;
+    return roundToStorage(o);
+  };
+}
+
+function matmul(n: Node, xs: readonly Tensor[], k: KernelContext): Tensor {
+  const [a, b] = xs as [Tensor, Tensor];
+  const ta = n.attr<boolean>('transpose_a');
+  const tb = n.attr<boolean>('transpose_b');
+  const o = out(n, k);
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  const M = n.type.shape[n.type.shape.length - 2]!;
+  const N = n.type.shape[n.type.shape.length - 1]!;
+  const K = ta ? a.shape[ra - 2]! : a.shape[ra - 1]!;
+  // Element (i, kk) of op(A) is at i * sai + kk * sak; likewise for op(B).
+  const [sai, sak] = ta ? [1, M] : [K, 1];
+  const [sbk, sbj] = tb ? [1, K] : [N, 1];
+  const batchShape = n.type.shape.slice(0, -2);
+  const aBatch = broadcastIndex(batchShape, a.shape.slice(0, -2));
+  const bBatch = broadcastIndex(batchShape, b.shape.slice(0, -2));
+  const batches = numel(batchShape);
+  const acc = new Float64Array(N);
+  for (let bi = 0; bi < batches; bi++) {
+    const aOff = (aBatch ? aBatch[bi]! : bi) * M * K;
+    const bOff = (bBatch ? bBatch[bi]! : bi) * K * N;
+    for (let i = 0; i < M; i++) {
+      acc.fill(0);
+      for (let kk = 0; kk < K; kk++) {
+        const av = a.data[aOff + i * sai + kk * sak]!;
+        if (av === 0) continue;
+        const bRow = bOff + kk * sbk;
+        for (let j = 0; j < N; j++) acc[j]! += av * b.data[bRow + j * sbj]!;
+      }
+      const oOff = (bi * M + i) * N;
+      for (let j = 0; j < N; j++) o.data[oOff + j] = acc[j]!;
+    }
+  }
+  return roundToStorage(o);
+}
+
+function transpose(n: Node, xs: readonly Tensor[], k: KernelContext): Tensor {
+  const x = xs[0]!;
+  const perm = n.attr<readonly number[]>('perm');
+  const o = out(n, k);
+  const inStrides = stridesOf(x.shape);
+  const permStrides = perm.map((p) => inStrides[p]!);
+  const shape = n.type.shape;
+  const counter = new Array<number>(shape.length).fill(0);
+  let off = 0;
+  for (let e = 0; e < o.data.length; e++) {
+    o.data[e] = x.data[off]!;
+    for (let ax = shape.length - 1; ax >= 0; ax--) {
+      counter[ax]!++;
+      off += permStrides[ax]!;
+      if (counter[ax]! < shape[ax]!) break;
+      off -= permStrides[ax]! * shape[ax]!;
+      counter[ax] = 0;
+    }
+  }
+  return o;
+}
+
+function expand(n: Node, xs: readonly Tensor[], k: KernelContext): Tensor {
+  return elementwise(n, xs, k, (v) => v);
+}
+
+function slice(n: Node, xs: readonly Tensor[], k: KernelContext): Tensor {
+  const x = xs[0]!;
+  const axis = normalizeAxis(n.attr<number>('axis'), x.shape.length)!;
+  const [outer, dim, inner] = around(x.shape, axis);
+  const [s, e] = sliceBounds(dim, n.attr<number>('start'), n.attr<number>('end'));
+  const o = out(n, k);
+  const w = (e - s) * inner;
+  for (let a = 0; a < outer; a++) {
+    copy(o.data, a * w, x.data, (a * dim + s) * inner, w);
+  }
+  return o;
+}
+
+function copy(dst: TensorData, at: number, src: TensorData, from: number, count: number): void {
+  for (let i = 0; i < count; i++) dst[at + i] = src[from + i]!;
+}
+
+function concat(n: Node, xs: readonly Tensor[], k: KernelContext): Tensor {
+  const axis = normalizeAxis(n.attr<number>('axis'), n.type.shape.length)!;
+  const [outer, total, inner] = around(n.type.shape, axis);
+  const o = out(n, k);
+  let at = 0;
+  for (const x of xs) {
+    const w = x.shape[axis]! * inner;
+    for (let a = 0; a < outer; a++) copy(o.data, a * total * inner + at, x.data, a * w, w);
+    at += w;
+  }
+  return o;
+}
+
+function gather(n: Node, xs: readonly Tensor[], k: KernelContext): Tensor {
+  const [table, idx] = xs as [Tensor, Tensor];
+  const axis = normalizeAxis(n.attr<number>('axis'), table.shape.length)!;
+  const [outer, dim, inner] = around(table.shape, axis);
+  const o = out(n, k);
+  const count = idx.data.length;
+  for (let a = 0; a < outer; a++) {
+    for (let j = 0; j < count; j++) {
+      const r = idx.data[j]!;
+      if (!(r >= 0 && r < dim)) {
+        throw new InterpError(`gather index ${r} at position ${j} is out of range for a table of ${dim} rows (${n.meta.scope || 'model'})`);
+      }
+      copy(o.data, (a * count + j) * inner, table.data, (a * dim + r) * inner, inner);
+    }
+  }
+  return o;
+}
+
+function iota(n: Node, _xs: readonly Tensor[], k: KernelContext): Tensor {
+  const shape = n.type.shape;
+  const [, dim, inner] = around(shape, normalizeAxis(n.attr<number>('axis'), shape.length)!);
+  const o = out(n, k);
+  for (let e = 0; e < o.data.length; e++) o.data[e] = Math.floor(e / inner) % dim;
+  return o;
+}
+
+function constant(n: Node, _xs: readonly Tensor[], k: KernelContext): Tensor {
+  const o = out(n, k);
+  o.data[0] = castValue(n.attr<number>('value'), n.type.dtype);
+  return roundToStorage(o);
+}
+
+export const KERNELS: Readonly<Record<string, Kernel>> = {
+  const: constant,
+  iota,
+  ...Object.fromEntries(Object.entries(UNARY).map(([name, f]) => [name, unary(f)])),
+  gelu: (n, xs, k) => elementwise(n, xs, k, n.attr<string>('approximate') === 'tanh' ? geluTanh : geluErf),
+  ...Object.fromEntries(Object.entries(BINARY).map(([name, f]) => [name, binary(f)])),
+  ...Object.fromEntries(Object.entries(COMPARE).map(([name, f]) => [name, compare(f)])),
+  where: (n, xs, k) => elementwise(n, xs, k, (c, a, b) => (c ? a : b)),
+  cast: (n, xs, k) => elementwise(n, xs, k, (v) => castValue(v, n.type.dtype)),
+  dropout,
+  reduce_sum: reduce(0, (a, v) => a + v, false),
+  reduce_mean: reduce(0, (a, v) => a + v, true),
+  reduce_max: reduce(-Infinity, (a, v) => (Number.isNaN(v) || v > a ? v : a), false),
+  softmax,
+  layernorm,
+  matmul,
+  reshape: (n, xs) => ({ dtype: n.type.dtype, shape: n.type.shape, data: xs[0]!.data }),
+  transpose,
+  expand,
+  slice,
+  concat,
+  gather,
+};
+

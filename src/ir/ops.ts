@@ -1,0 +1,368 @@
+import { isDType, isFloat, isInteger, type DType } from './dtype.js';
+import type { Attrs, AttrValue } from './node.js';
+import { broadcastShapes, formatShape, normalizeAxis, numel } from './shape.js';
+import { formatType, tensorType, type TensorType } from './types.js';
+
+/**
+ * The op catalogue: each op is declared once here, with its group, arity, attributes and type
+ * rule. The front end, the verifier, the printer, fusion and the backends all read it.
+ */
+
+export type OpGroup =
+  | 'source' // input, param, const, iota: no tensor operands
+  | 'unary' // elementwise, one operand
+  | 'binary' // elementwise, two broadcast operands
+  | 'compare' // elementwise, two operands, bool result
+  | 'select' // where
+  | 'cast'
+  | 'random' // dropout: elementwise with a counter-based generator
+  | 'reduce' // reduce_sum / reduce_max / reduce_mean over axes
+  | 'norm' // softmax, layernorm: row reductions with elementwise work around them
+  | 'matmul'
+  | 'movement' // reshape, transpose, expand, slice, concat: index remapping only
+  | 'gather';
+
+export type AttrKind = 'int' | 'float' | 'bool' | 'ints' | 'dtype' | 'enum' | 'string';
+
+export interface AttrSpec {
+  readonly kind: AttrKind;
+  /** Absent means required. */
+  readonly default?: AttrValue;
+  readonly values?: readonly string[];
+}
+
+export type InferResult =
+  | { readonly type: TensorType }
+  | { readonly error: { readonly code: 'E0006' | 'E0007' | 'E0009' | 'E0014'; readonly detail: string; readonly attr?: string } };
+
+export interface OpDef {
+  readonly name: string;
+  readonly group: OpGroup;
+  readonly summary: string;
+  /** Tensor operands: [min, max]; max Infinity for variadic ops. */
+  readonly arity: readonly [number, number];
+  readonly attrs: Readonly<Record<string, AttrSpec>>;
+  /** Types of source ops are declared by whoever builds them, not inferred. */
+  readonly infer: (srcs: readonly TensorType[], attrs: Attrs, name: string) => InferResult;
+}
+
+const ok = (type: TensorType): InferResult => ({ type });
+const err = (code: 'E0006' | 'E0007' | 'E0009' | 'E0014', detail: string, attr?: string): InferResult => ({ error: { code, detail, attr } });
+
+const declared = (): InferResult => err('E0014', 'source ops have declared types');
+
+function requireFloat(name: string, t: TensorType): InferResult | undefined {
+  return isFloat(t.dtype) ? undefined : err('E0007', `'${name}' needs a floating-point operand, got ${formatType(t)}`);
+}
+
+function sameDtype(name: string, ts: readonly TensorType[]): InferResult | undefined {
+  const bad = ts.find((t) => t.dtype !== ts[0]!.dtype);
+  return bad ? err('E0007', `'${name}' operands have different dtypes: ${ts.map(formatType).join(' and ')}`) : undefined;
+}
+
+function broadcastAll(name: string, ts: readonly TensorType[]): number[] | InferResult {
+  let shape: number[] = [...ts[0]!.shape];
+  for (const t of ts.slice(1)) {
+    const b = broadcastShapes(shape, t.shape);
+    if (!b) return err('E0006', `'${name}' cannot broadcast ${ts.map(formatType).join(' with ')}`);
+    shape = b;
+  }
+  return shape;
+}
+
+function inferUnaryFloat(srcs: readonly TensorType[], _a: Attrs, name: string): InferResult {
+  return requireFloat(name, srcs[0]!) ?? ok(srcs[0]!);
+}
+
+function inferUnaryNumeric(srcs: readonly TensorType[], _a: Attrs, name: string): InferResult {
+  return srcs[0]!.dtype === 'bool' ? err('E0007', `'${name}' needs a numeric operand, got ${formatType(srcs[0]!)}`) : ok(srcs[0]!);
+}
+
+function inferBinary(srcs: readonly TensorType[], _a: Attrs, name: string): InferResult {
+  const e = sameDtype(name, srcs);
+  if (e) return e;
+  const shape = broadcastAll(name, srcs);
+  return Array.isArray(shape) ? ok(tensorType(srcs[0]!.dtype, shape)) : shape;
+}
+
+function inferCompare(srcs: readonly TensorType[], a: Attrs, name: string): InferResult {
+  const r = inferBinary(srcs, a, name);
+  return 'type' in r ? ok(tensorType('bool', r.type.shape)) : r;
+}
+
+function inferWhere(srcs: readonly TensorType[], _a: Attrs, name: string): InferResult {
+  const [c, x, y] = srcs as [TensorType, TensorType, TensorType];
+  if (c.dtype !== 'bool') return err('E0007', `'${name}' needs a bool condition, got ${formatType(c)}`);
+  const e = sameDtype(name, [x, y]);
+  if (e) return e;
+  const shape = broadcastAll(name, srcs);
+  return Array.isArray(shape) ? ok(tensorType(x.dtype, shape)) : shape;
+}
+
+function inferCast(srcs: readonly TensorType[], a: Attrs): InferResult {
+  return ok(tensorType(a['to'] as DType, srcs[0]!.shape));
+}
+
+function inferDropout(srcs: readonly TensorType[], a: Attrs, name: string): InferResult {
+  const p = a['p'] as number;
+  if (!(p >= 0 && p < 1)) return err('E0014', `must be in [0, 1), got ${p}`, 'p');
+  return inferUnaryFloat(srcs, a, name);
+}
+
+function axesOf(a: Attrs, rank: number, name: string): number[] | InferResult {
+  const axes = a['axes'] as readonly number[];
+  const out: number[] = [];
+  for (const ax of axes) {
+    const n = normalizeAxis(ax, rank);
+    if (n === undefined) return err('E0014', `names axis ${ax}, which is out of range for rank ${rank}`, 'axes');
+    if (out.includes(n)) return err('E0014', `names axis ${ax} twice`, 'axes');
+    out.push(n);
+  }
+  return out.length ? out.sort((x, y) => x - y) : err('E0014', `of '${name}' must name at least one axis`, 'axes');
+}
+
+function inferReduce(srcs: readonly TensorType[], a: Attrs, name: string): InferResult {
+  const t = srcs[0]!;
+  if (t.dtype === 'bool') return err('E0007', `'${name}' needs a numeric operand, got ${formatType(t)}`);
+  if (name === 'reduce_mean' && !isFloat(t.dtype)) return requireFloat(name, t)!;
+  const axes = axesOf(a, t.shape.length, name);
+  if (!Array.isArray(axes)) return axes;
+  const keep = a['keepdims'] as boolean;
+  const shape = keep ? t.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : t.shape.filter((_, i) => !axes.includes(i));
+  return ok(tensorType(t.dtype, shape));
+}
+
+function inferSoftmax(srcs: readonly TensorType[], a: Attrs, name: string): InferResult {
+  const t = srcs[0]!;
+  if (normalizeAxis(a['axis'] as number, t.shape.length) === undefined) {
+    return err('E0014', `is ${a['axis']}, out of range for ${formatType(t)}`, 'axis');
+  }
+  return requireFloat(name, t) ?? ok(t);
+}
+
+function inferLayernorm(srcs: readonly TensorType[], a: Attrs, name: string): InferResult {
+  const [x, g, b] = srcs as [TensorType, TensorType, TensorType];
+  const e = requireFloat(name, x) ?? sameDtype(name, [x, g, b]);
+  if (e) return e;
+  if (!((a['eps'] as number) > 0)) return err('E0014', `must be positive, got ${a['eps']}`, 'eps');
+  const last = x.shape[x.shape.length - 1];
+  for (const p of [g, b]) {
+    if (p.shape.length !== 1 || p.shape[0] !== last) {
+      return err('E0006', `'${name}' normalises the last axis of ${formatType(x)}, so its scale and shift must be [${last}], got ${formatType(p)}`);
+    }
+  }
+  return ok(x);
+}
+
+function inferMatmul(srcs: readonly TensorType[], a: Attrs, name: string): InferResult {
+  const [x, y] = srcs as [TensorType, TensorType];
+  const e = sameDtype(name, [x, y]);
+  if (e) return e;
+  if (x.dtype === 'bool') return err('E0007', `'${name}' needs numeric operands, got ${formatType(x)}`);
+  if (x.shape.length < 2 || y.shape.length < 2) {
+    return err('E0006', `'${name}' needs operands of rank 2 or more, got ${formatType(x)} and ${formatType(y)}`);
+  }
+  const mk = (t: TensorType, tr: boolean): [number, number] => {
+    const r = t.shape.length;
+    return tr ? [t.shape[r - 1]!, t.shape[r - 2]!] : [t.shape[r - 2]!, t.shape[r - 1]!];
+  };
+  const [m, k1] = mk(x, a['transpose_a'] as boolean);
+  const [k2, n] = mk(y, a['transpose_b'] as boolean);
+  if (k1 !== k2) {
+    return err('E0006', `'${name}' inner dimensions differ: ${formatType(x)} x ${formatType(y)}${a['transpose_b'] ? ' (b transposed)' : ''} has K = ${k1} against ${k2}`);
+  }
+  const batch = broadcastShapes(x.shape.slice(0, -2), y.shape.slice(0, -2));
+  if (!batch) return err('E0006', `'${name}' cannot broadcast the batch dimensions of ${formatType(x)} and ${formatType(y)}`);
+  return ok(tensorType(x.dtype, [...batch, m, n]));
+}
+
+function inferReshape(srcs: readonly TensorType[], a: Attrs, name: string): InferResult {
+  const t = srcs[0]!;
+  const want = a['shape'] as readonly number[];
+  const total = numel(t.shape);
+  const free = want.filter((d) => d === -1).length;
+  if (free > 1) return err('E0014', 'may contain -1 only once', 'shape');
+  const bad = want.find((d) => d !== -1 && !(Number.isInteger(d) && d > 0));
+  if (bad !== undefined) return err('E0009', `'${name}' target dimension must be a positive integer, got ${bad}`);
+  const known = numel(want.filter((d) => d !== -1));
+  if (free === 1) {
+    if (total % known !== 0) return err('E0009', `'${name}' cannot infer -1 in ${formatShape(want)}: ${total} elements of ${formatType(t)} are not divisible by ${known}`);
+    return ok(tensorType(t.dtype, want.map((d) => (d === -1 ? total / known : d))));
+  }
+  if (known !== total) {
+    return err('E0006', `'${name}' cannot reshape ${formatType(t)} (${total} elements) to ${formatShape(want)} (${known} elements)`);
+  }
+  return ok(tensorType(t.dtype, want));
+}
+
+function inferTranspose(srcs: readonly TensorType[], a: Attrs): InferResult {
+  const t = srcs[0]!;
+  const perm = a['perm'] as readonly number[];
+  const r = t.shape.length;
+  const sorted = [...perm].sort((x, y) => x - y);
+  if (perm.length !== r || sorted.some((p, i) => p !== i)) {
+    return err('E0014', `must be a permutation of 0..${r - 1} for ${formatType(t)}, got ${formatShape(perm)}`, 'perm');
+  }
+  return ok(tensorType(t.dtype, perm.map((p) => t.shape[p]!)));
+}
+
+function inferExpand(srcs: readonly TensorType[], a: Attrs, name: string): InferResult {
+  const t = srcs[0]!;
+  const want = a['shape'] as readonly number[];
+  const b = broadcastShapes(t.shape, want);
+  if (!b || b.length !== want.length || b.some((d, i) => d !== want[i])) {
+    return err('E0006', `'${name}' cannot broadcast ${formatType(t)} to ${formatShape(want)}`);
+  }
+  return ok(tensorType(t.dtype, want));
+}
+
+/** Python-style bounds: negative counts from the end, then clamped to [0, dim]. */
+export function sliceBounds(dim: number, start: number, end: number): [number, number] {
+  const norm = (v: number) => Math.min(dim, Math.max(0, v < 0 ? v + dim : v));
+  const s = norm(start);
+  return [s, Math.max(s, norm(end))];
+}
+
+function inferSlice(srcs: readonly TensorType[], a: Attrs): InferResult {
+  const t = srcs[0]!;
+  const axis = normalizeAxis(a['axis'] as number, t.shape.length);
+  if (axis === undefined) return err('E0014', `is ${a['axis']}, out of range for ${formatType(t)}`, 'axis');
+  const [s, e] = sliceBounds(t.shape[axis]!, a['start'] as number, a['end'] as number);
+  if (e <= s) return err('E0006', `slice [${a['start']}, ${a['end']}) of axis ${axis} of ${formatType(t)} is empty`);
+  return ok(tensorType(t.dtype, t.shape.map((d, i) => (i === axis ? e - s : d))));
+}
+
+function inferConcat(srcs: readonly TensorType[], a: Attrs, name: string): InferResult {
+  const first = srcs[0]!;
+  const axis = normalizeAxis(a['axis'] as number, first.shape.length);
+  if (axis === undefined) return err('E0014', `is ${a['axis']}, out of range for ${formatType(first)}`, 'axis');
+  const e = sameDtype(name, srcs);
+  if (e) return e;
+  let total = 0;
+  for (const t of srcs) {
+    if (t.shape.length !== first.shape.length || t.shape.some((d, i) => i !== axis && d !== first.shape[i])) {
+      return err('E0006', `'${name}' along axis ${axis} needs equal other dimensions: ${srcs.map(formatType).join(', ')}`);
+    }
+    total += t.shape[axis]!;
+  }
+  return ok(tensorType(first.dtype, first.shape.map((d, i) => (i === axis ? total : d))));
+}
+
+function inferGather(srcs: readonly TensorType[], a: Attrs, name: string): InferResult {
+  const [table, idx] = srcs as [TensorType, TensorType];
+  if (!isInteger(idx.dtype)) return err('E0007', `'${name}' needs integer indices, got ${formatType(idx)}`);
+  const axis = normalizeAxis(a['axis'] as number, table.shape.length);
+  if (axis === undefined) return err('E0014', `is ${a['axis']}, out of range for ${formatType(table)}`, 'axis');
+  return ok(tensorType(table.dtype, [...table.shape.slice(0, axis), ...idx.shape, ...table.shape.slice(axis + 1)]));
+}
+
+function inferIota(_s: readonly TensorType[], a: Attrs): InferResult {
+  const shape = a['shape'] as readonly number[];
+  if (normalizeAxis(a['axis'] as number, shape.length) === undefined) return err('E0014', `is out of range for ${formatShape(shape)}`, 'axis');
+  if (shape.some((d) => !(Number.isInteger(d) && d > 0))) return err('E0009', `'iota' dimensions must be positive integers, got ${formatShape(shape)}`);
+  return ok(tensorType(a['dtype'] as DType, shape));
+}
+
+const unaryFloat = (name: string, summary: string): OpDef => ({ name, group: 'unary', summary, arity: [1, 1], attrs: {}, infer: inferUnaryFloat });
+const unaryNum = (name: string, summary: string): OpDef => ({ name, group: 'unary', summary, arity: [1, 1], attrs: {}, infer: inferUnaryNumeric });
+const binary = (name: string, summary: string): OpDef => ({ name, group: 'binary', summary, arity: [2, 2], attrs: {}, infer: inferBinary });
+const compare = (name: string, summary: string): OpDef => ({ name, group: 'compare', summary, arity: [2, 2], attrs: {}, infer: inferCompare });
+const reduce = (name: string, summary: string): OpDef => ({
+  name, group: 'reduce', summary, arity: [1, 1], attrs: { axes: { kind: 'ints' }, keepdims: { kind: 'bool', default: false } }, infer: inferReduce,
+});
+
+const DEFS: readonly OpDef[] = [
+  { name: 'input', group: 'source', summary: 'a model input (declared in the model signature)', arity: [0, 0], attrs: { name: { kind: 'string' } }, infer: declared },
+  { name: 'param', group: 'source', summary: 'a weight, bound by its Hugging Face state-dict name', arity: [0, 0], attrs: { name: { kind: 'string' } }, infer: declared },
+  { name: 'const', group: 'source', summary: 'a scalar constant', arity: [0, 0], attrs: { value: { kind: 'float' } }, infer: declared },
+  { name: 'iota', group: 'source', summary: 'iota(shape=[..], axis=k, dtype=i32): index along axis k', arity: [0, 0],
+    attrs: { shape: { kind: 'ints' }, axis: { kind: 'int', default: 0 }, dtype: { kind: 'dtype', default: 'i32' } }, infer: inferIota },
+  unaryNum('neg', 'negation'),
+  unaryNum('abs', 'absolute value'),
+  unaryFloat('exp', 'e^x'),
+  unaryFloat('log', 'natural logarithm'),
+  unaryFloat('tanh', 'hyperbolic tangent'),
+  unaryFloat('erf', 'error function'),
+  unaryFloat('sqrt', 'square root'),
+  unaryFloat('rsqrt', '1 / sqrt(x)'),
+  unaryFloat('recip', '1 / x'),
+  unaryNum('relu', 'max(x, 0)'),
+  { name: 'gelu', group: 'unary', summary: 'GELU: x * Phi(x), exact (erf) or approximate="tanh"', arity: [1, 1],
+    attrs: { approximate: { kind: 'enum', values: ['none', 'tanh'], default: 'none' } }, infer: inferUnaryFloat },
+  binary('add', 'a + b, broadcast'),
+  binary('sub', 'a - b, broadcast'),
+  binary('mul', 'a * b, broadcast'),
+  binary('div', 'a / b, broadcast'),
+  binary('max', 'elementwise maximum, broadcast'),
+  binary('min', 'elementwise minimum, broadcast'),
+  binary('pow', 'a ^ b, broadcast'),
+  compare('lt', 'a < b'),
+  compare('le', 'a <= b'),
+  compare('gt', 'a > b'),
+  compare('ge', 'a >= b'),
+  compare('eq', 'a == b'),
+  compare('ne', 'a != b'),
+  { name: 'where', group: 'select', summary: 'where(cond, a, b): a where cond is true, else b', arity: [3, 3], attrs: {}, infer: inferWhere },
+  { name: 'cast', group: 'cast', summary: 'cast(x, to=dtype)', arity: [1, 1], attrs: { to: { kind: 'dtype' } }, infer: inferCast },
+  { name: 'dropout', group: 'random', summary: 'dropout(x, p=..): identity at inference; in training zeroes with probability p and scales by 1/(1-p)',
+    arity: [1, 1], attrs: { p: { kind: 'float' }, id: { kind: 'int', default: -1 } }, infer: inferDropout },
+  reduce('reduce_sum', 'sum over axes'),
+  reduce('reduce_max', 'maximum over axes'),
+  reduce('reduce_mean', 'mean over axes'),
+  { name: 'softmax', group: 'norm', summary: 'softmax(x, axis=-1), max-subtracted, f32 accumulation', arity: [1, 1],
+    attrs: { axis: { kind: 'int', default: -1 } }, infer: inferSoftmax },
+  { name: 'layernorm', group: 'norm', summary: 'layernorm(x, gamma, beta, eps=..) over the last axis, biased variance, eps inside the root', arity: [3, 3],
+    attrs: { eps: { kind: 'float', default: 1e-12 } }, infer: inferLayernorm },
+  { name: 'matmul', group: 'matmul', summary: 'matmul(a, b, transpose_a=false, transpose_b=false): batched, batch dimensions broadcast', arity: [2, 2],
+    attrs: { transpose_a: { kind: 'bool', default: false }, transpose_b: { kind: 'bool', default: false } }, infer: inferMatmul },
+  { name: 'reshape', group: 'movement', summary: 'reshape(x, shape=[..]), one -1 allowed', arity: [1, 1], attrs: { shape: { kind: 'ints' } }, infer: inferReshape },
+  { name: 'transpose', group: 'movement', summary: 'transpose(x, perm=[..])', arity: [1, 1], attrs: { perm: { kind: 'ints' } }, infer: inferTranspose },
+  { name: 'expand', group: 'movement', summary: 'expand(x, shape=[..]): broadcast to a shape', arity: [1, 1], attrs: { shape: { kind: 'ints' } }, infer: inferExpand },
+  { name: 'slice', group: 'movement', summary: 'slice(x, axis=k, start=s, end=e): Python-style bounds', arity: [1, 1],
+    attrs: { axis: { kind: 'int' }, start: { kind: 'int', default: 0 }, end: { kind: 'int' } }, infer: inferSlice },
+  { name: 'concat', group: 'movement', summary: 'concat(a, b, .., axis=k)', arity: [1, Infinity], attrs: { axis: { kind: 'int' } }, infer: inferConcat },
+  { name: 'gather', group: 'gather', summary: 'gather(table, indices, axis=0): embedding lookup', arity: [2, 2], attrs: { axis: { kind: 'int', default: 0 } }, infer: inferGather },
+];
+
+export const OPS: ReadonlyMap<string, OpDef> = new Map(DEFS.map((d) => [d.name, d]));
+export type OpName = string;
+
+export function opDef(name: OpName): OpDef {
+  const d = OPS.get(name);
+  if (!d) throw new Error(`internal: unknown op '${name}'`);
+  return d;
+}
+
+/** Ops that compute each output element from the same element of their (broadcast) operands. */
+export const ELEMENTWISE_GROUPS: ReadonlySet<OpGroup> = new Set(['unary', 'binary', 'compare', 'select', 'cast', 'random']);
+
+export function isElementwise(op: OpName): boolean {
+  return ELEMENTWISE_GROUPS.has(opDef(op).group);
+}
+
+/** Checks an attribute value against its spec; returns a complaint or undefined. */
+export function checkAttrValue(spec: AttrSpec, v: AttrValue): string | undefined {
+  switch (spec.kind) {
+    case 'int':
+      return typeof v === 'number' && Number.isInteger(v) ? undefined : `must be an integer, got ${JSON.stringify(v)}`;
+    case 'float':
+      return typeof v === 'number' && Number.isFinite(v) ? undefined : `must be a finite number, got ${JSON.stringify(v)}`;
+    case 'bool':
+      return typeof v === 'boolean' ? undefined : `must be true or false, got ${JSON.stringify(v)}`;
+    case 'ints':
+      return Array.isArray(v) && v.every((x) => Number.isInteger(x)) ? undefined : `must be a list of integers, got ${JSON.stringify(v)}`;
+    case 'dtype':
+      return typeof v === 'string' && isDType(v) ? undefined : `must be a dtype (f32, f16, bf16, i32, i64, bool), got ${JSON.stringify(v)}`;
+    case 'enum':
+      return typeof v === 'string' && spec.values!.includes(v) ? undefined : `must be one of ${spec.values!.map((s) => `"${s}"`).join(', ')}, got ${JSON.stringify(v)}`;
+    case 'string':
+      return typeof v === 'string' ? undefined : `must be a string, got ${JSON.stringify(v)}`;
+  }
+}
+
+export function describeArity(def: OpDef): string {
+  const [lo, hi] = def.arity;
+  const plural = (n: number) => `${n} operand${n === 1 ? '' : 's'}`;
+  if (hi === Infinity) return `at least ${plural(lo)}`;
+  return lo === hi ? plural(lo) : `${lo} to ${hi} operands`;
+}
