@@ -247,7 +247,7 @@ class Elaborator {
       const results = entry.results();
       const names = results instanceof NamedResultsContext ? results.namedResult().map((r) => r.ID().getText()) : ['output'];
       const outputs = values.map((v, i) => ({ name: names[i]!, node: (v as { node: Node }).node }));
-      return { ctx: this.ctx, name: frame.layer, inputs, outputs, taps: this.taps };
+      return { ctx: this.ctx, name: frame.layer, body: this.ctx.created, inputs, outputs, taps: this.taps };
     } catch (err) {
       if (err instanceof Abort) return undefined;
       throw err;

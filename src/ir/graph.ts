@@ -6,13 +6,15 @@ export interface NamedValue {
 }
 
 /**
- * A flattened model: an SSA graph from named inputs to named outputs. Parameters are the `param`
- * nodes reachable from the outputs. Taps are intermediate values that can be written out on request
- * (`run --taps`); they keep their producers alive like outputs do.
+ * A flattened model: an SSA graph from named inputs to named outputs. `body` lists every node in
+ * topological order, dead ones included until dead-code elimination removes them; the live nodes
+ * are those reachable from the outputs, taps and inputs. Taps are intermediate values that can be
+ * written out on request (`run --taps`); they keep their producers alive like outputs do.
  */
 export interface Graph {
   readonly ctx: IrContext;
   readonly name: string;
+  readonly body: readonly Node[];
   readonly inputs: readonly Node[];
   readonly outputs: readonly NamedValue[];
   readonly taps: readonly NamedValue[];
@@ -47,6 +49,7 @@ export function topoOrder(rootNodes: readonly Node[]): Node[] {
   return order;
 }
 
+/** The live nodes, producers first. */
 export function graphNodes(g: Graph): Node[] {
   return topoOrder(roots(g));
 }

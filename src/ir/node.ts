@@ -60,7 +60,13 @@ function freezeAttrs(attrs: Attrs): Attrs {
 /** Owns the intern table of one compilation; nothing is shared between contexts. */
 export class IrContext {
   private readonly table = new Map<string, Node>();
+  private readonly order: Node[] = [];
   private nextId = 0;
+
+  /** Every node made in this context, in creation order (which is topological). */
+  get created(): readonly Node[] {
+    return this.order;
+  }
 
   node(op: OpName, type: TensorType, srcs: readonly Node[], attrs: Attrs, meta: Meta): Node {
     const structuralKey = `${op}:${formatType(type)}(${srcs.map((s) => s.id).join(',')}){${attrsKey(attrs)}}`;
@@ -69,6 +75,7 @@ export class IrContext {
     if (hit) return hit;
     const n = new Node(this.nextId++, op, type, Object.freeze([...srcs]), freezeAttrs(attrs), Object.freeze({ ...meta }), structuralKey);
     this.table.set(key, n);
+    this.order.push(n);
     return n;
   }
 

@@ -1,6 +1,5 @@
 import { formatSpan } from '../diag/span.js';
 import type { Graph } from './graph.js';
-import { graphNodes } from './graph.js';
 import type { AttrValue, Node } from './node.js';
 import { opDef } from './ops.js';
 import { formatType } from './types.js';
@@ -79,7 +78,7 @@ function printedAttrs(n: Node): string[] {
  * back to a structurally identical graph (test/roundtrip.test.ts).
  */
 export function printGraph(g: Graph, opts: PrintOptions = {}): string {
-  const nodes = graphNodes(g);
+  const nodes = g.body;
   const namer = new Namer(g.inputs.map((n) => n.attr<string>('name')));
   const lines: string[] = [];
   if (opts.header) lines.push(...opts.header.split('\n').map((l) => `// ${l}`));
@@ -113,7 +112,7 @@ export function printGraph(g: Graph, opts: PrintOptions = {}): string {
  * same thing in the same way exactly when their canonical texts are equal.
  */
 export function canonicalForm(g: Graph): string {
-  const nodes = graphNodes(g);
+  const nodes = g.body;
   const index = new Map<Node, number>();
   const lines = nodes.map((n, i) => {
     index.set(n, i);

@@ -1,6 +1,6 @@
 import { formatSpan } from '../diag/span.js';
 import type { Graph } from './graph.js';
-import { graphNodes } from './graph.js';
+import { roots } from './graph.js';
 import type { Node } from './node.js';
 import { checkAttrValue, OPS } from './ops.js';
 import { formatType, typeEquals } from './types.js';
@@ -15,7 +15,13 @@ export function verifyGraph(g: Graph, stage = 'graph'): void {
   const where = (n: Node) => `${n.op} #${n.id}${n.meta.span ? ` (${formatSpan(n.meta.span)})` : ''}`;
   const paramTypes = new Map<string, Node>();
   const dropoutIds = new Map<number, Node>();
-  for (const n of graphNodes(g)) {
+  const seen = new Set<Node>();
+  for (const n of g.body) {
+    for (const src of n.srcs) if (!seen.has(src)) problems.push(`${where(n)} reads #${src.id}, which the body does not define before it`);
+    seen.add(n);
+  }
+  for (const r of roots(g)) if (!seen.has(r)) problems.push(`${where(r)} is an input, output or tap but not in the body`);
+  for (const n of g.body) {
     const def = OPS.get(n.op);
     if (!def) {
       problems.push(`unknown op '${n.op}'`);

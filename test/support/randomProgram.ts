@@ -27,7 +27,7 @@ interface Val {
 }
 
 class Gen {
-  private readonly r: () => number;
+  readonly r: () => number;
   readonly lines: string[] = [];
   readonly values: Val[] = [];
   private counter = 0;
@@ -42,6 +42,11 @@ class Gen {
 
   pick<T>(xs: readonly T[]): T {
     return xs[this.int(0, xs.length - 1)]!;
+  }
+
+  /** An operand, usually one of the latest values, so that programs grow chains rather than fans. */
+  operand(): Val {
+    return this.r() < 0.7 ? this.pick(this.values.slice(-3)) : this.pick(this.values);
   }
 
   fresh(prefix: string): string {
@@ -68,12 +73,12 @@ type Step = (g: Gen) => void;
 
 const STEPS: readonly Step[] = [
   function unary(g) {
-    const a = g.pick(g.values);
+    const a = g.operand();
     const f = g.pick(['tanh({})', 'exp(tanh({}))', 'neg({})', 'abs({})', 'erf({})', 'gelu({})', 'gelu({}, approximate="tanh")', 'sqrt(abs({}) + 1.0)', 'relu({})']);
     g.emit(f.replace('{}', a.name), a.shape);
   },
   function binary(g) {
-    const a = g.pick(g.values);
+    const a = g.operand();
     const partners = g.values.filter((b) => broadcastShapes(a.shape, b.shape));
     const b = g.pick(partners);
     const op = g.pick(['+', '-', '*', 'max', 'min']);
@@ -81,11 +86,11 @@ const STEPS: readonly Step[] = [
     g.emit(op.length === 1 ? `${a.name} ${op} ${b.name}` : `${op}(${a.name}, ${b.name})`, shape);
   },
   function scalar(g) {
-    const a = g.pick(g.values);
+    const a = g.operand();
     g.emit(`${a.name} * ${g.pick(['0.5', '2.0', '-1.25', '3.0'])}`, a.shape);
   },
   function reduce(g) {
-    const a = g.pick(g.values);
+    const a = g.operand();
     const axis = g.int(0, a.shape.length - 1);
     const keep = g.r() < 0.5;
     const op = g.pick(['reduce_sum', 'reduce_max', 'reduce_mean']);
@@ -94,11 +99,11 @@ const STEPS: readonly Step[] = [
     g.emit(`${op}(${a.name}, axes=[${axis}], keepdims=${keep})`, shape);
   },
   function softmax(g) {
-    const a = g.pick(g.values);
+    const a = g.operand();
     g.emit(`softmax(${a.name}, axis=${g.int(-a.shape.length, a.shape.length - 1)})`, a.shape);
   },
   function layernorm(g) {
-    const a = g.pick(g.values);
+    const a = g.operand();
     const last = a.shape[a.shape.length - 1]!;
     g.emit(`layernorm(${a.name}, ${g.param([last])}, ${g.param([last])}, eps=1e-5)`, a.shape);
   },
@@ -117,7 +122,7 @@ const STEPS: readonly Step[] = [
     g.emit(`matmul(${a.name}, ${b.name}, transpose_b=true)`, [...a.shape.slice(0, -1), b.shape[b.shape.length - 2]!]);
   },
   function reshape(g) {
-    const a = g.pick(g.values);
+    const a = g.operand();
     const n = numel(a.shape);
     const shape = g.r() < 0.5 || a.shape.length < 2 ? [n] : [numel(a.shape.slice(0, -2)), a.shape[a.shape.length - 2]! * a.shape[a.shape.length - 1]!];
     g.emit(`reshape(${a.name}, shape=${fmt(shape)})`, shape);
@@ -141,7 +146,7 @@ const STEPS: readonly Step[] = [
     g.emit(`transpose(${a.name}, perm=${fmt(perm)})`, perm.map((p) => a.shape[p]!));
   },
   function dropout(g) {
-    const a = g.pick(g.values);
+    const a = g.operand();
     g.emit(`dropout(${a.name}, p=${g.pick(['0.1', '0.5'])})`, a.shape);
   },
 ];
