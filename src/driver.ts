@@ -10,6 +10,11 @@ import { params } from './ir/graph.js';
 import { formatShape, shapeEquals } from './ir/shape.js';
 import { formatType } from './ir/types.js';
 import { verifyGraph } from './ir/verify.js';
+import type { Module } from './kernel/module.js';
+import { baselinePartition } from './kernel/partition.js';
+import { INERT_DROPOUT } from '../passes/canonicalize.js';
+import { Statistics } from '../passes/pass.js';
+import { rewriteGraph } from '../passes/rewrite.js';
 import { interpret, type InterpretOptions } from './interp/interpret.js';
 import { makeTensor, type Tensor } from './interp/tensor.js';
 import { encodeSafetensors, readSafetensors, SafetensorsError, writeSafetensorsAtomic, type SafetensorsFile } from './io/safetensors.js';
@@ -70,6 +75,15 @@ export function build(s: Session, p: Program, opts: BuildOptions): Elaborated {
   s.check();
   verifyGraph(e!.graph, 'elaboration');
   return e!;
+}
+
+/**
+ * The module a pipeline starts from: the unfused plan, one kernel per op. In inference mode dropout
+ * is the identity, so it is lowered away here, before any pass: -O0 launches no kernel for it.
+ */
+export function initialModule(e: Elaborated, train: boolean): Module {
+  const graph = train ? e.graph : rewriteGraph(e.graph, [INERT_DROPOUT], new Statistics(), false).graph;
+  return { graph, partition: baselinePartition(graph), decisions: [], train };
 }
 
 export interface RunFiles {

@@ -2,7 +2,12 @@ import { writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { CompileError } from '../diag/diagnostics.js';
 import { USAGE_CODES } from '../frontend/elaborate.js';
-import { build, loadFile, runFile, Session, type BuildOptions } from '../driver.js';
+import { build, initialModule, loadFile, runFile, Session, type BuildOptions } from '../driver.js';
+import { parsePipeline, PipelineError, runPipeline, type PassRecord, type PipelineStep } from '../../passes/pipeline.js';
+import { LEVELS, PASSES } from '../../passes/registry.js';
+import type { Module } from '../kernel/module.js';
+import { printModule } from '../kernel/printer.js';
+import { formatFusionReport, formatStats, moduleStats } from '../kernel/stats.js';
 import { graphNodes, params } from '../ir/graph.js';
 import { describeArity, OPS } from '../ir/ops.js';
 import { printGraph } from '../ir/printer.js';
@@ -43,6 +48,43 @@ function seedOf(value: string): number {
 
 const configOption = () => new Option('-c, --config <name>', 'config to compile (required when the file defines several)');
 const setOption = () => new Option('-s, --set <name=value>', 'override a config constant; repeatable, or comma-separated (B=4,S=40)').argParser(collectSet).default(new Map(), '');
+
+function collectList(value: string, prev: string[]): string[] {
+  return [...prev, ...value.split(',').map((x) => x.trim()).filter(Boolean)];
+}
+
+interface OptOptions {
+  config?: string;
+  set: Map<string, number>;
+  optLevel: string;
+  passes?: string;
+  train?: boolean;
+  printBefore: string[];
+  printAfter: string[];
+  printAfterAll?: boolean;
+  timePasses?: boolean;
+  stats?: boolean;
+  json?: boolean;
+  scope?: string;
+  fusionReport?: boolean;
+  locations?: boolean;
+  output?: string;
+}
+
+function parsePipelineOrUsage(text: string): PipelineStep[] {
+  try {
+    return parsePipeline(text);
+  } catch (e) {
+    if (e instanceof PipelineError) throw new UsageError(`--passes: ${e.message}`);
+    throw e;
+  }
+}
+
+function formatTimings(records: readonly PassRecord[]): string {
+  const total = records.reduce((s, r) => s + r.ms, 0);
+  const rows = records.map((r) => `  ${r.ms.toFixed(2).padStart(9)} ms  ${r.step}${r.stats.length ? `  (${r.stats.map(([k, v]) => `${k}=${v}`).join(', ')})` : ''}`);
+  return `pass timing:\n${rows.join('\n')}\n  ${total.toFixed(2).padStart(9)} ms  total\n`;
+}
 
 function buildOptions(o: { config?: string; set: Map<string, number> }): BuildOptions {
   return { config: o.config, sets: o.set };
@@ -126,6 +168,62 @@ function makeProgram(io: Io): Command {
       io.err(s.render());
       const written = [...r.outputs.keys(), ...r.taps.keys()];
       io.out(`wrote ${o.output}: ${written.join(', ')}\n`);
+    });
+
+  program
+    .command('opt')
+    .description('run a pass pipeline and print the kernel plan: the IR with each kernel as a `kernel NAME { ... }` block')
+    .argument('<file>', 'IR source (plain, or a printed kernel plan)')
+    .addOption(configOption())
+    .addOption(setOption())
+    .addOption(new Option('-O, --opt-level <n>', 'default pipeline: 0 no fusion, 1 clean-up only, 2 everything').choices(['0', '1', '2']).default('2'))
+    .option('-p, --passes <pipeline>', "explicit pipeline, e.g. 'canonicalize,cse,fuse-gemm-epilogue{ops=bias,gelu}' (overrides -O)")
+    .option('--train', 'training-mode forward: dropout stays in the graph')
+    .option('--print-before <passes>', 'dump the plan to stderr before these passes (comma-separated)', collectList, [])
+    .option('--print-after <passes>', 'dump the plan to stderr after these passes (comma-separated)', collectList, [])
+    .option('--print-after-all', 'dump the plan to stderr after every pass')
+    .option('--time-passes', 'print each pass\'s time and statistics to stderr')
+    .option('--stats', 'print per-kernel FLOPs and bytes read and written, and totals, instead of the IR')
+    .option('--json', 'with --stats: print JSON')
+    .option('--scope <prefix>', 'with --stats: only kernels whose ops all lie under this layer path, e.g. encoder.layer.0')
+    .option('--fusion-report', 'print every fusion candidate, the rule that decided it and the bytes involved')
+    .option('--locations', 'annotate each op with its layer scope and source position')
+    .option('-o, --output <file>', 'write the plan to a file instead of stdout')
+    .action((file: string, o: OptOptions) => {
+      const s = new Session();
+      const built = build(s, loadFile(s, file), buildOptions(o));
+      const steps = parsePipelineOrUsage(o.passes ?? LEVELS[`O${o.optLevel}`]!);
+      const dump = (when: string, m: Module) => io.err(`// -----// IR dump ${when} //----- //\n${printModule(m, { locations: o.locations })}`);
+      const { module, records } = runPipeline(initialModule(built, o.train ?? false), steps, {
+        printBefore: new Set(o.printBefore),
+        printAfter: new Set(o.printAfterAll ? ['*'] : o.printAfter),
+        onPrint: dump,
+      });
+      io.err(s.render());
+      if (o.timePasses) io.err(formatTimings(records));
+      if (o.fusionReport) io.out(formatFusionReport(module.decisions));
+      if (o.stats) {
+        const st = moduleStats(module, o.scope);
+        io.out(o.json ? `${JSON.stringify(st, null, 2)}\n` : formatStats(st));
+        return;
+      }
+      if (o.fusionReport && !o.output) return;
+      const text = printModule(module, { header: `bertc opt ${file}${built.config ? ` --config ${built.config}` : ''}${o.train ? ' --train' : ''} --passes '${steps.map((x) => x.text).join(',')}'`, locations: o.locations });
+      if (o.output) writeFileSync(o.output, text);
+      else io.out(text);
+    });
+
+  program
+    .command('passes')
+    .description('describe every pass: its options, statistics and a before/after example; and the -O pipelines')
+    .action(() => {
+      const parts = [...PASSES.values()].map((p) => {
+        const opts = Object.entries(p.options).map(([k, v]) => `    ${k}=${JSON.stringify(v.default)}  ${v.doc}`);
+        const stats = Object.entries(p.statistics).map(([k, v]) => `    ${k}: ${v}`);
+        return [`${p.name}: ${p.summary}`, ...p.description.split('\n').map((l) => `  ${l}`), ...(opts.length ? ['  options:', ...opts] : []), '  statistics:', ...stats].join('\n');
+      });
+      const levels = Object.entries(LEVELS).map(([k, v]) => `  -${k}: ${v || '(no passes)'}`);
+      io.out(`${parts.join('\n\n')}\n\npipelines:\n${levels.join('\n')}\n`);
     });
 
   program

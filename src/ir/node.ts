@@ -36,10 +36,17 @@ export class Node {
   }
 }
 
+/** Unlike JSON, keeps inf, -inf, nan and -0 apart. */
+export function attrText(v: AttrValue): string {
+  if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
+  if (Array.isArray(v)) return `[${v.map((x) => attrText(x)).join(',')}]`;
+  return JSON.stringify(v);
+}
+
 function attrsKey(attrs: Attrs): string {
   return Object.keys(attrs)
     .sort()
-    .map((k) => `${k}=${JSON.stringify(attrs[k])}`)
+    .map((k) => `${k}=${attrText(attrs[k]!)}`)
     .join(',');
 }
 

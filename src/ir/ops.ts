@@ -22,7 +22,7 @@ export type OpGroup =
   | 'movement' // reshape, transpose, expand, slice, concat: index remapping only
   | 'gather';
 
-export type AttrKind = 'int' | 'float' | 'bool' | 'ints' | 'dtype' | 'enum' | 'string';
+export type AttrKind = 'int' | 'float' | 'number' | 'bool' | 'ints' | 'dtype' | 'enum' | 'string';
 
 export interface AttrSpec {
   readonly kind: AttrKind;
@@ -78,15 +78,21 @@ function inferUnaryNumeric(srcs: readonly TensorType[], _a: Attrs, name: string)
   return srcs[0]!.dtype === 'bool' ? err('E0007', `'${name}' needs a numeric operand, got ${formatType(srcs[0]!)}`) : ok(srcs[0]!);
 }
 
-function inferBinary(srcs: readonly TensorType[], _a: Attrs, name: string): InferResult {
+function inferBroadcast(srcs: readonly TensorType[], name: string): InferResult {
   const e = sameDtype(name, srcs);
   if (e) return e;
   const shape = broadcastAll(name, srcs);
   return Array.isArray(shape) ? ok(tensorType(srcs[0]!.dtype, shape)) : shape;
 }
 
-function inferCompare(srcs: readonly TensorType[], a: Attrs, name: string): InferResult {
-  const r = inferBinary(srcs, a, name);
+/** Arithmetic: numeric operands of one dtype (bool must be cast first). */
+function inferBinary(srcs: readonly TensorType[], _a: Attrs, name: string): InferResult {
+  if (srcs[0]!.dtype === 'bool') return err('E0007', `'${name}' needs numeric operands, got ${srcs.map(formatType).join(' and ')}; cast bool tensors first`);
+  return inferBroadcast(srcs, name);
+}
+
+function inferCompare(srcs: readonly TensorType[], _a: Attrs, name: string): InferResult {
+  const r = inferBroadcast(srcs, name);
   return 'type' in r ? ok(tensorType('bool', r.type.shape)) : r;
 }
 
@@ -274,7 +280,7 @@ const reduce = (name: string, summary: string): OpDef => ({
 const DEFS: readonly OpDef[] = [
   { name: 'input', group: 'source', summary: 'a model input (declared in the model signature)', arity: [0, 0], attrs: { name: { kind: 'string' } }, infer: declared },
   { name: 'param', group: 'source', summary: 'a weight, bound by its Hugging Face state-dict name', arity: [0, 0], attrs: { name: { kind: 'string' } }, infer: declared },
-  { name: 'const', group: 'source', summary: 'a scalar constant', arity: [0, 0], attrs: { value: { kind: 'float' } }, infer: declared },
+  { name: 'const', group: 'source', summary: 'a scalar constant', arity: [0, 0], attrs: { value: { kind: 'number' } }, infer: declared },
   { name: 'iota', group: 'source', summary: 'iota(shape=[..], axis=k, dtype=i32): index along axis k', arity: [0, 0],
     attrs: { shape: { kind: 'ints' }, axis: { kind: 'int', default: 0 }, dtype: { kind: 'dtype', default: 'i32' } }, infer: inferIota },
   unaryNum('neg', 'negation'),
@@ -346,7 +352,9 @@ export function checkAttrValue(spec: AttrSpec, v: AttrValue): string | undefined
     case 'int':
       return typeof v === 'number' && Number.isInteger(v) ? undefined : `must be an integer, got ${JSON.stringify(v)}`;
     case 'float':
-      return typeof v === 'number' && Number.isFinite(v) ? undefined : `must be a finite number, got ${JSON.stringify(v)}`;
+      return typeof v === 'number' && Number.isFinite(v) ? undefined : `must be a finite number, got ${v}`;
+    case 'number':
+      return typeof v === 'number' ? undefined : `must be a number, got ${JSON.stringify(v)}`;
     case 'bool':
       return typeof v === 'boolean' ? undefined : `must be true or false, got ${JSON.stringify(v)}`;
     case 'ints':

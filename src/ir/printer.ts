@@ -1,6 +1,6 @@
 import { formatSpan } from '../diag/span.js';
 import type { Graph } from './graph.js';
-import type { AttrValue, Node } from './node.js';
+import { attrText, type AttrValue, type Node } from './node.js';
 import { opDef } from './ops.js';
 import { formatType } from './types.js';
 
@@ -74,37 +74,58 @@ function printedAttrs(n: Node): string[] {
 }
 
 /**
+ * Writes a model's text: the signature, one statement per node (in the order the caller chooses,
+ * which must define values before their uses), taps and the return. The graph printer and the
+ * kernel-plan printer both drive it.
+ */
+export class ModelWriter {
+  private readonly namer: Namer;
+  readonly lines: string[] = [];
+
+  constructor(readonly g: Graph, private readonly opts: PrintOptions) {
+    this.namer = new Namer(g.inputs.map((n) => n.attr<string>('name')));
+    if (opts.header) this.lines.push(...opts.header.split('\n').map((l) => `// ${l}`));
+    const ins = g.inputs.map((n) => `${n.attr<string>('name')}: ${formatType(n.type)}`);
+    for (const n of g.inputs) this.namer.fix(n, n.attr<string>('name'));
+    const outs = g.outputs.map((o) => `${o.name}: ${formatType(o.node.type)}`);
+    this.lines.push(`model ${g.name}(${ins.join(', ')}) -> (${outs.join(', ')}) {`);
+  }
+
+  /** The statement defining `n`, at the given indentation. */
+  node(n: Node, indent = '  '): void {
+    if (n.op === 'input') return;
+    const loc = this.opts.locations && n.meta.span ? `  // ${n.meta.scope ? `${n.meta.scope} ` : ''}(${formatSpan(n.meta.span)})` : '';
+    if (n.op === 'param') {
+      const hf = n.attr<string>('name');
+      this.lines.push(`${indent}param ${this.namer.assign(n, hf)}: ${formatType(n.type)} = ${JSON.stringify(hf)};`);
+    } else if (n.op === 'const') {
+      this.lines.push(`${indent}${this.namer.assign(n, n.meta.hint || 'c')}: ${formatType(n.type)} = ${formatNumber(n.attr<number>('value'))};${loc}`);
+    } else {
+      const args = [...n.srcs.map((s) => this.namer.get(s)), ...printedAttrs(n)];
+      this.lines.push(`${indent}${this.namer.assign(n, n.meta.hint || 'v')}: ${formatType(n.type)} = ${n.op}(${args.join(', ')});${loc}`);
+    }
+  }
+
+  line(text: string): void {
+    this.lines.push(text);
+  }
+
+  finish(): string {
+    for (const t of this.g.taps) this.lines.push(`  tap ${JSON.stringify(t.name)} = ${this.namer.get(t.node)};`);
+    this.lines.push(`  return ${this.g.outputs.map((o) => this.namer.get(o.node)).join(', ')};`);
+    this.lines.push('}');
+    return `${this.lines.join('\n')}\n`;
+  }
+}
+
+/**
  * Prints a graph as IR source: one `model` whose body is the flattened SSA form. The output parses
  * back to a structurally identical graph (test/roundtrip.test.ts).
  */
 export function printGraph(g: Graph, opts: PrintOptions = {}): string {
-  const nodes = g.body;
-  const namer = new Namer(g.inputs.map((n) => n.attr<string>('name')));
-  const lines: string[] = [];
-  if (opts.header) lines.push(...opts.header.split('\n').map((l) => `// ${l}`));
-  const ins = g.inputs.map((n) => `${n.attr<string>('name')}: ${formatType(n.type)}`);
-  for (const n of g.inputs) namer.fix(n, n.attr<string>('name'));
-  const outs = g.outputs.map((o) => `${o.name}: ${formatType(o.node.type)}`);
-  lines.push(`model ${g.name}(${ins.join(', ')}) -> (${outs.join(', ')}) {`);
-  for (const n of nodes) {
-    if (n.op === 'input') continue;
-    const loc = opts.locations && n.meta.span ? `  // ${n.meta.scope ? `${n.meta.scope} ` : ''}(${formatSpan(n.meta.span)})` : '';
-    if (n.op === 'param') {
-      const hf = n.attr<string>('name');
-      lines.push(`  param ${namer.assign(n, hf)}: ${formatType(n.type)} = ${JSON.stringify(hf)};`);
-      continue;
-    }
-    if (n.op === 'const') {
-      lines.push(`  ${namer.assign(n, n.meta.hint || 'c')}: ${formatType(n.type)} = ${formatNumber(n.attr<number>('value'))};${loc}`);
-      continue;
-    }
-    const args = [...n.srcs.map((s) => namer.get(s)), ...printedAttrs(n)];
-    lines.push(`  ${namer.assign(n, n.meta.hint || 'v')}: ${formatType(n.type)} = ${n.op}(${args.join(', ')});${loc}`);
-  }
-  for (const t of g.taps) lines.push(`  tap ${JSON.stringify(t.name)} = ${namer.get(t.node)};`);
-  lines.push(`  return ${g.outputs.map((o) => namer.get(o.node)).join(', ')};`);
-  lines.push('}');
-  return `${lines.join('\n')}\n`;
+  const w = new ModelWriter(g, opts);
+  for (const n of g.body) w.node(n);
+  return w.finish();
 }
 
 /**
@@ -116,7 +137,7 @@ export function canonicalForm(g: Graph): string {
   const index = new Map<Node, number>();
   const lines = nodes.map((n, i) => {
     index.set(n, i);
-    const attrs = Object.keys(n.attrs).sort().map((k) => `${k}=${JSON.stringify(n.attrs[k])}`);
+    const attrs = Object.keys(n.attrs).sort().map((k) => `${k}=${attrText(n.attrs[k]!)}`);
     return `${i}: ${formatType(n.type)} ${n.op}(${n.srcs.map((s) => index.get(s)).join(',')}) {${attrs.join(',')}}`;
   });
   lines.push(`outputs ${g.outputs.map((o) => `${o.name}=${index.get(o.node)}`).join(' ')}`);

@@ -1,0 +1,114 @@
+import type { Node } from '../src/ir/node.js';
+import { broadcastShapes, shapeEquals } from '../src/ir/shape.js';
+import { isRowReduction, reducedAxes } from '../src/kernel/classify.js';
+import { bytesOf } from '../src/kernel/kernels.js';
+import { definePass } from './pass.js';
+import { anchorOf, FusionContext } from './fusion.js';
+
+/** The row reductions of a group, to check that two groups reduce along the same rows. */
+function reductionsOf(c: FusionContext, g: number): Node[] {
+  return c.b.members(g).filter(isRowReduction);
+}
+
+function sameRows(a: Node, b: Node): boolean {
+  const ax = reducedAxes(a);
+  const bx = reducedAxes(b);
+  return shapeEquals(a.srcs[0]!.type.shape, b.srcs[0]!.type.shape) && ax.length === bx.length && ax.every((x, i) => x === bx[i]);
+}
+
+/** Tries to pull producer group `p` into the row kernel `g` as its prologue. */
+function tryPrologue(c: FusionContext, p: number, g: number, r: Node): boolean {
+  const anchor = anchorOf(c, p);
+  const bytes = c.savedBytes(p);
+  const otherReductions = reductionsOf(c, p);
+  if (otherReductions.length) {
+    const bad = otherReductions.find((x) => !sameRows(x, r));
+    if (bad) {
+      c.decide('reduction-axis-mismatch', false, bad, r, bytes, `${bad.op} reduces axes [${reducedAxes(bad)}] of ${bad.srcs[0]!.type.shape.join('x')}, ${r.op} axes [${reducedAxes(r)}] of ${r.srcs[0]!.type.shape.join('x')}`);
+      return false;
+    }
+  } else if (!c.isPrologueGroup(p)) {
+    return false;
+  }
+  if (!c.onlyFeeds(p, g)) {
+    c.decide('multi-consumer', false, anchor, r, bytes, 'its result is also read outside the row kernel');
+    return false;
+  }
+  const outs = c.outputs(p);
+  const rowShape = r.srcs[0]!.type.shape;
+  const fits = outs.every((o) => broadcastShapes(o.type.shape, rowShape)?.every((d, i) => d === rowShape[i]) ?? false);
+  if (!fits) {
+    c.decide('shape-mismatch', false, anchor, r, bytes, `its result does not broadcast onto the rows ${rowShape.join('x')}`);
+    return false;
+  }
+  if (c.b.wouldCycle(p, g)) {
+    c.decide('would-cycle', false, anchor, r, bytes, 'another kernel lies between them');
+    return false;
+  }
+  c.b.merge(g, p);
+  c.decide(otherReductions.length ? 'row-compatible' : 'prologue', true, anchor, r, bytes);
+  return true;
+}
+
+/** Tries to pull consumer group `e` into the row kernel `g` as its epilogue. */
+function tryEpilogue(c: FusionContext, g: number, e: number, r: Node): boolean {
+  const anchor = anchorOf(c, e);
+  if (!c.isElementwiseGroup(e)) return false;
+  const bytes = c.outputs(g).filter((o) => c.b.consumers(o).some((x) => c.b.group(x) === e)).reduce((s, o) => s + 2 * bytesOf(o), 0);
+  const rowShape = r.type.shape;
+  if (!c.outputs(e).every((o) => shapeEquals(o.type.shape, rowShape))) {
+    c.decide('shape-mismatch', false, r, anchor, bytes, 'the consumer changes the shape of the rows');
+    return false;
+  }
+  if (c.b.wouldCycle(g, e)) {
+    c.decide('would-cycle', false, r, anchor, bytes, 'another kernel lies between them');
+    return false;
+  }
+  c.b.merge(g, e);
+  c.decide('epilogue', true, r, anchor, bytes);
+  return true;
+}
+
+export const fuseReductions = definePass({
+  name: 'fuse-reductions',
+  summary: 'fuse layernorm, softmax and reductions with the elementwise chains around them',
+  description: `A row kernel (layernorm, softmax, reduce_*) absorbs its elementwise producers (the prologue: bias,
+dropout, residual add, scale, mask, embedding lookups) and its elementwise consumers (the epilogue: dropout
+after softmax). A producer with another reader, or a reduction along other rows, is left alone.
+
+  before:  kernel { a = x + b }  kernel { d = dropout(a) }  kernel { r = d + res }  kernel { y = layernorm(r, g, be) }
+  after:   kernel k_bias_dropout_residual_layernorm { a = x + b; d = dropout(a); r = d + res; y = layernorm(r, g, be) }`,
+  options: {},
+  statistics: { fused: 'groups merged into row kernels', rejected: 'candidates rejected' },
+  run(m, _o, stats) {
+    const c = new FusionContext(m, 'fuse-reductions');
+    for (const r of c.b.nodes.filter(isRowReduction)) {
+      // Each candidate is judged once; a group merged in may bring new producers, so repeat.
+      const judged = new Set<number>();
+      const judgedAfter = new Set<number>();
+      for (let changed = true; changed; ) {
+        changed = false;
+        const g = c.b.group(r)!;
+        const producerGroups = new Set(c.b.members(g).flatMap((n) => c.b.producers(n)).map((p) => c.b.group(p)!));
+        for (const p of producerGroups) {
+          if (p === g || judged.has(p)) continue;
+          judged.add(p);
+          if (tryPrologue(c, p, g, r)) {
+            changed = true;
+            break;
+          }
+        }
+        if (changed) continue;
+        const consumerGroups = new Set(c.outputs(g).flatMap((o) => c.b.consumers(o)).map((x) => c.b.group(x)!).filter((x) => x !== g));
+        const [only] = consumerGroups;
+        if (consumerGroups.size === 1 && !judgedAfter.has(only!)) {
+          judgedAfter.add(only!);
+          changed = tryEpilogue(c, g, only!, r);
+        }
+      }
+    }
+    stats.add('fused', c.decisions.filter((d) => d.fused).length);
+    stats.add('rejected', c.decisions.filter((d) => !d.fused).length);
+    return c.finish();
+  },
+});

@@ -1,0 +1,65 @@
+import { formatSpan } from '../src/diag/span.js';
+import type { Node } from '../src/ir/node.js';
+import { isElementwise, isGather, isMovement } from '../src/kernel/classify.js';
+import { bytesOf } from '../src/kernel/kernels.js';
+import type { FusionDecision, Module } from '../src/kernel/module.js';
+import { PartitionBuilder } from '../src/kernel/partition.js';
+
+/**
+ * What the fusion passes share: the partition builder, the group predicates they test, and the log
+ * of decisions with the bytes each one saves.
+ */
+
+export function describeNode(n: Node): string {
+  const where = n.meta.span ? ` ${formatSpan(n.meta.span)}` : '';
+  return `${n.op}${n.meta.hint ? ` '${n.meta.hint}'` : ''} [${n.meta.scope || 'model'}]${where}`;
+}
+
+export class FusionContext {
+  readonly b: PartitionBuilder;
+  decisions: FusionDecision[] = [];
+
+  constructor(readonly m: Module, readonly pass: string) {
+    this.b = new PartitionBuilder(m.graph, m.partition);
+  }
+
+  /** A group of per-element work only: elementwise ops, plus movement ops stored through. */
+  isElementwiseGroup(g: number): boolean {
+    return this.b.members(g).every((n) => isElementwise(n) || isMovement(n));
+  }
+
+  /** Elementwise work and embedding lookups: what a row kernel can compute as its prologue. */
+  isPrologueGroup(g: number): boolean {
+    return this.b.members(g).every((n) => isElementwise(n) || isMovement(n) || isGather(n));
+  }
+
+  /** Members of `g` that are read outside `g` or are graph results: the group's outputs. */
+  outputs(g: number): Node[] {
+    const roots = new Set([...this.m.graph.outputs.map((o) => o.node), ...this.m.graph.taps.map((t) => t.node)]);
+    return this.b.members(g).filter((n) => roots.has(n) || this.b.consumers(n).some((c) => this.b.group(c) !== g));
+  }
+
+  /** Does every output of `from` go only to `to` (so fusing removes its store and reload entirely)? */
+  onlyFeeds(from: number, to: number): boolean {
+    const roots = new Set([...this.m.graph.outputs.map((o) => o.node), ...this.m.graph.taps.map((t) => t.node)]);
+    return this.outputs(from).every((n) => !roots.has(n) && this.b.consumers(n).every((c) => this.b.group(c) === from || this.b.group(c) === to));
+  }
+
+  /** DRAM bytes saved by not writing `from`'s outputs and not reading them back in `to`. */
+  savedBytes(from: number): number {
+    return this.outputs(from).reduce((s, n) => s + 2 * bytesOf(n), 0);
+  }
+
+  decide(rule: string, fused: boolean, producer: Node, consumer: Node, bytes: number, detail = ''): void {
+    this.decisions.push({ pass: this.pass, rule, fused, producer: describeNode(producer), consumer: describeNode(consumer), bytes, detail });
+  }
+
+  finish(): Module {
+    return { ...this.m, partition: this.b.build(), decisions: [...this.m.decisions, ...this.decisions] };
+  }
+}
+
+/** The value a group hands on (its first output), to name the group in decisions. */
+export function anchorOf(c: FusionContext, g: number): Node {
+  return c.outputs(g)[0] ?? c.b.members(g)[0]!;
+}

@@ -1,0 +1,97 @@
+import type { Graph } from '../src/ir/graph.js';
+import type { Attrs, Meta, Node } from '../src/ir/node.js';
+import { opDef } from '../src/ir/ops.js';
+import { formatType, typeEquals, type TensorType } from '../src/ir/types.js';
+import type { Statistics } from './pass.js';
+
+/** Builds replacement nodes for rules: types come from the op's type rule, provenance from the node replaced. */
+export class Rewriter {
+  constructor(readonly graph: Graph, readonly train: boolean) {}
+
+  make(op: string, srcs: readonly Node[], attrs: Attrs, meta: Meta, type?: TensorType): Node {
+    const def = opDef(op);
+    const full: Record<string, Attrs[string]> = {};
+    for (const [k, spec] of Object.entries(def.attrs)) full[k] = attrs[k] ?? spec.default!;
+    let t = type;
+    if (!t) {
+      const r = def.infer(srcs.map((s) => s.type), full, op);
+      if ('error' in r) throw new Error(`internal: rewrite built an invalid '${op}': ${r.error.detail}`);
+      t = r.type;
+    }
+    return this.graph.ctx.node(op, t, srcs, full, meta);
+  }
+
+  constant(value: number, like: Node): Node {
+    return this.graph.ctx.node('const', { dtype: like.type.dtype, shape: [] }, [], { value }, like.meta);
+  }
+}
+
+/**
+ * A named rewrite: `apply` returns the replacement, or undefined when the rule does not match.
+ * A replacement must have the type of the node it replaces.
+ */
+export interface RewriteRule {
+  readonly name: string;
+  /** The ops the rule looks at; others are never offered to it. */
+  readonly ops: readonly string[];
+  apply(n: Node, r: Rewriter): Node | undefined;
+}
+
+/** Rebuilds `order` so every node's sources precede it, pulling in nodes that rewrites created. */
+function closure(nodes: Iterable<Node>): Node[] {
+  const out: Node[] = [];
+  const seen = new Set<Node>();
+  const visit = (n: Node) => {
+    if (seen.has(n)) return;
+    seen.add(n);
+    n.srcs.forEach(visit);
+    out.push(n);
+  };
+  for (const n of nodes) visit(n);
+  return out;
+}
+
+export interface RewriteResult {
+  readonly graph: Graph;
+  /** Old node -> the node that replaces it (itself when unchanged). */
+  readonly map: ReadonlyMap<Node, Node>;
+}
+
+/**
+ * The one rewrite driver: visits the body producers-first, rebuilds each node over its rewritten
+ * sources, then applies rules until none matches. Every firing is counted under the rule's name.
+ */
+export function rewriteGraph(g: Graph, rules: readonly RewriteRule[], stats: Statistics, train: boolean): RewriteResult {
+  const r = new Rewriter(g, train);
+  const byOp = new Map<string, RewriteRule[]>();
+  for (const rule of rules) for (const op of rule.ops) byOp.set(op, [...(byOp.get(op) ?? []), rule]);
+  const map = new Map<Node, Node>();
+  for (const n of g.body) {
+    let cur = g.ctx.replace(n, { srcs: n.srcs.map((s) => map.get(s) ?? s) });
+    for (let fired = true, guard = 0; fired; guard++) {
+      if (guard > 100) throw new Error(`internal: rewrite rules did not settle on ${n.op} #${n.id}`);
+      fired = false;
+      for (const rule of byOp.get(cur.op) ?? []) {
+        const next = rule.apply(cur, r);
+        if (!next || next === cur) continue;
+        if (!typeEquals(next.type, cur.type)) {
+          throw new Error(`internal: rule '${rule.name}' replaced ${formatType(cur.type)} with ${formatType(next.type)}`);
+        }
+        stats.add(rule.name);
+        cur = next;
+        fired = true;
+        break;
+      }
+    }
+    map.set(n, cur);
+  }
+  const remap = (n: Node) => map.get(n) ?? n;
+  const graph: Graph = {
+    ...g,
+    body: closure(g.body.map(remap)),
+    inputs: g.inputs.map(remap),
+    outputs: g.outputs.map((o) => ({ name: o.name, node: remap(o.node) })),
+    taps: g.taps.map((t) => ({ name: t.name, node: remap(t.node) })),
+  };
+  return { graph, map };
+}

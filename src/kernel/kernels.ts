@@ -1,0 +1,158 @@
+import type { Span } from '../diag/span.js';
+import { byteSize } from '../ir/dtype.js';
+import type { Graph } from '../ir/graph.js';
+import { graphNodes, roots, users } from '../ir/graph.js';
+import type { Node } from '../ir/node.js';
+import { numel } from '../ir/shape.js';
+import { addFlops, NO_FLOPS, opFlops, type Flops } from '../cost/flops.js';
+import { isGather, isInline, isMatmul, isMovement, isRowReduction, weightTransforms } from './classify.js';
+import type { Module } from './module.js';
+
+export type KernelKind = 'gemm' | 'reduction' | 'elementwise' | 'gather' | 'data-movement';
+
+/**
+ * One fused region: it reads `inputs` from memory once and writes `outputs` once; everything else
+ * it computes stays on chip. `views` are movement ops it reads through (folded into its indexing).
+ */
+export interface Kernel {
+  readonly name: string;
+  readonly kind: KernelKind;
+  /** The roles of its ops, e.g. `bias_dropout_residual_layernorm`. */
+  readonly pattern: string;
+  readonly ops: readonly Node[];
+  readonly inputs: readonly Node[];
+  readonly outputs: readonly Node[];
+  readonly views: readonly Node[];
+  /** Runs once when weights are loaded (its inputs are weights and constants only). */
+  readonly init: boolean;
+  readonly scopes: readonly string[];
+  readonly spans: readonly Span[];
+  readonly flops: Flops;
+  readonly bytesRead: number;
+  readonly bytesWritten: number;
+}
+
+export function bytesOf(n: Node): number {
+  return numel(n.type.shape) * byteSize(n.type.dtype);
+}
+
+/** What an op does in a fused chain, for kernel names. */
+function role(n: Node, members: ReadonlySet<Node>, views: ReadonlySet<Node>): string {
+  const through = (s: Node): Node => (views.has(s) ? through(s.srcs[0]!) : s);
+  switch (n.op) {
+    case 'matmul':
+      return 'gemm';
+    case 'gather':
+      return n.srcs[0]!.op === 'param' ? 'embedding' : 'gather';
+    case 'mul':
+    case 'div':
+      return n.srcs.some((s) => s.op === 'const') ? 'scale' : n.op;
+    case 'add': {
+      const [a, b] = n.srcs as [Node, Node];
+      const outside = (x: Node) => !members.has(through(x));
+      if (a.type.shape.length === b.type.shape.length && a.type.shape.every((d, i) => d === b.type.shape[i])) {
+        return outside(a) !== outside(b) ? 'residual' : 'add';
+      }
+      // The smaller operand is broadcast: a weight row is a bias, a computed tensor a mask.
+      const small = numel(a.type.shape) < numel(b.type.shape) ? a : b;
+      const src = through(small);
+      if (src.op === 'param' || src.op === 'concat') return 'bias';
+      return outside(small) ? 'mask' : 'add';
+    }
+    default:
+      return n.op;
+  }
+}
+
+function kindOf(ops: readonly Node[]): KernelKind {
+  if (ops.some(isMatmul)) return 'gemm';
+  if (ops.some(isRowReduction)) return 'reduction';
+  if (ops.some(isGather)) return 'gather';
+  if (ops.every(isMovement)) return 'data-movement';
+  return 'elementwise';
+}
+
+/** The kernels of a module, producers before consumers. */
+export function buildKernels(m: Module): Kernel[] {
+  const { graph, partition } = m;
+  const nodes = graphNodes(graph);
+  const order = new Map(nodes.map((n, i) => [n, i]));
+  const readers = users(nodes);
+  const rootSet = new Set(roots(graph));
+  const init = weightTransforms(graph);
+  const groups = new Map<number, Node[]>();
+  for (const n of nodes) {
+    const g = partition.groupOf.get(n);
+    if (g !== undefined) groups.set(g, [...(groups.get(g) ?? []), n]);
+  }
+  const built = [...groups.entries()].map(([g, ops]) => ({ g, ...describe(ops) }));
+
+  function describe(ops: Node[]) {
+    const members = new Set(ops);
+    const access = new Map<Node, { direct: boolean; slices: Set<Node> }>();
+    const views = new Set<Node>();
+    const resolve = (s: Node, slice: Node | undefined) => {
+      if (members.has(s) || isInline(s)) return;
+      if (partition.views.has(s)) {
+        views.add(s);
+        s.srcs.forEach((x) => resolve(x, slice ?? (s.op === 'slice' ? s : undefined)));
+        return;
+      }
+      const a = access.get(s) ?? { direct: false, slices: new Set<Node>() };
+      if (slice) a.slices.add(slice);
+      else a.direct = true;
+      access.set(s, a);
+    };
+    ops.forEach((n) => n.srcs.forEach((s) => resolve(s, undefined)));
+    const readOutside = (n: Node): boolean =>
+      rootSet.has(n) || (readers.get(n) ?? []).some((u) => (partition.views.has(u) ? readOutside(u) : !members.has(u)));
+    const outputs = ops.filter(readOutside);
+    const inputs = [...access.keys()].sort((a, b) => order.get(a)! - order.get(b)!);
+    // A kernel that reads an input only through slices reads just those slices.
+    const readBytes = (n: Node) => {
+      const a = access.get(n)!;
+      return a.direct ? bytesOf(n) : Math.min(bytesOf(n), [...a.slices].reduce((t, v) => t + bytesOf(v), 0));
+    };
+    return { ops, inputs, outputs, views: [...views], bytesRead: inputs.reduce((t, n) => t + readBytes(n), 0) };
+  }
+
+  // Kahn's algorithm over groups, ties broken by the first op's position: deterministic.
+  const producerGroup = new Map<Node, number>();
+  for (const b of built) for (const o of b.outputs) producerGroup.set(o, b.g);
+  const pending = new Map(built.map((b) => [b.g, new Set(b.inputs.map((i) => producerGroup.get(i)).filter((x): x is number => x !== undefined && x !== b.g))]));
+  const sorted: typeof built = [];
+  const ready = () => built.filter((b) => !sorted.includes(b) && pending.get(b.g)!.size === 0);
+  while (sorted.length < built.length) {
+    const next = ready().sort((x, y) => order.get(x.ops[0]!)! - order.get(y.ops[0]!)!)[0];
+    if (!next) throw new Error('internal: the kernel partition has a cycle');
+    sorted.push(next);
+    for (const p of pending.values()) p.delete(next.g);
+  }
+
+  return sorted.map((b, i) => {
+    const members = new Set(b.ops);
+    const roles: string[] = [];
+    for (const n of b.ops) {
+      const r = role(n, members, partition.views);
+      if (!roles.includes(r)) roles.push(r);
+    }
+    const pattern = roles.join('_');
+    const flops = b.ops.reduce((f, n) => addFlops(f, opFlops(n, m.train)), NO_FLOPS);
+    return {
+      name: partition.names?.get(b.g) ?? `k${i}_${pattern}`,
+      kind: kindOf(b.ops),
+      pattern,
+      ops: b.ops,
+      inputs: b.inputs,
+      outputs: b.outputs,
+      views: b.views,
+      init: b.ops.every((n) => init.has(n)),
+      scopes: [...new Set(b.ops.map((n) => n.meta.scope))],
+      spans: b.ops.flatMap((n) => (n.meta.span ? [n.meta.span] : [])),
+      flops,
+      bytesRead: b.bytesRead,
+      bytesWritten: b.outputs.reduce((s, n) => s + bytesOf(n), 0),
+    };
+  });
+}
+
