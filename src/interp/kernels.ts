@@ -1,8 +1,9 @@
+import { formatSpan } from '../diag/span.js';
 import { isFloat, type DType } from '../ir/dtype.js';
 import type { Node } from '../ir/node.js';
 import { sliceBounds } from '../ir/ops.js';
 import { BINARY, COMPARE, geluErf, geluTanh, UNARY } from '../ir/scalar.js';
-import { normalizeAxis, numel, stridesOf, type Shape } from '../ir/shape.js';
+import { formatShape, normalizeAxis, numel, stridesOf, type Shape } from '../ir/shape.js';
 import { bf16BitsToF32, f16BitsToF32, f32ToBf16Bits, f32ToF16Bits } from '../io/halfFloat.js';
 import { dropoutBits, dropoutKey, dropoutScale, dropoutThreshold } from './rng.js';
 import { makeTensor, type Tensor, type TensorData } from './tensor.js';
@@ -62,14 +63,27 @@ export function broadcastIndex(outShape: Shape, inShape: Shape): Int32Array | un
   return idx;
 }
 
+/**
+ * How a computed value is stored in an integer or bool tensor: integers truncate toward zero with
+ * NaN and infinities giving 0 (i32 gets this, and wrapping, from its Int32Array; i64 would
+ * otherwise keep fractions, e.g. of `div`), bools hold 0 or 1. Undefined for float dtypes.
+ */
+function integerStore(d: DType): ((v: number) => number) | undefined {
+  if (d === 'i64') return (v) => (Number.isFinite(v) ? Math.trunc(v) + 0 : 0);
+  if (d === 'bool') return (v) => (v !== 0 ? 1 : 0);
+  return undefined;
+}
+
 function elementwise(n: Node, xs: readonly Tensor[], k: KernelContext, f: (...v: number[]) => number): Tensor {
   const o = out(n, k);
   const idx = xs.map((x) => broadcastIndex(n.type.shape, x.shape));
   const total = o.data.length;
   const args = new Array<number>(xs.length);
+  const store = integerStore(o.dtype);
   for (let e = 0; e < total; e++) {
     for (let j = 0; j < xs.length; j++) args[j] = xs[j]!.data[idx[j] ? idx[j]![e]! : e]!;
-    o.data[e] = f(...args);
+    const v = f(...args);
+    o.data[e] = store ? store(v) : v;
   }
   return roundToStorage(o);
 }
@@ -78,10 +92,24 @@ const unary = (f: (x: number) => number): Kernel => (n, xs, k) => elementwise(n,
 const binary = (f: (a: number, b: number) => number): Kernel => (n, xs, k) => elementwise(n, xs, k, f);
 const compare = (f: (a: number, b: number) => boolean): Kernel => (n, xs, k) => elementwise(n, xs, k, (a, b) => (f(a, b) ? 1 : 0));
 
-function castValue(v: number, to: DType): number {
+/** The integer range a float converts into: i64's top is the largest double below 2^63. */
+const INT_RANGE: Readonly<Record<'i32' | 'i64', readonly [number, number]>> = {
+  i32: [-2147483648, 2147483647],
+  i64: [-9223372036854775808, 9223372036854774784],
+};
+
+/**
+ * `cast` of one value. Float to integer truncates toward zero and saturates at the type's range,
+ * NaN giving 0 (Rust's `as`; WGSL's conversions clamp too) instead of C's undefined behaviour. Integer to i32 wraps modulo 2^32, as C and PyTorch do
+ * (the Int32Array store does it). Anything to bool is `v != 0`, so NaN is true.
+ */
+function castValue(v: number, from: DType, to: DType): number {
   if (isFloat(to)) return v;
   if (to === 'bool') return v !== 0 ? 1 : 0;
-  return Number.isFinite(v) ? Math.trunc(v) : 0;
+  if (!isFloat(from)) return v;
+  if (Number.isNaN(v)) return 0;
+  const [lo, hi] = INT_RANGE[to as 'i32' | 'i64'];
+  return Math.min(hi, Math.max(lo, Math.trunc(v))) + 0; // + 0 turns -0 into 0
 }
 
 function dropout(n: Node, xs: readonly Tensor[], k: KernelContext): Tensor {
@@ -186,8 +214,8 @@ function matmul(n: Node, xs: readonly Tensor[], k: KernelContext): Tensor {
     for (let i = 0; i < M; i++) {
       acc.fill(0);
       for (let kk = 0; kk < K; kk++) {
+        // No shortcut for av === 0: 0 * Infinity and 0 * NaN must still give NaN.
         const av = a.data[aOff + i * sai + kk * sak]!;
-        if (av === 0) continue;
         const bRow = bOff + kk * sbk;
         for (let j = 0; j < N; j++) acc[j]! += av * b.data[bRow + j * sbj]!;
       }
@@ -263,26 +291,40 @@ function gather(n: Node, xs: readonly Tensor[], k: KernelContext): Tensor {
   for (let a = 0; a < outer; a++) {
     for (let j = 0; j < count; j++) {
       const r = idx.data[j]!;
-      if (!(r >= 0 && r < dim)) {
-        throw new InterpError(`gather index ${r} at position ${j} is out of range for a table of ${dim} rows (${n.meta.scope || 'model'})`);
-      }
+      if (!(r >= 0 && r < dim)) throw gatherRangeError(n, table, idx, axis, j);
       copy(o.data, (a * count + j) * inner, table.data, (a * dim + r) * inner, inner);
     }
   }
   return o;
 }
 
+/** Names the bad index, where it sits in the indices, the valid range and the op's source location. */
+function gatherRangeError(n: Node, table: Tensor, idx: Tensor, axis: number, j: number): InterpError {
+  const pos = stridesOf(idx.shape).map((s, i) => Math.floor(j / s) % idx.shape[i]!);
+  const dim = table.shape[axis]!;
+  const where = [n.meta.span && `at ${formatSpan(n.meta.span)}`, n.meta.scope && `in ${n.meta.scope}`].filter(Boolean).join(' ');
+  return new InterpError(
+    `gather index ${idx.data[j]} at position ${formatShape(pos)} of the indices is out of range for axis ${axis} of ` +
+      `the table ${table.dtype}${formatShape(table.shape)}: it must be in 0..${dim - 1}${where ? ` (gather ${where})` : ''}`,
+  );
+}
+
 function iota(n: Node, _xs: readonly Tensor[], k: KernelContext): Tensor {
   const shape = n.type.shape;
   const [, dim, inner] = around(shape, normalizeAxis(n.attr<number>('axis'), shape.length)!);
   const o = out(n, k);
-  for (let e = 0; e < o.data.length; e++) o.data[e] = Math.floor(e / inner) % dim;
-  return o;
+  const store = integerStore(o.dtype);
+  for (let e = 0; e < o.data.length; e++) {
+    const v = Math.floor(e / inner) % dim;
+    o.data[e] = store ? store(v) : v;
+  }
+  // Large indices are not all representable in f16 / bf16.
+  return roundToStorage(o);
 }
 
 function constant(n: Node, _xs: readonly Tensor[], k: KernelContext): Tensor {
   const o = out(n, k);
-  o.data[0] = castValue(n.attr<number>('value'), n.type.dtype);
+  o.data[0] = castValue(n.attr<number>('value'), 'f32', n.type.dtype);
   return roundToStorage(o);
 }
 
@@ -294,7 +336,7 @@ export const KERNELS: Readonly<Record<string, Kernel>> = {
   ...Object.fromEntries(Object.entries(BINARY).map(([name, f]) => [name, binary(f)])),
   ...Object.fromEntries(Object.entries(COMPARE).map(([name, f]) => [name, compare(f)])),
   where: (n, xs, k) => elementwise(n, xs, k, (c, a, b) => (c ? a : b)),
-  cast: (n, xs, k) => elementwise(n, xs, k, (v) => castValue(v, n.type.dtype)),
+  cast: (n, xs, k) => elementwise(n, xs, k, (v) => castValue(v, xs[0]!.dtype, n.type.dtype)),
   dropout,
   reduce_sum: reduce(0, (a, v) => a + v, false),
   reduce_mean: reduce(0, (a, v) => a + v, true),

