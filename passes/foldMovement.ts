@@ -58,7 +58,8 @@ function foldOne(c: FusionContext, v: Node): void {
     return;
   }
   c.b.newGroup(v);
-  c.decide('non-strided-view', false, v, consumer, 2 * bytesOf(v), 'not expressible as strides of its input, and the producer cannot store through it; stays a copy kernel');
+  if (layout) c.decide('result-buffer', false, v, consumer, 2 * bytesOf(v), 'a strided view, but a model result needs a buffer of its own, and the producer cannot store through it; stays a copy kernel');
+  else c.decide('non-strided-view', false, v, consumer, 2 * bytesOf(v), 'not expressible as strides of its input, and the producer cannot store through it; stays a copy kernel');
 }
 
 export const foldMovement = definePass({

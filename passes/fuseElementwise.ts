@@ -1,4 +1,6 @@
-import { shapeEquals } from '../src/ir/shape.js';
+import type { Node } from '../src/ir/node.js';
+import { numel, shapeEquals } from '../src/ir/shape.js';
+import type { FusionDecision } from '../src/kernel/module.js';
 import { definePass } from './pass.js';
 import { anchorOf, FusionContext } from './fusion.js';
 
@@ -16,6 +18,12 @@ fusion is off or not allowed.
   run(m, _o, stats) {
     const c = new FusionContext(m, 'fuse-elementwise');
     const judged = new Set<string>();
+    // The producer and reader of each rejection, to drop verdicts that later merges overturned.
+    const pairOf = new Map<FusionDecision, [Node, Node]>();
+    const reject = (rule: string, anchor: Node, n: Node, bytes: number, detail: string) => {
+      c.decide(rule, false, anchor, n, bytes, detail);
+      pairOf.set(c.decisions[c.decisions.length - 1]!, [anchor, n]);
+    };
     for (let changed = true; changed; ) {
       changed = false;
       for (const n of c.b.nodes) {
@@ -29,15 +37,17 @@ fusion is off or not allowed.
           const bytes = c.savedBytes(pg);
           const anchor = anchorOf(c, pg);
           if (!c.onlyFeeds(pg, g)) {
-            c.decide('multi-consumer', false, anchor, n, bytes, 'its result is also read by another kernel');
+            reject('multi-consumer', anchor, n, bytes, 'its result is also read by another kernel');
             continue;
           }
-          if (!c.outputs(pg).every((o) => shapeEquals(o.type.shape, n.type.shape))) {
-            c.decide('shape-mismatch', false, anchor, n, bytes, 'the reader broadcasts it; fusing would recompute it per element');
+          const mismatched = c.outputs(pg).find((o) => !shapeEquals(o.type.shape, n.type.shape));
+          if (mismatched) {
+            const broadcast = numel(mismatched.type.shape) < numel(n.type.shape);
+            reject('shape-mismatch', anchor, n, bytes, broadcast ? 'the reader broadcasts it; fusing would recompute it per element' : `the reader changes its shape to ${n.type.shape.join('x')}`);
             continue;
           }
           if (c.b.wouldCycle(pg, g)) {
-            c.decide('would-cycle', false, anchor, n, bytes, 'another kernel lies between them');
+            reject('would-cycle', anchor, n, bytes, 'another kernel lies between them');
             continue;
           }
           c.b.merge(g, pg);
@@ -47,6 +57,17 @@ fusion is off or not allowed.
         }
       }
     }
+    // Groups are renumbered by merges, so a pair can be judged again: keep one verdict per pair,
+    // and none for a pair that ended up in one kernel anyway (a diamond whose readers merged).
+    const seen = new Set<string>();
+    c.decisions = c.decisions.filter((d) => {
+      const pair = pairOf.get(d);
+      if (!pair) return true;
+      const key = `${d.rule} ${d.producer} ${d.consumer}`;
+      if (c.b.group(pair[0]) === c.b.group(pair[1]) || seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
     stats.add('rejected', c.decisions.filter((d) => !d.fused).length);
     return c.finish();
   },

@@ -16,8 +16,10 @@ function epilogueRole(n: Node, acc: Node): string | undefined {
     case 'relu':
       return n.op;
     case 'mul':
-    case 'div':
       return other?.op === 'const' ? 'scale' : undefined;
+    case 'div':
+      // acc / c is a scale; c / acc is a reciprocal, which has no epilogue form.
+      return n.srcs[0] === acc && other?.op === 'const' ? 'scale' : undefined;
     case 'add': {
       if (!other) return undefined;
       const s = other.type.shape;

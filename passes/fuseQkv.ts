@@ -46,10 +46,10 @@ class MergedProjection {
     if (this.result) return this.result;
     const first = this.members[0]!.matmul;
     const like: Meta = { ...first.meta, scope: commonScope(this.members.map((p) => p.matmul.meta.scope)), hint: 'qkv' };
-    const w = r.make('concat', this.members.map((p) => p.matmul.srcs[1]!), { axis: 0 }, like);
-    let y = r.make('matmul', [first.srcs[0]!, w], { transpose_b: true }, like);
+    const w = r.make('concat', this.members.map((p) => r.current(p.matmul.srcs[1]!)), { axis: 0 }, like);
+    let y = r.make('matmul', [r.current(first.srcs[0]!), w], { transpose_b: true }, like);
     if (this.withBias) {
-      const b = r.make('concat', this.members.map((p) => p.biasParam!), { axis: 0 }, like);
+      const b = r.make('concat', this.members.map((p) => r.current(p.biasParam!)), { axis: 0 }, like);
       y = r.make('add', [y, b], {}, like);
     }
     this.result = y;
@@ -108,8 +108,8 @@ Projections with a non-weight operand, other transposes, or mixed bias/no-bias a
     const rule = {
       name: 'fuse-qkv',
       ops: ['matmul', 'add'],
-      apply: (n: Node, r: Rewriter) => {
-        const own = owner.get(n);
+      apply: (n: Node, r: Rewriter, original: Node) => {
+        const own = owner.get(original);
         return own && own.set.slice(own.index, r, n);
       },
     };

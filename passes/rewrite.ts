@@ -6,7 +6,12 @@ import type { Statistics } from './pass.js';
 
 /** Builds replacement nodes for rules: types come from the op's type rule, provenance from the node replaced. */
 export class Rewriter {
-  constructor(readonly graph: Graph, readonly train: boolean) {}
+  constructor(readonly graph: Graph, readonly train: boolean, private readonly map: ReadonlyMap<Node, Node> = new Map()) {}
+
+  /** What an already visited node of the input graph has become. */
+  current(n: Node): Node {
+    return this.map.get(n) ?? n;
+  }
 
   make(op: string, srcs: readonly Node[], attrs: Attrs, meta: Meta, type?: TensorType): Node {
     const def = opDef(op);
@@ -34,7 +39,8 @@ export interface RewriteRule {
   readonly name: string;
   /** The ops the rule looks at; others are never offered to it. */
   readonly ops: readonly string[];
-  apply(n: Node, r: Rewriter): Node | undefined;
+  /** `n` is the node rebuilt over rewritten operands; `original` is the input graph's node. */
+  apply(n: Node, r: Rewriter, original: Node): Node | undefined;
 }
 
 /** Rebuilds `order` so every node's sources precede it, pulling in nodes that rewrites created. */
@@ -62,17 +68,17 @@ export interface RewriteResult {
  * sources, then applies rules until none matches. Every firing is counted under the rule's name.
  */
 export function rewriteGraph(g: Graph, rules: readonly RewriteRule[], stats: Statistics, train: boolean): RewriteResult {
-  const r = new Rewriter(g, train);
+  const map = new Map<Node, Node>();
+  const r = new Rewriter(g, train, map);
   const byOp = new Map<string, RewriteRule[]>();
   for (const rule of rules) for (const op of rule.ops) byOp.set(op, [...(byOp.get(op) ?? []), rule]);
-  const map = new Map<Node, Node>();
   for (const n of g.body) {
     let cur = g.ctx.replace(n, { srcs: n.srcs.map((s) => map.get(s) ?? s) });
     for (let fired = true, guard = 0; fired; guard++) {
       if (guard > 100) throw new Error(`internal: rewrite rules did not settle on ${n.op} #${n.id}`);
       fired = false;
       for (const rule of byOp.get(cur.op) ?? []) {
-        const next = rule.apply(cur, r);
+        const next = rule.apply(cur, r, n);
         if (!next || next === cur) continue;
         if (!typeEquals(next.type, cur.type)) {
           throw new Error(`internal: rule '${rule.name}' replaced ${formatType(cur.type)} with ${formatType(next.type)}`);

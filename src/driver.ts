@@ -15,6 +15,8 @@ import { baselinePartition } from './kernel/partition.js';
 import { INERT_DROPOUT } from '../passes/canonicalize.js';
 import { Statistics } from '../passes/pass.js';
 import { rewriteGraph } from '../passes/rewrite.js';
+import { parsePipeline, runPipeline, type PassRecord, type RunPipelineOptions } from '../passes/pipeline.js';
+import type { Accelerator } from './accel/accelerator.js';
 import { interpret, type InterpretOptions } from './interp/interpret.js';
 import { makeTensor, type Tensor } from './interp/tensor.js';
 import { encodeSafetensors, readSafetensors, SafetensorsError, writeSafetensorsAtomic, type SafetensorsFile } from './io/safetensors.js';
@@ -84,6 +86,31 @@ export function build(s: Session, p: Program, opts: BuildOptions): Elaborated {
 export function initialModule(e: Elaborated, train: boolean): Module {
   const graph = train ? e.graph : rewriteGraph(e.graph, [INERT_DROPOUT], new Statistics(), false).graph;
   return { graph, partition: baselinePartition(graph), decisions: [], train };
+}
+
+export interface PlanOptions extends BuildOptions {
+  readonly train: boolean;
+  readonly pipeline: string;
+  readonly accel?: Accelerator;
+  readonly runOptions?: RunPipelineOptions;
+}
+
+export interface Plan {
+  readonly built: Elaborated;
+  /** The unfused module, then the module after each pass. */
+  readonly stages: readonly { readonly after: string; readonly module: Module }[];
+  readonly module: Module;
+  readonly records: readonly PassRecord[];
+}
+
+/** Elaborates and runs a pass pipeline; with an accelerator, GEMMs are tiled for it (tile-gemm is appended when missing). */
+export function plan(s: Session, file: string, opts: PlanOptions): Plan {
+  const built = build(s, loadFile(s, file), opts);
+  const steps = parsePipeline(opts.accel && !/(^|,)tile-gemm($|[,{])/.test(opts.pipeline) ? [opts.pipeline, 'tile-gemm'].filter(Boolean).join(',') : opts.pipeline);
+  const start = { ...initialModule(built, opts.train), accel: opts.accel };
+  const { module, records } = runPipeline(start, steps, opts.runOptions);
+  const stages = [{ after: 'unfused', module: start }, ...records.map((r) => ({ after: r.step, module: r.module }))];
+  return { built, stages, module, records };
 }
 
 export interface RunFiles {

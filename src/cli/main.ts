@@ -2,8 +2,14 @@ import { writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { CompileError } from '../diag/diagnostics.js';
 import { USAGE_CODES } from '../frontend/elaborate.js';
-import { build, initialModule, loadFile, runFile, Session, type BuildOptions } from '../driver.js';
-import { parsePipeline, PipelineError, runPipeline, type PassRecord, type PipelineStep } from '../../passes/pipeline.js';
+import { build, loadFile, plan, runFile, Session, type BuildOptions } from '../driver.js';
+import { parsePipeline, PipelineError, type PassRecord } from '../../passes/pipeline.js';
+import type { Accelerator } from '../accel/accelerator.js';
+import { describeAccelerator, listAccelerators } from '../accel/describe.js';
+import { AcceleratorError, loadAccelerator } from '../accel/load.js';
+import { buildReport, type Report } from '../report/build.js';
+import { renderHtml } from '../report/html.js';
+import { renderMarkdown, renderText } from '../report/text.js';
 import { LEVELS, PASSES } from '../../passes/registry.js';
 import type { Module } from '../kernel/module.js';
 import { printModule } from '../kernel/printer.js';
@@ -53,11 +59,60 @@ function collectList(value: string, prev: string[]): string[] {
   return [...prev, ...value.split(',').map((x) => x.trim()).filter(Boolean)];
 }
 
-interface OptOptions {
-  config?: string;
-  set: Map<string, number>;
+const levelOption = () => new Option('-O, --opt-level <n>', 'default pipeline: 0 no fusion, 1 clean-up only, 2 everything (bertc passes shows them)').choices(['0', '1', '2']).default('2');
+
+interface PipelineChoice {
   optLevel: string;
   passes?: string;
+}
+
+/** The pipeline text; a malformed one is a usage error. */
+function pipelineText(o: PipelineChoice): string {
+  const text = o.passes ?? LEVELS[`O${o.optLevel}`]!;
+  try {
+    parsePipeline(text);
+  } catch (e) {
+    if (e instanceof PipelineError) throw new UsageError(`--passes: ${e.message}`);
+    throw e;
+  }
+  return text;
+}
+
+function accelOrUsage(name: string): Accelerator {
+  try {
+    return loadAccelerator(name);
+  } catch (e) {
+    if (e instanceof AcceleratorError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+function renderReport(r: Report, format: string): string {
+  switch (format) {
+    case 'json':
+      return `${JSON.stringify(r, null, 2)}\n`;
+    case 'md':
+      return renderMarkdown(r);
+    case 'html':
+      return renderHtml(r);
+    default:
+      return renderText(r);
+  }
+}
+
+interface ReportOptions extends PipelineChoice {
+  config?: string;
+  set: Map<string, number>;
+  accel: string;
+  train?: boolean;
+  format: string;
+  output?: string;
+}
+
+interface OptOptions extends PipelineChoice {
+  config?: string;
+  set: Map<string, number>;
+  accel?: string;
   train?: boolean;
   printBefore: string[];
   printAfter: string[];
@@ -69,15 +124,6 @@ interface OptOptions {
   fusionReport?: boolean;
   locations?: boolean;
   output?: string;
-}
-
-function parsePipelineOrUsage(text: string): PipelineStep[] {
-  try {
-    return parsePipeline(text);
-  } catch (e) {
-    if (e instanceof PipelineError) throw new UsageError(`--passes: ${e.message}`);
-    throw e;
-  }
 }
 
 function formatTimings(records: readonly PassRecord[]): string {
@@ -176,8 +222,9 @@ function makeProgram(io: Io): Command {
     .argument('<file>', 'IR source (plain, or a printed kernel plan)')
     .addOption(configOption())
     .addOption(setOption())
-    .addOption(new Option('-O, --opt-level <n>', 'default pipeline: 0 no fusion, 1 clean-up only, 2 everything').choices(['0', '1', '2']).default('2'))
+    .addOption(levelOption())
     .option('-p, --passes <pipeline>', "explicit pipeline, e.g. 'canonicalize,cse,fuse-gemm-epilogue{ops=bias,gelu}' (overrides -O)")
+    .option('-a, --accel <preset|file>', 'tile GEMMs for this accelerator (appends tile-gemm)')
     .option('--train', 'training-mode forward: dropout stays in the graph')
     .option('--print-before <passes>', 'dump the plan to stderr before these passes (comma-separated)', collectList, [])
     .option('--print-after <passes>', 'dump the plan to stderr after these passes (comma-separated)', collectList, [])
@@ -191,13 +238,14 @@ function makeProgram(io: Io): Command {
     .option('-o, --output <file>', 'write the plan to a file instead of stdout')
     .action((file: string, o: OptOptions) => {
       const s = new Session();
-      const built = build(s, loadFile(s, file), buildOptions(o));
-      const steps = parsePipelineOrUsage(o.passes ?? LEVELS[`O${o.optLevel}`]!);
+      const pipeline = pipelineText(o);
       const dump = (when: string, m: Module) => io.err(`// -----// IR dump ${when} //----- //\n${printModule(m, { locations: o.locations })}`);
-      const { module, records } = runPipeline(initialModule(built, o.train ?? false), steps, {
-        printBefore: new Set(o.printBefore),
-        printAfter: new Set(o.printAfterAll ? ['*'] : o.printAfter),
-        onPrint: dump,
+      const { built, module, records } = plan(s, file, {
+        ...buildOptions(o),
+        train: o.train ?? false,
+        pipeline,
+        accel: o.accel === undefined ? undefined : accelOrUsage(o.accel),
+        runOptions: { printBefore: new Set(o.printBefore), printAfter: new Set(o.printAfterAll ? ['*'] : o.printAfter), onPrint: dump },
       });
       io.err(s.render());
       if (o.timePasses) io.err(formatTimings(records));
@@ -208,9 +256,49 @@ function makeProgram(io: Io): Command {
         return;
       }
       if (o.fusionReport && !o.output) return;
-      const text = printModule(module, { header: `bertc opt ${file}${built.config ? ` --config ${built.config}` : ''}${o.train ? ' --train' : ''} --passes '${steps.map((x) => x.text).join(',')}'`, locations: o.locations });
+      const steps = records.map((r) => r.step).join(',');
+      const text = printModule(module, { header: `bertc opt ${file}${built.config ? ` --config ${built.config}` : ''}${o.train ? ' --train' : ''} --passes '${steps}'`, locations: o.locations });
       if (o.output) writeFileSync(o.output, text);
       else io.out(text);
+    });
+
+  program
+    .command('report')
+    .description('compile FILE for an accelerator and report, per kernel and in total, FLOPs, DRAM bytes, predicted time and what bounds it; the time share of each operator category; what each pass bought; and how close each GEMM shape gets to peak')
+    .argument('<file>', 'IR source')
+    .addOption(configOption())
+    .addOption(setOption())
+    .requiredOption('-a, --accel <preset|file>', 'accelerator: a preset (bertc accel list) or a JSON description (docs/accelerators.md)')
+    .addOption(levelOption())
+    .option('-p, --passes <pipeline>', 'explicit pipeline (overrides -O); tile-gemm is appended when missing')
+    .option('--train', 'training-mode forward: dropout is applied')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'md', 'html']).default('text'))
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .action((file: string, o: ReportOptions) => {
+      const s = new Session();
+      const accel = accelOrUsage(o.accel);
+      const pipeline = pipelineText(o);
+      const p = plan(s, file, { ...buildOptions(o), train: o.train ?? false, pipeline, accel });
+      io.err(s.render());
+      const report = buildReport({ file, config: p.built.config ?? '', sets: Object.fromEntries(o.set), pipeline: p.records.map((r) => r.step).join(','), stages: p.stages }, accel);
+      const text = renderReport(report, o.format);
+      if (o.output) writeFileSync(o.output, text);
+      else io.out(text);
+    });
+
+  const accel = program.command('accel').description('list and show the accelerator descriptions the cost model uses');
+  accel
+    .command('list')
+    .description('the presets, one line each')
+    .action(() => io.out(listAccelerators()));
+  accel
+    .command('show')
+    .description('the full description of a preset or a JSON file, with its peak rates and machine balance')
+    .argument('<preset|file>', 'a preset name or a JSON file')
+    .option('--json', 'print the description as JSON (a starting point for your own)')
+    .action((name: string, o: { json?: boolean }) => {
+      const a = accelOrUsage(name);
+      io.out(o.json ? `${JSON.stringify(a, null, 2)}\n` : describeAccelerator(a));
     });
 
   program

@@ -45,8 +45,10 @@ function role(n: Node, members: ReadonlySet<Node>, views: ReadonlySet<Node>): st
     case 'gather':
       return n.srcs[0]!.op === 'param' ? 'embedding' : 'gather';
     case 'mul':
-    case 'div':
       return n.srcs.some((s) => s.op === 'const') ? 'scale' : n.op;
+    case 'div':
+      // x / c scales x; c / x is a reciprocal, not a scale.
+      return n.srcs[1]!.op === 'const' ? 'scale' : n.op;
     case 'add': {
       const [a, b] = n.srcs as [Node, Node];
       const outside = (x: Node) => !members.has(through(x));

@@ -1,3 +1,5 @@
+import type { Accelerator } from '../accel/accelerator.js';
+import type { GemmSchedule } from '../cost/gemm.js';
 import type { Graph } from '../ir/graph.js';
 import type { Node } from '../ir/node.js';
 
@@ -33,4 +35,8 @@ export interface Module {
   readonly decisions: readonly FusionDecision[];
   /** Training-mode forward (dropout active); in inference dropout is the identity. */
   readonly train: boolean;
+  /** The accelerator the plan is for; tile-gemm and the cost model need it. */
+  readonly accel?: Accelerator;
+  /** Tiling of each GEMM, by its matmul node, as chosen by tile-gemm. */
+  readonly schedules?: ReadonlyMap<Node, GemmSchedule>;
 }

@@ -1,0 +1,76 @@
+/**
+ * An accelerator description, as read from JSON (docs/accelerators.md documents the format and
+ * src/accel/validate.ts checks it). All rates are per second, capacities in bytes, and per-core
+ * figures are multiplied by `cores`.
+ */
+
+/** Element types the compute array may support. */
+export type MatrixDType = 'f32' | 'tf32' | 'f16' | 'bf16';
+
+export interface MatrixUnit {
+  /**
+   * A systolic array of rows x cols processing elements (one MAC per PE per cycle), or for other
+   * designs the output tile one core computes at a time (e.g. a GPU thread block's tile). GEMM
+   * tiles are aligned to it; partial tiles cost a full one.
+   */
+  readonly array: { readonly rows: number; readonly cols: number };
+  /** Systolic arrays pay a fill and drain of rows + cols cycles per output tile. */
+  readonly systolic: boolean;
+  /** Multiply-accumulates per cycle per core, by dtype; a dtype not listed is unsupported. */
+  readonly macs_per_cycle: Readonly<Partial<Record<MatrixDType, number>>>;
+}
+
+export type SpecialFunction = 'exp' | 'erf' | 'tanh' | 'rsqrt';
+
+export interface VectorUnit {
+  /** f32 lanes per core. */
+  readonly lanes: number;
+  /** Floating-point operations per lane per cycle (2 with fused multiply-add). */
+  readonly ops_per_lane_per_cycle: number;
+  /** Special-function evaluations per cycle per core. */
+  readonly special_per_cycle: Readonly<Record<SpecialFunction, number>>;
+}
+
+export interface MemoryLevel {
+  readonly name: string;
+  readonly capacity_bytes: number;
+  /** Bandwidth between this level and the compute units, all cores together. */
+  readonly bandwidth_bytes_per_s: number;
+  /** Each core has its own (true) or all cores share one (false). */
+  readonly per_core: boolean;
+}
+
+/** The limits a WebGPU device guarantees; tiles and dispatches must respect them. */
+export interface WebGpuLimits {
+  readonly max_workgroup_storage_bytes: number;
+  readonly max_invocations_per_workgroup: number;
+  readonly max_workgroups_per_dimension: number;
+  readonly max_storage_buffers_per_stage: number;
+  readonly max_storage_buffer_binding_bytes: number;
+}
+
+export interface Accelerator {
+  readonly name: string;
+  readonly description: string;
+  /** Where the numbers come from: measurements, datasheets, papers. */
+  readonly sources: readonly string[];
+  readonly clock_hz: number;
+  readonly cores: number;
+  readonly matrix: MatrixUnit;
+  readonly vector: VectorUnit;
+  /** On-chip levels, innermost (smallest, fastest) first. */
+  readonly memory: readonly MemoryLevel[];
+  readonly dram: { readonly capacity_bytes: number; readonly bandwidth_bytes_per_s: number };
+  readonly launch_overhead_s: number;
+  readonly webgpu?: WebGpuLimits;
+}
+
+/** Peak matrix throughput in FLOP/s (2 per MAC) for a dtype, or undefined when unsupported. */
+export function peakMatrixFlops(a: Accelerator, dtype: MatrixDType): number | undefined {
+  const macs = a.matrix.macs_per_cycle[dtype];
+  return macs === undefined ? undefined : 2 * macs * a.clock_hz * a.cores;
+}
+
+export function peakVectorFlops(a: Accelerator): number {
+  return a.vector.lanes * a.vector.ops_per_lane_per_cycle * a.clock_hz * a.cores;
+}

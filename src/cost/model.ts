@@ -1,0 +1,177 @@
+import { peakMatrixFlops, type Accelerator, type MatrixDType, type SpecialFunction } from '../accel/accelerator.js';
+import { byteSize } from '../ir/dtype.js';
+import type { Node } from '../ir/node.js';
+import { isMatmul, isMovement } from '../kernel/classify.js';
+import { buildKernels, type Kernel, type KernelKind } from '../kernel/kernels.js';
+import type { Module } from '../kernel/module.js';
+import { formatSpan } from '../diag/span.js';
+import { opFlops, totalFlops, type Flops } from './flops.js';
+import { gemmCompute, gemmProblem, untiledSchedule, type GemmSchedule } from './gemm.js';
+
+/**
+ * The analytical cost of each kernel on an accelerator (docs/cost-model.md): FLOPs by unit, DRAM
+ * bytes after tiling, on-chip traffic, and a roofline-style time in which the matrix unit, the
+ * vector unit, the special-function unit and the memory system work in parallel and the slowest
+ * decides, plus a fixed launch overhead.
+ */
+
+export const CATEGORIES = ['gemm', 'attention-gemm', 'softmax', 'layernorm', 'gelu', 'dropout', 'elementwise', 'embedding', 'data-movement'] as const;
+export type Category = (typeof CATEGORIES)[number];
+export type Bound = 'compute' | 'memory' | 'latency';
+
+export interface KernelCost {
+  readonly name: string;
+  readonly kind: KernelKind;
+  readonly category: Category;
+  readonly pattern: string;
+  readonly flops: number;
+  readonly flops_detail: Flops;
+  /** DRAM traffic after tiling, re-reads included. */
+  readonly bytes: number;
+  /** Traffic between on-chip levels (into the innermost level). */
+  readonly onchip_bytes: number;
+  /** FLOPs per DRAM byte. */
+  readonly intensity: number;
+  readonly compute_s: number;
+  readonly memory_s: number;
+  readonly launch_s: number;
+  readonly predicted_s: number;
+  readonly bound: Bound;
+  /** Achieved fraction of the matrix unit's peak (GEMM kernels; 0 otherwise). */
+  readonly utilization: number;
+  readonly schedule?: GemmSchedule;
+  readonly source: readonly string[];
+  readonly layers: readonly string[];
+}
+
+/** Which special-function unit an op uses, if any. */
+function specialFunction(n: Node): SpecialFunction | undefined {
+  switch (n.op) {
+    case 'exp':
+    case 'softmax':
+      return 'exp';
+    case 'erf':
+      return 'erf';
+    case 'gelu':
+      return n.attr<string>('approximate') === 'tanh' ? 'tanh' : 'erf';
+    case 'tanh':
+      return 'tanh';
+    case 'rsqrt':
+    case 'sqrt':
+    case 'layernorm':
+      return 'rsqrt';
+    case 'log':
+    case 'pow':
+      return 'erf';
+    default:
+      return undefined;
+  }
+}
+
+function resolveBuffer(n: Node, views: ReadonlySet<Node>): Node {
+  return views.has(n) ? resolveBuffer(n.srcs[0]!, views) : n;
+}
+
+export function categoryOf(k: Kernel, views: ReadonlySet<Node>): Category {
+  const mm = k.ops.find(isMatmul);
+  if (mm) {
+    const b = resolveBuffer(mm.srcs[1]!, views);
+    const isWeight = b.op === 'param' || (b.op === 'concat' && b.srcs.every((s) => s.op === 'param'));
+    return isWeight ? 'gemm' : 'attention-gemm';
+  }
+  const has = (op: string) => k.ops.some((n) => n.op === op);
+  if (has('softmax')) return 'softmax';
+  if (has('layernorm')) return 'layernorm';
+  if (has('gelu')) return 'gelu';
+  if (has('gather')) return 'embedding';
+  if (k.ops.every(isMovement)) return 'data-movement';
+  if (has('dropout') && k.ops.every((n) => n.op === 'dropout' || isMovement(n))) return 'dropout';
+  return 'elementwise';
+}
+
+export interface CostOptions {
+  readonly train: boolean;
+  /** GEMM schedules chosen by tile-gemm; GEMMs without one are costed untiled. */
+  readonly schedules?: ReadonlyMap<Node, GemmSchedule>;
+}
+
+function unitTimes(a: Accelerator, k: Kernel, train: boolean): { vector_s: number; special_s: number } {
+  const vectorRate = a.vector.lanes * a.vector.ops_per_lane_per_cycle * a.clock_hz * a.cores;
+  let vector = 0;
+  const special = new Map<SpecialFunction, number>();
+  for (const n of k.ops) {
+    if (isMatmul(n)) continue;
+    const f = opFlops(n, train);
+    vector += f.vector;
+    const fn = specialFunction(n);
+    if (fn && f.special) special.set(fn, (special.get(fn) ?? 0) + f.special);
+  }
+  let special_s = 0;
+  for (const [fn, count] of special) special_s += count / (a.vector.special_per_cycle[fn] * a.clock_hz * a.cores);
+  return { vector_s: vector / vectorRate, special_s };
+}
+
+export function costKernel(k: Kernel, a: Accelerator, views: ReadonlySet<Node>, opts: CostOptions): KernelCost {
+  const { vector_s, special_s } = unitTimes(a, k, opts.train);
+  let matrix_s = 0;
+  let bytes = k.bytesRead + k.bytesWritten;
+  let onchip = 0;
+  let utilization = 0;
+  const mm = k.ops.find(isMatmul);
+  let schedule: GemmSchedule | undefined;
+  if (mm) {
+    const p = gemmProblem(mm);
+    schedule = opts.schedules?.get(mm) ?? untiledSchedule(a, p);
+    const outer = schedule.levels[schedule.levels.length - 1]!;
+    const e = byteSize(p.dtype);
+    // Operands come from the schedule (re-reads included); other inputs and outputs move once.
+    const operands = new Set(mm.srcs.map((s) => resolveBuffer(s, views)));
+    const others = k.inputs.filter((i) => !operands.has(i)).reduce((s, i) => s + numelBytes(i), 0);
+    bytes = outer.traffic - p.batch * p.m * p.n * e + others + k.bytesWritten;
+    onchip = schedule.levels.length > 1 ? schedule.levels[0]!.traffic : 0;
+    matrix_s = gemmCompute(a, p).seconds;
+  }
+  const compute_s = Math.max(matrix_s, vector_s, special_s);
+  const dram_s = bytes / a.dram.bandwidth_bytes_per_s;
+  const onchip_s = a.memory.length > 1 ? onchip / a.memory[1]!.bandwidth_bytes_per_s : 0;
+  const memory_s = Math.max(dram_s, onchip_s);
+  const launch_s = a.launch_overhead_s;
+  const predicted_s = launch_s + Math.max(compute_s, memory_s);
+  const bound: Bound = launch_s >= Math.max(compute_s, memory_s) ? 'latency' : compute_s >= memory_s ? 'compute' : 'memory';
+  if (mm) {
+    const peak = peakMatrixFlops(a, mm.type.dtype as MatrixDType);
+    utilization = peak ? k.flops.matrix / (peak * predicted_s) : 0;
+  }
+  const flops = totalFlops(k.flops);
+  return {
+    name: k.name,
+    kind: k.kind,
+    category: categoryOf(k, views),
+    pattern: k.pattern,
+    flops,
+    flops_detail: k.flops,
+    bytes,
+    onchip_bytes: onchip,
+    intensity: bytes ? flops / bytes : 0,
+    compute_s,
+    memory_s,
+    launch_s,
+    predicted_s,
+    bound,
+    utilization,
+    schedule,
+    source: [...new Set([...k.spans].sort((x, y) => x.line - y.line || x.col - y.col).map(formatSpan))],
+    layers: k.scopes.filter(Boolean),
+  };
+}
+
+function numelBytes(n: Node): number {
+  return n.type.shape.reduce((s, d) => s * d, 1) * byteSize(n.type.dtype);
+}
+
+/** Costs of the kernels that run on every forward pass (weight transforms run once, at load). */
+export function costModule(m: Module, a: Accelerator): KernelCost[] {
+  return buildKernels(m)
+    .filter((k) => !k.init)
+    .map((k) => costKernel(k, a, m.partition.views, { train: m.train, schedules: m.schedules }));
+}

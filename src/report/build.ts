@@ -1,0 +1,169 @@
+import { peakMatrixFlops, peakVectorFlops, type Accelerator, type MatrixDType } from '../accel/accelerator.js';
+import { CATEGORIES, costModule, type Category, type KernelCost } from '../cost/model.js';
+import type { GemmSchedule, LevelTile } from '../cost/gemm.js';
+import type { Module } from '../kernel/module.js';
+
+/**
+ * The cost report, as data. Its JSON form is versioned (REPORT_SCHEMA below, documented in
+ * docs/report.md); the text, Markdown and HTML forms are renderings of the same object.
+ */
+
+export const REPORT_SCHEMA = 'bertc-report/1';
+
+export interface TileJson {
+  readonly level: string;
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  readonly order: string;
+  readonly traffic_bytes: number;
+}
+
+export interface KernelJson {
+  readonly name: string;
+  readonly category: Category;
+  readonly pattern: string;
+  readonly flops: number;
+  readonly flops_matrix: number;
+  readonly flops_vector: number;
+  readonly flops_special: number;
+  readonly bytes: number;
+  readonly onchip_bytes: number;
+  readonly intensity: number;
+  readonly compute_s: number;
+  readonly memory_s: number;
+  readonly launch_s: number;
+  readonly predicted_s: number;
+  readonly bound: string;
+  readonly utilization: number;
+  readonly gemm?: { readonly batch: number; readonly m: number; readonly n: number; readonly k: number; readonly tiles: readonly TileJson[]; readonly runner_up?: TileJson };
+  readonly source: readonly string[];
+  readonly layers: readonly string[];
+}
+
+export interface TotalsJson {
+  readonly kernels: number;
+  readonly flops: number;
+  readonly bytes: number;
+  readonly predicted_s: number;
+}
+
+export interface Report {
+  readonly schema: typeof REPORT_SCHEMA;
+  readonly model: { readonly file: string; readonly config: string; readonly sets: Readonly<Record<string, number>>; readonly train: boolean; readonly pipeline: string };
+  readonly accelerator: {
+    readonly name: string;
+    readonly description: string;
+    readonly peak_matrix_flops: number;
+    readonly peak_vector_flops: number;
+    readonly dram_bytes_per_s: number;
+    readonly launch_overhead_s: number;
+  };
+  readonly kernels: readonly KernelJson[];
+  readonly totals: TotalsJson;
+  /** Predicted time per category, in CATEGORIES order, with its share of the total. */
+  readonly categories: readonly { readonly category: Category; readonly kernels: number; readonly predicted_s: number; readonly share: number }[];
+  /** Totals after each pass of the pipeline; the first entry is the unfused plan. */
+  readonly passes: readonly ({ readonly after: string } & TotalsJson)[];
+  readonly unfused: TotalsJson;
+  /** Each distinct GEMM shape: how close to the matrix unit's peak it gets. */
+  readonly gemm_shapes: readonly { readonly category: Category; readonly batch: number; readonly m: number; readonly n: number; readonly k: number; readonly count: number; readonly predicted_s: number; readonly fraction_of_peak: number }[];
+}
+
+function tileJson(t: LevelTile): TileJson {
+  return { level: t.level, m: t.m, n: t.n, k: t.k, order: t.order, traffic_bytes: t.traffic };
+}
+
+function gemmJson(s: GemmSchedule | undefined): KernelJson['gemm'] {
+  if (!s) return undefined;
+  const { batch, m, n, k } = s.problem;
+  return { batch, m, n, k, tiles: s.levels.map(tileJson), runner_up: s.runnerUp && tileJson(s.runnerUp) };
+}
+
+function kernelJson(c: KernelCost): KernelJson {
+  return {
+    name: c.name,
+    category: c.category,
+    pattern: c.pattern,
+    flops: c.flops,
+    flops_matrix: c.flops_detail.matrix,
+    flops_vector: c.flops_detail.vector,
+    flops_special: c.flops_detail.special,
+    bytes: c.bytes,
+    onchip_bytes: c.onchip_bytes,
+    intensity: c.intensity,
+    compute_s: c.compute_s,
+    memory_s: c.memory_s,
+    launch_s: c.launch_s,
+    predicted_s: c.predicted_s,
+    bound: c.bound,
+    utilization: c.utilization,
+    gemm: gemmJson(c.schedule),
+    source: c.source,
+    layers: c.layers,
+  };
+}
+
+export function totals(cs: readonly KernelCost[]): TotalsJson {
+  return {
+    kernels: cs.length,
+    flops: cs.reduce((s, c) => s + c.flops, 0),
+    bytes: cs.reduce((s, c) => s + c.bytes, 0),
+    predicted_s: cs.reduce((s, c) => s + c.predicted_s, 0),
+  };
+}
+
+export interface ReportInput {
+  readonly file: string;
+  readonly config: string;
+  readonly sets: Readonly<Record<string, number>>;
+  readonly pipeline: string;
+  /** The module before any pass, then after each pass, labelled. */
+  readonly stages: readonly { readonly after: string; readonly module: Module }[];
+}
+
+export function buildReport(input: ReportInput, a: Accelerator): Report {
+  const final = input.stages[input.stages.length - 1]!.module;
+  const costs = costModule(final, a);
+  const all = totals(costs);
+  const dtype = (final.graph.outputs[0]?.node.type.dtype ?? 'f32') as MatrixDType;
+  const categories = CATEGORIES.map((category) => {
+    const mine = costs.filter((c) => c.category === category);
+    const t = mine.reduce((s, c) => s + c.predicted_s, 0);
+    return { category, kernels: mine.length, predicted_s: t, share: all.predicted_s ? t / all.predicted_s : 0 };
+  });
+  const shapes = new Map<string, Report['gemm_shapes'][number] & { flops: number }>();
+  for (const c of costs) {
+    if (!c.schedule) continue;
+    const { batch, m, n, k } = c.schedule.problem;
+    const key = `${c.category}:${batch}x${m}x${n}x${k}`;
+    const prev = shapes.get(key);
+    shapes.set(key, {
+      category: c.category, batch, m, n, k,
+      count: (prev?.count ?? 0) + 1,
+      predicted_s: (prev?.predicted_s ?? 0) + c.predicted_s,
+      flops: (prev?.flops ?? 0) + c.flops_detail.matrix,
+      fraction_of_peak: 0,
+    });
+  }
+  const peak = peakMatrixFlops(a, dtype) ?? peakVectorFlops(a);
+  const gemm_shapes = [...shapes.values()].map(({ flops, ...s }) => ({ ...s, fraction_of_peak: flops / (peak * s.predicted_s) }));
+  return {
+    schema: REPORT_SCHEMA,
+    model: { file: input.file, config: input.config, sets: input.sets, train: final.train, pipeline: input.pipeline },
+    accelerator: {
+      name: a.name,
+      description: a.description,
+      peak_matrix_flops: peak,
+      peak_vector_flops: peakVectorFlops(a),
+      dram_bytes_per_s: a.dram.bandwidth_bytes_per_s,
+      launch_overhead_s: a.launch_overhead_s,
+    },
+    kernels: costs.map(kernelJson),
+    totals: all,
+    categories,
+    passes: input.stages.map((s) => ({ after: s.after, ...totals(costModule(s.module, a)) })),
+    unfused: totals(costModule(input.stages[0]!.module, a)),
+    gemm_shapes,
+  };
+}
