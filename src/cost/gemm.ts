@@ -67,10 +67,15 @@ function ceilDiv(a: number, b: number): number {
   return Math.ceil(a / b);
 }
 
-/** Tile sizes to try along a dimension: the alignment times powers of two, and the whole dimension. */
+/**
+ * Tile sizes to try along a dimension: the array alignment times powers of two and the whole
+ * (aligned) dimension; and powers of two below the alignment, for buffers too small to hold a
+ * full array tile (the array then runs partly idle, which the compute time already charges).
+ */
 function candidates(dim: number, align: number): number[] {
   const full = ceilDiv(dim, align) * align;
   const out = new Set<number>();
+  for (let t = 1; t < Math.min(align, full); t *= 2) out.add(t);
   for (let t = align; t < full; t *= 2) out.add(t);
   out.add(full);
   return [...out].sort((x, y) => x - y);
@@ -100,7 +105,10 @@ export function levelTraffic(p: GemmProblem, mt: number, nt: number, kt: number,
   return { traffic: p.batch * perBatch, footprint };
 }
 
-/** All legal tiles at one level, best (least traffic, then smallest footprint) first. */
+/**
+ * All legal tiles at one level, best first: least traffic; among equals, tiles aligned to the array,
+ * then fewer (larger) tiles, then the smaller footprint.
+ */
 export function searchLevel(p: GemmProblem, level: string, c: TilingConstraints, extra?: (mt: number, nt: number, kt: number) => boolean): LevelTile[] {
   const ks = [...new Set([8, 16, 32, 64, 128, 256, 512, p.k].filter((k) => k <= p.k))].sort((x, y) => x - y);
   const out: LevelTile[] = [];
@@ -115,7 +123,13 @@ export function searchLevel(p: GemmProblem, level: string, c: TilingConstraints,
       }
     }
   }
-  return out.sort((x, y) => x.traffic - y.traffic || x.footprint - y.footprint || x.m - y.m || x.n - y.n || x.k - y.k || (x.order < y.order ? -1 : 1));
+  const misaligned = (t: LevelTile) => Number(t.m % c.alignM !== 0 || t.n % c.alignN !== 0);
+  const tiles = (t: LevelTile) => ceilDiv(p.m, t.m) * ceilDiv(p.n, t.n);
+  return out.sort(
+    (x, y) =>
+      x.traffic - y.traffic || misaligned(x) - misaligned(y) || tiles(x) - tiles(y) || x.footprint - y.footprint ||
+      x.m - y.m || x.n - y.n || x.k - y.k || (x.order < y.order ? -1 : 1),
+  );
 }
 
 /**

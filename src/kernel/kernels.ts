@@ -91,29 +91,29 @@ export function buildKernels(m: Module): Kernel[] {
 
   function describe(ops: Node[]) {
     const members = new Set(ops);
-    const access = new Map<Node, { direct: boolean; slices: Set<Node> }>();
+    // How each input is read: whole, or only in parts (a slice of it, or the rows a gather picks).
+    const access = new Map<Node, { direct: boolean; parts: Set<Node> }>();
     const views = new Set<Node>();
-    const resolve = (s: Node, slice: Node | undefined) => {
+    const resolve = (s: Node, part: Node | undefined) => {
       if (members.has(s) || isInline(s)) return;
       if (partition.views.has(s)) {
         views.add(s);
-        s.srcs.forEach((x) => resolve(x, slice ?? (s.op === 'slice' ? s : undefined)));
+        s.srcs.forEach((x) => resolve(x, part ?? (s.op === 'slice' ? s : undefined)));
         return;
       }
-      const a = access.get(s) ?? { direct: false, slices: new Set<Node>() };
-      if (slice) a.slices.add(slice);
+      const a = access.get(s) ?? { direct: false, parts: new Set<Node>() };
+      if (part) a.parts.add(part);
       else a.direct = true;
       access.set(s, a);
     };
-    ops.forEach((n) => n.srcs.forEach((s) => resolve(s, undefined)));
+    ops.forEach((n) => n.srcs.forEach((s, i) => resolve(s, isGather(n) && i === 0 ? n : undefined)));
     const readOutside = (n: Node): boolean =>
       rootSet.has(n) || (readers.get(n) ?? []).some((u) => (partition.views.has(u) ? readOutside(u) : !members.has(u)));
     const outputs = ops.filter(readOutside);
     const inputs = [...access.keys()].sort((a, b) => order.get(a)! - order.get(b)!);
-    // A kernel that reads an input only through slices reads just those slices.
     const readBytes = (n: Node) => {
       const a = access.get(n)!;
-      return a.direct ? bytesOf(n) : Math.min(bytesOf(n), [...a.slices].reduce((t, v) => t + bytesOf(v), 0));
+      return a.direct ? bytesOf(n) : Math.min(bytesOf(n), [...a.parts].reduce((t, v) => t + bytesOf(v), 0));
     };
     return { ops, inputs, outputs, views: [...views], bytesRead: inputs.reduce((t, n) => t + readBytes(n), 0) };
   }

@@ -1,0 +1,201 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Accelerator } from '../src/accel/accelerator.js';
+import { HOST_CPU, PRESETS } from '../src/accel/presets.js';
+import { gemmCompute, gemmProblem, scheduleGemm, type GemmProblem } from '../src/cost/gemm.js';
+import { costModule } from '../src/cost/model.js';
+import { byteSize } from '../src/ir/dtype.js';
+import { graphNodes } from '../src/ir/graph.js';
+import { build, initialModule, loadText, Session } from '../src/driver.js';
+import { parsePipeline, runPipeline } from '../passes/pipeline.js';
+import { LEVELS } from '../passes/registry.js';
+import { tileGemm } from '../passes/tileGemm.js';
+import { Statistics } from '../passes/pass.js';
+import type { Module } from '../src/kernel/module.js';
+import { bertGraph } from './support/reference.js';
+
+/** A toy accelerator small enough to cost by hand. */
+const TOY: Accelerator = {
+  name: 'toy',
+  description: 'a 4x4 array, one 4 KiB buffer',
+  sources: ['made up for a hand-computed test'],
+  clock_hz: 1e9,
+  cores: 1,
+  matrix: { array: { rows: 4, cols: 4 }, systolic: false, macs_per_cycle: { f32: 16 } },
+  vector: { lanes: 4, ops_per_lane_per_cycle: 2, special_per_cycle: { exp: 1, erf: 1, tanh: 1, rsqrt: 1 } },
+  memory: [{ name: 'buf', capacity_bytes: 4096, bandwidth_bytes_per_s: 1e10, per_core: true }],
+  dram: { capacity_bytes: 1 << 30, bandwidth_bytes_per_s: 1e9 },
+  launch_overhead_s: 1e-6,
+};
+
+function plan(text: string, pipeline: string, accel: Accelerator, train = false): Module {
+  const s = new Session();
+  const built = build(s, loadText(s, 'test.ir', text), {});
+  return runPipeline({ ...initialModule(built, train), accel }, parsePipeline(pipeline)).module;
+}
+
+describe('one GEMM on a toy accelerator, by hand', () => {
+  const m = plan('model m(x: f32[8, 16]) -> (y: f32[8, 8]) { param w: f32[8, 16]; return matmul(x, w, transpose_b=true); }', 'tile-gemm', TOY);
+  const [k] = costModule(m, TOY);
+
+  it('chooses one 8x8 tile with 8-deep k chunks: everything is read once', () => {
+    // Reading A (512 B), B (512 B) and writing C (256 B) once is the least traffic: 1280 bytes.
+    // Among the tiles that achieve it, one tile beats two (4x8 keeping the B panel would do too),
+    // and 8-deep chunks need less room than 16-deep: 2*(8*8 + 8*8)*4 + 8*8*4 = 1280 bytes.
+    const tile = k!.schedule!.levels[0]!;
+    expect([tile.m, tile.n, tile.k, tile.order, tile.footprint, tile.traffic]).toEqual([8, 8, 8, 'mn', 1280, 1280]);
+  });
+
+  it('predicts FLOPs, bytes, time and bound exactly', () => {
+    // 2*8*8*16 FLOPs; 4 array tiles of 4x4, each 4*4*16/16 = 16 cycles: 64 ns of compute.
+    expect(k!.flops).toBe(2048);
+    expect(k!.bytes).toBe(1280);
+    expect(k!.compute_s).toBeCloseTo(64e-9, 15);
+    // 1280 bytes at 1 GB/s = 1.28 us, plus 1 us launch.
+    expect(k!.memory_s).toBeCloseTo(1.28e-6, 15);
+    expect(k!.predicted_s).toBeCloseTo(2.28e-6, 15);
+    expect(k!.bound).toBe('memory');
+    expect(k!.category).toBe('gemm');
+    expect(k!.utilization).toBeCloseTo(2048 / (32e9 * 2.28e-6), 12);
+  });
+
+  it('re-reads an operand when the buffer is too small for its panel', () => {
+    // With k = 1024 no panel (at least 4 KiB) fits beside the chunks in 4 KiB, so B is re-read
+    // once per m tile: the tallest tile that fits wins. 32x8 with 8-deep chunks takes
+    // 2*(32*8 + 8*8)*4 + 32*8*4 = 3584 bytes (64 rows would take 6656): A is read once (one n
+    // tile), B twice: 256 KiB + 2 x 32 KiB + 2 KiB.
+    const p: GemmProblem = { batch: 1, m: 64, n: 8, k: 1024, dtype: 'f32', weightsShared: true };
+    const t = scheduleGemm(TOY, p).levels[0]!;
+    const e = byteSize('f32');
+    expect([t.m, t.n, t.k, t.footprint]).toEqual([32, 8, 8, 3584]);
+    expect(t.traffic).toBe(p.m * p.k * e + p.k * p.n * e * 2 + p.m * p.n * e);
+  });
+});
+
+/** Every GEMM of BERT-large (B=8, S=128), as distinct problems. */
+const LARGE_GEMMS: GemmProblem[] = (() => {
+  const g = bertGraph('large', { B: 8, S: 128, L: 1 });
+  const seen = new Map<string, GemmProblem>();
+  for (const n of graphNodes(g)) if (n.op === 'matmul') seen.set(JSON.stringify(gemmProblem(n)), gemmProblem(n));
+  return [...seen.values()];
+})();
+
+const pow2 = (lo: number, hi: number) => fc.integer({ min: lo, max: hi }).map((e) => 2 ** e);
+
+const randomAccel: fc.Arbitrary<Accelerator> = fc
+  .record({
+    cores: fc.integer({ min: 1, max: 64 }),
+    clock: fc.double({ min: 0.5e9, max: 3e9, noNaN: true }),
+    rows: pow2(0, 7),
+    cols: pow2(0, 7),
+    systolic: fc.boolean(),
+    macs: pow2(0, 12),
+    l1: pow2(13, 20),
+    l2factor: pow2(1, 8),
+    levels: fc.integer({ min: 1, max: 2 }),
+    bw: fc.double({ min: 1e10, max: 1e13, noNaN: true }),
+    dram: fc.double({ min: 1e9, max: 4e12, noNaN: true }),
+    webgpu: fc.boolean(),
+  })
+  .map((r) => ({
+    ...TOY,
+    name: 'random',
+    cores: r.cores,
+    clock_hz: r.clock,
+    matrix: { array: { rows: r.rows, cols: r.cols }, systolic: r.systolic, macs_per_cycle: { f32: r.macs } },
+    memory: [
+      { name: 'l1', capacity_bytes: r.l1, bandwidth_bytes_per_s: r.bw, per_core: true },
+      ...(r.levels > 1 ? [{ name: 'l2', capacity_bytes: r.l1 * r.l2factor, bandwidth_bytes_per_s: r.bw / 2, per_core: false }] : []),
+    ],
+    dram: { capacity_bytes: 2 ** 40, bandwidth_bytes_per_s: r.dram },
+    webgpu: r.webgpu ? PRESETS.get('webgpu-generic')!.webgpu : undefined,
+  }));
+
+/** The time and DRAM bytes of each BERT-large kernel, tiled for an accelerator. */
+function costs(m: Module, a: Accelerator) {
+  const tiled = tileGemm.run({ ...m, accel: a }, {}, new Statistics());
+  return costModule(tiled, a);
+}
+
+describe('cost model properties over random accelerators', () => {
+  const large = { ...initialModule({ graph: bertGraph('large', { B: 8, S: 128, L: 1 }), config: 'large', constants: new Map() }, true) };
+  const fused = runPipeline(large, parsePipeline(LEVELS.O2!)).module;
+  const unfused = runPipeline(large, parsePipeline(LEVELS.O0!)).module;
+  const settings = { numRuns: 40, seed: 7 };
+
+  it('tiles always fit their buffers and the WebGPU limits', () => {
+    fc.assert(
+      fc.property(randomAccel, (a) => {
+        for (const p of LARGE_GEMMS) {
+          const s = scheduleGemm(a, p);
+          s.levels.forEach((t, i) => expect(t.footprint).toBeLessThanOrEqual(a.memory[i]!.capacity_bytes));
+          if (a.webgpu) {
+            const t = s.levels[0]!;
+            expect((t.m * t.k + t.k * t.n) * 4).toBeLessThanOrEqual(a.webgpu.max_workgroup_storage_bytes);
+            expect(s.workgroup!.size[0] * s.workgroup!.size[1]).toBeLessThanOrEqual(a.webgpu.max_invocations_per_workgroup);
+          }
+        }
+      }),
+      settings,
+    );
+  });
+
+  it('more bandwidth or more compute never predicts a longer time', () => {
+    fc.assert(
+      fc.property(randomAccel, fc.constantFrom('dram', 'onchip', 'macs', 'cores', 'clock'), (a, what) => {
+        const faster: Accelerator = {
+          ...a,
+          dram: what === 'dram' ? { ...a.dram, bandwidth_bytes_per_s: a.dram.bandwidth_bytes_per_s * 2 } : a.dram,
+          memory: what === 'onchip' ? a.memory.map((l) => ({ ...l, bandwidth_bytes_per_s: l.bandwidth_bytes_per_s * 2 })) : a.memory,
+          matrix: what === 'macs' ? { ...a.matrix, macs_per_cycle: { f32: a.matrix.macs_per_cycle.f32! * 2 } } : a.matrix,
+          cores: what === 'cores' ? a.cores * 2 : a.cores,
+          clock_hz: what === 'clock' ? a.clock_hz * 2 : a.clock_hz,
+        };
+        const before = costs(fused, a);
+        const after = costs(fused, faster);
+        before.forEach((k, i) => expect(after[i]!.predicted_s, `${k.name} with more ${what}`).toBeLessThanOrEqual(k.predicted_s * (1 + 1e-12)));
+      }),
+      settings,
+    );
+  });
+
+  it('a bigger buffer never predicts more DRAM bytes', () => {
+    fc.assert(
+      fc.property(randomAccel, fc.nat(), (a, pick) => {
+        const level = pick % a.memory.length;
+        const bigger: Accelerator = { ...a, memory: a.memory.map((l, i) => (i >= level ? { ...l, capacity_bytes: l.capacity_bytes * 2 } : l)) };
+        const before = costs(fused, a);
+        const after = costs(fused, bigger);
+        before.forEach((k, i) => expect(after[i]!.bytes, k.name).toBeLessThanOrEqual(k.bytes));
+      }),
+      settings,
+    );
+  });
+
+  it('fused never predicts more bytes than unfused', () => {
+    fc.assert(
+      fc.property(randomAccel, (a) => {
+        const total = (m: Module) => costs(m, a).reduce((s, k) => s + k.bytes, 0);
+        expect(total(fused)).toBeLessThanOrEqual(total(unfused));
+      }),
+      settings,
+    );
+  });
+
+  it('schedules all of BERT-large well under a second', () => {
+    const m = runPipeline({ ...initialModule({ graph: bertGraph('large', { B: 32, S: 512 }), config: 'large', constants: new Map() }, true), accel: HOST_CPU }, parsePipeline(LEVELS.O2!)).module;
+    const t0 = performance.now();
+    const tiled = tileGemm.run(m, {}, new Statistics());
+    expect(tiled.schedules!.size).toBe(24 * 6 + 1);
+    // Not a benchmark: a guard against an exhaustive search creeping in (bench/ measures it).
+    expect(performance.now() - t0).toBeLessThan(1000);
+  });
+
+  it('compute time accounts for the fill and drain of a systolic array', () => {
+    const p: GemmProblem = { batch: 1, m: 128, n: 128, k: 64, dtype: 'f32', weightsShared: true };
+    const systolic = { ...TOY, matrix: { array: { rows: 128, cols: 128 }, systolic: true, macs_per_cycle: { f32: 16384 } } };
+    // one tile: 64 cycles of MACs + 256 of fill/drain, at 1 GHz
+    expect(gemmCompute(systolic, p).seconds).toBeCloseTo(320e-9, 15);
+    expect(gemmCompute(systolic, p).arrayEfficiency).toBeCloseTo(64 / 320, 12);
+  });
+});
