@@ -121,15 +121,28 @@ export function buildKernels(m: Module): Kernel[] {
   // Kahn's algorithm over groups, ties broken by the first op's position: deterministic.
   const producerGroup = new Map<Node, number>();
   for (const b of built) for (const o of b.outputs) producerGroup.set(o, b.g);
-  const pending = new Map(built.map((b) => [b.g, new Set(b.inputs.map((i) => producerGroup.get(i)).filter((x): x is number => x !== undefined && x !== b.g))]));
-  const sorted: typeof built = [];
-  const ready = () => built.filter((b) => !sorted.includes(b) && pending.get(b.g)!.size === 0);
-  while (sorted.length < built.length) {
-    const next = ready().sort((x, y) => order.get(x.ops[0]!)! - order.get(y.ops[0]!)!)[0];
-    if (!next) throw new Error('internal: the kernel partition has a cycle');
-    sorted.push(next);
-    for (const p of pending.values()) p.delete(next.g);
+  const byGroup = new Map(built.map((b) => [b.g, b]));
+  const pending = new Map<number, number>();
+  const successors = new Map<number, number[]>();
+  for (const b of built) {
+    const deps = new Set(b.inputs.map((i) => producerGroup.get(i)).filter((x): x is number => x !== undefined && x !== b.g));
+    pending.set(b.g, deps.size);
+    for (const d of deps) successors.set(d, [...(successors.get(d) ?? []), b.g]);
   }
+  const first = (g: number) => order.get(byGroup.get(g)!.ops[0]!)!;
+  let ready = built.filter((b) => pending.get(b.g) === 0).map((b) => b.g);
+  const sorted: typeof built = [];
+  while (ready.length) {
+    ready.sort((x, y) => first(x) - first(y));
+    const g = ready.shift()!;
+    sorted.push(byGroup.get(g)!);
+    for (const s of successors.get(g) ?? []) {
+      const left = pending.get(s)! - 1;
+      pending.set(s, left);
+      if (left === 0) ready.push(s);
+    }
+  }
+  if (sorted.length < built.length) throw new Error('internal: the kernel partition has a cycle');
 
   return sorted.map((b, i) => {
     const members = new Set(b.ops);

@@ -26,18 +26,40 @@ export function baselinePartition(g: Graph): Partition {
  * checks that keep the kernel graph acyclic.
  */
 export class PartitionBuilder {
-  private readonly groupOf: Map<Node, number>;
+  private readonly groupOf = new Map<Node, number>();
+  /** The inverse of groupOf, kept in step by every change. */
+  private readonly byGroup = new Map<number, Set<Node>>();
   private readonly views: Set<Node>;
+  private readonly position: Map<Node, number>;
   readonly nodes: readonly Node[];
   readonly readers: Map<Node, Node[]>;
   private next: number;
 
   constructor(readonly graph: Graph, p: Partition) {
-    this.groupOf = new Map(p.groupOf);
     this.views = new Set(p.views);
     this.nodes = graphNodes(graph);
+    this.position = new Map(this.nodes.map((n, i) => [n, i]));
     this.readers = users(this.nodes);
-    this.next = Math.max(-1, ...this.groupOf.values()) + 1;
+    for (const n of this.nodes) {
+      const g = p.groupOf.get(n);
+      if (g !== undefined) this.place(n, g);
+    }
+    this.next = Math.max(-1, ...p.groupOf.values()) + 1;
+  }
+
+  private place(n: Node, g: number): void {
+    const old = this.groupOf.get(n);
+    if (old !== undefined) this.byGroup.get(old)?.delete(n);
+    this.groupOf.set(n, g);
+    let set = this.byGroup.get(g);
+    if (!set) this.byGroup.set(g, (set = new Set()));
+    set.add(n);
+  }
+
+  private unplace(n: Node): void {
+    const old = this.groupOf.get(n);
+    if (old !== undefined) this.byGroup.get(old)?.delete(n);
+    this.groupOf.delete(n);
   }
 
   group(n: Node): number | undefined {
@@ -48,8 +70,9 @@ export class PartitionBuilder {
     return this.views.has(n);
   }
 
+  /** A group's nodes, producers first. */
   members(g: number): Node[] {
-    return this.nodes.filter((n) => this.groupOf.get(n) === g);
+    return [...(this.byGroup.get(g) ?? [])].sort((a, b) => this.position.get(a)! - this.position.get(b)!);
   }
 
   /** The compute nodes whose buffers `n` reads, looking through views and inline sources. */
@@ -104,23 +127,24 @@ export class PartitionBuilder {
   }
 
   merge(into: number, from: number): void {
-    for (const [n, g] of this.groupOf) if (g === from) this.groupOf.set(n, into);
+    for (const n of [...(this.byGroup.get(from) ?? [])]) this.place(n, into);
+    this.byGroup.delete(from);
   }
 
   /** Turns a view into a member of a group (a producer storing through a transpose). */
   assign(n: Node, g: number): void {
     this.views.delete(n);
-    this.groupOf.set(n, g);
+    this.place(n, g);
   }
 
   makeView(n: Node): void {
-    this.groupOf.delete(n);
+    this.unplace(n);
     this.views.add(n);
   }
 
   newGroup(n: Node): number {
     this.views.delete(n);
-    this.groupOf.set(n, this.next);
+    this.place(n, this.next);
     return this.next++;
   }
 
