@@ -38,12 +38,12 @@ describe('one GEMM on a toy accelerator, by hand', () => {
   const m = plan('model m(x: f32[8, 16]) -> (y: f32[8, 8]) { param w: f32[8, 16]; return matmul(x, w, transpose_b=true); }', 'tile-gemm', TOY);
   const [k] = costModule(m, TOY);
 
-  it('chooses one 8x8 tile with 8-deep k chunks: everything is read once', () => {
+  it('chooses one 8x8 tile with the whole k: everything is read once', () => {
     // Reading A (512 B), B (512 B) and writing C (256 B) once is the least traffic: 1280 bytes.
     // Among the tiles that achieve it, one tile beats two (4x8 keeping the B panel would do too),
-    // and 8-deep chunks need less room than 16-deep: 2*(8*8 + 8*8)*4 + 8*8*4 = 1280 bytes.
+    // and a 16-deep chunk (all of k) beats two 8-deep ones; it takes 2*(8*16 + 16*8)*4 + 8*8*4 = 2304 bytes.
     const tile = k!.schedule!.levels[0]!;
-    expect([tile.m, tile.n, tile.k, tile.order, tile.footprint, tile.traffic]).toEqual([8, 8, 8, 'mn', 1280, 1280]);
+    expect([tile.m, tile.n, tile.k, tile.order, tile.footprint, tile.traffic]).toEqual([8, 8, 16, 'mn', 2304, 1280]);
   });
 
   it('predicts FLOPs, bytes, time and bound exactly', () => {

@@ -107,7 +107,8 @@ export function levelTraffic(p: GemmProblem, mt: number, nt: number, kt: number,
 
 /**
  * All legal tiles at one level, best first: least traffic; among equals, tiles aligned to the array,
- * then fewer (larger) tiles, then the smaller footprint.
+ * then fewer (larger) tiles, then deeper k chunks (fewer passes over the resident C tile), then the
+ * smaller footprint.
  */
 export function searchLevel(p: GemmProblem, level: string, c: TilingConstraints, extra?: (mt: number, nt: number, kt: number) => boolean): LevelTile[] {
   const ks = [...new Set([8, 16, 32, 64, 128, 256, 512, p.k].filter((k) => k <= p.k))].sort((x, y) => x - y);
@@ -127,7 +128,7 @@ export function searchLevel(p: GemmProblem, level: string, c: TilingConstraints,
   const tiles = (t: LevelTile) => ceilDiv(p.m, t.m) * ceilDiv(p.n, t.n);
   return out.sort(
     (x, y) =>
-      x.traffic - y.traffic || misaligned(x) - misaligned(y) || tiles(x) - tiles(y) || x.footprint - y.footprint ||
+      x.traffic - y.traffic || misaligned(x) - misaligned(y) || tiles(x) - tiles(y) || y.k - x.k || x.footprint - y.footprint ||
       x.m - y.m || x.n - y.n || x.k - y.k || (x.order < y.order ? -1 : 1),
   );
 }
