@@ -24,7 +24,7 @@ function runLine(text: string): string[] {
 for (const file of readdirSync(dir).filter((f) => f.endsWith('.ir')).sort()) {
   const text = readFileSync(join(dir, file), 'utf8');
   const args = runLine(text);
-  const cases = text.split(/^\/\/ -----\s*$/m);
+  const cases = text.split(/^\/\/ -----[ \t]*$/m);
   describe(file, () => {
     let firstLine = 1;
     cases.forEach((body, i) => {

@@ -7,7 +7,7 @@ export const CATALOGUE = {
   E0001: { severity: 'error', title: 'syntax error', template: '{detail}' },
   E0002: { severity: 'error', title: 'unknown name', template: "unknown name '{name}'{hint}" },
   E0003: { severity: 'error', title: 'unknown op or layer', template: "unknown op or layer '{name}'{hint}" },
-  E0004: { severity: 'error', title: 'unknown config', template: "unknown config '{name}' (this file defines: {known})" },
+  E0004: { severity: 'error', title: 'unknown config', template: '{detail}' },
   E0005: { severity: 'error', title: 'unknown attribute', template: "'{op}' has no attribute '{name}'{hint}" },
   E0006: { severity: 'error', title: 'shape mismatch', template: '{detail}' },
   E0007: { severity: 'error', title: 'dtype mismatch', template: '{detail}' },
@@ -27,9 +27,10 @@ export const CATALOGUE = {
   E0021: { severity: 'error', title: 'bad return', template: '{detail}' },
   E0022: { severity: 'error', title: 'parameter shape mismatch', template: "parameter '{name}' in {file} has {found}, the model declares {expected}" },
   E0023: { severity: 'error', title: 'bad input', template: '{detail}' },
-  E0024: { severity: 'error', title: 'unknown config constant', template: "--set {name}: config '{config}' has no constant '{name}' (it has: {known})" },
+  E0024: { severity: 'error', title: 'unknown config constant', template: '--set {name}: {detail}' },
   E0025: { severity: 'error', title: 'cannot read file', template: '{detail}' },
   E0026: { severity: 'error', title: 'duplicate parameter binding', template: "tensor '{name}' is bound by two parameters of different types: {first} and {second}" },
+  E0027: { severity: 'error', title: 'limit exceeded', template: '{detail}' },
 } as const satisfies Record<string, { severity: 'error' | 'warning'; title: string; template: string }>;
 
 export type DiagCode = keyof typeof CATALOGUE;

@@ -26,18 +26,34 @@ export function makeDiagnostic(code: DiagCode, args: Record<string, string | num
 }
 
 /**
- * Collects diagnostics from every stage. The same message at the same place is kept once: a layer
- * elaborated for each of its calls would otherwise repeat its errors once per call.
+ * Collects diagnostics from every stage. A code at a source location is reported once: a layer
+ * elaborated for each of its calls, or a loop body for each iteration, would otherwise repeat its
+ * errors once per instance. When later instances say something else (other values, other parameter
+ * names), the first gets a note counting them. Diagnostics without a location (about files and
+ * options) are kept once per message.
  */
 export class DiagnosticBag {
   private readonly list: Diagnostic[] = [];
-  private readonly seen = new Set<string>();
+  /** By code and location: the first diagnostic, and the distinct messages seen there. */
+  private readonly byKey = new Map<string, { index: number; messages: Set<string> }>();
+  private reported = 0;
 
   add(d: Diagnostic): void {
-    const key = `${d.code}|${d.span ? formatSpan(d.span) : ''}|${d.message}`;
-    if (this.seen.has(key)) return;
-    this.seen.add(key);
-    this.list.push(d);
+    if (d.severity === 'error') this.reported++;
+    const key = d.span ? `${d.code}|${formatSpan(d.span)}` : `${d.code}||${d.message}`;
+    const first = this.byKey.get(key);
+    if (!first) {
+      this.byKey.set(key, { index: this.list.length, messages: new Set([d.message]) });
+      this.list.push(d);
+      return;
+    }
+    if (first.messages.has(d.message)) return;
+    first.messages.add(d.message);
+    const kept = this.list[first.index]!;
+    const more = first.messages.size - 1;
+    const count = { message: `and ${more} more instance${more === 1 ? '' : 's'} of this ${kept.severity} here, with other values` };
+    const notes = more === 1 ? [...kept.notes, count] : [...kept.notes.slice(0, -1), count];
+    this.list[first.index] = { ...kept, notes };
   }
 
   emit(code: DiagCode, args: Record<string, string | number>, span?: Span, notes: Note[] = []): void {
@@ -52,11 +68,22 @@ export class DiagnosticBag {
     return this.list.filter((d) => d.severity === 'error').length;
   }
 
-  /** In source order, so that output does not depend on the order stages ran in. */
+  /**
+   * Errors reported so far, duplicates included: a stage compares it before and after to learn
+   * whether it failed, which `errorCount` cannot tell when its errors repeat earlier ones.
+   */
+  get errorsReported(): number {
+    return this.reported;
+  }
+
+  /**
+   * In source order, so that output does not depend on the order stages ran in; diagnostics
+   * without a location (about files or options) follow, in the order they were reported.
+   */
   sorted(): Diagnostic[] {
     return [...this.list].sort((a, b) => {
       if (a.span && b.span) return compareSpans(a.span, b.span);
-      return a.span ? 1 : b.span ? -1 : 0;
+      return a.span ? -1 : b.span ? 1 : 0;
     });
   }
 }

@@ -36,11 +36,14 @@ function excerpt(span: Span, sources: SourceLookup): string[] {
   const srcLine = text.split(/\r?\n/)[span.line - 1];
   if (srcLine === undefined) return [];
   const gutter = String(span.line).length;
-  const endCol = span.endLine === span.line ? Math.max(span.endCol, span.col + 1) : srcLine.length + 1;
-  const width = Math.max(1, Math.min(endCol, srcLine.length + 1) - span.col);
-  const expanded = srcLine.replace(/\t/g, ' ');
+  // Columns count code points, as the lexer does; an emoji is one column but two UTF-16 units, and
+  // usually two cells on a terminal, so the caret is laid out in UTF-16 units.
+  const chars = Array.from(srcLine.replace(/\t/g, ' '));
+  const endCol = span.endLine === span.line ? Math.max(span.endCol, span.col + 1) : chars.length + 1;
+  const before = chars.slice(0, span.col - 1).join('').length;
+  const width = Math.max(1, chars.slice(span.col - 1, Math.min(endCol, chars.length + 1) - 1).join('').length);
   return [
-    ` ${String(span.line).padStart(gutter)} | ${expanded}`,
-    ` ${' '.repeat(gutter)} | ${' '.repeat(span.col - 1)}${'^'.repeat(width)}`,
+    ` ${String(span.line).padStart(gutter)} | ${chars.join('')}`,
+    ` ${' '.repeat(gutter)} | ${' '.repeat(before)}${'^'.repeat(width)}`,
   ];
 }

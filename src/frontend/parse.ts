@@ -1,12 +1,25 @@
-import { BaseErrorListener, CharStream, CommonTokenStream, type ParserRuleContext, type RecognitionException, type Recognizer, type Token, type ATNSimulator } from 'antlr4ng';
+import {
+  BaseErrorListener,
+  CharStream,
+  CommonTokenStream,
+  DefaultErrorStrategy,
+  type ATNSimulator,
+  type IntervalSet,
+  type NoViableAltException,
+  type Parser,
+  type ParserRuleContext,
+  type RecognitionException,
+  type Recognizer,
+  Token,
+} from 'antlr4ng';
 import type { DiagnosticBag } from '../diag/diagnostics.js';
 import type { Span } from '../diag/span.js';
 import { BertIRLexer } from './generated/BertIRLexer.js';
 import { BertIRParser, type ExprContext, type ProgramContext } from './generated/BertIRParser.js';
 
-/** Reports ANTLR's syntax errors as E0001 diagnostics instead of printing them to the console. */
+/** Reports syntax errors as E0001 diagnostics instead of printing them to the console. */
 class SyntaxErrorCollector extends BaseErrorListener {
-  constructor(private readonly file: string, private readonly diags: DiagnosticBag, private readonly offset: Span | undefined) {
+  constructor(private readonly file: string, private readonly diags: DiagnosticBag) {
     super();
   }
 
@@ -14,38 +27,139 @@ class SyntaxErrorCollector extends BaseErrorListener {
     _r: Recognizer<T>, offending: S | null, line: number, col: number, msg: string, _e: RecognitionException | null,
   ): void {
     const width = offending && offending.stop >= offending.start ? offending.stop - offending.start + 1 : 1;
-    const span: Span = this.offset ?? { file: this.file, line, col: col + 1, endLine: line, endCol: col + 1 + width };
-    this.diags.emit('E0001', { detail: friendlier(msg) }, span);
+    this.diags.emit('E0001', { detail: msg }, { file: this.file, line, col: col + 1, endLine: line, endCol: col + 1 + width });
   }
 }
 
-/** ANTLR's messages name token types; say it the way a user reads the source. */
-function friendlier(msg: string): string {
-  return msg.replace(/<EOF>/g, 'end of file').replace(/token recognition error at: /, 'unexpected character ');
+/** How a token reads in a message: `';'`, `end of file`; `eof` names the end of the text parsed. */
+function describeToken(t: Token, eof = 'end of file'): string {
+  return t.type === Token.EOF ? eof : `'${t.text}'`;
 }
 
-function makeParser(text: string, file: string, diags: DiagnosticBag, offset?: Span): BertIRParser {
+const literalType = (text: string) => BertIRLexer.literalNames.indexOf(`'${text}'`);
+/** Tokens that can start an expression: a set that has them all is said as "an expression". */
+const EXPRESSION_START = [BertIRLexer.NUMBER, BertIRLexer.ID, BertIRLexer.STRING, literalType('('), literalType('[')];
+/** Keywords that only start a statement. */
+const STATEMENT_START = ['param', 'for', 'tap', 'return'];
+
+function tokenName(type: number, eof: string): string {
+  if (type === Token.EOF) return eof;
+  if (type === BertIRLexer.NUMBER) return 'a number';
+  if (type === BertIRLexer.ID) return 'a name';
+  if (type === BertIRLexer.STRING) return 'a string';
+  return BertIRLexer.literalNames[type] ?? BertIRLexer.symbolicNames[type] ?? `token ${type}`;
+}
+
+/** `';'`, `',' or ';'`, `an expression`, `a statement or '}'`: an expected-token set as a reader says it. */
+function describeExpected(set: IntervalSet, eof: string): string {
+  let types = set.toArray();
+  const names: string[] = [];
+  const literal = (t: number) => (BertIRLexer.literalNames[t] ?? '').slice(1, -1);
+  if (STATEMENT_START.every((k) => types.some((t) => literal(t) === k))) {
+    names.push('a statement');
+    types = types.filter((t) => !STATEMENT_START.includes(literal(t)) && literal(t) !== 'assert' && t !== BertIRLexer.ID);
+  } else if (EXPRESSION_START.every((t) => types.includes(t))) {
+    names.push('an expression');
+    types = types.filter((t) => !EXPRESSION_START.includes(t) && !['-', '!'].includes(literal(t)));
+  }
+  // End of file reads best last: "expected 'layer' or 'model' or end of file".
+  const name = (t: number) => tokenName(t, eof);
+  names.push(...types.filter((t) => t !== Token.EOF).map(name), ...types.filter((t) => t === Token.EOF).map(name));
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}` : names[0] ?? 'something else';
+}
+
+/**
+ * ANTLR's default messages name token types and sets (`mismatched input '}' expecting {',', ';'}`);
+ * these say what was expected and what was found, the way a user reads the source.
+ */
+class FriendlyErrorStrategy extends DefaultErrorStrategy {
+  /** `eof`: how to name the end of the text, which is the closing '}' when parsing a "{...}" hole. */
+  constructor(private readonly eof: string) {
+    super();
+  }
+
+  override reportNoViableAlternative(recognizer: Parser, e: NoViableAltException): void {
+    this.report(recognizer, e.offendingToken ?? recognizer.getCurrentToken(), e.getExpectedTokens(), e);
+  }
+
+  override reportInputMismatch(recognizer: Parser, e: RecognitionException): void {
+    this.report(recognizer, e.offendingToken ?? recognizer.getCurrentToken(), e.getExpectedTokens(), e);
+  }
+
+  override reportUnwantedToken(recognizer: Parser): void {
+    if (this.inErrorRecoveryMode(recognizer)) return;
+    this.beginErrorCondition(recognizer);
+    this.report(recognizer, recognizer.getCurrentToken(), this.getExpectedTokens(recognizer), null);
+  }
+
+  override reportMissingToken(recognizer: Parser): void {
+    if (this.inErrorRecoveryMode(recognizer)) return;
+    this.beginErrorCondition(recognizer);
+    this.report(recognizer, recognizer.getCurrentToken(), this.getExpectedTokens(recognizer), null);
+  }
+
+  private report(recognizer: Parser, found: Token, expected: IntervalSet | null, e: RecognitionException | null): void {
+    // A string with no closing quote on its line does not lex as a string: its quote is left over.
+    const msg = found.type === BertIRLexer.ERROR_CHAR
+      ? found.text === '"' ? 'unterminated string: a string must end with \'"\' on the line it starts' : `unexpected character '${found.text}'`
+      : expected && expected.length > 0
+        ? `expected ${describeExpected(expected, this.eof)}, found ${describeToken(found, this.eof)}`
+        : `unexpected ${describeToken(found, this.eof)}`;
+    recognizer.notifyErrorListeners(msg, found, e);
+  }
+}
+
+function makeParser(text: string, file: string, diags: DiagnosticBag, eof = 'end of file'): BertIRParser {
   const lexer = new BertIRLexer(CharStream.fromString(text));
-  const listener = new SyntaxErrorCollector(file, diags, offset);
+  const listener = new SyntaxErrorCollector(file, diags);
   lexer.removeErrorListeners();
   lexer.addErrorListener(listener);
   const parser = new BertIRParser(new CommonTokenStream(lexer));
+  parser.errorHandler = new FriendlyErrorStrategy(eof);
   parser.removeErrorListeners();
   parser.addErrorListener(listener);
   return parser;
 }
 
-export function parseProgram(text: string, file: string, diags: DiagnosticBag): ProgramContext {
-  return makeParser(text, file, diags).program();
+/**
+ * Runs a parser rule. The parser recurses once per level of nesting, so input like a thousand
+ * nested parentheses exhausts the stack; that is reported at the point reached, not thrown.
+ */
+function guarded<T>(parser: BertIRParser, rule: () => T, file: string, diags: DiagnosticBag): T | undefined {
+  try {
+    return rule();
+  } catch (e) {
+    if (!(e instanceof RangeError) || !/call stack/.test(e.message)) throw e;
+    diags.emit('E0027', { detail: 'the source nests too deeply to parse: split the expression into several statements' }, spanOfToken(parser.getCurrentToken(), file));
+    return undefined;
+  }
 }
 
-/** Parses the `{expr}` holes of an interpolated string; errors point at the whole string. */
-export function parseExpr(text: string, file: string, diags: DiagnosticBag, at: Span): ExprContext | undefined {
-  const before = diags.errorCount;
-  const parser = makeParser(text, file, diags, at);
-  const e = parser.expr();
-  if (parser.getCurrentToken().type !== BertIRParser.EOF) diags.emit('E0001', { detail: `unexpected '${parser.getCurrentToken().text}' in '{${text}}'` }, at);
-  return diags.errorCount === before ? e : undefined;
+/** The parse tree, or undefined when the source has syntax errors (reported to `diags`). */
+export function parseProgram(text: string, file: string, diags: DiagnosticBag): ProgramContext | undefined {
+  const parser = makeParser(text, file, diags);
+  const tree = guarded(parser, () => parser.program(), file, diags);
+  return parser.numberOfSyntaxErrors > 0 ? undefined : tree;
+}
+
+/**
+ * Parses the code points `from` to `to` (exclusive) of `source`, the `{expr}` hole of an
+ * interpolated string, as an expression. What comes before the hole is blanked out rather than cut
+ * off, so that the tokens have their true lines, columns and offsets: errors point into the string
+ * and source excerpts work as anywhere else. Undefined when it has syntax errors (reported).
+ */
+export function parseExpr(source: CharStream, from: number, to: number, file: string, diags: DiagnosticBag): ExprContext | undefined {
+  const blank = from > 0 ? source.getTextFromRange(0, from - 1).replace(/[^\n]/gu, ' ') : '';
+  const parser = makeParser(blank + source.getTextFromRange(from, to - 1), file, diags, "'}'");
+  const e = guarded(parser, () => parser.expr(), file, diags);
+  if (!e || parser.numberOfSyntaxErrors > 0) return undefined;
+  const rest = parser.getCurrentToken();
+  if (rest.type !== Token.EOF) {
+    const before = source.getTextFromRange(from, rest.start - 1).trim();
+    diags.emit('E0001', { detail: `expected '}' after '${before}', found ${describeToken(rest)}` }, spanOfToken(rest, file));
+    return undefined;
+  }
+  return e;
 }
 
 export function spanOf(ctx: ParserRuleContext, file: string): Span {

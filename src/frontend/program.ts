@@ -1,3 +1,4 @@
+import type { ParserRuleContext } from 'antlr4ng';
 import type { DiagnosticBag } from '../diag/diagnostics.js';
 import { formatSpan } from '../diag/span.js';
 import {
@@ -9,7 +10,7 @@ import {
   PrimaryExprContext,
   type ProgramContext,
 } from './generated/BertIRParser.js';
-import { parseProgram, spanOf } from './parse.js';
+import { parseProgram, spanOfToken } from './parse.js';
 
 /** A parsed source file with its top-level items indexed by name. */
 export interface Program {
@@ -24,9 +25,8 @@ export interface Program {
 
 /** Parses and indexes a file; undefined when it has syntax errors (reported to `diags`). */
 export function loadProgram(text: string, file: string, diags: DiagnosticBag): Program | undefined {
-  const before = diags.errorCount;
   const tree = parseProgram(text, file, diags);
-  if (diags.errorCount > before) return undefined;
+  if (!tree) return undefined;
   const configs = new Map<string, ConfigDeclContext>();
   const layers = new Map<string, LayerDeclContext>();
   const globals: (ConstDeclContext | AssertStmtContext)[] = [];
@@ -41,10 +41,11 @@ export function loadProgram(text: string, file: string, diags: DiagnosticBag): P
   return { file, text, tree, configs, layers, globals };
 }
 
+/** The first definition of a name wins; a later one is reported at its name. */
 function define<T extends ConfigDeclContext | LayerDeclContext>(map: Map<string, T>, name: string, ctx: T, file: string, diags: DiagnosticBag): void {
   const prev = map.get(name);
   if (prev) {
-    diags.emit('E0015', { name, where: ` at ${formatSpan(spanOf(prev, file))}` }, spanOf(ctx, file));
+    diags.emit('E0015', { name, where: ` at ${formatSpan(spanOfToken(prev._name!, file))}` }, spanOfToken(ctx._name!, file));
     return;
   }
   map.set(name, ctx);
@@ -73,6 +74,10 @@ export function inputDimNames(p: Program): { input: string; axis: number; name: 
   return out;
 }
 
-export function sourceText(p: Program, ctx: { start: { start: number } | null; stop: { stop: number } | null }): string {
-  return p.text.slice(ctx.start!.start, ctx.stop!.stop + 1);
+/**
+ * The source text of a parse-tree node, as written. Read from the token stream, whose offsets count
+ * code points, not the UTF-16 units that slicing `p.text` would (an emoji in a comment shifts them).
+ */
+export function sourceText(_p: Program, ctx: ParserRuleContext): string {
+  return ctx.start!.inputStream!.getTextFromRange(ctx.start!.start, ctx.stop!.stop);
 }

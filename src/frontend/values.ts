@@ -20,6 +20,28 @@ export const num = (value: number): Value => ({ kind: 'num', value });
 export const bool = (value: boolean): Value => ({ kind: 'bool', value });
 export const tensor = (node: Node): Value => ({ kind: 'tensor', node });
 
+/** True when a value is or contains poison: an error has been reported for it already. */
+export function isPoisoned(v: Value): boolean {
+  return v.kind === 'poison' || (v.kind === 'list' && v.items.some(isPoisoned));
+}
+
+/** A constant as it is written in the source, or undefined for tensors and poison. */
+function literal(v: Value): string | undefined {
+  switch (v.kind) {
+    case 'num':
+    case 'bool':
+      return String(v.value);
+    case 'str':
+      return JSON.stringify(v.value);
+    case 'list': {
+      const items = v.items.map(literal);
+      return items.every((i) => i !== undefined) ? `[${items.join(', ')}]` : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
 export function describeValue(v: Value): string {
   switch (v.kind) {
     case 'num':
@@ -28,8 +50,11 @@ export function describeValue(v: Value): string {
       return `the boolean ${v.value}`;
     case 'str':
       return `the string ${JSON.stringify(v.value)}`;
-    case 'list':
-      return 'a list';
+    case 'list': {
+      const text = literal(v);
+      if (text !== undefined) return `the list ${text}`;
+      return `a list containing ${describeValue(v.items.find((i) => literal(i) === undefined)!)}`;
+    }
     case 'tensor':
       return 'a tensor';
     case 'poison':

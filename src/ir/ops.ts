@@ -124,7 +124,7 @@ function axesOf(a: Attrs, rank: number, name: string): number[] | InferResult {
     if (out.includes(n)) return err('E0014', `names axis ${ax} twice`, 'axes');
     out.push(n);
   }
-  return out.length ? out.sort((x, y) => x - y) : err('E0014', `of '${name}' must name at least one axis`, 'axes');
+  return out.length ? out.sort((x, y) => x - y) : err('E0014', 'must name at least one axis', 'axes');
 }
 
 function inferReduce(srcs: readonly TensorType[], a: Attrs, name: string): InferResult {
