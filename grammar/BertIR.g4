@@ -34,6 +34,7 @@ stmt        : paramDecl
             | tapStmt
             | assertStmt
             | returnStmt
+            | kernelStmt
             ;
 // A parameter is bound to the tensor `<scope>.<name>` of the weights file, or `<scope>.<STRING>`.
 paramDecl   : 'param' ID ':' tensorType ('=' STRING)? ';' ;
@@ -42,6 +43,9 @@ forStmt     : 'for' ID 'in' expr '..' expr block ;
 // `tap "hidden_states.{l}" = h;` names an intermediate value that `run --taps` writes out.
 tapStmt     : 'tap' STRING '=' expr ';' ;
 returnStmt  : 'return' expr (',' expr)* ';' ;
+// A kernel of a printed plan (`bertc opt`): its statements run in the enclosing scope, and the ops
+// they create form one kernel when the plan is parsed back.
+kernelStmt  : 'kernel' ID block ;
 
 expr        : primary                                                  # primaryExpr
             | op=('-' | '!') expr                                      # unaryExpr

@@ -11,7 +11,7 @@ import { formatShape, shapeEquals } from './ir/shape.js';
 import { formatType } from './ir/types.js';
 import { verifyGraph } from './ir/verify.js';
 import type { Module } from './kernel/module.js';
-import { baselinePartition } from './kernel/partition.js';
+import { baselinePartition, declaredPartition } from './kernel/partition.js';
 import { INERT_DROPOUT } from '../passes/canonicalize.js';
 import { Statistics } from '../passes/pass.js';
 import { rewriteGraph } from '../passes/rewrite.js';
@@ -80,10 +80,12 @@ export function build(s: Session, p: Program, opts: BuildOptions): Elaborated {
 }
 
 /**
- * The module a pipeline starts from: the unfused plan, one kernel per op. In inference mode dropout
- * is the identity, so it is lowered away here, before any pass: -O0 launches no kernel for it.
+ * The module a pipeline starts from: the plan a printed plan declares, or else the unfused plan,
+ * one kernel per op. In inference mode dropout is the identity, so it is lowered away here, before
+ * any pass: -O0 launches no kernel for it.
  */
 export function initialModule(e: Elaborated, train: boolean): Module {
+  if (e.kernels) return { graph: e.graph, partition: declaredPartition(e.graph, e.kernels), decisions: [], train };
   const graph = train ? e.graph : rewriteGraph(e.graph, [INERT_DROPOUT], new Statistics(), false).graph;
   return { graph, partition: baselinePartition(graph), decisions: [], train };
 }

@@ -33,6 +33,7 @@ import {
   RelExprContext,
   SingleResultContext,
   type StmtContext,
+  type KernelStmtContext,
   StringLitContext,
   type TensorTypeContext,
   UnaryExprContext,
@@ -53,6 +54,8 @@ export interface Elaborated {
   readonly config: string | undefined;
   /** The config's constants after overrides, and the global constants. */
   readonly constants: ReadonlyMap<string, number | boolean>;
+  /** The ops of each `kernel NAME { ... }` block of a printed plan, by name, in source order. */
+  readonly kernels?: ReadonlyMap<string, readonly Node[]>;
 }
 
 /**
@@ -170,6 +173,8 @@ class Elaborator {
   private readonly modelNames = new Map<string, string>();
   private readonly params = new Map<string, Node>();
   private readonly taps: NamedValue[] = [];
+  private readonly kernels = new Map<string, Node[]>();
+  private currentKernel: { name: string; ops: Node[] } | undefined;
   private readonly stack: { layer: string; scope: string; note: Note }[] = [];
   /** Parsed `{expr}` holes of interpolated strings, by offset in the source. */
   private readonly holes = new Map<number, ExprContext | undefined>();
@@ -220,7 +225,7 @@ class Elaborator {
     }
     try {
       const graph = this.elaborateModel(entry);
-      return graph && { graph, config, constants: this.constants };
+      return graph && { graph, config, constants: this.constants, kernels: this.kernels.size ? this.kernels : undefined };
     } catch (err) {
       if (err instanceof Fatal) return undefined;
       throw err;
@@ -638,11 +643,31 @@ class Elaborator {
       this.checkAssert(assert, env);
       return;
     }
+    const kernel = s.kernelStmt();
+    if (kernel) {
+      this.execKernel(kernel, frame, env, inLoop);
+      return;
+    }
     const ret = s.returnStmt()!;
     if (inLoop) {
       this.fail('E0021', { detail: "'return' inside a 'for' loop would end the layer in the loop's first iteration: return after the loop" }, this.span(ret));
     }
     frame.returned = { values: ret.expr().map((e) => this.evalExpr(e, env, '')), span: this.span(ret) };
+  }
+
+  /** A kernel block: its statements define names in the enclosing scope; its ops are recorded. */
+  private execKernel(k: KernelStmtContext, frame: Frame, env: Env, inLoop: boolean): void {
+    const name = k.ID().getText();
+    if (this.kernels.has(name)) this.fail('E0015', { name, where: ' as a kernel' }, this.span(k));
+    if (this.currentKernel) this.fail('E0016', { detail: `kernel '${name}' is inside kernel '${this.currentKernel.name}'; kernels do not nest` }, this.span(k));
+    const ops: Node[] = [];
+    this.kernels.set(name, ops);
+    this.currentKernel = { name, ops };
+    try {
+      this.execBlock(k.block(), frame, env, inLoop);
+    } finally {
+      this.currentKernel = undefined;
+    }
   }
 
   private paramNode(name: string, type: TensorType, span: Span, scope: string): Node {
@@ -883,7 +908,9 @@ class Elaborator {
       this.fail(r.error.code, { detail: r.error.detail }, at);
     }
     this.checkSize(r.type, def.name, span);
-    return tensor(this.ctx.node(def.name, r.type, srcs, attrs, { span, scope: this.currentScope(), hint }));
+    const node = this.ctx.node(def.name, r.type, srcs, attrs, { span, scope: this.currentScope(), hint });
+    if (this.currentKernel && !this.currentKernel.ops.includes(node)) this.currentKernel.ops.push(node);
+    return tensor(node);
   }
 
   /** Ops on constants are evaluated now: `1 / sqrt(D)` is a number, `true == false` a boolean. */

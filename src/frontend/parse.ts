@@ -40,7 +40,7 @@ const literalType = (text: string) => BertIRLexer.literalNames.indexOf(`'${text}
 /** Tokens that can start an expression: a set that has them all is said as "an expression". */
 const EXPRESSION_START = [BertIRLexer.NUMBER, BertIRLexer.ID, BertIRLexer.STRING, literalType('('), literalType('[')];
 /** Keywords that only start a statement. */
-const STATEMENT_START = ['param', 'for', 'tap', 'return'];
+const STATEMENT_START = ['param', 'for', 'tap', 'return', 'kernel'];
 
 function tokenName(type: number, eof: string): string {
   if (type === Token.EOF) return eof;

@@ -1,6 +1,7 @@
 import { formatSpan } from '../diag/span.js';
 import type { Graph } from './graph.js';
 import { attrText, type AttrValue, type Node } from './node.js';
+import { graphNodes } from './graph.js';
 import { opDef } from './ops.js';
 import { formatType } from './types.js';
 
@@ -132,8 +133,8 @@ export function printGraph(g: Graph, opts: PrintOptions = {}): string {
  * A canonical text of the graph's structure without names or provenance: two graphs compute the
  * same thing in the same way exactly when their canonical texts are equal.
  */
-export function canonicalForm(g: Graph): string {
-  const nodes = g.body;
+export function canonicalForm(g: Graph, order: 'body' | 'live' = 'body'): string {
+  const nodes = order === 'body' ? g.body : graphNodes(g);
   const index = new Map<Node, number>();
   const lines = nodes.map((n, i) => {
     index.set(n, i);

@@ -22,6 +22,28 @@ export function baselinePartition(g: Graph): Partition {
 }
 
 /**
+ * The partition a printed plan declares: one group per `kernel NAME { ... }` block, keeping its
+ * name; a movement op outside the blocks is a view, as the printer put it there.
+ */
+export function declaredPartition(g: Graph, kernels: ReadonlyMap<string, readonly Node[]>): Partition {
+  const groupOf = new Map<Node, number>();
+  const views = new Set<Node>();
+  const names = new Map<number, string>();
+  let next = 0;
+  for (const [name, ops] of kernels) {
+    names.set(next, name);
+    for (const n of ops) if (!isMemorySource(n) && !isInline(n)) groupOf.set(n, next);
+    next++;
+  }
+  for (const n of graphNodes(g)) {
+    if (isMemorySource(n) || isInline(n) || groupOf.has(n)) continue;
+    if (isMovement(n)) views.add(n);
+    else groupOf.set(n, next++);
+  }
+  return { groupOf, views, names };
+}
+
+/**
  * A mutable view of a partition for fusion passes: merging groups, moving view nodes, and the
  * checks that keep the kernel graph acyclic.
  */

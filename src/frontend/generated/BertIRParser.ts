@@ -48,13 +48,14 @@ export class BertIRParser extends antlr.Parser {
     public static readonly T__34 = 35;
     public static readonly T__35 = 36;
     public static readonly T__36 = 37;
-    public static readonly NUMBER = 38;
-    public static readonly ID = 39;
-    public static readonly STRING = 40;
-    public static readonly LINE_COMMENT = 41;
-    public static readonly BLOCK_COMMENT = 42;
-    public static readonly WS = 43;
-    public static readonly ERROR_CHAR = 44;
+    public static readonly T__37 = 38;
+    public static readonly NUMBER = 39;
+    public static readonly ID = 40;
+    public static readonly STRING = 41;
+    public static readonly LINE_COMMENT = 42;
+    public static readonly BLOCK_COMMENT = 43;
+    public static readonly WS = 44;
+    public static readonly ERROR_CHAR = 45;
     public static readonly RULE_program = 0;
     public static readonly RULE_item = 1;
     public static readonly RULE_configDecl = 2;
@@ -74,31 +75,32 @@ export class BertIRParser extends antlr.Parser {
     public static readonly RULE_forStmt = 16;
     public static readonly RULE_tapStmt = 17;
     public static readonly RULE_returnStmt = 18;
-    public static readonly RULE_expr = 19;
-    public static readonly RULE_primary = 20;
-    public static readonly RULE_call = 21;
-    public static readonly RULE_arg = 22;
+    public static readonly RULE_kernelStmt = 19;
+    public static readonly RULE_expr = 20;
+    public static readonly RULE_primary = 21;
+    public static readonly RULE_call = 22;
+    public static readonly RULE_arg = 23;
 
     public static readonly literalNames = [
         null, "'config'", "'{'", "','", "'}'", "'='", "'const'", "';'", 
         "'assert'", "'layer'", "'model'", "'('", "')'", "'->'", "'<'", "'>'", 
         "':'", "'['", "']'", "'param'", "'for'", "'in'", "'..'", "'tap'", 
-        "'return'", "'-'", "'!'", "'*'", "'/'", "'%'", "'+'", "'<='", "'>='", 
-        "'=='", "'!='", "'&&'", "'||'", "'@'"
+        "'return'", "'kernel'", "'-'", "'!'", "'*'", "'/'", "'%'", "'+'", 
+        "'<='", "'>='", "'=='", "'!='", "'&&'", "'||'", "'@'"
     ];
 
     public static readonly symbolicNames = [
         null, null, null, null, null, null, null, null, null, null, null, 
         null, null, null, null, null, null, null, null, null, null, null, 
         null, null, null, null, null, null, null, null, null, null, null, 
-        null, null, null, null, null, "NUMBER", "ID", "STRING", "LINE_COMMENT", 
+        null, null, null, null, null, null, "NUMBER", "ID", "STRING", "LINE_COMMENT", 
         "BLOCK_COMMENT", "WS", "ERROR_CHAR"
     ];
     public static readonly ruleNames = [
         "program", "item", "configDecl", "configEntry", "constDecl", "assertStmt", 
         "layerDecl", "dimParams", "input", "results", "namedResult", "tensorType", 
         "block", "stmt", "paramDecl", "letStmt", "forStmt", "tapStmt", "returnStmt", 
-        "expr", "primary", "call", "arg",
+        "kernelStmt", "expr", "primary", "call", "arg",
     ];
 
     public get grammarFileName(): string { return "BertIR.g4"; }
@@ -122,21 +124,21 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 49;
+            this.state = 51;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             while ((((_la) & ~0x1F) === 0 && ((1 << _la) & 1858) !== 0)) {
                 {
                 {
-                this.state = 46;
+                this.state = 48;
                 this.item();
                 }
                 }
-                this.state = 51;
+                this.state = 53;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
             }
-            this.state = 52;
+            this.state = 54;
             this.match(BertIRParser.EOF);
             }
         }
@@ -157,27 +159,27 @@ export class BertIRParser extends antlr.Parser {
         let localContext = new ItemContext(this.context, this.state);
         this.enterRule(localContext, 2, BertIRParser.RULE_item);
         try {
-            this.state = 58;
+            this.state = 60;
             this.errorHandler.sync(this);
             switch (this.tokenStream.LA(1)) {
             case BertIRParser.T__0:
                 this.enterOuterAlt(localContext, 1);
                 {
-                this.state = 54;
+                this.state = 56;
                 this.configDecl();
                 }
                 break;
             case BertIRParser.T__5:
                 this.enterOuterAlt(localContext, 2);
                 {
-                this.state = 55;
+                this.state = 57;
                 this.constDecl();
                 }
                 break;
             case BertIRParser.T__7:
                 this.enterOuterAlt(localContext, 3);
                 {
-                this.state = 56;
+                this.state = 58;
                 this.assertStmt();
                 }
                 break;
@@ -185,7 +187,7 @@ export class BertIRParser extends antlr.Parser {
             case BertIRParser.T__9:
                 this.enterOuterAlt(localContext, 4);
                 {
-                this.state = 57;
+                this.state = 59;
                 this.layerDecl();
                 }
                 break;
@@ -214,43 +216,43 @@ export class BertIRParser extends antlr.Parser {
             let alternative: number;
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 60;
-            this.match(BertIRParser.T__0);
-            this.state = 61;
-            localContext._name = this.match(BertIRParser.ID);
             this.state = 62;
+            this.match(BertIRParser.T__0);
+            this.state = 63;
+            localContext._name = this.match(BertIRParser.ID);
+            this.state = 64;
             this.match(BertIRParser.T__1);
-            this.state = 74;
+            this.state = 76;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
-            if (_la === 39) {
+            if (_la === 40) {
                 {
-                this.state = 63;
+                this.state = 65;
                 this.configEntry();
-                this.state = 68;
+                this.state = 70;
                 this.errorHandler.sync(this);
                 alternative = this.interpreter.adaptivePredict(this.tokenStream, 2, this.context);
                 while (alternative !== 2 && alternative !== antlr.ATN.INVALID_ALT_NUMBER) {
                     if (alternative === 1) {
                         {
                         {
-                        this.state = 64;
+                        this.state = 66;
                         this.match(BertIRParser.T__2);
-                        this.state = 65;
+                        this.state = 67;
                         this.configEntry();
                         }
                         }
                     }
-                    this.state = 70;
+                    this.state = 72;
                     this.errorHandler.sync(this);
                     alternative = this.interpreter.adaptivePredict(this.tokenStream, 2, this.context);
                 }
-                this.state = 72;
+                this.state = 74;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 3) {
                     {
-                    this.state = 71;
+                    this.state = 73;
                     this.match(BertIRParser.T__2);
                     }
                 }
@@ -258,7 +260,7 @@ export class BertIRParser extends antlr.Parser {
                 }
             }
 
-            this.state = 76;
+            this.state = 78;
             this.match(BertIRParser.T__3);
             }
         }
@@ -281,11 +283,11 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 78;
-            this.match(BertIRParser.ID);
-            this.state = 79;
-            this.match(BertIRParser.T__4);
             this.state = 80;
+            this.match(BertIRParser.ID);
+            this.state = 81;
+            this.match(BertIRParser.T__4);
+            this.state = 82;
             this.expr(0);
             }
         }
@@ -308,15 +310,15 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 82;
-            this.match(BertIRParser.T__5);
-            this.state = 83;
-            this.match(BertIRParser.ID);
             this.state = 84;
-            this.match(BertIRParser.T__4);
+            this.match(BertIRParser.T__5);
             this.state = 85;
-            this.expr(0);
+            this.match(BertIRParser.ID);
             this.state = 86;
+            this.match(BertIRParser.T__4);
+            this.state = 87;
+            this.expr(0);
+            this.state = 88;
             this.match(BertIRParser.T__6);
             }
         }
@@ -340,23 +342,23 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 88;
+            this.state = 90;
             this.match(BertIRParser.T__7);
-            this.state = 89;
+            this.state = 91;
             this.expr(0);
-            this.state = 92;
+            this.state = 94;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 3) {
                 {
-                this.state = 90;
+                this.state = 92;
                 this.match(BertIRParser.T__2);
-                this.state = 91;
+                this.state = 93;
                 this.match(BertIRParser.STRING);
                 }
             }
 
-            this.state = 94;
+            this.state = 96;
             this.match(BertIRParser.T__6);
             }
         }
@@ -380,7 +382,7 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 96;
+            this.state = 98;
             localContext._kind = this.tokenStream.LT(1);
             _la = this.tokenStream.LA(1);
             if(!(_la === 9 || _la === 10)) {
@@ -390,53 +392,53 @@ export class BertIRParser extends antlr.Parser {
                 this.errorHandler.reportMatch(this);
                 this.consume();
             }
-            this.state = 97;
-            localContext._name = this.match(BertIRParser.ID);
             this.state = 99;
+            localContext._name = this.match(BertIRParser.ID);
+            this.state = 101;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 14) {
                 {
-                this.state = 98;
+                this.state = 100;
                 this.dimParams();
                 }
             }
 
-            this.state = 101;
+            this.state = 103;
             this.match(BertIRParser.T__10);
-            this.state = 110;
+            this.state = 112;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
-            if (_la === 39) {
+            if (_la === 40) {
                 {
-                this.state = 102;
+                this.state = 104;
                 this.input();
-                this.state = 107;
+                this.state = 109;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 while (_la === 3) {
                     {
                     {
-                    this.state = 103;
+                    this.state = 105;
                     this.match(BertIRParser.T__2);
-                    this.state = 104;
+                    this.state = 106;
                     this.input();
                     }
                     }
-                    this.state = 109;
+                    this.state = 111;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                 }
                 }
             }
 
-            this.state = 112;
-            this.match(BertIRParser.T__11);
-            this.state = 113;
-            this.match(BertIRParser.T__12);
             this.state = 114;
-            this.results();
+            this.match(BertIRParser.T__11);
             this.state = 115;
+            this.match(BertIRParser.T__12);
+            this.state = 116;
+            this.results();
+            this.state = 117;
             this.block();
             }
         }
@@ -460,27 +462,27 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 117;
+            this.state = 119;
             this.match(BertIRParser.T__13);
-            this.state = 118;
+            this.state = 120;
             this.match(BertIRParser.ID);
-            this.state = 123;
+            this.state = 125;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             while (_la === 3) {
                 {
                 {
-                this.state = 119;
+                this.state = 121;
                 this.match(BertIRParser.T__2);
-                this.state = 120;
+                this.state = 122;
                 this.match(BertIRParser.ID);
                 }
                 }
-                this.state = 125;
+                this.state = 127;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
             }
-            this.state = 126;
+            this.state = 128;
             this.match(BertIRParser.T__14);
             }
         }
@@ -503,11 +505,11 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 128;
-            this.match(BertIRParser.ID);
-            this.state = 129;
-            this.match(BertIRParser.T__15);
             this.state = 130;
+            this.match(BertIRParser.ID);
+            this.state = 131;
+            this.match(BertIRParser.T__15);
+            this.state = 132;
             this.tensorType();
             }
         }
@@ -529,14 +531,14 @@ export class BertIRParser extends antlr.Parser {
         this.enterRule(localContext, 18, BertIRParser.RULE_results);
         let _la: number;
         try {
-            this.state = 144;
+            this.state = 146;
             this.errorHandler.sync(this);
             switch (this.tokenStream.LA(1)) {
             case BertIRParser.ID:
                 localContext = new SingleResultContext(localContext);
                 this.enterOuterAlt(localContext, 1);
                 {
-                this.state = 132;
+                this.state = 134;
                 this.tensorType();
                 }
                 break;
@@ -544,27 +546,27 @@ export class BertIRParser extends antlr.Parser {
                 localContext = new NamedResultsContext(localContext);
                 this.enterOuterAlt(localContext, 2);
                 {
-                this.state = 133;
+                this.state = 135;
                 this.match(BertIRParser.T__10);
-                this.state = 134;
+                this.state = 136;
                 this.namedResult();
-                this.state = 139;
+                this.state = 141;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 while (_la === 3) {
                     {
                     {
-                    this.state = 135;
+                    this.state = 137;
                     this.match(BertIRParser.T__2);
-                    this.state = 136;
+                    this.state = 138;
                     this.namedResult();
                     }
                     }
-                    this.state = 141;
+                    this.state = 143;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                 }
-                this.state = 142;
+                this.state = 144;
                 this.match(BertIRParser.T__11);
                 }
                 break;
@@ -591,11 +593,11 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 146;
-            this.match(BertIRParser.ID);
-            this.state = 147;
-            this.match(BertIRParser.T__15);
             this.state = 148;
+            this.match(BertIRParser.ID);
+            this.state = 149;
+            this.match(BertIRParser.T__15);
+            this.state = 150;
             this.tensorType();
             }
         }
@@ -619,37 +621,37 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 150;
+            this.state = 152;
             localContext._dtype = this.match(BertIRParser.ID);
-            this.state = 151;
+            this.state = 153;
             this.match(BertIRParser.T__16);
-            this.state = 160;
+            this.state = 162;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
-            if (((((_la - 11)) & ~0x1F) === 0 && ((1 << (_la - 11)) & 939573313) !== 0)) {
+            if (((((_la - 11)) & ~0x1F) === 0 && ((1 << (_la - 11)) & 1879146561) !== 0)) {
                 {
-                this.state = 152;
+                this.state = 154;
                 this.expr(0);
-                this.state = 157;
+                this.state = 159;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 while (_la === 3) {
                     {
                     {
-                    this.state = 153;
+                    this.state = 155;
                     this.match(BertIRParser.T__2);
-                    this.state = 154;
+                    this.state = 156;
                     this.expr(0);
                     }
                     }
-                    this.state = 159;
+                    this.state = 161;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                 }
                 }
             }
 
-            this.state = 162;
+            this.state = 164;
             this.match(BertIRParser.T__17);
             }
         }
@@ -673,23 +675,23 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 164;
+            this.state = 166;
             this.match(BertIRParser.T__1);
-            this.state = 168;
+            this.state = 170;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
-            while (((((_la - 8)) & ~0x1F) === 0 && ((1 << (_la - 8)) & 2147588097) !== 0)) {
+            while ((((_la) & ~0x1F) === 0 && ((1 << _la) & 60293376) !== 0) || _la === 40) {
                 {
                 {
-                this.state = 165;
+                this.state = 167;
                 this.stmt();
                 }
                 }
-                this.state = 170;
+                this.state = 172;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
             }
-            this.state = 171;
+            this.state = 173;
             this.match(BertIRParser.T__3);
             }
         }
@@ -710,49 +712,56 @@ export class BertIRParser extends antlr.Parser {
         let localContext = new StmtContext(this.context, this.state);
         this.enterRule(localContext, 26, BertIRParser.RULE_stmt);
         try {
-            this.state = 179;
+            this.state = 182;
             this.errorHandler.sync(this);
             switch (this.tokenStream.LA(1)) {
             case BertIRParser.T__18:
                 this.enterOuterAlt(localContext, 1);
                 {
-                this.state = 173;
+                this.state = 175;
                 this.paramDecl();
                 }
                 break;
             case BertIRParser.ID:
                 this.enterOuterAlt(localContext, 2);
                 {
-                this.state = 174;
+                this.state = 176;
                 this.letStmt();
                 }
                 break;
             case BertIRParser.T__19:
                 this.enterOuterAlt(localContext, 3);
                 {
-                this.state = 175;
+                this.state = 177;
                 this.forStmt();
                 }
                 break;
             case BertIRParser.T__22:
                 this.enterOuterAlt(localContext, 4);
                 {
-                this.state = 176;
+                this.state = 178;
                 this.tapStmt();
                 }
                 break;
             case BertIRParser.T__7:
                 this.enterOuterAlt(localContext, 5);
                 {
-                this.state = 177;
+                this.state = 179;
                 this.assertStmt();
                 }
                 break;
             case BertIRParser.T__23:
                 this.enterOuterAlt(localContext, 6);
                 {
-                this.state = 178;
+                this.state = 180;
                 this.returnStmt();
+                }
+                break;
+            case BertIRParser.T__24:
+                this.enterOuterAlt(localContext, 7);
+                {
+                this.state = 181;
+                this.kernelStmt();
                 }
                 break;
             default:
@@ -779,27 +788,27 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 181;
-            this.match(BertIRParser.T__18);
-            this.state = 182;
-            this.match(BertIRParser.ID);
-            this.state = 183;
-            this.match(BertIRParser.T__15);
             this.state = 184;
-            this.tensorType();
+            this.match(BertIRParser.T__18);
+            this.state = 185;
+            this.match(BertIRParser.ID);
+            this.state = 186;
+            this.match(BertIRParser.T__15);
             this.state = 187;
+            this.tensorType();
+            this.state = 190;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 5) {
                 {
-                this.state = 185;
+                this.state = 188;
                 this.match(BertIRParser.T__4);
-                this.state = 186;
+                this.state = 189;
                 this.match(BertIRParser.STRING);
                 }
             }
 
-            this.state = 189;
+            this.state = 192;
             this.match(BertIRParser.T__6);
             }
         }
@@ -823,25 +832,25 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 191;
-            this.match(BertIRParser.ID);
             this.state = 194;
+            this.match(BertIRParser.ID);
+            this.state = 197;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 16) {
                 {
-                this.state = 192;
+                this.state = 195;
                 this.match(BertIRParser.T__15);
-                this.state = 193;
+                this.state = 196;
                 this.tensorType();
                 }
             }
 
-            this.state = 196;
+            this.state = 199;
             this.match(BertIRParser.T__4);
-            this.state = 197;
+            this.state = 200;
             this.expr(0);
-            this.state = 198;
+            this.state = 201;
             this.match(BertIRParser.T__6);
             }
         }
@@ -864,19 +873,19 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 200;
-            this.match(BertIRParser.T__19);
-            this.state = 201;
-            this.match(BertIRParser.ID);
-            this.state = 202;
-            this.match(BertIRParser.T__20);
             this.state = 203;
-            this.expr(0);
+            this.match(BertIRParser.T__19);
             this.state = 204;
-            this.match(BertIRParser.T__21);
+            this.match(BertIRParser.ID);
             this.state = 205;
-            this.expr(0);
+            this.match(BertIRParser.T__20);
             this.state = 206;
+            this.expr(0);
+            this.state = 207;
+            this.match(BertIRParser.T__21);
+            this.state = 208;
+            this.expr(0);
+            this.state = 209;
             this.block();
             }
         }
@@ -899,15 +908,15 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 208;
-            this.match(BertIRParser.T__22);
-            this.state = 209;
-            this.match(BertIRParser.STRING);
-            this.state = 210;
-            this.match(BertIRParser.T__4);
             this.state = 211;
-            this.expr(0);
+            this.match(BertIRParser.T__22);
             this.state = 212;
+            this.match(BertIRParser.STRING);
+            this.state = 213;
+            this.match(BertIRParser.T__4);
+            this.state = 214;
+            this.expr(0);
+            this.state = 215;
             this.match(BertIRParser.T__6);
             }
         }
@@ -931,28 +940,55 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 214;
+            this.state = 217;
             this.match(BertIRParser.T__23);
-            this.state = 215;
+            this.state = 218;
             this.expr(0);
-            this.state = 220;
+            this.state = 223;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             while (_la === 3) {
                 {
                 {
-                this.state = 216;
+                this.state = 219;
                 this.match(BertIRParser.T__2);
-                this.state = 217;
+                this.state = 220;
                 this.expr(0);
                 }
                 }
-                this.state = 222;
+                this.state = 225;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
             }
-            this.state = 223;
+            this.state = 226;
             this.match(BertIRParser.T__6);
+            }
+        }
+        catch (re) {
+            if (re instanceof antlr.RecognitionException) {
+                this.errorHandler.reportError(this, re);
+                this.errorHandler.recover(this, re);
+            } else {
+                throw re;
+            }
+        }
+        finally {
+            this.exitRule();
+        }
+        return localContext;
+    }
+    public kernelStmt(): KernelStmtContext {
+        let localContext = new KernelStmtContext(this.context, this.state);
+        this.enterRule(localContext, 38, BertIRParser.RULE_kernelStmt);
+        try {
+            this.enterOuterAlt(localContext, 1);
+            {
+            this.state = 228;
+            this.match(BertIRParser.T__24);
+            this.state = 229;
+            this.match(BertIRParser.ID);
+            this.state = 230;
+            this.block();
             }
         }
         catch (re) {
@@ -980,14 +1016,14 @@ export class BertIRParser extends antlr.Parser {
         let parentState = this.state;
         let localContext = new ExprContext(this.context, parentState);
         let previousContext = localContext;
-        let _startState = 38;
-        this.enterRecursionRule(localContext, 38, BertIRParser.RULE_expr, _p);
+        let _startState = 40;
+        this.enterRecursionRule(localContext, 40, BertIRParser.RULE_expr, _p);
         let _la: number;
         try {
             let alternative: number;
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 229;
+            this.state = 236;
             this.errorHandler.sync(this);
             switch (this.tokenStream.LA(1)) {
             case BertIRParser.T__10:
@@ -1000,27 +1036,27 @@ export class BertIRParser extends antlr.Parser {
                 this.context = localContext;
                 previousContext = localContext;
 
-                this.state = 226;
+                this.state = 233;
                 this.primary();
                 }
                 break;
-            case BertIRParser.T__24:
             case BertIRParser.T__25:
+            case BertIRParser.T__26:
                 {
                 localContext = new UnaryExprContext(localContext);
                 this.context = localContext;
                 previousContext = localContext;
-                this.state = 227;
+                this.state = 234;
                 (localContext as UnaryExprContext)._op = this.tokenStream.LT(1);
                 _la = this.tokenStream.LA(1);
-                if(!(_la === 25 || _la === 26)) {
+                if(!(_la === 26 || _la === 27)) {
                     (localContext as UnaryExprContext)._op = this.errorHandler.recoverInline(this);
                 }
                 else {
                     this.errorHandler.reportMatch(this);
                     this.consume();
                 }
-                this.state = 228;
+                this.state = 235;
                 this.expr(7);
                 }
                 break;
@@ -1028,7 +1064,7 @@ export class BertIRParser extends antlr.Parser {
                 throw new antlr.NoViableAltException(this);
             }
             this.context!.stop = this.tokenStream.LT(-1);
-            this.state = 251;
+            this.state = 258;
             this.errorHandler.sync(this);
             alternative = this.interpreter.adaptivePredict(this.tokenStream, 21, this.context);
             while (alternative !== 2 && alternative !== antlr.ATN.INVALID_ALT_NUMBER) {
@@ -1038,28 +1074,28 @@ export class BertIRParser extends antlr.Parser {
                     }
                     previousContext = localContext;
                     {
-                    this.state = 249;
+                    this.state = 256;
                     this.errorHandler.sync(this);
                     switch (this.interpreter.adaptivePredict(this.tokenStream, 20, this.context) ) {
                     case 1:
                         {
                         localContext = new MulExprContext(new ExprContext(parentContext, parentState));
                         this.pushNewRecursionContext(localContext, _startState, BertIRParser.RULE_expr);
-                        this.state = 231;
+                        this.state = 238;
                         if (!(this.precpred(this.context, 6))) {
                             throw this.createFailedPredicateException("this.precpred(this.context, 6)");
                         }
-                        this.state = 232;
+                        this.state = 239;
                         (localContext as MulExprContext)._op = this.tokenStream.LT(1);
                         _la = this.tokenStream.LA(1);
-                        if(!((((_la) & ~0x1F) === 0 && ((1 << _la) & 939524096) !== 0))) {
+                        if(!((((_la) & ~0x1F) === 0 && ((1 << _la) & 1879048192) !== 0))) {
                             (localContext as MulExprContext)._op = this.errorHandler.recoverInline(this);
                         }
                         else {
                             this.errorHandler.reportMatch(this);
                             this.consume();
                         }
-                        this.state = 233;
+                        this.state = 240;
                         this.expr(7);
                         }
                         break;
@@ -1067,21 +1103,21 @@ export class BertIRParser extends antlr.Parser {
                         {
                         localContext = new AddExprContext(new ExprContext(parentContext, parentState));
                         this.pushNewRecursionContext(localContext, _startState, BertIRParser.RULE_expr);
-                        this.state = 234;
+                        this.state = 241;
                         if (!(this.precpred(this.context, 5))) {
                             throw this.createFailedPredicateException("this.precpred(this.context, 5)");
                         }
-                        this.state = 235;
+                        this.state = 242;
                         (localContext as AddExprContext)._op = this.tokenStream.LT(1);
                         _la = this.tokenStream.LA(1);
-                        if(!(_la === 25 || _la === 30)) {
+                        if(!(_la === 26 || _la === 31)) {
                             (localContext as AddExprContext)._op = this.errorHandler.recoverInline(this);
                         }
                         else {
                             this.errorHandler.reportMatch(this);
                             this.consume();
                         }
-                        this.state = 236;
+                        this.state = 243;
                         this.expr(6);
                         }
                         break;
@@ -1089,21 +1125,21 @@ export class BertIRParser extends antlr.Parser {
                         {
                         localContext = new RelExprContext(new ExprContext(parentContext, parentState));
                         this.pushNewRecursionContext(localContext, _startState, BertIRParser.RULE_expr);
-                        this.state = 237;
+                        this.state = 244;
                         if (!(this.precpred(this.context, 4))) {
                             throw this.createFailedPredicateException("this.precpred(this.context, 4)");
                         }
-                        this.state = 238;
+                        this.state = 245;
                         (localContext as RelExprContext)._op = this.tokenStream.LT(1);
                         _la = this.tokenStream.LA(1);
-                        if(!(((((_la - 14)) & ~0x1F) === 0 && ((1 << (_la - 14)) & 393219) !== 0))) {
+                        if(!(((((_la - 14)) & ~0x1F) === 0 && ((1 << (_la - 14)) & 786435) !== 0))) {
                             (localContext as RelExprContext)._op = this.errorHandler.recoverInline(this);
                         }
                         else {
                             this.errorHandler.reportMatch(this);
                             this.consume();
                         }
-                        this.state = 239;
+                        this.state = 246;
                         this.expr(5);
                         }
                         break;
@@ -1111,21 +1147,21 @@ export class BertIRParser extends antlr.Parser {
                         {
                         localContext = new EqExprContext(new ExprContext(parentContext, parentState));
                         this.pushNewRecursionContext(localContext, _startState, BertIRParser.RULE_expr);
-                        this.state = 240;
+                        this.state = 247;
                         if (!(this.precpred(this.context, 3))) {
                             throw this.createFailedPredicateException("this.precpred(this.context, 3)");
                         }
-                        this.state = 241;
+                        this.state = 248;
                         (localContext as EqExprContext)._op = this.tokenStream.LT(1);
                         _la = this.tokenStream.LA(1);
-                        if(!(_la === 33 || _la === 34)) {
+                        if(!(_la === 34 || _la === 35)) {
                             (localContext as EqExprContext)._op = this.errorHandler.recoverInline(this);
                         }
                         else {
                             this.errorHandler.reportMatch(this);
                             this.consume();
                         }
-                        this.state = 242;
+                        this.state = 249;
                         this.expr(4);
                         }
                         break;
@@ -1133,13 +1169,13 @@ export class BertIRParser extends antlr.Parser {
                         {
                         localContext = new AndExprContext(new ExprContext(parentContext, parentState));
                         this.pushNewRecursionContext(localContext, _startState, BertIRParser.RULE_expr);
-                        this.state = 243;
+                        this.state = 250;
                         if (!(this.precpred(this.context, 2))) {
                             throw this.createFailedPredicateException("this.precpred(this.context, 2)");
                         }
-                        this.state = 244;
-                        this.match(BertIRParser.T__34);
-                        this.state = 245;
+                        this.state = 251;
+                        this.match(BertIRParser.T__35);
+                        this.state = 252;
                         this.expr(3);
                         }
                         break;
@@ -1147,20 +1183,20 @@ export class BertIRParser extends antlr.Parser {
                         {
                         localContext = new OrExprContext(new ExprContext(parentContext, parentState));
                         this.pushNewRecursionContext(localContext, _startState, BertIRParser.RULE_expr);
-                        this.state = 246;
+                        this.state = 253;
                         if (!(this.precpred(this.context, 1))) {
                             throw this.createFailedPredicateException("this.precpred(this.context, 1)");
                         }
-                        this.state = 247;
-                        this.match(BertIRParser.T__35);
-                        this.state = 248;
+                        this.state = 254;
+                        this.match(BertIRParser.T__36);
+                        this.state = 255;
                         this.expr(2);
                         }
                         break;
                     }
                     }
                 }
-                this.state = 253;
+                this.state = 260;
                 this.errorHandler.sync(this);
                 alternative = this.interpreter.adaptivePredict(this.tokenStream, 21, this.context);
             }
@@ -1181,17 +1217,17 @@ export class BertIRParser extends antlr.Parser {
     }
     public primary(): PrimaryContext {
         let localContext = new PrimaryContext(this.context, this.state);
-        this.enterRule(localContext, 40, BertIRParser.RULE_primary);
+        this.enterRule(localContext, 42, BertIRParser.RULE_primary);
         let _la: number;
         try {
-            this.state = 274;
+            this.state = 281;
             this.errorHandler.sync(this);
             switch (this.interpreter.adaptivePredict(this.tokenStream, 24, this.context) ) {
             case 1:
                 localContext = new NumberLitContext(localContext);
                 this.enterOuterAlt(localContext, 1);
                 {
-                this.state = 254;
+                this.state = 261;
                 this.match(BertIRParser.NUMBER);
                 }
                 break;
@@ -1199,7 +1235,7 @@ export class BertIRParser extends antlr.Parser {
                 localContext = new StringLitContext(localContext);
                 this.enterOuterAlt(localContext, 2);
                 {
-                this.state = 255;
+                this.state = 262;
                 this.match(BertIRParser.STRING);
                 }
                 break;
@@ -1207,7 +1243,7 @@ export class BertIRParser extends antlr.Parser {
                 localContext = new CallExprContext(localContext);
                 this.enterOuterAlt(localContext, 3);
                 {
-                this.state = 256;
+                this.state = 263;
                 this.call();
                 }
                 break;
@@ -1215,7 +1251,7 @@ export class BertIRParser extends antlr.Parser {
                 localContext = new NameRefContext(localContext);
                 this.enterOuterAlt(localContext, 4);
                 {
-                this.state = 257;
+                this.state = 264;
                 this.match(BertIRParser.ID);
                 }
                 break;
@@ -1223,35 +1259,35 @@ export class BertIRParser extends antlr.Parser {
                 localContext = new ListLitContext(localContext);
                 this.enterOuterAlt(localContext, 5);
                 {
-                this.state = 258;
+                this.state = 265;
                 this.match(BertIRParser.T__16);
-                this.state = 267;
+                this.state = 274;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
-                if (((((_la - 11)) & ~0x1F) === 0 && ((1 << (_la - 11)) & 939573313) !== 0)) {
+                if (((((_la - 11)) & ~0x1F) === 0 && ((1 << (_la - 11)) & 1879146561) !== 0)) {
                     {
-                    this.state = 259;
+                    this.state = 266;
                     this.expr(0);
-                    this.state = 264;
+                    this.state = 271;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                     while (_la === 3) {
                         {
                         {
-                        this.state = 260;
+                        this.state = 267;
                         this.match(BertIRParser.T__2);
-                        this.state = 261;
+                        this.state = 268;
                         this.expr(0);
                         }
                         }
-                        this.state = 266;
+                        this.state = 273;
                         this.errorHandler.sync(this);
                         _la = this.tokenStream.LA(1);
                     }
                     }
                 }
 
-                this.state = 269;
+                this.state = 276;
                 this.match(BertIRParser.T__17);
                 }
                 break;
@@ -1259,11 +1295,11 @@ export class BertIRParser extends antlr.Parser {
                 localContext = new ParenExprContext(localContext);
                 this.enterOuterAlt(localContext, 6);
                 {
-                this.state = 270;
+                this.state = 277;
                 this.match(BertIRParser.T__10);
-                this.state = 271;
+                this.state = 278;
                 this.expr(0);
-                this.state = 272;
+                this.state = 279;
                 this.match(BertIRParser.T__11);
                 }
                 break;
@@ -1284,51 +1320,51 @@ export class BertIRParser extends antlr.Parser {
     }
     public call(): CallContext {
         let localContext = new CallContext(this.context, this.state);
-        this.enterRule(localContext, 42, BertIRParser.RULE_call);
+        this.enterRule(localContext, 44, BertIRParser.RULE_call);
         let _la: number;
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 276;
+            this.state = 283;
             localContext._callee = this.match(BertIRParser.ID);
-            this.state = 277;
+            this.state = 284;
             this.match(BertIRParser.T__10);
-            this.state = 286;
+            this.state = 293;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
-            if (((((_la - 11)) & ~0x1F) === 0 && ((1 << (_la - 11)) & 939573313) !== 0)) {
+            if (((((_la - 11)) & ~0x1F) === 0 && ((1 << (_la - 11)) & 1879146561) !== 0)) {
                 {
-                this.state = 278;
+                this.state = 285;
                 this.arg();
-                this.state = 283;
+                this.state = 290;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 while (_la === 3) {
                     {
                     {
-                    this.state = 279;
+                    this.state = 286;
                     this.match(BertIRParser.T__2);
-                    this.state = 280;
+                    this.state = 287;
                     this.arg();
                     }
                     }
-                    this.state = 285;
+                    this.state = 292;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                 }
                 }
             }
 
-            this.state = 288;
+            this.state = 295;
             this.match(BertIRParser.T__11);
-            this.state = 291;
+            this.state = 298;
             this.errorHandler.sync(this);
             switch (this.interpreter.adaptivePredict(this.tokenStream, 27, this.context) ) {
             case 1:
                 {
-                this.state = 289;
-                this.match(BertIRParser.T__36);
-                this.state = 290;
+                this.state = 296;
+                this.match(BertIRParser.T__37);
+                this.state = 297;
                 localContext._scope = this.match(BertIRParser.STRING);
                 }
                 break;
@@ -1350,23 +1386,23 @@ export class BertIRParser extends antlr.Parser {
     }
     public arg(): ArgContext {
         let localContext = new ArgContext(this.context, this.state);
-        this.enterRule(localContext, 44, BertIRParser.RULE_arg);
+        this.enterRule(localContext, 46, BertIRParser.RULE_arg);
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 295;
+            this.state = 302;
             this.errorHandler.sync(this);
             switch (this.interpreter.adaptivePredict(this.tokenStream, 28, this.context) ) {
             case 1:
                 {
-                this.state = 293;
+                this.state = 300;
                 this.match(BertIRParser.ID);
-                this.state = 294;
+                this.state = 301;
                 this.match(BertIRParser.T__4);
                 }
                 break;
             }
-            this.state = 297;
+            this.state = 304;
             this.expr(0);
             }
         }
@@ -1386,7 +1422,7 @@ export class BertIRParser extends antlr.Parser {
 
     public override sempred(localContext: antlr.ParserRuleContext | null, ruleIndex: number, predIndex: number): boolean {
         switch (ruleIndex) {
-        case 19:
+        case 20:
             return this.expr_sempred(localContext as ExprContext, predIndex);
         }
         return true;
@@ -1410,113 +1446,115 @@ export class BertIRParser extends antlr.Parser {
     }
 
     public static readonly _serializedATN: number[] = [
-        4,1,44,300,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,
+        4,1,45,307,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,
         6,2,7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,
         2,14,7,14,2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,
-        7,20,2,21,7,21,2,22,7,22,1,0,5,0,48,8,0,10,0,12,0,51,9,0,1,0,1,0,
-        1,1,1,1,1,1,1,1,3,1,59,8,1,1,2,1,2,1,2,1,2,1,2,1,2,5,2,67,8,2,10,
-        2,12,2,70,9,2,1,2,3,2,73,8,2,3,2,75,8,2,1,2,1,2,1,3,1,3,1,3,1,3,
-        1,4,1,4,1,4,1,4,1,4,1,4,1,5,1,5,1,5,1,5,3,5,93,8,5,1,5,1,5,1,6,1,
-        6,1,6,3,6,100,8,6,1,6,1,6,1,6,1,6,5,6,106,8,6,10,6,12,6,109,9,6,
-        3,6,111,8,6,1,6,1,6,1,6,1,6,1,6,1,7,1,7,1,7,1,7,5,7,122,8,7,10,7,
-        12,7,125,9,7,1,7,1,7,1,8,1,8,1,8,1,8,1,9,1,9,1,9,1,9,1,9,5,9,138,
-        8,9,10,9,12,9,141,9,9,1,9,1,9,3,9,145,8,9,1,10,1,10,1,10,1,10,1,
-        11,1,11,1,11,1,11,1,11,5,11,156,8,11,10,11,12,11,159,9,11,3,11,161,
-        8,11,1,11,1,11,1,12,1,12,5,12,167,8,12,10,12,12,12,170,9,12,1,12,
-        1,12,1,13,1,13,1,13,1,13,1,13,1,13,3,13,180,8,13,1,14,1,14,1,14,
-        1,14,1,14,1,14,3,14,188,8,14,1,14,1,14,1,15,1,15,1,15,3,15,195,8,
-        15,1,15,1,15,1,15,1,15,1,16,1,16,1,16,1,16,1,16,1,16,1,16,1,16,1,
-        17,1,17,1,17,1,17,1,17,1,17,1,18,1,18,1,18,1,18,5,18,219,8,18,10,
-        18,12,18,222,9,18,1,18,1,18,1,19,1,19,1,19,1,19,3,19,230,8,19,1,
-        19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,
-        19,1,19,1,19,1,19,1,19,5,19,250,8,19,10,19,12,19,253,9,19,1,20,1,
-        20,1,20,1,20,1,20,1,20,1,20,1,20,5,20,263,8,20,10,20,12,20,266,9,
-        20,3,20,268,8,20,1,20,1,20,1,20,1,20,1,20,3,20,275,8,20,1,21,1,21,
-        1,21,1,21,1,21,5,21,282,8,21,10,21,12,21,285,9,21,3,21,287,8,21,
-        1,21,1,21,1,21,3,21,292,8,21,1,22,1,22,3,22,296,8,22,1,22,1,22,1,
-        22,0,1,38,23,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,
-        38,40,42,44,0,6,1,0,9,10,1,0,25,26,1,0,27,29,2,0,25,25,30,30,2,0,
-        14,15,31,32,1,0,33,34,319,0,49,1,0,0,0,2,58,1,0,0,0,4,60,1,0,0,0,
-        6,78,1,0,0,0,8,82,1,0,0,0,10,88,1,0,0,0,12,96,1,0,0,0,14,117,1,0,
-        0,0,16,128,1,0,0,0,18,144,1,0,0,0,20,146,1,0,0,0,22,150,1,0,0,0,
-        24,164,1,0,0,0,26,179,1,0,0,0,28,181,1,0,0,0,30,191,1,0,0,0,32,200,
-        1,0,0,0,34,208,1,0,0,0,36,214,1,0,0,0,38,229,1,0,0,0,40,274,1,0,
-        0,0,42,276,1,0,0,0,44,295,1,0,0,0,46,48,3,2,1,0,47,46,1,0,0,0,48,
-        51,1,0,0,0,49,47,1,0,0,0,49,50,1,0,0,0,50,52,1,0,0,0,51,49,1,0,0,
-        0,52,53,5,0,0,1,53,1,1,0,0,0,54,59,3,4,2,0,55,59,3,8,4,0,56,59,3,
-        10,5,0,57,59,3,12,6,0,58,54,1,0,0,0,58,55,1,0,0,0,58,56,1,0,0,0,
-        58,57,1,0,0,0,59,3,1,0,0,0,60,61,5,1,0,0,61,62,5,39,0,0,62,74,5,
-        2,0,0,63,68,3,6,3,0,64,65,5,3,0,0,65,67,3,6,3,0,66,64,1,0,0,0,67,
-        70,1,0,0,0,68,66,1,0,0,0,68,69,1,0,0,0,69,72,1,0,0,0,70,68,1,0,0,
-        0,71,73,5,3,0,0,72,71,1,0,0,0,72,73,1,0,0,0,73,75,1,0,0,0,74,63,
-        1,0,0,0,74,75,1,0,0,0,75,76,1,0,0,0,76,77,5,4,0,0,77,5,1,0,0,0,78,
-        79,5,39,0,0,79,80,5,5,0,0,80,81,3,38,19,0,81,7,1,0,0,0,82,83,5,6,
-        0,0,83,84,5,39,0,0,84,85,5,5,0,0,85,86,3,38,19,0,86,87,5,7,0,0,87,
-        9,1,0,0,0,88,89,5,8,0,0,89,92,3,38,19,0,90,91,5,3,0,0,91,93,5,40,
-        0,0,92,90,1,0,0,0,92,93,1,0,0,0,93,94,1,0,0,0,94,95,5,7,0,0,95,11,
-        1,0,0,0,96,97,7,0,0,0,97,99,5,39,0,0,98,100,3,14,7,0,99,98,1,0,0,
-        0,99,100,1,0,0,0,100,101,1,0,0,0,101,110,5,11,0,0,102,107,3,16,8,
-        0,103,104,5,3,0,0,104,106,3,16,8,0,105,103,1,0,0,0,106,109,1,0,0,
-        0,107,105,1,0,0,0,107,108,1,0,0,0,108,111,1,0,0,0,109,107,1,0,0,
-        0,110,102,1,0,0,0,110,111,1,0,0,0,111,112,1,0,0,0,112,113,5,12,0,
-        0,113,114,5,13,0,0,114,115,3,18,9,0,115,116,3,24,12,0,116,13,1,0,
-        0,0,117,118,5,14,0,0,118,123,5,39,0,0,119,120,5,3,0,0,120,122,5,
-        39,0,0,121,119,1,0,0,0,122,125,1,0,0,0,123,121,1,0,0,0,123,124,1,
-        0,0,0,124,126,1,0,0,0,125,123,1,0,0,0,126,127,5,15,0,0,127,15,1,
-        0,0,0,128,129,5,39,0,0,129,130,5,16,0,0,130,131,3,22,11,0,131,17,
-        1,0,0,0,132,145,3,22,11,0,133,134,5,11,0,0,134,139,3,20,10,0,135,
-        136,5,3,0,0,136,138,3,20,10,0,137,135,1,0,0,0,138,141,1,0,0,0,139,
-        137,1,0,0,0,139,140,1,0,0,0,140,142,1,0,0,0,141,139,1,0,0,0,142,
-        143,5,12,0,0,143,145,1,0,0,0,144,132,1,0,0,0,144,133,1,0,0,0,145,
-        19,1,0,0,0,146,147,5,39,0,0,147,148,5,16,0,0,148,149,3,22,11,0,149,
-        21,1,0,0,0,150,151,5,39,0,0,151,160,5,17,0,0,152,157,3,38,19,0,153,
-        154,5,3,0,0,154,156,3,38,19,0,155,153,1,0,0,0,156,159,1,0,0,0,157,
-        155,1,0,0,0,157,158,1,0,0,0,158,161,1,0,0,0,159,157,1,0,0,0,160,
-        152,1,0,0,0,160,161,1,0,0,0,161,162,1,0,0,0,162,163,5,18,0,0,163,
-        23,1,0,0,0,164,168,5,2,0,0,165,167,3,26,13,0,166,165,1,0,0,0,167,
-        170,1,0,0,0,168,166,1,0,0,0,168,169,1,0,0,0,169,171,1,0,0,0,170,
-        168,1,0,0,0,171,172,5,4,0,0,172,25,1,0,0,0,173,180,3,28,14,0,174,
-        180,3,30,15,0,175,180,3,32,16,0,176,180,3,34,17,0,177,180,3,10,5,
-        0,178,180,3,36,18,0,179,173,1,0,0,0,179,174,1,0,0,0,179,175,1,0,
-        0,0,179,176,1,0,0,0,179,177,1,0,0,0,179,178,1,0,0,0,180,27,1,0,0,
-        0,181,182,5,19,0,0,182,183,5,39,0,0,183,184,5,16,0,0,184,187,3,22,
-        11,0,185,186,5,5,0,0,186,188,5,40,0,0,187,185,1,0,0,0,187,188,1,
-        0,0,0,188,189,1,0,0,0,189,190,5,7,0,0,190,29,1,0,0,0,191,194,5,39,
-        0,0,192,193,5,16,0,0,193,195,3,22,11,0,194,192,1,0,0,0,194,195,1,
-        0,0,0,195,196,1,0,0,0,196,197,5,5,0,0,197,198,3,38,19,0,198,199,
-        5,7,0,0,199,31,1,0,0,0,200,201,5,20,0,0,201,202,5,39,0,0,202,203,
-        5,21,0,0,203,204,3,38,19,0,204,205,5,22,0,0,205,206,3,38,19,0,206,
-        207,3,24,12,0,207,33,1,0,0,0,208,209,5,23,0,0,209,210,5,40,0,0,210,
-        211,5,5,0,0,211,212,3,38,19,0,212,213,5,7,0,0,213,35,1,0,0,0,214,
-        215,5,24,0,0,215,220,3,38,19,0,216,217,5,3,0,0,217,219,3,38,19,0,
-        218,216,1,0,0,0,219,222,1,0,0,0,220,218,1,0,0,0,220,221,1,0,0,0,
-        221,223,1,0,0,0,222,220,1,0,0,0,223,224,5,7,0,0,224,37,1,0,0,0,225,
-        226,6,19,-1,0,226,230,3,40,20,0,227,228,7,1,0,0,228,230,3,38,19,
-        7,229,225,1,0,0,0,229,227,1,0,0,0,230,251,1,0,0,0,231,232,10,6,0,
-        0,232,233,7,2,0,0,233,250,3,38,19,7,234,235,10,5,0,0,235,236,7,3,
-        0,0,236,250,3,38,19,6,237,238,10,4,0,0,238,239,7,4,0,0,239,250,3,
-        38,19,5,240,241,10,3,0,0,241,242,7,5,0,0,242,250,3,38,19,4,243,244,
-        10,2,0,0,244,245,5,35,0,0,245,250,3,38,19,3,246,247,10,1,0,0,247,
-        248,5,36,0,0,248,250,3,38,19,2,249,231,1,0,0,0,249,234,1,0,0,0,249,
-        237,1,0,0,0,249,240,1,0,0,0,249,243,1,0,0,0,249,246,1,0,0,0,250,
-        253,1,0,0,0,251,249,1,0,0,0,251,252,1,0,0,0,252,39,1,0,0,0,253,251,
-        1,0,0,0,254,275,5,38,0,0,255,275,5,40,0,0,256,275,3,42,21,0,257,
-        275,5,39,0,0,258,267,5,17,0,0,259,264,3,38,19,0,260,261,5,3,0,0,
-        261,263,3,38,19,0,262,260,1,0,0,0,263,266,1,0,0,0,264,262,1,0,0,
-        0,264,265,1,0,0,0,265,268,1,0,0,0,266,264,1,0,0,0,267,259,1,0,0,
-        0,267,268,1,0,0,0,268,269,1,0,0,0,269,275,5,18,0,0,270,271,5,11,
-        0,0,271,272,3,38,19,0,272,273,5,12,0,0,273,275,1,0,0,0,274,254,1,
-        0,0,0,274,255,1,0,0,0,274,256,1,0,0,0,274,257,1,0,0,0,274,258,1,
-        0,0,0,274,270,1,0,0,0,275,41,1,0,0,0,276,277,5,39,0,0,277,286,5,
-        11,0,0,278,283,3,44,22,0,279,280,5,3,0,0,280,282,3,44,22,0,281,279,
-        1,0,0,0,282,285,1,0,0,0,283,281,1,0,0,0,283,284,1,0,0,0,284,287,
-        1,0,0,0,285,283,1,0,0,0,286,278,1,0,0,0,286,287,1,0,0,0,287,288,
-        1,0,0,0,288,291,5,12,0,0,289,290,5,37,0,0,290,292,5,40,0,0,291,289,
-        1,0,0,0,291,292,1,0,0,0,292,43,1,0,0,0,293,294,5,39,0,0,294,296,
-        5,5,0,0,295,293,1,0,0,0,295,296,1,0,0,0,296,297,1,0,0,0,297,298,
-        3,38,19,0,298,45,1,0,0,0,29,49,58,68,72,74,92,99,107,110,123,139,
-        144,157,160,168,179,187,194,220,229,249,251,264,267,274,283,286,
-        291,295
+        7,20,2,21,7,21,2,22,7,22,2,23,7,23,1,0,5,0,50,8,0,10,0,12,0,53,9,
+        0,1,0,1,0,1,1,1,1,1,1,1,1,3,1,61,8,1,1,2,1,2,1,2,1,2,1,2,1,2,5,2,
+        69,8,2,10,2,12,2,72,9,2,1,2,3,2,75,8,2,3,2,77,8,2,1,2,1,2,1,3,1,
+        3,1,3,1,3,1,4,1,4,1,4,1,4,1,4,1,4,1,5,1,5,1,5,1,5,3,5,95,8,5,1,5,
+        1,5,1,6,1,6,1,6,3,6,102,8,6,1,6,1,6,1,6,1,6,5,6,108,8,6,10,6,12,
+        6,111,9,6,3,6,113,8,6,1,6,1,6,1,6,1,6,1,6,1,7,1,7,1,7,1,7,5,7,124,
+        8,7,10,7,12,7,127,9,7,1,7,1,7,1,8,1,8,1,8,1,8,1,9,1,9,1,9,1,9,1,
+        9,5,9,140,8,9,10,9,12,9,143,9,9,1,9,1,9,3,9,147,8,9,1,10,1,10,1,
+        10,1,10,1,11,1,11,1,11,1,11,1,11,5,11,158,8,11,10,11,12,11,161,9,
+        11,3,11,163,8,11,1,11,1,11,1,12,1,12,5,12,169,8,12,10,12,12,12,172,
+        9,12,1,12,1,12,1,13,1,13,1,13,1,13,1,13,1,13,1,13,3,13,183,8,13,
+        1,14,1,14,1,14,1,14,1,14,1,14,3,14,191,8,14,1,14,1,14,1,15,1,15,
+        1,15,3,15,198,8,15,1,15,1,15,1,15,1,15,1,16,1,16,1,16,1,16,1,16,
+        1,16,1,16,1,16,1,17,1,17,1,17,1,17,1,17,1,17,1,18,1,18,1,18,1,18,
+        5,18,222,8,18,10,18,12,18,225,9,18,1,18,1,18,1,19,1,19,1,19,1,19,
+        1,20,1,20,1,20,1,20,3,20,237,8,20,1,20,1,20,1,20,1,20,1,20,1,20,
+        1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,5,20,
+        257,8,20,10,20,12,20,260,9,20,1,21,1,21,1,21,1,21,1,21,1,21,1,21,
+        1,21,5,21,270,8,21,10,21,12,21,273,9,21,3,21,275,8,21,1,21,1,21,
+        1,21,1,21,1,21,3,21,282,8,21,1,22,1,22,1,22,1,22,1,22,5,22,289,8,
+        22,10,22,12,22,292,9,22,3,22,294,8,22,1,22,1,22,1,22,3,22,299,8,
+        22,1,23,1,23,3,23,303,8,23,1,23,1,23,1,23,0,1,40,24,0,2,4,6,8,10,
+        12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,0,6,1,0,9,
+        10,1,0,26,27,1,0,28,30,2,0,26,26,31,31,2,0,14,15,32,33,1,0,34,35,
+        326,0,51,1,0,0,0,2,60,1,0,0,0,4,62,1,0,0,0,6,80,1,0,0,0,8,84,1,0,
+        0,0,10,90,1,0,0,0,12,98,1,0,0,0,14,119,1,0,0,0,16,130,1,0,0,0,18,
+        146,1,0,0,0,20,148,1,0,0,0,22,152,1,0,0,0,24,166,1,0,0,0,26,182,
+        1,0,0,0,28,184,1,0,0,0,30,194,1,0,0,0,32,203,1,0,0,0,34,211,1,0,
+        0,0,36,217,1,0,0,0,38,228,1,0,0,0,40,236,1,0,0,0,42,281,1,0,0,0,
+        44,283,1,0,0,0,46,302,1,0,0,0,48,50,3,2,1,0,49,48,1,0,0,0,50,53,
+        1,0,0,0,51,49,1,0,0,0,51,52,1,0,0,0,52,54,1,0,0,0,53,51,1,0,0,0,
+        54,55,5,0,0,1,55,1,1,0,0,0,56,61,3,4,2,0,57,61,3,8,4,0,58,61,3,10,
+        5,0,59,61,3,12,6,0,60,56,1,0,0,0,60,57,1,0,0,0,60,58,1,0,0,0,60,
+        59,1,0,0,0,61,3,1,0,0,0,62,63,5,1,0,0,63,64,5,40,0,0,64,76,5,2,0,
+        0,65,70,3,6,3,0,66,67,5,3,0,0,67,69,3,6,3,0,68,66,1,0,0,0,69,72,
+        1,0,0,0,70,68,1,0,0,0,70,71,1,0,0,0,71,74,1,0,0,0,72,70,1,0,0,0,
+        73,75,5,3,0,0,74,73,1,0,0,0,74,75,1,0,0,0,75,77,1,0,0,0,76,65,1,
+        0,0,0,76,77,1,0,0,0,77,78,1,0,0,0,78,79,5,4,0,0,79,5,1,0,0,0,80,
+        81,5,40,0,0,81,82,5,5,0,0,82,83,3,40,20,0,83,7,1,0,0,0,84,85,5,6,
+        0,0,85,86,5,40,0,0,86,87,5,5,0,0,87,88,3,40,20,0,88,89,5,7,0,0,89,
+        9,1,0,0,0,90,91,5,8,0,0,91,94,3,40,20,0,92,93,5,3,0,0,93,95,5,41,
+        0,0,94,92,1,0,0,0,94,95,1,0,0,0,95,96,1,0,0,0,96,97,5,7,0,0,97,11,
+        1,0,0,0,98,99,7,0,0,0,99,101,5,40,0,0,100,102,3,14,7,0,101,100,1,
+        0,0,0,101,102,1,0,0,0,102,103,1,0,0,0,103,112,5,11,0,0,104,109,3,
+        16,8,0,105,106,5,3,0,0,106,108,3,16,8,0,107,105,1,0,0,0,108,111,
+        1,0,0,0,109,107,1,0,0,0,109,110,1,0,0,0,110,113,1,0,0,0,111,109,
+        1,0,0,0,112,104,1,0,0,0,112,113,1,0,0,0,113,114,1,0,0,0,114,115,
+        5,12,0,0,115,116,5,13,0,0,116,117,3,18,9,0,117,118,3,24,12,0,118,
+        13,1,0,0,0,119,120,5,14,0,0,120,125,5,40,0,0,121,122,5,3,0,0,122,
+        124,5,40,0,0,123,121,1,0,0,0,124,127,1,0,0,0,125,123,1,0,0,0,125,
+        126,1,0,0,0,126,128,1,0,0,0,127,125,1,0,0,0,128,129,5,15,0,0,129,
+        15,1,0,0,0,130,131,5,40,0,0,131,132,5,16,0,0,132,133,3,22,11,0,133,
+        17,1,0,0,0,134,147,3,22,11,0,135,136,5,11,0,0,136,141,3,20,10,0,
+        137,138,5,3,0,0,138,140,3,20,10,0,139,137,1,0,0,0,140,143,1,0,0,
+        0,141,139,1,0,0,0,141,142,1,0,0,0,142,144,1,0,0,0,143,141,1,0,0,
+        0,144,145,5,12,0,0,145,147,1,0,0,0,146,134,1,0,0,0,146,135,1,0,0,
+        0,147,19,1,0,0,0,148,149,5,40,0,0,149,150,5,16,0,0,150,151,3,22,
+        11,0,151,21,1,0,0,0,152,153,5,40,0,0,153,162,5,17,0,0,154,159,3,
+        40,20,0,155,156,5,3,0,0,156,158,3,40,20,0,157,155,1,0,0,0,158,161,
+        1,0,0,0,159,157,1,0,0,0,159,160,1,0,0,0,160,163,1,0,0,0,161,159,
+        1,0,0,0,162,154,1,0,0,0,162,163,1,0,0,0,163,164,1,0,0,0,164,165,
+        5,18,0,0,165,23,1,0,0,0,166,170,5,2,0,0,167,169,3,26,13,0,168,167,
+        1,0,0,0,169,172,1,0,0,0,170,168,1,0,0,0,170,171,1,0,0,0,171,173,
+        1,0,0,0,172,170,1,0,0,0,173,174,5,4,0,0,174,25,1,0,0,0,175,183,3,
+        28,14,0,176,183,3,30,15,0,177,183,3,32,16,0,178,183,3,34,17,0,179,
+        183,3,10,5,0,180,183,3,36,18,0,181,183,3,38,19,0,182,175,1,0,0,0,
+        182,176,1,0,0,0,182,177,1,0,0,0,182,178,1,0,0,0,182,179,1,0,0,0,
+        182,180,1,0,0,0,182,181,1,0,0,0,183,27,1,0,0,0,184,185,5,19,0,0,
+        185,186,5,40,0,0,186,187,5,16,0,0,187,190,3,22,11,0,188,189,5,5,
+        0,0,189,191,5,41,0,0,190,188,1,0,0,0,190,191,1,0,0,0,191,192,1,0,
+        0,0,192,193,5,7,0,0,193,29,1,0,0,0,194,197,5,40,0,0,195,196,5,16,
+        0,0,196,198,3,22,11,0,197,195,1,0,0,0,197,198,1,0,0,0,198,199,1,
+        0,0,0,199,200,5,5,0,0,200,201,3,40,20,0,201,202,5,7,0,0,202,31,1,
+        0,0,0,203,204,5,20,0,0,204,205,5,40,0,0,205,206,5,21,0,0,206,207,
+        3,40,20,0,207,208,5,22,0,0,208,209,3,40,20,0,209,210,3,24,12,0,210,
+        33,1,0,0,0,211,212,5,23,0,0,212,213,5,41,0,0,213,214,5,5,0,0,214,
+        215,3,40,20,0,215,216,5,7,0,0,216,35,1,0,0,0,217,218,5,24,0,0,218,
+        223,3,40,20,0,219,220,5,3,0,0,220,222,3,40,20,0,221,219,1,0,0,0,
+        222,225,1,0,0,0,223,221,1,0,0,0,223,224,1,0,0,0,224,226,1,0,0,0,
+        225,223,1,0,0,0,226,227,5,7,0,0,227,37,1,0,0,0,228,229,5,25,0,0,
+        229,230,5,40,0,0,230,231,3,24,12,0,231,39,1,0,0,0,232,233,6,20,-1,
+        0,233,237,3,42,21,0,234,235,7,1,0,0,235,237,3,40,20,7,236,232,1,
+        0,0,0,236,234,1,0,0,0,237,258,1,0,0,0,238,239,10,6,0,0,239,240,7,
+        2,0,0,240,257,3,40,20,7,241,242,10,5,0,0,242,243,7,3,0,0,243,257,
+        3,40,20,6,244,245,10,4,0,0,245,246,7,4,0,0,246,257,3,40,20,5,247,
+        248,10,3,0,0,248,249,7,5,0,0,249,257,3,40,20,4,250,251,10,2,0,0,
+        251,252,5,36,0,0,252,257,3,40,20,3,253,254,10,1,0,0,254,255,5,37,
+        0,0,255,257,3,40,20,2,256,238,1,0,0,0,256,241,1,0,0,0,256,244,1,
+        0,0,0,256,247,1,0,0,0,256,250,1,0,0,0,256,253,1,0,0,0,257,260,1,
+        0,0,0,258,256,1,0,0,0,258,259,1,0,0,0,259,41,1,0,0,0,260,258,1,0,
+        0,0,261,282,5,39,0,0,262,282,5,41,0,0,263,282,3,44,22,0,264,282,
+        5,40,0,0,265,274,5,17,0,0,266,271,3,40,20,0,267,268,5,3,0,0,268,
+        270,3,40,20,0,269,267,1,0,0,0,270,273,1,0,0,0,271,269,1,0,0,0,271,
+        272,1,0,0,0,272,275,1,0,0,0,273,271,1,0,0,0,274,266,1,0,0,0,274,
+        275,1,0,0,0,275,276,1,0,0,0,276,282,5,18,0,0,277,278,5,11,0,0,278,
+        279,3,40,20,0,279,280,5,12,0,0,280,282,1,0,0,0,281,261,1,0,0,0,281,
+        262,1,0,0,0,281,263,1,0,0,0,281,264,1,0,0,0,281,265,1,0,0,0,281,
+        277,1,0,0,0,282,43,1,0,0,0,283,284,5,40,0,0,284,293,5,11,0,0,285,
+        290,3,46,23,0,286,287,5,3,0,0,287,289,3,46,23,0,288,286,1,0,0,0,
+        289,292,1,0,0,0,290,288,1,0,0,0,290,291,1,0,0,0,291,294,1,0,0,0,
+        292,290,1,0,0,0,293,285,1,0,0,0,293,294,1,0,0,0,294,295,1,0,0,0,
+        295,298,5,12,0,0,296,297,5,38,0,0,297,299,5,41,0,0,298,296,1,0,0,
+        0,298,299,1,0,0,0,299,45,1,0,0,0,300,301,5,40,0,0,301,303,5,5,0,
+        0,302,300,1,0,0,0,302,303,1,0,0,0,303,304,1,0,0,0,304,305,3,40,20,
+        0,305,47,1,0,0,0,29,51,60,70,74,76,94,101,109,112,125,141,146,159,
+        162,170,182,190,197,223,236,256,258,271,274,281,290,293,298,302
     ];
 
     private static __ATN: antlr.ATN;
@@ -1936,6 +1974,9 @@ export class StmtContext extends antlr.ParserRuleContext {
     public returnStmt(): ReturnStmtContext | null {
         return this.getRuleContext(0, ReturnStmtContext);
     }
+    public kernelStmt(): KernelStmtContext | null {
+        return this.getRuleContext(0, KernelStmtContext);
+    }
     public override get ruleIndex(): number {
         return BertIRParser.RULE_stmt;
     }
@@ -2075,6 +2116,29 @@ export class ReturnStmtContext extends antlr.ParserRuleContext {
     public override accept<Result>(visitor: BertIRVisitor<Result>): Result | null {
         if (visitor.visitReturnStmt) {
             return visitor.visitReturnStmt(this);
+        } else {
+            return visitor.visitChildren(this);
+        }
+    }
+}
+
+
+export class KernelStmtContext extends antlr.ParserRuleContext {
+    public constructor(parent: antlr.ParserRuleContext | null, invokingState: number) {
+        super(parent, invokingState);
+    }
+    public ID(): antlr.TerminalNode {
+        return this.getToken(BertIRParser.ID, 0)!;
+    }
+    public block(): BlockContext {
+        return this.getRuleContext(0, BlockContext)!;
+    }
+    public override get ruleIndex(): number {
+        return BertIRParser.RULE_kernelStmt;
+    }
+    public override accept<Result>(visitor: BertIRVisitor<Result>): Result | null {
+        if (visitor.visitKernelStmt) {
+            return visitor.visitKernelStmt(this);
         } else {
             return visitor.visitChildren(this);
         }

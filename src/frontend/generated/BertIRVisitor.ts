@@ -23,6 +23,7 @@ import { LetStmtContext } from "./BertIRParser.js";
 import { ForStmtContext } from "./BertIRParser.js";
 import { TapStmtContext } from "./BertIRParser.js";
 import { ReturnStmtContext } from "./BertIRParser.js";
+import { KernelStmtContext } from "./BertIRParser.js";
 import { PrimaryExprContext } from "./BertIRParser.js";
 import { UnaryExprContext } from "./BertIRParser.js";
 import { MulExprContext } from "./BertIRParser.js";
@@ -171,6 +172,12 @@ export class BertIRVisitor<Result> extends AbstractParseTreeVisitor<Result> {
      * @return the visitor result
      */
     visitReturnStmt?: (ctx: ReturnStmtContext) => Result;
+    /**
+     * Visit a parse tree produced by `BertIRParser.kernelStmt`.
+     * @param ctx the parse tree
+     * @return the visitor result
+     */
+    visitKernelStmt?: (ctx: KernelStmtContext) => Result;
     /**
      * Visit a parse tree produced by the `primaryExpr`
      * labeled alternative in `BertIRParser.expr`.
