@@ -1,4 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HOST_CPU } from './accel/presets.js';
+import { LEVELS } from '../passes/registry.js';
+import { buildC, runBuilt, writeC, type CBuildOptions } from '../targets/c/compile.js';
 import { CompileError, DiagnosticBag } from './diag/diagnostics.js';
 import { renderDiagnostics } from './diag/render.js';
 import { didYouMean } from './diag/suggest.js';
@@ -221,17 +226,41 @@ function convertInteger(s: Session, name: string, t: Tensor, to: DType): Tensor 
   return r;
 }
 
-export interface RunOptions extends BuildOptions, InterpretOptions {}
+export interface RunOptions extends BuildOptions, InterpretOptions {
+  /** Where to run: the reference interpreter (default), or generated C built with a C compiler. */
+  readonly target?: 'interp' | 'c';
+  /** For the C target: the accelerator description to tile for (default host-cpu), and the compiler. */
+  readonly accel?: Accelerator;
+  readonly cc?: CBuildOptions;
+  readonly pipeline?: string;
+}
+
+/** Compiles the model to C for the accelerator, builds it in a temporary folder and runs it. */
+function runC(built: Elaborated, weights: string, inputs: ReadonlyMap<string, Tensor>, opts: RunOptions): { outputs: Map<string, Tensor>; taps: Map<string, Tensor> } {
+  const accel = opts.accel ?? HOST_CPU;
+  const train = opts.train ?? false;
+  const steps = parsePipeline([opts.pipeline ?? LEVELS.O2!, 'tile-gemm'].filter(Boolean).join(','));
+  const { module } = runPipeline({ ...initialModule(built, train), accel }, steps);
+  const dir = mkdtempSync(join(tmpdir(), 'bertc-c-'));
+  try {
+    writeC(module, { source: 'model.ir', command: 'bertc run --target c', accel }, dir);
+    const exe = buildC(dir, opts.cc);
+    return { outputs: runBuilt(module, exe, weights, inputs, opts.seed ?? 0), taps: new Map() };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** `bertc run`: nothing is written unless every stage succeeded. */
 export function runFile(s: Session, file: string, files: RunFiles, opts: RunOptions): RunResult {
   const p = loadFile(s, file);
   const inputsFile = openSafetensors(s, files.inputs);
   const sets = setsFromInputs(s, p, inputsFile, opts.sets ?? new Map());
-  const { graph } = build(s, p, { config: opts.config, sets });
+  const built = build(s, p, { config: opts.config, sets });
+  const { graph } = built;
   const weights = bindWeights(s, graph, openSafetensors(s, files.weights));
   const inputs = bindInputs(s, graph, inputsFile);
-  const r = interpret(graph, inputs, (name) => weights.get(name)!, opts);
+  const r = opts.target === 'c' ? runC(built, files.weights, inputs, opts) : interpret(graph, inputs, (name) => weights.get(name)!, opts);
   const all = new Map([...r.outputs, ...r.taps]);
   writeSafetensorsAtomic(files.output, encodeSafetensors(all, { producer: 'bertc', model: file, config: opts.config ?? '' }));
   return { graph, outputs: r.outputs, taps: r.taps };

@@ -10,6 +10,9 @@ import { AcceleratorError, loadAccelerator } from '../accel/load.js';
 import { buildReport, type Report } from '../report/build.js';
 import { renderHtml } from '../report/html.js';
 import { renderMarkdown, renderText } from '../report/text.js';
+import { writeC } from '../../targets/c/compile.js';
+import { ExplainError, explainLine } from '../../targets/c/explain.js';
+import { CRunError } from '../../targets/c/compile.js';
 import { LEVELS, PASSES } from '../../passes/registry.js';
 import type { Module } from '../kernel/module.js';
 import { printModule } from '../kernel/printer.js';
@@ -98,6 +101,31 @@ function renderReport(r: Report, format: string): string {
     default:
       return renderText(r);
   }
+}
+
+interface RunCliOptions {
+  config?: string;
+  set: Map<string, number>;
+  weights: string;
+  inputs: string;
+  output: string;
+  train?: boolean;
+  seed: number;
+  f64?: boolean;
+  taps?: boolean;
+  target: 'interp' | 'c';
+  accel: string;
+  cc: string;
+  cflags?: string;
+}
+
+interface CompileOptions extends PipelineChoice {
+  config?: string;
+  set: Map<string, number>;
+  target: string;
+  accel: string;
+  train?: boolean;
+  out: string;
 }
 
 interface ReportOptions extends PipelineChoice {
@@ -207,10 +235,16 @@ function makeProgram(io: Io): Command {
     .option('--train', 'training-mode forward: dropout is applied (docs/dropout-rng.md)')
     .addOption(new Option('--seed <n>', 'dropout seed, a u32').argParser(seedOf).default(0))
     .option('--f64', 'interpret in float64 instead of float32')
-    .option('--taps', "also write the model's taps (hidden_states.0 .. L)")
-    .action((file: string, o: { config?: string; set: Map<string, number>; weights: string; inputs: string; output: string; train?: boolean; seed: number; f64?: boolean; taps?: boolean }) => {
+    .option('--taps', "also write the model's taps (hidden_states.0 .. L); interpreter only")
+    .addOption(new Option('-t, --target <target>', 'interp: the reference interpreter; c: compile to C (-O2, tiled for --accel), build with --cc and run').choices(['interp', 'c']).default('interp'))
+    .option('-a, --accel <preset|file>', 'with --target c: the accelerator to tile for', 'host-cpu')
+    .option('--cc <compiler>', 'with --target c: the C compiler', 'cc')
+    .option('--cflags <flags>', "with --target c: compiler flags replacing '-O3 -march=native'")
+    .action((file: string, o: RunCliOptions) => {
       const s = new Session();
-      const r = runFile(s, file, o, { ...buildOptions(o), train: o.train, seed: o.seed, f64: o.f64, taps: o.taps });
+      if (o.target !== 'interp' && (o.taps || o.f64)) throw new UsageError(`--${o.taps ? 'taps' : 'f64'} is for the interpreter (--target interp)`);
+      const cc = { cc: o.cc, cflags: o.cflags?.split(/\s+/).filter(Boolean) };
+      const r = runFile(s, file, o, { ...buildOptions(o), train: o.train, seed: o.seed, f64: o.f64, taps: o.taps, target: o.target, accel: accelOrUsage(o.accel), cc });
       io.err(s.render());
       const written = [...r.outputs.keys(), ...r.taps.keys()];
       io.out(`wrote ${o.output}: ${written.join(', ')}\n`);
@@ -286,6 +320,36 @@ function makeProgram(io: Io): Command {
       else io.out(text);
     });
 
+  program
+    .command('compile')
+    .description('compile FILE to C: model.c (one function per kernel), model.h (init/run/free API, memory plan), model.c.map (source map to the IR), main.c (a command-line harness), a Makefile, and the cost report (report.txt, report.json)')
+    .argument('<file>', 'IR source')
+    .addOption(configOption())
+    .addOption(setOption())
+    .addOption(new Option('-t, --target <target>', 'code to generate').choices(['c']).default('c'))
+    .option('-a, --accel <preset|file>', 'accelerator to tile GEMMs for and to cost', 'host-cpu')
+    .addOption(levelOption())
+    .option('-p, --passes <pipeline>', 'explicit pipeline (overrides -O); tile-gemm is appended when missing')
+    .option('--train', 'training-mode forward: dropout is applied, with the seed given to bertc_run')
+    .requiredOption('--out <dir>', 'output folder (created; files are replaced only when all were generated)')
+    .action((file: string, o: CompileOptions) => {
+      const s = new Session();
+      const accel = accelOrUsage(o.accel);
+      const p = plan(s, file, { ...buildOptions(o), train: o.train ?? false, pipeline: pipelineText(o), accel });
+      io.err(s.render());
+      const sets = [...o.set].map(([k, v]) => ` --set ${k}=${v}`).join('');
+      const command = `bertc compile ${file}${p.built.config ? ` --config ${p.built.config}` : ''}${sets}${o.train ? ' --train' : ''} --accel ${accel.name}`;
+      const report = buildReport({ file, config: p.built.config ?? '', sets: Object.fromEntries(o.set), pipeline: p.records.map((r) => r.step).join(','), stages: p.stages }, accel);
+      const written = writeC(p.module, { source: file, command, accel }, o.out, { 'report.txt': renderText(report), 'report.json': `${JSON.stringify(report, null, 2)}\n` });
+      io.out(`wrote ${o.out}: ${written.join(', ')}\n`);
+    });
+
+  program
+    .command('explain')
+    .description('say which IR ops a line of generated C implements, from model.c.map')
+    .argument('<location>', 'FILE.c:LINE, e.g. out/model.c:219')
+    .action((location: string) => io.out(explainLine(location)));
+
   const accel = program.command('accel').description('list and show the accelerator descriptions the cost model uses');
   accel
     .command('list')
@@ -345,6 +409,14 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     if (e instanceof CompileError) {
       io.err(e.rendered);
       return e.diagnostics.some((d) => USAGE_CODES.has(d.code)) ? EXIT.usage : EXIT.input;
+    }
+    if (e instanceof ExplainError) {
+      io.err(`bertc: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    if (e instanceof CRunError) {
+      io.err(`error: ${e.message}\n`);
+      return EXIT.input;
     }
     if (e instanceof InterpError) {
       io.err(`error: ${e.message}\n`);

@@ -1,0 +1,375 @@
+import type { Accelerator } from '../../src/accel/accelerator.js';
+import type { GemmSchedule } from '../../src/cost/gemm.js';
+import { formatSpan, type Span } from '../../src/diag/span.js';
+import type { Node } from '../../src/ir/node.js';
+import { normalizeAxis, numel, type Shape } from '../../src/ir/shape.js';
+import { formatType } from '../../src/ir/types.js';
+import { dropoutScale, dropoutThreshold } from '../../src/interp/rng.js';
+import { isInline, isMatmul, isMovement, isRowReduction, reducedAxes } from '../../src/kernel/classify.js';
+import type { Kernel } from '../../src/kernel/kernels.js';
+import { affine, broadcastIndex, layoutOffset, movementSourceIndex, ravel, storeOffset, unravel, viewLayout, type Index } from '../common/indexing.js';
+import type { CLikeRenderer } from '../common/renderer.js';
+
+/** One line of generated code and the IR it implements (for the source map). */
+export interface Line {
+  readonly text: string;
+  readonly span?: Span;
+}
+
+export interface KernelEnv {
+  readonly r: CLikeRenderer;
+  readonly views: ReadonlySet<Node>;
+  readonly train: boolean;
+  readonly accel: Accelerator;
+  readonly schedules?: ReadonlyMap<Node, GemmSchedule>;
+  /** The C expression of a materialised buffer's base pointer. */
+  readonly ptr: (n: Node) => string;
+}
+
+/** Where a member's value lives while a kernel runs: a per-row array, or a scalar. */
+type Local = { readonly name: string; readonly array: boolean };
+
+/** The C function of one kernel: its parameters are the buffers it reads and writes. */
+export interface KernelFunction {
+  readonly name: string;
+  readonly params: readonly Node[];
+  readonly lines: readonly Line[];
+  readonly usesStatus: boolean;
+  readonly usesSeed: boolean;
+}
+
+class Writer {
+  readonly lines: Line[] = [];
+  private depth = 1;
+
+  line(text: string, span?: Span): void {
+    this.lines.push({ text: `${'  '.repeat(this.depth)}${text}`, span });
+  }
+
+  open(text: string, span?: Span): void {
+    this.line(`${text} {`, span);
+    this.depth++;
+  }
+
+  close(): void {
+    this.depth--;
+    this.line('}');
+  }
+}
+
+/**
+ * Generates the body of a kernel. Everything is computed per element of an iteration space through
+ * `value(n, idx)`, which knows where each value lives: a local of this kernel, a constant, or a
+ * buffer read through its (possibly strided) layout.
+ */
+class KernelBuilder {
+  readonly w = new Writer();
+  private readonly members: ReadonlySet<Node>;
+  readonly locals = new Map<Node, Local>();
+  /** The loop's index, broadcast per node: a member evaluated at it is read from its local. */
+  iteration: Index = [];
+  usesStatus = false;
+  usesSeed = false;
+
+  constructor(readonly k: Kernel, readonly env: KernelEnv) {
+    this.members = new Set(k.ops);
+  }
+
+  local(n: Node): string {
+    return `t${n.id}`;
+  }
+
+  private atIteration(n: Node, idx: Index): boolean {
+    const b = broadcastIndex(this.iteration, n.type.shape);
+    return b.length === idx.length && b.every((e, i) => e === idx[i]);
+  }
+
+  /** The C expression for element `idx` of node `n`. */
+  value(n: Node, idx: Index): string {
+    const r = this.env.r;
+    if (n.op === 'const') return r.literal(n.attr<number>('value'), n.type.dtype);
+    if (n.op === 'iota') return r.cast(idx[normalizeAxis(n.attr<number>('axis'), n.type.shape.length)!]!, 'i64', n.type.dtype);
+    const l = this.locals.get(n);
+    if (l && this.atIteration(n, idx)) return l.array ? `${l.name}[j]` : l.name;
+    if (this.members.has(n) || this.env.views.has(n)) {
+      if (n.op === 'concat') return this.concatValue(n, idx);
+      if (isMovement(n)) return this.value(n.srcs[0]!, movementSourceIndex(n, idx));
+      if (n.op === 'gather') return this.gatherValue(n, idx);
+      if (n.op === 'dropout') return this.dropoutValue(n, idx);
+      if (isRowReduction(n) || isMatmul(n)) throw new Error(`internal: ${this.k.name} reads ${n.op} #${n.id} away from its own row`);
+      return r.op(n, n.srcs.map((s) => this.value(s, broadcastIndex(idx, s.type.shape))));
+    }
+    const { buffer, layout } = viewLayout(n, this.env.views);
+    return `${this.env.ptr(buffer)}[${layoutOffset(layout, idx)}]`;
+  }
+
+  private concatValue(n: Node, idx: Index): string {
+    const axis = normalizeAxis(n.attr<number>('axis'), n.type.shape.length)!;
+    let start = 0;
+    const parts = n.srcs.map((s) => {
+      const at = start;
+      start += s.type.shape[axis]!;
+      return { s, at, end: start };
+    });
+    return parts.reduceRight((acc, p, i) => {
+      const v = this.value(p.s, idx.map((e, d) => (d === axis ? affine([[e, 1]], -p.at) : e)));
+      return i === parts.length - 1 ? v : `(${idx[axis]} < ${p.end} ? ${v} : ${acc})`;
+    }, '');
+  }
+
+  private gatherValue(n: Node, idx: Index): string {
+    const [table, indices] = n.srcs as [Node, Node];
+    const axis = normalizeAxis(n.attr<number>('axis'), table.type.shape.length)!;
+    const rank = indices.type.shape.length;
+    const row = this.value(indices, idx.slice(axis, axis + rank));
+    this.usesStatus = true;
+    const checked = this.env.r.call('bertc_checked_index', row, String(table.type.shape[axis]), 'status');
+    return this.value(table, [...idx.slice(0, axis), checked, ...idx.slice(axis + rank)]);
+  }
+
+  private dropoutValue(n: Node, idx: Index): string {
+    const x = this.value(n.srcs[0]!, broadcastIndex(idx, n.srcs[0]!.type.shape));
+    if (!this.env.train) return x;
+    this.usesSeed = true;
+    const p = n.attr<number>('p');
+    const bits = this.env.r.call('bertc_dropout_bits', `keys[${n.attr<number>('id')}]`, `(uint32_t)${ravel(idx, n.type.shape)}`);
+    return `(${bits} < ${dropoutThreshold(p)}u ? 0.0f : ${x} * ${this.env.r.literal(dropoutScale(p), 'f32')})`;
+  }
+
+  /** Declares a member's value for the current row: an array over j, or a scalar. */
+  compute(n: Node, rowVaries: (s: Shape) => boolean, D: number): void {
+    const r = this.env.r;
+    const name = this.local(n);
+    const t = r.type(n.type.dtype);
+    const here = broadcastIndex(this.iteration, n.type.shape);
+    const expr = this.valueOfOp(n, here);
+    if (rowVaries(n.type.shape)) {
+      this.w.line(`${t} ${name}[${D}];`, n.meta.span);
+      this.w.line(`${r.loop('j', D)} ${name}[j] = ${expr};`, n.meta.span);
+      this.locals.set(n, { name, array: true });
+    } else {
+      this.w.line(r.declare(name, n.type.dtype, expr), n.meta.span);
+      this.locals.set(n, { name, array: false });
+    }
+  }
+
+  /** The expression computing an op from its operands (not from its own local). */
+  valueOfOp(n: Node, idx: Index): string {
+    if (n.op === 'gather') return this.gatherValue(n, idx);
+    if (n.op === 'dropout') return this.dropoutValue(n, idx);
+    return this.env.r.op(n, n.srcs.map((s) => this.value(s, broadcastIndex(idx, s.type.shape))));
+  }
+
+  setIteration(idx: Index): void {
+    this.iteration = idx;
+  }
+
+  /** Stores output `o` at the iteration point (or per row, for a per-row scalar). */
+  store(o: Node): void {
+    // A result stored through movement ops (a producer writing a permuted layout) is the value
+    // under that chain, written at the position the chain moves it to.
+    const chain: Node[] = [];
+    let v = o;
+    while (this.members.has(v) && isMovement(v) && this.members.has(v.srcs[0]!)) {
+      chain.push(v);
+      v = v.srcs[0]!;
+    }
+    if (isMovement(v) && this.members.has(v)) {
+      // A copy kernel: the iteration runs over the result itself and pulls through the ops.
+      this.w.line(`${this.env.ptr(o)}[${ravel(broadcastIndex(this.iteration, o.type.shape), o.type.shape)}] = ${this.value(o, broadcastIndex(this.iteration, o.type.shape))};`, o.meta.span);
+      return;
+    }
+    const idx = broadcastIndex(this.iteration, v.type.shape);
+    this.w.line(`${this.env.ptr(o)}[${storeOffset(v, [...chain].reverse(), idx)}] = ${this.value(v, idx)};`, o.meta.span);
+  }
+}
+
+function header(k: Kernel): string[] {
+  const ops = k.ops.map((n) => `${n.op}${n.meta.hint ? ` '${n.meta.hint}'` : ''}: ${formatType(n.type)}`);
+  const spans = k.spans.map(formatSpan);
+  return [
+    `/* ${k.name} (${k.kind}): ${ops.join(', ')}`,
+    ` * layers: ${k.scopes.filter(Boolean).join(', ') || 'model'}`,
+    ` * IR: ${[...new Set(spans)].join(' ')} */`,
+  ];
+}
+
+function paramsOf(k: Kernel): Node[] {
+  return [...k.inputs, ...k.outputs.filter((o) => !k.inputs.includes(o))];
+}
+
+/** Row kernels: elementwise chains, reductions with their prologue and epilogue, gathers, copies. */
+function rowKernel(k: Kernel, env: KernelEnv): KernelFunction {
+  const b = new KernelBuilder(k, env);
+  const r = env.r;
+  const reductions = k.ops.filter(isRowReduction);
+  const computed = k.ops.filter((n) => !isMovement(n));
+  const iterShape: Shape = reductions.length
+    ? reductions[0]!.srcs[0]!.type.shape
+    : computed.length
+      ? computed.reduce((a, n) => (numel(n.type.shape) > numel(a.type.shape) ? n : a)).type.shape
+      : k.outputs[0]!.type.shape;
+  const rank = iterShape.length;
+  const rowAxes = reductions.length ? reducedAxes(reductions[0]!) : rank ? [rank - 1] : [];
+  const outerAxes = iterShape.map((_, i) => i).filter((i) => !rowAxes.includes(i));
+  const D = rowAxes.reduce((s, a) => s * iterShape[a]!, 1);
+  const ROWS = outerAxes.reduce((s, a) => s * iterShape[a]!, 1);
+  const outerIdx = unravel('row', outerAxes.map((a) => iterShape[a]!));
+  const rowIdx = unravel('j', rowAxes.map((a) => iterShape[a]!));
+  const idx: string[] = new Array(rank);
+  outerAxes.forEach((a, i) => (idx[a] = outerIdx[i]!));
+  rowAxes.forEach((a, i) => (idx[a] = rowIdx[i]!));
+  b.setIteration(idx);
+  // A value varies along the row when one of its (right-aligned) dimensions on a row axis is > 1.
+  const rowVaries = (s: Shape) => rowAxes.some((a) => {
+    const d = a - (rank - s.length);
+    return d >= 0 && s[d]! > 1;
+  });
+
+  for (const line of header(k)) b.w.line(line);
+  if (ROWS > 1 && ROWS * D >= 4096) b.w.line('#pragma omp parallel for schedule(static)');
+  b.w.open(r.loop('row', ROWS));
+  for (const n of k.ops) {
+    if (isMovement(n)) continue;
+    if (isRowReduction(n)) reduction(b, n, D, rowVaries);
+    else b.compute(n, rowVaries, D);
+  }
+  const arrays = k.outputs.filter((o) => rowVaries(o.type.shape) || (isMovement(o) && !computed.length));
+  const scalars = k.outputs.filter((o) => !arrays.includes(o));
+  for (const o of scalars) b.store(o);
+  if (arrays.length) {
+    b.w.open(r.loop('j', D));
+    for (const o of arrays) b.store(o);
+    b.w.close();
+  }
+  b.w.close();
+  return { name: k.name, params: paramsOf(k), lines: b.w.lines, usesStatus: b.usesStatus, usesSeed: b.usesSeed };
+}
+
+/** softmax, layernorm and reduce_* over the row, accumulating in f32. */
+function reduction(b: KernelBuilder, n: Node, D: number, rowVaries: (s: Shape) => boolean): void {
+  const r = b.env.r;
+  const x = n.srcs[0]!;
+  const name = b.local(n);
+  const span = n.meta.span;
+  const w = b.w;
+  // The operand, per element of the row, as an array (the prologue's result).
+  const xs = `${name}_in`;
+  w.line(`float ${xs}[${D}];`, span);
+  w.line(`${r.loop('j', D)} ${xs}[j] = ${b.value(x, broadcastIndex(b.iteration, x.type.shape))};`, span);
+  switch (n.op) {
+    case 'softmax':
+      w.line(`float ${name}_max = -INFINITY, ${name}_sum = 0.0f;`, span);
+      w.line(`${r.loop('j', D)} ${name}_max = ${r.call('bertc_fmax', `${name}_max`, `${xs}[j]`)};`, span);
+      w.line(`float ${name}[${D}];`, span);
+      w.line(`${r.loop('j', D)} { ${name}[j] = expf(${xs}[j] - ${name}_max); ${name}_sum += ${name}[j]; }`, span);
+      w.line(`${r.loop('j', D)} ${name}[j] = ${name}[j] / ${name}_sum;`, span);
+      b.locals.set(n, { name, array: true });
+      return;
+    case 'layernorm': {
+      const [, g, bias] = n.srcs as [Node, Node, Node];
+      const col = b.iteration[b.iteration.length - 1]!;
+      w.line(`float ${name}_mean = 0.0f, ${name}_var = 0.0f;`, span);
+      w.line(`${r.loop('j', D)} ${name}_mean += ${xs}[j];`, span);
+      w.line(`${name}_mean /= ${D}.0f;`, span);
+      w.line(`${r.loop('j', D)} { float d = ${xs}[j] - ${name}_mean; ${name}_var += d * d; }`, span);
+      w.line(`const float ${name}_inv = 1.0f / sqrtf(${name}_var / ${D}.0f + ${r.literal(n.attr<number>('eps'), 'f32')});`, span);
+      w.line(`float ${name}[${D}];`, span);
+      w.line(`${r.loop('j', D)} ${name}[j] = (${xs}[j] - ${name}_mean) * ${name}_inv * ${b.value(g, [col])} + ${b.value(bias, [col])};`, span);
+      b.locals.set(n, { name, array: true });
+      return;
+    }
+    default: {
+      const acc = n.op === 'reduce_max' ? '-INFINITY' : '0.0f';
+      const step = n.op === 'reduce_max' ? r.call('bertc_fmax', name, `${xs}[j]`) : `${name} + ${xs}[j]`;
+      w.line(`float ${name} = ${acc};`, span);
+      w.line(`${r.loop('j', D)} ${name} = ${step};`, span);
+      if (n.op === 'reduce_mean') w.line(`${name} /= ${D}.0f;`, span);
+      b.locals.set(n, { name, array: rowVaries(n.type.shape) });
+    }
+  }
+}
+
+export function kernelFunction(k: Kernel, env: KernelEnv): KernelFunction {
+  return k.ops.some(isMatmul) ? gemmKernel(k, env) : rowKernel(k, env);
+}
+
+/** The blocking the runtime GEMM uses, from the schedule tile-gemm chose (docs/backend-c.md). */
+export function blockingOf(s: GemmSchedule | undefined, a: Accelerator): { mc: number; nc: number; kc: number; mr: number; nr: number } {
+  const { rows: mr, cols: nr } = a.matrix.array;
+  const levels = s?.levels ?? [];
+  const l1 = levels[0];
+  const l2 = levels[1] ?? l1;
+  const outer = levels[levels.length - 1];
+  const roundUp = (x: number, m: number) => Math.max(m, Math.ceil(x / m) * m);
+  return { mc: roundUp(l2?.m ?? 128, mr), nc: roundUp(outer?.n ?? 1024, nr), kc: Math.max(8, l1?.k ?? 256), mr, nr };
+}
+
+/** GEMM kernels: the runtime's packed GEMM per (batch, row chunk), then the epilogue and stores. */
+function gemmKernel(k: Kernel, env: KernelEnv): KernelFunction {
+  const b = new KernelBuilder(k, env);
+  const r = env.r;
+  const mm = k.ops.find(isMatmul)!;
+  const [A, B] = mm.srcs as [Node, Node];
+  const ta = mm.attr<boolean>('transpose_a');
+  const tb = mm.attr<boolean>('transpose_b');
+  const out = mm.type.shape;
+  const M = out[out.length - 2]!;
+  const N = out[out.length - 1]!;
+  const K = ta ? A.type.shape[A.type.shape.length - 2]! : A.type.shape[A.type.shape.length - 1]!;
+  const batchShape = out.slice(0, -2);
+  const batches = numel(batchShape);
+  const a = viewLayout(A, env.views);
+  const bv = viewLayout(B, env.views);
+  const strides2 = (l: { strides: readonly number[] }, t: boolean): [number, number] => {
+    const s = l.strides;
+    const [rs, cs] = [s[s.length - 2]!, s[s.length - 1]!];
+    return t ? [cs, rs] : [rs, cs];
+  };
+  const [aRs, aCs] = strides2(a.layout, ta);
+  const [bRs, bCs] = strides2(bv.layout, tb);
+  const batchOffset = (l: { shape: Shape; strides: readonly number[]; offset: number }, bi: Index) => {
+    const lead = batchShape.length - (l.shape.length - 2);
+    return affine(l.shape.slice(0, -2).map((d, i) => [d === 1 ? '0' : bi[i + lead]!, l.strides[i]!] as const), l.offset);
+  };
+  const blk = blockingOf(env.schedules?.get(mm), env.accel);
+  const threads = env.accel.cores;
+  const chunk = batches >= threads ? M : Math.min(M, Math.max(blk.mr, Math.ceil(Math.ceil(M / threads) / blk.mr) * blk.mr));
+  const chunks = Math.ceil(M / chunk);
+  const epilogue = k.ops.filter((n) => n !== mm);
+  const direct = epilogue.length === 0 && k.outputs.length === 1 && k.outputs[0] === mm;
+
+  for (const line of header(k)) b.w.line(line);
+  b.w.line(`/* schedule (tile-gemm): ${(env.schedules?.get(mm)?.levels ?? []).map((t) => `${t.level} ${t.m}x${t.n}x${t.k} ${t.order}`).join(', ') || 'untiled'}; blocking mc=${blk.mc} nc=${blk.nc} kc=${blk.kc} mr=${blk.mr} nr=${blk.nr} */`);
+  b.w.line(`static const bertc_blocking blk = { ${blk.mc}, ${blk.nc}, ${blk.kc}, ${blk.mr}, ${blk.nr} };`);
+  if (batches * chunks > 1) b.w.line('#pragma omp parallel for schedule(static)');
+  b.w.open(r.loop('task', batches * chunks), mm.meta.span);
+  b.w.line(`const ptrdiff_t bi = task / ${chunks}, m0 = (task % ${chunks}) * ${chunk};`);
+  b.w.line(`const int rows = (int)(${M} - m0 < ${chunk} ? ${M} - m0 : ${chunk});`);
+  b.w.line('float *ws = m->gemm_ws + (size_t)bertc_thread_num() * m->gemm_ws_floats;');
+  const bi = unravel('bi', batchShape);
+  const aBase = `${env.ptr(a.buffer)} + ${batchOffset(a.layout, bi)} + m0 * ${aRs}`;
+  const bBase = `${env.ptr(bv.buffer)} + ${batchOffset(bv.layout, bi)}`;
+  if (direct) {
+    const cBase = `${env.ptr(mm)} + ${affine([['bi', M * N], ['m0', N]])}`;
+    b.w.line(`bertc_sgemm(rows, ${N}, ${K}, ${aBase}, ${aRs}, ${aCs}, ${bBase}, ${bRs}, ${bCs}, ${cBase}, ${N}, &blk, ws);`, mm.meta.span);
+  } else {
+    b.w.line('float *c = m->gemm_scratch + (size_t)bertc_thread_num() * m->gemm_scratch_floats;');
+    b.w.line(`bertc_sgemm(rows, ${N}, ${K}, ${aBase}, ${aRs}, ${aCs}, ${bBase}, ${bRs}, ${bCs}, c, ${N}, &blk, ws);`, mm.meta.span);
+    b.w.open('for (int mi = 0; mi < rows; mi++)');
+    b.w.open(r.loop('n', N));
+    const idx: Index = [...bi, '(m0 + mi)', 'n'];
+    b.setIteration(idx);
+    b.locals.set(mm, { name: 'c[mi * ' + N + ' + n]', array: false });
+    for (const n of epilogue) {
+      if (isMovement(n)) continue;
+      b.w.line(r.declare(b.local(n), n.type.dtype, b.valueOfOp(n, broadcastIndex(idx, n.type.shape))), n.meta.span);
+      b.locals.set(n, { name: b.local(n), array: false });
+    }
+    for (const o of k.outputs) b.store(o);
+    b.w.close();
+    b.w.close();
+  }
+  b.w.close();
+  return { name: k.name, params: paramsOf(k), lines: b.w.lines, usesStatus: b.usesStatus, usesSeed: b.usesSeed };
+}

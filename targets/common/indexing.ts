@@ -1,0 +1,137 @@
+import type { Node } from '../../src/ir/node.js';
+import { sliceBounds } from '../../src/ir/ops.js';
+import { normalizeAxis, stridesOf, type Shape } from '../../src/ir/shape.js';
+import { applyMovement, contiguous, type Layout } from '../../src/kernel/layout.js';
+
+/**
+ * Index arithmetic for generated code, as strings: the one place that knows strides, broadcasting
+ * and how movement ops remap indices. Index expressions are affine in loop variables with constant
+ * coefficients, simplified as they are built so the output stays readable.
+ */
+
+export type Index = readonly string[];
+
+/** Whether an expression can be multiplied without parentheses: a name, a number, or one (...) group. */
+function isAtom(e: string): boolean {
+  if (/^[A-Za-z_][A-Za-z0-9_]*$|^\d+$/.test(e)) return true;
+  if (!e.startsWith('(') || !e.endsWith(')')) return false;
+  let depth = 0;
+  for (let i = 0; i < e.length; i++) {
+    depth += e[i] === '(' ? 1 : e[i] === ')' ? -1 : 0;
+    if (depth === 0 && i < e.length - 1) return false;
+  }
+  return true;
+}
+
+/** `sum(coef * term) + constant`, dropping zero terms and unit coefficients. */
+export function affine(terms: readonly (readonly [string, number])[], constant = 0): string {
+  const parts: string[] = [];
+  for (const [t, c] of terms) {
+    if (c === 0 || t === '0') continue;
+    if (/^\d+$/.test(t)) {
+      constant += Number(t) * c;
+      continue;
+    }
+    parts.push(c === 1 ? t : `${isAtom(t) ? t : `(${t})`} * ${c}`);
+  }
+  if (constant !== 0 || parts.length === 0) parts.push(String(constant));
+  return parts.length === 1 ? parts[0]! : `(${parts.join(' + ')})`;
+}
+
+/**
+ * Where element `idx` of `from` lands after a chain of relabelling ops (transposes and reshapes),
+ * as a flat offset into the chain's result. A reshape keeps the flat offset, so a chain ending in
+ * one needs no div/mod.
+ */
+export function storeOffset(from: Node, chain: readonly Node[], idx: Index): string {
+  let cur: Index | undefined = idx;
+  let flat: string | undefined;
+  let shape = from.type.shape;
+  for (const m of chain) {
+    if (m.op === 'reshape') {
+      flat ??= ravel(cur!, shape);
+      cur = undefined;
+    } else {
+      cur ??= unravel(flat!, shape);
+      flat = undefined;
+      cur = movementResultIndex(m, cur);
+    }
+    shape = m.type.shape;
+  }
+  return flat ?? ravel(cur!, shape);
+}
+
+/** Row-major flat offset of an index into a dense tensor of the given shape. */
+export function ravel(idx: Index, shape: Shape): string {
+  const strides = stridesOf(shape);
+  return affine(idx.map((e, i) => [e, shape[i] === 1 ? 0 : strides[i]!] as const));
+}
+
+/** The index of an operand read by broadcasting: right-aligned, size-1 dimensions pinned to 0. */
+export function broadcastIndex(idx: Index, operand: Shape): Index {
+  const lead = idx.length - operand.length;
+  return operand.map((d, i) => (d === 1 ? '0' : idx[i + lead]!));
+}
+
+/** Splits a flat counter into the index of a shape (div/mod by constants). */
+export function unravel(flat: string, shape: Shape): Index {
+  const strides = stridesOf(shape);
+  return shape.map((d, i) => {
+    if (d === 1) return '0';
+    const q = strides[i] === 1 ? flat : `(${flat} / ${strides[i]})`;
+    return i === 0 ? q : `(${q} % ${d})`;
+  });
+}
+
+/** The offset of an index into a strided layout. */
+export function layoutOffset(l: Layout, idx: Index): string {
+  return affine(idx.map((e, i) => [e, l.shape[i] === 1 ? 0 : l.strides[i]!] as const), l.offset);
+}
+
+/**
+ * The buffer and strided layout through which `n` is read: `n` itself, or the buffer under a chain
+ * of views (movement ops folded into the reader's indexing).
+ */
+export function viewLayout(n: Node, views: ReadonlySet<Node>): { buffer: Node; layout: Layout } {
+  if (!views.has(n)) return { buffer: n, layout: contiguous(n.type.shape) };
+  const inner = viewLayout(n.srcs[0]!, views);
+  const layout = applyMovement(inner.layout, n);
+  if (!layout) throw new Error(`internal: view ${n.op} #${n.id} is not strided`);
+  return { buffer: inner.buffer, layout };
+}
+
+/** The index of a movement op's (first) operand that holds element `idx` of its result. */
+export function movementSourceIndex(n: Node, idx: Index): Index {
+  const src = n.srcs[0]!.type.shape;
+  switch (n.op) {
+    case 'transpose': {
+      const perm = n.attr<readonly number[]>('perm');
+      const out = new Array<string>(perm.length);
+      perm.forEach((p, i) => (out[p] = idx[i]!));
+      return out;
+    }
+    case 'reshape':
+      return unravel(ravel(idx, n.type.shape), src);
+    case 'slice': {
+      const axis = normalizeAxis(n.attr<number>('axis'), src.length)!;
+      const [start] = sliceBounds(src[axis]!, n.attr<number>('start'), n.attr<number>('end'));
+      return idx.map((e, i) => (i === axis ? affine([[e, 1]], start) : e));
+    }
+    case 'expand':
+      return broadcastIndex(idx, src);
+    default:
+      throw new Error(`internal: ${n.op} is not a single-operand movement op`);
+  }
+}
+
+/** The index in a movement op's result where element `idx` of its operand lands (transpose, reshape). */
+export function movementResultIndex(n: Node, idx: Index): Index {
+  switch (n.op) {
+    case 'transpose':
+      return n.attr<readonly number[]>('perm').map((p) => idx[p]!);
+    case 'reshape':
+      return unravel(ravel(idx, n.srcs[0]!.type.shape), n.type.shape);
+    default:
+      throw new Error(`internal: cannot store through ${n.op}`);
+  }
+}

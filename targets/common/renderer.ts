@@ -1,0 +1,129 @@
+import type { DType } from '../../src/ir/dtype.js';
+import type { Node } from '../../src/ir/node.js';
+
+/**
+ * The one C-like renderer: how scalar values, ops, declarations and loops are spelled. The C backend
+ * uses it as is; a WGSL renderer overrides the tables (type names, literals, function names,
+ * declarations) and nothing else, so the kernels' structure is written once.
+ */
+export class CLikeRenderer {
+  readonly types: Readonly<Record<DType, string>> = { f32: 'float', f16: 'float', bf16: 'float', i32: 'int32_t', i64: 'int64_t', bool: 'uint8_t' };
+  readonly indexType: string = 'ptrdiff_t';
+  /** Helper functions a kernel used, by name, so that only those are emitted. */
+  readonly used = new Set<string>();
+
+  type(d: DType): string {
+    if (d === 'f16' || d === 'bf16') throw new Error(`the C backend does not support ${d} tensors yet`);
+    return this.types[d];
+  }
+
+  literal(v: number, d: DType): string {
+    if (d === 'bool') return v ? '1' : '0';
+    if (d === 'i32' || d === 'i64') return `${Math.trunc(v)}${d === 'i64' ? 'LL' : ''}`;
+    if (Number.isNaN(v)) return 'NAN';
+    if (v === Infinity) return 'INFINITY';
+    if (v === -Infinity) return '(-INFINITY)';
+    const f = Math.fround(v);
+    const s = Number.isInteger(f) && Math.abs(f) < 1e15 ? `${f}.0` : String(f);
+    return `${s.startsWith('-') ? `(${s}f)` : `${s}f`}`;
+  }
+
+  declare(name: string, d: DType, value: string): string {
+    return `${this.type(d)} ${name} = ${value};`;
+  }
+
+  loop(v: string, n: number | string): string {
+    return `for (${this.indexType} ${v} = 0; ${v} < ${n}; ${v}++)`;
+  }
+
+  /** A scalar op on operand expressions; `n` gives the op, its attributes and dtypes. */
+  op(n: Node, a: readonly string[]): string {
+    const [x, y, z] = a as [string, string, string];
+    const float = n.type.dtype === 'f32' || n.srcs[0]?.type.dtype === 'f32';
+    switch (n.op) {
+      case 'add':
+        return `(${x} + ${y})`;
+      case 'sub':
+        return `(${x} - ${y})`;
+      case 'mul':
+        return `(${x} * ${y})`;
+      case 'div':
+        return float ? `(${x} / ${y})` : this.call('bertc_idiv', x, y);
+      case 'max':
+        return this.call(float ? 'bertc_fmax' : 'bertc_imax', x, y);
+      case 'min':
+        return this.call(float ? 'bertc_fmin' : 'bertc_imin', x, y);
+      case 'pow':
+        return `powf(${x}, ${y})`;
+      case 'neg':
+        return `(-${x})`;
+      case 'abs':
+        return float ? `fabsf(${x})` : this.call('bertc_iabs', x);
+      case 'exp':
+        return `expf(${x})`;
+      case 'log':
+        return `logf(${x})`;
+      case 'tanh':
+        return `tanhf(${x})`;
+      case 'erf':
+        return `erff(${x})`;
+      case 'sqrt':
+        return `sqrtf(${x})`;
+      case 'rsqrt':
+        return `(1.0f / sqrtf(${x}))`;
+      case 'recip':
+        return `(1.0f / ${x})`;
+      case 'relu':
+        return this.call(float ? 'bertc_relu' : 'bertc_irelu', x);
+      case 'gelu':
+        return n.attr<string>('approximate') === 'tanh' ? this.call('bertc_gelu_tanh', x) : this.call('bertc_gelu', x);
+      case 'lt':
+        return `(${x} < ${y})`;
+      case 'le':
+        return `(${x} <= ${y})`;
+      case 'gt':
+        return `(${x} > ${y})`;
+      case 'ge':
+        return `(${x} >= ${y})`;
+      case 'eq':
+        return `(${x} == ${y})`;
+      case 'ne':
+        return `(${x} != ${y})`;
+      case 'where':
+        return `(${x} ? ${y} : ${z})`;
+      case 'cast':
+        return this.cast(x, n.srcs[0]!.type.dtype, n.type.dtype);
+      default:
+        throw new Error(`internal: no scalar form for '${n.op}'`);
+    }
+  }
+
+  cast(x: string, from: DType, to: DType): string {
+    if (from === to) return x;
+    if (to === 'f32') return `((float)(${x}))`;
+    if (to === 'bool') return `((${x}) != 0)`;
+    if (from === 'f32') return this.call(to === 'i32' ? 'bertc_f2i32' : 'bertc_f2i64', x);
+    return `((${this.type(to)})(${x}))`;
+  }
+
+  call(fn: string, ...args: string[]): string {
+    this.used.add(fn);
+    return `${fn}(${args.join(', ')})`;
+  }
+}
+
+/** The C definitions of the helpers `CLikeRenderer.call` may reference (numerics match src/ir/scalar.ts). */
+export const C_HELPERS: Readonly<Record<string, string>> = {
+  bertc_fmax: 'static inline float bertc_fmax(float a, float b) { return (a != a || a > b) ? a : b; }',
+  bertc_fmin: 'static inline float bertc_fmin(float a, float b) { return (a != a || a < b) ? a : b; }',
+  bertc_imax: 'static inline int64_t bertc_imax(int64_t a, int64_t b) { return a > b ? a : b; }',
+  bertc_imin: 'static inline int64_t bertc_imin(int64_t a, int64_t b) { return a < b ? a : b; }',
+  bertc_iabs: 'static inline int64_t bertc_iabs(int64_t a) { return a < 0 ? -a : a; }',
+  bertc_idiv: 'static inline int64_t bertc_idiv(int64_t a, int64_t b) { return b == 0 ? 0 : a / b; }',
+  bertc_relu: 'static inline float bertc_relu(float a) { return a > 0.0f ? a : (a != a ? a : 0.0f); }',
+  bertc_irelu: 'static inline int64_t bertc_irelu(int64_t a) { return a > 0 ? a : 0; }',
+  bertc_gelu: 'static inline float bertc_gelu(float x) { return 0.5f * x * (1.0f + erff(x * 0.70710678118654752f)); }',
+  bertc_gelu_tanh: 'static inline float bertc_gelu_tanh(float x) { return 0.5f * x * (1.0f + tanhf(0.79788456080286536f * (x + 0.044715f * x * x * x))); }',
+  bertc_f2i32: 'static inline int32_t bertc_f2i32(float x) { return x != x ? 0 : x >= 2147483647.0f ? INT32_MAX : x <= -2147483648.0f ? INT32_MIN : (int32_t)x; }',
+  bertc_f2i64: 'static inline int64_t bertc_f2i64(float x) { return x != x ? 0 : x >= 9.2233720e18f ? INT64_MAX : x <= -9.2233720e18f ? INT64_MIN : (int64_t)x; }',
+};
