@@ -143,7 +143,8 @@ class KernelBuilder {
     const t = r.type(n.type.dtype);
     const here = broadcastIndex(this.iteration, n.type.shape);
     const expr = this.valueOfOp(n, here);
-    if (rowVaries(n.type.shape)) {
+    // Along the row when its shape says so, or when it reads a value kept as a row array.
+    if (rowVaries(n.type.shape) || n.srcs.some((x) => this.locals.get(x)?.array)) {
       this.w.line(`${t} ${name}[${D}];`, n.meta.span);
       this.w.line(`${r.loop('j', D)} ${name}[j] = ${expr};`, n.meta.span);
       this.locals.set(n, { name, array: true });
@@ -164,16 +165,30 @@ class KernelBuilder {
     this.iteration = idx;
   }
 
-  /** Stores output `o` at the iteration point (or per row, for a per-row scalar). */
-  store(o: Node): void {
-    // A result stored through movement ops (a producer writing a permuted layout) is the value
-    // under that chain, written at the position the chain moves it to.
+  /**
+   * The value a result is made of: the result itself, or, for a result stored through movement ops
+   * (a producer writing a permuted layout), the value under that chain; and the chain.
+   */
+  stored(o: Node): { v: Node; chain: Node[] } {
     const chain: Node[] = [];
     let v = o;
     while (this.members.has(v) && isMovement(v) && this.members.has(v.srcs[0]!)) {
       chain.push(v);
       v = v.srcs[0]!;
     }
+    return { v, chain };
+  }
+
+  /** Whether a result is stored element by element along the row (or once per row). */
+  storedAlongRow(o: Node, rowVaries: (s: Shape) => boolean): boolean {
+    const { v } = this.stored(o);
+    const l = this.locals.get(v);
+    return l ? l.array : rowVaries(v.type.shape) || isMovement(v);
+  }
+
+  /** Stores output `o` at the iteration point (or per row, for a per-row scalar). */
+  store(o: Node): void {
+    const { v, chain } = this.stored(o);
     if (isMovement(v) && this.members.has(v)) {
       // A copy kernel: the iteration runs over the result itself and pulls through the ops.
       this.w.line(`${this.env.ptr(o)}[${ravel(broadcastIndex(this.iteration, o.type.shape), o.type.shape)}] = ${this.value(o, broadcastIndex(this.iteration, o.type.shape))};`, o.meta.span);
@@ -234,7 +249,7 @@ function rowKernel(k: Kernel, env: KernelEnv): KernelFunction {
     if (isRowReduction(n)) reduction(b, n, D, rowVaries);
     else b.compute(n, rowVaries, D);
   }
-  const arrays = k.outputs.filter((o) => rowVaries(o.type.shape) || (isMovement(o) && !computed.length));
+  const arrays = k.outputs.filter((o) => b.storedAlongRow(o, rowVaries));
   const scalars = k.outputs.filter((o) => !arrays.includes(o));
   for (const o of scalars) b.store(o);
   if (arrays.length) {
@@ -345,6 +360,7 @@ function gemmKernel(k: Kernel, env: KernelEnv): KernelFunction {
   if (batches * chunks > 1) b.w.line('#pragma omp parallel for schedule(static)');
   b.w.open(r.loop('task', batches * chunks), mm.meta.span);
   b.w.line(`const ptrdiff_t bi = task / ${chunks}, m0 = (task % ${chunks}) * ${chunk};`);
+  b.w.line('(void)bi;');
   b.w.line(`const int rows = (int)(${M} - m0 < ${chunk} ? ${M} - m0 : ${chunk});`);
   b.w.line('float *ws = m->gemm_ws + (size_t)bertc_thread_num() * m->gemm_ws_floats;');
   const bi = unravel('bi', batchShape);

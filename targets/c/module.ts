@@ -86,6 +86,17 @@ export function generateC(m: Module, opts: COptions): CFiles {
   put('}');
   for (const h of [...r.used].sort()) if (C_HELPERS[h]) put(C_HELPERS[h]);
   put();
+  put('/* Per-kernel timing, compiled in with -DBERTC_PROFILE (bertc bench uses it). */');
+  put('#ifdef BERTC_PROFILE');
+  put('#include <time.h>');
+  put('static double bertc_now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec; }');
+  put('#define BERTC_TIMED(i, call) do { double t0_ = bertc_now(); call; m->kernel_seconds[i] = bertc_now() - t0_; } while (0)');
+  put('#else');
+  put('#define BERTC_TIMED(i, call) call');
+  put('#endif');
+  put(`const int bertc_kernel_count = ${L.run.length};`);
+  put(`const char *const bertc_kernel_names[${Math.max(1, L.run.length)}] = { ${L.run.map((k) => JSON.stringify(k.name)).join(', ') || '""'} };`);
+  put();
   put('struct bertc_model {');
   put('  bertc_safetensors weights;');
   for (const p of L.params) put(`  const ${r.type(p.type.dtype)} *w${p.id}; /* ${p.attr<string>('name')} ${formatShape(p.type.shape)} */`);
@@ -93,11 +104,16 @@ export function generateC(m: Module, opts: COptions): CFiles {
   put('  unsigned char *arena;');
   put('  float *gemm_ws, *gemm_scratch;');
   put('  size_t gemm_ws_floats, gemm_scratch_floats;');
+  put(`  double kernel_seconds[${Math.max(1, L.run.length)}];`);
   put('};');
   put();
   for (const { k, f } of fns) emitKernel(put, k, f, r);
   emitInit(put, L, home, opts, r, m);
   emitRun(put, L, home, m, r);
+  put('void bertc_kernel_times(const bertc_model *m, double *seconds) {');
+  put('  for (int i = 0; i < bertc_kernel_count; i++) seconds[i] = m->kernel_seconds[i];');
+  put('}');
+  put();
   put('void bertc_free(bertc_model *m) {');
   put('  if (!m) return;');
   for (const n of initOutputs) put(`  bertc_free_aligned(m->i${n.id});`);
@@ -167,6 +183,7 @@ function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, home: 
   put(`  if (!m->arena || !m->gemm_ws || !m->gemm_scratch${L.init.flatMap((k) => k.outputs).map((o) => ` || !m->i${o.id}`).join('')}) { bertc_free(m); return bertc_error(err, errlen, BERTC_ERR_MEMORY, "out of memory"); }`);
   put('  /* Weight transforms run once, here; they draw no random numbers. */');
   put('  const uint32_t *keys = NULL;');
+  put('  (void)keys;');
   for (const k of L.init) put(`  ${call(k, home)};`, k.ops[0]?.meta.span);
   put('  *out = m;');
   put('  return status;');
@@ -200,11 +217,12 @@ function apiParams(m: Module, r: CLikeRenderer): string[] {
 function emitRun(put: (t?: string, s?: Line['span']) => void, L: Layout, home: (n: Node) => string, m: Module, r: CLikeRenderer): void {
   put(`int bertc_run(bertc_model *m, ${apiParams(m, r).join(', ')}) {`);
   put('  int status = BERTC_OK;');
+  for (const n of m.graph.inputs) put(`  (void)in_${cName(n.attr<string>('name'))};`);
   const ids = L.kernels.flatMap((k) => k.ops).filter((n) => n.op === 'dropout').map((n) => n.attr<number>('id'));
   const count = Math.max(1, ...ids.map((i) => i + 1));
   put(`  uint32_t keys[${count}];`);
   put(`  for (uint32_t id = 0; id < ${count}; id++) keys[id] = bertc_dropout_key(seed, id);`);
-  for (const k of L.run) put(`  ${call(k, home)};`, k.ops[0]?.meta.span);
+  L.run.forEach((k, i) => put(`  BERTC_TIMED(${i}, ${call(k, home)});`, k.ops[0]?.meta.span));
   // Results that no kernel writes (a view of a buffer, or a source) are copied out.
   for (const o of m.graph.outputs) {
     if (L.direct.has(o.node)) continue;
@@ -253,6 +271,11 @@ int bertc_init(bertc_model **model, const char *weights_path, char *err, size_t 
 int bertc_run(bertc_model *model, ${apiParams(m, r).join(', ')});
 
 void bertc_free(bertc_model *model);
+
+/* The kernels of bertc_run, in order, and (built with -DBERTC_PROFILE) their times in the last run. */
+extern const int bertc_kernel_count;
+extern const char *const bertc_kernel_names[];
+void bertc_kernel_times(const bertc_model *model, double *seconds);
 
 #endif
 `;

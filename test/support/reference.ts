@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { build, loadText, Session } from '../../src/driver.js';
 import type { Graph } from '../../src/ir/graph.js';
 import { readSafetensors, type SafetensorsFile } from '../../src/io/safetensors.js';
-import type { Tensor } from '../../src/interp/tensor.js';
+import { makeTensor, type Tensor } from '../../src/interp/tensor.js';
+import { rng } from './randomProgram.js';
 
 /** The shared Hugging Face reference (../shared/reference from the repository root). */
 export const REFERENCE_DIR = fileURLToPath(new URL('../../../shared/reference/', import.meta.url));
@@ -25,4 +26,46 @@ export function maxAbsDiff(a: Tensor, b: Tensor, pick: (i: number) => boolean = 
   let m = 0;
   for (let i = 0; i < a.data.length; i++) if (pick(i)) m = Math.max(m, Math.abs(a.data[i]! - b.data[i]!));
   return m;
+}
+
+const H = 128;
+const REF_S = 16;
+
+/**
+ * A batch of B sequences of length S built from the reference rows, so that outputs can be checked
+ * against the reference at any shape: a reference row placed anywhere in a larger batch and followed
+ * by padding (random tokens with mask 0) gives the same outputs on its tokens, because padded keys
+ * get zero attention. Row 1, whose last 5 tokens are padding, can also be cut short (S 11 to 15).
+ */
+export function embeddedBatch(B: number, S: number, seed: number): { inputs: Map<string, Tensor>; worst: (outputs: ReadonlyMap<string, Tensor>) => number } {
+  const r = rng(seed);
+  const ids = reference.get('input_ids').data;
+  const types = reference.get('token_type_ids').data;
+  const mask = reference.get('attention_mask').data;
+  const input = { input_ids: makeTensor('i32', [B, S]), token_type_ids: makeTensor('i32', [B, S]), attention_mask: makeTensor('i32', [B, S]) };
+  // Only row 1 can be shortened (its tokens 11..15 are padding already); row 0 needs all 16.
+  const rows = Array.from({ length: B }, (_, b) => (S < REF_S || b === 0 ? 1 : Math.floor(r() * 2)));
+  rows.forEach((src, b) => {
+    for (let s = 0; s < S; s++) {
+      const inRef = s < REF_S;
+      input.input_ids.data[b * S + s] = inRef ? ids[src * REF_S + s]! : Math.floor(r() * 512);
+      input.token_type_ids.data[b * S + s] = inRef ? types[src * REF_S + s]! : Math.floor(r() * 2);
+      input.attention_mask.data[b * S + s] = inRef ? mask[src * REF_S + s]! : 0;
+    }
+  });
+  const worst = (outputs: ReadonlyMap<string, Tensor>) => {
+    const last = outputs.get('last_hidden_state')!;
+    const pooled = outputs.get('pooler_output')!;
+    const refLast = reference.get('last_hidden_state').data;
+    const refPooled = reference.get('pooler_output').data;
+    let w = 0;
+    rows.forEach((src, b) => {
+      for (let s = 0; s < Math.min(S, REF_S); s++) {
+        for (let h = 0; h < H; h++) w = Math.max(w, Math.abs(last.data[(b * S + s) * H + h]! - refLast[(src * REF_S + s) * H + h]!));
+      }
+      for (let h = 0; h < H; h++) w = Math.max(w, Math.abs(pooled.data[b * H + h]! - refPooled[src * H + h]!));
+    });
+    return w;
+  };
+  return { inputs: new Map(Object.entries(input)), worst };
 }

@@ -466,3 +466,838 @@ BERTC_FN void bertc_sgemm(int M, int N, int K, const float *A, ptrdiff_t a_rs, p
     }
   }
 }
+
+/* ============================================================================================== */
+/* Safetensors                                                                                    */
+/*
+ * An 8-byte little-endian header length N, N bytes of UTF-8 JSON (name -> {dtype, shape,
+ * data_offsets}, plus an optional "__metadata__" map of strings), then the data, with offsets
+ * relative to the end of the header. The checks and messages follow src/io/safetensors.ts, so
+ * that a file is accepted or refused the same way by `bertc run` and by a compiled model (only
+ * the wording of JSON syntax errors differs: the TypeScript reader quotes V8's).
+ *
+ * bertc_st_open reads every tensor into one allocation in which each tensor starts 64-byte
+ * aligned, whatever its offset in the file. Files need not be aligned (the safetensors format
+ * only pads the header to 8 bytes, and a tensor after an odd-sized F16 one is not even 4-byte
+ * aligned), and the generated code may use aligned vector loads on weights. Peak memory is the
+ * data size plus the header; the file is read once, tensor by tensor, in file order.
+ */
+
+typedef struct {
+  const char *name;     /* UTF-8, NUL-terminated */
+  const char *dtype;    /* "F32", "F16", "BF16", "I32", "I64" or "BOOL" */
+  int rank;
+  const int64_t *shape; /* rank entries */
+  size_t nbytes;
+  const void *data;     /* 64-byte aligned; valid (non-NULL) even when nbytes is 0 */
+} bertc_st_entry;
+
+typedef struct {
+  char *path;               /* for messages */
+  size_t count;
+  bertc_st_entry *entries;  /* sorted by name (strcmp) */
+  char *header;             /* the JSON header, names decoded in place: entries' names point here */
+  int64_t *dims;            /* every entry's shape, back to back */
+  void *data;               /* every entry's data */
+} bertc_safetensors;
+
+static const char *const bertc_st_dtypes[] = {"F32", "F16", "BF16", "I32", "I64", "BOOL"};
+static const size_t bertc_st_item_size[] = {4, 2, 2, 4, 8, 1};
+#define BERTC_ST_NDTYPES 6
+
+/* Nesting beyond this is refused rather than risking the stack on a hostile header. */
+#define BERTC_JSON_MAX_DEPTH 64
+
+/* A cursor over the (mutable, NUL-terminated) header. Strings that are needed, names and
+ * dtypes, are decoded in place: a decoded string is never longer than its JSON form. */
+typedef struct {
+  char *p, *begin, *end;
+  const char *error; /* the first syntax error, NULL while there is none */
+  size_t error_at;   /* its byte offset in the header */
+} bertc_json;
+
+/* What the scanner extracts from one top-level member before anything is checked, because the
+ * TypeScript reader parses the whole header before checking any entry, and reports the first bad
+ * entry in header order. */
+typedef struct {
+  char *name;
+  int is_metadata, is_object, dead; /* dead: an earlier member with the same name (the last wins, as in JSON.parse) */
+  int metadata_ok;
+  int dtype_kind;        /* 0: absent, 1: string, 2: another JSON value */
+  char *dtype;           /* kind 1: decoded; kind 2: the value's JSON text */
+  size_t dtype_len;
+  int shape_ok, rank;
+  size_t dims_at;        /* index of the first dimension in the dims pool */
+  int offsets_ok;
+  int64_t begin, end;    /* data_offsets, relative to the data section */
+  size_t item;           /* dtype index once checked */
+} bertc_st_raw;
+
+/* Distinguished from syntax errors by address, to report BERTC_ERR_MEMORY. */
+static const char bertc_json_oom[] = "out of memory";
+
+static int bertc_json_fail(bertc_json *j, const char *what) {
+  if (j->error == NULL) {
+    j->error = what;
+    j->error_at = (size_t)(j->p - j->begin);
+  }
+  return 0;
+}
+
+static void bertc_json_ws(bertc_json *j) {
+  while (j->p < j->end && (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r')) j->p++;
+}
+
+static int bertc_json_hex4(const char *p, unsigned *out) {
+  unsigned v = 0;
+  for (int i = 0; i < 4; i++) {
+    const char c = p[i];
+    const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    if (d < 0) return 0;
+    v = v * 16 + (unsigned)d;
+  }
+  *out = v;
+  return 1;
+}
+
+/* Scans a string at j->p (which is at its opening quote). With `out`, decodes it in place and sets
+ * *out to it (NUL-terminated) and *len to its length, which differs from strlen when it holds
+ * \u0000. Returns 1 on success. */
+static int bertc_json_string(bertc_json *j, char **out, size_t *len) {
+  char *w = j->p + 1;
+  char *const start = w;
+  j->p++;
+  for (;;) {
+    if (j->p >= j->end) return bertc_json_fail(j, "unterminated string");
+    unsigned char c = (unsigned char)*j->p;
+    if (c == '"') break;
+    if (c < 0x20) return bertc_json_fail(j, "control character in string");
+    if (c != '\\') {
+      *w++ = (char)c;
+      j->p++;
+      continue;
+    }
+    if (j->end - j->p < 2) return bertc_json_fail(j, "unterminated string");
+    const char e = j->p[1];
+    const char *simple = strchr("\"\\/bfnrt", e);
+    if (e != '\0' && simple != NULL) {
+      *w++ = "\"\\/\b\f\n\r\t"[simple - "\"\\/bfnrt"];
+      j->p += 2;
+      continue;
+    }
+    unsigned cp;
+    if (e != 'u' || j->end - j->p < 6 || !bertc_json_hex4(j->p + 2, &cp)) return bertc_json_fail(j, "invalid escape in string");
+    j->p += 6;
+    unsigned lo;
+    if (cp >= 0xD800 && cp < 0xDC00 && j->end - j->p >= 6 && j->p[0] == '\\' && j->p[1] == 'u' && bertc_json_hex4(j->p + 2, &lo) &&
+        lo >= 0xDC00 && lo < 0xE000) {
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+      j->p += 6;
+    }
+    /* A lone surrogate (JSON allows it) is kept in the 3-byte form, as Node's JSON.parse keeps it. */
+    if (cp < 0x80) {
+      *w++ = (char)cp;
+    } else if (cp < 0x800) {
+      *w++ = (char)(0xC0 | cp >> 6);
+      *w++ = (char)(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      *w++ = (char)(0xE0 | cp >> 12);
+      *w++ = (char)(0x80 | (cp >> 6 & 0x3F));
+      *w++ = (char)(0x80 | (cp & 0x3F));
+    } else {
+      *w++ = (char)(0xF0 | cp >> 18);
+      *w++ = (char)(0x80 | (cp >> 12 & 0x3F));
+      *w++ = (char)(0x80 | (cp >> 6 & 0x3F));
+      *w++ = (char)(0x80 | (cp & 0x3F));
+    }
+  }
+  j->p++;
+  if (out != NULL) {
+    *w = '\0';
+    *out = start;
+    *len = (size_t)(w - start);
+  }
+  return 1;
+}
+
+/* Scans a JSON number. Sets *is_index when it is an integer in [0, 2^53 - 1] (what the TypeScript
+ * reader accepts as a size or offset; 1.0 and 1e3 count, as they do in JavaScript), decided
+ * exactly from the digits rather than through strtod, whose result depends on the locale. */
+static int bertc_json_number(bertc_json *j, int *is_index, int64_t *value) {
+  const char *p = j->p;
+  const int negative = *p == '-';
+  if (negative) p++;
+  if (p >= j->end || *p < '0' || *p > '9') return bertc_json_fail(j, "invalid number");
+  /* The significant digits (leading zeros dropped) and the power of ten that scales them. */
+  char digits[20];
+  int ndigits = 0, overflow = 0;
+  long long exp10 = 0;
+  const char *q = p;
+  if (*q == '0') {
+    q++;
+  } else {
+    for (; q < j->end && *q >= '0' && *q <= '9'; q++) {
+      if (ndigits < 17) digits[ndigits++] = *q;
+      else if (*q != '0') overflow = 1;
+      else exp10++;
+    }
+  }
+  if (q < j->end && *q == '.') {
+    q++;
+    if (q >= j->end || *q < '0' || *q > '9') return bertc_json_fail(j, "invalid number");
+    for (; q < j->end && *q >= '0' && *q <= '9'; q++) {
+      if (ndigits == 0 && *q == '0') {
+        exp10--;
+      } else if (ndigits < 17) {
+        digits[ndigits++] = *q;
+        exp10--;
+      } else if (*q != '0') {
+        overflow = 1;
+      }
+    }
+  }
+  if (q < j->end && (*q == 'e' || *q == 'E')) {
+    q++;
+    int eneg = 0;
+    if (q < j->end && (*q == '+' || *q == '-')) eneg = *q++ == '-';
+    if (q >= j->end || *q < '0' || *q > '9') return bertc_json_fail(j, "invalid number");
+    long long e = 0;
+    for (; q < j->end && *q >= '0' && *q <= '9'; q++)
+      if (e < 100000) e = e * 10 + (*q - '0');
+    exp10 += eneg ? -e : e;
+  }
+  j->p = (char *)q;
+  while (ndigits > 0 && digits[ndigits - 1] == '0') {
+    ndigits--;
+    exp10++;
+  }
+  *is_index = 0;
+  if (ndigits == 0) {
+    *is_index = 1; /* zero, -0 included, as Number.isSafeInteger(-0) holds */
+    *value = 0;
+  } else if (!negative && !overflow && exp10 >= 0 && ndigits + exp10 <= 16) {
+    uint64_t v = 0;
+    for (int i = 0; i < ndigits; i++) v = v * 10 + (uint64_t)(digits[i] - '0');
+    for (long long i = 0; i < exp10; i++) v *= 10;
+    if (v <= (UINT64_C(1) << 53) - 1) {
+      *is_index = 1;
+      *value = (int64_t)v;
+    }
+  }
+  return 1;
+}
+
+static int bertc_json_value(bertc_json *j, int depth);
+
+/* Scans `[ ... ]`, recording (when `dims` is given) whether every element is an index and their
+ * values; the pool grows as needed. */
+static int bertc_json_index_array(bertc_json *j, int depth, int *all_index, int *count, int64_t **dims, size_t *ndims,
+                                  size_t *cap) {
+  *all_index = 1;
+  *count = 0;
+  j->p++;
+  bertc_json_ws(j);
+  if (j->p < j->end && *j->p == ']') {
+    j->p++;
+    return 1;
+  }
+  for (;;) {
+    bertc_json_ws(j);
+    if (j->p < j->end && (*j->p == '-' || (*j->p >= '0' && *j->p <= '9'))) {
+      int is_index;
+      int64_t v;
+      if (!bertc_json_number(j, &is_index, &v)) return 0;
+      if (!is_index) *all_index = 0;
+      if (dims != NULL && *all_index) {
+        if (*ndims == *cap) {
+          const size_t grown = *cap == 0 ? 64 : *cap * 2;
+          int64_t *bigger = (int64_t *)realloc(*dims, grown * sizeof(int64_t));
+          if (bigger == NULL) return bertc_json_fail(j, bertc_json_oom);
+          *dims = bigger;
+          *cap = grown;
+        }
+        (*dims)[(*ndims)++] = v;
+      }
+    } else {
+      *all_index = 0;
+      if (!bertc_json_value(j, depth + 1)) return 0;
+    }
+    (*count)++;
+    bertc_json_ws(j);
+    if (j->p < j->end && *j->p == ',') {
+      j->p++;
+      continue;
+    }
+    if (j->p < j->end && *j->p == ']') {
+      j->p++;
+      return 1;
+    }
+    return bertc_json_fail(j, j->p < j->end ? "expected ',' or ']'" : "unexpected end");
+  }
+}
+
+/* Scans `{ ... }`: `member` is called for each key (decoded in place) with the cursor on its
+ * value, and must consume the value. Keys are decoded only when `member` needs them. */
+typedef int (*bertc_json_member_fn)(bertc_json *j, int depth, char *key, size_t key_len, void *ctx);
+
+static int bertc_json_object(bertc_json *j, int depth, bertc_json_member_fn member, void *ctx) {
+  if (depth > BERTC_JSON_MAX_DEPTH) return bertc_json_fail(j, "nested too deeply");
+  j->p++;
+  bertc_json_ws(j);
+  if (j->p < j->end && *j->p == '}') {
+    j->p++;
+    return 1;
+  }
+  for (;;) {
+    bertc_json_ws(j);
+    if (j->p >= j->end || *j->p != '"') return bertc_json_fail(j, j->p < j->end ? "expected a string key" : "unexpected end");
+    char *key = NULL;
+    size_t key_len = 0;
+    if (!bertc_json_string(j, member != NULL ? &key : NULL, &key_len)) return 0;
+    bertc_json_ws(j);
+    if (j->p >= j->end || *j->p != ':') return bertc_json_fail(j, j->p < j->end ? "expected ':'" : "unexpected end");
+    j->p++;
+    bertc_json_ws(j);
+    if (!(member != NULL ? member(j, depth, key, key_len, ctx) : bertc_json_value(j, depth + 1))) return 0;
+    bertc_json_ws(j);
+    if (j->p < j->end && *j->p == ',') {
+      j->p++;
+      continue;
+    }
+    if (j->p < j->end && *j->p == '}') {
+      j->p++;
+      return 1;
+    }
+    return bertc_json_fail(j, j->p < j->end ? "expected ',' or '}'" : "unexpected end");
+  }
+}
+
+/* Scans any value without keeping it. */
+static int bertc_json_value(bertc_json *j, int depth) {
+  if (depth > BERTC_JSON_MAX_DEPTH) return bertc_json_fail(j, "nested too deeply");
+  bertc_json_ws(j);
+  if (j->p >= j->end) return bertc_json_fail(j, "unexpected end");
+  switch (*j->p) {
+  case '{': return bertc_json_object(j, depth, NULL, NULL);
+  case '[': {
+    int all_index, count;
+    return bertc_json_index_array(j, depth, &all_index, &count, NULL, NULL, NULL);
+  }
+  case '"': return bertc_json_string(j, NULL, NULL);
+  case 't':
+  case 'f':
+  case 'n': {
+    static const char *const words[] = {"true", "false", "null"};
+    for (int i = 0; i < 3; i++) {
+      const size_t n = strlen(words[i]);
+      if ((size_t)(j->end - j->p) >= n && memcmp(j->p, words[i], n) == 0) {
+        j->p += n;
+        return 1;
+      }
+    }
+    return bertc_json_fail(j, "unexpected character");
+  }
+  default: {
+    int is_index;
+    int64_t v;
+    return bertc_json_number(j, &is_index, &v);
+  }
+  }
+}
+
+typedef struct {
+  bertc_st_raw *raw;
+  size_t count, cap;
+  int64_t *dims; /* shapes; data_offsets pass through it too */
+  size_t ndims, dims_cap;
+} bertc_st_scan;
+
+typedef struct {
+  bertc_st_scan *scan;
+  bertc_st_raw *raw;
+} bertc_st_entry_scan;
+
+static int bertc_st_metadata_member(bertc_json *j, int depth, char *key, size_t key_len, void *ctx) {
+  (void)key;
+  (void)key_len;
+  if (*j->p != '"') *(int *)ctx = 0;
+  return bertc_json_value(j, depth + 1);
+}
+
+static int bertc_st_entry_member(bertc_json *j, int depth, char *key, size_t key_len, void *ctx) {
+  bertc_st_scan *s = ((bertc_st_entry_scan *)ctx)->scan;
+  bertc_st_raw *r = ((bertc_st_entry_scan *)ctx)->raw;
+  /* A repeated key overwrites, as in JSON.parse. */
+  if (key_len == 5 && strcmp(key, "dtype") == 0) {
+    if (*j->p == '"') {
+      r->dtype_kind = 1;
+      return bertc_json_string(j, &r->dtype, &r->dtype_len);
+    }
+    r->dtype_kind = 2;
+    r->dtype = j->p;
+    if (!bertc_json_value(j, depth + 1)) return 0;
+    r->dtype_len = (size_t)(j->p - r->dtype);
+    return 1;
+  }
+  const int is_shape = key_len == 5 && strcmp(key, "shape") == 0;
+  const int is_offsets = key_len == 12 && strcmp(key, "data_offsets") == 0;
+  if (!is_shape && !is_offsets) return bertc_json_value(j, depth + 1);
+  int all_index = 0, count = 0;
+  const size_t at = s->ndims;
+  if (*j->p == '[') {
+    if (!bertc_json_index_array(j, depth + 1, &all_index, &count, &s->dims, &s->ndims, &s->dims_cap)) return 0;
+  } else if (!bertc_json_value(j, depth + 1)) {
+    return 0;
+  }
+  if (is_shape) {
+    r->shape_ok = all_index;
+    r->rank = count;
+    r->dims_at = at;
+  } else {
+    r->offsets_ok = all_index && count == 2;
+    if (r->offsets_ok) {
+      r->begin = s->dims[at];
+      r->end = s->dims[at + 1];
+    }
+    s->ndims = at;
+  }
+  return 1;
+}
+
+static int bertc_st_top_member(bertc_json *j, int depth, char *key, size_t key_len, void *ctx) {
+  bertc_st_scan *s = (bertc_st_scan *)ctx;
+  if (strlen(key) != key_len) return bertc_json_fail(j, "\\u0000 in a tensor name");
+  if (s->count == s->cap) {
+    const size_t grown = s->cap == 0 ? 64 : s->cap * 2;
+    bertc_st_raw *bigger = (bertc_st_raw *)realloc(s->raw, grown * sizeof(bertc_st_raw));
+    if (bigger == NULL) return bertc_json_fail(j, bertc_json_oom);
+    s->raw = bigger;
+    s->cap = grown;
+  }
+  bertc_st_raw *r = &s->raw[s->count++];
+  memset(r, 0, sizeof *r);
+  r->name = key;
+  if (strcmp(key, "__metadata__") == 0) {
+    r->is_metadata = 1;
+    r->metadata_ok = *j->p == '{';
+    return r->metadata_ok ? bertc_json_object(j, depth + 1, bertc_st_metadata_member, &r->metadata_ok) : bertc_json_value(j, depth + 1);
+  }
+  if (*j->p != '{') return bertc_json_value(j, depth + 1);
+  r->is_object = 1;
+  bertc_st_entry_scan e = {s, r};
+  return bertc_json_object(j, depth + 1, bertc_st_entry_member, &e);
+}
+
+/* The first invalid UTF-8 sequence's offset, or len when there is none: the TypeScript reader
+ * decodes the header with a fatal UTF-8 decoder. Overlong forms, surrogates and code points past
+ * U+10FFFF are invalid. */
+static size_t bertc_utf8_invalid_at(const unsigned char *s, size_t len) {
+  size_t i = 0;
+  while (i < len) {
+    const unsigned c = s[i];
+    size_t n;
+    unsigned lo = 0x80, hi = 0xBF;
+    if (c < 0x80) {
+      i++;
+      continue;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      n = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 2;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 3;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return i;
+    }
+    if (len - i <= n || s[i + 1] < lo || s[i + 1] > hi) return i;
+    for (size_t k = 2; k <= n; k++)
+      if (s[i + k] < 0x80 || s[i + k] > 0xBF) return i;
+    i += n + 1;
+  }
+  return len;
+}
+
+/* The ends of TypeScript's fsReason: the cause without the syscall and path. */
+static const char *bertc_st_reason(int e) {
+  switch (e) {
+  case ENOENT: return "no such file or directory";
+  case EACCES: return "permission denied";
+  case EISDIR: return "is a directory";
+  case ENOTDIR: return "a parent is not a directory";
+  default: return strerror(e);
+  }
+}
+
+/* "[2, 3]" into buf, cut short with "..." when it does not fit. */
+static const char *bertc_st_format_shape(char *buf, size_t len, const int64_t *shape, int rank) {
+  size_t used = (size_t)snprintf(buf, len, "[");
+  for (int i = 0; i < rank && used < len; i++)
+    used += (size_t)snprintf(buf + used, len - used, "%s%" PRId64, i > 0 ? ", " : "", shape[i]);
+  if (used < len) used += (size_t)snprintf(buf + used, len - used, "]");
+  if (used >= len && len >= 4) memcpy(buf + len - 4, "...", 4);
+  return buf;
+}
+
+/* A string as JSON.stringify writes it, for quoting an unknown dtype. */
+static const char *bertc_st_quote(char *buf, size_t len, const char *s, size_t n) {
+  size_t used = 0;
+  buf[used++] = '"';
+  for (size_t i = 0; i < n && used + 8 < len; i++) {
+    const unsigned char c = (unsigned char)s[i];
+    const char *esc = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t"
+                    : c == '\b' ? "\\b" : c == '\f' ? "\\f" : NULL;
+    if (esc != NULL) used += (size_t)snprintf(buf + used, len - used, "%s", esc);
+    else if (c < 0x20) used += (size_t)snprintf(buf + used, len - used, "\\u%04x", c);
+    else buf[used++] = (char)c;
+  }
+  buf[used++] = '"';
+  buf[used] = '\0';
+  return buf;
+}
+
+/* Prints 8 + h without overflowing when h is a garbage length near 2^64. */
+static const char *bertc_st_plus8(char *buf, size_t len, uint64_t h) {
+  uint64_t q = h / 10;
+  unsigned r = (unsigned)(h % 10) + 8;
+  if (r >= 10) {
+    q++;
+    r -= 10;
+  }
+  if (q > 0) snprintf(buf, len, "%" PRIu64 "%u", q, r);
+  else snprintf(buf, len, "%u", r);
+  return buf;
+}
+
+typedef struct {
+  const char *name;
+  size_t pos;
+} bertc_st_named;
+
+static int bertc_st_cmp_named(const void *a, const void *b) {
+  const bertc_st_named *x = (const bertc_st_named *)a, *y = (const bertc_st_named *)b;
+  const int c = strcmp(x->name, y->name);
+  return c != 0 ? c : (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+static int bertc_st_cmp_entry(const void *a, const void *b) {
+  return strcmp(((const bertc_st_entry *)a)->name, ((const bertc_st_entry *)b)->name);
+}
+
+/* Everything bertc_st_open does once the file is open; on failure the caller releases `f`. */
+static int bertc_st_load(bertc_safetensors *f, FILE *fp, char *err, size_t errlen) {
+  const char *path = f->path;
+  unsigned char lenbuf[8];
+  const size_t got = fread(lenbuf, 1, sizeof lenbuf, fp);
+  if (got < sizeof lenbuf && ferror(fp)) return bertc_error(err, errlen, BERTC_ERR_IO, "cannot read %s: %s", path, bertc_st_reason(errno));
+  long size_l;
+  if (fseek(fp, 0, SEEK_END) != 0 || (size_l = ftell(fp)) < 0)
+    return bertc_error(err, errlen, BERTC_ERR_IO, "cannot read %s: %s", path, bertc_st_reason(errno));
+  const uint64_t size = (uint64_t)size_l;
+  if (got < sizeof lenbuf)
+    return bertc_error(err, errlen, BERTC_ERR_FORMAT, "%s is truncated: expected at least 8 bytes (the header length), found %" PRIu64, path, size);
+  uint64_t hlen = 0;
+  for (int i = 7; i >= 0; i--) hlen = hlen << 8 | lenbuf[i];
+  if (hlen > size - 8) {
+    char total[24];
+    return bertc_error(err, errlen, BERTC_ERR_FORMAT, "%s is truncated: expected at least %s bytes (8 + a header of %" PRIu64 "), found %" PRIu64,
+                       path, bertc_st_plus8(total, sizeof total, hlen), hlen, size);
+  }
+  const uint64_t data_start = 8 + hlen;
+
+  f->header = (char *)malloc((size_t)hlen + 1);
+  if (f->header == NULL) return bertc_error(err, errlen, BERTC_ERR_MEMORY, "out of memory reading the header of %s", path);
+  if (fseek(fp, 8, SEEK_SET) != 0 || fread(f->header, 1, (size_t)hlen, fp) != hlen)
+    return bertc_error(err, errlen, BERTC_ERR_IO, "cannot read %s: %s", path, bertc_st_reason(errno));
+  f->header[hlen] = '\0';
+  const size_t bad_utf8 = bertc_utf8_invalid_at((const unsigned char *)f->header, (size_t)hlen);
+  if (bad_utf8 < hlen)
+    return bertc_error(err, errlen, BERTC_ERR_FORMAT, "%s has an invalid JSON header: invalid UTF-8 at byte %zu", path, bad_utf8);
+
+  bertc_json j = {f->header, f->header, f->header + hlen, NULL, 0};
+  /* TextDecoder drops a byte order mark before JSON.parse sees the text. */
+  if (hlen >= 3 && memcmp(j.p, "\xEF\xBB\xBF", 3) == 0) j.p += 3;
+  bertc_st_scan scan;
+  memset(&scan, 0, sizeof scan);
+  bertc_json_ws(&j);
+  const int is_object = j.p < j.end && *j.p == '{';
+  if (is_object ? bertc_json_object(&j, 0, bertc_st_top_member, &scan) : bertc_json_value(&j, 0)) {
+    bertc_json_ws(&j);
+    if (j.p < j.end) bertc_json_fail(&j, "unexpected text after the JSON value");
+  }
+  f->dims = scan.dims;
+  int rc = BERTC_OK;
+  bertc_st_named *order = NULL;
+  if (j.error != NULL) {
+    rc = j.error == bertc_json_oom ? bertc_error(err, errlen, BERTC_ERR_MEMORY, "out of memory reading the header of %s", path)
+                                   : bertc_error(err, errlen, BERTC_ERR_FORMAT, "%s has an invalid JSON header: %s at byte %zu", path, j.error, j.error_at);
+    goto done;
+  }
+  if (!is_object) {
+    rc = bertc_error(err, errlen, BERTC_ERR_FORMAT, "%s has an invalid header: expected a JSON object", path);
+    goto done;
+  }
+
+  /* Of repeated names the last occurrence counts, as in JSON.parse. */
+  order = (bertc_st_named *)malloc((scan.count > 0 ? scan.count : 1) * sizeof *order);
+  if (order == NULL) {
+    rc = bertc_error(err, errlen, BERTC_ERR_MEMORY, "out of memory reading the header of %s", path);
+    goto done;
+  }
+  for (size_t i = 0; i < scan.count; i++) order[i] = (bertc_st_named){scan.raw[i].name, i};
+  qsort(order, scan.count, sizeof *order, bertc_st_cmp_named);
+  for (size_t i = 0; i + 1 < scan.count; i++)
+    if (strcmp(order[i].name, order[i + 1].name) == 0) scan.raw[order[i].pos].dead = 1;
+
+  /* Each member's checks, in header order and in the TypeScript reader's order within one. */
+  size_t ntensors = 0;
+  for (size_t i = 0; i < scan.count && rc == BERTC_OK; i++) {
+    bertc_st_raw *r = &scan.raw[i];
+    if (r->dead) continue;
+    if (r->is_metadata) {
+      if (!r->metadata_ok) rc = bertc_error(err, errlen, BERTC_ERR_FORMAT, "%s has an invalid header: __metadata__ must map strings to strings", path);
+      continue;
+    }
+#define BERTC_ST_BAD(...) (rc = bertc_error(err, errlen, BERTC_ERR_FORMAT, __VA_ARGS__))
+    if (!r->is_object) {
+      BERTC_ST_BAD("tensor '%s' in %s has an invalid header entry: expected an object with dtype, shape and data_offsets", r->name, path);
+      break;
+    }
+    r->item = BERTC_ST_NDTYPES;
+    for (size_t d = 0; d < BERTC_ST_NDTYPES && r->dtype_kind == 1; d++)
+      if (r->dtype_len == strlen(bertc_st_dtypes[d]) && strcmp(r->dtype, bertc_st_dtypes[d]) == 0) r->item = d;
+    if (r->item == BERTC_ST_NDTYPES) {
+      char quoted[128];
+      const char *shown = r->dtype_kind == 0 ? "undefined" : r->dtype_kind == 1 ? bertc_st_quote(quoted, sizeof quoted, r->dtype, r->dtype_len) : NULL;
+      if (shown != NULL)
+        BERTC_ST_BAD("tensor '%s' in %s has unknown dtype %s (supported: F32, F16, BF16, I32, I64, BOOL)", r->name, path, shown);
+      else
+        BERTC_ST_BAD("tensor '%s' in %s has unknown dtype %.*s (supported: F32, F16, BF16, I32, I64, BOOL)", r->name, path, (int)r->dtype_len, r->dtype);
+      break;
+    }
+    if (!r->shape_ok) {
+      BERTC_ST_BAD("tensor '%s' in %s has an invalid header entry: shape must be an array of non-negative integers", r->name, path);
+      break;
+    }
+    if (!r->offsets_ok) {
+      BERTC_ST_BAD("tensor '%s' in %s has an invalid header entry: data_offsets must be two non-negative integers", r->name, path);
+      break;
+    }
+    if (r->begin > r->end) {
+      BERTC_ST_BAD("tensor '%s' in %s has an invalid header entry: data_offsets [%" PRId64 ", %" PRId64 "] end before they begin", r->name, path,
+                   r->begin, r->end);
+      break;
+    }
+    /* The element count in u64, noting overflow: sizes past 2^53 cannot match data_offsets. */
+    uint64_t expected = bertc_st_item_size[r->item];
+    int overflow = 0;
+    for (int d = 0; d < r->rank; d++) {
+      const uint64_t dim = (uint64_t)scan.dims[r->dims_at + (size_t)d];
+      if (dim != 0 && expected > UINT64_MAX / dim) overflow = 1;
+      expected *= dim;
+    }
+    for (int d = 0; d < r->rank && overflow; d++)
+      if (scan.dims[r->dims_at + (size_t)d] == 0) overflow = 0, expected = 0;
+    if (overflow || expected != (uint64_t)(r->end - r->begin)) {
+      char shape[256], bytes[32];
+      if (overflow) snprintf(bytes, sizeof bytes, "more than 2^64");
+      else snprintf(bytes, sizeof bytes, "%" PRIu64, expected);
+      BERTC_ST_BAD("tensor '%s' in %s has data_offsets [%" PRId64 ", %" PRId64 "] (%" PRId64 " bytes), expected %s bytes for %s %s", r->name, path,
+                   r->begin, r->end, r->end - r->begin, bytes, bertc_st_dtypes[r->item],
+                   bertc_st_format_shape(shape, sizeof shape, scan.dims + r->dims_at, r->rank));
+      break;
+    }
+#undef BERTC_ST_BAD
+    ntensors++;
+  }
+  if (rc != BERTC_OK) goto done;
+
+  /* The tensor ending last decides the size the file needs. */
+  const bertc_st_raw *last = NULL;
+  for (size_t i = 0; i < scan.count; i++) {
+    const bertc_st_raw *r = &scan.raw[i];
+    if (!r->dead && !r->is_metadata && (last == NULL || r->end > last->end)) last = r;
+  }
+  if (last != NULL && data_start + (uint64_t)last->end > size) {
+    rc = bertc_error(err, errlen, BERTC_ERR_FORMAT, "%s is truncated: expected %" PRIu64 " bytes (tensor '%s' ends there), found %" PRIu64, path,
+                     data_start + (uint64_t)last->end, last->name, size);
+    goto done;
+  }
+
+  /* Lay the tensors out 64-byte aligned, in file order (order[] is reused, sorted by offset) so
+   * that reading is sequential. Sizes are bounded by the file size, so the sum cannot overflow. */
+  f->entries = (bertc_st_entry *)calloc(ntensors > 0 ? ntensors : 1, sizeof *f->entries);
+  if (f->entries == NULL) {
+    rc = bertc_error(err, errlen, BERTC_ERR_MEMORY, "out of memory reading %s", path);
+    goto done;
+  }
+  size_t total = 0;
+  for (size_t i = 0; i < scan.count; i++) {
+    const bertc_st_raw *r = &scan.raw[i];
+    if (r->dead || r->is_metadata) continue;
+    bertc_st_entry *e = &f->entries[f->count];
+    e->name = r->name;
+    e->dtype = bertc_st_dtypes[r->item];
+    e->rank = r->rank;
+    e->nbytes = (size_t)(r->end - r->begin);
+    e->data = (const void *)(uintptr_t)total; /* an offset into f->data until it exists */
+    order[f->count] = (bertc_st_named){NULL, i};
+    f->count++;
+    total += bertc_round_up(e->nbytes, BERTC_ALIGN);
+  }
+  f->data = bertc_alloc(total);
+  if (f->data == NULL) {
+    rc = bertc_error(err, errlen, BERTC_ERR_MEMORY, "cannot allocate %zu bytes for the tensors of %s", total, path);
+    goto done;
+  }
+  for (size_t k = 0; k < f->count; k++) {
+    bertc_st_entry *e = &f->entries[k];
+    const bertc_st_raw *r = &scan.raw[order[k].pos];
+    e->shape = f->dims + r->dims_at;
+    e->data = (const char *)f->data + (uintptr_t)e->data;
+    if (e->nbytes == 0) continue;
+    if (fseek(fp, (long)(data_start + (uint64_t)r->begin), SEEK_SET) != 0 || fread((void *)(uintptr_t)e->data, 1, e->nbytes, fp) != e->nbytes) {
+      /* The size was checked above, so a short read means the file changed under us. */
+      rc = ferror(fp) ? bertc_error(err, errlen, BERTC_ERR_IO, "cannot read %s: %s", path, bertc_st_reason(errno))
+                      : bertc_error(err, errlen, BERTC_ERR_FORMAT, "%s is truncated: it shrank while being read", path);
+      goto done;
+    }
+  }
+  qsort(f->entries, f->count, sizeof *f->entries, bertc_st_cmp_entry);
+
+done:
+  free(order);
+  free(scan.raw);
+  return rc;
+}
+
+BERTC_FN void bertc_st_close(bertc_safetensors *f) {
+  if (f == NULL) return;
+  free(f->path);
+  free(f->entries);
+  free(f->header);
+  free(f->dims);
+  bertc_free_aligned(f->data);
+  memset(f, 0, sizeof *f);
+}
+
+/* Reads and checks the whole file. On failure returns a BERTC_ERR_* code with the message in
+ * `err`, and leaves `f` empty (bertc_st_close on it is harmless). Needs fseek/ftell on a long,
+ * so files up to 2 GiB on hosts whose long is 32 bits. */
+BERTC_FN int bertc_st_open(bertc_safetensors *f, const char *path, char *err, size_t errlen) {
+  memset(f, 0, sizeof *f);
+  f->path = (char *)malloc(strlen(path) + 1);
+  if (f->path == NULL) return bertc_error(err, errlen, BERTC_ERR_MEMORY, "out of memory opening %s", path);
+  strcpy(f->path, path);
+  FILE *fp = fopen(path, "rb");
+  if (fp == NULL) {
+    const int e = errno;
+    bertc_st_close(f);
+    return bertc_error(err, errlen, BERTC_ERR_IO, "cannot read %s: %s", path, bertc_st_reason(e));
+  }
+  const int rc = bertc_st_load(f, fp, err, errlen);
+  fclose(fp);
+  if (rc != BERTC_OK) bertc_st_close(f);
+  return rc;
+}
+
+/* The entry named `name`, or NULL. */
+BERTC_FN const bertc_st_entry *bertc_st_find(const bertc_safetensors *f, const char *name) {
+  bertc_st_entry key;
+  memset(&key, 0, sizeof key);
+  key.name = name;
+  return (const bertc_st_entry *)bsearch(&key, f->entries, f->count, sizeof key, bertc_st_cmp_entry);
+}
+
+/* Levenshtein distance, or max + 1 once it is known to exceed max (as in src/io/safetensors.ts;
+ * over bytes here, over UTF-16 units there, which differ only for non-ASCII names). */
+static size_t bertc_edit_distance(const char *a, const char *b, size_t max) {
+  const size_t la = strlen(a), lb = strlen(b);
+  if ((la > lb ? la - lb : lb - la) > max) return max + 1;
+  size_t *prev = (size_t *)malloc(2 * (lb + 1) * sizeof(size_t));
+  if (prev == NULL) return max + 1;
+  size_t *cur = prev + lb + 1;
+  for (size_t k = 0; k <= lb; k++) prev[k] = k;
+  size_t result = max + 1;
+  for (size_t i = 1; i <= la; i++) {
+    cur[0] = i;
+    size_t row_min = i;
+    for (size_t k = 1; k <= lb; k++) {
+      size_t d = prev[k - 1] + (a[i - 1] == b[k - 1] ? 0 : 1);
+      if (prev[k] + 1 < d) d = prev[k] + 1;
+      if (cur[k - 1] + 1 < d) d = cur[k - 1] + 1;
+      cur[k] = d;
+      if (d < row_min) row_min = d;
+    }
+    if (row_min > max) goto out;
+    size_t *t = prev;
+    prev = cur;
+    cur = t;
+  }
+  result = prev[lb] < max + 1 ? prev[lb] : max + 1;
+out:
+  free(prev < cur ? prev : cur);
+  return result;
+}
+
+static int bertc_ends_with_dotted(const char *s, const char *suffix) {
+  const size_t ls = strlen(s), lx = strlen(suffix);
+  return ls > lx && s[ls - lx - 1] == '.' && strcmp(s + ls - lx, suffix) == 0;
+}
+
+/* The "did you mean" of src/io/safetensors.ts: a name within edit distance 3, else the shortest
+ * that differs by a dotted prefix such as 'bert.'; NULL when none. */
+static const char *bertc_st_closest(const bertc_safetensors *f, const char *name) {
+  const char *best = NULL;
+  size_t best_dist = 4;
+  for (size_t i = 0; i < f->count; i++) {
+    const size_t d = bertc_edit_distance(name, f->entries[i].name, best_dist - 1);
+    if (d < best_dist) {
+      best = f->entries[i].name;
+      best_dist = d;
+    }
+  }
+  if (best != NULL) return best;
+  for (size_t i = 0; i < f->count; i++) {
+    const char *n = f->entries[i].name;
+    if ((bertc_ends_with_dotted(n, name) || bertc_ends_with_dotted(name, n)) && (best == NULL || strlen(n) < strlen(best))) best = n;
+  }
+  return best;
+}
+
+/* Looks up a tensor and checks its dtype (e.g. "F32") and shape. Returns BERTC_OK and sets *data
+ * (64-byte aligned, owned by `f`), or BERTC_ERR_MISSING, BERTC_ERR_DTYPE or BERTC_ERR_SHAPE with
+ * the message in `err`. */
+BERTC_FN int bertc_st_get(const bertc_safetensors *f, const char *name, const char *dtype, const int64_t *shape, int rank, const void **data,
+                          char *err, size_t errlen) {
+  *data = NULL;
+  const bertc_st_entry *e = bertc_st_find(f, name);
+  if (e == NULL) {
+    const char *hint = bertc_st_closest(f, name);
+    if (hint != NULL) return bertc_error(err, errlen, BERTC_ERR_MISSING, "tensor '%s' not found in %s (did you mean '%s'?)", name, f->path, hint);
+    return bertc_error(err, errlen, BERTC_ERR_MISSING, "tensor '%s' not found in %s", name, f->path);
+  }
+  if (strcmp(e->dtype, dtype) != 0)
+    return bertc_error(err, errlen, BERTC_ERR_DTYPE, "tensor '%s' in %s has dtype %s, expected %s", name, f->path, e->dtype, dtype);
+  int same = e->rank == rank;
+  for (int i = 0; i < rank && same; i++) same = e->shape[i] == shape[i];
+  if (!same) {
+    char have[256], want[256];
+    return bertc_error(err, errlen, BERTC_ERR_SHAPE, "tensor '%s' in %s has shape %s, expected %s", name, f->path,
+                       bertc_st_format_shape(have, sizeof have, e->shape, e->rank), bertc_st_format_shape(want, sizeof want, shape, rank));
+  }
+  *data = e->data;
+  return BERTC_OK;
+}
+
+/* bertc_st_get returning the data pointer, or NULL with the message in `err`. */
+BERTC_FN const void *bertc_st_tensor(const bertc_safetensors *f, const char *name, const char *dtype, const int64_t *shape, int rank,
+                                     char *err, size_t errlen) {
+  const void *data;
+  return bertc_st_get(f, name, dtype, shape, rank, &data, err, errlen) == BERTC_OK ? data : NULL;
+}
+
+#endif /* BERTC_RUNTIME_H */

@@ -1,0 +1,111 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { HOST_CPU } from '../src/accel/presets.js';
+import { build, initialModule, loadText, plan, Session } from '../src/driver.js';
+import { interpret } from '../src/interp/interpret.js';
+import type { Tensor } from '../src/interp/tensor.js';
+import type { Module } from '../src/kernel/module.js';
+import { parsePipeline, runPipeline } from '../passes/pipeline.js';
+import { LEVELS } from '../passes/registry.js';
+import { buildC, runBuilt, writeC } from '../targets/c/compile.js';
+import { generateC } from '../targets/c/module.js';
+import { randomBindings, randomProgram } from './support/randomProgram.js';
+import { bertGraph, embeddedBatch, maxAbsDiff, reference, weights, WEIGHTS_PATH } from './support/reference.js';
+import { encodeSafetensors } from '../src/io/safetensors.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'bertc-c-test-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const STRICT = ['-O2', '-march=native', '-Wall', '-Wextra', '-Werror'];
+let builds = 0;
+
+function bertModule(sets: Record<string, number>, train: boolean, pipeline = LEVELS.O2!): Module {
+  const s = new Session();
+  return plan(s, 'models/bert.ir', { config: 'tiny', sets: new Map(Object.entries(sets)), train, pipeline, accel: HOST_CPU }).module;
+}
+
+function compileAndRun(m: Module, inputs: ReadonlyMap<string, Tensor>, weightsPath: string, seed = 0, cflags = STRICT): Map<string, Tensor> {
+  const dir = join(tmp, `build${builds++}`);
+  writeC(m, { source: 'models/bert.ir', command: 'test', accel: HOST_CPU }, dir);
+  return runBuilt(m, buildC(dir, { cflags }), weightsPath, inputs, seed);
+}
+
+const refInputs = new Map(['input_ids', 'token_type_ids', 'attention_mask'].map((n) => [n, reference.get(n)]));
+
+describe('generated C for bert_tiny', () => {
+  it('reproduces Hugging Face within 1e-4 at the reference shape (compiled with -Wall -Wextra -Werror)', () => {
+    const out = compileAndRun(bertModule({}, false), refInputs, WEIGHTS_PATH);
+    expect(maxAbsDiff(out.get('last_hidden_state')!, reference.get('last_hidden_state'))).toBeLessThan(1e-4);
+    expect(maxAbsDiff(out.get('pooler_output')!, reference.get('pooler_output'))).toBeLessThan(1e-4);
+  });
+
+  it.each([[1, 11], [3, 17], [2, 64], [5, 7 + 16]])('reproduces Hugging Face at batch %i x sequence %i with padding', (B, S) => {
+    const { inputs, worst } = embeddedBatch(B, S, B * 100 + S);
+    expect(worst(compileAndRun(bertModule({ B, S }, false), inputs, WEIGHTS_PATH))).toBeLessThan(1e-4);
+  });
+
+  it('equals the interpreter in training mode, with the same dropout masks', () => {
+    const out = compileAndRun(bertModule({}, true), refInputs, WEIGHTS_PATH, 1234);
+    const want = interpret(bertGraph('tiny'), refInputs, (n) => weights.get(n), { train: true, seed: 1234 }).outputs;
+    for (const [name, t] of want) expect(maxAbsDiff(out.get(name)!, t), name).toBeLessThan(1e-5);
+  });
+
+  it('is clean under AddressSanitizer and UndefinedBehaviorSanitizer', () => {
+    const out = compileAndRun(bertModule({}, true), refInputs, WEIGHTS_PATH, 7, ['-O1', '-g', '-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-fno-omit-frame-pointer']);
+    expect(out.get('last_hidden_state')!.data.length).toBe(2 * 16 * 128);
+  });
+
+  it('is byte-identical across runs and matches the golden files (regenerate with vitest -u)', async () => {
+    const a = generateC(bertModule({}, true), { source: 'models/bert.ir', command: 'bertc compile models/bert.ir --config tiny --train --accel host-cpu', accel: HOST_CPU });
+    const b = generateC(bertModule({}, true), { source: 'models/bert.ir', command: 'bertc compile models/bert.ir --config tiny --train --accel host-cpu', accel: HOST_CPU });
+    expect(a).toEqual(b);
+    await expect(a['model.c']).toMatchFileSnapshot('./c/golden/bert-tiny-train.model.c');
+    await expect(a['model.h']).toMatchFileSnapshot('./c/golden/bert-tiny-train.model.h');
+  });
+
+  it('reports an out-of-range token id instead of reading out of bounds', () => {
+    const bad = new Map(refInputs);
+    const ids = reference.get('input_ids');
+    const data = Int32Array.from(ids.data as Int32Array);
+    data[3] = 100000;
+    bad.set('input_ids', { ...ids, data });
+    expect(() => compileAndRun(bertModule({}, false), bad, WEIGHTS_PATH)).toThrow(/out of range/);
+  });
+
+  it('names a missing weight and a wrong shape', () => {
+    const m = bertModule({}, false);
+    const dir = join(tmp, 'weights-check');
+    writeC(m, { source: 'models/bert.ir', command: 'test', accel: HOST_CPU }, dir);
+    const exe = buildC(dir, { cflags: STRICT });
+    const partial = join(tmp, 'partial.safetensors');
+    const all = new Map(weights.names.map((n) => [n, weights.get(n)]));
+    all.delete('pooler.dense.bias');
+    writeFileSync(partial, encodeSafetensors(all));
+    expect(() => runBuilt(m, exe, partial, refInputs, 0)).toThrow(/tensor 'pooler.dense.bias' not found/);
+  });
+});
+
+describe('generated C for random graphs, every kernel kind', () => {
+  it('matches the interpreter at -O0 and -O2 on 8 random programs', () => {
+    for (let seed = 1; seed <= 8; seed++) {
+      const { text } = randomProgram(seed * 7919);
+      for (const level of ['O0', 'O2'] as const) {
+        const s = new Session();
+        const built = build(s, loadText(s, `random-${seed}.ir`, text), {});
+        const train = seed % 2 === 0;
+        const { module } = runPipeline({ ...initialModule(built, train), accel: HOST_CPU }, parsePipeline(`${LEVELS[level]},tile-gemm`.replace(/^,/, '')));
+        const { inputs, params } = randomBindings(built.graph, seed);
+        const wfile = join(tmp, `w${seed}.safetensors`);
+        writeFileSync(wfile, encodeSafetensors(params));
+        const want = interpret(built.graph, inputs, (n) => params.get(n)!, { train, seed }).outputs;
+        const got = compileAndRun(module, inputs, wfile, seed);
+        for (const [name, t] of want) {
+          const scale = Math.max(1, ...Array.from(t.data as Float32Array, Math.abs));
+          expect(maxAbsDiff(got.get(name)!, t) / scale, `seed ${seed * 7919} ${level} ${name}\n${text}`).toBeLessThan(1e-5);
+        }
+      }
+    }
+  }, 300_000);
+});
+
