@@ -348,7 +348,7 @@ function makeProgram(io: Io): Command {
     .command('explain')
     .description('say which IR ops a line of generated C implements, from model.c.map')
     .argument('<location>', 'FILE.c:LINE, e.g. out/model.c:219')
-    .action((location: string) => io.out(explainLine(location)));
+    .action(async (location: string) => io.out(await explainLine(location)));
 
   const accel = program.command('accel').description('list and show the accelerator descriptions the cost model uses');
   accel

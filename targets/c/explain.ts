@@ -8,7 +8,7 @@ export class ExplainError extends Error {}
  * Answers "which IR op does this generated line implement": the source map gives the IR position,
  * the IR file gives its text, and the enclosing kernel's header comment gives the kernel.
  */
-export function explainLine(location: string): string {
+export async function explainLine(location: string): Promise<string> {
   const m = /^(.*):(\d+)$/.exec(location);
   if (!m) throw new ExplainError(`expected FILE.c:LINE, got '${location}'`);
   const [, file, lineText] = m as unknown as [string, string, string];
@@ -22,8 +22,7 @@ export function explainLine(location: string): string {
     throw new ExplainError(`cannot read ${file} and ${file}.map: ${(e as Error).message}`);
   }
   if (line < 1 || line > code.length) throw new ExplainError(`${file} has ${code.length} lines, not ${line}`);
-  const consumer = new SourceMapConsumer(map) as unknown as { originalPositionFor(p: { line: number; column: number }): { source: string | null; line: number | null; column: number | null } };
-  const pos = consumer.originalPositionFor({ line, column: 0 });
+  const pos = await SourceMapConsumer.with(map, null, (c) => c.originalPositionFor({ line, column: 0 }));
   const kernelHeader = [...code.slice(0, line)].reverse().find((l) => /^\/\* k\d+_/.test(l));
   const lines = [`${file}:${line}: ${code[line - 1]!.trim()}`];
   if (kernelHeader) lines.push(`  in kernel ${kernelHeader.replace(/^\/\* /, '')}`);
