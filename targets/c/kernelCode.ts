@@ -309,15 +309,20 @@ export function kernelFunction(k: Kernel, env: KernelEnv): KernelFunction {
   return k.ops.some(isMatmul) ? gemmKernel(k, env) : rowKernel(k, env);
 }
 
-/** The blocking the runtime GEMM uses, from the schedule tile-gemm chose (docs/backend-c.md). */
+/**
+ * The blocking the runtime GEMM uses, from the schedule tile-gemm chose and the accelerator
+ * (docs/backend-c.md): the micro-tile is the array tile; kc is as deep as the innermost level holds
+ * one A and one B micro-panel (capacity / ((mr + nr) x 4 bytes), a multiple of 16), but no deeper
+ * than the outermost tile's k; mc is the m of the second level's tile and nc the n of the outermost.
+ */
 export function blockingOf(s: GemmSchedule | undefined, a: Accelerator): { mc: number; nc: number; kc: number; mr: number; nr: number } {
   const { rows: mr, cols: nr } = a.matrix.array;
   const levels = s?.levels ?? [];
-  const l1 = levels[0];
-  const l2 = levels[1] ?? l1;
+  const l2 = levels[1] ?? levels[0];
   const outer = levels[levels.length - 1];
   const roundUp = (x: number, m: number) => Math.max(m, Math.ceil(x / m) * m);
-  return { mc: roundUp(l2?.m ?? 128, mr), nc: roundUp(outer?.n ?? 1024, nr), kc: Math.max(8, l1?.k ?? 256), mr, nr };
+  const panels = Math.max(16, Math.floor(a.memory[0]!.capacity_bytes / ((mr + nr) * 4) / 16) * 16);
+  return { mc: roundUp(l2?.m ?? 128, mr), nc: roundUp(outer?.n ?? 1024, nr), kc: Math.min(panels, Math.max(16, outer?.k ?? panels)), mr, nr };
 }
 
 /** GEMM kernels: the runtime's packed GEMM per (batch, row chunk), then the epilogue and stores. */

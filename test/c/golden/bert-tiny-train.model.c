@@ -137,10 +137,10 @@ static void k2_concat(bertc_model *m, int *status, const uint32_t *keys, const f
 /* k3_gemm_bias (gemm): matmul 'qkv': f32[2, 16, 384], add 'qkv': f32[2, 16, 384]
  * layers: encoder.layer.0.attention.self
  * IR: models/bert.ir:33:10 */
-/* schedule (tile-gemm): L1 32x64x16 mn, L2 32x384x128 mn, L3 32x384x128 mn; blocking mc=32 nc=384 kc=16 mr=8 nr=32 */
+/* schedule (tile-gemm): L1 32x64x16 mn, L2 32x384x128 mn, L3 32x384x128 mn; blocking mc=32 nc=384 kc=128 mr=8 nr=32 */
 static void k3_gemm_bias(bertc_model *m, int *status, const uint32_t *keys, const float *restrict b21, const float *restrict b154, const float *restrict b156, float *restrict b157) {
   (void)m; (void)status; (void)keys;
-  static const bertc_blocking blk = { 32, 384, 16, 8, 32 };
+  static const bertc_blocking blk = { 32, 384, 128, 8, 32 };
   #pragma omp parallel for schedule(static)
   for (ptrdiff_t task = 0; task < 2; task++) {
     const ptrdiff_t bi = task / 1, m0 = (task % 1) * 16;
@@ -244,10 +244,10 @@ static void k7_gemm_transpose_reshape(bertc_model *m, int *status, const uint32_
 /* k8_gemm (gemm): matmul: f32[2, 16, 128]
  * layers: encoder.layer.0.attention.output.dense
  * IR: models/bert.ir:33:10 */
-/* schedule (tile-gemm): L1 32x128x8 mn, L2 32x128x128 mn, L3 32x128x128 mn; blocking mc=32 nc=128 kc=8 mr=8 nr=32 */
+/* schedule (tile-gemm): L1 32x128x8 mn, L2 32x128x128 mn, L3 32x128x128 mn; blocking mc=32 nc=128 kc=128 mr=8 nr=32 */
 static void k8_gemm(bertc_model *m, int *status, const uint32_t *keys, const float *restrict b174, const float *restrict b49, float *restrict b175) {
   (void)m; (void)status; (void)keys;
-  static const bertc_blocking blk = { 32, 128, 8, 8, 32 };
+  static const bertc_blocking blk = { 32, 128, 128, 8, 32 };
   #pragma omp parallel for schedule(static)
   for (ptrdiff_t task = 0; task < 2; task++) {
     const ptrdiff_t bi = task / 1, m0 = (task % 1) * 16;
@@ -289,10 +289,10 @@ static void k9_bias_dropout_residual_layernorm(bertc_model *m, int *status, cons
 /* k10_gemm_bias_gelu (gemm): matmul: f32[2, 16, 512], add: f32[2, 16, 512], gelu 'inter': f32[2, 16, 512]
  * layers: encoder.layer.0.intermediate.dense, encoder.layer.0
  * IR: models/bert.ir:33:10 models/bert.ir:76:11 */
-/* schedule (tile-gemm): L1 32x64x16 mn, L2 32x512x128 mn, L3 32x512x128 mn; blocking mc=32 nc=512 kc=16 mr=8 nr=32 */
+/* schedule (tile-gemm): L1 32x64x16 mn, L2 32x512x128 mn, L3 32x512x128 mn; blocking mc=32 nc=512 kc=128 mr=8 nr=32 */
 static void k10_gemm_bias_gelu(bertc_model *m, int *status, const uint32_t *keys, const float *restrict b179, const float *restrict b58, const float *restrict b59, float *restrict b182) {
   (void)m; (void)status; (void)keys;
-  static const bertc_blocking blk = { 32, 512, 16, 8, 32 };
+  static const bertc_blocking blk = { 32, 512, 128, 8, 32 };
   #pragma omp parallel for schedule(static)
   for (ptrdiff_t task = 0; task < 2; task++) {
     const ptrdiff_t bi = task / 1, m0 = (task % 1) * 16;
@@ -314,10 +314,10 @@ static void k10_gemm_bias_gelu(bertc_model *m, int *status, const uint32_t *keys
 /* k11_gemm (gemm): matmul: f32[2, 16, 128]
  * layers: encoder.layer.0.output.dense
  * IR: models/bert.ir:33:10 */
-/* schedule (tile-gemm): L1 32x128x8 mn, L2 32x128x512 mn, L3 32x128x512 mn; blocking mc=32 nc=128 kc=8 mr=8 nr=32 */
+/* schedule (tile-gemm): L1 32x128x8 mn, L2 32x128x512 mn, L3 32x128x512 mn; blocking mc=32 nc=128 kc=192 mr=8 nr=32 */
 static void k11_gemm(bertc_model *m, int *status, const uint32_t *keys, const float *restrict b182, const float *restrict b63, float *restrict b183) {
   (void)m; (void)status; (void)keys;
-  static const bertc_blocking blk = { 32, 128, 8, 8, 32 };
+  static const bertc_blocking blk = { 32, 128, 192, 8, 32 };
   #pragma omp parallel for schedule(static)
   for (ptrdiff_t task = 0; task < 2; task++) {
     const ptrdiff_t bi = task / 1, m0 = (task % 1) * 16;
@@ -384,10 +384,10 @@ static void k14_concat(bertc_model *m, int *status, const uint32_t *keys, const 
 /* k15_gemm_bias (gemm): matmul 'qkv': f32[2, 16, 384], add 'qkv': f32[2, 16, 384]
  * layers: encoder.layer.1.attention.self
  * IR: models/bert.ir:33:10 */
-/* schedule (tile-gemm): L1 32x64x16 mn, L2 32x384x128 mn, L3 32x384x128 mn; blocking mc=32 nc=384 kc=16 mr=8 nr=32 */
+/* schedule (tile-gemm): L1 32x64x16 mn, L2 32x384x128 mn, L3 32x384x128 mn; blocking mc=32 nc=384 kc=128 mr=8 nr=32 */
 static void k15_gemm_bias(bertc_model *m, int *status, const uint32_t *keys, const float *restrict b187, const float *restrict b190, const float *restrict b192, float *restrict b193) {
   (void)m; (void)status; (void)keys;
-  static const bertc_blocking blk = { 32, 384, 16, 8, 32 };
+  static const bertc_blocking blk = { 32, 384, 128, 8, 32 };
   #pragma omp parallel for schedule(static)
   for (ptrdiff_t task = 0; task < 2; task++) {
     const ptrdiff_t bi = task / 1, m0 = (task % 1) * 16;
@@ -473,10 +473,10 @@ static void k18_gemm_transpose_reshape(bertc_model *m, int *status, const uint32
 /* k19_gemm (gemm): matmul: f32[2, 16, 128]
  * layers: encoder.layer.1.attention.output.dense
  * IR: models/bert.ir:33:10 */
-/* schedule (tile-gemm): L1 32x128x8 mn, L2 32x128x128 mn, L3 32x128x128 mn; blocking mc=32 nc=128 kc=8 mr=8 nr=32 */
+/* schedule (tile-gemm): L1 32x128x8 mn, L2 32x128x128 mn, L3 32x128x128 mn; blocking mc=32 nc=128 kc=128 mr=8 nr=32 */
 static void k19_gemm(bertc_model *m, int *status, const uint32_t *keys, const float *restrict b214, const float *restrict b99, float *restrict b215) {
   (void)m; (void)status; (void)keys;
-  static const bertc_blocking blk = { 32, 128, 8, 8, 32 };
+  static const bertc_blocking blk = { 32, 128, 128, 8, 32 };
   #pragma omp parallel for schedule(static)
   for (ptrdiff_t task = 0; task < 2; task++) {
     const ptrdiff_t bi = task / 1, m0 = (task % 1) * 16;
@@ -518,10 +518,10 @@ static void k20_bias_dropout_residual_layernorm(bertc_model *m, int *status, con
 /* k21_gemm_bias_gelu (gemm): matmul: f32[2, 16, 512], add: f32[2, 16, 512], gelu 'inter': f32[2, 16, 512]
  * layers: encoder.layer.1.intermediate.dense, encoder.layer.1
  * IR: models/bert.ir:33:10 models/bert.ir:76:11 */
-/* schedule (tile-gemm): L1 32x64x16 mn, L2 32x512x128 mn, L3 32x512x128 mn; blocking mc=32 nc=512 kc=16 mr=8 nr=32 */
+/* schedule (tile-gemm): L1 32x64x16 mn, L2 32x512x128 mn, L3 32x512x128 mn; blocking mc=32 nc=512 kc=128 mr=8 nr=32 */
 static void k21_gemm_bias_gelu(bertc_model *m, int *status, const uint32_t *keys, const float *restrict b219, const float *restrict b108, const float *restrict b109, float *restrict b222) {
   (void)m; (void)status; (void)keys;
-  static const bertc_blocking blk = { 32, 512, 16, 8, 32 };
+  static const bertc_blocking blk = { 32, 512, 128, 8, 32 };
   #pragma omp parallel for schedule(static)
   for (ptrdiff_t task = 0; task < 2; task++) {
     const ptrdiff_t bi = task / 1, m0 = (task % 1) * 16;
@@ -543,10 +543,10 @@ static void k21_gemm_bias_gelu(bertc_model *m, int *status, const uint32_t *keys
 /* k22_gemm (gemm): matmul: f32[2, 16, 128]
  * layers: encoder.layer.1.output.dense
  * IR: models/bert.ir:33:10 */
-/* schedule (tile-gemm): L1 32x128x8 mn, L2 32x128x512 mn, L3 32x128x512 mn; blocking mc=32 nc=128 kc=8 mr=8 nr=32 */
+/* schedule (tile-gemm): L1 32x128x8 mn, L2 32x128x512 mn, L3 32x128x512 mn; blocking mc=32 nc=128 kc=192 mr=8 nr=32 */
 static void k22_gemm(bertc_model *m, int *status, const uint32_t *keys, const float *restrict b222, const float *restrict b113, float *restrict b223) {
   (void)m; (void)status; (void)keys;
-  static const bertc_blocking blk = { 32, 128, 8, 8, 32 };
+  static const bertc_blocking blk = { 32, 128, 192, 8, 32 };
   #pragma omp parallel for schedule(static)
   for (ptrdiff_t task = 0; task < 2; task++) {
     const ptrdiff_t bi = task / 1, m0 = (task % 1) * 16;
@@ -588,10 +588,10 @@ static void k23_bias_dropout_residual_layernorm(bertc_model *m, int *status, con
 /* k24_gemm_bias_tanh (gemm): matmul: f32[2, 128], add: f32[2, 128], tanh 'pooled': f32[2, 128]
  * layers: model
  * IR: models/bert.ir:97:17 models/bert.ir:97:12 */
-/* schedule (tile-gemm): L1 2x128x16 mn, L2 2x128x128 mn, L3 2x128x128 mn; blocking mc=8 nc=128 kc=16 mr=8 nr=32 */
+/* schedule (tile-gemm): L1 2x128x16 mn, L2 2x128x128 mn, L3 2x128x128 mn; blocking mc=8 nc=128 kc=128 mr=8 nr=32 */
 static void k24_gemm_bias_tanh(bertc_model *m, int *status, const uint32_t *keys, const float *restrict b227, const float *restrict b124, const float *restrict b125, float *restrict b232) {
   (void)m; (void)status; (void)keys;
-  static const bertc_blocking blk = { 8, 128, 16, 8, 32 };
+  static const bertc_blocking blk = { 8, 128, 128, 8, 32 };
   for (ptrdiff_t task = 0; task < 1; task++) {
     const ptrdiff_t bi = task / 1, m0 = (task % 1) * 2;
     (void)bi;
@@ -738,12 +738,13 @@ int bertc_init(bertc_model **out, const char *weights_path, char *err, size_t er
   m->i192 = bertc_alloc(1536);
   m->arena = bertc_alloc(98432);
   m->gemm_ws_floats = 0;
-  { const bertc_blocking b = { 32, 384, 16, 8, 32 }; size_t w = bertc_sgemm_workspace_floats(&b); if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
+  { const bertc_blocking b = { 32, 384, 128, 8, 32 }; size_t w = bertc_sgemm_workspace_floats(&b); if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
   { const bertc_blocking b = { 16, 32, 64, 8, 32 }; size_t w = bertc_sgemm_workspace_floats(&b); if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
   { const bertc_blocking b = { 16, 64, 16, 8, 32 }; size_t w = bertc_sgemm_workspace_floats(&b); if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
-  { const bertc_blocking b = { 32, 128, 8, 8, 32 }; size_t w = bertc_sgemm_workspace_floats(&b); if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
-  { const bertc_blocking b = { 32, 512, 16, 8, 32 }; size_t w = bertc_sgemm_workspace_floats(&b); if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
-  { const bertc_blocking b = { 8, 128, 16, 8, 32 }; size_t w = bertc_sgemm_workspace_floats(&b); if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
+  { const bertc_blocking b = { 32, 128, 128, 8, 32 }; size_t w = bertc_sgemm_workspace_floats(&b); if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
+  { const bertc_blocking b = { 32, 512, 128, 8, 32 }; size_t w = bertc_sgemm_workspace_floats(&b); if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
+  { const bertc_blocking b = { 32, 128, 192, 8, 32 }; size_t w = bertc_sgemm_workspace_floats(&b); if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
+  { const bertc_blocking b = { 8, 128, 128, 8, 32 }; size_t w = bertc_sgemm_workspace_floats(&b); if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
   m->gemm_scratch_floats = 8192;
   m->gemm_ws = bertc_alloc(sizeof(float) * (m->gemm_ws_floats + 16) * (size_t)bertc_max_threads());
   m->gemm_scratch = bertc_alloc(sizeof(float) * m->gemm_scratch_floats * (size_t)bertc_max_threads());
