@@ -175,7 +175,16 @@ Examples:
 
 Exit codes: 0 success, 1 errors in the input (diagnostics on stderr), 2 bad usage, 3 internal error.`;
 
+/** How a file was produced, for the header comment of what a command writes. */
+function commandLine(command: string, file: string, config: string | undefined, sets: ReadonlyMap<string, number>, rest = ''): string {
+  const set = [...sets].map(([k, v]) => ` --set ${k}=${v}`).join('');
+  return `bertc ${command} ${file}${config ? ` --config ${config}` : ''}${set}${rest}`;
+}
+
 function makeProgram(io: Io): Command {
+  /** Writes a command's result to `--output`, or to stdout. */
+  const emit = (text: string, output: string | undefined) => (output ? writeFileSync(output, text) : io.out(text));
+
   const program = new Command('bertc')
     .description('A tensor compiler for BERT-like transformer layers: IR text -> flattened, checked graph -> reference interpreter.')
     .version('0.1.0')
@@ -216,11 +225,9 @@ function makeProgram(io: Io): Command {
     .action((file: string, o: { config?: string; set: Map<string, number>; locations?: boolean; output?: string }) => {
       const s = new Session();
       const { graph, config } = build(s, loadFile(s, file), buildOptions(o));
-      const sets = [...o.set].map(([k, v]) => ` --set ${k}=${v}`).join('');
-      const text = printGraph(graph, { header: `bertc print ${file}${config ? ` --config ${config}` : ''}${sets}`, locations: o.locations });
+      const text = printGraph(graph, { header: commandLine('print', file, config, o.set), locations: o.locations });
       io.err(s.render());
-      if (o.output) writeFileSync(o.output, text);
-      else io.out(text);
+      emit(text, o.output);
     });
 
   program
@@ -291,9 +298,8 @@ function makeProgram(io: Io): Command {
       }
       if (o.fusionReport && !o.output) return;
       const steps = records.map((r) => r.step).join(',');
-      const text = printModule(module, { header: `bertc opt ${file}${built.config ? ` --config ${built.config}` : ''}${o.train ? ' --train' : ''} --passes '${steps}'`, locations: o.locations });
-      if (o.output) writeFileSync(o.output, text);
-      else io.out(text);
+      const text = printModule(module, { header: commandLine('opt', file, built.config, o.set, `${o.train ? ' --train' : ''} --passes '${steps}'`), locations: o.locations });
+      emit(text, o.output);
     });
 
   program
@@ -315,9 +321,7 @@ function makeProgram(io: Io): Command {
       const p = plan(s, file, { ...buildOptions(o), train: o.train ?? false, pipeline, accel });
       io.err(s.render());
       const report = buildReport({ file, config: p.built.config ?? '', sets: Object.fromEntries(o.set), pipeline: p.records.map((r) => r.step).join(','), stages: p.stages }, accel);
-      const text = renderReport(report, o.format);
-      if (o.output) writeFileSync(o.output, text);
-      else io.out(text);
+      emit(renderReport(report, o.format), o.output);
     });
 
   program
@@ -337,8 +341,7 @@ function makeProgram(io: Io): Command {
       const accel = accelOrUsage(o.accel);
       const p = plan(s, file, { ...buildOptions(o), train: o.train ?? false, pipeline: pipelineText(o), accel });
       io.err(s.render());
-      const sets = [...o.set].map(([k, v]) => ` --set ${k}=${v}`).join('');
-      const command = `bertc compile ${file}${p.built.config ? ` --config ${p.built.config}` : ''}${sets}${o.train ? ' --train' : ''} --accel ${accel.name}`;
+      const command = commandLine('compile', file, p.built.config, o.set, `${o.train ? ' --train' : ''} --accel ${accel.name}`);
       const report = buildReport({ file, config: p.built.config ?? '', sets: Object.fromEntries(o.set), pipeline: p.records.map((r) => r.step).join(','), stages: p.stages }, accel);
       const written = writeC(p.module, { source: file, command, accel }, o.out, { 'report.txt': renderText(report), 'report.json': `${JSON.stringify(report, null, 2)}\n` });
       io.out(`wrote ${o.out}: ${written.join(', ')}\n`);

@@ -19,27 +19,13 @@ export interface TileJson {
   readonly traffic_bytes: number;
 }
 
-export interface KernelJson {
-  readonly name: string;
-  readonly category: Category;
-  readonly pattern: string;
-  readonly flops: number;
+/** A kernel's cost as the report's JSON has it: flat FLOP fields and its GEMM tiling, if any. */
+export type KernelJson = Omit<KernelCost, 'kind' | 'flops_detail' | 'schedule'> & {
   readonly flops_matrix: number;
   readonly flops_vector: number;
   readonly flops_special: number;
-  readonly bytes: number;
-  readonly onchip_bytes: number;
-  readonly intensity: number;
-  readonly compute_s: number;
-  readonly memory_s: number;
-  readonly launch_s: number;
-  readonly predicted_s: number;
-  readonly bound: string;
-  readonly utilization: number;
   readonly gemm?: { readonly batch: number; readonly m: number; readonly n: number; readonly k: number; readonly tiles: readonly TileJson[]; readonly runner_up?: TileJson };
-  readonly source: readonly string[];
-  readonly layers: readonly string[];
-}
+};
 
 export interface TotalsJson {
   readonly kernels: number;
@@ -81,27 +67,8 @@ function gemmJson(s: GemmSchedule | undefined): KernelJson['gemm'] {
 }
 
 function kernelJson(c: KernelCost): KernelJson {
-  return {
-    name: c.name,
-    category: c.category,
-    pattern: c.pattern,
-    flops: c.flops,
-    flops_matrix: c.flops_detail.matrix,
-    flops_vector: c.flops_detail.vector,
-    flops_special: c.flops_detail.special,
-    bytes: c.bytes,
-    onchip_bytes: c.onchip_bytes,
-    intensity: c.intensity,
-    compute_s: c.compute_s,
-    memory_s: c.memory_s,
-    launch_s: c.launch_s,
-    predicted_s: c.predicted_s,
-    bound: c.bound,
-    utilization: c.utilization,
-    gemm: gemmJson(c.schedule),
-    source: c.source,
-    layers: c.layers,
-  };
+  const { kind: _kind, flops_detail: f, schedule, ...rest } = c;
+  return { ...rest, flops_matrix: f.matrix, flops_vector: f.vector, flops_special: f.special, gemm: gemmJson(schedule) };
 }
 
 export function totals(cs: readonly KernelCost[]): TotalsJson {

@@ -1,0 +1,135 @@
+/**
+ * Measures this machine and returns the `host-cpu` preset adjusted to the measurements, so that
+ * cost reports for the C backend use this machine's real peak and bandwidth. The probes are C
+ * programs (targets/c/probes/bertc_probe.c, built on the runtime in targets/c/runtime) compiled
+ * with the given compiler; each reports the best of repeated timed runs.
+ *
+ * What changes (and why this way):
+ * - clock_hz: the all-core FMA peak divided by 2 FLOP x macs_per_cycle.f32 x cores. The preset's
+ *   16 f32 FMAs per cycle is the architecture's rate; the clock is the unknown (the VM reports a
+ *   nominal one), so scaling the clock makes both the matrix and the vector peak equal the
+ *   measurement, and keeps the per-cycle figures of the preset meaningful.
+ * - cores: the threads the probe ran on (OpenMP's default, the online CPUs).
+ * - memory levels: the preset's bytes per cycle per core, at the derived clock and these cores.
+ * - dram: bandwidth from a copy between two 256 MiB arrays (bytes read plus bytes written),
+ *   capacity from os.totalmem().
+ * Cache capacities, special-function rates and launch overhead stay the preset's.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Accelerator } from './accel/accelerator.js';
+import { HOST_CPU } from './accel/presets.js';
+import { validateAccelerator } from './accel/validate.js';
+
+export interface CalibrateOptions {
+  /** The C compiler (default `cc`); it must accept GCC's flags, -fopenmp included. */
+  cc?: string;
+  /** Rough total time for the measurements, in seconds (default 4). */
+  seconds?: number;
+}
+
+const PROBE = 'targets/c/probes/bertc_probe.c';
+const RUNTIME = 'targets/c/runtime';
+const COPY_MIB = 256;
+const GEMM_SIZE = 1024;
+
+/** The repository root, found from this module so that it works from src/ and from dist/src/. */
+function repoRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (fs.existsSync(path.join(dir, PROBE))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`calibrate: cannot find ${PROBE} above ${path.dirname(fileURLToPath(import.meta.url))}`);
+    dir = parent;
+  }
+}
+
+/** Runs a command, turning a failure into one Error that carries the tool's own message. */
+function run(what: string, file: string, args: readonly string[]): string {
+  try {
+    return execFileSync(file, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException & { stderr?: string };
+    const detail = err.code === 'ENOENT' ? `${file} not found` : (err.stderr ?? '').trim() || err.message;
+    throw new Error(`calibrate: ${what} failed: ${detail}`);
+  }
+}
+
+/** The `key value` lines a probe prints. */
+function parseProbe(output: string): Map<string, number> {
+  const values = new Map<string, number>();
+  for (const line of output.split('\n')) {
+    const [key, value] = line.trim().split(/\s+/);
+    if (key && value !== undefined && Number.isFinite(Number(value))) values.set(key, Number(value));
+  }
+  return values;
+}
+
+function need(values: Map<string, number>, key: string): number {
+  const v = values.get(key);
+  if (v === undefined || !(v > 0)) throw new Error(`calibrate: the probe reported no positive ${key}`);
+  return v;
+}
+
+const fmt = (x: number, digits = 3): string => Number(x.toPrecision(digits)).toString();
+
+export function calibrate(opts: CalibrateOptions = {}): Accelerator {
+  const cc = opts.cc ?? 'cc';
+  const seconds = opts.seconds ?? 4;
+  if (!(seconds > 0)) throw new Error(`calibrate: seconds must be positive, got ${seconds}`);
+  const root = repoRoot();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bertc-calibrate-'));
+  try {
+    const exe = path.join(dir, 'bertc_probe');
+    const flags = ['-std=c11', '-O3', '-march=native', '-fopenmp'];
+    run(`compiling ${PROBE}`, cc, [...flags, '-I', path.join(root, RUNTIME), path.join(root, PROBE), '-o', exe]);
+
+    // Shares of the time: the FMA probe runs twice (one thread, all threads).
+    const fma = parseProbe(run('the FMA probe', exe, ['fma', String(seconds * 0.4)]));
+    const gemm = parseProbe(run('the sgemm probe', exe, ['sgemm', ...Array(3).fill(String(GEMM_SIZE)), 'nn', '1', '1', String(seconds * 0.3)]));
+    const copy = parseProbe(run('the copy probe', exe, ['copy', String(COPY_MIB), String(seconds * 0.3)]));
+
+    const peak1 = need(fma, 'fma_gflops_1') * 1e9;
+    const peakAll = need(fma, 'fma_gflops_all') * 1e9;
+    const threads = need(fma, 'threads');
+    const sgemm = need(gemm, 'sgemm_gflops') * 1e9;
+    const bandwidth = need(copy, 'copy_bytes_per_s');
+
+    const macs = HOST_CPU.matrix.macs_per_cycle.f32!;
+    const clock = peakAll / (2 * macs * threads);
+    // The preset's level bandwidths are bytes/cycle/core x its cores x its clock.
+    const scale = (clock / HOST_CPU.clock_hz) * (threads / HOST_CPU.cores);
+    const date = new Date().toISOString().slice(0, 10);
+    const calibrated: Accelerator = {
+      ...HOST_CPU,
+      name: 'host-cpu-calibrated',
+      description:
+        `The machine bertc calibrate ran on (${date}): the host-cpu preset with clock, cores and DRAM bandwidth ` +
+        'from measurements; the AVX-512 C backend, one thread per core.',
+      sources: [
+        `measured ${date} by bertc calibrate with ${PROBE} (${cc} ${flags.join(' ')}): f32 FMA peak ${fmt(peak1 / 1e9)} GFLOP/s ` +
+          `on 1 thread, ${fmt(peakAll / 1e9)} GFLOP/s on ${threads} threads.`,
+        `clock_hz ${fmt(clock / 1e9)} GHz: derived, not read: the ${threads}-thread FMA peak / (2 x ${macs} f32 FMAs per cycle x ${threads} cores), ` +
+          'so that the matrix and vector peaks equal the measured one.',
+        `cores ${threads}: the threads the probe ran on (OpenMP default, the online CPUs).`,
+        `macs_per_cycle f32 ${macs}: Zen 4 AVX-512 rate, kept from host-cpu; bf16 ${HOST_CPU.matrix.macs_per_cycle.bf16}: kept from host-cpu, not measured.`,
+        `bertc_sgemm ${GEMM_SIZE}x${GEMM_SIZE}x${GEMM_SIZE} on 1 thread: ${fmt(sgemm / 1e9)} GFLOP/s, ` +
+          `${fmt((100 * sgemm) / peak1)}% of the 1-thread FMA peak (for reference; not used in the description).`,
+        `dram bandwidth ${fmt(bandwidth / 1e9)} GB/s: copy between two ${COPY_MIB} MiB arrays on ${threads} threads, bytes read + written, best run.`,
+        `dram capacity: os.totalmem() on the measured machine.`,
+        'memory levels: capacities kept from host-cpu (lscpu); bandwidths are host-cpu\'s bytes per cycle per core at the derived clock and cores.',
+        'vector unit, special_per_cycle and launch_overhead_s: kept from host-cpu (assumptions).',
+      ],
+      clock_hz: clock,
+      cores: threads,
+      memory: HOST_CPU.memory.map((level) => ({ ...level, bandwidth_bytes_per_s: level.bandwidth_bytes_per_s * scale })),
+      dram: { capacity_bytes: os.totalmem(), bandwidth_bytes_per_s: bandwidth },
+    };
+    return validateAccelerator(calibrated, 'bertc calibrate');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
