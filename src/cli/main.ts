@@ -13,6 +13,7 @@ import { renderMarkdown, renderText } from '../report/text.js';
 import { writeC } from '../../targets/c/compile.js';
 import { ExplainError, explainLine } from '../../targets/c/explain.js';
 import { CRunError } from '../../targets/c/compile.js';
+import { calibrate } from '../calibrate.js';
 import { LEVELS, PASSES } from '../../passes/registry.js';
 import type { Module } from '../kernel/module.js';
 import { printModule } from '../kernel/printer.js';
@@ -345,6 +346,18 @@ function makeProgram(io: Io): Command {
       const report = buildReport({ file, config: p.built.config ?? '', sets: Object.fromEntries(o.set), pipeline: p.records.map((r) => r.step).join(','), stages: p.stages }, accel);
       const written = writeC(p.module, { source: file, command, accel }, o.out, { 'report.txt': renderText(report), 'report.json': `${JSON.stringify(report, null, 2)}\n` });
       io.out(`wrote ${o.out}: ${written.join(', ')}\n`);
+    });
+
+  program
+    .command('calibrate')
+    .description("measure this machine with small C probes (FMA peak, the runtime GEMM, copy bandwidth) and write an accelerator description based on the host-cpu preset")
+    .option('--cc <compiler>', 'the C compiler', 'cc')
+    .option('--seconds <s>', 'rough total time for the measurements', '4')
+    .option('-o, --output <file>', 'write the JSON here instead of stdout')
+    .action((o: { cc: string; seconds: string; output?: string }) => {
+      const seconds = Number(o.seconds);
+      if (!(seconds > 0)) throw new UsageError(`--seconds expects a positive number, got '${o.seconds}'`);
+      emit(`${JSON.stringify(calibrate({ cc: o.cc, seconds }), null, 2)}\n`, o.output);
     });
 
   program
