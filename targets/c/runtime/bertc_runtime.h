@@ -16,13 +16,14 @@
  *   bertc_sgemm                        single-threaded BLIS-style f32 GEMM on strided operands
  *   bertc_st_*                         safetensors reading, with the TypeScript reader's messages
  *
- * Assumes a little-endian host (safetensors data is little-endian and is used in place) and
- * IEEE-754 binary32 floats.
+ * Assumes a little-endian host (safetensors data is little-endian and is copied byte for byte)
+ * and IEEE-754 binary32 floats.
  */
 #ifndef BERTC_RUNTIME_H
 #define BERTC_RUNTIME_H
 
 #include <errno.h>
+#include <float.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -55,6 +56,8 @@
 /* ============================================================================================== */
 /* Status codes and messages                                                                      */
 
+/* bertc_st_open gives IO, FORMAT and MEMORY; bertc_st_get MISSING, DTYPE and SHAPE. INDEX is
+ * for generated code (e.g. a token id outside the vocabulary). */
 enum {
   BERTC_OK = 0,
   BERTC_ERR_IO = 1,
@@ -155,8 +158,10 @@ static inline uint32_t bertc_dropout_bits(uint32_t key, uint32_t i) {
  * for each mc-tall block of A, A is packed into mr-tall micro-panels (stored k-major: mr values
  * per k, zero-padded at the bottom); then the mr x nr micro-kernel runs over every pair of
  * micro-panels. Packing reads any strides, which is how transposed operands and attention heads
- * (strided views) are multiplied without copies; the micro-kernel only ever sees contiguous,
- * 64-byte aligned panels.
+ * (strided views) are multiplied without copies; the micro-kernel only ever sees contiguous
+ * panels. The padding lanes compute results that are never stored; padding with zeros rather
+ * than leaving whatever the workspace held keeps them from computing on denormals or NaNs, which
+ * can be slow.
  *
  * Sizing, measured on a Zen 4 core (32 KiB L1d, 1 MiB L2, 32 MiB L3): 8 x 32 tiles (16 of the
  * 32 vector registers accumulate) with kc = 384, mc = 128, nc = 1536. The mc x kc block of A
@@ -237,8 +242,8 @@ static inline __attribute__((always_inline)) void bertc_pack_a_blocks(const int 
       bertc_transpose16(r);
       for (int k = 0; k < 16; k++)
         for (int q = 0; q < 16 / MR; q++)
-          __builtin_memcpy(out + (ptrdiff_t)(i0 + q * MR) * kb + (ptrdiff_t)(kk + k) * MR, (const char *)&r[k] + q * MR * sizeof(float),
-                           MR * sizeof(float));
+          __builtin_memcpy(out + (ptrdiff_t)(i0 + q * MR) * kb + (ptrdiff_t)(kk + k) * MR, (const char *)&r[k] + (size_t)(q * MR) * sizeof(float),
+                           (size_t)MR * sizeof(float));
     }
   }
 }
@@ -281,17 +286,27 @@ static void bertc_pack_a(int mb, int kb, const float *A, ptrdiff_t rs, ptrdiff_t
 /* Packs rows [0, kb) x columns [0, nb) of B into nr-wide micro-panels: panel p holds
  * out[p*nr*kb + k*nr + j] = B[k*rs + (p*nr + j)*cs], zero for columns past nb. */
 static void bertc_pack_b(int kb, int nb, const float *B, ptrdiff_t rs, ptrdiff_t cs, int nr, float *restrict out) {
+  if (cs == 1) {
+    /* Row by row across all the panels, so that B is read sequentially: panel by panel would
+     * read nr floats per row of a wide matrix, a new page every few rows. */
+    const int full = nb / nr * nr;
+    for (int k = 0; k < kb; k++) {
+      const float *row = B + (ptrdiff_t)k * rs;
+      float *restrict p = out + (ptrdiff_t)k * nr;
+      int j0 = 0;
+      if (nr == 32)
+        for (; j0 < full; j0 += 32) memcpy(p + (ptrdiff_t)j0 * kb, row + j0, 32 * sizeof(float));
+      else if (nr == 16)
+        for (; j0 < full; j0 += 16) memcpy(p + (ptrdiff_t)j0 * kb, row + j0, 16 * sizeof(float));
+      for (; j0 < nb; j0 += nr)
+        for (int j = 0; j < nr; j++) p[(ptrdiff_t)j0 * kb + j] = j0 + j < nb ? row[j0 + j] : 0.0f;
+    }
+    return;
+  }
   for (int j0 = 0; j0 < nb; j0 += nr) {
     const int n = nb - j0 < nr ? nb - j0 : nr;
     const float *src = B + (ptrdiff_t)j0 * cs;
     float *restrict p = out + (ptrdiff_t)j0 * kb;
-    if (cs == 1) {
-      for (int k = 0; k < kb; k++) {
-        memcpy(p + (ptrdiff_t)k * nr, src + (ptrdiff_t)k * rs, (size_t)n * sizeof(float));
-        for (int j = n; j < nr; j++) p[(ptrdiff_t)k * nr + j] = 0.0f;
-      }
-      continue;
-    }
     /* B stored transposed (a PyTorch weight [out, in] used as x @ W^T, or K in Q K^T): a
      * transposing copy, by 16 x 16 blocks where they fit, which is 5x faster than by elements
      * and matters because B is packed once per 128 rows of A in BERT's linear layers. */
@@ -505,8 +520,9 @@ static const char *const bertc_st_dtypes[] = {"F32", "F16", "BF16", "I32", "I64"
 static const size_t bertc_st_item_size[] = {4, 2, 2, 4, 8, 1};
 #define BERTC_ST_NDTYPES 6
 
-/* Nesting beyond this is refused rather than risking the stack on a hostile header. */
-#define BERTC_JSON_MAX_DEPTH 64
+/* Nesting beyond this is refused rather than risking the stack on a hostile header (the scanner
+ * recurses); JSON.parse allows more, but no safetensors writer nests past 3. */
+#define BERTC_JSON_MAX_DEPTH 512
 
 /* A cursor over the (mutable, NUL-terminated) header. Strings that are needed, names and
  * dtypes, are decoded in place: a decoded string is never longer than its JSON form. */
@@ -624,7 +640,7 @@ static int bertc_json_string(bertc_json *j, char **out, size_t *len) {
  * reader accepts as a size or offset; 1.0 and 1e3 count, as they do in JavaScript), decided
  * exactly from the digits rather than through strtod, whose result depends on the locale. */
 static int bertc_json_number(bertc_json *j, int *is_index, int64_t *value) {
-  const char *p = j->p;
+  char *p = j->p;
   const int negative = *p == '-';
   if (negative) p++;
   if (p >= j->end || *p < '0' || *p > '9') return bertc_json_fail(j, "invalid number");
@@ -632,7 +648,7 @@ static int bertc_json_number(bertc_json *j, int *is_index, int64_t *value) {
   char digits[20];
   int ndigits = 0, overflow = 0;
   long long exp10 = 0;
-  const char *q = p;
+  char *q = p;
   if (*q == '0') {
     q++;
   } else {
@@ -666,7 +682,7 @@ static int bertc_json_number(bertc_json *j, int *is_index, int64_t *value) {
       if (e < 100000) e = e * 10 + (*q - '0');
     exp10 += eneg ? -e : e;
   }
-  j->p = (char *)q;
+  j->p = q;
   while (ndigits > 0 && digits[ndigits - 1] == '0') {
     ndigits--;
     exp10++;
@@ -959,6 +975,32 @@ static const char *bertc_st_quote(char *buf, size_t len, const char *s, size_t n
   return buf;
 }
 
+/* A non-negative integral double as JavaScript's String() writes it: the shortest digits that
+ * read back to it, as an integer below 1e21 and in exponent form from there. */
+static const char *bertc_js_number(char *buf, size_t len, double v) {
+  if (v > DBL_MAX) return "Infinity";
+  char e[40];
+  for (int p = 1; p <= 17; p++) {
+    snprintf(e, sizeof e, "%.*e", p - 1, v);
+    if (strtod(e, NULL) == v) break;
+  }
+  char digits[20];
+  int n = 0;
+  const char *q = e;
+  for (; *q != 'e'; q++)
+    if (*q >= '0' && *q <= '9') digits[n++] = *q;
+  const int exp10 = atoi(q + 1);
+  while (n > 1 && digits[n - 1] == '0') n--;
+  if (exp10 < 21) {
+    /* Integral, so all n digits are before the point: n <= exp10 + 1. */
+    int used = snprintf(buf, len, "%.*s", n, digits);
+    for (int z = n; z <= exp10 && used + 1 < (int)len; z++) buf[used++] = '0', buf[used] = '\0';
+  } else {
+    snprintf(buf, len, "%c%s%.*se+%d", digits[0], n > 1 ? "." : "", n - 1, digits + 1, exp10);
+  }
+  return buf;
+}
+
 /* Prints 8 + h without overflowing when h is a garbage length near 2^64. */
 static const char *bertc_st_plus8(char *buf, size_t len, uint64_t h) {
   uint64_t q = h / 10;
@@ -972,8 +1014,10 @@ static const char *bertc_st_plus8(char *buf, size_t len, uint64_t h) {
   return buf;
 }
 
+/* A header member by name and position (to find repeated names), or by data offset. */
 typedef struct {
   const char *name;
+  int64_t begin;
   size_t pos;
 } bertc_st_named;
 
@@ -981,6 +1025,11 @@ static int bertc_st_cmp_named(const void *a, const void *b) {
   const bertc_st_named *x = (const bertc_st_named *)a, *y = (const bertc_st_named *)b;
   const int c = strcmp(x->name, y->name);
   return c != 0 ? c : (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+static int bertc_st_cmp_begin(const void *a, const void *b) {
+  const bertc_st_named *x = (const bertc_st_named *)a, *y = (const bertc_st_named *)b;
+  return (x->begin > y->begin) - (x->begin < y->begin);
 }
 
 static int bertc_st_cmp_entry(const void *a, const void *b) {
@@ -1047,13 +1096,12 @@ static int bertc_st_load(bertc_safetensors *f, FILE *fp, char *err, size_t errle
     rc = bertc_error(err, errlen, BERTC_ERR_MEMORY, "out of memory reading the header of %s", path);
     goto done;
   }
-  for (size_t i = 0; i < scan.count; i++) order[i] = (bertc_st_named){scan.raw[i].name, i};
+  for (size_t i = 0; i < scan.count; i++) order[i] = (bertc_st_named){scan.raw[i].name, 0, i};
   qsort(order, scan.count, sizeof *order, bertc_st_cmp_named);
   for (size_t i = 0; i + 1 < scan.count; i++)
     if (strcmp(order[i].name, order[i + 1].name) == 0) scan.raw[order[i].pos].dead = 1;
 
   /* Each member's checks, in header order and in the TypeScript reader's order within one. */
-  size_t ntensors = 0;
   for (size_t i = 0; i < scan.count && rc == BERTC_OK; i++) {
     bertc_st_raw *r = &scan.raw[i];
     if (r->dead) continue;
@@ -1091,27 +1139,18 @@ static int bertc_st_load(bertc_safetensors *f, FILE *fp, char *err, size_t errle
                    r->begin, r->end);
       break;
     }
-    /* The element count in u64, noting overflow: sizes past 2^53 cannot match data_offsets. */
-    uint64_t expected = bertc_st_item_size[r->item];
-    int overflow = 0;
-    for (int d = 0; d < r->rank; d++) {
-      const uint64_t dim = (uint64_t)scan.dims[r->dims_at + (size_t)d];
-      if (dim != 0 && expected > UINT64_MAX / dim) overflow = 1;
-      expected *= dim;
-    }
-    for (int d = 0; d < r->rank && overflow; d++)
-      if (scan.dims[r->dims_at + (size_t)d] == 0) overflow = 0, expected = 0;
-    if (overflow || expected != (uint64_t)(r->end - r->begin)) {
+    /* In doubles, as the TypeScript reader computes it, so that absurd shapes (whose byte count
+     * overflows 64 bits) get the same verdict and message. end - begin < 2^53 is exact. */
+    double expected = (double)bertc_st_item_size[r->item];
+    for (int d = 0; d < r->rank; d++) expected *= (double)scan.dims[r->dims_at + (size_t)d];
+    if (expected != (double)(r->end - r->begin)) {
       char shape[256], bytes[32];
-      if (overflow) snprintf(bytes, sizeof bytes, "more than 2^64");
-      else snprintf(bytes, sizeof bytes, "%" PRIu64, expected);
       BERTC_ST_BAD("tensor '%s' in %s has data_offsets [%" PRId64 ", %" PRId64 "] (%" PRId64 " bytes), expected %s bytes for %s %s", r->name, path,
-                   r->begin, r->end, r->end - r->begin, bytes, bertc_st_dtypes[r->item],
+                   r->begin, r->end, r->end - r->begin, bertc_js_number(bytes, sizeof bytes, expected), bertc_st_dtypes[r->item],
                    bertc_st_format_shape(shape, sizeof shape, scan.dims + r->dims_at, r->rank));
       break;
     }
 #undef BERTC_ST_BAD
-    ntensors++;
   }
   if (rc != BERTC_OK) goto done;
 
@@ -1127,44 +1166,40 @@ static int bertc_st_load(bertc_safetensors *f, FILE *fp, char *err, size_t errle
     goto done;
   }
 
-  /* Lay the tensors out 64-byte aligned, in file order (order[] is reused, sorted by offset) so
-   * that reading is sequential. Sizes are bounded by the file size, so the sum cannot overflow. */
-  f->entries = (bertc_st_entry *)calloc(ntensors > 0 ? ntensors : 1, sizeof *f->entries);
-  if (f->entries == NULL) {
-    rc = bertc_error(err, errlen, BERTC_ERR_MEMORY, "out of memory reading %s", path);
-    goto done;
-  }
+  /* Each tensor gets its own 64-byte aligned slot in one allocation. Slots and reads follow the
+   * file's order, so that reading is sequential. Every size is at most the file size, so the
+   * total cannot overflow. */
+  size_t n = 0;
+  for (size_t i = 0; i < scan.count; i++)
+    if (!scan.raw[i].dead && !scan.raw[i].is_metadata) order[n++] = (bertc_st_named){NULL, scan.raw[i].begin, i};
+  qsort(order, n, sizeof *order, bertc_st_cmp_begin);
   size_t total = 0;
-  for (size_t i = 0; i < scan.count; i++) {
-    const bertc_st_raw *r = &scan.raw[i];
-    if (r->dead || r->is_metadata) continue;
-    bertc_st_entry *e = &f->entries[f->count];
-    e->name = r->name;
-    e->dtype = bertc_st_dtypes[r->item];
-    e->rank = r->rank;
-    e->nbytes = (size_t)(r->end - r->begin);
-    e->data = (const void *)(uintptr_t)total; /* an offset into f->data until it exists */
-    order[f->count] = (bertc_st_named){NULL, i};
-    f->count++;
-    total += bertc_round_up(e->nbytes, BERTC_ALIGN);
-  }
+  for (size_t k = 0; k < n; k++) total += bertc_round_up((size_t)(scan.raw[order[k].pos].end - order[k].begin), BERTC_ALIGN);
+  f->entries = (bertc_st_entry *)calloc(n > 0 ? n : 1, sizeof *f->entries);
   f->data = bertc_alloc(total);
-  if (f->data == NULL) {
+  if (f->entries == NULL || f->data == NULL) {
     rc = bertc_error(err, errlen, BERTC_ERR_MEMORY, "cannot allocate %zu bytes for the tensors of %s", total, path);
     goto done;
   }
-  for (size_t k = 0; k < f->count; k++) {
-    bertc_st_entry *e = &f->entries[k];
+  char *slot = (char *)f->data;
+  for (size_t k = 0; k < n; k++) {
     const bertc_st_raw *r = &scan.raw[order[k].pos];
+    bertc_st_entry *e = &f->entries[k];
+    e->name = r->name;
+    e->dtype = bertc_st_dtypes[r->item];
+    e->rank = r->rank;
     e->shape = f->dims + r->dims_at;
-    e->data = (const char *)f->data + (uintptr_t)e->data;
-    if (e->nbytes == 0) continue;
-    if (fseek(fp, (long)(data_start + (uint64_t)r->begin), SEEK_SET) != 0 || fread((void *)(uintptr_t)e->data, 1, e->nbytes, fp) != e->nbytes) {
+    e->nbytes = (size_t)(r->end - r->begin);
+    e->data = slot;
+    f->count++;
+    if (e->nbytes > 0 &&
+        (fseek(fp, (long)(data_start + (uint64_t)r->begin), SEEK_SET) != 0 || fread(slot, 1, e->nbytes, fp) != e->nbytes)) {
       /* The size was checked above, so a short read means the file changed under us. */
       rc = ferror(fp) ? bertc_error(err, errlen, BERTC_ERR_IO, "cannot read %s: %s", path, bertc_st_reason(errno))
                       : bertc_error(err, errlen, BERTC_ERR_FORMAT, "%s is truncated: it shrank while being read", path);
       goto done;
     }
+    slot += bertc_round_up(e->nbytes, BERTC_ALIGN);
   }
   qsort(f->entries, f->count, sizeof *f->entries, bertc_st_cmp_entry);
 
