@@ -272,34 +272,33 @@ function reduction(b: KernelBuilder, n: Node, D: number, rowVaries: (s: Shape) =
   const xs = `${name}_in`;
   w.line(`float ${xs}[${D}];`, span);
   w.line(`${r.loop('j', D)} ${xs}[j] = ${b.value(x, broadcastIndex(b.iteration, x.type.shape))};`, span);
+  const sum = (arr: string) => r.call('bertc_row_sum', arr, String(D));
   switch (n.op) {
     case 'softmax':
-      w.line(`float ${name}_max = -INFINITY, ${name}_sum = 0.0f;`, span);
-      w.line(`${r.loop('j', D)} ${name}_max = ${r.call('bertc_fmax', `${name}_max`, `${xs}[j]`)};`, span);
+      r.used.add('bertc_fmax');
+      w.line(`const float ${name}_max = ${r.call('bertc_row_max', xs, String(D))};`, span);
       w.line(`float ${name}[${D}];`, span);
-      w.line(`${r.loop('j', D)} { ${name}[j] = expf(${xs}[j] - ${name}_max); ${name}_sum += ${name}[j]; }`, span);
+      w.line(`${r.loop('j', D)} ${name}[j] = ${r.call('bertc_exp', `${xs}[j] - ${name}_max`)};`, span);
+      w.line(`const float ${name}_sum = ${sum(name)};`, span);
       w.line(`${r.loop('j', D)} ${name}[j] = ${name}[j] / ${name}_sum;`, span);
       b.locals.set(n, { name, array: true });
       return;
     case 'layernorm': {
       const [, g, bias] = n.srcs as [Node, Node, Node];
       const col = b.iteration[b.iteration.length - 1]!;
-      w.line(`float ${name}_mean = 0.0f, ${name}_var = 0.0f;`, span);
-      w.line(`${r.loop('j', D)} ${name}_mean += ${xs}[j];`, span);
-      w.line(`${name}_mean /= ${D}.0f;`, span);
-      w.line(`${r.loop('j', D)} { float d = ${xs}[j] - ${name}_mean; ${name}_var += d * d; }`, span);
-      w.line(`const float ${name}_inv = 1.0f / sqrtf(${name}_var / ${D}.0f + ${r.literal(n.attr<number>('eps'), 'f32')});`, span);
+      w.line(`const float ${name}_mean = ${sum(xs)} / ${D}.0f;`, span);
+      w.line(`float ${name}_sq[${D}];`, span);
+      w.line(`${r.loop('j', D)} ${name}_sq[j] = (${xs}[j] - ${name}_mean) * (${xs}[j] - ${name}_mean);`, span);
+      w.line(`const float ${name}_inv = 1.0f / sqrtf(${sum(`${name}_sq`)} / ${D}.0f + ${r.literal(n.attr<number>('eps'), 'f32')});`, span);
       w.line(`float ${name}[${D}];`, span);
       w.line(`${r.loop('j', D)} ${name}[j] = (${xs}[j] - ${name}_mean) * ${name}_inv * ${b.value(g, [col])} + ${b.value(bias, [col])};`, span);
       b.locals.set(n, { name, array: true });
       return;
     }
     default: {
-      const acc = n.op === 'reduce_max' ? '-INFINITY' : '0.0f';
-      const step = n.op === 'reduce_max' ? r.call('bertc_fmax', name, `${xs}[j]`) : `${name} + ${xs}[j]`;
-      w.line(`float ${name} = ${acc};`, span);
-      w.line(`${r.loop('j', D)} ${name} = ${step};`, span);
-      if (n.op === 'reduce_mean') w.line(`${name} /= ${D}.0f;`, span);
+      if (n.op === 'reduce_max') r.used.add('bertc_fmax');
+      const total = n.op === 'reduce_max' ? r.call('bertc_row_max', xs, String(D)) : sum(xs);
+      w.line(`float ${name} = ${total}${n.op === 'reduce_mean' ? ` / ${D}.0f` : ''};`, span);
       b.locals.set(n, { name, array: rowVaries(n.type.shape) });
     }
   }

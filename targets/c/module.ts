@@ -84,7 +84,8 @@ export function generateC(m: Module, opts: COptions): CFiles {
   put('  if (i < 0 || i >= n) { *status = BERTC_ERR_INDEX; return 0; }');
   put('  return (ptrdiff_t)i;');
   put('}');
-  for (const h of [...r.used].sort()) if (C_HELPERS[h]) put(C_HELPERS[h]);
+  // Helpers in dependency order: erf before gelu, which calls it.
+  for (const h of Object.keys(C_HELPERS)) if (r.used.has(h)) for (const l of C_HELPERS[h]!.split('\n')) put(l);
   put();
   put('/* Per-kernel timing, compiled in with -DBERTC_PROFILE (bertc bench uses it). */');
   put('#ifdef BERTC_PROFILE');

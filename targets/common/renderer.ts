@@ -60,13 +60,13 @@ export class CLikeRenderer {
       case 'abs':
         return float ? `fabsf(${x})` : this.call('bertc_iabs', x);
       case 'exp':
-        return `expf(${x})`;
+        return this.call('bertc_exp', x);
       case 'log':
         return `logf(${x})`;
       case 'tanh':
         return `tanhf(${x})`;
       case 'erf':
-        return `erff(${x})`;
+        return this.call('bertc_erf', x);
       case 'sqrt':
         return `sqrtf(${x})`;
       case 'rsqrt':
@@ -76,7 +76,9 @@ export class CLikeRenderer {
       case 'relu':
         return this.call(float ? 'bertc_relu' : 'bertc_irelu', x);
       case 'gelu':
-        return n.attr<string>('approximate') === 'tanh' ? this.call('bertc_gelu_tanh', x) : this.call('bertc_gelu', x);
+        if (n.attr<string>('approximate') === 'tanh') return this.call('bertc_gelu_tanh', x);
+        this.used.add('bertc_erf');
+        return this.call('bertc_gelu', x);
       case 'lt':
         return `(${x} < ${y})`;
       case 'le':
@@ -116,13 +118,72 @@ export class CLikeRenderer {
 export const C_HELPERS: Readonly<Record<string, string>> = {
   bertc_fmax: 'static inline float bertc_fmax(float a, float b) { return (a != a || a > b) ? a : b; }',
   bertc_fmin: 'static inline float bertc_fmin(float a, float b) { return (a != a || a < b) ? a : b; }',
+  // Row reductions with 16 partial results: the order changes (not the precision: f32 throughout),
+  // and the loop vectorises, which a single running sum under strict IEEE order does not.
+  bertc_row_sum: `static inline float bertc_row_sum(const float *x, ptrdiff_t n) {
+  float acc[16] = { 0.0f };
+  const ptrdiff_t whole = n - n % 16;
+  for (ptrdiff_t j = 0; j < whole; j += 16) for (int l = 0; l < 16; l++) acc[l] += x[j + l];
+  float s = 0.0f;
+  for (ptrdiff_t j = whole; j < n; j++) s += x[j];
+  for (int l = 0; l < 16; l++) s += acc[l];
+  return s;
+}`,
+  bertc_row_max: `static inline float bertc_row_max(const float *x, ptrdiff_t n) {
+  float acc[16];
+  for (int l = 0; l < 16; l++) acc[l] = -INFINITY;
+  const ptrdiff_t whole = n - n % 16;
+  for (ptrdiff_t j = 0; j < whole; j += 16) for (int l = 0; l < 16; l++) acc[l] = bertc_fmax(acc[l], x[j + l]);
+  float s = -INFINITY;
+  for (ptrdiff_t j = whole; j < n; j++) s = bertc_fmax(s, x[j]);
+  for (int l = 0; l < 16; l++) s = bertc_fmax(s, acc[l]);
+  return s;
+}`,
   bertc_imax: 'static inline int64_t bertc_imax(int64_t a, int64_t b) { return a > b ? a : b; }',
   bertc_imin: 'static inline int64_t bertc_imin(int64_t a, int64_t b) { return a < b ? a : b; }',
   bertc_iabs: 'static inline int64_t bertc_iabs(int64_t a) { return a < 0 ? -a : a; }',
   bertc_idiv: 'static inline int64_t bertc_idiv(int64_t a, int64_t b) { return b == 0 ? 0 : a / b; }',
   bertc_relu: 'static inline float bertc_relu(float a) { return a > 0.0f ? a : (a != a ? a : 0.0f); }',
   bertc_irelu: 'static inline int64_t bertc_irelu(int64_t a) { return a > 0 ? a : 0; }',
-  bertc_gelu: 'static inline float bertc_gelu(float x) { return 0.5f * x * (1.0f + erff(x * 0.70710678118654752f)); }',
+  // A rational approximation of erf on [-4, 4] (erf is +-1 within f32 beyond): max abs error 4.2e-7,
+  // and free of calls and branches, so that loops over it vectorise (libm's erff does not).
+  bertc_erf: `static inline float bertc_erf(float x) {
+  x = x < -4.0f ? -4.0f : x > 4.0f ? 4.0f : x;
+  const float x2 = x * x;
+  float p = -2.72614225801306e-10f;
+  p = p * x2 + 2.77068142495902e-08f;
+  p = p * x2 - 2.10102402082508e-06f;
+  p = p * x2 - 5.69250639462346e-05f;
+  p = p * x2 - 7.34990630326855e-04f;
+  p = p * x2 - 2.95459980854025e-03f;
+  p = p * x2 - 1.60960333262415e-02f;
+  float q = -1.45660718464996e-05f;
+  q = q * x2 - 2.13374055278905e-04f;
+  q = q * x2 - 1.68282697438203e-03f;
+  q = q * x2 - 7.37332916720468e-03f;
+  q = q * x2 - 1.42647390514189e-02f;
+  return x * p / q;
+}`,
+  // exp by range reduction to [-ln2/2, ln2/2] and a degree-6 polynomial (Cephes' expf, about 1 ulp),
+  // scaled by 2^n through the exponent bits: no calls, so softmax rows vectorise. Below -87.3 the
+  // result is 0, as for masked attention scores.
+  bertc_exp: `static inline float bertc_exp(float x) {
+  const float c = x > 88.3762626647949f ? 88.3762626647949f : x < -87.3f ? -87.3f : x;
+  const float n = floorf(c * 1.44269504088896341f + 0.5f);
+  const float r = c - n * 0.693359375f + n * 2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  const int32_t bits = ((int32_t)n + 127) << 23;
+  float scale;
+  memcpy(&scale, &bits, sizeof scale);
+  return x < -87.3f ? 0.0f : p * scale;
+}`,
+  bertc_gelu: 'static inline float bertc_gelu(float x) { return 0.5f * x * (1.0f + bertc_erf(x * 0.70710678118654752f)); }',
   bertc_gelu_tanh: 'static inline float bertc_gelu_tanh(float x) { return 0.5f * x * (1.0f + tanhf(0.79788456080286536f * (x + 0.044715f * x * x * x))); }',
   bertc_f2i32: 'static inline int32_t bertc_f2i32(float x) { return x != x ? 0 : x >= 2147483647.0f ? INT32_MAX : x <= -2147483648.0f ? INT32_MIN : (int32_t)x; }',
   bertc_f2i64: 'static inline int64_t bertc_f2i64(float x) { return x != x ? 0 : x >= 9.2233720e18f ? INT64_MAX : x <= -9.2233720e18f ? INT64_MIN : (int64_t)x; }',

@@ -11,7 +11,59 @@ static inline ptrdiff_t bertc_checked_index(int64_t i, ptrdiff_t n, int *status)
   return (ptrdiff_t)i;
 }
 static inline float bertc_fmax(float a, float b) { return (a != a || a > b) ? a : b; }
-static inline float bertc_gelu(float x) { return 0.5f * x * (1.0f + erff(x * 0.70710678118654752f)); }
+static inline float bertc_row_sum(const float *x, ptrdiff_t n) {
+  float acc[16] = { 0.0f };
+  const ptrdiff_t whole = n - n % 16;
+  for (ptrdiff_t j = 0; j < whole; j += 16) for (int l = 0; l < 16; l++) acc[l] += x[j + l];
+  float s = 0.0f;
+  for (ptrdiff_t j = whole; j < n; j++) s += x[j];
+  for (int l = 0; l < 16; l++) s += acc[l];
+  return s;
+}
+static inline float bertc_row_max(const float *x, ptrdiff_t n) {
+  float acc[16];
+  for (int l = 0; l < 16; l++) acc[l] = -INFINITY;
+  const ptrdiff_t whole = n - n % 16;
+  for (ptrdiff_t j = 0; j < whole; j += 16) for (int l = 0; l < 16; l++) acc[l] = bertc_fmax(acc[l], x[j + l]);
+  float s = -INFINITY;
+  for (ptrdiff_t j = whole; j < n; j++) s = bertc_fmax(s, x[j]);
+  for (int l = 0; l < 16; l++) s = bertc_fmax(s, acc[l]);
+  return s;
+}
+static inline float bertc_erf(float x) {
+  x = x < -4.0f ? -4.0f : x > 4.0f ? 4.0f : x;
+  const float x2 = x * x;
+  float p = -2.72614225801306e-10f;
+  p = p * x2 + 2.77068142495902e-08f;
+  p = p * x2 - 2.10102402082508e-06f;
+  p = p * x2 - 5.69250639462346e-05f;
+  p = p * x2 - 7.34990630326855e-04f;
+  p = p * x2 - 2.95459980854025e-03f;
+  p = p * x2 - 1.60960333262415e-02f;
+  float q = -1.45660718464996e-05f;
+  q = q * x2 - 2.13374055278905e-04f;
+  q = q * x2 - 1.68282697438203e-03f;
+  q = q * x2 - 7.37332916720468e-03f;
+  q = q * x2 - 1.42647390514189e-02f;
+  return x * p / q;
+}
+static inline float bertc_exp(float x) {
+  const float c = x > 88.3762626647949f ? 88.3762626647949f : x < -87.3f ? -87.3f : x;
+  const float n = floorf(c * 1.44269504088896341f + 0.5f);
+  const float r = c - n * 0.693359375f + n * 2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  const int32_t bits = ((int32_t)n + 127) << 23;
+  float scale;
+  memcpy(&scale, &bits, sizeof scale);
+  return x < -87.3f ? 0.0f : p * scale;
+}
+static inline float bertc_gelu(float x) { return 0.5f * x * (1.0f + bertc_erf(x * 0.70710678118654752f)); }
 
 /* Per-kernel timing, compiled in with -DBERTC_PROFILE (bertc bench uses it). */
 #ifdef BERTC_PROFILE
@@ -94,11 +146,10 @@ static void k0_embedding_add_layernorm_dropout(bertc_model *m, int *status, cons
     for (ptrdiff_t j = 0; j < 128; j++) t17[j] = (t15[j] + t16[j]);
     float t20_in[128];
     for (ptrdiff_t j = 0; j < 128; j++) t20_in[j] = t17[j];
-    float t20_mean = 0.0f, t20_var = 0.0f;
-    for (ptrdiff_t j = 0; j < 128; j++) t20_mean += t20_in[j];
-    t20_mean /= 128.0f;
-    for (ptrdiff_t j = 0; j < 128; j++) { float d = t20_in[j] - t20_mean; t20_var += d * d; }
-    const float t20_inv = 1.0f / sqrtf(t20_var / 128.0f + 9.999999960041972e-13f);
+    const float t20_mean = bertc_row_sum(t20_in, 128) / 128.0f;
+    float t20_sq[128];
+    for (ptrdiff_t j = 0; j < 128; j++) t20_sq[j] = (t20_in[j] - t20_mean) * (t20_in[j] - t20_mean);
+    const float t20_inv = 1.0f / sqrtf(bertc_row_sum(t20_sq, 128) / 128.0f + 9.999999960041972e-13f);
     float t20[128];
     for (ptrdiff_t j = 0; j < 128; j++) t20[j] = (t20_in[j] - t20_mean) * t20_inv * b18[j] + b19[j];
     float t21[128];
@@ -205,10 +256,10 @@ static void k6_scale_mask_softmax_dropout(bertc_model *m, int *status, const uin
     for (ptrdiff_t j = 0; j < 16; j++) t169[j] = (t168[j] + b8[((row / 32) * 16 + j)]);
     float t170_in[16];
     for (ptrdiff_t j = 0; j < 16; j++) t170_in[j] = t169[j];
-    float t170_max = -INFINITY, t170_sum = 0.0f;
-    for (ptrdiff_t j = 0; j < 16; j++) t170_max = bertc_fmax(t170_max, t170_in[j]);
+    const float t170_max = bertc_row_max(t170_in, 16);
     float t170[16];
-    for (ptrdiff_t j = 0; j < 16; j++) { t170[j] = expf(t170_in[j] - t170_max); t170_sum += t170[j]; }
+    for (ptrdiff_t j = 0; j < 16; j++) t170[j] = bertc_exp(t170_in[j] - t170_max);
+    const float t170_sum = bertc_row_sum(t170, 16);
     for (ptrdiff_t j = 0; j < 16; j++) t170[j] = t170[j] / t170_sum;
     float t171[16];
     for (ptrdiff_t j = 0; j < 16; j++) t171[j] = (bertc_dropout_bits(keys[1], (uint32_t)((row / 32) * 512 + ((row / 16) % 2) * 256 + (row % 16) * 16 + j)) < 429496729u ? 0.0f : t170[j] * 1.1111111640930176f);
@@ -273,11 +324,10 @@ static void k9_bias_dropout_residual_layernorm(bertc_model *m, int *status, cons
     for (ptrdiff_t j = 0; j < 128; j++) t178[j] = (t177[j] + b21[((row / 16) * 2048 + (row % 16) * 128 + j)]);
     float t179_in[128];
     for (ptrdiff_t j = 0; j < 128; j++) t179_in[j] = t178[j];
-    float t179_mean = 0.0f, t179_var = 0.0f;
-    for (ptrdiff_t j = 0; j < 128; j++) t179_mean += t179_in[j];
-    t179_mean /= 128.0f;
-    for (ptrdiff_t j = 0; j < 128; j++) { float d = t179_in[j] - t179_mean; t179_var += d * d; }
-    const float t179_inv = 1.0f / sqrtf(t179_var / 128.0f + 9.999999960041972e-13f);
+    const float t179_mean = bertc_row_sum(t179_in, 128) / 128.0f;
+    float t179_sq[128];
+    for (ptrdiff_t j = 0; j < 128; j++) t179_sq[j] = (t179_in[j] - t179_mean) * (t179_in[j] - t179_mean);
+    const float t179_inv = 1.0f / sqrtf(bertc_row_sum(t179_sq, 128) / 128.0f + 9.999999960041972e-13f);
     float t179[128];
     for (ptrdiff_t j = 0; j < 128; j++) t179[j] = (t179_in[j] - t179_mean) * t179_inv * b55[j] + b56[j];
     for (ptrdiff_t j = 0; j < 128; j++) {
@@ -343,11 +393,10 @@ static void k12_bias_dropout_residual_layernorm(bertc_model *m, int *status, con
     for (ptrdiff_t j = 0; j < 128; j++) t186[j] = (t185[j] + b179[((row / 16) * 2048 + (row % 16) * 128 + j)]);
     float t187_in[128];
     for (ptrdiff_t j = 0; j < 128; j++) t187_in[j] = t186[j];
-    float t187_mean = 0.0f, t187_var = 0.0f;
-    for (ptrdiff_t j = 0; j < 128; j++) t187_mean += t187_in[j];
-    t187_mean /= 128.0f;
-    for (ptrdiff_t j = 0; j < 128; j++) { float d = t187_in[j] - t187_mean; t187_var += d * d; }
-    const float t187_inv = 1.0f / sqrtf(t187_var / 128.0f + 9.999999960041972e-13f);
+    const float t187_mean = bertc_row_sum(t187_in, 128) / 128.0f;
+    float t187_sq[128];
+    for (ptrdiff_t j = 0; j < 128; j++) t187_sq[j] = (t187_in[j] - t187_mean) * (t187_in[j] - t187_mean);
+    const float t187_inv = 1.0f / sqrtf(bertc_row_sum(t187_sq, 128) / 128.0f + 9.999999960041972e-13f);
     float t187[128];
     for (ptrdiff_t j = 0; j < 128; j++) t187[j] = (t187_in[j] - t187_mean) * t187_inv * b69[j] + b70[j];
     for (ptrdiff_t j = 0; j < 128; j++) {
@@ -434,10 +483,10 @@ static void k17_scale_mask_softmax_dropout(bertc_model *m, int *status, const ui
     for (ptrdiff_t j = 0; j < 16; j++) t209[j] = (t208[j] + b8[((row / 32) * 16 + j)]);
     float t210_in[16];
     for (ptrdiff_t j = 0; j < 16; j++) t210_in[j] = t209[j];
-    float t210_max = -INFINITY, t210_sum = 0.0f;
-    for (ptrdiff_t j = 0; j < 16; j++) t210_max = bertc_fmax(t210_max, t210_in[j]);
+    const float t210_max = bertc_row_max(t210_in, 16);
     float t210[16];
-    for (ptrdiff_t j = 0; j < 16; j++) { t210[j] = expf(t210_in[j] - t210_max); t210_sum += t210[j]; }
+    for (ptrdiff_t j = 0; j < 16; j++) t210[j] = bertc_exp(t210_in[j] - t210_max);
+    const float t210_sum = bertc_row_sum(t210, 16);
     for (ptrdiff_t j = 0; j < 16; j++) t210[j] = t210[j] / t210_sum;
     float t211[16];
     for (ptrdiff_t j = 0; j < 16; j++) t211[j] = (bertc_dropout_bits(keys[4], (uint32_t)((row / 32) * 512 + ((row / 16) % 2) * 256 + (row % 16) * 16 + j)) < 429496729u ? 0.0f : t210[j] * 1.1111111640930176f);
@@ -502,11 +551,10 @@ static void k20_bias_dropout_residual_layernorm(bertc_model *m, int *status, con
     for (ptrdiff_t j = 0; j < 128; j++) t218[j] = (t217[j] + b187[((row / 16) * 2048 + (row % 16) * 128 + j)]);
     float t219_in[128];
     for (ptrdiff_t j = 0; j < 128; j++) t219_in[j] = t218[j];
-    float t219_mean = 0.0f, t219_var = 0.0f;
-    for (ptrdiff_t j = 0; j < 128; j++) t219_mean += t219_in[j];
-    t219_mean /= 128.0f;
-    for (ptrdiff_t j = 0; j < 128; j++) { float d = t219_in[j] - t219_mean; t219_var += d * d; }
-    const float t219_inv = 1.0f / sqrtf(t219_var / 128.0f + 9.999999960041972e-13f);
+    const float t219_mean = bertc_row_sum(t219_in, 128) / 128.0f;
+    float t219_sq[128];
+    for (ptrdiff_t j = 0; j < 128; j++) t219_sq[j] = (t219_in[j] - t219_mean) * (t219_in[j] - t219_mean);
+    const float t219_inv = 1.0f / sqrtf(bertc_row_sum(t219_sq, 128) / 128.0f + 9.999999960041972e-13f);
     float t219[128];
     for (ptrdiff_t j = 0; j < 128; j++) t219[j] = (t219_in[j] - t219_mean) * t219_inv * b105[j] + b106[j];
     for (ptrdiff_t j = 0; j < 128; j++) {
@@ -572,11 +620,10 @@ static void k23_bias_dropout_residual_layernorm(bertc_model *m, int *status, con
     for (ptrdiff_t j = 0; j < 128; j++) t226[j] = (t225[j] + b219[((row / 16) * 2048 + (row % 16) * 128 + j)]);
     float t227_in[128];
     for (ptrdiff_t j = 0; j < 128; j++) t227_in[j] = t226[j];
-    float t227_mean = 0.0f, t227_var = 0.0f;
-    for (ptrdiff_t j = 0; j < 128; j++) t227_mean += t227_in[j];
-    t227_mean /= 128.0f;
-    for (ptrdiff_t j = 0; j < 128; j++) { float d = t227_in[j] - t227_mean; t227_var += d * d; }
-    const float t227_inv = 1.0f / sqrtf(t227_var / 128.0f + 9.999999960041972e-13f);
+    const float t227_mean = bertc_row_sum(t227_in, 128) / 128.0f;
+    float t227_sq[128];
+    for (ptrdiff_t j = 0; j < 128; j++) t227_sq[j] = (t227_in[j] - t227_mean) * (t227_in[j] - t227_mean);
+    const float t227_inv = 1.0f / sqrtf(bertc_row_sum(t227_sq, 128) / 128.0f + 9.999999960041972e-13f);
     float t227[128];
     for (ptrdiff_t j = 0; j < 128; j++) t227[j] = (t227_in[j] - t227_mean) * t227_inv * b119[j] + b120[j];
     for (ptrdiff_t j = 0; j < 128; j++) {
