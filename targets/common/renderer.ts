@@ -178,10 +178,8 @@ export const C_HELPERS: Readonly<Record<string, string>> = {
   p = p * r + 1.6666665459e-1f;
   p = p * r + 5.0000001201e-1f;
   p = p * r * r + r + 1.0f;
-  const int32_t bits = ((int32_t)n + 127) << 23;
-  float scale;
-  memcpy(&scale, &bits, sizeof scale);
-  return x < -87.3f ? 0.0f : p * scale;
+  const union { int32_t bits; float value; } scale = { .bits = ((int32_t)n + 127) << 23 };
+  return x < -87.3f ? 0.0f : p * scale.value;
 }`,
   bertc_gelu: 'static inline float bertc_gelu(float x) { return 0.5f * x * (1.0f + bertc_erf(x * 0.70710678118654752f)); }',
   bertc_gelu_tanh: 'static inline float bertc_gelu_tanh(float x) { return 0.5f * x * (1.0f + tanhf(0.79788456080286536f * (x + 0.044715f * x * x * x))); }',

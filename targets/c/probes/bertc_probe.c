@@ -16,10 +16,22 @@
  *                                       THREADS split the batch, or N when BATCH is 1
  *   bertc_probe copy MIB SECONDS        copy bandwidth between two MIB-sized arrays on all
  *                                       threads, counting bytes read plus bytes written (B/s)
+ *   bertc_probe layernorm ROWS SECONDS  bias + residual + layernorm over ROWS rows of 768 floats,
+ *                                       written as bertc generates it, on all threads (vector
+ *                                       FLOP/s counted as src/cost/flops.ts counts them)
+ *   bertc_probe special N SECONDS       exp, erf (through GELU), tanh and rsqrt as generated code
+ *                                       evaluates them, over N floats on all threads
+ *                                       (evaluations/s)
+ *
+ * The last two measure the code bertc generates, not the hardware: the helpers below are copies
+ * of C_HELPERS in targets/common/renderer.ts (test/c-runtime.test.ts checks that they match), and
+ * the probe must be compiled with the flags the generated Makefile uses (no -ffast-math), because
+ * those decide what vectorises.
  */
 #define _POSIX_C_SOURCE 199309L
 #include "bertc_runtime.h"
 
+#include <math.h>
 #include <time.h>
 
 static double now(void) {
@@ -208,6 +220,227 @@ static int probe_copy(char **argv) {
   return 0;
 }
 
+/* ---------------------------------------------------------------------------------------------- */
+/* Generated code's helpers, copied verbatim from C_HELPERS in targets/common/renderer.ts so that
+ * the probes below compile to the same instructions as a generated model. GCC 12 warns that the
+ * tail loop of bertc_row_sum would overflow when it is inlined with n = 768; the loop never runs
+ * (768 is a multiple of 16), so the warning is false and is silenced here, around the copy. */
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Waggressive-loop-optimizations"
+#endif
+static inline float bertc_row_sum(const float *x, ptrdiff_t n) {
+  float acc[16] = { 0.0f };
+  ptrdiff_t j = 0;
+  for (; j + 16 <= n; j += 16) for (int l = 0; l < 16; l++) acc[l] += x[j + l];
+  float s = 0.0f;
+  for (; j < n; j++) s += x[j];
+  for (int l = 0; l < 16; l++) s += acc[l];
+  return s;
+}
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+static inline float bertc_erf(float x) {
+  x = x < -4.0f ? -4.0f : x > 4.0f ? 4.0f : x;
+  const float x2 = x * x;
+  float p = -2.72614225801306e-10f;
+  p = p * x2 + 2.77068142495902e-08f;
+  p = p * x2 - 2.10102402082508e-06f;
+  p = p * x2 - 5.69250639462346e-05f;
+  p = p * x2 - 7.34990630326855e-04f;
+  p = p * x2 - 2.95459980854025e-03f;
+  p = p * x2 - 1.60960333262415e-02f;
+  float q = -1.45660718464996e-05f;
+  q = q * x2 - 2.13374055278905e-04f;
+  q = q * x2 - 1.68282697438203e-03f;
+  q = q * x2 - 7.37332916720468e-03f;
+  q = q * x2 - 1.42647390514189e-02f;
+  return x * p / q;
+}
+static inline float bertc_exp(float x) {
+  const float c = x > 88.3762626647949f ? 88.3762626647949f : x < -87.3f ? -87.3f : x;
+  const float n = floorf(c * 1.44269504088896341f + 0.5f);
+  const float r = c - n * 0.693359375f + n * 2.12194440e-4f;
+  float p = 1.9875691500e-4f;
+  p = p * r + 1.3981999507e-3f;
+  p = p * r + 8.3334519073e-3f;
+  p = p * r + 4.1665795894e-2f;
+  p = p * r + 1.6666665459e-1f;
+  p = p * r + 5.0000001201e-1f;
+  p = p * r * r + r + 1.0f;
+  const int32_t bits = ((int32_t)n + 127) << 23;
+  float scale;
+  memcpy(&scale, &bits, sizeof scale);
+  return x < -87.3f ? 0.0f : p * scale;
+}
+static inline float bertc_gelu(float x) { return 0.5f * x * (1.0f + bertc_erf(x * 0.70710678118654752f)); }
+
+/* Keeps the results observable, so that no loop is removed as dead. */
+static volatile float result_sink;
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Row kernels: BERT's bias + residual + layernorm (k8_bias_residual_layernorm of a BERT-base
+ * layer) line for line as bertc emits it: one `for j` loop per op into a stack array, row sums by
+ * bertc_row_sum, one row per iteration of an OpenMP loop. The cost model's vector time for such a
+ * kernel is its FLOPs (src/cost/flops.ts: 1 per element for each add, 7 for layernorm, so 9) over
+ * the vector rate; this measures the rate at which the generated code actually does those FLOPs.
+ * The repetitions run inside one parallel region (its implicit barrier per pass orders them), so
+ * the fork/join that the cost model charges as launch overhead is not part of the rate. */
+
+#define LN_D 768
+
+typedef struct {
+  ptrdiff_t rows;
+  float *x, *res, *bias, *gamma, *beta, *y;
+} ln_probe;
+
+static double ln_body(void *arg, long reps) {
+  const ln_probe *p = (const ln_probe *)arg;
+  const ptrdiff_t rows = p->rows;
+  const float *restrict x = p->x, *restrict res = p->res, *restrict bias = p->bias;
+  const float *restrict gamma = p->gamma, *restrict beta = p->beta;
+  float *restrict y = p->y;
+#ifdef _OPENMP
+#pragma omp parallel
+#endif
+  for (long r = 0; r < reps; r++) {
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+    for (ptrdiff_t row = 0; row < rows; row++) {
+      float t1[LN_D];
+      for (ptrdiff_t j = 0; j < LN_D; j++) t1[j] = (x[row * LN_D + j] + bias[j]);
+      float t2[LN_D];
+      for (ptrdiff_t j = 0; j < LN_D; j++) t2[j] = (t1[j] + res[row * LN_D + j]);
+      float t3_in[LN_D];
+      for (ptrdiff_t j = 0; j < LN_D; j++) t3_in[j] = t2[j];
+      const float t3_mean = bertc_row_sum(t3_in, LN_D) / 768.0f;
+      float t3_sq[LN_D];
+      for (ptrdiff_t j = 0; j < LN_D; j++) t3_sq[j] = (t3_in[j] - t3_mean) * (t3_in[j] - t3_mean);
+      const float t3_inv = 1.0f / sqrtf(bertc_row_sum(t3_sq, LN_D) / 768.0f + 9.999999960041972e-13f);
+      float t3[LN_D];
+      for (ptrdiff_t j = 0; j < LN_D; j++) t3[j] = (t3_in[j] - t3_mean) * t3_inv * gamma[j] + beta[j];
+      for (ptrdiff_t j = 0; j < LN_D; j++) {
+        y[row * LN_D + j] = t3[j];
+      }
+    }
+  }
+  return 9.0 * (double)rows * LN_D * (double)reps;
+}
+
+static int probe_layernorm(char **argv) {
+  ln_probe p;
+  p.rows = atol(argv[0]);
+  const double seconds = atof(argv[1]);
+  if (p.rows <= 0) return fprintf(stderr, "bertc_probe layernorm: bad arguments\n"), 2;
+  const size_t n = (size_t)p.rows * LN_D;
+  p.x = (float *)bertc_alloc(n * sizeof(float));
+  p.res = (float *)bertc_alloc(n * sizeof(float));
+  p.y = (float *)bertc_alloc(n * sizeof(float));
+  p.bias = (float *)bertc_alloc(LN_D * sizeof(float));
+  p.gamma = (float *)bertc_alloc(LN_D * sizeof(float));
+  p.beta = (float *)bertc_alloc(LN_D * sizeof(float));
+  if (p.x == NULL || p.res == NULL || p.y == NULL || p.bias == NULL || p.gamma == NULL || p.beta == NULL)
+    return fprintf(stderr, "bertc_probe: out of memory\n"), 1;
+  /* Varied rows, so that the variance is not zero (the values do not change the timing: the
+   * kernel has no data-dependent branches). */
+  for (size_t i = 0; i < n; i++) p.x[i] = (float)(i % 17) * 0.1f - 0.8f, p.res[i] = (float)(i % 5) * 0.2f;
+  for (int j = 0; j < LN_D; j++) p.bias[j] = 0.01f * (float)(j % 3), p.gamma[j] = 1.0f, p.beta[j] = 0.0f;
+  printf("layernorm_flops_per_s %.6g\n", best_rate(ln_body, &p, seconds));
+  printf("threads %d\n", bertc_max_threads());
+  result_sink = p.y[n - 1];
+  bertc_free_aligned(p.x), bertc_free_aligned(p.res), bertc_free_aligned(p.y);
+  bertc_free_aligned(p.bias), bertc_free_aligned(p.gamma), bertc_free_aligned(p.beta);
+  return 0;
+}
+
+/* ---------------------------------------------------------------------------------------------- */
+/* Special functions as generated code evaluates them, one element per iteration of a loop the
+ * compiler may vectorise: bertc_exp (softmax), bertc_gelu (the erf GELU: erf plus its four
+ * arithmetic operations, which the cost model overlaps with the erf), libm's tanhf (the tanh op and
+ * the pooler; a call per element) and 1.0f / sqrtf (rsqrt). The arrays stay in cache, so the
+ * function, not memory, is the bound; inputs are in the range each meets in BERT. */
+
+enum { SF_EXP, SF_ERF, SF_TANH, SF_RSQRT, SF_COUNT };
+static const char *const sf_names[SF_COUNT] = {"exp", "erf", "tanh", "rsqrt"};
+
+typedef struct {
+  int fn;
+  ptrdiff_t n;
+  float *x[SF_COUNT], *y;
+} special_probe;
+
+static double special_body(void *arg, long reps) {
+  const special_probe *p = (const special_probe *)arg;
+  const ptrdiff_t n = p->n;
+  const float *restrict x = p->x[p->fn];
+  float *restrict y = p->y;
+  const int fn = p->fn;
+#ifdef _OPENMP
+#pragma omp parallel
+#endif
+  for (long r = 0; r < reps; r++) {
+    /* One loop per function, each with the call inlined as in a generated kernel. */
+    switch (fn) {
+    case SF_EXP:
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+      for (ptrdiff_t i = 0; i < n; i++) y[i] = bertc_exp(x[i]);
+      break;
+    case SF_ERF:
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+      for (ptrdiff_t i = 0; i < n; i++) y[i] = bertc_gelu(x[i]);
+      break;
+    case SF_TANH:
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+      for (ptrdiff_t i = 0; i < n; i++) y[i] = tanhf(x[i]);
+      break;
+    default:
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+      for (ptrdiff_t i = 0; i < n; i++) y[i] = (1.0f / sqrtf(x[i]));
+      break;
+    }
+  }
+  return (double)n * (double)reps;
+}
+
+static int probe_special(char **argv) {
+  special_probe p;
+  p.n = atol(argv[0]);
+  const double seconds = atof(argv[1]) / SF_COUNT;
+  if (p.n <= 0) return fprintf(stderr, "bertc_probe special: bad arguments\n"), 2;
+  p.y = (float *)bertc_alloc((size_t)p.n * sizeof(float));
+  for (int f = 0; f < SF_COUNT; f++) p.x[f] = (float *)bertc_alloc((size_t)p.n * sizeof(float));
+  for (int f = 0; f < SF_COUNT; f++)
+    if (p.x[f] == NULL || p.y == NULL) return fprintf(stderr, "bertc_probe: out of memory\n"), 1;
+  for (ptrdiff_t i = 0; i < p.n; i++) {
+    const float u = (float)(i % 1000) / 1000.0f; /* [0, 1) */
+    p.x[SF_EXP][i] = -12.0f * u;                 /* softmax: scores minus the row max */
+    p.x[SF_ERF][i] = 8.0f * u - 4.0f;            /* GELU of FFN activations */
+    p.x[SF_TANH][i] = 6.0f * u - 3.0f;           /* pooler outputs */
+    p.x[SF_RSQRT][i] = 0.5f + 2.0f * u;          /* variances plus eps */
+  }
+  float check = 0;
+  for (p.fn = 0; p.fn < SF_COUNT; p.fn++) {
+    printf("%s_per_s %.6g\n", sf_names[p.fn], best_rate(special_body, &p, seconds));
+    check += p.y[p.n / 2];
+  }
+  result_sink = check;
+  printf("threads %d\n", bertc_max_threads());
+  bertc_free_aligned(p.y);
+  for (int f = 0; f < SF_COUNT; f++) bertc_free_aligned(p.x[f]);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc == 3 && strcmp(argv[1], "fma") == 0) {
     const double seconds = atof(argv[2]) / 2;
@@ -218,6 +451,8 @@ int main(int argc, char **argv) {
   }
   if (argc == 9 && strcmp(argv[1], "sgemm") == 0) return probe_sgemm(argv + 2);
   if (argc == 4 && strcmp(argv[1], "copy") == 0) return probe_copy(argv + 2);
-  fprintf(stderr, "usage: bertc_probe fma SECONDS | sgemm M N K LAYOUT BATCH THREADS SECONDS | copy MIB SECONDS\n");
+  if (argc == 4 && strcmp(argv[1], "layernorm") == 0) return probe_layernorm(argv + 2);
+  if (argc == 4 && strcmp(argv[1], "special") == 0) return probe_special(argv + 2);
+  fprintf(stderr, "usage: bertc_probe fma SECONDS | sgemm M N K LAYOUT BATCH THREADS SECONDS | copy MIB SECONDS | layernorm ROWS SECONDS | special N SECONDS\n");
   return 2;
 }
