@@ -14,6 +14,7 @@ import { writeC } from '../../targets/c/compile.js';
 import { ExplainError, explainLine } from '../../targets/c/explain.js';
 import { CRunError } from '../../targets/c/compile.js';
 import { calibrate } from '../calibrate.js';
+import { benchC, formatBench } from '../../targets/c/bench.js';
 import { LEVELS, PASSES } from '../../passes/registry.js';
 import type { Module } from '../kernel/module.js';
 import { printModule } from '../kernel/printer.js';
@@ -346,6 +347,31 @@ function makeProgram(io: Io): Command {
       const report = buildReport({ file, config: p.built.config ?? '', sets: Object.fromEntries(o.set), pipeline: p.records.map((r) => r.step).join(','), stages: p.stages }, accel);
       const written = writeC(p.module, { source: file, command, accel }, o.out, { 'report.txt': renderText(report), 'report.json': `${JSON.stringify(report, null, 2)}\n` });
       io.out(`wrote ${o.out}: ${written.join(', ')}\n`);
+    });
+
+  program
+    .command('bench')
+    .description('compile FILE to C, run it on random weights and inputs after 3 warm-ups, and print the median latency and each kernel\'s measured time next to its predicted time')
+    .argument('<file>', 'IR source')
+    .addOption(configOption())
+    .addOption(setOption())
+    .addOption(new Option('-t, --target <target>', 'code to benchmark').choices(['c']).default('c'))
+    .option('-a, --accel <preset|file>', 'accelerator to tile for and predict with (bertc calibrate writes one for this machine)', 'host-cpu')
+    .addOption(levelOption())
+    .option('--train', 'training-mode forward')
+    .option('--runs <n>', 'timed runs', '20')
+    .option('--cc <compiler>', 'the C compiler', 'cc')
+    .option('--cflags <flags>', "compiler flags replacing '-O3 -march=native'")
+    .option('--json', 'print JSON: median_ms, kernels[].{name, measured_ms, predicted_ms}')
+    .action((file: string, o: PipelineChoice & { config?: string; set: Map<string, number>; accel: string; train?: boolean; runs: string; cc: string; cflags?: string; json?: boolean }) => {
+      const runs = Number(o.runs);
+      if (!(Number.isInteger(runs) && runs > 0)) throw new UsageError(`--runs expects a positive integer, got '${o.runs}'`);
+      const s = new Session();
+      const accel = accelOrUsage(o.accel);
+      const p = plan(s, file, { ...buildOptions(o), train: o.train ?? false, pipeline: pipelineText(o), accel });
+      io.err(s.render());
+      const b = benchC(p.module, accel, { runs, cc: o.cc, cflags: o.cflags?.split(/\s+/).filter(Boolean) });
+      io.out(o.json ? `${JSON.stringify(b, null, 2)}\n` : formatBench(b));
     });
 
   program
