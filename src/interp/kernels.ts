@@ -42,7 +42,7 @@ export function broadcastIndex(outShape: Shape, inShape: Shape): Int32Array | un
   if (inShape.length === outShape.length && inShape.every((d, i) => d === outShape[i])) return undefined;
   const rank = outShape.length;
   const inStrides = stridesOf(inShape);
-  const strides = outShape.map((d, i) => {
+  const strides = outShape.map((_, i) => {
     const j = i - (rank - inShape.length);
     return j >= 0 && inShape[j] !== 1 ? inStrides[j]! : 0;
   });
@@ -196,7 +196,6 @@ function matmul(n: Node, xs: readonly Tensor[], k: KernelContext): Tensor {
   const tb = n.attr<boolean>('transpose_b');
   const o = out(n, k);
   const ra = a.shape.length;
-  const rb = b.shape.length;
   const M = n.type.shape[n.type.shape.length - 2]!;
   const N = n.type.shape[n.type.shape.length - 1]!;
   const K = ta ? a.shape[ra - 2]! : a.shape[ra - 1]!;

@@ -115,7 +115,7 @@ function inferDropout(srcs: readonly TensorType[], a: Attrs, name: string): Infe
   return inferUnaryFloat(srcs, a, name);
 }
 
-function axesOf(a: Attrs, rank: number, name: string): number[] | InferResult {
+function axesOf(a: Attrs, rank: number): number[] | InferResult {
   const axes = a['axes'] as readonly number[];
   const out: number[] = [];
   for (const ax of axes) {
@@ -131,7 +131,7 @@ function inferReduce(srcs: readonly TensorType[], a: Attrs, name: string): Infer
   const t = srcs[0]!;
   if (t.dtype === 'bool') return err('E0007', `'${name}' needs a numeric operand, got ${formatType(t)}`);
   if (name === 'reduce_mean' && !isFloat(t.dtype)) return requireFloat(name, t)!;
-  const axes = axesOf(a, t.shape.length, name);
+  const axes = axesOf(a, t.shape.length);
   if (!Array.isArray(axes)) return axes;
   const keep = a['keepdims'] as boolean;
   const shape = keep ? t.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : t.shape.filter((_, i) => !axes.includes(i));

@@ -1,6 +1,5 @@
 import type { Span } from '../diag/span.js';
 import { byteSize } from '../ir/dtype.js';
-import type { Graph } from '../ir/graph.js';
 import { graphNodes, roots, users } from '../ir/graph.js';
 import type { Node } from '../ir/node.js';
 import { numel } from '../ir/shape.js';

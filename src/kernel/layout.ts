@@ -77,7 +77,7 @@ export function applyMovement(l: Layout, n: Node): Layout | undefined {
       const lead = want.length - l.shape.length;
       return {
         shape: want,
-        strides: want.map((d, i) => (i < lead || l.shape[i - lead] === 1 ? 0 : l.strides[i - lead]!)),
+        strides: want.map((_, i) => (i < lead || l.shape[i - lead] === 1 ? 0 : l.strides[i - lead]!)),
         offset: l.offset,
       };
     }

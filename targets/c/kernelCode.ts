@@ -2,13 +2,12 @@ import type { Accelerator } from '../../src/accel/accelerator.js';
 import type { GemmSchedule } from '../../src/cost/gemm.js';
 import { formatSpan, type Span } from '../../src/diag/span.js';
 import type { Node } from '../../src/ir/node.js';
-import { normalizeAxis, numel, type Shape } from '../../src/ir/shape.js';
+import { numel, type Shape } from '../../src/ir/shape.js';
 import { formatType } from '../../src/ir/types.js';
-import { dropoutScale, dropoutThreshold } from '../../src/interp/rng.js';
-import { isInline, isMatmul, isMovement, isRowReduction, reducedAxes } from '../../src/kernel/classify.js';
+import { isMatmul, isMovement, isRowReduction, reducedAxes } from '../../src/kernel/classify.js';
 import type { Kernel } from '../../src/kernel/kernels.js';
-import { affine, broadcastIndex, layoutOffset, movementSourceIndex, ravel, storeOffset, unravel, viewLayout, type Index } from '../common/indexing.js';
-import type { CLikeRenderer } from '../common/renderer.js';
+import { affine, broadcastIndex, unravel, viewLayout, type Index } from '../common/indexing.js';
+import { ElementValues, type ValueEnv } from '../common/elementValues.js';
 
 /** One line of generated code and the IR it implements (for the source map). */
 export interface Line {
@@ -16,18 +15,10 @@ export interface Line {
   readonly span?: Span;
 }
 
-export interface KernelEnv {
-  readonly r: CLikeRenderer;
-  readonly views: ReadonlySet<Node>;
-  readonly train: boolean;
+export interface KernelEnv extends ValueEnv {
   readonly accel: Accelerator;
   readonly schedules?: ReadonlyMap<Node, GemmSchedule>;
-  /** The C expression of a materialised buffer's base pointer. */
-  readonly ptr: (n: Node) => string;
 }
-
-/** Where a member's value lives while a kernel runs: a per-row array, or a scalar. */
-type Local = { readonly name: string; readonly array: boolean };
 
 /** The C function of one kernel: its parameters are the buffers it reads and writes. */
 export interface KernelFunction {
@@ -57,83 +48,12 @@ class Writer {
   }
 }
 
-/**
- * Generates the body of a kernel. Everything is computed per element of an iteration space through
- * `value(n, idx)`, which knows where each value lives: a local of this kernel, a constant, or a
- * buffer read through its (possibly strided) layout.
- */
-class KernelBuilder {
+/** The C kernel body: the shared element expressions, written into loops. */
+class KernelBuilder extends ElementValues {
   readonly w = new Writer();
-  private readonly members: ReadonlySet<Node>;
-  readonly locals = new Map<Node, Local>();
-  /** The loop's index, broadcast per node: a member evaluated at it is read from its local. */
-  iteration: Index = [];
-  usesStatus = false;
-  usesSeed = false;
 
-  constructor(readonly k: Kernel, readonly env: KernelEnv) {
-    this.members = new Set(k.ops);
-  }
-
-  local(n: Node): string {
-    return `t${n.id}`;
-  }
-
-  private atIteration(n: Node, idx: Index): boolean {
-    const b = broadcastIndex(this.iteration, n.type.shape);
-    return b.length === idx.length && b.every((e, i) => e === idx[i]);
-  }
-
-  /** The C expression for element `idx` of node `n`. */
-  value(n: Node, idx: Index): string {
-    const r = this.env.r;
-    if (n.op === 'const') return r.literal(n.attr<number>('value'), n.type.dtype);
-    if (n.op === 'iota') return r.cast(idx[normalizeAxis(n.attr<number>('axis'), n.type.shape.length)!]!, 'i64', n.type.dtype);
-    const l = this.locals.get(n);
-    if (l && this.atIteration(n, idx)) return l.array ? `${l.name}[j]` : l.name;
-    if (this.members.has(n) || this.env.views.has(n)) {
-      if (n.op === 'concat') return this.concatValue(n, idx);
-      if (isMovement(n)) return this.value(n.srcs[0]!, movementSourceIndex(n, idx));
-      if (n.op === 'gather') return this.gatherValue(n, idx);
-      if (n.op === 'dropout') return this.dropoutValue(n, idx);
-      if (isRowReduction(n) || isMatmul(n)) throw new Error(`internal: ${this.k.name} reads ${n.op} #${n.id} away from its own row`);
-      return r.op(n, n.srcs.map((s) => this.value(s, broadcastIndex(idx, s.type.shape))));
-    }
-    const { buffer, layout } = viewLayout(n, this.env.views);
-    return `${this.env.ptr(buffer)}[${layoutOffset(layout, idx)}]`;
-  }
-
-  private concatValue(n: Node, idx: Index): string {
-    const axis = normalizeAxis(n.attr<number>('axis'), n.type.shape.length)!;
-    let start = 0;
-    const parts = n.srcs.map((s) => {
-      const at = start;
-      start += s.type.shape[axis]!;
-      return { s, at, end: start };
-    });
-    return parts.reduceRight((acc, p, i) => {
-      const v = this.value(p.s, idx.map((e, d) => (d === axis ? affine([[e, 1]], -p.at) : e)));
-      return i === parts.length - 1 ? v : `(${idx[axis]} < ${p.end} ? ${v} : ${acc})`;
-    }, '');
-  }
-
-  private gatherValue(n: Node, idx: Index): string {
-    const [table, indices] = n.srcs as [Node, Node];
-    const axis = normalizeAxis(n.attr<number>('axis'), table.type.shape.length)!;
-    const rank = indices.type.shape.length;
-    const row = this.value(indices, idx.slice(axis, axis + rank));
-    this.usesStatus = true;
-    const checked = this.env.r.call('bertc_checked_index', row, String(table.type.shape[axis]), 'status');
-    return this.value(table, [...idx.slice(0, axis), checked, ...idx.slice(axis + rank)]);
-  }
-
-  private dropoutValue(n: Node, idx: Index): string {
-    const x = this.value(n.srcs[0]!, broadcastIndex(idx, n.srcs[0]!.type.shape));
-    if (!this.env.train) return x;
-    this.usesSeed = true;
-    const p = n.attr<number>('p');
-    const bits = this.env.r.call('bertc_dropout_bits', `keys[${n.attr<number>('id')}]`, `(uint32_t)${ravel(idx, n.type.shape)}`);
-    return `(${bits} < ${dropoutThreshold(p)}u ? 0.0f : ${x} * ${this.env.r.literal(dropoutScale(p), 'f32')})`;
+  constructor(k: Kernel, env: KernelEnv) {
+    super(k, env);
   }
 
   /** Declares a member's value for the current row: an array over j, or a scalar. */
@@ -154,48 +74,9 @@ class KernelBuilder {
     }
   }
 
-  /** The expression computing an op from its operands (not from its own local). */
-  valueOfOp(n: Node, idx: Index): string {
-    if (n.op === 'gather') return this.gatherValue(n, idx);
-    if (n.op === 'dropout') return this.dropoutValue(n, idx);
-    return this.env.r.op(n, n.srcs.map((s) => this.value(s, broadcastIndex(idx, s.type.shape))));
-  }
-
-  setIteration(idx: Index): void {
-    this.iteration = idx;
-  }
-
-  /**
-   * The value a result is made of: the result itself, or, for a result stored through movement ops
-   * (a producer writing a permuted layout), the value under that chain; and the chain.
-   */
-  stored(o: Node): { v: Node; chain: Node[] } {
-    const chain: Node[] = [];
-    let v = o;
-    while (this.members.has(v) && isMovement(v) && this.members.has(v.srcs[0]!)) {
-      chain.push(v);
-      v = v.srcs[0]!;
-    }
-    return { v, chain };
-  }
-
-  /** Whether a result is stored element by element along the row (or once per row). */
-  storedAlongRow(o: Node, rowVaries: (s: Shape) => boolean): boolean {
-    const { v } = this.stored(o);
-    const l = this.locals.get(v);
-    return l ? l.array : rowVaries(v.type.shape) || isMovement(v);
-  }
-
   /** Stores output `o` at the iteration point (or per row, for a per-row scalar). */
   store(o: Node): void {
-    const { v, chain } = this.stored(o);
-    if (isMovement(v) && this.members.has(v)) {
-      // A copy kernel: the iteration runs over the result itself and pulls through the ops.
-      this.w.line(`${this.env.ptr(o)}[${ravel(broadcastIndex(this.iteration, o.type.shape), o.type.shape)}] = ${this.value(o, broadcastIndex(this.iteration, o.type.shape))};`, o.meta.span);
-      return;
-    }
-    const idx = broadcastIndex(this.iteration, v.type.shape);
-    this.w.line(`${this.env.ptr(o)}[${storeOffset(v, [...chain].reverse(), idx)}] = ${this.value(v, idx)};`, o.meta.span);
+    this.w.line(this.storeStatement(o), o.meta.span);
   }
 }
 

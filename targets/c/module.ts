@@ -8,7 +8,7 @@ import { isMatmul } from '../../src/kernel/classify.js';
 import { buildKernels, bytesOf, type Kernel } from '../../src/kernel/kernels.js';
 import type { Module } from '../../src/kernel/module.js';
 import { planMemory, type MemoryPlan } from '../common/memoryPlan.js';
-import { C_HELPERS, CLikeRenderer } from '../common/renderer.js';
+import { CLikeRenderer } from '../common/renderer.js';
 import { blockingOf, kernelFunction, type KernelFunction, type Line } from './kernelCode.js';
 
 /** The files of a compiled model, by name. */
@@ -54,7 +54,6 @@ export function generateC(m: Module, opts: COptions): CFiles {
   const r = new CLikeRenderer();
   const L = layoutOf(m);
   const outputs = m.graph.outputs;
-  const inputs = m.graph.inputs;
   const initOutputs = new Set(L.init.flatMap((k) => k.outputs));
   /** Where a buffer lives, at a call site in init or run. */
   const home = (n: Node): string => {
@@ -85,7 +84,7 @@ export function generateC(m: Module, opts: COptions): CFiles {
   put('  return (ptrdiff_t)i;');
   put('}');
   // Helpers in dependency order: erf before gelu, which calls it.
-  for (const h of Object.keys(C_HELPERS)) if (r.used.has(h)) for (const l of C_HELPERS[h]!.split('\n')) put(l);
+  for (const h of Object.keys(r.helpers)) if (r.used.has(h)) for (const l of r.helpers[h]!.split('\n')) put(l);
   put();
   put('/* Per-kernel timing, compiled in with -DBERTC_PROFILE (bertc bench uses it). */');
   put('#ifdef BERTC_PROFILE');

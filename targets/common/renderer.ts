@@ -1,5 +1,6 @@
 import type { DType } from '../../src/ir/dtype.js';
 import type { Node } from '../../src/ir/node.js';
+import { dropoutScale, dropoutThreshold } from '../../src/interp/rng.js';
 
 /**
  * The one C-like renderer: how scalar values, ops, declarations and loops are spelled. The C backend
@@ -9,6 +10,10 @@ import type { Node } from '../../src/ir/node.js';
 export class CLikeRenderer {
   readonly types: Readonly<Record<DType, string>> = { f32: 'float', f16: 'float', bf16: 'float', i32: 'int32_t', i64: 'int64_t', bool: 'uint8_t' };
   readonly indexType: string = 'ptrdiff_t';
+  /** The language's float math functions, by IR op. */
+  readonly math: Readonly<Record<string, string>> = { pow: 'powf', abs: 'fabsf', log: 'logf', tanh: 'tanhf', sqrt: 'sqrtf' };
+  /** The definitions of `helpers` this language can call (only those used are emitted). */
+  readonly helpers: Readonly<Record<string, string>> = C_HELPERS;
   /** Helper functions a kernel used, by name, so that only those are emitted. */
   readonly used = new Set<string>();
 
@@ -54,23 +59,23 @@ export class CLikeRenderer {
       case 'min':
         return this.call(float ? 'bertc_fmin' : 'bertc_imin', x, y);
       case 'pow':
-        return `powf(${x}, ${y})`;
+        return `${this.math['pow']}(${x}, ${y})`;
       case 'neg':
         return `(-${x})`;
       case 'abs':
-        return float ? `fabsf(${x})` : this.call('bertc_iabs', x);
+        return float ? `${this.math['abs']}(${x})` : this.call('bertc_iabs', x);
       case 'exp':
         return this.call('bertc_exp', x);
       case 'log':
-        return `logf(${x})`;
+        return `${this.math['log']}(${x})`;
       case 'tanh':
-        return `tanhf(${x})`;
+        return `${this.math['tanh']}(${x})`;
       case 'erf':
         return this.call('bertc_erf', x);
       case 'sqrt':
-        return `sqrtf(${x})`;
+        return `${this.math['sqrt']}(${x})`;
       case 'rsqrt':
-        return `(1.0f / sqrtf(${x}))`;
+        return `(1.0f / ${this.math['sqrt']}(${x}))`;
       case 'recip':
         return `(1.0f / ${x})`;
       case 'relu':
@@ -92,12 +97,16 @@ export class CLikeRenderer {
       case 'ne':
         return `(${x} != ${y})`;
       case 'where':
-        return `(${x} ? ${y} : ${z})`;
+        return this.select(x, y, z);
       case 'cast':
         return this.cast(x, n.srcs[0]!.type.dtype, n.type.dtype);
       default:
         throw new Error(`internal: no scalar form for '${n.op}'`);
     }
+  }
+
+  select(c: string, a: string, b: string): string {
+    return `(${c} ? ${a} : ${b})`;
   }
 
   cast(x: string, from: DType, to: DType): string {
@@ -106,6 +115,18 @@ export class CLikeRenderer {
     if (to === 'bool') return `((${x}) != 0)`;
     if (from === 'f32') return this.call(to === 'i32' ? 'bertc_f2i32' : 'bertc_f2i64', x);
     return `((${this.type(to)})(${x}))`;
+  }
+
+  /** An index read from a tensor, checked: out of range sets the kernel's status and reads row 0. */
+  checkedIndex(v: string, n: number): string {
+    return this.call('bertc_checked_index', v, String(n), 'status');
+  }
+
+  /** Dropout of `x` at flat element `flat` (docs/dropout-rng.md); the per-run keys come from the seed. */
+  dropout(n: Node, flat: string, x: string): string {
+    const p = n.attr<number>('p');
+    const bits = this.call('bertc_dropout_bits', `keys[${n.attr<number>('id')}]`, `(uint32_t)${flat}`);
+    return `(${bits} < ${dropoutThreshold(p)}u ? 0.0f : ${x} * ${this.literal(dropoutScale(p), 'f32')})`;
   }
 
   call(fn: string, ...args: string[]): string {

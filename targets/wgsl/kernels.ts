@@ -1,0 +1,325 @@
+import type { Accelerator } from '../../src/accel/accelerator.js';
+import type { GemmSchedule } from '../../src/cost/gemm.js';
+import { formatSpan } from '../../src/diag/span.js';
+import type { Node } from '../../src/ir/node.js';
+import type { Span } from '../../src/diag/span.js';
+import { numel, type Shape } from '../../src/ir/shape.js';
+import { formatType } from '../../src/ir/types.js';
+import { isMatmul, isMovement, isRowReduction, reducedAxes } from '../../src/kernel/classify.js';
+import type { Kernel } from '../../src/kernel/kernels.js';
+import { ElementValues, type ValueEnv } from '../common/elementValues.js';
+import { affine, broadcastIndex, unravel, viewLayout } from '../common/indexing.js';
+import type { WgslRenderer } from './renderer.js';
+
+/** One compute shader: its bindings (in binding order), its dispatch, and its resource use. */
+export interface WgslKernel {
+  readonly name: string;
+  readonly code: string;
+  /** Buffers by binding number; 'params' is the uniform with the dropout seed. */
+  readonly bindings: readonly (Node | 'params')[];
+  readonly dispatch: readonly [number, number, number];
+  readonly workgroupBytes: number;
+  readonly invocations: number;
+  /** Source line of each line of `code` (for the source map). */
+  readonly spans: readonly (Span | undefined)[];
+}
+
+export interface WgslEnv extends ValueEnv {
+  readonly r: WgslRenderer;
+  readonly accel: Accelerator;
+  readonly schedules?: ReadonlyMap<Node, GemmSchedule>;
+  readonly maxWorkgroupsPerDimension: number;
+}
+
+const ELEMENTWISE_WG = 256;
+const ROW_WG = 64;
+
+/** Folds a 1-D count of workgroups into x and y so that neither passes the per-dimension limit. */
+export function fold(workgroups: number, limit: number): [number, number] {
+  if (workgroups <= limit) return [Math.max(1, workgroups), 1];
+  return [limit, Math.ceil(workgroups / limit)];
+}
+
+class Body extends ElementValues {
+  readonly lines: { text: string; span?: Span }[] = [];
+  depth = 1;
+
+  line(text: string, span?: Span): void {
+    this.lines.push({ text: `${'  '.repeat(this.depth)}${text}`, span });
+  }
+
+  open(text: string, span?: Span): void {
+    this.line(`${text} {`, span);
+    this.depth++;
+  }
+
+  close(): void {
+    this.depth--;
+    this.line('}');
+  }
+
+  /** A member's value at the iteration point, as a `let`. */
+  compute(n: Node): void {
+    const here = broadcastIndex(this.iteration, n.type.shape);
+    this.line(this.env.r.declare(this.local(n), n.type.dtype, this.valueOfOp(n, here)), n.meta.span);
+    this.locals.set(n, { name: this.local(n), array: false });
+  }
+}
+
+function header(k: Kernel): string[] {
+  const ops = k.ops.map((n) => `${n.op}${n.meta.hint ? ` '${n.meta.hint}'` : ''}: ${formatType(n.type)}`);
+  return [
+    `// ${k.name} (${k.kind}): ${ops.join(', ')}`,
+    `// layers: ${k.scopes.filter(Boolean).join(', ') || 'model'}`,
+    `// IR: ${[...new Set(k.spans.map(formatSpan))].join(' ')}`,
+  ];
+}
+
+/** Assembles the shader: bindings, helpers, workgroup variables, entry point around the body. */
+function assemble(k: Kernel, env: WgslEnv, b: Body, size: readonly [number, number], shared: readonly string[]): WgslKernel & { usesSeed: boolean } {
+  const r = env.r;
+  const reads = k.inputs;
+  const writes = k.outputs.filter((o) => !reads.includes(o));
+  const bindings: (Node | 'params')[] = [...reads, ...writes];
+  if (b.usesSeed) bindings.push('params');
+  const lines: { text: string; span?: Span }[] = header(k).map((text) => ({ text }));
+  if (b.usesSeed) lines.push({ text: 'struct Params { seed: u32, pad0: u32, pad1: u32, pad2: u32 }' });
+  bindings.forEach((x, i) => {
+    if (x === 'params') lines.push({ text: `@group(0) @binding(${i}) var<uniform> params: Params;` });
+    else lines.push({ text: `@group(0) @binding(${i}) var<storage, ${writes.includes(x) ? 'read_write' : 'read'}> b${x.id}: array<${r.type(x.type.dtype)}>;` });
+  });
+  for (const h of Object.keys(r.helpers)) if (r.used.has(h)) lines.push(...r.helpers[h]!.split('\n').map((text) => ({ text })));
+  for (const h of r.used) if (!r.helpers[h]) throw new Error(`the WGSL backend cannot express ${h} (kernel ${k.name})`);
+  for (const s of shared) lines.push({ text: s });
+  lines.push({ text: `@compute @workgroup_size(${size[0]}, ${size[1]}, 1)` });
+  lines.push({ text: 'fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {' });
+  lines.push(...b.lines);
+  lines.push({ text: '}' });
+  return {
+    name: k.name,
+    code: `${lines.map((l) => l.text).join('\n')}\n`,
+    spans: lines.map((l) => l.span),
+    bindings,
+    dispatch: [0, 0, 0],
+    workgroupBytes: 0,
+    invocations: size[0] * size[1],
+    usesSeed: b.usesSeed,
+  };
+}
+
+/** Kernels with no reduction: one invocation per element. */
+function elementwise(k: Kernel, env: WgslEnv): WgslKernel {
+  const b = new Body(k, env);
+  const computed = k.ops.filter((n) => !isMovement(n));
+  const shape: Shape = computed.length ? computed.reduce((a, n) => (numel(n.type.shape) > numel(a.type.shape) ? n : a)).type.shape : k.outputs[0]!.type.shape;
+  const total = numel(shape);
+  const [x, y] = fold(Math.ceil(total / ELEMENTWISE_WG), env.maxWorkgroupsPerDimension);
+  b.line(`let flat = i32(gid.x) + i32(gid.y) * ${x * ELEMENTWISE_WG};`);
+  b.line(`if (flat >= ${total}) { return; }`);
+  b.iteration = unravel('flat', shape);
+  for (const n of computed) b.compute(n);
+  for (const o of k.outputs) b.line(b.storeStatement(o), o.meta.span);
+  return { ...assemble(k, env, b, [ELEMENTWISE_WG, 1], []), dispatch: [x, y, 1], workgroupBytes: 0 };
+}
+
+/** Row kernels: one workgroup per row; the row's reduction input is kept in workgroup memory. */
+function rowKernel(k: Kernel, env: WgslEnv): WgslKernel {
+  const r = env.r;
+  const reductions = k.ops.filter(isRowReduction);
+  if (reductions.length !== 1) throw new Error(`the WGSL backend handles one reduction per kernel; ${k.name} has ${reductions.length}`);
+  const red = reductions[0]!;
+  const x = red.srcs[0]!;
+  const shape = x.type.shape;
+  const rowAxes = reducedAxes(red);
+  const outerAxes = shape.map((_, i) => i).filter((i) => !rowAxes.includes(i));
+  const D = rowAxes.reduce((s, a) => s * shape[a]!, 1);
+  const ROWS = outerAxes.reduce((s, a) => s * shape[a]!, 1);
+  if (D * 4 + ROW_WG * 4 > (env.accel.webgpu?.max_workgroup_storage_bytes ?? 16384)) {
+    throw new Error(`${k.name}: a row of ${D} floats does not fit in workgroup storage`);
+  }
+  const idx: string[] = new Array(shape.length);
+  const outer = unravel('row', outerAxes.map((a) => shape[a]!));
+  const inner = unravel('j', rowAxes.map((a) => shape[a]!));
+  outerAxes.forEach((a, i) => (idx[a] = outer[i]!));
+  rowAxes.forEach((a, i) => (idx[a] = inner[i]!));
+  const b = new Body(k, env);
+  b.iteration = idx;
+  // The reduction's ancestors in this kernel run before it, per element; the rest after it.
+  const before = new Set<Node>();
+  const visit = (n: Node) => n.srcs.forEach((s) => {
+    if (k.ops.includes(s) && !before.has(s)) {
+      before.add(s);
+      visit(s);
+    }
+  });
+  visit(red);
+  const [wx, wy] = fold(ROWS, env.maxWorkgroupsPerDimension);
+  b.line(`let row = i32(wid.x) + i32(wid.y) * ${wx};`);
+  b.line(`if (row >= ${ROWS}) { return; }`);
+  b.line('let lid = i32(lid3.x);');
+  const stride = (body: () => void) => {
+    b.open(`for (var j: i32 = lid; j < ${D}; j += ${ROW_WG})`);
+    body();
+    b.close();
+  };
+  const span = red.meta.span;
+  stride(() => {
+    for (const n of k.ops) if (before.has(n) && !isMovement(n)) b.compute(n);
+    b.line(`xs[j] = ${b.value(x, broadcastIndex(idx, x.type.shape))};`, span);
+    for (const o of k.outputs) if (before.has(o)) b.line(b.storeStatement(o), o.meta.span);
+  });
+  b.line('workgroupBarrier();');
+  /** Reduces each invocation's `partial` over the workgroup with `op`; the result is `name`. */
+  const reduce = (name: string, init: string, step: (acc: string, v: string) => string, elem: string, assign?: string) => {
+    b.line(`var ${name}_part = ${init};`, span);
+    stride(() => {
+      if (assign) b.line(assign, span);
+      b.line(`${name}_part = ${step(`${name}_part`, elem)};`, span);
+    });
+    b.line(`partial[lid] = ${name}_part;`, span);
+    b.line('workgroupBarrier();');
+    b.open(`for (var s: i32 = ${ROW_WG / 2}; s > 0; s = s >> 1u)`);
+    b.line(`if (lid < s) { partial[lid] = ${step('partial[lid]', 'partial[lid + s]')}; }`, span);
+    b.line('workgroupBarrier();');
+    b.close();
+    b.line(`let ${name} = partial[0];`, span);
+    b.line('workgroupBarrier();');
+  };
+  const name = b.local(red);
+  const sum = (a: string, v: string) => `${a} + ${v}`;
+  const mx = (a: string, v: string) => `max(${a}, ${v})`;
+  let rowValue: string;
+  switch (red.op) {
+    case 'softmax':
+      reduce(`${name}_max`, r.literal(-Infinity, 'f32'), mx, 'xs[j]');
+      reduce(`${name}_sum`, '0.0f', sum, 'xs[j]', `xs[j] = exp(xs[j] - ${name}_max);`);
+      b.line('workgroupBarrier();');
+      rowValue = `xs[j] / ${name}_sum`;
+      break;
+    case 'layernorm': {
+      const [, g, bias] = red.srcs as [Node, Node, Node];
+      reduce(`${name}_total`, '0.0f', sum, 'xs[j]');
+      b.line(`let ${name}_mean = ${name}_total / ${D}.0f;`, span);
+      reduce(`${name}_sq`, '0.0f', sum, `(xs[j] - ${name}_mean) * (xs[j] - ${name}_mean)`);
+      b.line(`let ${name}_inv = inverseSqrt(${name}_sq / ${D}.0f + ${r.literal(red.attr<number>('eps'), 'f32')});`, span);
+      const col = idx[idx.length - 1]!;
+      rowValue = `(xs[j] - ${name}_mean) * ${name}_inv * ${b.value(g, [col])} + ${b.value(bias, [col])}`;
+      break;
+    }
+    default:
+      reduce(`${name}_r`, red.op === 'reduce_max' ? r.literal(-Infinity, 'f32') : '0.0f', red.op === 'reduce_max' ? mx : sum, 'xs[j]');
+      rowValue = red.op === 'reduce_mean' ? `${name}_r / ${D}.0f` : `${name}_r`;
+  }
+  // Values computed before the reduction went out of scope with their loop: recompute if needed.
+  for (const n of before) b.locals.delete(n);
+  const perRow = red.op.startsWith('reduce_');
+  if (perRow) {
+    b.line(r.declare(name, red.type.dtype, rowValue), span);
+    b.locals.set(red, { name, array: false });
+    b.open('if (lid == 0)');
+    for (const o of k.outputs) if (!before.has(o) && broadcastIndex(idx, o.type.shape).every((e) => !/\bj\b/.test(e))) b.line(b.storeStatement(o), o.meta.span);
+    b.close();
+  }
+  stride(() => {
+    if (!perRow) {
+      b.line(r.declare(name, red.type.dtype, rowValue), span);
+      b.locals.set(red, { name, array: false });
+    }
+    for (const n of k.ops) if (!before.has(n) && n !== red && !isMovement(n)) b.compute(n);
+    for (const o of k.outputs) {
+      if (before.has(o) || (perRow && broadcastIndex(idx, o.type.shape).every((e) => !/\bj\b/.test(e)))) continue;
+      b.line(b.storeStatement(o), o.meta.span);
+    }
+  });
+  const shared = [`var<workgroup> xs: array<f32, ${D}>;`, `var<workgroup> partial: array<f32, ${ROW_WG}>;`];
+  return { ...assemble(k, env, b, [ROW_WG, 1], shared), dispatch: [wx, wy, 1], workgroupBytes: 4 * (D + ROW_WG) };
+}
+
+/** GEMM kernels: workgroup tiles of A and B in workgroup memory, a register tile per invocation. */
+function gemmKernel(k: Kernel, env: WgslEnv): WgslKernel {
+  const mm = k.ops.find(isMatmul)!;
+  const [A, B] = mm.srcs as [Node, Node];
+  const ta = mm.attr<boolean>('transpose_a');
+  const tb = mm.attr<boolean>('transpose_b');
+  const out = mm.type.shape;
+  const M = out[out.length - 2]!;
+  const N = out[out.length - 1]!;
+  const K = ta ? A.type.shape[A.type.shape.length - 2]! : A.type.shape[A.type.shape.length - 1]!;
+  const batchShape = out.slice(0, -2);
+  const batches = numel(batchShape);
+  const s = env.schedules?.get(mm);
+  const tile = s?.levels[0];
+  const [rm, rn] = s?.workgroup?.register ?? [1, 1];
+  const tm = Math.min(tile?.m ?? 16, Math.ceil(M / rm) * rm);
+  const tn = Math.min(tile?.n ?? 16, Math.ceil(N / rn) * rn);
+  const tk = Math.min(tile?.k ?? 16, K);
+  const [sx, sy] = [Math.ceil(tn / rn), Math.ceil(tm / rm)];
+  const a = viewLayout(A, env.views);
+  const bv = viewLayout(B, env.views);
+  const two = (l: { strides: readonly number[] }, t: boolean): [number, number] => {
+    const st = l.strides;
+    const [rs, cs] = [st[st.length - 2]!, st[st.length - 1]!];
+    return t ? [cs, rs] : [rs, cs];
+  };
+  const [aRs, aCs] = two(a.layout, ta);
+  const [bRs, bCs] = two(bv.layout, tb);
+  const bi = unravel('bz', batchShape);
+  const batchOffset = (l: { shape: Shape; strides: readonly number[]; offset: number }) => {
+    const lead = batchShape.length - (l.shape.length - 2);
+    return affine(l.shape.slice(0, -2).map((d, i) => [d === 1 ? '0' : bi[i + lead]!, l.strides[i]!] as const), l.offset);
+  };
+  const b = new Body(k, env);
+  const threads = sx * sy;
+  b.line(`let tx = i32(lid3.x);`);
+  b.line(`let ty = i32(lid3.y);`);
+  b.line(`let tid = ty * ${sx} + tx;`);
+  b.line(`let n0 = i32(wid.x) * ${tn};`);
+  b.line(`let m0 = i32(wid.y) * ${tm};`);
+  b.line(`let bz = i32(wid.z);`);
+  b.line(`let abase = ${batchOffset(a.layout)};`);
+  b.line(`let bbase = ${batchOffset(bv.layout)};`);
+  b.line(`var acc: array<f32, ${rm * rn}>;`);
+  b.open(`for (var k0: i32 = 0; k0 < ${K}; k0 += ${tk})`, mm.meta.span);
+  b.open(`for (var i: i32 = tid; i < ${tm * tk}; i += ${threads})`);
+  b.line(`let ar = m0 + i / ${tk};`);
+  b.line(`let ac = k0 + i % ${tk};`);
+  b.line(`As[i] = select(0.0f, b${a.buffer.id}[abase + ar * ${aRs} + ac * ${aCs}], ar < ${M} && ac < ${K});`, mm.meta.span);
+  b.close();
+  b.open(`for (var i: i32 = tid; i < ${tk * tn}; i += ${threads})`);
+  b.line(`let br = k0 + i / ${tn};`);
+  b.line(`let bc = n0 + i % ${tn};`);
+  b.line(`Bs[i] = select(0.0f, b${bv.buffer.id}[bbase + br * ${bRs} + bc * ${bCs}], br < ${K} && bc < ${N});`, mm.meta.span);
+  b.close();
+  b.line('workgroupBarrier();');
+  b.open(`for (var kk: i32 = 0; kk < ${tk}; kk++)`);
+  b.open(`for (var i: i32 = 0; i < ${rm}; i++)`);
+  b.line(`let av = As[(ty * ${rm} + i) * ${tk} + kk];`);
+  b.open(`for (var jj: i32 = 0; jj < ${rn}; jj++)`);
+  b.line(`acc[i * ${rn} + jj] += av * Bs[kk * ${tn} + tx * ${rn} + jj];`, mm.meta.span);
+  b.close();
+  b.close();
+  b.close();
+  b.line('workgroupBarrier();');
+  b.close();
+  b.open(`for (var i: i32 = 0; i < ${rm}; i++)`);
+  b.open(`for (var jj: i32 = 0; jj < ${rn}; jj++)`);
+  b.line(`let m = m0 + ty * ${rm} + i;`);
+  b.line(`let n = n0 + tx * ${rn} + jj;`);
+  b.open(`if (m < ${M} && n < ${N})`);
+  b.iteration = [...bi, 'm', 'n'];
+  b.locals.set(mm, { name: `acc[i * ${rn} + jj]`, array: false });
+  for (const n of k.ops) if (n !== mm && !isMovement(n)) b.compute(n);
+  for (const o of k.outputs) b.line(b.storeStatement(o), o.meta.span);
+  b.close();
+  b.close();
+  b.close();
+  if (batches > env.maxWorkgroupsPerDimension) throw new Error(`${k.name}: ${batches} batches exceed the workgroups per dimension`);
+  const shared = [`var<workgroup> As: array<f32, ${tm * tk}>;`, `var<workgroup> Bs: array<f32, ${tk * tn}>;`];
+  return { ...assemble(k, env, b, [sx, sy], shared), dispatch: [Math.ceil(N / tn), Math.ceil(M / tm), batches], workgroupBytes: 4 * (tm * tk + tk * tn) };
+}
+
+export function wgslKernel(k: Kernel, env: WgslEnv): WgslKernel {
+  if (k.ops.some(isMatmul)) return gemmKernel(k, env);
+  if (k.ops.some(isRowReduction)) return rowKernel(k, env);
+  return elementwise(k, env);
+}

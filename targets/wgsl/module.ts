@@ -1,0 +1,112 @@
+import { SourceMapGenerator } from 'source-map';
+import type { Accelerator, WebGpuLimits } from '../../src/accel/accelerator.js';
+import type { Node } from '../../src/ir/node.js';
+import { buildKernels, bytesOf } from '../../src/kernel/kernels.js';
+import type { Module } from '../../src/kernel/module.js';
+import { WgslRenderer } from './renderer.js';
+import { wgslKernel } from './kernels.js';
+
+/** The manifest a WebGPU runtime runs (targets/wgsl/runtime.js; docs/backend-wgsl.md). */
+export interface Manifest {
+  readonly schema: 'bertc-webgpu/1';
+  readonly model: string;
+  readonly limits: Readonly<Record<string, number>>;
+  readonly buffers: readonly { readonly name: string; readonly bytes: number; readonly kind: 'weight' | 'input' | 'output' | 'intermediate'; readonly dtype: 'f32' | 'i32'; readonly source?: string }[];
+  readonly uniform: { readonly bytes: number; readonly fields: Readonly<Record<string, { readonly offset: number; readonly type: 'u32' }>> };
+  readonly kernels: readonly { readonly name: string; readonly shader: string; readonly entry: string; readonly bindings: readonly { readonly binding: number; readonly buffer: string }[]; readonly dispatch: readonly [number, number, number]; readonly once: boolean }[];
+}
+
+export interface WgslFiles {
+  readonly manifest: Manifest;
+  /** Shader file name (`k3_gemm_bias.wgsl`) -> code. */
+  readonly shaders: Readonly<Record<string, string>>;
+  /** One Source Map v3 per shader, to the IR. */
+  readonly maps: Readonly<Record<string, string>>;
+}
+
+/** The WebGPU spec's default limits: what a shader may assume on any device without asking. */
+export const SPEC_DEFAULT_LIMITS: WebGpuLimits = {
+  max_workgroup_storage_bytes: 16384,
+  max_invocations_per_workgroup: 256,
+  max_workgroups_per_dimension: 65535,
+  max_storage_buffers_per_stage: 8,
+  max_storage_buffer_binding_bytes: 134217728,
+};
+
+/**
+ * Generates one WGSL compute shader per kernel and the manifest that orders them. Every dispatch,
+ * workgroup buffer, binding count and binding size is checked against the accelerator's WebGPU
+ * limits (the spec's defaults when it has none); a plan that does not fit is an error, not a
+ * shader that fails on a device.
+ */
+export function generateWgsl(m: Module, opts: { readonly source: string; readonly accel: Accelerator }): WgslFiles {
+  const limits = opts.accel.webgpu ?? SPEC_DEFAULT_LIMITS;
+  const kernels = buildKernels(m);
+  const names = new Map<Node, string>();
+  const buffers: Manifest['buffers'][number][] = [];
+  const bufferOf = (n: Node): string => {
+    let name = names.get(n);
+    if (name) return name;
+    name = `b${n.id}`;
+    names.set(n, name);
+    const out = m.graph.outputs.find((o) => o.node === n);
+    const kind = n.op === 'param' ? 'weight' : n.op === 'input' ? 'input' : out ? 'output' : 'intermediate';
+    const source = n.op === 'param' || n.op === 'input' ? n.attr<string>('name') : out?.name;
+    if (n.type.dtype !== 'f32' && n.type.dtype !== 'i32') throw new Error(`the WGSL backend does not support ${n.type.dtype} tensors (${kind} ${source ?? name})`);
+    const bytes = bytesOf(n);
+    if (bytes > limits.max_storage_buffer_binding_bytes) {
+      throw new Error(`${kind} ${source ?? name} needs ${bytes} bytes, over the ${limits.max_storage_buffer_binding_bytes}-byte binding limit: splitting tensors across bindings is not implemented yet`);
+    }
+    buffers.push({ name, bytes, kind, dtype: n.type.dtype, ...(source ? { source } : {}) });
+    return name;
+  };
+  // Results first, so that the manifest lists them in the model's order.
+  for (const o of m.graph.outputs) if (kernels.some((k) => k.outputs.includes(o.node))) bufferOf(o.node);
+  const shaders: Record<string, string> = {};
+  const maps: Record<string, string> = {};
+  const entries: Manifest['kernels'][number][] = [];
+  for (const k of kernels) {
+    const env = { r: new WgslRenderer(), views: m.partition.views, train: m.train, accel: opts.accel, schedules: m.schedules, maxWorkgroupsPerDimension: limits.max_workgroups_per_dimension, ptr: (n: Node) => `b${n.id}` };
+    const w = wgslKernel(k, env);
+    const storage = w.bindings.filter((b) => b !== 'params').length;
+    if (storage > limits.max_storage_buffers_per_stage) throw new Error(`${k.name} binds ${storage} storage buffers, over the limit of ${limits.max_storage_buffers_per_stage}`);
+    if (w.workgroupBytes > limits.max_workgroup_storage_bytes) throw new Error(`${k.name} needs ${w.workgroupBytes} bytes of workgroup storage, over ${limits.max_workgroup_storage_bytes}`);
+    if (w.invocations > limits.max_invocations_per_workgroup) throw new Error(`${k.name} has ${w.invocations} invocations per workgroup, over ${limits.max_invocations_per_workgroup}`);
+    if (w.dispatch.some((d) => d > limits.max_workgroups_per_dimension)) throw new Error(`${k.name} dispatches ${w.dispatch.join(' x ')} workgroups, over ${limits.max_workgroups_per_dimension} per dimension`);
+    const file = `${k.name}.wgsl`;
+    shaders[file] = w.code;
+    const map = new SourceMapGenerator({ file });
+    w.spans.forEach((span, i) => {
+      if (span) map.addMapping({ generated: { line: i + 1, column: 0 }, original: { line: span.line, column: span.col - 1 }, source: opts.source });
+    });
+    maps[`${file}.map`] = `${map.toString()}\n`;
+    entries.push({
+      name: k.name,
+      shader: file,
+      entry: 'main',
+      bindings: w.bindings.map((b, i) => ({ binding: i, buffer: b === 'params' ? 'params' : bufferOf(b) })),
+      dispatch: w.dispatch as [number, number, number],
+      once: k.init,
+    });
+  }
+  for (const n of m.graph.inputs) bufferOf(n);
+  const manifest: Manifest = {
+    schema: 'bertc-webgpu/1',
+    model: opts.source,
+    limits: {
+      maxComputeWorkgroupStorageSize: Math.max(0, ...entries.map((_, i) => wgslWorkgroupBytes(shaders[entries[i]!.shader]!))),
+      maxStorageBuffersPerShaderStage: Math.max(1, ...entries.map((e) => e.bindings.filter((b) => b.buffer !== 'params').length)),
+      maxStorageBufferBindingSize: Math.max(4, ...buffers.map((b) => b.bytes)),
+      maxComputeWorkgroupsPerDimension: Math.max(1, ...entries.flatMap((e) => e.dispatch)),
+    },
+    buffers,
+    uniform: { bytes: 16, fields: { seed: { offset: 0, type: 'u32' } } },
+    kernels: entries,
+  };
+  return { manifest, shaders, maps };
+}
+
+/** The workgroup storage a shader declares (sum of its `var<workgroup>` arrays of f32). */
+function wgslWorkgroupBytes(code: string): number {
+  return [...code.matchAll(/var<workgroup> \w+: array<f32, (\d+)>/g)].reduce((s, m) => s + 4 * Number(m[1]), 0);
+}

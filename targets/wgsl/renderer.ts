@@ -1,0 +1,116 @@
+import type { DType } from '../../src/ir/dtype.js';
+import type { Node } from '../../src/ir/node.js';
+import { dropoutScale, dropoutThreshold } from '../../src/interp/rng.js';
+import { CLikeRenderer } from '../common/renderer.js';
+
+/**
+ * WGSL as a variant of the C-like renderer: other type names, literals and math functions, `select`
+ * for conditionals, and WGSL versions of the helpers. WGSL has no erf and no infinity literal, and
+ * its integers are 32-bit, so i64 and bool tensors are not supported here.
+ */
+export class WgslRenderer extends CLikeRenderer {
+  override readonly indexType = 'i32';
+  override readonly math = { pow: 'pow', abs: 'abs', log: 'log', tanh: 'tanh', sqrt: 'sqrt' };
+  override readonly helpers = WGSL_HELPERS;
+
+  override type(d: DType): string {
+    if (d === 'f32') return 'f32';
+    if (d === 'i32') return 'i32';
+    throw new Error(`the WGSL backend does not support ${d} tensors`);
+  }
+
+  override literal(v: number, d: DType): string {
+    if (d === 'i32') return `${Math.trunc(v)}i`;
+    if (d !== 'f32') throw new Error(`the WGSL backend does not support ${d} constants`);
+    if (Number.isNaN(v)) return 'bitcast<f32>(0x7fc00000u)';
+    if (v === Infinity) return 'bitcast<f32>(0x7f800000u)';
+    if (v === -Infinity) return 'bitcast<f32>(0xff800000u)';
+    const f = Math.fround(v);
+    const s = Number.isInteger(f) && Math.abs(f) < 1e15 ? `${f}.0` : String(f);
+    return s.startsWith('-') ? `(${s}f)` : `${s}f`;
+  }
+
+  override declare(name: string, d: DType, value: string): string {
+    return `let ${name}: ${this.type(d)} = ${value};`;
+  }
+
+  override loop(v: string, n: number | string): string {
+    return `for (var ${v}: i32 = 0; ${v} < ${n}; ${v}++)`;
+  }
+
+  override select(c: string, a: string, b: string): string {
+    return `select(${b}, ${a}, ${c})`;
+  }
+
+  override cast(x: string, from: DType, to: DType): string {
+    if (from === to) return x;
+    if (from === 'bool') return `select(${this.literal(0, to)}, ${this.literal(1, to)}, ${x})`;
+    return `${this.type(to)}(${x})`;
+  }
+
+  override op(n: Node, a: readonly string[]): string {
+    const [x, y] = a as [string, string];
+    switch (n.op) {
+      case 'max':
+      case 'min':
+        return `${n.op}(${x}, ${y})`;
+      case 'relu':
+        return `max(${x}, ${this.literal(0, n.type.dtype)})`;
+      case 'exp':
+        return `exp(${x})`;
+      case 'rsqrt':
+        return `inverseSqrt(${x})`;
+      default:
+        return super.op(n, a);
+    }
+  }
+
+  /** WebGPU has no error channel from a shader: an out-of-range id reads the nearest valid row. */
+  override checkedIndex(v: string, n: number): string {
+    return `clamp(${v}, 0, ${n - 1})`;
+  }
+
+  override dropout(n: Node, flat: string, x: string): string {
+    const p = n.attr<number>('p');
+    this.used.add('bertc_fmix32');
+    const bits = this.call('bertc_dropout_bits', this.call('bertc_dropout_key', 'params.seed', `${n.attr<number>('id')}u`), `u32(${flat})`);
+    return `select(${x} * ${this.literal(dropoutScale(p), 'f32')}, 0.0f, ${bits} < ${dropoutThreshold(p)}u)`;
+  }
+}
+
+/** The WGSL helpers; the same numerics as the C ones (src/ir/scalar.ts, docs/dropout-rng.md). */
+export const WGSL_HELPERS: Readonly<Record<string, string>> = {
+  bertc_fmax: 'fn bertc_fmax(a: f32, b: f32) -> f32 { return max(a, b); }',
+  bertc_fmin: 'fn bertc_fmin(a: f32, b: f32) -> f32 { return min(a, b); }',
+  bertc_erf: `// A rational approximation of erf on [-4, 4] (max abs error 4.2e-7): WGSL has no erf.
+fn bertc_erf(v: f32) -> f32 {
+  let x = clamp(v, -4.0f, 4.0f);
+  let x2 = x * x;
+  var p = -2.72614225801306e-10f;
+  p = p * x2 + 2.77068142495902e-08f;
+  p = p * x2 - 2.10102402082508e-06f;
+  p = p * x2 - 5.69250639462346e-05f;
+  p = p * x2 - 7.34990630326855e-04f;
+  p = p * x2 - 2.95459980854025e-03f;
+  p = p * x2 - 1.60960333262415e-02f;
+  var q = -1.45660718464996e-05f;
+  q = q * x2 - 2.13374055278905e-04f;
+  q = q * x2 - 1.68282697438203e-03f;
+  q = q * x2 - 7.37332916720468e-03f;
+  q = q * x2 - 1.42647390514189e-02f;
+  return x * p / q;
+}`,
+  bertc_gelu: 'fn bertc_gelu(x: f32) -> f32 { return 0.5f * x * (1.0f + bertc_erf(x * 0.70710678118654752f)); }',
+  bertc_gelu_tanh: 'fn bertc_gelu_tanh(x: f32) -> f32 { return 0.5f * x * (1.0f + tanh(0.79788456080286536f * (x + 0.044715f * x * x * x))); }',
+  bertc_fmix32: `fn bertc_fmix32(v: u32) -> u32 {
+  var h = v;
+  h = h ^ (h >> 16u);
+  h = h * 0x85ebca6bu;
+  h = h ^ (h >> 13u);
+  h = h * 0xc2b2ae35u;
+  h = h ^ (h >> 16u);
+  return h;
+}`,
+  bertc_dropout_key: 'fn bertc_dropout_key(seed: u32, id: u32) -> u32 { return bertc_fmix32(bertc_fmix32(seed + 0x9e3779b9u) ^ (id * 0x85ebca77u)); }',
+  bertc_dropout_bits: 'fn bertc_dropout_bits(key: u32, i: u32) -> u32 { return bertc_fmix32(i * 0x9e3779b9u + key); }',
+};
