@@ -11,6 +11,7 @@ import { buildReport, type Report } from '../report/build.js';
 import { renderHtml } from '../report/html.js';
 import { renderMarkdown, renderText } from '../report/text.js';
 import { writeC } from '../../targets/c/compile.js';
+import { writeWgsl } from '../../targets/wgsl/compile.js';
 import { ExplainError, explainLine } from '../../targets/c/explain.js';
 import { CRunError } from '../../targets/c/compile.js';
 import { calibrate } from '../calibrate.js';
@@ -125,7 +126,7 @@ interface CompileOptions extends PipelineChoice {
   config?: string;
   set: Map<string, number>;
   target: string;
-  accel: string;
+  accel?: string;
   train?: boolean;
   out: string;
 }
@@ -332,20 +333,21 @@ function makeProgram(io: Io): Command {
     .argument('<file>', 'IR source')
     .addOption(configOption())
     .addOption(setOption())
-    .addOption(new Option('-t, --target <target>', 'code to generate').choices(['c']).default('c'))
-    .option('-a, --accel <preset|file>', 'accelerator to tile GEMMs for and to cost', 'host-cpu')
+    .addOption(new Option('-t, --target <target>', 'code to generate: c, or wgsl (WebGPU compute shaders, a manifest and runtime.js)').choices(['c', 'wgsl']).default('c'))
+    .option('-a, --accel <preset|file>', 'accelerator to tile GEMMs for and to cost (default: host-cpu for c, webgpu-generic for wgsl)')
     .addOption(levelOption())
     .option('-p, --passes <pipeline>', 'explicit pipeline (overrides -O); tile-gemm is appended when missing')
     .option('--train', 'training-mode forward: dropout is applied, with the seed given to bertc_run')
     .requiredOption('--out <dir>', 'output folder (created; files are replaced only when all were generated)')
     .action((file: string, o: CompileOptions) => {
       const s = new Session();
-      const accel = accelOrUsage(o.accel);
+      const accel = accelOrUsage(o.accel ?? (o.target === 'wgsl' ? 'webgpu-generic' : 'host-cpu'));
       const p = plan(s, file, { ...buildOptions(o), train: o.train ?? false, pipeline: pipelineText(o), accel });
       io.err(s.render());
-      const command = commandLine('compile', file, p.built.config, o.set, `${o.train ? ' --train' : ''} --accel ${accel.name}`);
+      const command = commandLine('compile', file, p.built.config, o.set, `${o.train ? ' --train' : ''} --target ${o.target} --accel ${accel.name}`);
       const report = buildReport({ file, config: p.built.config ?? '', sets: Object.fromEntries(o.set), pipeline: p.records.map((r) => r.step).join(','), stages: p.stages }, accel);
-      const written = writeC(p.module, { source: file, command, accel }, o.out, { 'report.txt': renderText(report), 'report.json': `${JSON.stringify(report, null, 2)}\n` });
+      const reports = { 'report.txt': renderText(report), 'report.json': `${JSON.stringify(report, null, 2)}\n` };
+      const written = o.target === 'wgsl' ? writeWgsl(p.module, { source: file, accel }, o.out, reports) : writeC(p.module, { source: file, command, accel }, o.out, reports);
       io.out(`wrote ${o.out}: ${written.join(', ')}\n`);
     });
 

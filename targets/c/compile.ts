@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFilesAtomically } from '../common/files.js';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,16 +30,7 @@ function runtimeHeader(): string {
  * moved into place only when everything was written, so a failure leaves nothing half-written.
  */
 export function writeC(m: Module, opts: COptions, dir: string, extra: Readonly<Record<string, string>> = {}): string[] {
-  const files = { ...generateC(m, opts), 'bertc_runtime.h': runtimeHeader(), ...extra };
-  mkdirSync(dir, { recursive: true });
-  const staging = mkdtempSync(join(dir, '.bertc-'));
-  try {
-    for (const [name, text] of Object.entries(files)) writeFileSync(join(staging, name), text);
-    for (const name of Object.keys(files)) renameSync(join(staging, name), join(dir, name));
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-  }
-  return Object.keys(files).sort();
+  return writeFilesAtomically(dir, { ...generateC(m, opts), 'bertc_runtime.h': runtimeHeader(), ...extra });
 }
 
 export interface CBuildOptions {

@@ -73,7 +73,7 @@ export class ElementValues {
     });
     return parts.reduceRight((acc, p, i) => {
       const v = this.value(p.s, idx.map((e, d) => (d === axis ? affine([[e, 1]], -p.at) : e)));
-      return i === parts.length - 1 ? v : `(${idx[axis]} < ${p.end} ? ${v} : ${acc})`;
+      return i === parts.length - 1 ? v : this.env.r.select(`${idx[axis]} < ${p.end}`, v, acc);
     }, '');
   }
 

@@ -5,16 +5,9 @@ import { buildKernels, bytesOf } from '../../src/kernel/kernels.js';
 import type { Module } from '../../src/kernel/module.js';
 import { WgslRenderer } from './renderer.js';
 import { wgslKernel } from './kernels.js';
+import type { Manifest, ManifestBuffer, ManifestKernel } from './runtime.js';
 
-/** The manifest a WebGPU runtime runs (targets/wgsl/runtime.js; docs/backend-wgsl.md). */
-export interface Manifest {
-  readonly schema: 'bertc-webgpu/1';
-  readonly model: string;
-  readonly limits: Readonly<Record<string, number>>;
-  readonly buffers: readonly { readonly name: string; readonly bytes: number; readonly kind: 'weight' | 'input' | 'output' | 'intermediate'; readonly dtype: 'f32' | 'i32'; readonly source?: string }[];
-  readonly uniform: { readonly bytes: number; readonly fields: Readonly<Record<string, { readonly offset: number; readonly type: 'u32' }>> };
-  readonly kernels: readonly { readonly name: string; readonly shader: string; readonly entry: string; readonly bindings: readonly { readonly binding: number; readonly buffer: string }[]; readonly dispatch: readonly [number, number, number]; readonly once: boolean }[];
-}
+export type { Manifest };
 
 export interface WgslFiles {
   readonly manifest: Manifest;
@@ -43,7 +36,7 @@ export function generateWgsl(m: Module, opts: { readonly source: string; readonl
   const limits = opts.accel.webgpu ?? SPEC_DEFAULT_LIMITS;
   const kernels = buildKernels(m);
   const names = new Map<Node, string>();
-  const buffers: Manifest['buffers'][number][] = [];
+  const buffers: ManifestBuffer[] = [];
   const bufferOf = (n: Node): string => {
     let name = names.get(n);
     if (name) return name;
@@ -64,7 +57,7 @@ export function generateWgsl(m: Module, opts: { readonly source: string; readonl
   for (const o of m.graph.outputs) if (kernels.some((k) => k.outputs.includes(o.node))) bufferOf(o.node);
   const shaders: Record<string, string> = {};
   const maps: Record<string, string> = {};
-  const entries: Manifest['kernels'][number][] = [];
+  const entries: ManifestKernel[] = [];
   for (const k of kernels) {
     const env = { r: new WgslRenderer(), views: m.partition.views, train: m.train, accel: opts.accel, schedules: m.schedules, maxWorkgroupsPerDimension: limits.max_workgroups_per_dimension, ptr: (n: Node) => `b${n.id}` };
     const w = wgslKernel(k, env);

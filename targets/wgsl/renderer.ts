@@ -22,9 +22,11 @@ export class WgslRenderer extends CLikeRenderer {
   override literal(v: number, d: DType): string {
     if (d === 'i32') return `${Math.trunc(v)}i`;
     if (d !== 'f32') throw new Error(`the WGSL backend does not support ${d} constants`);
-    if (Number.isNaN(v)) return 'bitcast<f32>(0x7fc00000u)';
-    if (v === Infinity) return 'bitcast<f32>(0x7f800000u)';
-    if (v === -Infinity) return 'bitcast<f32>(0xff800000u)';
+    // A non-finite constant expression is a shader-creation error in WGSL: the largest finite f32
+    // stands in for infinity (as the start of a max reduction it behaves the same).
+    if (Number.isNaN(v)) throw new Error('the WGSL backend cannot express a NaN constant');
+    if (v === Infinity) return '3.4028234663852886e+38f';
+    if (v === -Infinity) return '(-3.4028234663852886e+38f)';
     const f = Math.fround(v);
     const s = Number.isInteger(f) && Math.abs(f) < 1e15 ? `${f}.0` : String(f);
     return s.startsWith('-') ? `(${s}f)` : `${s}f`;
