@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { PRESETS } from '../src/accel/presets.js';
+import { plan, Session } from '../src/driver.js';
+import { interpret } from '../src/interp/interpret.js';
+import type { Tensor } from '../src/interp/tensor.js';
+import type { Module } from '../src/kernel/module.js';
+import { LEVELS } from '../passes/registry.js';
+import { generateWgsl } from '../targets/wgsl/module.js';
+import { runInChromium } from '../targets/wgsl/chromium.js';
+import { browserAvailable, browserRequired, browserSkipReason } from './support/browser.js';
+import { bertGraph, embeddedBatch, maxAbsDiff, reference, weights, WEIGHTS_PATH } from './support/reference.js';
+
+const accel = PRESETS.get('webgpu-generic')!;
+
+function bertModule(sets: Record<string, number>, train: boolean, pipeline = LEVELS.O2!): Module {
+  return plan(new Session(), 'models/bert.ir', { config: 'tiny', sets: new Map(Object.entries(sets)), train, pipeline, accel }).module;
+}
+
+async function runWgsl(m: Module, inputs: ReadonlyMap<string, Tensor>, seed = 0) {
+  const f = generateWgsl(m, { source: 'models/bert.ir', accel });
+  const typed = Object.fromEntries([...inputs].map(([k, t]) => [k, Int32Array.from(t.data as Int32Array)]));
+  return runInChromium({ manifest: f.manifest, shaders: f.shaders, weights: readFileSync(WEIGHTS_PATH), inputs: typed, seed });
+}
+
+const asTensor = (data: Float32Array | Int32Array, like: Tensor): Tensor => ({ dtype: 'f32', shape: like.shape, data });
+const refInputs = new Map(['input_ids', 'token_type_ids', 'attention_mask'].map((n) => [n, reference.get(n)]));
+
+describe.skipIf(!browserAvailable && !browserRequired)(`generated WGSL in headless Chromium${browserSkipReason ? ` (${browserSkipReason})` : ''}`, () => {
+  it('compiles every shader with no message and reproduces Hugging Face within 1e-4', async () => {
+    const r = await runWgsl(bertModule({}, false), refInputs);
+    expect(r.compilation).toEqual([]);
+    expect(maxAbsDiff(asTensor(r.outputs['last_hidden_state']!, reference.get('last_hidden_state')), reference.get('last_hidden_state'))).toBeLessThan(1e-4);
+    expect(maxAbsDiff(asTensor(r.outputs['pooler_output']!, reference.get('pooler_output')), reference.get('pooler_output'))).toBeLessThan(1e-4);
+  });
+
+  it.each([[1, 11], [3, 17], [2, 64]])('reproduces Hugging Face at batch %i x sequence %i with padding', async (B, S) => {
+    const { inputs, worst } = embeddedBatch(B, S, B * 10 + S);
+    const r = await runWgsl(bertModule({ B, S }, false), inputs);
+    const outs = new Map(Object.entries(r.outputs).map(([k, v]) => [k, { dtype: 'f32' as const, shape: [], data: v }]));
+    expect(worst(outs)).toBeLessThan(1e-4);
+  });
+
+  it('equals the interpreter in training mode, with the same dropout masks', async () => {
+    const r = await runWgsl(bertModule({}, true), refInputs, 4242);
+    const want = interpret(bertGraph('tiny'), refInputs, (n) => weights.get(n), { train: true, seed: 4242 }).outputs;
+    for (const [name, t] of want) expect(maxAbsDiff(asTensor(r.outputs[name]!, t), t), name).toBeLessThan(1e-5);
+  });
+});
