@@ -1,7 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HOST_CPU } from './accel/presets.js';
+import { HOST_CPU, WEBGPU_GENERIC } from './accel/presets.js';
+import { generateWgsl } from '../targets/wgsl/module.js';
+import { runInChromium } from '../targets/wgsl/chromium.js';
 import { LEVELS } from '../passes/registry.js';
 import { buildC, runBuilt, writeC, type CBuildOptions } from '../targets/c/compile.js';
 import { CompileError, DiagnosticBag } from './diag/diagnostics.js';
@@ -228,7 +230,7 @@ function convertInteger(s: Session, name: string, t: Tensor, to: DType): Tensor 
 
 export interface RunOptions extends BuildOptions, InterpretOptions {
   /** Where to run: the reference interpreter (default), or generated C built with a C compiler. */
-  readonly target?: 'interp' | 'c';
+  readonly target?: 'interp' | 'c' | 'wgsl';
   /** For the C target: the accelerator description to tile for (default host-cpu), and the compiler. */
   readonly accel?: Accelerator;
   readonly cc?: CBuildOptions;
@@ -251,8 +253,20 @@ function runC(built: Elaborated, weights: string, inputs: ReadonlyMap<string, Te
   }
 }
 
+/** Compiles the model to WGSL and runs it in headless Chromium (WebGPU, on SwiftShader without a GPU). */
+async function runWgsl(built: Elaborated, weights: string, inputs: ReadonlyMap<string, Tensor>, opts: RunOptions): Promise<{ outputs: Map<string, Tensor>; taps: Map<string, Tensor> }> {
+  const accel = opts.accel ?? WEBGPU_GENERIC;
+  const steps = parsePipeline([opts.pipeline ?? LEVELS.O2!, 'tile-gemm'].filter(Boolean).join(','));
+  const { module } = runPipeline({ ...initialModule(built, opts.train ?? false), accel }, steps);
+  const f = generateWgsl(module, { source: 'model.ir', accel });
+  const typed = Object.fromEntries([...inputs].map(([k, t]) => [k, t.dtype === 'f32' ? Float32Array.from(t.data) : Int32Array.from(t.data)]));
+  const r = await runInChromium({ manifest: f.manifest, shaders: f.shaders, weights: readFileSync(weights), inputs: typed, seed: opts.seed ?? 0 });
+  const outputs = new Map(module.graph.outputs.map((o) => [o.name, makeTensor('f32', o.node.type.shape, Float32Array.from(r.outputs[o.name]!))]));
+  return { outputs, taps: new Map() };
+}
+
 /** `bertc run`: nothing is written unless every stage succeeded. */
-export function runFile(s: Session, file: string, files: RunFiles, opts: RunOptions): RunResult {
+export async function runFile(s: Session, file: string, files: RunFiles, opts: RunOptions): Promise<RunResult> {
   const p = loadFile(s, file);
   const inputsFile = openSafetensors(s, files.inputs);
   const sets = setsFromInputs(s, p, inputsFile, opts.sets ?? new Map());
@@ -260,7 +274,10 @@ export function runFile(s: Session, file: string, files: RunFiles, opts: RunOpti
   const { graph } = built;
   const weights = bindWeights(s, graph, openSafetensors(s, files.weights));
   const inputs = bindInputs(s, graph, inputsFile);
-  const r = opts.target === 'c' ? runC(built, files.weights, inputs, opts) : interpret(graph, inputs, (name) => weights.get(name)!, opts);
+  const r =
+    opts.target === 'c' ? runC(built, files.weights, inputs, opts)
+    : opts.target === 'wgsl' ? await runWgsl(built, files.weights, inputs, opts)
+    : interpret(graph, inputs, (name) => weights.get(name)!, opts);
   const all = new Map([...r.outputs, ...r.taps]);
   writeSafetensorsAtomic(files.output, encodeSafetensors(all, { producer: 'bertc', model: file, config: opts.config ?? '' }));
   return { graph, outputs: r.outputs, taps: r.taps };

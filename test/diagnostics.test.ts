@@ -215,11 +215,11 @@ describe('files that cannot be read (E0025)', () => {
     await expect(r.rendered).toMatchFileSnapshot('./diagnostics/E0025-cannot-read-file.expected');
   });
 
-  it('reports a weights file that is not safetensors, naming the file', () => {
+  it('reports a weights file that is not safetensors, naming the file', async () => {
     const garbage = join(tmp, 'not-weights.safetensors');
     writeFileSync(garbage, 'this is not a safetensors file');
     const s = new Session();
-    expect(() => runFile(s, BERT_PATH, { weights: garbage, inputs: REFERENCE_PATH, output: join(tmp, 'out.safetensors') }, { config: 'tiny' })).toThrow(CompileError);
+    await expect(runFile(s, BERT_PATH, { weights: garbage, inputs: REFERENCE_PATH, output: join(tmp, 'out.safetensors') }, { config: 'tiny' })).rejects.toThrow(CompileError);
     const [d] = s.diags.sorted();
     expect(d?.code).toBe('E0025');
     expect(d?.message).toContain(garbage);

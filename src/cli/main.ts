@@ -116,8 +116,8 @@ interface RunCliOptions {
   seed: number;
   f64?: boolean;
   taps?: boolean;
-  target: 'interp' | 'c';
-  accel: string;
+  target: 'interp' | 'c' | 'wgsl';
+  accel?: string;
   cc: string;
   cflags?: string;
 }
@@ -246,15 +246,16 @@ function makeProgram(io: Io): Command {
     .addOption(new Option('--seed <n>', 'dropout seed, a u32').argParser(seedOf).default(0))
     .option('--f64', 'interpret in float64 instead of float32')
     .option('--taps', "also write the model's taps (hidden_states.0 .. L); interpreter only")
-    .addOption(new Option('-t, --target <target>', 'interp: the reference interpreter; c: compile to C (-O2, tiled for --accel), build with --cc and run').choices(['interp', 'c']).default('interp'))
-    .option('-a, --accel <preset|file>', 'with --target c: the accelerator to tile for', 'host-cpu')
+    .addOption(new Option('-t, --target <target>', 'interp: the reference interpreter; c: compile to C (-O2, tiled for --accel), build with --cc and run; wgsl: compile to WebGPU shaders and run them in headless Chromium').choices(['interp', 'c', 'wgsl']).default('interp'))
+    .option('-a, --accel <preset|file>', 'with --target c or wgsl: the accelerator to tile for (default host-cpu, or webgpu-generic for wgsl)')
     .option('--cc <compiler>', 'with --target c: the C compiler', 'cc')
     .option('--cflags <flags>', "with --target c: compiler flags replacing '-O3 -march=native'")
-    .action((file: string, o: RunCliOptions) => {
+    .action(async (file: string, o: RunCliOptions) => {
       const s = new Session();
       if (o.target !== 'interp' && (o.taps || o.f64)) throw new UsageError(`--${o.taps ? 'taps' : 'f64'} is for the interpreter (--target interp)`);
       const cc = { cc: o.cc, cflags: o.cflags?.split(/\s+/).filter(Boolean) };
-      const r = runFile(s, file, o, { ...buildOptions(o), train: o.train, seed: o.seed, f64: o.f64, taps: o.taps, target: o.target, accel: accelOrUsage(o.accel), cc });
+      const accel = o.accel === undefined ? undefined : accelOrUsage(o.accel);
+      const r = await runFile(s, file, o, { ...buildOptions(o), train: o.train, seed: o.seed, f64: o.f64, taps: o.taps, target: o.target, accel, cc });
       io.err(s.render());
       const written = [...r.outputs.keys(), ...r.taps.keys()];
       io.out(`wrote ${o.output}: ${written.join(', ')}\n`);
