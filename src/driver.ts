@@ -261,7 +261,7 @@ async function runWgsl(built: Elaborated, weights: string, inputs: ReadonlyMap<s
   const f = generateWgsl(module, { source: 'model.ir', accel });
   const typed = Object.fromEntries([...inputs].map(([k, t]) => [k, t.dtype === 'f32' ? Float32Array.from(t.data) : Int32Array.from(t.data)]));
   const r = await runInChromium({ manifest: f.manifest, shaders: f.shaders, weights: readFileSync(weights), inputs: typed, seed: opts.seed ?? 0 });
-  const outputs = new Map(module.graph.outputs.map((o) => [o.name, makeTensor('f32', o.node.type.shape, Float32Array.from(r.outputs[o.name]!))]));
+  const outputs = new Map(module.graph.outputs.map((o) => [o.name, makeTensor('f32', o.node.type.shape, Float32Array.from(r.outputs[f.results[o.name]!]!))]));
   return { outputs, taps: new Map() };
 }
 

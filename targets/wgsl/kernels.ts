@@ -122,20 +122,25 @@ function elementwise(k: Kernel, env: WgslEnv): WgslKernel {
   return { ...assemble(k, env, b, [ELEMENTWISE_WG, 1], []), dispatch: [x, y, 1], workgroupBytes: 0 };
 }
 
-/** Row kernels: one workgroup per row; the row's reduction input is kept in workgroup memory. */
+/**
+ * Row kernels: one workgroup per row. Reductions over the same rows run one after the other: each
+ * one's input is computed per element into workgroup memory (`xs`), reduced across the workgroup,
+ * and its result kept per element (`rv<i>`) for what follows; then the rest of the kernel runs per
+ * element and stores its results.
+ */
 function rowKernel(k: Kernel, env: WgslEnv): WgslKernel {
   const r = env.r;
   const reductions = k.ops.filter(isRowReduction);
-  if (reductions.length !== 1) throw new Error(`the WGSL backend handles one reduction per kernel; ${k.name} has ${reductions.length}`);
-  const red = reductions[0]!;
-  const x = red.srcs[0]!;
-  const shape = x.type.shape;
-  const rowAxes = reducedAxes(red);
+  const first = reductions[0]!;
+  const shape = first.srcs[0]!.type.shape;
+  const rowAxes = reducedAxes(first);
   const outerAxes = shape.map((_, i) => i).filter((i) => !rowAxes.includes(i));
   const D = rowAxes.reduce((s, a) => s * shape[a]!, 1);
   const ROWS = outerAxes.reduce((s, a) => s * shape[a]!, 1);
-  if (D * 4 + ROW_WG * 4 > (env.accel.webgpu?.max_workgroup_storage_bytes ?? 16384)) {
-    throw new Error(`${k.name}: a row of ${D} floats does not fit in workgroup storage`);
+  const rowArrays = reductions.filter((n) => !n.op.startsWith('reduce_')).length;
+  const bytes = 4 * (D * (1 + rowArrays) + ROW_WG);
+  if (bytes > (env.accel.webgpu?.max_workgroup_storage_bytes ?? 16384)) {
+    throw new Error(`${k.name}: rows of ${D} floats need ${bytes} bytes of workgroup storage, over the limit`);
   }
   const idx: string[] = new Array(shape.length);
   const outer = unravel('row', outerAxes.map((a) => shape[a]!));
@@ -144,15 +149,6 @@ function rowKernel(k: Kernel, env: WgslEnv): WgslKernel {
   rowAxes.forEach((a, i) => (idx[a] = inner[i]!));
   const b = new Body(k, env);
   b.iteration = idx;
-  // The reduction's ancestors in this kernel run before it, per element; the rest after it.
-  const before = new Set<Node>();
-  const visit = (n: Node) => n.srcs.forEach((s) => {
-    if (k.ops.includes(s) && !before.has(s)) {
-      before.add(s);
-      visit(s);
-    }
-  });
-  visit(red);
   const [wx, wy] = fold(ROWS, env.maxWorkgroupsPerDimension);
   b.line(`let row = i32(wid.x) + i32(wid.y) * ${wx};`);
   b.line(`if (row >= ${ROWS}) { return; }`);
@@ -162,15 +158,8 @@ function rowKernel(k: Kernel, env: WgslEnv): WgslKernel {
     body();
     b.close();
   };
-  const span = red.meta.span;
-  stride(() => {
-    for (const n of k.ops) if (before.has(n) && !isMovement(n)) b.compute(n);
-    b.line(`xs[j] = ${b.value(x, broadcastIndex(idx, x.type.shape))};`, span);
-    for (const o of k.outputs) if (before.has(o)) b.line(b.storeStatement(o), o.meta.span);
-  });
-  b.line('workgroupBarrier();');
-  /** Reduces each invocation's `partial` over the workgroup with `op`; the result is `name`. */
-  const reduce = (name: string, init: string, step: (acc: string, v: string) => string, elem: string, assign?: string) => {
+  /** Reduces the invocations' partial results across the workgroup; the result is `name`. */
+  const reduce = (name: string, init: string, step: (acc: string, v: string) => string, elem: string, span: Node['meta']['span'], assign?: string) => {
     b.line(`var ${name}_part = ${init};`, span);
     stride(() => {
       if (assign) b.line(assign, span);
@@ -185,54 +174,86 @@ function rowKernel(k: Kernel, env: WgslEnv): WgslKernel {
     b.line(`let ${name} = partial[0];`, span);
     b.line('workgroupBarrier();');
   };
-  const name = b.local(red);
   const sum = (a: string, v: string) => `${a} + ${v}`;
   const mx = (a: string, v: string) => `max(${a}, ${v})`;
-  let rowValue: string;
-  switch (red.op) {
-    case 'softmax':
-      reduce(`${name}_max`, r.literal(-Infinity, 'f32'), mx, 'xs[j]');
-      reduce(`${name}_sum`, '0.0f', sum, 'xs[j]', `xs[j] = exp(xs[j] - ${name}_max);`);
-      b.line('workgroupBarrier();');
-      rowValue = `xs[j] / ${name}_sum`;
-      break;
-    case 'layernorm': {
-      const [, g, bias] = red.srcs as [Node, Node, Node];
-      reduce(`${name}_total`, '0.0f', sum, 'xs[j]');
-      b.line(`let ${name}_mean = ${name}_total / ${D}.0f;`, span);
-      reduce(`${name}_sq`, '0.0f', sum, `(xs[j] - ${name}_mean) * (xs[j] - ${name}_mean)`);
-      b.line(`let ${name}_inv = inverseSqrt(${name}_sq / ${D}.0f + ${r.literal(red.attr<number>('eps'), 'f32')});`, span);
-      const col = idx[idx.length - 1]!;
-      rowValue = `(xs[j] - ${name}_mean) * ${name}_inv * ${b.value(g, [col])} + ${b.value(bias, [col])}`;
-      break;
+  const shared = [`var<workgroup> xs: array<f32, ${D}>;`, `var<workgroup> partial: array<f32, ${ROW_WG}>;`];
+  const done = new Set<Node>();
+  /** The members a node needs within this kernel that are not computed yet, producers first. */
+  const pending = (n: Node): Node[] => {
+    const out: Node[] = [];
+    const seen = new Set<Node>();
+    const visit = (x: Node) => x.srcs.forEach((s) => {
+      if (!k.ops.includes(s) || done.has(s) || seen.has(s)) return;
+      seen.add(s);
+      visit(s);
+      out.push(s);
+    });
+    visit(n);
+    return k.ops.filter((x) => out.includes(x));
+  };
+  const perElement = (nodes: readonly Node[]) => {
+    for (const n of nodes) if (!isMovement(n) && !isRowReduction(n)) b.compute(n);
+  };
+  reductions.forEach((red, i) => {
+    const span = red.meta.span;
+    const x = red.srcs[0]!;
+    const needed = pending(red);
+    stride(() => {
+      perElement(needed);
+      b.line(`xs[j] = ${b.value(x, broadcastIndex(idx, x.type.shape))};`, span);
+    });
+    // Values computed in that loop go out of scope with it; later uses recompute them.
+    for (const n of needed) if (!isRowReduction(n)) b.locals.delete(n);
+    b.line('workgroupBarrier();');
+    const name = b.local(red);
+    const rv = `rv${i}`;
+    switch (red.op) {
+      case 'softmax':
+        reduce(`${name}_max`, r.literal(-Infinity, 'f32'), mx, 'xs[j]', span);
+        reduce(`${name}_sum`, '0.0f', sum, 'xs[j]', span, `xs[j] = exp(xs[j] - ${name}_max);`);
+        shared.push(`var<workgroup> ${rv}: array<f32, ${D}>;`);
+        stride(() => b.line(`${rv}[j] = xs[j] / ${name}_sum;`, span));
+        b.locals.set(red, { name: `${rv}[j]`, array: false });
+        break;
+      case 'layernorm': {
+        const [, g, bias] = red.srcs as [Node, Node, Node];
+        reduce(`${name}_total`, '0.0f', sum, 'xs[j]', span);
+        b.line(`let ${name}_mean = ${name}_total / ${D}.0f;`, span);
+        reduce(`${name}_sq`, '0.0f', sum, `(xs[j] - ${name}_mean) * (xs[j] - ${name}_mean)`, span);
+        b.line(`let ${name}_inv = inverseSqrt(${name}_sq / ${D}.0f + ${r.literal(red.attr<number>('eps'), 'f32')});`, span);
+        const col = idx[idx.length - 1]!;
+        shared.push(`var<workgroup> ${rv}: array<f32, ${D}>;`);
+        stride(() => b.line(`${rv}[j] = (xs[j] - ${name}_mean) * ${name}_inv * ${b.value(g, [col])} + ${b.value(bias, [col])};`, span));
+        b.locals.set(red, { name: `${rv}[j]`, array: false });
+        break;
+      }
+      default: {
+        const isMax = red.op === 'reduce_max';
+        reduce(`${name}_r`, isMax ? r.literal(-Infinity, 'f32') : '0.0f', isMax ? mx : sum, 'xs[j]', span);
+        b.line(r.declare(name, red.type.dtype, red.op === 'reduce_mean' ? `${name}_r / ${D}.0f` : `${name}_r`), span);
+        b.locals.set(red, { name, array: false });
+      }
     }
-    default:
-      reduce(`${name}_r`, red.op === 'reduce_max' ? r.literal(-Infinity, 'f32') : '0.0f', red.op === 'reduce_max' ? mx : sum, 'xs[j]');
-      rowValue = red.op === 'reduce_mean' ? `${name}_r / ${D}.0f` : `${name}_r`;
-  }
-  // Values computed before the reduction went out of scope with their loop: recompute if needed.
-  for (const n of before) b.locals.delete(n);
-  const perRow = red.op.startsWith('reduce_');
-  if (perRow) {
-    b.line(r.declare(name, red.type.dtype, rowValue), span);
-    b.locals.set(red, { name, array: false });
+    b.line('workgroupBarrier();');
+    done.add(red);
+  });
+  // Results that do not vary along the row (reduce_* without the row axis) are stored once per row.
+  const alongRow = (o: Node) => {
+    const { v } = b.stored(o);
+    return /\bj\b/.test(b.value(v, broadcastIndex(idx, v.type.shape)));
+  };
+  const perRow = k.outputs.filter((o) => !alongRow(o));
+  if (perRow.length) {
     b.open('if (lid == 0)');
-    for (const o of k.outputs) if (!before.has(o) && broadcastIndex(idx, o.type.shape).every((e) => !/\bj\b/.test(e))) b.line(b.storeStatement(o), o.meta.span);
+    perElement(pending(perRow[0]!).filter((n) => !alongRow(n)));
+    for (const o of perRow) b.line(b.storeStatement(o), o.meta.span);
     b.close();
   }
   stride(() => {
-    if (!perRow) {
-      b.line(r.declare(name, red.type.dtype, rowValue), span);
-      b.locals.set(red, { name, array: false });
-    }
-    for (const n of k.ops) if (!before.has(n) && n !== red && !isMovement(n)) b.compute(n);
-    for (const o of k.outputs) {
-      if (before.has(o) || (perRow && broadcastIndex(idx, o.type.shape).every((e) => !/\bj\b/.test(e)))) continue;
-      b.line(b.storeStatement(o), o.meta.span);
-    }
+    perElement(k.ops.filter((n) => !done.has(n)));
+    for (const o of k.outputs) if (alongRow(o)) b.line(b.storeStatement(o), o.meta.span);
   });
-  const shared = [`var<workgroup> xs: array<f32, ${D}>;`, `var<workgroup> partial: array<f32, ${ROW_WG}>;`];
-  return { ...assemble(k, env, b, [ROW_WG, 1], shared), dispatch: [wx, wy, 1], workgroupBytes: 4 * (D + ROW_WG) };
+  return { ...assemble(k, env, b, [ROW_WG, 1], shared), dispatch: [wx, wy, 1], workgroupBytes: bytes };
 }
 
 /** GEMM kernels: workgroup tiles of A and B in workgroup memory, a register tile per invocation. */

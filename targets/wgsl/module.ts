@@ -15,6 +15,8 @@ export interface WgslFiles {
   readonly shaders: Readonly<Record<string, string>>;
   /** One Source Map v3 per shader, to the IR. */
   readonly maps: Readonly<Record<string, string>>;
+  /** Each model result -> the output buffer's `source` it is read from (two results may share one). */
+  readonly results: Readonly<Record<string, string>>;
 }
 
 /** The WebGPU spec's default limits: what a shader may assume on any device without asking. */
@@ -37,14 +39,18 @@ export function generateWgsl(m: Module, opts: { readonly source: string; readonl
   const kernels = buildKernels(m);
   const names = new Map<Node, string>();
   const buffers: ManifestBuffer[] = [];
+  // A result that is a reshape of a buffer is that buffer (fold-movement keeps results contiguous).
+  const underlying = (n: Node): Node => (m.partition.views.has(n) ? underlying(n.srcs[0]!) : n);
+  const resultOf = new Map<Node, string>();
+  for (const o of m.graph.outputs) if (!resultOf.has(underlying(o.node))) resultOf.set(underlying(o.node), o.name);
   const bufferOf = (n: Node): string => {
     let name = names.get(n);
     if (name) return name;
     name = `b${n.id}`;
     names.set(n, name);
-    const out = m.graph.outputs.find((o) => o.node === n);
+    const out = resultOf.get(n);
     const kind = n.op === 'param' ? 'weight' : n.op === 'input' ? 'input' : out ? 'output' : 'intermediate';
-    const source = n.op === 'param' || n.op === 'input' ? n.attr<string>('name') : out?.name;
+    const source = n.op === 'param' || n.op === 'input' ? n.attr<string>('name') : out;
     if (n.type.dtype !== 'f32' && n.type.dtype !== 'i32') throw new Error(`the WGSL backend does not support ${n.type.dtype} tensors (${kind} ${source ?? name})`);
     const bytes = bytesOf(n);
     if (bytes > limits.max_storage_buffer_binding_bytes) {
@@ -54,7 +60,11 @@ export function generateWgsl(m: Module, opts: { readonly source: string; readonl
     return name;
   };
   // Results first, so that the manifest lists them in the model's order.
-  for (const o of m.graph.outputs) if (kernels.some((k) => k.outputs.includes(o.node))) bufferOf(o.node);
+  for (const o of m.graph.outputs) {
+    const b = underlying(o.node);
+    if (!kernels.some((k) => k.outputs.includes(b))) throw new Error(`result '${o.name}' is not computed by any kernel (a model input or weight as a result is not supported by the WGSL backend)`);
+    bufferOf(b);
+  }
   const shaders: Record<string, string> = {};
   const maps: Record<string, string> = {};
   const entries: ManifestKernel[] = [];
@@ -96,7 +106,8 @@ export function generateWgsl(m: Module, opts: { readonly source: string; readonl
     uniform: { bytes: 16, fields: { seed: { offset: 0, type: 'u32' } } },
     kernels: entries,
   };
-  return { manifest, shaders, maps };
+  const results = Object.fromEntries(m.graph.outputs.map((o) => [o.name, resultOf.get(underlying(o.node))!]));
+  return { manifest, shaders, maps, results };
 }
 
 /** The workgroup storage a shader declares (sum of its `var<workgroup>` arrays of f32). */
