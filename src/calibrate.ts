@@ -7,22 +7,36 @@
  * What changes (and why this way):
  * - clock_hz: the all-core FMA peak divided by 2 FLOP x macs_per_cycle.f32 x cores. The preset's
  *   16 f32 FMAs per cycle is the architecture's rate; the clock is the unknown (the VM reports a
- *   nominal one), so scaling the clock makes both the matrix and the vector peak equal the
- *   measurement, and keeps the per-cycle figures of the preset meaningful.
+ *   nominal one), so scaling the clock makes the matrix peak equal the measurement and keeps
+ *   the per-cycle figures of the preset meaningful.
  * - cores: the threads the probe ran on (OpenMP's default, the online CPUs).
  * - memory levels: the preset's bytes per cycle per core, at the derived clock and these cores.
  * - dram: bandwidth from a copy between two 256 MiB arrays (bytes read plus bytes written),
  *   capacity from os.totalmem().
- * Cache capacities, special-function rates and launch overhead stay the preset's.
+ * - vector.ops_per_lane_per_cycle: from the rate at which the generated C does a row kernel's
+ *   FLOPs (bias + residual + layernorm, written as the C backend emits it), so that the cost
+ *   model's vector rate (lanes x ops x clock x cores) equals it. The row kernels reach a fraction of
+ *   the FMA peak (separate loops through stack arrays, loads and stores between them, reductions),
+ *   and the model's vector time is FLOPs over this one rate; the hardware's 2 ops per lane would
+ *   predict them several times too fast. Lanes stay 16, so that the figure reads as effective
+ *   FLOPs per lane per cycle.
+ * - vector.special_per_cycle: exp, erf, tanh and rsqrt evaluated as generated code evaluates
+ *   them (bertc_exp, bertc_gelu, libm's tanhf, 1.0f / sqrtf) over arrays in cache: evaluations per
+ *   second / (clock x cores). They can differ by an order of magnitude, by whether the loop
+ *   vectorises.
+ * These are the generated code's effective rates, not the hardware's peaks; they change when the
+ * C backend's code or the compiler flags change, so the probe copies the backend's helpers and
+ * is compiled with the generated Makefile's flags.
+ * Cache capacities and launch overhead stay the preset's.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Accelerator } from './accel/accelerator.js';
+import type { Accelerator, SpecialFunction } from './accel/accelerator.js';
 import { HOST_CPU } from './accel/presets.js';
-import { validateAccelerator } from './accel/validate.js';
+import { SPECIAL_FUNCTIONS, validateAccelerator } from './accel/validate.js';
 
 export interface CalibrateOptions {
   /** The C compiler (default `cc`); it must accept GCC's flags, -fopenmp included. */
@@ -35,6 +49,13 @@ const PROBE = 'targets/c/probes/bertc_probe.c';
 const RUNTIME = 'targets/c/runtime';
 const COPY_MIB = 256;
 const GEMM_SIZE = 1024;
+/** Rows of 768 floats for the layernorm probe: input, residual and output are 3 x 448 x 3 KiB =
+ * 3.9 MiB, within L3, so that the code's arithmetic and its in-cache traffic decide the rate, not
+ * DRAM (the cost model charges DRAM traffic separately). */
+const LAYERNORM_ROWS = 448;
+const LAYERNORM_D = 768;
+/** Floats per special-function array: 256 KiB in and 256 KiB out, in L2 or L3. */
+const SPECIAL_N = 65536;
 
 /** The repository root, found from this module so that it works from src/ and from dist/src/. */
 function repoRoot(): string {
@@ -75,6 +96,8 @@ function need(values: Map<string, number>, key: string): number {
 }
 
 const fmt = (x: number, digits = 3): string => Number(x.toPrecision(digits)).toString();
+/** Derived per-cycle rates keep 4 significant digits: the measurements vary by more between runs. */
+const round4 = (x: number): number => Number(x.toPrecision(4));
 
 export function calibrate(opts: CalibrateOptions = {}): Accelerator {
   const cc = opts.cc ?? 'cc';
@@ -84,36 +107,56 @@ export function calibrate(opts: CalibrateOptions = {}): Accelerator {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bertc-calibrate-'));
   try {
     const exe = path.join(dir, 'bertc_probe');
+    // The flags generated models are built with (the Makefile of targets/c/module.ts, and
+    // DEFAULT_CFLAGS of targets/c/compile.ts): what vectorises in the row-kernel and
+    // special-function probes depends on them.
     const flags = ['-std=c11', '-O3', '-march=native', '-fopenmp'];
-    run(`compiling ${PROBE}`, cc, [...flags, '-I', path.join(root, RUNTIME), path.join(root, PROBE), '-o', exe]);
+    run(`compiling ${PROBE}`, cc, [...flags, '-I', path.join(root, RUNTIME), path.join(root, PROBE), '-o', exe, '-lm']);
 
-    // Shares of the time: the FMA probe runs twice (one thread, all threads).
+    // Shares of the time: the FMA probe runs twice (one thread, all threads) and sets the clock
+    // that every other rate is divided by, so it keeps the largest share; the sgemm rate is only
+    // reported; the special probe runs four times (one function each).
     const fma = parseProbe(run('the FMA probe', exe, ['fma', String(seconds * 0.4)]));
-    const gemm = parseProbe(run('the sgemm probe', exe, ['sgemm', ...Array(3).fill(String(GEMM_SIZE)), 'nn', '1', '1', String(seconds * 0.3)]));
-    const copy = parseProbe(run('the copy probe', exe, ['copy', String(COPY_MIB), String(seconds * 0.3)]));
+    const gemm = parseProbe(run('the sgemm probe', exe, ['sgemm', ...Array(3).fill(String(GEMM_SIZE)), 'nn', '1', '1', String(seconds * 0.15)]));
+    const copy = parseProbe(run('the copy probe', exe, ['copy', String(COPY_MIB), String(seconds * 0.2)]));
+    const ln = parseProbe(run('the layernorm probe', exe, ['layernorm', String(LAYERNORM_ROWS), String(seconds * 0.1)]));
+    const special = parseProbe(run('the special-function probe', exe, ['special', String(SPECIAL_N), String(seconds * 0.15)]));
 
     const peak1 = need(fma, 'fma_gflops_1') * 1e9;
     const peakAll = need(fma, 'fma_gflops_all') * 1e9;
     const threads = need(fma, 'threads');
     const sgemm = need(gemm, 'sgemm_gflops') * 1e9;
     const bandwidth = need(copy, 'copy_bytes_per_s');
+    const rowFlops = need(ln, 'layernorm_flops_per_s');
+    const specialRates = Object.fromEntries(SPECIAL_FUNCTIONS.map((fn) => [fn, need(special, `${fn}_per_s`)])) as Record<SpecialFunction, number>;
 
     const macs = HOST_CPU.matrix.macs_per_cycle.f32!;
     const clock = peakAll / (2 * macs * threads);
     // The preset's level bandwidths are bytes/cycle/core x its cores x its clock.
     const scale = (clock / HOST_CPU.clock_hz) * (threads / HOST_CPU.cores);
     const date = new Date().toISOString().slice(0, 10);
+    // The cost model's vector rate is lanes x ops x clock x cores: with lanes, clock and cores as
+    // above, ops carries the measured rate.
+    const lanes = HOST_CPU.vector.lanes;
+    const ops = round4(rowFlops / (lanes * clock * threads));
+    const specialPerCycle = Object.fromEntries(
+      SPECIAL_FUNCTIONS.map((fn) => [fn, round4(specialRates[fn] / (clock * threads))]),
+    ) as Record<SpecialFunction, number>;
+    const lnMiB = (3 * LAYERNORM_ROWS * LAYERNORM_D * 4) / 2 ** 20;
+    const specialKiB = (SPECIAL_N * 4) / 1024;
+    const measured = `measured ${date} (${cc} ${flags.join(' ')}, the generated Makefile's flags) on ${threads} threads`;
     const calibrated: Accelerator = {
       ...HOST_CPU,
       name: 'host-cpu-calibrated',
       description:
         `The machine bertc calibrate ran on (${date}): the host-cpu preset with clock, cores and DRAM bandwidth ` +
-        'from measurements; the AVX-512 C backend, one thread per core.',
+        'from measurements, and vector and special-function rates measured on code written as the C backend ' +
+        "generates it (that code's effective rates, not the hardware's peaks); the AVX-512 C backend, one thread per core.",
       sources: [
         `measured ${date} by bertc calibrate with ${PROBE} (${cc} ${flags.join(' ')}): f32 FMA peak ${fmt(peak1 / 1e9)} GFLOP/s ` +
           `on 1 thread, ${fmt(peakAll / 1e9)} GFLOP/s on ${threads} threads.`,
         `clock_hz ${fmt(clock / 1e9)} GHz: derived, not read: the ${threads}-thread FMA peak / (2 x ${macs} f32 FMAs per cycle x ${threads} cores), ` +
-          'so that the matrix and vector peaks equal the measured one.',
+          'so that the matrix peak equals the measured one.',
         `cores ${threads}: the threads the probe ran on (OpenMP default, the online CPUs).`,
         `macs_per_cycle f32 ${macs}: Zen 4 AVX-512 rate, kept from host-cpu; bf16 ${HOST_CPU.matrix.macs_per_cycle.bf16}: kept from host-cpu, not measured.`,
         `bertc_sgemm ${GEMM_SIZE}x${GEMM_SIZE}x${GEMM_SIZE} on 1 thread: ${fmt(sgemm / 1e9)} GFLOP/s, ` +
@@ -121,10 +164,20 @@ export function calibrate(opts: CalibrateOptions = {}): Accelerator {
         `dram bandwidth ${fmt(bandwidth / 1e9)} GB/s: copy between two ${COPY_MIB} MiB arrays on ${threads} threads, bytes read + written, best run.`,
         `dram capacity: os.totalmem() on the measured machine.`,
         'memory levels: capacities kept from host-cpu (lscpu); bandwidths are host-cpu\'s bytes per cycle per core at the derived clock and cores.',
-        'vector unit, special_per_cycle and launch_overhead_s: kept from host-cpu (assumptions).',
+        `vector.ops_per_lane_per_cycle ${ops}: the generated code's effective rate, not the hardware's (2 with FMA): ` +
+          `${measured}: bias + residual + layernorm over ${LAYERNORM_ROWS} rows x ${LAYERNORM_D} f32 (${fmt(lnMiB)} MiB in and out, ` +
+          'cache-resident) written as the C backend emits it (a loop per op through stack arrays, bertc_row_sum reductions), ' +
+          `${fmt(rowFlops / 1e9)} GFLOP/s counting 9 FLOP per element as src/cost/flops.ts does (2 adds + layernorm 7), ` +
+          `${fmt((100 * rowFlops) / peakAll)}% of the FMA peak; divided by ${lanes} lanes (kept from host-cpu) x clock x cores.`,
+        `vector.special_per_cycle: the generated code's effective rates, not the hardware's: ${measured}, each function over ` +
+          `${SPECIAL_N} f32 (${fmt(specialKiB)} KiB in and out, cache-resident), evaluations/s / (clock x cores): ` +
+          `exp ${fmt(specialRates.exp / 1e9)} G/s (bertc_exp), erf ${fmt(specialRates.erf / 1e9)} G/s (bertc_gelu, its arithmetic included), ` +
+          `tanh ${fmt(specialRates.tanh / 1e9)} G/s (libm tanhf), rsqrt ${fmt(specialRates.rsqrt / 1e9)} G/s (1.0f / sqrtf).`,
+        'launch_overhead_s: kept from host-cpu (assumption).',
       ],
       clock_hz: clock,
       cores: threads,
+      vector: { lanes, ops_per_lane_per_cycle: ops, special_per_cycle: specialPerCycle },
       memory: HOST_CPU.memory.map((level) => ({ ...level, bandwidth_bytes_per_s: level.bandwidth_bytes_per_s * scale })),
       dram: { capacity_bytes: os.totalmem(), bandwidth_bytes_per_s: bandwidth },
     };

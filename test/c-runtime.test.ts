@@ -10,12 +10,13 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { peakMatrixFlops } from '../src/accel/accelerator.js';
-import { validateAccelerator } from '../src/accel/validate.js';
+import { peakMatrixFlops, peakVectorFlops } from '../src/accel/accelerator.js';
+import { SPECIAL_FUNCTIONS, validateAccelerator } from '../src/accel/validate.js';
 import { calibrate } from '../src/calibrate.js';
 import { dropoutBits, dropoutKey } from '../src/interp/rng.js';
 import { encodeSafetensors, parseSafetensors, readSafetensors, SafetensorsError } from '../src/io/safetensors.js';
 import { formatShape } from '../src/ir/shape.js';
+import { C_HELPERS } from '../targets/common/renderer.js';
 
 const execFileAsync = promisify(execFile);
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -270,13 +271,28 @@ describe.skipIf(!HAVE_CC)('C runtime', () => {
   });
 
   it('calibrate measures this machine into a valid host-cpu-calibrated description', () => {
+    // The probe measures generated code through copies of its helpers: a copy that drifted from
+    // the C backend's would measure other code.
+    const probe = fs.readFileSync(here('../targets/c/probes/bertc_probe.c'), 'utf8');
+    for (const helper of ['bertc_row_sum', 'bertc_erf', 'bertc_exp', 'bertc_gelu']) {
+      expect(probe.includes(C_HELPERS[helper]!), `bertc_probe.c's ${helper} differs from C_HELPERS in targets/common/renderer.ts`).toBe(true);
+    }
     const a = calibrate({ seconds: 0.5 });
     expect(validateAccelerator(a, 'test')).toEqual(a);
     expect(a.name).toBe('host-cpu-calibrated');
     expect(peakMatrixFlops(a, 'f32')!).toBeGreaterThan(1e9);
     expect(a.dram.bandwidth_bytes_per_s).toBeGreaterThan(100e6);
+    // Measured rates of generated code: positive, and the row kernels below the FMA peak (the
+    // matrix peak, which calibrate sets to the measured one).
+    expect(peakVectorFlops(a)).toBeGreaterThan(0);
+    expect(peakVectorFlops(a)).toBeLessThan(peakMatrixFlops(a, 'f32')!);
+    for (const fn of SPECIAL_FUNCTIONS) {
+      expect(a.vector.special_per_cycle[fn]).toBeGreaterThan(0);
+      // At most one evaluation per lane per cycle: each costs several operations.
+      expect(a.vector.special_per_cycle[fn]).toBeLessThan(a.vector.lanes);
+    }
     expect(a.sources.some((s) => s.includes(new Date().toISOString().slice(0, 10)))).toBe(true);
-    console.log(`calibrate: ${a.sources.slice(0, 2).join(' ')} ${a.sources[4]}`);
+    console.log(`calibrate: ${a.sources.slice(0, 2).join(' ')} ${a.sources[4]} ${a.sources.filter((s) => s.startsWith('vector')).join(' ')}`);
   });
 });
 

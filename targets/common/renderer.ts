@@ -186,11 +186,14 @@ export const C_HELPERS: Readonly<Record<string, string>> = {
   return x * p / q;
 }`,
   // exp by range reduction to [-ln2/2, ln2/2] and a degree-6 polynomial (Cephes' expf, about 1 ulp),
-  // scaled by 2^n through the exponent bits: no calls, so softmax rows vectorise. Below -87.3 the
+  // scaled by 2^n through the exponent bits: no calls, and n rounded by conversion (floorf would
+  // not vectorise under GCC's default -ftrapping-math), so softmax rows vectorise. Below -87.3 the
   // result is 0, as for masked attention scores.
   bertc_exp: `static inline float bertc_exp(float x) {
   const float c = x > 88.3762626647949f ? 88.3762626647949f : x < -87.3f ? -87.3f : x;
-  const float n = floorf(c * 1.44269504088896341f + 0.5f);
+  const float t = c * 1.44269504088896341f;
+  const int32_t ni = (int32_t)(t + (t >= 0.0f ? 0.5f : -0.5f));
+  const float n = (float)ni;
   const float r = c - n * 0.693359375f + n * 2.12194440e-4f;
   float p = 1.9875691500e-4f;
   p = p * r + 1.3981999507e-3f;
@@ -199,7 +202,7 @@ export const C_HELPERS: Readonly<Record<string, string>> = {
   p = p * r + 1.6666665459e-1f;
   p = p * r + 5.0000001201e-1f;
   p = p * r * r + r + 1.0f;
-  const union { int32_t bits; float value; } scale = { .bits = ((int32_t)n + 127) << 23 };
+  const union { int32_t bits; float value; } scale = { .bits = (ni + 127) << 23 };
   return x < -87.3f ? 0.0f : p * scale.value;
 }`,
   bertc_gelu: 'static inline float bertc_gelu(float x) { return 0.5f * x * (1.0f + bertc_erf(x * 0.70710678118654752f)); }',

@@ -222,26 +222,17 @@ static int probe_copy(char **argv) {
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Generated code's helpers, copied verbatim from C_HELPERS in targets/common/renderer.ts so that
- * the probes below compile to the same instructions as a generated model. GCC 12 warns that the
- * tail loop of bertc_row_sum would overflow when it is inlined with n = 768; the loop never runs
- * (768 is a multiple of 16), so the warning is false and is silenced here, around the copy. */
+ * the probes below compile to the same instructions as a generated model. */
 
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Waggressive-loop-optimizations"
-#endif
 static inline float bertc_row_sum(const float *x, ptrdiff_t n) {
   float acc[16] = { 0.0f };
-  ptrdiff_t j = 0;
-  for (; j + 16 <= n; j += 16) for (int l = 0; l < 16; l++) acc[l] += x[j + l];
+  const ptrdiff_t whole = n - n % 16;
+  for (ptrdiff_t j = 0; j < whole; j += 16) for (int l = 0; l < 16; l++) acc[l] += x[j + l];
   float s = 0.0f;
-  for (; j < n; j++) s += x[j];
+  for (ptrdiff_t j = whole; j < n; j++) s += x[j];
   for (int l = 0; l < 16; l++) s += acc[l];
   return s;
 }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
 static inline float bertc_erf(float x) {
   x = x < -4.0f ? -4.0f : x > 4.0f ? 4.0f : x;
   const float x2 = x * x;
@@ -261,7 +252,9 @@ static inline float bertc_erf(float x) {
 }
 static inline float bertc_exp(float x) {
   const float c = x > 88.3762626647949f ? 88.3762626647949f : x < -87.3f ? -87.3f : x;
-  const float n = floorf(c * 1.44269504088896341f + 0.5f);
+  const float t = c * 1.44269504088896341f;
+  const int32_t ni = (int32_t)(t + (t >= 0.0f ? 0.5f : -0.5f));
+  const float n = (float)ni;
   const float r = c - n * 0.693359375f + n * 2.12194440e-4f;
   float p = 1.9875691500e-4f;
   p = p * r + 1.3981999507e-3f;
@@ -270,10 +263,8 @@ static inline float bertc_exp(float x) {
   p = p * r + 1.6666665459e-1f;
   p = p * r + 5.0000001201e-1f;
   p = p * r * r + r + 1.0f;
-  const int32_t bits = ((int32_t)n + 127) << 23;
-  float scale;
-  memcpy(&scale, &bits, sizeof scale);
-  return x < -87.3f ? 0.0f : p * scale;
+  const union { int32_t bits; float value; } scale = { .bits = (ni + 127) << 23 };
+  return x < -87.3f ? 0.0f : p * scale.value;
 }
 static inline float bertc_gelu(float x) { return 0.5f * x * (1.0f + bertc_erf(x * 0.70710678118654752f)); }
 
@@ -282,7 +273,7 @@ static volatile float result_sink;
 
 /* ---------------------------------------------------------------------------------------------- */
 /* Row kernels: BERT's bias + residual + layernorm (k8_bias_residual_layernorm of a BERT-base
- * layer) line for line as bertc emits it: one `for j` loop per op into a stack array, row sums by
+ * layer) loop for loop as bertc emits it: one `for j` loop per op into a stack array, row sums by
  * bertc_row_sum, one row per iteration of an OpenMP loop. The cost model's vector time for such a
  * kernel is its FLOPs (src/cost/flops.ts: 1 per element for each add, 7 for layernorm, so 9) over
  * the vector rate; this measures the rate at which the generated code actually does those FLOPs.

@@ -49,7 +49,9 @@ static inline float bertc_erf(float x) {
 }
 static inline float bertc_exp(float x) {
   const float c = x > 88.3762626647949f ? 88.3762626647949f : x < -87.3f ? -87.3f : x;
-  const float n = floorf(c * 1.44269504088896341f + 0.5f);
+  const float t = c * 1.44269504088896341f;
+  const int32_t ni = (int32_t)(t + (t >= 0.0f ? 0.5f : -0.5f));
+  const float n = (float)ni;
   const float r = c - n * 0.693359375f + n * 2.12194440e-4f;
   float p = 1.9875691500e-4f;
   p = p * r + 1.3981999507e-3f;
@@ -58,7 +60,7 @@ static inline float bertc_exp(float x) {
   p = p * r + 1.6666665459e-1f;
   p = p * r + 5.0000001201e-1f;
   p = p * r * r + r + 1.0f;
-  const union { int32_t bits; float value; } scale = { .bits = ((int32_t)n + 127) << 23 };
+  const union { int32_t bits; float value; } scale = { .bits = (ni + 127) << 23 };
   return x < -87.3f ? 0.0f : p * scale.value;
 }
 static inline float bertc_gelu(float x) { return 0.5f * x * (1.0f + bertc_erf(x * 0.70710678118654752f)); }

@@ -1,0 +1,287 @@
+/**
+ * Runs a compiled WebGPU model (a manifest, its WGSL and its weights) in headless Chromium from
+ * Node, through targets/wgsl/runtime.js: the robust way to execute WGSL on a machine without a GPU
+ * (Chromium's SwiftShader adapter), and the engine a browser user of the model runs. Dawn's Node
+ * binding is not used because it crashes intermittently (shared/docs/webgpu-on-cpu.md).
+ *
+ * Each call starts a small HTTP server on 127.0.0.1 (WebGPU needs a secure context, which
+ * about:blank is not) and a fresh browser, and always closes both. Failures in the page (no
+ * WebGPU, WGSL errors, a lost device, a crashed page) reject with the page's own message; nothing
+ * is retried.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { encodeSafetensors } from '../../src/io/safetensors.js';
+import type { CompilationMessage, Manifest } from './runtime.js';
+
+// ---------------------------------------------------------------------------------------------
+// The browser
+
+/** Debian's chromium; BERTC_CHROMIUM names another build. */
+export const CHROMIUM = process.env['BERTC_CHROMIUM'] ?? '/usr/bin/chromium';
+export const chromiumAvailable = existsSync(CHROMIUM);
+export const chromiumMissing = `${CHROMIUM} is not installed (apt-get install -y chromium, or set BERTC_CHROMIUM)`;
+
+/** For a sandbox-less root machine with no network; WebGPU on SwiftShader where there is no GPU. */
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--use-webgpu-adapter=swiftshader',
+];
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!chromiumAvailable) throw new Error(chromiumMissing);
+  // Imported here because playwright-core is a devDependency: the CLI loads this module without it.
+  let playwright: typeof import('playwright-core');
+  try {
+    playwright = await import('playwright-core');
+  } catch {
+    throw new Error('playwright-core is not installed; it drives Chromium for WebGPU runs (npm install --save-dev playwright-core)');
+  }
+  return playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The runtime file
+
+/** Where runtime.js lives in the sources; `bertc compile --target wgsl` copies it next to a model. */
+export const RUNTIME_JS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'targets', 'wgsl', 'runtime.js');
+
+/** The path of runtime.js, from the sources (vitest) and from dist/ (the CLI), which tsc does not copy it into. */
+export function runtimeJsPath(): string {
+  const path = [join(dirname(fileURLToPath(import.meta.url)), 'runtime.js'), RUNTIME_JS].find((p) => existsSync(p));
+  if (!path) throw new Error('internal: targets/wgsl/runtime.js not found');
+  return path;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running a model
+
+export interface ChromiumJob {
+  manifest: Manifest;
+  shaders: Record<string, string>;
+  /** The bytes of a safetensors file holding every weight buffer's `source` tensor as F32 (or I32). */
+  weights: Uint8Array;
+  /** By input name; int64 ids must have been converted to Int32Array. */
+  inputs: Record<string, Int32Array | Float32Array>;
+  seed?: number;
+  /** How many times to run (the outputs are the last run's); 1 by default. */
+  runs?: number;
+  /** Gives up on the page after this long; 5 minutes by default (SwiftShader is slow on big models). */
+  timeoutMs?: number;
+}
+
+export interface AdapterInfo {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+}
+
+export interface ChromiumResult {
+  /** By output name: Float32Array for f32 outputs, Int32Array for i32 ones. */
+  outputs: Record<string, Float32Array | Int32Array>;
+  /** Every shader's messages, warnings included (errors make the run fail instead). */
+  compilation: CompilationMessage[];
+  adapter: AdapterInfo;
+  /** Wall time of each run in the page, in ms; on SwiftShader it says nothing about a GPU. */
+  timesMs: number[];
+}
+
+/** What a failed run's error carries besides its message. */
+export interface ChromiumRunError extends Error {
+  compilation?: CompilationMessage[];
+}
+
+/** The page's side: the same steps as examples/webgpu/index.html, answering in JSON-safe values. */
+const HARNESS = String.raw`
+import { createModel, openDevice, parseSafetensors } from './runtime.js';
+
+async function get(path) {
+  const r = await fetch(path);
+  if (!r.ok) throw new Error('GET ' + path + ': HTTP ' + r.status);
+  return r;
+}
+
+// Chunks keep String.fromCharCode within the engine's argument limit.
+function base64(bytes) {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+const info = (a) => ({ vendor: a.info.vendor, architecture: a.info.architecture, device: a.info.device, description: a.info.description });
+
+window.bertcRun = async () => {
+  let device;
+  try {
+    const job = await (await get('job.json')).json();
+    const weights = parseSafetensors(await (await get('weights.safetensors')).arrayBuffer());
+    const inputs = {};
+    for (const [name, t] of parseSafetensors(await (await get('inputs.safetensors')).arrayBuffer())) inputs[name] = t.data;
+    const opened = await openDevice(job.manifest);
+    device = opened.device;
+    const model = await createModel(device, job.manifest, job.shaders, weights);
+    const timesMs = [];
+    let outputs = {};
+    for (let i = 0; i < job.runs; i++) {
+      const t0 = performance.now();
+      outputs = await model.run({ inputs, seed: job.seed });
+      timesMs.push(performance.now() - t0);
+    }
+    model.destroy();
+    return {
+      ok: true,
+      outputs: Object.entries(outputs).map(([name, a]) => ({ name, dtype: a instanceof Int32Array ? 'i32' : 'f32', base64: base64(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)) })),
+      compilation: model.compilationMessages,
+      adapter: info(opened.adapter),
+      timesMs,
+    };
+  } catch (e) {
+    return { ok: false, error: String(e && e.message || e), compilation: e && e.compilationMessages };
+  } finally {
+    device?.destroy();
+  }
+};
+
+window.bertcProbe = async () => {
+  if (!navigator.gpu) return { ok: false, why: 'navigator.gpu is undefined' };
+  const adapter = await navigator.gpu.requestAdapter();
+  if (!adapter) return { ok: false, why: 'requestAdapter() found no adapter' };
+  const device = await adapter.requestDevice();
+  device.destroy();
+  return { ok: true, adapter: info(adapter) };
+};
+`;
+
+// The empty icon saves a request for /favicon.ico, whose 404 would be a console error.
+const PAGE = '<!doctype html><meta charset="utf-8"><title>bertc WebGPU harness</title><link rel="icon" href="data:,"><script type="module" src="harness.js"></script>';
+
+type PageAnswer =
+  | { ok: true; outputs: { name: string; dtype: 'f32' | 'i32'; base64: string }[]; compilation: CompilationMessage[]; adapter: AdapterInfo; timesMs: number[] }
+  | { ok: false; error: string; compilation?: CompilationMessage[] };
+
+export async function runInChromium(job: ChromiumJob): Promise<ChromiumResult> {
+  const runs = job.runs ?? 1;
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`runInChromium: runs must be a positive integer, got ${runs}`);
+  const inputs = new Map(
+    Object.entries(job.inputs).map(([name, data]) => {
+      if (!(data instanceof Int32Array || data instanceof Float32Array)) {
+        throw new Error(`runInChromium: input '${name}' must be an Int32Array or a Float32Array (convert int64 ids to Int32Array)`);
+      }
+      return [name, { dtype: data instanceof Int32Array ? ('i32' as const) : ('f32' as const), shape: [data.length], data }];
+    }),
+  );
+  const files: ServedFiles = {
+    'job.json': { type: 'application/json', body: JSON.stringify({ manifest: job.manifest, shaders: job.shaders, seed: job.seed ?? 0, runs }) },
+    'weights.safetensors': { type: 'application/octet-stream', body: job.weights },
+    'inputs.safetensors': { type: 'application/octet-stream', body: encodeSafetensors(inputs) },
+  };
+  const answer = await withRuntimePage(files, async (page) => (await page.evaluate('window.bertcRun()')) as PageAnswer, job.timeoutMs);
+  if (!answer.ok) {
+    const error: ChromiumRunError = new Error(`WebGPU run of ${job.manifest.model} in Chromium failed: ${answer.error}`);
+    if (answer.compilation) error.compilation = answer.compilation;
+    throw error;
+  }
+  const outputs: Record<string, Float32Array | Int32Array> = {};
+  for (const o of answer.outputs) {
+    // Copied into a fresh ArrayBuffer: a Buffer's bytes may sit at an offset that is not 4-aligned.
+    const bytes = new Uint8Array(Buffer.from(o.base64, 'base64')).buffer;
+    outputs[o.name] = o.dtype === 'i32' ? new Int32Array(bytes) : new Float32Array(bytes);
+  }
+  return { outputs, compilation: answer.compilation, adapter: answer.adapter, timesMs: answer.timesMs };
+}
+
+/** Whether this machine can run WebGPU in headless Chromium, and if not, why; never throws. */
+export async function webgpuAvailable(): Promise<{ ok: boolean; why?: string; adapter?: AdapterInfo }> {
+  if (!chromiumAvailable) return { ok: false, why: chromiumMissing };
+  try {
+    type Probe = { ok: boolean; why?: string; adapter?: AdapterInfo };
+    const answer = await withRuntimePage({}, async (page) => (await page.evaluate('window.bertcProbe()')) as Probe, 60_000);
+    return answer.ok ? answer : { ok: false, why: `WebGPU is not available in this browser: ${answer.why}` };
+  } catch (e) {
+    return { ok: false, why: (e as Error).message };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plumbing
+
+/** Files served beside the page, by path relative to it. */
+export type ServedFiles = Record<string, { type: string; body: string | Uint8Array }>;
+
+/**
+ * Serves a page with runtime.js (import it as './runtime.js'), the harness and `files`; opens it
+ * in a fresh headless Chromium and hands it to `fn`; closes the browser and the server whatever
+ * happens. Rejects when the page crashes, Chromium exits, the page throws an uncaught error or
+ * `timeoutMs` passes. runInChromium is built on it; it is exported for tests and for debugging a
+ * model by hand (e.g. `model.read()` of intermediates).
+ */
+export async function withRuntimePage<T>(files: ServedFiles, fn: (page: Page) => Promise<T>, timeoutMs = 300_000): Promise<T> {
+  const all: ServedFiles = {
+    '': { type: 'text/html', body: PAGE },
+    'harness.js': { type: 'text/javascript', body: HARNESS },
+    'runtime.js': { type: 'text/javascript', body: readFileSync(runtimeJsPath(), 'utf8') },
+    ...files,
+  };
+  const server = await serve(all);
+  let browser: Browser | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  // Chromium's own console errors, quoted when the page dies without a message of its own.
+  const consoleErrors: string[] = [];
+  try {
+    browser = await launchBrowser();
+    const page: Page = await browser.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    const died = new Promise<never>((_, reject) => {
+      const fail = (what: string) => () => reject(new Error(`${what}${consoleErrors.length ? `; console errors: ${consoleErrors.slice(-5).join(' | ')}` : ''}`));
+      page.on('crash', fail('the Chromium page crashed'));
+      browser!.on('disconnected', fail('Chromium exited unexpectedly'));
+      page.on('pageerror', (e) => reject(new Error(`uncaught error in the page: ${e.message}`)));
+      timer = setTimeout(fail(`the page did not answer within ${timeoutMs / 1000} s`), timeoutMs);
+    });
+    died.catch(() => {}); // Only its race below matters.
+    const work = (async () => {
+      await page.goto(server.url);
+      // Waits for the harness module itself rather than trusting what goto's 'load' implies about it.
+      await page.waitForFunction('typeof window.bertcRun === "function"');
+      return await fn(page);
+    })();
+    work.catch(() => {}); // When `died` wins, closing the browser makes this reject too.
+    return await Promise.race([work, died]);
+  } finally {
+    clearTimeout(timer);
+    await browser?.close().catch(() => {});
+    // Browsers keep connections alive; close() alone would wait for them to time out.
+    server.server.closeAllConnections();
+    await new Promise((resolve) => server.server.close(resolve));
+  }
+}
+
+async function serve(files: ServedFiles): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname.slice(1);
+    const file = req.method === 'GET' && Object.hasOwn(files, path) ? files[path] : undefined;
+    if (!file) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-store' }).end(file.body);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
+}

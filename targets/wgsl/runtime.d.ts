@@ -1,0 +1,109 @@
+/**
+ * Types of targets/wgsl/runtime.js, the WebGPU runtime of compiled models, for TypeScript callers.
+ * runtime.js takes its own JSDoc types from here, so this file is the one home of the manifest's
+ * schema: the WGSL code generator should import `Manifest` from './runtime.js' too.
+ */
+
+/** What `bertc compile --target wgsl` writes as model.webgpu.json. */
+export interface Manifest {
+  schema: 'bertc-webgpu/1';
+  /** The model's name, used in messages. */
+  model: string;
+  /**
+   * WebGPU limit names -> the values the model needs. For `max*` limits the device must offer at
+   * least the value, for `min*` limits (alignments) at most. requestDevice() asks for them.
+   */
+  limits: Record<string, number>;
+  buffers: ManifestBuffer[];
+  /** The one uniform buffer, bound under the buffer name 'params'. */
+  uniform: { bytes: number; fields: Record<string, { offset: number; type: 'u32' }> };
+  /** In execution order. */
+  kernels: ManifestKernel[];
+}
+
+export interface ManifestBuffer {
+  name: string;
+  bytes: number;
+  kind: 'weight' | 'input' | 'output' | 'intermediate';
+  dtype: 'f32' | 'i32';
+  /** The tensor name in the weights file (weights), or the input's or output's name; defaults to `name`. */
+  source?: string;
+}
+
+export interface ManifestKernel {
+  name: string;
+  /** A key into the shaders map. */
+  shader: string;
+  /** The `@compute` function's name. */
+  entry: string;
+  /** All in @group(0); `buffer` is a buffer name or 'params'. */
+  bindings: { binding: number; buffer: string }[];
+  /** Workgroup counts for dispatchWorkgroups. */
+  dispatch: [number, number, number];
+  /** Run once after the weights are uploaded (weight transforms), not in run(). */
+  once: boolean;
+}
+
+/** A tensor as parseSafetensors returns it and createModel takes it. */
+export interface HostTensor {
+  dtype: 'F32' | 'I32';
+  shape: number[];
+  data: Float32Array | Int32Array;
+}
+
+export interface CompilationMessage {
+  /** The key in the shaders map. */
+  shader: string;
+  type: 'error' | 'warning' | 'info';
+  message: string;
+  lineNum: number;
+  linePos: number;
+}
+
+export interface RunOptions {
+  /** Keyed by each input buffer's `source` (or name): Int32Array for i32 buffers, Float32Array for f32. */
+  inputs: Record<string, Int32Array | Float32Array>;
+  /** Written to the uniform field 'seed' as a u32; defaults to 0. */
+  seed?: number;
+}
+
+export interface Model {
+  readonly manifest: Manifest;
+  /** Every message of every shader module, warnings and infos included; errors make createModel fail. */
+  readonly compilationMessages: CompilationMessage[];
+  /**
+   * Runs the model once, keyed by each output buffer's `source` (or name): Float32Array for f32
+   * outputs, Int32Array for i32 ones. Outputs and intermediates start each run as zeros; calls are
+   * queued, never interleaved.
+   */
+  run(options: RunOptions): Promise<Record<string, Float32Array | Int32Array>>;
+  /** A copy of any buffer's current contents (for debugging intermediates). */
+  read(buffer: string): Promise<Float32Array | Int32Array>;
+  /** Frees the model's buffers; the device is the caller's and stays alive. */
+  destroy(): void;
+}
+
+export declare const SCHEMA: 'bertc-webgpu/1';
+
+/** F32 and I32 tensors of a safetensors file; other dtypes and malformed files are errors. */
+export declare function parseSafetensors(bytes: ArrayBuffer | ArrayBufferView): Map<string, HostTensor>;
+
+/**
+ * Checks `manifest.limits` against the adapter and requests a device with them, failing with a
+ * message that names the limit when the adapter cannot offer it.
+ */
+export declare function requestDevice(adapter: GPUAdapter, manifest: Manifest): Promise<GPUDevice>;
+
+/**
+ * navigator.gpu -> adapter -> requestDevice(adapter, manifest); fails with "WebGPU is not available
+ * in this browser: ..." when there is no navigator.gpu or no adapter.
+ */
+export declare function openDevice(manifest: Manifest, gpu?: GPU): Promise<{ adapter: GPUAdapter; device: GPUDevice }>;
+
+/** Uploads the weights, compiles the shaders, creates the pipelines and runs the `once` kernels. */
+export declare function createModel(
+  device: GPUDevice,
+  manifest: Manifest,
+  shaders: Record<string, string>,
+  weights: ReadonlyMap<string, HostTensor>,
+): Promise<Model>;

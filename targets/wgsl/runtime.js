@@ -1,0 +1,539 @@
+// @ts-check
+/**
+ * The runtime of bertc's WebGPU target: runs a compiled model's manifest (schema bertc-webgpu/1,
+ * see runtime.d.ts) on any GPUDevice.
+ *
+ * A plain ES module with no imports and no Node APIs: `bertc compile --target wgsl` copies it next
+ * to the model for a browser page, and Node loads it too (parseSafetensors; createModel with a
+ * WebGPU binding). Every WebGPU error is turned into a rejected promise that names what failed:
+ * validation, out-of-memory and internal errors through error scopes, a lost device through
+ * `device.lost`, and anything uncaptured through the 'uncapturederror' event.
+ */
+
+/** @typedef {import('./runtime.js').Manifest} Manifest */
+/** @typedef {import('./runtime.js').ManifestBuffer} ManifestBuffer */
+/** @typedef {import('./runtime.js').ManifestKernel} ManifestKernel */
+/** @typedef {import('./runtime.js').HostTensor} HostTensor */
+/** @typedef {import('./runtime.js').CompilationMessage} CompilationMessage */
+/** @typedef {import('./runtime.js').RunOptions} RunOptions */
+/** @typedef {import('./runtime.js').Model} Model */
+
+export const SCHEMA = 'bertc-webgpu/1';
+
+// The values are fixed by the WebGPU spec. They are not read from the GPUBufferUsage and GPUMapMode
+// globals because a Node binding need not install those.
+const USAGE = { MAP_READ: 1, COPY_SRC: 4, COPY_DST: 8, UNIFORM: 64, STORAGE: 128 };
+const MAP_READ = 1;
+
+/**
+ * The errors this runtime raises, which say what failed in the model's terms. A step that fails
+ * with anything else (a DOMException, a GPUPipelineError) gets the step's name added.
+ */
+class ModelError extends Error {}
+
+// ---------------------------------------------------------------------------------------------
+// safetensors
+
+/**
+ * Reads F32 and I32 tensors: an 8-byte little-endian header length, a JSON header, then the data.
+ * Tensors are views of `bytes` where their data is 4-byte aligned (no copy of a large weights
+ * file), copies otherwise. Typed arrays use the platform's byte order, which is little-endian on
+ * every platform WebGPU runs on.
+ * @param {ArrayBuffer | ArrayBufferView} bytes
+ * @returns {Map<string, HostTensor>}
+ */
+export function parseSafetensors(bytes) {
+  // A SharedArrayBuffer would do as well; the cast only keeps TypeScript's typed-array overloads simple.
+  const buf = /** @type {ArrayBuffer} */ (bytes instanceof ArrayBuffer ? bytes : bytes.buffer);
+  const base = bytes instanceof ArrayBuffer ? 0 : bytes.byteOffset;
+  const size = bytes.byteLength;
+  const fail = (/** @type {string} */ msg) => new ModelError(`safetensors: ${msg}`);
+  if (size < 8) throw fail(`file is truncated: expected at least 8 bytes (the header length), found ${size}`);
+  const view = new DataView(buf, base, size);
+  // Two u32 halves rather than getBigUint64: exact up to 2^53, which is more than any file here.
+  const headerLen = view.getUint32(0, true) + view.getUint32(4, true) * 2 ** 32;
+  if (headerLen > size - 8) throw fail(`file is truncated: expected at least ${8 + headerLen} bytes (8 + a header of ${headerLen}), found ${size}`);
+  /** @type {unknown} */
+  let header;
+  try {
+    header = JSON.parse(new TextDecoder().decode(new Uint8Array(buf, base + 8, headerLen)));
+  } catch (e) {
+    throw fail(`invalid JSON header: ${/** @type {Error} */ (e).message}`);
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw fail('invalid header: expected a JSON object');
+  const dataStart = 8 + headerLen;
+  /** @type {Map<string, HostTensor>} */
+  const out = new Map();
+  for (const [name, entry] of Object.entries(header)) {
+    if (name === '__metadata__') continue;
+    const { dtype, shape, data_offsets: offsets } = entry ?? {};
+    if (dtype !== 'F32' && dtype !== 'I32') {
+      throw fail(`tensor '${name}' has dtype ${JSON.stringify(dtype)}; this runtime reads only F32 and I32 (convert the weights, e.g. bf16 -> f32, before compiling)`);
+    }
+    const isIndex = (/** @type {unknown} */ v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+    if (!Array.isArray(shape) || !shape.every(isIndex)) throw fail(`tensor '${name}': shape must be an array of non-negative integers`);
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex) || offsets[0] > offsets[1]) {
+      throw fail(`tensor '${name}': data_offsets must be two non-negative integers [begin, end]`);
+    }
+    const n = shape.reduce((a, b) => a * b, 1);
+    const [begin, end] = /** @type {[number, number]} */ (offsets);
+    // F32 and I32 both take 4 bytes an element.
+    if (end - begin !== 4 * n) throw fail(`tensor '${name}' has ${end - begin} bytes of data, expected ${4 * n} for ${dtype} [${shape.join(', ')}]`);
+    if (dataStart + end > size) throw fail(`file is truncated: tensor '${name}' ends at byte ${dataStart + end}, the file has ${size}`);
+    const at = base + dataStart + begin;
+    const Ctor = dtype === 'F32' ? Float32Array : Int32Array;
+    const data = at % 4 === 0 ? new Ctor(buf, at, n) : new Ctor(buf.slice(at, at + 4 * n));
+    out.set(name, { dtype, shape: [...shape], data });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Devices
+
+/**
+ * `min*` limits are alignments, where smaller is better; every other limit is a maximum.
+ * @param {string} name @param {number} have @param {number} want
+ */
+function limitMet(name, have, want) {
+  return name.startsWith('min') ? have <= want : have >= want;
+}
+
+/**
+ * @param {GPUSupportedLimits} limits
+ * @returns {Record<string, number | undefined>}
+ */
+function limitRecord(limits) {
+  // The limits are getters on the prototype, so index the object itself rather than copying it.
+  return /** @type {Record<string, number | undefined>} */ (/** @type {unknown} */ (limits));
+}
+
+/**
+ * @param {GPUAdapter} adapter
+ * @param {Manifest} manifest
+ * @returns {Promise<GPUDevice>}
+ */
+export async function requestDevice(adapter, manifest) {
+  const offered = limitRecord(adapter.limits);
+  /** @type {Record<string, number>} */
+  const requiredLimits = {};
+  for (const [name, want] of Object.entries(manifest.limits ?? {})) {
+    const have = offered[name];
+    if (typeof have !== 'number') throw new ModelError(`${manifest.model} needs the WebGPU limit ${name}, which this adapter does not know`);
+    if (!limitMet(name, have, want)) throw new ModelError(`${manifest.model} needs the WebGPU limit ${name} = ${want}, but this adapter offers only ${have}`);
+    requiredLimits[name] = want;
+  }
+  return adapter.requestDevice({ label: manifest.model, requiredLimits });
+}
+
+/**
+ * @param {Manifest} manifest
+ * @param {GPU | undefined} [gpu]
+ * @returns {Promise<{ adapter: GPUAdapter; device: GPUDevice }>}
+ */
+export async function openDevice(manifest, gpu = globalThis.navigator?.gpu) {
+  const why = 'WebGPU is not available in this browser';
+  if (!gpu) {
+    throw new ModelError(`${why}: navigator.gpu is undefined (WebGPU needs a secure context, such as a page from http://127.0.0.1 or https, and a browser with WebGPU enabled)`);
+  }
+  const adapter = await gpu.requestAdapter();
+  if (!adapter) throw new ModelError(`${why}: requestAdapter() found no adapter (no usable GPU or driver; on Chromium without a GPU, try --enable-unsafe-webgpu --use-webgpu-adapter=swiftshader)`);
+  return { adapter, device: await requestDevice(adapter, manifest) };
+}
+
+/**
+ * Turns every way a device can fail into a rejection: each step of createModel, run and read
+ * races against the device being lost and brackets its WebGPU calls with error scopes; an error
+ * that escapes every scope (made by other code on the same device) fails the next step and every
+ * one after it, rather than vanish.
+ */
+class DeviceGuard {
+  /** @param {GPUDevice} device @param {string} model */
+  constructor(device, model) {
+    this.device = device;
+    this.model = model;
+    /** @type {Error | null} */
+    this.uncaptured = null;
+    this.onUncaptured = (/** @type {GPUUncapturedErrorEvent} */ ev) => {
+      this.uncaptured ??= new ModelError(`${model}: uncaptured WebGPU ${errorKind(ev.error)}: ${ev.error.message}`);
+    };
+    device.addEventListener('uncapturederror', this.onUncaptured);
+    /** @type {Error | null} */
+    this.lostError = null;
+    /** Rejects once the device is lost; a no-op catch keeps it from being an unhandled rejection. */
+    this.lost = device.lost.then((info) => {
+      // Reason 'unknown' is what a crashed GPU process (or driver reset) looks like; say so.
+      const why = info.reason === 'destroyed' ? 'destroyed' : 'the GPU process crashed or the driver was reset';
+      this.lostError = new ModelError(`${model}: the WebGPU device was lost (${why}): ${info.message || 'no message'}`);
+      throw this.lostError;
+    });
+    this.lost.catch(() => {});
+  }
+
+  check() {
+    if (this.lostError) throw this.lostError;
+    if (this.uncaptured) throw this.uncaptured;
+  }
+
+  /**
+   * @template T
+   * @param {Promise<T>} p
+   * @returns {Promise<T>}
+   */
+  race(p) {
+    return Promise.race([p, this.lost]);
+  }
+
+  /**
+   * Runs `fn` inside validation, out-of-memory and internal error scopes and fails with the first
+   * error they caught, which explains more than a rejection it caused (a failed mapAsync says only
+   * that it was aborted).
+   * @template T
+   * @param {string} what
+   * @param {() => Promise<T> | T} fn
+   * @returns {Promise<T>}
+   */
+  async scoped(what, fn) {
+    this.check();
+    const d = this.device;
+    d.pushErrorScope('internal');
+    d.pushErrorScope('out-of-memory');
+    d.pushErrorScope('validation');
+    /** @type {{ value: T } | { error: unknown }} */
+    let result;
+    try {
+      result = { value: await this.race(Promise.resolve(fn())) };
+    } catch (error) {
+      result = { error };
+    }
+    if (this.lostError) throw this.lostError;
+    // Always pop all three so that the scope stack stays balanced for the next step.
+    const caught = [];
+    for (let i = 0; i < 3; i++) caught.push(await this.race(d.popErrorScope()));
+    const first = caught.find((e) => e !== null);
+    if (first) throw new ModelError(`${this.model}: ${what}: WebGPU ${errorKind(first)}: ${first.message}`);
+    if ('error' in result) {
+      const e = result.error;
+      throw e instanceof ModelError ? e : new ModelError(`${this.model}: ${what}: ${/** @type {Error} */ (e)?.message ?? e}`);
+    }
+    this.check();
+    return result.value;
+  }
+
+  dispose() {
+    this.device.removeEventListener('uncapturederror', this.onUncaptured);
+  }
+}
+
+/** @param {GPUError} e */
+function errorKind(e) {
+  const kind = e.constructor?.name;
+  if (kind === 'GPUValidationError') return 'validation error';
+  if (kind === 'GPUOutOfMemoryError') return 'out-of-memory error';
+  if (kind === 'GPUInternalError') return 'internal error';
+  return 'error';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Models
+
+/**
+ * Catches manifest mistakes before WebGPU does, with messages in the manifest's own terms.
+ * @param {Manifest} m
+ * @param {Record<string, string>} shaders
+ * @param {GPUDevice} device
+ */
+function checkManifest(m, shaders, device) {
+  const bad = (/** @type {string} */ msg) => new ModelError(`manifest of ${m?.model ?? '(unnamed model)'}: ${msg}`);
+  if (m?.schema !== SCHEMA) throw bad(`schema is ${JSON.stringify(m?.schema)}, this runtime reads ${SCHEMA}`);
+  const names = new Set(['params']);
+  for (const b of m.buffers) {
+    if (names.has(b.name)) throw bad(`buffer name '${b.name}' is used twice (or is the reserved 'params')`);
+    names.add(b.name);
+    if (b.dtype !== 'f32' && b.dtype !== 'i32') throw bad(`buffer '${b.name}' has dtype ${JSON.stringify(b.dtype)}; f32 and i32 only (store bools as i32)`);
+    if (!Number.isSafeInteger(b.bytes) || b.bytes <= 0 || b.bytes % 4 !== 0) throw bad(`buffer '${b.name}' has ${b.bytes} bytes; expected a positive multiple of 4`);
+  }
+  for (const [field, f] of Object.entries(m.uniform.fields)) {
+    if (field !== 'seed') throw bad(`uniform field '${field}' is not one this runtime fills (only 'seed')`);
+    if (f.type !== 'u32' || f.offset % 4 !== 0 || f.offset + 4 > m.uniform.bytes) throw bad(`uniform field '${field}' must be a u32 at a multiple of 4 inside the ${m.uniform.bytes} bytes`);
+  }
+  const have = limitRecord(device.limits);
+  for (const [name, want] of Object.entries(m.limits ?? {})) {
+    const got = have[name];
+    if (typeof got !== 'number' || !limitMet(name, got, want)) {
+      throw bad(`needs the WebGPU limit ${name} = ${want}, the device has ${got ?? 'no such limit'} (create it with requestDevice(adapter, manifest))`);
+    }
+  }
+  // Dawn's message for these would name the limit but not the manifest's fix.
+  for (const limit of ['maxBufferSize', 'maxStorageBufferBindingSize']) {
+    const max = have[limit] ?? Infinity;
+    for (const b of m.buffers) if (b.bytes > max) throw bad(`buffer '${b.name}' has ${b.bytes} bytes, over the device's ${limit} of ${max}: list ${limit} in the manifest's limits`);
+  }
+  const maxGroups = have['maxComputeWorkgroupsPerDimension'] ?? 65535;
+  const kernelNames = new Set();
+  for (const k of m.kernels) {
+    if (kernelNames.has(k.name)) throw bad(`kernel name '${k.name}' is used twice`);
+    kernelNames.add(k.name);
+    if (typeof shaders[k.shader] !== 'string') throw bad(`kernel '${k.name}' uses shader '${k.shader}', which is not among the shaders given`);
+    for (const [i, b] of k.bindings.entries()) {
+      if (!names.has(b.buffer)) throw bad(`kernel '${k.name}' binds unknown buffer '${b.buffer}' at binding ${b.binding}`);
+      const later = k.bindings.slice(i + 1);
+      if (later.some((c) => c.binding === b.binding)) throw bad(`kernel '${k.name}' lists binding ${b.binding} twice`);
+      // WebGPU forbids a writable buffer bound twice in one dispatch; the shader's access modes
+      // are not known here, so the manifest forbids every repeat.
+      const again = later.find((c) => c.buffer === b.buffer);
+      if (again) throw bad(`kernel '${k.name}' binds buffer '${b.buffer}' twice (bindings ${b.binding} and ${again.binding}); bind each buffer once`);
+    }
+    if (!k.dispatch.every((n) => Number.isInteger(n) && n >= 0 && n <= maxGroups)) {
+      throw bad(`kernel '${k.name}' dispatches [${k.dispatch.join(', ')}] workgroups; each must be an integer in 0..${maxGroups}`);
+    }
+  }
+}
+
+/** @param {ManifestBuffer} b */
+const sourceOf = (b) => b.source ?? b.name;
+
+/**
+ * @param {GPUDevice} device
+ * @param {Manifest} manifest
+ * @param {Record<string, string>} shaders
+ * @param {ReadonlyMap<string, HostTensor>} weights
+ * @returns {Promise<Model>}
+ */
+export async function createModel(device, manifest, shaders, weights) {
+  checkManifest(manifest, shaders, device);
+  const guard = new DeviceGuard(device, manifest.model);
+  /** @type {Map<string, GPUBuffer>} */
+  const buffers = new Map();
+  const destroyAll = () => {
+    for (const b of buffers.values()) b.destroy();
+    guard.dispose();
+  };
+  try {
+    await guard.scoped('creating buffers and uploading weights', () => {
+      // Uniform sizes round up to 16 bytes, which every uniform struct layout fits in.
+      const uniformBytes = Math.max(16, Math.ceil(manifest.uniform.bytes / 16) * 16);
+      buffers.set('params', device.createBuffer({ label: 'params', size: uniformBytes, usage: USAGE.UNIFORM | USAGE.COPY_DST }));
+      for (const b of manifest.buffers) {
+        // COPY_SRC on every buffer, so that read() can show any intermediate when debugging.
+        buffers.set(b.name, device.createBuffer({ label: b.name, size: b.bytes, usage: USAGE.STORAGE | USAGE.COPY_DST | USAGE.COPY_SRC }));
+      }
+      for (const b of manifest.buffers.filter((x) => x.kind === 'weight')) {
+        const t = weights.get(sourceOf(b));
+        if (!t) throw new ModelError(`${manifest.model}: weight tensor '${sourceOf(b)}' (buffer '${b.name}') is missing from the weights`);
+        if (t.dtype.toLowerCase() !== b.dtype) throw new ModelError(`${manifest.model}: weight tensor '${sourceOf(b)}' has dtype ${t.dtype}, buffer '${b.name}' holds ${b.dtype}`);
+        if (t.data.byteLength !== b.bytes) {
+          throw new ModelError(`${manifest.model}: weight tensor '${sourceOf(b)}' [${t.shape.join(', ')}] has ${t.data.byteLength} bytes, buffer '${b.name}' expects ${b.bytes}`);
+        }
+        device.queue.writeBuffer(/** @type {GPUBuffer} */ (buffers.get(b.name)), 0, t.data);
+      }
+    });
+
+    /** @type {CompilationMessage[]} */
+    const compilationMessages = [];
+    /** @type {Map<string, GPUShaderModule>} */
+    const modules = new Map();
+    // Not guard.scoped: the scope's error repeats Tint's message without the shader's name, so the
+    // messages of getCompilationInfo come first.
+    device.pushErrorScope('validation');
+    for (const key of new Set(manifest.kernels.map((k) => k.shader))) {
+      modules.set(key, device.createShaderModule({ label: key, code: /** @type {string} */ (shaders[key]) }));
+    }
+    for (const [key, mod] of modules) {
+      const info = await guard.race(mod.getCompilationInfo());
+      for (const m of info.messages) compilationMessages.push({ shader: key, type: m.type, message: m.message, lineNum: m.lineNum, linePos: m.linePos });
+    }
+    const scopeError = await guard.race(device.popErrorScope());
+    const errors = compilationMessages.filter((m) => m.type === 'error');
+    if (errors.length > 0) {
+      const where = errors.map((e) => `  ${e.shader}:${e.lineNum}:${e.linePos}: error: ${e.message}\n    ${sourceLine(shaders[e.shader], e.lineNum)}`);
+      throw Object.assign(new ModelError(`${manifest.model}: WGSL compilation failed:\n${where.join('\n')}`), { compilationMessages });
+    }
+    if (scopeError) throw new ModelError(`${manifest.model}: creating the shader modules: WebGPU ${errorKind(scopeError)}: ${scopeError.message}`);
+
+    /** @type {Map<string, { pipeline: GPUComputePipeline; bindGroup: GPUBindGroup }>} */
+    const compiled = new Map();
+    for (const k of manifest.kernels) {
+      const what = `kernel '${k.name}' (shader '${k.shader}', entry '${k.entry}')`;
+      const pipeline = await guard.scoped(`creating the pipeline of ${what}`, () =>
+        device.createComputePipelineAsync({ label: k.name, layout: 'auto', compute: { module: /** @type {GPUShaderModule} */ (modules.get(k.shader)), entryPoint: k.entry } }),
+      );
+      // With layout 'auto' the layout holds exactly the bindings the entry point uses, so the
+      // manifest must list exactly those: an extra or a missing one fails here, naming the kernel.
+      const bindGroup = await guard.scoped(`binding the buffers of ${what}`, () =>
+        device.createBindGroup({
+          label: k.name,
+          layout: pipeline.getBindGroupLayout(0),
+          entries: k.bindings.map((b) => ({ binding: b.binding, resource: { buffer: /** @type {GPUBuffer} */ (buffers.get(b.buffer)) } })),
+        }),
+      );
+      compiled.set(k.name, { pipeline, bindGroup });
+    }
+
+    /** @param {boolean} once @param {GPUCommandEncoder} enc */
+    const encodeKernels = (once, enc) => {
+      // One pass for all dispatches: WebGPU orders dispatches within a pass and makes each one's
+      // storage writes visible to the next.
+      const pass = enc.beginComputePass({ label: once ? 'once' : 'run' });
+      for (const k of manifest.kernels.filter((x) => x.once === once)) {
+        const c = /** @type {{ pipeline: GPUComputePipeline; bindGroup: GPUBindGroup }} */ (compiled.get(k.name));
+        pass.setPipeline(c.pipeline);
+        pass.setBindGroup(0, c.bindGroup);
+        pass.dispatchWorkgroups(...k.dispatch);
+      }
+      pass.end();
+    };
+
+    if (manifest.kernels.some((k) => k.once)) {
+      await guard.scoped('running the once kernels', async () => {
+        const enc = device.createCommandEncoder({ label: 'once' });
+        encodeKernels(true, enc);
+        device.queue.submit([enc.finish()]);
+        await guard.race(device.queue.onSubmittedWorkDone());
+      });
+    }
+    return new ModelImpl(device, manifest, guard, buffers, compilationMessages, encodeKernels, destroyAll);
+  } catch (e) {
+    destroyAll();
+    throw e;
+  }
+}
+
+/** @param {string | undefined} text @param {number} line */
+function sourceLine(text, line) {
+  return (text ?? '').split('\n')[line - 1]?.trim() ?? '';
+}
+
+/** @implements {Model} */
+class ModelImpl {
+  /**
+   * @param {GPUDevice} device
+   * @param {Manifest} manifest
+   * @param {DeviceGuard} guard
+   * @param {Map<string, GPUBuffer>} buffers
+   * @param {CompilationMessage[]} compilationMessages
+   * @param {(once: boolean, enc: GPUCommandEncoder) => void} encodeKernels
+   * @param {() => void} destroyAll
+   */
+  constructor(device, manifest, guard, buffers, compilationMessages, encodeKernels, destroyAll) {
+    this.device = device;
+    this.manifest = manifest;
+    this.guard = guard;
+    this.buffers = buffers;
+    this.compilationMessages = compilationMessages;
+    this.encodeKernels = encodeKernels;
+    this.destroyAll = destroyAll;
+    this.destroyed = false;
+    /** Error scopes belong to the device, so two runs in flight would catch each other's errors. */
+    this.queue = Promise.resolve();
+  }
+
+  /**
+   * @template T
+   * @param {() => Promise<T>} op
+   * @returns {Promise<T>}
+   */
+  serialize(op) {
+    const next = this.queue.then(() => {
+      if (this.destroyed) throw new ModelError(`${this.manifest.model}: the model was destroyed`);
+      return op();
+    });
+    this.queue = next.then(
+      () => {},
+      () => {},
+    );
+    return next;
+  }
+
+  /** @param {RunOptions} options */
+  run({ inputs, seed = 0 }) {
+    return this.serialize(() => this.runNow(inputs, seed));
+  }
+
+  /**
+   * @param {Record<string, Int32Array | Float32Array>} inputs
+   * @param {number} seed
+   */
+  async runNow(inputs, seed) {
+    const { manifest: m, device } = this;
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new ModelError(`${m.model}: seed ${seed} is not a u32`);
+    const ins = m.buffers.filter((b) => b.kind === 'input');
+    const outs = m.buffers.filter((b) => b.kind === 'output');
+    for (const name of Object.keys(inputs)) {
+      if (!ins.some((b) => sourceOf(b) === name)) throw new ModelError(`${m.model}: unknown input '${name}' (the inputs are: ${ins.map(sourceOf).join(', ') || 'none'})`);
+    }
+    return this.guard.scoped('running', async () => {
+      const uniform = new ArrayBuffer(this.buf('params').size);
+      const seedField = m.uniform.fields['seed'];
+      if (seedField) new DataView(uniform).setUint32(seedField.offset, seed, true);
+      device.queue.writeBuffer(this.buf('params'), 0, uniform);
+      for (const b of ins) {
+        const data = inputs[sourceOf(b)];
+        if (!data) throw new ModelError(`${m.model}: input '${sourceOf(b)}' is missing`);
+        const want = b.dtype === 'i32' ? Int32Array : Float32Array;
+        if (!(data instanceof want)) throw new ModelError(`${m.model}: input '${sourceOf(b)}' must be a ${want.name} (the buffer holds ${b.dtype}; convert int64 ids to Int32Array)`);
+        if (data.byteLength !== b.bytes) throw new ModelError(`${m.model}: input '${sourceOf(b)}' has ${data.byteLength} bytes, expected ${b.bytes}`);
+        device.queue.writeBuffer(this.buf(b.name), 0, data);
+      }
+      const enc = device.createCommandEncoder({ label: 'run' });
+      // No buffer is cleared: every kernel writes all of its outputs, and intermediates that the once
+      // kernels computed from the weights (the concatenated QKV weights) must survive between runs.
+      this.encodeKernels(false, enc);
+      const read = this.encodeReads(enc, outs);
+      device.queue.submit([enc.finish()]);
+      const data = await read();
+      return Object.fromEntries(outs.map((b, i) => [sourceOf(b), /** @type {Float32Array | Int32Array} */ (data[i])]));
+    });
+  }
+
+  /** @param {string} name */
+  read(name) {
+    return this.serialize(async () => {
+      const b = this.manifest.buffers.find((x) => x.name === name);
+      if (!b) throw new ModelError(`${this.manifest.model}: no buffer named '${name}'`);
+      return this.guard.scoped(`reading buffer '${name}'`, async () => {
+        const enc = this.device.createCommandEncoder({ label: `read ${name}` });
+        const read = this.encodeReads(enc, [b]);
+        this.device.queue.submit([enc.finish()]);
+        return /** @type {Float32Array | Int32Array} */ ((await read())[0]);
+      });
+    });
+  }
+
+  /**
+   * Copies buffers into fresh MAP_READ buffers; the returned function maps and copies them out.
+   * @param {GPUCommandEncoder} enc
+   * @param {ManifestBuffer[]} list
+   */
+  encodeReads(enc, list) {
+    const staging = list.map((b) => {
+      const s = this.device.createBuffer({ label: `read ${b.name}`, size: b.bytes, usage: USAGE.MAP_READ | USAGE.COPY_DST });
+      enc.copyBufferToBuffer(this.buf(b.name), 0, s, 0, b.bytes);
+      return s;
+    });
+    return async () => {
+      try {
+        await this.guard.race(Promise.all(staging.map((s) => s.mapAsync(MAP_READ))));
+        return list.map((b, i) => {
+          const bytes = /** @type {GPUBuffer} */ (staging[i]).getMappedRange().slice(0);
+          return b.dtype === 'i32' ? new Int32Array(bytes) : new Float32Array(bytes);
+        });
+      } finally {
+        for (const s of staging) s.destroy();
+      }
+    };
+  }
+
+  /** @param {string} name */
+  buf(name) {
+    const b = this.buffers.get(name);
+    if (!b) throw new ModelError(`${this.manifest.model}: internal: no GPU buffer '${name}'`);
+    return b;
+  }
+
+  destroy() {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.destroyAll();
+  }
+}
