@@ -21,10 +21,10 @@ import type { CompilationMessage, Manifest } from './runtime.js';
 // ---------------------------------------------------------------------------------------------
 // The browser
 
-/** Debian's chromium; BERTC_CHROMIUM names another build. */
-export const CHROMIUM = process.env['BERTC_CHROMIUM'] ?? '/usr/bin/chromium';
+/** Debian's chromium, the browser the WebGPU path is tested with. */
+export const CHROMIUM = '/usr/bin/chromium';
 export const chromiumAvailable = existsSync(CHROMIUM);
-export const chromiumMissing = `${CHROMIUM} is not installed (apt-get install -y chromium, or set BERTC_CHROMIUM)`;
+export const chromiumMissing = `${CHROMIUM} is not installed (apt-get install -y chromium)`;
 
 /** For a sandbox-less root machine with no network; WebGPU on SwiftShader where there is no GPU. */
 export const CHROMIUM_FLAGS = [
