@@ -11,6 +11,7 @@ import { buildReport, type Report } from '../report/build.js';
 import { renderHtml } from '../report/html.js';
 import { renderMarkdown, renderText } from '../report/text.js';
 import { writeC } from '../../targets/c/compile.js';
+import { memoryOf } from '../../targets/c/module.js';
 import { writeWgsl } from '../../targets/wgsl/compile.js';
 import { ExplainError, explainLine } from '../../targets/c/explain.js';
 import { CRunError } from '../../targets/c/compile.js';
@@ -347,7 +348,12 @@ function makeProgram(io: Io): Command {
       io.err(s.render());
       const command = commandLine('compile', file, p.built.config, o.set, `${o.train ? ' --train' : ''} --target ${o.target} --accel ${accel.name}`);
       const report = buildReport({ file, config: p.built.config ?? '', sets: Object.fromEntries(o.set), pipeline: p.records.map((r) => r.step).join(','), stages: p.stages }, accel);
-      const reports = { 'report.txt': renderText(report), 'report.json': `${JSON.stringify(report, null, 2)}\n` };
+      // The C model's memory plan goes into its report, next to the predicted costs.
+      const memory = o.target === 'c' ? memoryOf(p.module) : undefined;
+      const text = memory
+        ? `${renderText(report)}\nC memory plan: activation arena ${memory.arena_bytes} bytes (${memory.unplanned_arena_bytes} without reuse), weights ${memory.weight_bytes} bytes\n`
+        : renderText(report);
+      const reports = { 'report.txt': text, 'report.json': `${JSON.stringify(memory ? { ...report, memory } : report, null, 2)}\n` };
       const written = o.target === 'wgsl' ? writeWgsl(p.module, { source: file, accel }, o.out, reports) : writeC(p.module, { source: file, command, accel }, o.out, reports);
       io.out(`wrote ${o.out}: ${written.join(', ')}\n`);
     });

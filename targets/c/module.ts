@@ -49,6 +49,12 @@ function layoutOf(m: Module): Layout {
   return { kernels, init: kernels.filter((k) => k.init), run, plan: planMemory(run, direct), params, direct };
 }
 
+/** The generated model's memory: activation arena (planned, and without reuse) and weights, in bytes. */
+export function memoryOf(m: Module): { arena_bytes: number; unplanned_arena_bytes: number; weight_bytes: number } {
+  const L = layoutOf(m);
+  return { arena_bytes: L.plan.bytes, unplanned_arena_bytes: L.plan.unplannedBytes, weight_bytes: L.params.reduce((s, p) => s + bytesOf(p), 0) };
+}
+
 /** Generates model.c, model.h, a harness, a Makefile and the source map for a tiled module. */
 export function generateC(m: Module, opts: COptions): CFiles {
   const r = new CLikeRenderer();
