@@ -242,16 +242,19 @@ function rowKernel(k: Kernel, env: WgslEnv): WgslKernel {
     const { v } = b.stored(o);
     return /\bj\b/.test(b.value(v, broadcastIndex(idx, v.type.shape)));
   };
-  const perRow = k.outputs.filter((o) => !alongRow(o));
+  // Decided once, before the loops below put values in locals (a local's name says nothing of j).
+  const rowResults = new Set(k.outputs.filter(alongRow));
+  const perRow = k.outputs.filter((o) => !rowResults.has(o));
   if (perRow.length) {
     b.open('if (lid == 0)');
-    perElement(pending(perRow[0]!).filter((n) => !alongRow(n)));
+    const needed = new Set(perRow.flatMap(pending));
+    perElement(k.ops.filter((n) => needed.has(n) && !rowResults.has(n) && !alongRow(n)));
     for (const o of perRow) b.line(b.storeStatement(o), o.meta.span);
     b.close();
   }
   stride(() => {
     perElement(k.ops.filter((n) => !done.has(n)));
-    for (const o of k.outputs) if (alongRow(o)) b.line(b.storeStatement(o), o.meta.span);
+    for (const o of k.outputs) if (rowResults.has(o)) b.line(b.storeStatement(o), o.meta.span);
   });
   return { ...assemble(k, env, b, [ROW_WG, 1], shared), dispatch: [wx, wy, 1], workgroupBytes: bytes };
 }

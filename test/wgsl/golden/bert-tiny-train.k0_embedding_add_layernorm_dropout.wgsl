@@ -76,5 +76,6 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation
     let t16: f32 = b10[((clamp(i32((row % 16)), 0, 63)) * 128 + j)];
     let t17: f32 = (t15 + t16);
     let t21: f32 = select(rv0[j] * 1.1111111640930176f, 0.0f, bertc_dropout_bits(bertc_dropout_key(params.seed, 0u), u32(((row / 16) * 2048 + (row % 16) * 128 + j))) < 429496729u);
+    b21[((row / 16) * 2048 + (row % 16) * 128 + j)] = t21;
   }
 }

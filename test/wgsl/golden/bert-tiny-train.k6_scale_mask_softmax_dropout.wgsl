@@ -64,5 +64,6 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation
     let t168: f32 = (b167[((row / 32) * 512 + ((row / 16) % 2) * 256 + (row % 16) * 16 + j)] * 0.125f);
     let t169: f32 = (t168 + b8[((row / 32) * 16 + j)]);
     let t171: f32 = select(rv0[j] * 1.1111111640930176f, 0.0f, bertc_dropout_bits(bertc_dropout_key(params.seed, 1u), u32(((row / 32) * 512 + ((row / 16) % 2) * 256 + (row % 16) * 16 + j))) < 429496729u);
+    b171[((row / 32) * 512 + ((row / 16) % 2) * 256 + (row % 16) * 16 + j)] = t171;
   }
 }
