@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HOST_CPU, WEBGPU_GENERIC } from './accel/presets.js';
-import { generateWgsl } from '../targets/wgsl/module.js';
+import { generateWgsl, LimitError, type WgslFiles } from '../targets/wgsl/module.js';
+import { batchAxes } from './kernel/batchAxis.js';
 import { runInChromium } from '../targets/wgsl/chromium.js';
 import { LEVELS } from '../passes/registry.js';
 import { buildC, runBuilt, writeC, type CBuildOptions } from '../targets/c/compile.js';
@@ -114,7 +115,11 @@ export interface Plan {
 
 /** Elaborates and runs a pass pipeline; with an accelerator, GEMMs are tiled for it (tile-gemm is appended when missing). */
 export function plan(s: Session, file: string, opts: PlanOptions): Plan {
-  const built = build(s, loadFile(s, file), opts);
+  return planProgram(s, loadFile(s, file), opts);
+}
+
+export function planProgram(s: Session, program: Program, opts: PlanOptions): Plan {
+  const built = build(s, program, opts);
   const steps = parsePipeline(opts.accel && !/(^|,)tile-gemm($|[,{])/.test(opts.pipeline) ? [opts.pipeline, 'tile-gemm'].filter(Boolean).join(',') : opts.pipeline);
   const start = { ...initialModule(built, opts.train), accel: opts.accel };
   const { module, records } = runPipeline(start, steps, opts.runOptions);
@@ -253,15 +258,47 @@ function runC(built: Elaborated, weights: string, inputs: ReadonlyMap<string, Te
   }
 }
 
+/**
+ * Plans a program for WebGPU and generates its shaders. When a tensor of the whole batch does not
+ * fit the device's limits and the model computes batch rows independently, the model is compiled
+ * for the largest slice of the batch that fits, and the manifest tells the runtime to run it on
+ * the slices in turn.
+ */
+export function planWgsl(s: Session, program: Program, opts: PlanOptions & { readonly accel: Accelerator; readonly source: string }): Plan & { readonly files: WgslFiles } {
+  const whole = planProgram(s, program, opts);
+  try {
+    return { ...whole, files: generateWgsl(whole.module, opts) };
+  } catch (e) {
+    if (!(e instanceof LimitError)) throw e;
+    const batch = inputDimNames(program).filter((d) => d.axis === 0).map((d) => d.name);
+    const name = batch[0];
+    const size = name === undefined ? undefined : whole.built.constants.get(name);
+    const axes = batchAxes(whole.built.graph);
+    if (name === undefined || batch.some((b) => b !== name) || typeof size !== 'number' || !axes) throw e;
+    // Dropout numbers elements across the whole batch, which a slice can continue only on axis 0.
+    if ([...axes].some(([n, a]) => n.op === 'dropout' && a !== 0)) throw e;
+    for (let chunk = size - 1; chunk >= 1; chunk--) {
+      if (size % chunk) continue;
+      const part = planProgram(s, program, { ...opts, sets: new Map([...(opts.sets ?? []), [name, chunk]]) });
+      try {
+        const files = generateWgsl(part.module, { ...opts, batchSliced: true });
+        return { ...part, files: { ...files, manifest: { ...files.manifest, batch: { size, chunk } } } };
+      } catch (again) {
+        if (!(again instanceof LimitError)) throw again;
+      }
+    }
+    throw e;
+  }
+}
+
 /** Compiles the model to WGSL and runs it in headless Chromium (WebGPU, on SwiftShader without a GPU). */
-async function runWgsl(built: Elaborated, weights: string, inputs: ReadonlyMap<string, Tensor>, opts: RunOptions): Promise<{ outputs: Map<string, Tensor>; taps: Map<string, Tensor> }> {
+async function runWgsl(s: Session, program: Program, graph: Graph, weights: string, inputs: ReadonlyMap<string, Tensor>, opts: RunOptions): Promise<{ outputs: Map<string, Tensor>; taps: Map<string, Tensor> }> {
   const accel = opts.accel ?? WEBGPU_GENERIC;
-  const steps = parsePipeline([opts.pipeline ?? LEVELS.O2!, 'tile-gemm'].filter(Boolean).join(','));
-  const { module } = runPipeline({ ...initialModule(built, opts.train ?? false), accel }, steps);
-  const f = generateWgsl(module, { source: 'model.ir', accel });
+  const { files: f } = planWgsl(s, program, { ...opts, train: opts.train ?? false, pipeline: opts.pipeline ?? LEVELS.O2!, accel, source: 'model.ir' });
   const typed = Object.fromEntries([...inputs].map(([k, t]) => [k, t.dtype === 'f32' ? Float32Array.from(t.data) : Int32Array.from(t.data)]));
   const r = await runInChromium({ manifest: f.manifest, shaders: f.shaders, weights: readFileSync(weights), inputs: typed, seed: opts.seed ?? 0 });
-  const outputs = new Map(module.graph.outputs.map((o) => [o.name, makeTensor('f32', o.node.type.shape, Float32Array.from(r.outputs[f.results[o.name]!]!))]));
+  // Shapes from the whole-batch graph: the shaders may have been compiled for a slice of it.
+  const outputs = new Map(graph.outputs.map((o) => [o.name, makeTensor('f32', o.node.type.shape, Float32Array.from(r.outputs[f.results[o.name]!]!))]));
   return { outputs, taps: new Map() };
 }
 
@@ -276,7 +313,7 @@ export async function runFile(s: Session, file: string, files: RunFiles, opts: R
   const inputs = bindInputs(s, graph, inputsFile);
   const r =
     opts.target === 'c' ? runC(built, files.weights, inputs, opts)
-    : opts.target === 'wgsl' ? await runWgsl(built, files.weights, inputs, opts)
+    : opts.target === 'wgsl' ? await runWgsl(s, p, graph, files.weights, inputs, opts)
     : interpret(graph, inputs, (name) => weights.get(name)!, opts);
   const all = new Map([...r.outputs, ...r.taps]);
   writeSafetensorsAtomic(files.output, encodeSafetensors(all, { producer: 'bertc', model: file, config: opts.config ?? '' }));

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { CompileError } from '../diag/diagnostics.js';
 import { USAGE_CODES } from '../frontend/elaborate.js';
-import { build, loadFile, plan, runFile, Session, type BuildOptions } from '../driver.js';
+import { build, loadFile, plan, planWgsl, runFile, Session, type BuildOptions } from '../driver.js';
 import { parsePipeline, PipelineError, type PassRecord } from '../../passes/pipeline.js';
 import type { Accelerator } from '../accel/accelerator.js';
 import { describeAccelerator, listAccelerators } from '../accel/describe.js';
@@ -354,7 +354,10 @@ function makeProgram(io: Io): Command {
         ? `${renderText(report)}\nC memory plan: activation arena ${memory.arena_bytes} bytes (${memory.unplanned_arena_bytes} without reuse), weights ${memory.weight_bytes} bytes\n`
         : renderText(report);
       const reports = { 'report.txt': text, 'report.json': `${JSON.stringify(memory ? { ...report, memory } : report, null, 2)}\n` };
-      const written = o.target === 'wgsl' ? writeWgsl(p.module, { source: file, accel }, o.out, reports) : writeC(p.module, { source: file, command, accel }, o.out, reports);
+      const written =
+        o.target === 'wgsl'
+          ? writeWgsl(planWgsl(s, loadFile(s, file), { ...buildOptions(o), train: o.train ?? false, pipeline: pipelineText(o), accel, source: file }).files, o.out, reports)
+          : writeC(p.module, { source: file, command, accel }, o.out, reports);
       io.out(`wrote ${o.out}: ${written.join(', ')}\n`);
     });
 

@@ -1,10 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Accelerator } from '../../src/accel/accelerator.js';
-import type { Module } from '../../src/kernel/module.js';
 import { writeFilesAtomically } from '../common/files.js';
-import { generateWgsl } from './module.js';
+import type { WgslFiles } from './module.js';
 
 /** runtime.js, which `bertc compile --target wgsl` copies beside the shaders (from the sources or dist/). */
 export function runtimeSource(): string {
@@ -20,8 +18,7 @@ export function runtimeSource(): string {
 }
 
 /** Writes model.webgpu.json, one .wgsl (and .wgsl.map) per kernel and runtime.js into `dir`. */
-export function writeWgsl(m: Module, opts: { readonly source: string; readonly accel: Accelerator }, dir: string, extra: Readonly<Record<string, string>> = {}): string[] {
-  const f = generateWgsl(m, opts);
+export function writeWgsl(f: WgslFiles, dir: string, extra: Readonly<Record<string, string>> = {}): string[] {
   return writeFilesAtomically(dir, {
     'model.webgpu.json': `${JSON.stringify(f.manifest, null, 2)}\n`,
     ...f.shaders,

@@ -83,7 +83,7 @@ function assemble(k: Kernel, env: WgslEnv, b: Body, size: readonly [number, numb
   const bindings: (Node | 'params')[] = [...reads, ...writes];
   if (b.usesSeed) bindings.push('params');
   const lines: { text: string; span?: Span }[] = header(k).map((text) => ({ text }));
-  if (b.usesSeed) lines.push({ text: 'struct Params { seed: u32, pad0: u32, pad1: u32, pad2: u32 }' });
+  if (b.usesSeed) lines.push({ text: 'struct Params { seed: u32, slice: u32, pad0: u32, pad1: u32 }' });
   bindings.forEach((x, i) => {
     if (x === 'params') lines.push({ text: `@group(0) @binding(${i}) var<uniform> params: Params;` });
     else lines.push({ text: `@group(0) @binding(${i}) var<storage, ${writes.includes(x) ? 'read_write' : 'read'}> b${x.id}: array<${r.type(x.type.dtype)}>;` });

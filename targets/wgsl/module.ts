@@ -19,6 +19,9 @@ export interface WgslFiles {
   readonly results: Readonly<Record<string, string>>;
 }
 
+/** A plan that does not fit the device's WebGPU limits (the driver may then run the batch in slices). */
+export class LimitError extends Error {}
+
 /** The WebGPU spec's default limits: what a shader may assume on any device without asking. */
 export const SPEC_DEFAULT_LIMITS: WebGpuLimits = {
   max_workgroup_storage_bytes: 16384,
@@ -34,7 +37,7 @@ export const SPEC_DEFAULT_LIMITS: WebGpuLimits = {
  * limits (the spec's defaults when it has none); a plan that does not fit is an error, not a
  * shader that fails on a device.
  */
-export function generateWgsl(m: Module, opts: { readonly source: string; readonly accel: Accelerator }): WgslFiles {
+export function generateWgsl(m: Module, opts: { readonly source: string; readonly accel: Accelerator; readonly batchSliced?: boolean }): WgslFiles {
   const limits = opts.accel.webgpu ?? SPEC_DEFAULT_LIMITS;
   const kernels = buildKernels(m);
   const names = new Map<Node, string>();
@@ -54,7 +57,7 @@ export function generateWgsl(m: Module, opts: { readonly source: string; readonl
     if (n.type.dtype !== 'f32' && n.type.dtype !== 'i32') throw new Error(`the WGSL backend does not support ${n.type.dtype} tensors (${kind} ${source ?? name})`);
     const bytes = bytesOf(n);
     if (bytes > limits.max_storage_buffer_binding_bytes) {
-      throw new Error(`${kind} ${source ?? name} needs ${bytes} bytes, over the ${limits.max_storage_buffer_binding_bytes}-byte binding limit: splitting tensors across bindings is not implemented yet`);
+      throw new LimitError(`${kind} ${source ?? name} needs ${bytes} bytes, over the ${limits.max_storage_buffer_binding_bytes}-byte binding limit`);
     }
     buffers.push({ name, bytes, kind, dtype: n.type.dtype, ...(source ? { source } : {}) });
     return name;
@@ -69,13 +72,13 @@ export function generateWgsl(m: Module, opts: { readonly source: string; readonl
   const maps: Record<string, string> = {};
   const entries: ManifestKernel[] = [];
   for (const k of kernels) {
-    const env = { r: new WgslRenderer(), views: m.partition.views, train: m.train, accel: opts.accel, schedules: m.schedules, maxWorkgroupsPerDimension: limits.max_workgroups_per_dimension, ptr: (n: Node) => `b${n.id}` };
+    const env = { r: new WgslRenderer(opts.batchSliced), views: m.partition.views, train: m.train, accel: opts.accel, schedules: m.schedules, maxWorkgroupsPerDimension: limits.max_workgroups_per_dimension, ptr: (n: Node) => `b${n.id}` };
     const w = wgslKernel(k, env);
     const storage = w.bindings.filter((b) => b !== 'params').length;
-    if (storage > limits.max_storage_buffers_per_stage) throw new Error(`${k.name} binds ${storage} storage buffers, over the limit of ${limits.max_storage_buffers_per_stage}`);
+    if (storage > limits.max_storage_buffers_per_stage) throw new LimitError(`${k.name} binds ${storage} storage buffers, over the limit of ${limits.max_storage_buffers_per_stage}`);
     if (w.workgroupBytes > limits.max_workgroup_storage_bytes) throw new Error(`${k.name} needs ${w.workgroupBytes} bytes of workgroup storage, over ${limits.max_workgroup_storage_bytes}`);
     if (w.invocations > limits.max_invocations_per_workgroup) throw new Error(`${k.name} has ${w.invocations} invocations per workgroup, over ${limits.max_invocations_per_workgroup}`);
-    if (w.dispatch.some((d) => d > limits.max_workgroups_per_dimension)) throw new Error(`${k.name} dispatches ${w.dispatch.join(' x ')} workgroups, over ${limits.max_workgroups_per_dimension} per dimension`);
+    if (w.dispatch.some((d) => d > limits.max_workgroups_per_dimension)) throw new LimitError(`${k.name} dispatches ${w.dispatch.join(' x ')} workgroups, over ${limits.max_workgroups_per_dimension} per dimension`);
     const file = `${k.name}.wgsl`;
     shaders[file] = w.code;
     const map = new SourceMapGenerator({ file });
@@ -103,7 +106,7 @@ export function generateWgsl(m: Module, opts: { readonly source: string; readonl
       maxComputeWorkgroupsPerDimension: Math.max(1, ...entries.flatMap((e) => e.dispatch)),
     },
     buffers,
-    uniform: { bytes: 16, fields: { seed: { offset: 0, type: 'u32' } } },
+    uniform: { bytes: 16, fields: { seed: { offset: 0, type: 'u32' }, ...(opts.batchSliced ? { slice: { offset: 4, type: 'u32' as const } } : {}) } },
     kernels: entries,
   };
   const results = Object.fromEntries(m.graph.outputs.map((o) => [o.name, resultOf.get(underlying(o.node))!]));

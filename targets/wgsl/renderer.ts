@@ -13,6 +13,14 @@ export class WgslRenderer extends CLikeRenderer {
   override readonly math = { pow: 'pow', abs: 'abs', log: 'log', tanh: 'tanh', sqrt: 'sqrt' };
   override readonly helpers = WGSL_HELPERS;
 
+  /**
+   * Set when the shaders run on one slice of the batch at a time: dropout then numbers elements
+   * across the whole batch (the slice index is a uniform), so masks equal the whole-batch ones.
+   */
+  constructor(private readonly batchSliced = false) {
+    super();
+  }
+
   override type(d: DType): string {
     if (d === 'f32') return 'f32';
     if (d === 'i32') return 'i32';
@@ -75,7 +83,8 @@ export class WgslRenderer extends CLikeRenderer {
   override dropout(n: Node, flat: string, x: string): string {
     const p = n.attr<number>('p');
     this.used.add('bertc_fmix32');
-    const bits = this.call('bertc_dropout_bits', this.call('bertc_dropout_key', 'params.seed', `${n.attr<number>('id')}u`), `u32(${flat})`);
+    const index = this.batchSliced ? `u32(${flat}) + params.slice * ${n.type.shape.reduce((a, d) => a * d, 1)}u` : `u32(${flat})`;
+    const bits = this.call('bertc_dropout_bits', this.call('bertc_dropout_key', 'params.seed', `${n.attr<number>('id')}u`), index);
     return `select(${x} * ${this.literal(dropoutScale(p), 'f32')}, 0.0f, ${bits} < ${dropoutThreshold(p)}u)`;
   }
 }

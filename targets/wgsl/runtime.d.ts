@@ -19,6 +19,12 @@ export interface Manifest {
   uniform: { bytes: number; fields: Record<string, { offset: number; type: 'u32' }> };
   /** In execution order. */
   kernels: ManifestKernel[];
+  /**
+   * Present when the shaders were compiled for a slice of the batch (a tensor of the whole batch
+   * would not fit one binding): run() splits inputs along axis 0 into `size / chunk` slices, runs
+   * each, and concatenates the outputs along axis 0.
+   */
+  batch?: { size: number; chunk: number };
 }
 
 export interface ManifestBuffer {

@@ -254,7 +254,7 @@ function checkManifest(m, shaders, device) {
     if (!Number.isSafeInteger(b.bytes) || b.bytes <= 0 || b.bytes % 4 !== 0) throw bad(`buffer '${b.name}' has ${b.bytes} bytes; expected a positive multiple of 4`);
   }
   for (const [field, f] of Object.entries(m.uniform.fields)) {
-    if (field !== 'seed') throw bad(`uniform field '${field}' is not one this runtime fills (only 'seed')`);
+    if (field !== 'seed' && field !== 'slice') throw bad(`uniform field '${field}' is not one this runtime fills (only 'seed' and 'slice')`);
     if (f.type !== 'u32' || f.offset % 4 !== 0 || f.offset + 4 > m.uniform.bytes) throw bad(`uniform field '${field}' must be a u32 at a multiple of 4 inside the ${m.uniform.bytes} bytes`);
   }
   const have = limitRecord(device.limits);
@@ -447,14 +447,41 @@ class ModelImpl {
 
   /** @param {RunOptions} options */
   run({ inputs, seed = 0 }) {
-    return this.serialize(() => this.runNow(inputs, seed));
+    const batch = this.manifest.batch;
+    if (!batch) return this.serialize(() => this.runNow(inputs, seed));
+    return this.serialize(async () => {
+      // The shaders hold `chunk` batch rows: run the slices in turn and stitch the outputs together.
+      const slices = batch.size / batch.chunk;
+      /** @type {Record<string, (Float32Array | Int32Array)[]>} */
+      const parts = {};
+      for (let i = 0; i < slices; i++) {
+        /** @type {Record<string, Int32Array | Float32Array>} */
+        const slice = {};
+        for (const [name, data] of Object.entries(inputs)) {
+          const per = data.length / batch.size;
+          slice[name] = data.subarray(i * batch.chunk * per, (i + 1) * batch.chunk * per);
+        }
+        const out = await this.runNow(slice, seed, i);
+        for (const [name, data] of Object.entries(out)) (parts[name] ??= []).push(data);
+      }
+      return Object.fromEntries(Object.entries(parts).map(([name, list]) => {
+        const whole = new (list[0] instanceof Int32Array ? Int32Array : Float32Array)(list.reduce((n, x) => n + x.length, 0));
+        let at = 0;
+        for (const x of list) {
+          whole.set(x, at);
+          at += x.length;
+        }
+        return [name, whole];
+      }));
+    });
   }
 
   /**
    * @param {Record<string, Int32Array | Float32Array>} inputs
    * @param {number} seed
+   * @param {number} [sliceIndex] which slice of the batch this is (dropout numbers elements across the whole batch)
    */
-  async runNow(inputs, seed) {
+  async runNow(inputs, seed, sliceIndex = 0) {
     const { manifest: m, device } = this;
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new ModelError(`${m.model}: seed ${seed} is not a u32`);
     const ins = m.buffers.filter((b) => b.kind === 'input');
@@ -466,6 +493,8 @@ class ModelImpl {
       const uniform = new ArrayBuffer(this.buf('params').size);
       const seedField = m.uniform.fields['seed'];
       if (seedField) new DataView(uniform).setUint32(seedField.offset, seed, true);
+      const sliceField = m.uniform.fields['slice'];
+      if (sliceField) new DataView(uniform).setUint32(sliceField.offset, sliceIndex, true);
       device.queue.writeBuffer(this.buf('params'), 0, uniform);
       for (const b of ins) {
         const data = inputs[sourceOf(b)];

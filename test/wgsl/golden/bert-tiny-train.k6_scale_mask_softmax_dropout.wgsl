@@ -1,7 +1,7 @@
 // k6_scale_mask_softmax_dropout (reduction): mul: f32[2, 2, 16, 16], add 'scores': f32[2, 2, 16, 16], softmax: f32[2, 2, 16, 16], dropout 'probs': f32[2, 2, 16, 16]
 // layers: encoder.layer.0.attention.self
 // IR: models/bert.ir:67:12 models/bert.ir:68:19 models/bert.ir:68:11
-struct Params { seed: u32, pad0: u32, pad1: u32, pad2: u32 }
+struct Params { seed: u32, slice: u32, pad0: u32, pad1: u32 }
 @group(0) @binding(0) var<storage, read> b167: array<f32>;
 @group(0) @binding(1) var<storage, read> b8: array<f32>;
 @group(0) @binding(2) var<storage, read_write> b171: array<f32>;
