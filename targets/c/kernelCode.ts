@@ -1,6 +1,6 @@
 import type { Accelerator } from '../../src/accel/accelerator.js';
 import type { GemmSchedule } from '../../src/cost/gemm.js';
-import { formatSpan, type Span } from '../../src/diag/span.js';
+import { formatSpan } from '../../src/diag/span.js';
 import type { Node } from '../../src/ir/node.js';
 import { numel, type Shape } from '../../src/ir/shape.js';
 import { formatType } from '../../src/ir/types.js';
@@ -8,12 +8,8 @@ import { isMatmul, isMovement, isRowReduction, reducedAxes } from '../../src/ker
 import type { Kernel } from '../../src/kernel/kernels.js';
 import { affine, broadcastIndex, unravel, viewLayout, type Index } from '../common/indexing.js';
 import { ElementValues, type ValueEnv } from '../common/elementValues.js';
+import { Writer, type Line } from '../common/writer.js';
 
-/** One line of generated code and the IR it implements (for the source map). */
-export interface Line {
-  readonly text: string;
-  readonly span?: Span;
-}
 
 export interface KernelEnv extends ValueEnv {
   readonly accel: Accelerator;
@@ -29,24 +25,6 @@ export interface KernelFunction {
   readonly usesSeed: boolean;
 }
 
-class Writer {
-  readonly lines: Line[] = [];
-  private depth = 1;
-
-  line(text: string, span?: Span): void {
-    this.lines.push({ text: `${'  '.repeat(this.depth)}${text}`, span });
-  }
-
-  open(text: string, span?: Span): void {
-    this.line(`${text} {`, span);
-    this.depth++;
-  }
-
-  close(): void {
-    this.depth--;
-    this.line('}');
-  }
-}
 
 /** The C kernel body: the shared element expressions, written into loops. */
 class KernelBuilder extends ElementValues {

@@ -9,7 +9,8 @@ import { buildKernels, bytesOf, type Kernel } from '../../src/kernel/kernels.js'
 import type { Module } from '../../src/kernel/module.js';
 import { planMemory, type MemoryPlan } from '../common/memoryPlan.js';
 import { CLikeRenderer } from '../common/renderer.js';
-import { blockingOf, kernelFunction, type KernelFunction, type Line } from './kernelCode.js';
+import { blockingOf, kernelFunction, type KernelFunction } from './kernelCode.js';
+import type { Line } from '../common/writer.js';
 
 /** The files of a compiled model, by name. */
 export interface CFiles {

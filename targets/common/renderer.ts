@@ -135,6 +135,23 @@ export class CLikeRenderer {
   }
 }
 
+/**
+ * erf(x) ~ x P(x^2) / Q(x^2) on [-4, 4] (erf is +-1 within f32 beyond): max abs error 4.2e-7. The
+ * coefficients, highest power first, are shared by the C and WGSL helpers.
+ */
+export const ERF_NUMERATOR = [
+  -2.72614225801306e-10, 2.77068142495902e-8, -2.10102402082508e-6, -5.69250639462346e-5, -7.34990630326855e-4, -2.95459980854025e-3,
+  -1.60960333262415e-2,
+] as const;
+export const ERF_DENOMINATOR = [-1.45660718464996e-5, -2.13374055278905e-4, -1.68282697438203e-3, -7.37332916720468e-3, -1.42647390514189e-2] as const;
+
+/** Horner's rule in x2 as statements: `<decl> v = c0; v = v * x2 + c1; ...` (C `float`, WGSL `var`). */
+export function hornerLines(decl: string, v: string, coefficients: readonly number[]): string {
+  const lit = (c: number) => `${Math.abs(c).toExponential().replace(/e([+-])(\d)$/, 'e$10$2')}f`;
+  const [first, ...rest] = coefficients as [number, ...number[]];
+  return [`  ${decl} ${v} = ${first < 0 ? '-' : ''}${lit(first)};`, ...rest.map((c) => `  ${v} = ${v} * x2 ${c < 0 ? '-' : '+'} ${lit(c)};`)].join('\n');
+}
+
 /** The C definitions of the helpers `CLikeRenderer.call` may reference (numerics match src/ir/scalar.ts). */
 export const C_HELPERS: Readonly<Record<string, string>> = {
   bertc_fmax: 'static inline float bertc_fmax(float a, float b) { return (a != a || a > b) ? a : b; }',
@@ -171,18 +188,8 @@ export const C_HELPERS: Readonly<Record<string, string>> = {
   bertc_erf: `static inline float bertc_erf(float x) {
   x = x < -4.0f ? -4.0f : x > 4.0f ? 4.0f : x;
   const float x2 = x * x;
-  float p = -2.72614225801306e-10f;
-  p = p * x2 + 2.77068142495902e-08f;
-  p = p * x2 - 2.10102402082508e-06f;
-  p = p * x2 - 5.69250639462346e-05f;
-  p = p * x2 - 7.34990630326855e-04f;
-  p = p * x2 - 2.95459980854025e-03f;
-  p = p * x2 - 1.60960333262415e-02f;
-  float q = -1.45660718464996e-05f;
-  q = q * x2 - 2.13374055278905e-04f;
-  q = q * x2 - 1.68282697438203e-03f;
-  q = q * x2 - 7.37332916720468e-03f;
-  q = q * x2 - 1.42647390514189e-02f;
+${hornerLines('float', 'p', ERF_NUMERATOR)}
+${hornerLines('float', 'q', ERF_DENOMINATOR)}
   return x * p / q;
 }`,
   // exp by range reduction to [-ln2/2, ln2/2] and a degree-6 polynomial (Cephes' expf, about 1 ulp),

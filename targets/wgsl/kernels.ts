@@ -8,6 +8,7 @@ import { formatType } from '../../src/ir/types.js';
 import { isMatmul, isMovement, isRowReduction, reducedAxes } from '../../src/kernel/classify.js';
 import type { Kernel } from '../../src/kernel/kernels.js';
 import { ElementValues, type ValueEnv } from '../common/elementValues.js';
+import { Writer, type Line } from '../common/writer.js';
 import { affine, broadcastIndex, unravel, viewLayout } from '../common/indexing.js';
 import type { WgslRenderer } from './renderer.js';
 
@@ -41,21 +42,22 @@ export function fold(workgroups: number, limit: number): [number, number] {
 }
 
 class Body extends ElementValues {
-  readonly lines: { text: string; span?: Span }[] = [];
-  depth = 1;
+  private readonly w = new Writer();
+
+  get lines(): readonly Line[] {
+    return this.w.lines;
+  }
 
   line(text: string, span?: Span): void {
-    this.lines.push({ text: `${'  '.repeat(this.depth)}${text}`, span });
+    this.w.line(text, span);
   }
 
   open(text: string, span?: Span): void {
-    this.line(`${text} {`, span);
-    this.depth++;
+    this.w.open(text, span);
   }
 
   close(): void {
-    this.depth--;
-    this.line('}');
+    this.w.close();
   }
 
   /** A member's value at the iteration point, as a `let`. */

@@ -1,7 +1,7 @@
 import type { DType } from '../../src/ir/dtype.js';
 import type { Node } from '../../src/ir/node.js';
 import { dropoutScale, dropoutThreshold } from '../../src/interp/rng.js';
-import { CLikeRenderer } from '../common/renderer.js';
+import { CLikeRenderer, ERF_DENOMINATOR, ERF_NUMERATOR, hornerLines } from '../common/renderer.js';
 
 /**
  * WGSL as a variant of the C-like renderer: other type names, literals and math functions, `select`
@@ -93,22 +93,12 @@ export class WgslRenderer extends CLikeRenderer {
 export const WGSL_HELPERS: Readonly<Record<string, string>> = {
   bertc_fmax: 'fn bertc_fmax(a: f32, b: f32) -> f32 { return max(a, b); }',
   bertc_fmin: 'fn bertc_fmin(a: f32, b: f32) -> f32 { return min(a, b); }',
-  bertc_erf: `// A rational approximation of erf on [-4, 4] (max abs error 4.2e-7): WGSL has no erf.
+  bertc_erf: `// The rational approximation of erf of the C helpers (ERF_NUMERATOR): WGSL has no erf.
 fn bertc_erf(v: f32) -> f32 {
   let x = clamp(v, -4.0f, 4.0f);
   let x2 = x * x;
-  var p = -2.72614225801306e-10f;
-  p = p * x2 + 2.77068142495902e-08f;
-  p = p * x2 - 2.10102402082508e-06f;
-  p = p * x2 - 5.69250639462346e-05f;
-  p = p * x2 - 7.34990630326855e-04f;
-  p = p * x2 - 2.95459980854025e-03f;
-  p = p * x2 - 1.60960333262415e-02f;
-  var q = -1.45660718464996e-05f;
-  q = q * x2 - 2.13374055278905e-04f;
-  q = q * x2 - 1.68282697438203e-03f;
-  q = q * x2 - 7.37332916720468e-03f;
-  q = q * x2 - 1.42647390514189e-02f;
+${hornerLines('var', 'p', ERF_NUMERATOR)}
+${hornerLines('var', 'q', ERF_DENOMINATOR)}
   return x * p / q;
 }`,
   bertc_gelu: 'fn bertc_gelu(x: f32) -> f32 { return 0.5f * x * (1.0f + bertc_erf(x * 0.70710678118654752f)); }',
