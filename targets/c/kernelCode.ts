@@ -183,6 +183,16 @@ export function blockingOf(s: GemmSchedule | undefined, a: Accelerator): { mc: n
   return { mc: roundUp(l2?.m ?? 128, mr), nc: roundUp(outer?.n ?? 1024, nr), kc: Math.min(panels, Math.max(16, outer?.k ?? panels)), mr, nr };
 }
 
+/**
+ * Rows of C one GEMM task computes: all of them when there are enough batches to share among the
+ * cores, else an even split of the rows (in whole micro-tiles). The scratch each thread needs for
+ * the epilogue is this many rows of C.
+ */
+export function gemmRowChunk(M: number, batches: number, a: Accelerator): number {
+  const mr = a.matrix.array.rows;
+  return batches >= a.cores ? M : Math.min(M, Math.max(mr, Math.ceil(Math.ceil(M / a.cores) / mr) * mr));
+}
+
 /** GEMM kernels: the runtime's packed GEMM per (batch, row chunk), then the epilogue and stores. */
 function gemmKernel(k: Kernel, env: KernelEnv): KernelFunction {
   const b = new KernelBuilder(k, env);
@@ -211,8 +221,7 @@ function gemmKernel(k: Kernel, env: KernelEnv): KernelFunction {
     return affine(l.shape.slice(0, -2).map((d, i) => [d === 1 ? '0' : bi[i + lead]!, l.strides[i]!] as const), l.offset);
   };
   const blk = blockingOf(env.schedules?.get(mm), env.accel);
-  const threads = env.accel.cores;
-  const chunk = batches >= threads ? M : Math.min(M, Math.max(blk.mr, Math.ceil(Math.ceil(M / threads) / blk.mr) * blk.mr));
+  const chunk = gemmRowChunk(M, batches, env.accel);
   const chunks = Math.ceil(M / chunk);
   const epilogue = k.ops.filter((n) => n !== mm);
   const direct = epilogue.length === 0 && k.outputs.length === 1 && k.outputs[0] === mm;

@@ -9,7 +9,7 @@ import { buildKernels, bytesOf, type Kernel } from '../../src/kernel/kernels.js'
 import type { Module } from '../../src/kernel/module.js';
 import { planMemory, type MemoryPlan } from '../common/memoryPlan.js';
 import { CLikeRenderer } from '../common/renderer.js';
-import { blockingOf, kernelFunction, type KernelFunction } from './kernelCode.js';
+import { blockingOf, gemmRowChunk, kernelFunction, type KernelFunction } from './kernelCode.js';
 import type { Line } from '../common/writer.js';
 
 /** The files of a compiled model, by name. */
@@ -115,7 +115,7 @@ export function generateC(m: Module, opts: COptions): CFiles {
   put('};');
   put();
   for (const { k, f } of fns) emitKernel(put, k, f, r);
-  emitInit(put, L, home, opts, r, m);
+  emitInit(put, L, home, opts, m);
   emitRun(put, L, home, m, r);
   put('void bertc_kernel_times(const bertc_model *m, double *seconds) {');
   put('  for (int i = 0; i < bertc_kernel_count; i++) seconds[i] = m->kernel_seconds[i];');
@@ -162,7 +162,7 @@ function emitKernel(put: (t?: string, s?: Line['span']) => void, k: Kernel, f: K
   put();
 }
 
-function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, home: (n: Node) => string, opts: COptions, r: CLikeRenderer, m: Module): void {
+function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, home: (n: Node) => string, opts: COptions, m: Module): void {
   put('int bertc_init(bertc_model **out, const char *weights_path, char *err, size_t errlen) {');
   put('  *out = NULL;');
   put('  bertc_model *m = calloc(1, sizeof *m);');
@@ -196,7 +196,6 @@ function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, home: 
   put('  return status;');
   put('}');
   put();
-  void r;
 }
 
 function scratchFloats(k: Kernel, a: Accelerator): number {
@@ -204,10 +203,7 @@ function scratchFloats(k: Kernel, a: Accelerator): number {
   const out = mm.type.shape;
   const M = out[out.length - 2]!;
   const N = out[out.length - 1]!;
-  const batches = numel(out.slice(0, -2));
-  const blk = blockingOf(undefined, a);
-  const chunk = batches >= a.cores ? M : Math.min(M, Math.max(blk.mr, Math.ceil(Math.ceil(M / a.cores) / blk.mr) * blk.mr));
-  return chunk * N;
+  return gemmRowChunk(M, numel(out.slice(0, -2)), a) * N;
 }
 
 function call(k: Kernel, home: (n: Node) => string): string {
@@ -233,8 +229,7 @@ function emitRun(put: (t?: string, s?: Line['span']) => void, L: Layout, home: (
   // Results that no kernel writes (a view of a buffer, or a source) are copied out.
   for (const o of m.graph.outputs) {
     if (L.direct.has(o.node)) continue;
-    const src = o.node.op === 'reshape' && !m.partition.views.has(o.node) ? o.node : o.node;
-    put(`  memcpy(out_${cName(o.name)}, ${home(underlying(src, m.partition.views))}, ${bytesOf(o.node)});`);
+    put(`  memcpy(out_${cName(o.name)}, ${home(underlying(o.node, m.partition.views))}, ${bytesOf(o.node)});`);
   }
   put('  return status;');
   put('}');
