@@ -194,7 +194,7 @@ ${hornerLines('float', 'q', ERF_DENOMINATOR)}
 }`,
   // exp by range reduction to [-ln2/2, ln2/2] and a degree-6 polynomial (Cephes' expf, about 1 ulp),
   // scaled by 2^n through the exponent bits: no calls, and n rounded by conversion (floorf would
-  // not vectorise under GCC's default -ftrapping-math), so softmax rows vectorise. Below -87.3 the
+  // not vectorise under GCC's default -ftrapping-math); GCC 12 still keeps the loop scalar. Below -87.3 the
   // result is 0, as for masked attention scores.
   bertc_exp: `static inline float bertc_exp(float x) {
   const float c = x > 88.3762626647949f ? 88.3762626647949f : x < -87.3f ? -87.3f : x;
