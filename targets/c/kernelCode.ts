@@ -6,7 +6,7 @@ import { numel, type Shape } from '../../src/ir/shape.js';
 import { formatType } from '../../src/ir/types.js';
 import { isMatmul, isMovement, isRowReduction, reducedAxes } from '../../src/kernel/classify.js';
 import type { Kernel } from '../../src/kernel/kernels.js';
-import { affine, broadcastIndex, unravel, viewLayout, type Index } from '../common/indexing.js';
+import { affine, broadcastIndex, gemmAccess, gemmBatchOffset, unravel, type Index } from '../common/indexing.js';
 import { ElementValues, type ValueEnv } from '../common/elementValues.js';
 import { Writer, type Line } from '../common/writer.js';
 
@@ -198,28 +198,8 @@ function gemmKernel(k: Kernel, env: KernelEnv): KernelFunction {
   const b = new KernelBuilder(k, env);
   const r = env.r;
   const mm = k.ops.find(isMatmul)!;
-  const [A, B] = mm.srcs as [Node, Node];
-  const ta = mm.attr<boolean>('transpose_a');
-  const tb = mm.attr<boolean>('transpose_b');
-  const out = mm.type.shape;
-  const M = out[out.length - 2]!;
-  const N = out[out.length - 1]!;
-  const K = ta ? A.type.shape[A.type.shape.length - 2]! : A.type.shape[A.type.shape.length - 1]!;
-  const batchShape = out.slice(0, -2);
+  const { M, N, K, batchShape, a, b: bv } = gemmAccess(mm, env.views);
   const batches = numel(batchShape);
-  const a = viewLayout(A, env.views);
-  const bv = viewLayout(B, env.views);
-  const strides2 = (l: { strides: readonly number[] }, t: boolean): [number, number] => {
-    const s = l.strides;
-    const [rs, cs] = [s[s.length - 2]!, s[s.length - 1]!];
-    return t ? [cs, rs] : [rs, cs];
-  };
-  const [aRs, aCs] = strides2(a.layout, ta);
-  const [bRs, bCs] = strides2(bv.layout, tb);
-  const batchOffset = (l: { shape: Shape; strides: readonly number[]; offset: number }, bi: Index) => {
-    const lead = batchShape.length - (l.shape.length - 2);
-    return affine(l.shape.slice(0, -2).map((d, i) => [d === 1 ? '0' : bi[i + lead]!, l.strides[i]!] as const), l.offset);
-  };
   const blk = blockingOf(env.schedules?.get(mm), env.accel);
   const chunk = gemmRowChunk(M, batches, env.accel);
   const chunks = Math.ceil(M / chunk);
@@ -236,14 +216,14 @@ function gemmKernel(k: Kernel, env: KernelEnv): KernelFunction {
   b.w.line(`const int rows = (int)(${M} - m0 < ${chunk} ? ${M} - m0 : ${chunk});`);
   b.w.line('float *ws = m->gemm_ws + (size_t)bertc_thread_num() * m->gemm_ws_floats;');
   const bi = unravel('bi', batchShape);
-  const aBase = `${env.ptr(a.buffer)} + ${batchOffset(a.layout, bi)} + m0 * ${aRs}`;
-  const bBase = `${env.ptr(bv.buffer)} + ${batchOffset(bv.layout, bi)}`;
+  const aBase = `${env.ptr(a.buffer)} + ${gemmBatchOffset(a, bi)} + m0 * ${a.rowStride}`;
+  const bBase = `${env.ptr(bv.buffer)} + ${gemmBatchOffset(bv, bi)}`;
   if (direct) {
     const cBase = `${env.ptr(mm)} + ${affine([['bi', M * N], ['m0', N]])}`;
-    b.w.line(`bertc_sgemm(rows, ${N}, ${K}, ${aBase}, ${aRs}, ${aCs}, ${bBase}, ${bRs}, ${bCs}, ${cBase}, ${N}, &blk, ws);`, mm.meta.span);
+    b.w.line(`bertc_sgemm(rows, ${N}, ${K}, ${aBase}, ${a.rowStride}, ${a.colStride}, ${bBase}, ${bv.rowStride}, ${bv.colStride}, ${cBase}, ${N}, &blk, ws);`, mm.meta.span);
   } else {
     b.w.line('float *c = m->gemm_scratch + (size_t)bertc_thread_num() * m->gemm_scratch_floats;');
-    b.w.line(`bertc_sgemm(rows, ${N}, ${K}, ${aBase}, ${aRs}, ${aCs}, ${bBase}, ${bRs}, ${bCs}, c, ${N}, &blk, ws);`, mm.meta.span);
+    b.w.line(`bertc_sgemm(rows, ${N}, ${K}, ${aBase}, ${a.rowStride}, ${a.colStride}, ${bBase}, ${bv.rowStride}, ${bv.colStride}, c, ${N}, &blk, ws);`, mm.meta.span);
     b.w.open('for (int mi = 0; mi < rows; mi++)');
     b.w.open(r.loop('n', N));
     const idx: Index = [...bi, '(m0 + mi)', 'n'];

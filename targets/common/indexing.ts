@@ -135,3 +135,55 @@ export function movementResultIndex(n: Node, idx: Index): Index {
       throw new Error(`internal: cannot store through ${n.op}`);
   }
 }
+
+/**
+ * One operand of a GEMM as generated code reads it: its buffer and layout, and the strides of its
+ * rows and columns as the product sees them (swapped when the matmul transposes the operand).
+ */
+export interface GemmOperand {
+  readonly buffer: Node;
+  readonly layout: Layout;
+  readonly rowStride: number;
+  readonly colStride: number;
+}
+
+/** A matmul's sizes and its two operands read through views; batch dimensions lead the output. */
+export interface GemmAccess {
+  readonly M: number;
+  readonly N: number;
+  readonly K: number;
+  readonly batchShape: Shape;
+  readonly a: GemmOperand;
+  readonly b: GemmOperand;
+}
+
+export function gemmAccess(mm: Node, views: ReadonlySet<Node>): GemmAccess {
+  const [A, B] = mm.srcs as [Node, Node];
+  const ta = mm.attr<boolean>('transpose_a');
+  const operand = (n: Node, transposed: boolean): GemmOperand => {
+    const { buffer, layout } = viewLayout(n, views);
+    const s = layout.strides;
+    const [rows, cols] = [s[s.length - 2]!, s[s.length - 1]!];
+    return transposed ? { buffer, layout, rowStride: cols, colStride: rows } : { buffer, layout, rowStride: rows, colStride: cols };
+  };
+  const out = mm.type.shape;
+  const ash = A.type.shape;
+  return {
+    M: out[out.length - 2]!,
+    N: out[out.length - 1]!,
+    K: ta ? ash[ash.length - 2]! : ash[ash.length - 1]!,
+    batchShape: out.slice(0, -2),
+    a: operand(A, ta),
+    b: operand(B, mm.attr<boolean>('transpose_b')),
+  };
+}
+
+/**
+ * The offset of batch `bi` (an index over the output's batch dimensions) into a GEMM operand: the
+ * operand's batch dimensions line up with the trailing ones of `bi`, and a size-1 one is broadcast.
+ */
+export function gemmBatchOffset(op: GemmOperand, bi: Index): string {
+  const l = op.layout;
+  const lead = bi.length - (l.shape.length - 2);
+  return affine(l.shape.slice(0, -2).map((d, i) => [d === 1 ? '0' : bi[i + lead]!, l.strides[i]!] as const), l.offset);
+}

@@ -9,7 +9,7 @@ import { isMatmul, isMovement, isRowReduction, reducedAxes } from '../../src/ker
 import type { Kernel } from '../../src/kernel/kernels.js';
 import { ElementValues, type ValueEnv } from '../common/elementValues.js';
 import { Writer, type Line } from '../common/writer.js';
-import { affine, broadcastIndex, unravel, viewLayout } from '../common/indexing.js';
+import { broadcastIndex, gemmAccess, gemmBatchOffset, unravel } from '../common/indexing.js';
 import type { WgslRenderer } from './renderer.js';
 
 /** One compute shader: its bindings (in binding order), its dispatch, and its resource use. */
@@ -264,14 +264,7 @@ function rowKernel(k: Kernel, env: WgslEnv): WgslKernel {
 /** GEMM kernels: workgroup tiles of A and B in workgroup memory, a register tile per invocation. */
 function gemmKernel(k: Kernel, env: WgslEnv): WgslKernel {
   const mm = k.ops.find(isMatmul)!;
-  const [A, B] = mm.srcs as [Node, Node];
-  const ta = mm.attr<boolean>('transpose_a');
-  const tb = mm.attr<boolean>('transpose_b');
-  const out = mm.type.shape;
-  const M = out[out.length - 2]!;
-  const N = out[out.length - 1]!;
-  const K = ta ? A.type.shape[A.type.shape.length - 2]! : A.type.shape[A.type.shape.length - 1]!;
-  const batchShape = out.slice(0, -2);
+  const { M, N, K, batchShape, a, b: bv } = gemmAccess(mm, env.views);
   const batches = numel(batchShape);
   const s = env.schedules?.get(mm);
   const tile = s?.levels[0];
@@ -280,20 +273,7 @@ function gemmKernel(k: Kernel, env: WgslEnv): WgslKernel {
   const tn = Math.min(tile?.n ?? 16, Math.ceil(N / rn) * rn);
   const tk = Math.min(tile?.k ?? 16, K);
   const [sx, sy] = [Math.ceil(tn / rn), Math.ceil(tm / rm)];
-  const a = viewLayout(A, env.views);
-  const bv = viewLayout(B, env.views);
-  const two = (l: { strides: readonly number[] }, t: boolean): [number, number] => {
-    const st = l.strides;
-    const [rs, cs] = [st[st.length - 2]!, st[st.length - 1]!];
-    return t ? [cs, rs] : [rs, cs];
-  };
-  const [aRs, aCs] = two(a.layout, ta);
-  const [bRs, bCs] = two(bv.layout, tb);
   const bi = unravel('bz', batchShape);
-  const batchOffset = (l: { shape: Shape; strides: readonly number[]; offset: number }) => {
-    const lead = batchShape.length - (l.shape.length - 2);
-    return affine(l.shape.slice(0, -2).map((d, i) => [d === 1 ? '0' : bi[i + lead]!, l.strides[i]!] as const), l.offset);
-  };
   const b = new Body(k, env);
   const threads = sx * sy;
   b.line(`let tx = i32(lid3.x);`);
@@ -302,19 +282,19 @@ function gemmKernel(k: Kernel, env: WgslEnv): WgslKernel {
   b.line(`let n0 = i32(wid.x) * ${tn};`);
   b.line(`let m0 = i32(wid.y) * ${tm};`);
   b.line(`let bz = i32(wid.z);`);
-  b.line(`let abase = ${batchOffset(a.layout)};`);
-  b.line(`let bbase = ${batchOffset(bv.layout)};`);
+  b.line(`let abase = ${gemmBatchOffset(a, bi)};`);
+  b.line(`let bbase = ${gemmBatchOffset(bv, bi)};`);
   b.line(`var acc: array<f32, ${rm * rn}>;`);
   b.open(`for (var k0: i32 = 0; k0 < ${K}; k0 += ${tk})`, mm.meta.span);
   b.open(`for (var i: i32 = tid; i < ${tm * tk}; i += ${threads})`);
   b.line(`let ar = m0 + i / ${tk};`);
   b.line(`let ac = k0 + i % ${tk};`);
-  b.line(`As[i] = select(0.0f, b${a.buffer.id}[abase + ar * ${aRs} + ac * ${aCs}], ar < ${M} && ac < ${K});`, mm.meta.span);
+  b.line(`As[i] = select(0.0f, b${a.buffer.id}[abase + ar * ${a.rowStride} + ac * ${a.colStride}], ar < ${M} && ac < ${K});`, mm.meta.span);
   b.close();
   b.open(`for (var i: i32 = tid; i < ${tk * tn}; i += ${threads})`);
   b.line(`let br = k0 + i / ${tn};`);
   b.line(`let bc = n0 + i % ${tn};`);
-  b.line(`Bs[i] = select(0.0f, b${bv.buffer.id}[bbase + br * ${bRs} + bc * ${bCs}], br < ${K} && bc < ${N});`, mm.meta.span);
+  b.line(`Bs[i] = select(0.0f, b${bv.buffer.id}[bbase + br * ${bv.rowStride} + bc * ${bv.colStride}], br < ${K} && bc < ${N});`, mm.meta.span);
   b.close();
   b.line('workgroupBarrier();');
   b.open(`for (var kk: i32 = 0; kk < ${tk}; kk++)`);
