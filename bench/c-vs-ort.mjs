@@ -13,11 +13,11 @@ import { plan, Session } from '../dist/src/driver.js';
 import { LEVELS } from '../dist/passes/registry.js';
 import { benchC } from '../dist/targets/c/bench.js';
 import { calibrate } from '../dist/src/calibrate.js';
+import { median, positiveOption } from './options.mjs';
 
-const runs = process.argv.includes('--runs') ? Number(process.argv[process.argv.indexOf('--runs') + 1]) : 15;
+const runs = positiveOption('--runs', 15);
 const S = 128;
 const root = new URL('..', import.meta.url).pathname;
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function ours(B, level, accel) {
   const sets = new Map([['B', B], ['S', S], ['L', 1], ['V', 1024]]);

@@ -9,9 +9,9 @@ import { tileGemm } from '../dist/passes/tileGemm.js';
 import { Statistics } from '../dist/passes/pass.js';
 import { PRESETS } from '../dist/src/accel/presets.js';
 import { costModule } from '../dist/src/cost/model.js';
+import { median, positiveOption } from './options.mjs';
 
-const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 10;
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const runs = positiveOption('--runs', 10);
 const file = new URL('../models/bert.ir', import.meta.url).pathname;
 
 function once(accel) {

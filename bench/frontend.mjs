@@ -6,8 +6,9 @@ import { performance } from 'node:perf_hooks';
 import { build, loadText, Session } from '../dist/src/driver.js';
 import { printGraph } from '../dist/src/ir/printer.js';
 import { graphNodes } from '../dist/src/ir/graph.js';
+import { median, positiveOption } from './options.mjs';
 
-const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 30;
+const runs = positiveOption('--runs', 30);
 const file = new URL('../models/bert.ir', import.meta.url);
 const text = readFileSync(file, 'utf8');
 
@@ -23,7 +24,6 @@ function once(config) {
   return { parse: t1 - t0, check: t2 - t1, print: t3 - t2, total: t3 - t0, nodes: graphNodes(graph).length, bytes: printed.length };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (x) => x.toFixed(1).padStart(8);
 
 console.log(`bertc front end: parse + elaborate/check (+verify) + print, ${runs} runs after 3 warm-ups, node ${process.version}`);

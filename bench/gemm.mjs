@@ -10,13 +10,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { option, positiveOption } from './options.mjs';
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-};
-const seconds = Number(arg('--seconds', '1'));
-const cc = arg('--cc', 'cc');
+const seconds = positiveOption('--seconds', 1);
+const cc = option('--cc', 'cc');
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 // [label, M, N, K, layout, batch]; layouts as in bertc_probe.c: nt multiplies by a PyTorch
