@@ -1,20 +1,18 @@
 // bertc_sgemm (targets/c/runtime/bertc_runtime.h) on the GEMMs of one BERT-base encoder layer at
 // batch 1, sequence 128, on 1 and 2 threads, next to this machine's measured FMA peak.
 // Usage: node bench/gemm.mjs [--seconds S] [--cc CC]   (S: measuring time per row and thread count)
-// Compiles targets/c/probes/bertc_probe.c with CC -O3 -march=native -fopenmp. Two threads split
+// Compiles targets/c/probes/bertc_probe.c with CC as bertc calibrate does. Two threads split
 // N (in multiples of the micro-tile width) or, for attention, the 12 heads. Rates are the best of
 // repeated runs; still, run it on an idle machine: a process that keeps one core busy for a
 // whole cell halves that cell's two-thread rate (each thread waits for the slower one).
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { buildProbe } from '../dist/src/calibrate.js';
 import { option, positiveOption } from './options.mjs';
 
 const seconds = positiveOption('--seconds', 1);
 const cc = option('--cc', 'cc');
-const root = fileURLToPath(new URL('..', import.meta.url));
 
 // [label, M, N, K, layout, batch]; layouts as in bertc_probe.c: nt multiplies by a PyTorch
 // weight [N, K] as stored (x @ W^T), nn by a pre-transposed one.
@@ -34,13 +32,8 @@ const ROWS = [
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bertc-bench-gemm-'));
 try {
-  const exe = path.join(dir, 'bertc_probe');
-  execFileSync(cc, ['-std=c11', '-O3', '-march=native', '-fopenmp', '-I', path.join(root, 'targets/c/runtime'),
-    path.join(root, 'targets/c/probes/bertc_probe.c'), '-o', exe], { stdio: 'inherit' });
-  const probe = (...args) => {
-    const out = execFileSync(exe, args.map(String), { encoding: 'utf8' });
-    return Object.fromEntries(out.trim().split('\n').map((l) => l.split(/\s+/)).map(([k, v]) => [k, Number(v)]));
-  };
+  const run = buildProbe(cc, dir);
+  const probe = (...args) => Object.fromEntries(run(`bertc_probe ${args[0]}`, args));
 
   const peak = probe('fma', 2 * seconds);
   const threads = Math.min(2, peak.threads);

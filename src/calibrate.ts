@@ -99,28 +99,39 @@ const fmt = (x: number, digits = 3): string => Number(x.toPrecision(digits)).toS
 /** Derived per-cycle rates keep 4 significant digits: the measurements vary by more between runs. */
 const round4 = (x: number): number => Number(x.toPrecision(4));
 
+/** Runs one probe command: `what` names it in a failure, `args` are its command line. */
+export type Probe = (what: string, args: readonly (string | number)[]) => Map<string, number>;
+
+/**
+ * The flags generated models are built with (the Makefile of targets/c/module.ts, and
+ * DEFAULT_CFLAGS of targets/c/compile.ts): what vectorises in the row-kernel and special-function
+ * probes depends on them.
+ */
+const PROBE_FLAGS = ['-std=c11', '-O3', '-march=native', '-fopenmp'];
+
+/** Compiles the probe program into `dir` with `cc` and PROBE_FLAGS. */
+export function buildProbe(cc: string, dir: string): Probe {
+  const root = repoRoot();
+  const exe = path.join(dir, 'bertc_probe');
+  run(`compiling ${PROBE}`, cc, [...PROBE_FLAGS, '-I', path.join(root, RUNTIME), path.join(root, PROBE), '-o', exe, '-lm']);
+  return (what, args) => parseProbe(run(what, exe, args.map(String)));
+}
+
 export function calibrate(opts: CalibrateOptions = {}): Accelerator {
   const cc = opts.cc ?? 'cc';
   const seconds = opts.seconds ?? 4;
   if (!(seconds > 0)) throw new Error(`calibrate: seconds must be positive, got ${seconds}`);
-  const root = repoRoot();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bertc-calibrate-'));
   try {
-    const exe = path.join(dir, 'bertc_probe');
-    // The flags generated models are built with (the Makefile of targets/c/module.ts, and
-    // DEFAULT_CFLAGS of targets/c/compile.ts): what vectorises in the row-kernel and
-    // special-function probes depends on them.
-    const flags = ['-std=c11', '-O3', '-march=native', '-fopenmp'];
-    run(`compiling ${PROBE}`, cc, [...flags, '-I', path.join(root, RUNTIME), path.join(root, PROBE), '-o', exe, '-lm']);
-
+    const probe = buildProbe(cc, dir);
     // Shares of the time: the FMA probe runs twice (one thread, all threads) and sets the clock
     // that every other rate is divided by, so it keeps the largest share; the sgemm rate is only
     // reported; the special probe runs four times (one function each).
-    const fma = parseProbe(run('the FMA probe', exe, ['fma', String(seconds * 0.4)]));
-    const gemm = parseProbe(run('the sgemm probe', exe, ['sgemm', ...Array(3).fill(String(GEMM_SIZE)), 'nn', '1', '1', String(seconds * 0.15)]));
-    const copy = parseProbe(run('the copy probe', exe, ['copy', String(COPY_MIB), String(seconds * 0.2)]));
-    const ln = parseProbe(run('the layernorm probe', exe, ['layernorm', String(LAYERNORM_ROWS), String(seconds * 0.1)]));
-    const special = parseProbe(run('the special-function probe', exe, ['special', String(SPECIAL_N), String(seconds * 0.15)]));
+    const fma = probe('the FMA probe', ['fma', seconds * 0.4]);
+    const gemm = probe('the sgemm probe', ['sgemm', GEMM_SIZE, GEMM_SIZE, GEMM_SIZE, 'nn', 1, 1, seconds * 0.15]);
+    const copy = probe('the copy probe', ['copy', COPY_MIB, seconds * 0.2]);
+    const ln = probe('the layernorm probe', ['layernorm', LAYERNORM_ROWS, seconds * 0.1]);
+    const special = probe('the special-function probe', ['special', SPECIAL_N, seconds * 0.15]);
 
     const peak1 = need(fma, 'fma_gflops_1') * 1e9;
     const peakAll = need(fma, 'fma_gflops_all') * 1e9;
@@ -144,7 +155,7 @@ export function calibrate(opts: CalibrateOptions = {}): Accelerator {
     ) as Record<SpecialFunction, number>;
     const lnMiB = (3 * LAYERNORM_ROWS * LAYERNORM_D * 4) / 2 ** 20;
     const specialKiB = (SPECIAL_N * 4) / 1024;
-    const measured = `measured ${date} (${cc} ${flags.join(' ')}, the generated Makefile's flags) on ${threads} threads`;
+    const measured = `measured ${date} (${cc} ${PROBE_FLAGS.join(' ')}, the generated Makefile's flags) on ${threads} threads`;
     const calibrated: Accelerator = {
       ...HOST_CPU,
       name: 'host-cpu-calibrated',
@@ -153,7 +164,7 @@ export function calibrate(opts: CalibrateOptions = {}): Accelerator {
         'from measurements, and vector and special-function rates measured on code written as the C backend ' +
         "generates it (that code's effective rates, not the hardware's peaks); the AVX-512 C backend, one thread per core.",
       sources: [
-        `measured ${date} by bertc calibrate with ${PROBE} (${cc} ${flags.join(' ')}): f32 FMA peak ${fmt(peak1 / 1e9)} GFLOP/s ` +
+        `measured ${date} by bertc calibrate with ${PROBE} (${cc} ${PROBE_FLAGS.join(' ')}): f32 FMA peak ${fmt(peak1 / 1e9)} GFLOP/s ` +
           `on 1 thread, ${fmt(peakAll / 1e9)} GFLOP/s on ${threads} threads.`,
         `clock_hz ${fmt(clock / 1e9)} GHz: derived, not read: the ${threads}-thread FMA peak / (2 x ${macs} f32 FMAs per cycle x ${threads} cores), ` +
           'so that the matrix peak equals the measured one.',

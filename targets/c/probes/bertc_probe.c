@@ -1,6 +1,6 @@
 /*
  * Machine probes for `calibrate` (src/calibrate.ts) and bench/gemm.mjs. Build with
- *   cc -std=c11 -O3 -march=native -fopenmp -I targets/c/runtime bertc_probe.c -o bertc_probe
+ *   cc -std=c11 -O3 -march=native -fopenmp -I targets/c/runtime bertc_probe.c -o bertc_probe -lm
  * Each command prints `key value` lines; rates are the best of repeated timed runs, because the
  * slow runs measure interference (other processes, frequency ramps), not the machine.
  *
