@@ -26,6 +26,11 @@ export interface InterpretResult {
   readonly taps: Map<string, Tensor>;
 }
 
+/** What every op's kernel reads from the options: precision, mode, and the dropout seed as a u32. */
+export function kernelContext(opts: InterpretOptions): KernelContext {
+  return { f64: opts.f64 ?? false, train: opts.train ?? false, seed: (opts.seed ?? 0) >>> 0 };
+}
+
 /**
  * The reference interpreter: evaluates every node the outputs (and requested taps) need once, in
  * topological order, freeing each intermediate after its last reader. Inputs and parameters are
@@ -37,7 +42,7 @@ export function interpret(
   param: (name: string, node: Node) => Tensor,
   opts: InterpretOptions = {},
 ): InterpretResult {
-  const k: KernelContext = { f64: opts.f64 ?? false, train: opts.train ?? false, seed: (opts.seed ?? 0) >>> 0 };
+  const k = kernelContext(opts);
   const pinned = new Set<Node>([...g.outputs.map((o) => o.node), ...(opts.taps ? g.taps.map((t) => t.node) : [])]);
   // Inputs are roots so that a missing input is reported even when no output reads it.
   const nodes = topoOrder([...pinned, ...g.inputs]);

@@ -1,6 +1,5 @@
 import type { Node } from '../ir/node.js';
-import { evaluateNode, type InterpretOptions, type InterpretResult } from '../interp/interpret.js';
-import type { KernelContext } from '../interp/kernels.js';
+import { evaluateNode, kernelContext, type InterpretOptions, type InterpretResult } from '../interp/interpret.js';
 import type { Tensor } from '../interp/tensor.js';
 import { isInline, isMemorySource } from './classify.js';
 import { buildKernels } from './kernels.js';
@@ -18,7 +17,7 @@ export function executeKernels(
   param: (name: string, node: Node) => Tensor,
   opts: InterpretOptions = {},
 ): InterpretResult {
-  const k: KernelContext = { f64: opts.f64 ?? false, train: opts.train ?? false, seed: (opts.seed ?? 0) >>> 0 };
+  const k = kernelContext(opts);
   const buffers = new Map<Node, Tensor>();
   const load = (n: Node): Tensor => {
     let t = buffers.get(n);
