@@ -33,7 +33,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { repositoryFile } from '../targets/common/files.js';
 import type { Accelerator, SpecialFunction } from './accel/accelerator.js';
 import { HOST_CPU } from './accel/presets.js';
 import { SPECIAL_FUNCTIONS, validateAccelerator } from './accel/validate.js';
@@ -56,17 +56,6 @@ const LAYERNORM_ROWS = 448;
 const LAYERNORM_D = 768;
 /** Floats per special-function array: 256 KiB in and 256 KiB out, in L2 or L3. */
 const SPECIAL_N = 65536;
-
-/** The repository root, found from this module so that it works from src/ and from dist/src/. */
-function repoRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (fs.existsSync(path.join(dir, PROBE))) return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir) throw new Error(`calibrate: cannot find ${PROBE} above ${path.dirname(fileURLToPath(import.meta.url))}`);
-    dir = parent;
-  }
-}
 
 /** Runs a command, turning a failure into one Error that carries the tool's own message. */
 function run(what: string, file: string, args: readonly string[]): string {
@@ -111,9 +100,8 @@ const PROBE_FLAGS = ['-std=c11', '-O3', '-march=native', '-fopenmp'];
 
 /** Compiles the probe program into `dir` with `cc` and PROBE_FLAGS. */
 export function buildProbe(cc: string, dir: string): Probe {
-  const root = repoRoot();
   const exe = path.join(dir, 'bertc_probe');
-  run(`compiling ${PROBE}`, cc, [...PROBE_FLAGS, '-I', path.join(root, RUNTIME), path.join(root, PROBE), '-o', exe, '-lm']);
+  run(`compiling ${PROBE}`, cc, [...PROBE_FLAGS, '-I', repositoryFile(RUNTIME), repositoryFile(PROBE), '-o', exe, '-lm']);
   return (what, args) => parseProbe(run(what, exe, args.map(String)));
 }
 

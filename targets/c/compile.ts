@@ -1,9 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { writeFilesAtomically } from '../common/files.js';
+import { repositoryFile, writeFilesAtomically } from '../common/files.js';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Module } from '../../src/kernel/module.js';
 import { byteSize } from '../../src/ir/dtype.js';
 import { numel } from '../../src/ir/shape.js';
@@ -11,26 +10,14 @@ import { makeTensor, type Tensor } from '../../src/interp/tensor.js';
 import { generateC, type COptions } from './module.js';
 
 /** The runtime header every generated model.c includes; it is copied next to it. */
-export const RUNTIME_HEADER = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'targets', 'c', 'runtime', 'bertc_runtime.h');
-
-function runtimeHeader(): string {
-  // Works from the sources (vitest) and from dist/ (the CLI): both sit beside targets/c/runtime.
-  for (const p of [join(dirname(fileURLToPath(import.meta.url)), 'runtime', 'bertc_runtime.h'), RUNTIME_HEADER]) {
-    try {
-      return readFileSync(p, 'utf8');
-    } catch {
-      continue;
-    }
-  }
-  throw new Error('internal: targets/c/runtime/bertc_runtime.h not found');
-}
+const RUNTIME_HEADER = 'targets/c/runtime/bertc_runtime.h';
 
 /**
  * Writes the generated files (and the runtime header) into `dir`: into a temporary folder first,
  * moved into place only when everything was written, so a failure leaves nothing half-written.
  */
 export function writeC(m: Module, opts: COptions, dir: string, extra: Readonly<Record<string, string>> = {}): string[] {
-  return writeFilesAtomically(dir, { ...generateC(m, opts), 'bertc_runtime.h': runtimeHeader(), ...extra });
+  return writeFilesAtomically(dir, { ...generateC(m, opts), 'bertc_runtime.h': readFileSync(repositoryFile(RUNTIME_HEADER), 'utf8'), ...extra });
 }
 
 export interface CBuildOptions {

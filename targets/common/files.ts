@@ -1,5 +1,6 @@
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * Writes generated files into `dir`: into a temporary folder inside it first, moved into place only
@@ -15,4 +16,18 @@ export function writeFilesAtomically(dir: string, files: Readonly<Record<string,
     rmSync(staging, { recursive: true, force: true });
   }
   return Object.keys(files).sort();
+}
+
+/**
+ * The path of a file the repository ships beside the code (a runtime, a probe), given relative to
+ * the repository root: found by walking up from this module, so that it works from the sources
+ * (vitest) and from dist/ (the CLI), which tsc does not copy such files into.
+ */
+export function repositoryFile(relative: string): string {
+  const start = dirname(fileURLToPath(import.meta.url));
+  for (let dir = start; ; dir = dirname(dir)) {
+    const path = join(dir, relative);
+    if (existsSync(path)) return path;
+    if (dirname(dir) === dir) throw new Error(`internal: ${relative} not found above ${start}`);
+  }
 }

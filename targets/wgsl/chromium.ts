@@ -12,11 +12,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { encodeSafetensors } from '../../src/io/safetensors.js';
 import type { CompilationMessage, Manifest } from './runtime.js';
+import { repositoryFile } from '../common/files.js';
+import { RUNTIME_JS } from './compile.js';
 
 // ---------------------------------------------------------------------------------------------
 // The browser
@@ -48,19 +48,6 @@ export async function launchBrowser(): Promise<Browser> {
     throw new Error('playwright-core is not installed; it drives Chromium for WebGPU runs (npm install --save-dev playwright-core)');
   }
   return playwright.chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
-}
-
-// ---------------------------------------------------------------------------------------------
-// The runtime file
-
-/** Where runtime.js lives in the sources; `bertc compile --target wgsl` copies it next to a model. */
-export const RUNTIME_JS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'targets', 'wgsl', 'runtime.js');
-
-/** The path of runtime.js, from the sources (vitest) and from dist/ (the CLI), which tsc does not copy it into. */
-export function runtimeJsPath(): string {
-  const path = [join(dirname(fileURLToPath(import.meta.url)), 'runtime.js'), RUNTIME_JS].find((p) => existsSync(p));
-  if (!path) throw new Error('internal: targets/wgsl/runtime.js not found');
-  return path;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -230,7 +217,7 @@ export async function withRuntimePage<T>(files: ServedFiles, fn: (page: Page) =>
   const all: ServedFiles = {
     '': { type: 'text/html', body: PAGE },
     'harness.js': { type: 'text/javascript', body: HARNESS },
-    'runtime.js': { type: 'text/javascript', body: readFileSync(runtimeJsPath(), 'utf8') },
+    'runtime.js': { type: 'text/javascript', body: readFileSync(repositoryFile(RUNTIME_JS), 'utf8') },
     ...files,
   };
   const server = await serve(all);
