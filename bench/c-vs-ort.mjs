@@ -2,7 +2,10 @@
 // sequence 128, batch 1 and 8: the generated C against ONNX Runtime (CPU, same thread count) on
 // ../shared/reference/bert_base_layer.onnx, all measured in this run.
 //
-// Usage: npm run build && node bench/c-vs-ort.mjs [--runs N]
+// Usage, from the repository root (after `npm ci`, which builds ../dist, or `npm run build`):
+//   cd bench && ONNXRUNTIME_NODE_INSTALL=skip npm ci && node c-vs-ort.mjs [--runs N]
+// ONNX Runtime is this folder's own dependency (bench/package.json), not the package's; see
+// bench/README.md for why installing it needs nothing downloaded beyond the npm registry.
 // Prints: median latency of both and their ratio; GFLOP/s of each GEMM kernel against the FMA
 // peak `bertc calibrate` measures; fused vs unfused time of the memory-bound kernels; predicted vs
 // measured time per kernel (predicted for the calibrated description of this machine).
@@ -15,6 +18,12 @@ import { benchC } from '../dist/targets/c/bench.js';
 import { calibrate } from '../dist/src/calibrate.js';
 import { median, positiveOption } from './options.mjs';
 
+const USAGE = `usage: node c-vs-ort.mjs [--runs N]   (N timed runs per measurement, default 15)
+Compares bertc's generated C with ONNX Runtime ${ort.env.versions.node} (CPU) on one BERT-base layer, batch 1 and 8.`;
+if (process.argv.includes('--help')) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const runs = positiveOption('--runs', 15);
 const S = 128;
 const root = new URL('..', import.meta.url).pathname;
