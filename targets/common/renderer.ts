@@ -184,9 +184,15 @@ export const C_HELPERS: Readonly<Record<string, string>> = {
   bertc_relu: 'static inline float bertc_relu(float a) { return a > 0.0f ? a : (a != a ? a : 0.0f); }',
   bertc_irelu: 'static inline int64_t bertc_irelu(int64_t a) { return a > 0 ? a : 0; }',
   // A rational approximation of erf on [-4, 4] (erf is +-1 within f32 beyond): max abs error 4.2e-7,
-  // and free of calls and branches, so that loops over it vectorise (libm's erff does not).
+  // and free of calls and branches, so that loops over it vectorise (libm's erff does not). |x| is
+  // clamped on its bits, NaNs (above infinity's bits) passing through: a float select with a constant
+  // arm lets GCC's PRE fold the arithmetic after it on that arm alone, and under -ftrapping-math
+  // arithmetic left conditional blocks if-conversion, so the loop would stay scalar.
   bertc_erf: `static inline float bertc_erf(float x) {
-  x = x < -4.0f ? -4.0f : x > 4.0f ? 4.0f : x;
+  union { float f; uint32_t u; } a = { .f = x };
+  const uint32_t mag = a.u & 0x7FFFFFFFu;
+  a.u = (a.u & 0x80000000u) | (mag > 0x7F800000u || mag < 0x40800000u ? mag : 0x40800000u);
+  x = a.f;
   const float x2 = x * x;
 ${hornerLines('float', 'p', ERF_NUMERATOR)}
 ${hornerLines('float', 'q', ERF_DENOMINATOR)}
@@ -194,12 +200,16 @@ ${hornerLines('float', 'q', ERF_DENOMINATOR)}
 }`,
   // exp by range reduction to [-ln2/2, ln2/2] and a degree-6 polynomial (Cephes' expf, about 1 ulp),
   // scaled by 2^n through the exponent bits: no calls, and n rounded by conversion (floorf would
-  // not vectorise under GCC's default -ftrapping-math); GCC 12 still keeps the loop scalar. Below -87.3 the
-  // result is 0, as for masked attention scores.
+  // not vectorise under GCC's default -ftrapping-math). The clamp sends NaN to a bound too, so the
+  // conversion and the shift always get a number in range (anything else is undefined behaviour);
+  // NaN is restored at the end. The selects' arms are copysignf rather than constants so that the
+  // loop if-converts and vectorises (see bertc_erf). Below -87.3 the result is 0, as for masked
+  // attention scores; above ln(FLT_MAX) it is infinity.
   bertc_exp: `static inline float bertc_exp(float x) {
-  const float c = x > 88.3762626647949f ? 88.3762626647949f : x < -87.3f ? -87.3f : x;
+  float c = x < 88.3762626647949f ? x : copysignf(88.3762626647949f, x);
+  c = c > -87.3f ? c : copysignf(87.3f, c);
   const float t = c * 1.44269504088896341f;
-  const int32_t ni = (int32_t)(t + (t >= 0.0f ? 0.5f : -0.5f));
+  const int32_t ni = (int32_t)(t + copysignf(0.5f, t));
   const float n = (float)ni;
   const float r = c - n * 0.693359375f + n * 2.12194440e-4f;
   float p = 1.9875691500e-4f;
@@ -209,8 +219,9 @@ ${hornerLines('float', 'q', ERF_DENOMINATOR)}
   p = p * r + 1.6666665459e-1f;
   p = p * r + 5.0000001201e-1f;
   p = p * r * r + r + 1.0f;
-  const union { int32_t bits; float value; } scale = { .bits = (ni + 127) << 23 };
-  return x < -87.3f ? 0.0f : p * scale.value;
+  const union { uint32_t bits; float value; } scale = { .bits = (uint32_t)(ni + 127) << 23 };
+  const float y = p * scale.value;
+  return x < -87.3f ? copysignf(0.0f, y) : x > 88.72283172607422f ? copysignf(INFINITY, y) : x != x ? x : y;
 }`,
   bertc_gelu: 'static inline float bertc_gelu(float x) { return 0.5f * x * (1.0f + bertc_erf(x * 0.70710678118654752f)); }',
   bertc_gelu_tanh: 'static inline float bertc_gelu_tanh(float x) { return 0.5f * x * (1.0f + tanhf(0.79788456080286536f * (x + 0.044715f * x * x * x))); }',

@@ -234,7 +234,10 @@ static inline float bertc_row_sum(const float *x, ptrdiff_t n) {
   return s;
 }
 static inline float bertc_erf(float x) {
-  x = x < -4.0f ? -4.0f : x > 4.0f ? 4.0f : x;
+  union { float f; uint32_t u; } a = { .f = x };
+  const uint32_t mag = a.u & 0x7FFFFFFFu;
+  a.u = (a.u & 0x80000000u) | (mag > 0x7F800000u || mag < 0x40800000u ? mag : 0x40800000u);
+  x = a.f;
   const float x2 = x * x;
   float p = -2.72614225801306e-10f;
   p = p * x2 + 2.77068142495902e-08f;
@@ -251,9 +254,10 @@ static inline float bertc_erf(float x) {
   return x * p / q;
 }
 static inline float bertc_exp(float x) {
-  const float c = x > 88.3762626647949f ? 88.3762626647949f : x < -87.3f ? -87.3f : x;
+  float c = x < 88.3762626647949f ? x : copysignf(88.3762626647949f, x);
+  c = c > -87.3f ? c : copysignf(87.3f, c);
   const float t = c * 1.44269504088896341f;
-  const int32_t ni = (int32_t)(t + (t >= 0.0f ? 0.5f : -0.5f));
+  const int32_t ni = (int32_t)(t + copysignf(0.5f, t));
   const float n = (float)ni;
   const float r = c - n * 0.693359375f + n * 2.12194440e-4f;
   float p = 1.9875691500e-4f;
@@ -263,8 +267,9 @@ static inline float bertc_exp(float x) {
   p = p * r + 1.6666665459e-1f;
   p = p * r + 5.0000001201e-1f;
   p = p * r * r + r + 1.0f;
-  const union { int32_t bits; float value; } scale = { .bits = (ni + 127) << 23 };
-  return x < -87.3f ? 0.0f : p * scale.value;
+  const union { uint32_t bits; float value; } scale = { .bits = (uint32_t)(ni + 127) << 23 };
+  const float y = p * scale.value;
+  return x < -87.3f ? copysignf(0.0f, y) : x > 88.72283172607422f ? copysignf(INFINITY, y) : x != x ? x : y;
 }
 static inline float bertc_gelu(float x) { return 0.5f * x * (1.0f + bertc_erf(x * 0.70710678118654752f)); }
 
