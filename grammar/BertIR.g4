@@ -20,7 +20,8 @@ assertStmt  : 'assert' expr (',' STRING)? ';' ;
 // at a call or inferred from the arguments' shapes.
 layerDecl   : kind=('layer' | 'model') name=ID dimParams? '(' (input (',' input)*)? ')' '->' results block ;
 dimParams   : '<' ID (',' ID)* '>' ;
-input       : ID ':' tensorType ;
+// An integer model input may declare its values' range, half-open as in `for`: `in 0 .. 2` is 0 or 1.
+input       : ID ':' tensorType ('in' lo=expr '..' hi=expr)? ;
 results     : tensorType                                    # singleResult
             | '(' namedResult (',' namedResult)* ')'        # namedResults
             ;

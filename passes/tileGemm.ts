@@ -1,8 +1,19 @@
-import { gemmProblem, scheduleGemm, type GemmSchedule } from '../src/cost/gemm.js';
+import type { Accelerator } from '../src/accel/accelerator.js';
+import { gemmProblem, NoTileError, scheduleGemm, type GemmProblem, type GemmSchedule } from '../src/cost/gemm.js';
+import { diagnosticError } from '../src/diag/diagnostics.js';
 import type { Node } from '../src/ir/node.js';
 import { isMatmul } from '../src/kernel/classify.js';
 import { buildKernels } from '../src/kernel/kernels.js';
 import { definePass } from './pass.js';
+
+function scheduleOrDiagnose(accel: Accelerator, p: GemmProblem, kernel: string, mm: Node): GemmSchedule {
+  try {
+    return scheduleGemm(accel, p);
+  } catch (e) {
+    if (e instanceof NoTileError) throw diagnosticError('E0029', { detail: `kernel '${kernel}': ${e.message}` }, mm.meta.span);
+    throw e;
+  }
+}
 
 export const tileGemm = definePass({
   name: 'tile-gemm',
@@ -29,7 +40,7 @@ share one search; the schedule is an attribute of the kernel that the backends o
         const key = JSON.stringify(p);
         let s = byShape.get(key);
         if (!s) {
-          s = scheduleGemm(accel, p);
+          s = scheduleOrDiagnose(accel, p, k.name, mm);
           byShape.set(key, s);
           stats.add('shapes');
         }

@@ -34,6 +34,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { repositoryFile } from '../targets/common/files.js';
+import { CRunError } from '../targets/c/compile.js';
 import type { Accelerator, SpecialFunction } from './accel/accelerator.js';
 import { HOST_CPU } from './accel/presets.js';
 import { SPECIAL_FUNCTIONS, validateAccelerator } from './accel/validate.js';
@@ -63,8 +64,8 @@ function run(what: string, file: string, args: readonly string[]): string {
     return execFileSync(file, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
     const err = e as NodeJS.ErrnoException & { stderr?: string };
-    const detail = err.code === 'ENOENT' ? `${file} not found` : (err.stderr ?? '').trim() || err.message;
-    throw new Error(`calibrate: ${what} failed: ${detail}`);
+    if (err.code === 'ENOENT') throw new CRunError(`calibrate: ${what} failed: '${file}' was not found; install a C compiler or name one with --cc`);
+    throw new Error(`calibrate: ${what} failed: ${(err.stderr ?? '').trim() || err.message}`);
   }
 }
 

@@ -7,7 +7,7 @@ import { batchAxes } from './kernel/batchAxis.js';
 import { runInChromium } from '../targets/wgsl/chromium.js';
 import { LEVELS } from '../passes/registry.js';
 import { buildC, runBuilt, writeC, type CBuildOptions } from '../targets/c/compile.js';
-import { CompileError, DiagnosticBag } from './diag/diagnostics.js';
+import { CompileError, DiagnosticBag, DiagnosticError } from './diag/diagnostics.js';
 import { renderDiagnostics } from './diag/render.js';
 import { didYouMean } from './diag/suggest.js';
 import { elaborate, type Elaborated } from './frontend/elaborate.js';
@@ -27,7 +27,9 @@ import { parsePipeline, runPipeline, type PassRecord, type RunPipelineOptions } 
 import type { Accelerator } from './accel/accelerator.js';
 import { interpret, type InterpretOptions } from './interp/interpret.js';
 import { makeTensor, type Tensor } from './interp/tensor.js';
-import { encodeSafetensors, readSafetensors, SafetensorsError, writeSafetensorsAtomic, type SafetensorsFile } from './io/safetensors.js';
+import { encodeSafetensors, readSafetensors, SafetensorsError, type SafetensorsFile } from './io/safetensors.js';
+import { checkFileDestination, requireDistinct, writeFileAtomic } from './io/output.js';
+import { inputRanges } from './ir/inputRanges.js';
 
 /**
  * The pipeline behind every command, as functions of explicit options: read and parse the source,
@@ -54,6 +56,24 @@ export class Session {
 
   fail(): never {
     throw new CompileError(this.diags.sorted(), this.render());
+  }
+
+  /** A session over the same sources with no diagnostics yet: one per config that `check` elaborates. */
+  fork(): Session {
+    const f = new Session();
+    for (const [file, text] of this.sources) f.source(file, text);
+    return f;
+  }
+
+  /** Runs a stage that reports a user's mistake by throwing it (a pass, a backend, a writer). */
+  guard<T>(stage: () => T): T {
+    try {
+      return stage();
+    } catch (e) {
+      if (!(e instanceof DiagnosticError)) throw e;
+      this.diags.add(e.diagnostic);
+      this.fail();
+    }
   }
 }
 
@@ -122,7 +142,7 @@ export function planProgram(s: Session, program: Program, opts: PlanOptions): Pl
   const built = build(s, program, opts);
   const steps = parsePipeline(opts.accel && !/(^|,)tile-gemm($|[,{])/.test(opts.pipeline) ? [opts.pipeline, 'tile-gemm'].filter(Boolean).join(',') : opts.pipeline);
   const start = { ...initialModule(built, opts.train), accel: opts.accel };
-  const { module, records } = runPipeline(start, steps, opts.runOptions);
+  const { module, records } = s.guard(() => runPipeline(start, steps, opts.runOptions));
   const stages = [{ after: 'unfused', module: start }, ...records.map((r) => ({ after: r.step, module: r.module }))];
   return { built, stages, module, records };
 }
@@ -265,6 +285,16 @@ function runC(built: Elaborated, weights: string, inputs: ReadonlyMap<string, Te
  * the slices in turn.
  */
 export function planWgsl(s: Session, program: Program, opts: PlanOptions & { readonly accel: Accelerator; readonly source: string }): Plan & { readonly files: WgslFiles } {
+  try {
+    return planWgslSlices(s, program, opts);
+  } catch (e) {
+    if (!(e instanceof LimitError)) throw e;
+    s.diags.emit('E0029', { detail: `${e.message} on accelerator '${opts.accel.name}', even with the batch run in slices` });
+    s.fail();
+  }
+}
+
+function planWgslSlices(s: Session, program: Program, opts: PlanOptions & { readonly accel: Accelerator; readonly source: string }): Plan & { readonly files: WgslFiles } {
   const whole = planProgram(s, program, opts);
   try {
     return { ...whole, files: generateWgsl(whole.module, opts) };
@@ -292,9 +322,10 @@ export function planWgsl(s: Session, program: Program, opts: PlanOptions & { rea
 }
 
 /** Compiles the model to WGSL and runs it in headless Chromium (WebGPU, on SwiftShader without a GPU). */
-async function runWgsl(s: Session, program: Program, graph: Graph, weights: string, inputs: ReadonlyMap<string, Tensor>, opts: RunOptions): Promise<{ outputs: Map<string, Tensor>; taps: Map<string, Tensor> }> {
+async function runWgsl(s: Session, program: Program, built: Elaborated, weights: string, inputs: ReadonlyMap<string, Tensor>, opts: RunOptions): Promise<{ outputs: Map<string, Tensor>; taps: Map<string, Tensor> }> {
   const accel = opts.accel ?? WEBGPU_GENERIC;
-  const { files: f } = planWgsl(s, program, { ...opts, train: opts.train ?? false, pipeline: opts.pipeline ?? LEVELS.O2!, accel, source: 'model.ir' });
+  const { graph } = built;
+  const { files: f } = planWgsl(s, program, { config: built.config, sets: opts.sets, train: opts.train ?? false, pipeline: opts.pipeline ?? LEVELS.O2!, accel, source: 'model.ir' });
   const typed = Object.fromEntries([...inputs].map(([k, t]) => [k, t.dtype === 'f32' ? Float32Array.from(t.data) : Int32Array.from(t.data)]));
   const r = await runInChromium({ manifest: f.manifest, shaders: f.shaders, weights: readFileSync(weights), inputs: typed, seed: opts.seed ?? 0 });
   // Shapes from the whole-batch graph: the shaders may have been compiled for a slice of it.
@@ -304,18 +335,51 @@ async function runWgsl(s: Session, program: Program, graph: Graph, weights: stri
 
 /** `bertc run`: nothing is written unless every stage succeeded. */
 export async function runFile(s: Session, file: string, files: RunFiles, opts: RunOptions): Promise<RunResult> {
+  // Where the result goes is checked first, so a long run never ends in a file that cannot be written.
+  s.guard(() => {
+    requireDistinct(files.output, [file, files.weights, files.inputs]);
+    checkFileDestination(files.output);
+  });
   const p = loadFile(s, file);
   const inputsFile = openSafetensors(s, files.inputs);
+  const weightsFile = openSafetensors(s, files.weights);
   const sets = setsFromInputs(s, p, inputsFile, opts.sets ?? new Map());
   const built = build(s, p, { config: opts.config, sets });
   const { graph } = built;
-  const weights = bindWeights(s, graph, openSafetensors(s, files.weights));
+  const weights = bindWeights(s, graph, weightsFile);
   const inputs = bindInputs(s, graph, inputsFile);
+  checkInputValues(s, graph, inputs, inputsFile.path);
   const r =
-    opts.target === 'c' ? runC(built, files.weights, inputs, opts)
-    : opts.target === 'wgsl' ? await runWgsl(s, p, graph, files.weights, inputs, opts)
+    opts.target === 'c' ? s.guard(() => runC(built, files.weights, inputs, opts))
+    // With the sizes the inputs set (B, S), not the config's defaults: planned like the graph that was bound.
+    : opts.target === 'wgsl' ? await runWgsl(s, p, built, files.weights, inputs, { ...opts, sets })
     : interpret(graph, inputs, (name) => weights.get(name)!, opts);
   const all = new Map([...r.outputs, ...r.taps]);
-  writeSafetensorsAtomic(files.output, encodeSafetensors(all, { producer: 'bertc', model: file, config: opts.config ?? '' }));
+  s.guard(() => writeFileAtomic(files.output, encodeSafetensors(all, { producer: 'bertc', model: file, config: opts.config ?? '' })));
   return { graph, outputs: r.outputs, taps: r.taps };
+}
+
+/**
+ * Every integer input within the values the model allows (declared, or implied by a gather),
+ * checked here on the host so that every target refuses the same inputs with the same message.
+ */
+export function checkInputValues(s: Session, g: Graph, inputs: ReadonlyMap<string, Tensor>, file: string): void {
+  for (const [name, range] of inputRanges(g)) {
+    const t = inputs.get(name);
+    if (!t) continue;
+    const at = t.data.findIndex((v) => !(v >= range.lo && v < range.hi));
+    if (at < 0) continue;
+    const values = range.hi - range.lo === 2 ? `${range.lo} or ${range.hi - 1}` : `in ${range.lo} .. ${range.hi - 1}`;
+    s.diags.emit('E0023', { detail: `input '${name}' in ${file} holds ${t.data[at]} at ${formatShape(unravel(at, t.shape))}; its values must be ${values} (${range.because})` });
+  }
+  s.check();
+}
+
+function unravel(flat: number, shape: readonly number[]): number[] {
+  const pos = new Array<number>(shape.length);
+  for (let i = shape.length - 1; i >= 0; i--) {
+    pos[i] = flat % shape[i]!;
+    flat = Math.floor(flat / shape[i]!);
+  }
+  return pos;
 }

@@ -19,6 +19,10 @@
  *                                                     these tensors (named weights.safetensors)
  *   // inputs: x f32[2, 8]                           take config constants from, and bind, these
  *                                                     inputs (inputs.safetensors), as `bertc run` does
+ *   // bertc: --accel tiny-l1.accel.json             also plan the model (-O2) for this accelerator
+ *                                                     (a preset, or a file beside the case), and with
+ *             --target wgsl                          generate WGSL for it
+ *   // bertc: --output no-such-dir/out.safetensors   check the destination as `bertc run` does
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +31,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { CATALOGUE, type DiagCode } from '../src/diag/catalogue.js';
 import { CompileError, type Diagnostic } from '../src/diag/diagnostics.js';
-import { bindInputs, bindWeights, build, loadFile, loadText, runFile, Session, setsFromInputs } from '../src/driver.js';
+import { bindInputs, bindWeights, build, loadFile, loadText, planProgram, planWgsl, runFile, Session, setsFromInputs } from '../src/driver.js';
+import type { Accelerator } from '../src/accel/accelerator.js';
+import { loadAccelerator } from '../src/accel/load.js';
+import { PRESETS } from '../src/accel/presets.js';
+import { checkFileDestination } from '../src/io/output.js';
+import { LEVELS } from '../passes/registry.js';
 import { isDType } from '../src/ir/dtype.js';
 import { makeTensor } from '../src/interp/tensor.js';
 import { encodeSafetensors, parseSafetensors, type SafetensorsFile } from '../src/io/safetensors.js';
@@ -58,6 +67,9 @@ interface Case {
   readonly weights?: SafetensorsFile;
   readonly inputs?: SafetensorsFile;
   readonly expected: readonly Expectation[];
+  readonly accel?: Accelerator;
+  readonly target?: string;
+  readonly output?: string;
 }
 
 const EXPECTED = /\/\/\s*expected-(error|warning)(?:@(unknown|[+-]\d+))?\s*\{\{(.*?)\}\}/;
@@ -104,9 +116,15 @@ function parseCase(body: string, firstLine: number, index: number): Case {
   const args = directive(lines, 'bertc')?.split(/\s+/) ?? [];
   const sets = new Map<string, number>();
   let config: string | undefined;
+  let accel: string | undefined;
+  let target: string | undefined;
+  let output: string | undefined;
   for (let i = 0; i < args.length; i++) {
     if (args[i] === '--config') config = args[++i];
     else if (args[i] === '--set') for (const kv of args[++i]!.split(',')) sets.set(kv.split('=')[0]!, Number(kv.split('=')[1]));
+    else if (args[i] === '--accel') accel = args[++i];
+    else if (args[i] === '--target') target = args[++i];
+    else if (args[i] === '--output') output = args[++i];
     else if (args[i]) throw new Error(`unknown option in '// bertc:' directive: ${args[i]}`);
   }
   const weights = directive(lines, 'weights');
@@ -116,6 +134,9 @@ function parseCase(body: string, firstLine: number, index: number): Case {
     text: '\n'.repeat(firstLine - 1) + body,
     config,
     sets,
+    accel: accel && (PRESETS.has(accel) ? PRESETS.get(accel)! : loadAccelerator(join(DIR, accel))),
+    target,
+    output,
     weights: weights === undefined ? undefined : tensorFile(weights, 'weights.safetensors'),
     inputs: inputs === undefined ? undefined : tensorFile(inputs, 'inputs.safetensors'),
     expected: expectations(lines, firstLine),
@@ -140,9 +161,13 @@ function compileCase(file: string, c: Case): { diagnostics: readonly Diagnostic[
   try {
     const p = loadText(s, file, c.text);
     const sets = c.inputs ? setsFromInputs(s, p, c.inputs, c.sets) : c.sets;
+    if (c.output) s.guard(() => checkFileDestination(c.output!));
     const { graph } = build(s, p, { config: c.config, sets });
     if (c.weights) bindWeights(s, graph, c.weights);
     if (c.inputs) bindInputs(s, graph, c.inputs);
+    const plan = { config: c.config, sets, train: false, pipeline: LEVELS.O2!, source: file };
+    if (c.accel && c.target === 'wgsl') planWgsl(s, p, { ...plan, accel: c.accel });
+    else if (c.accel) planProgram(s, p, { ...plan, accel: c.accel });
   } catch (e) {
     // Anything but a CompileError is a crash of the compiler on a user mistake.
     if (!(e instanceof CompileError)) throw e;

@@ -1,6 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { CompileError } from '../diag/diagnostics.js';
+import { CompileError, DiagnosticError } from '../diag/diagnostics.js';
+import { renderDiagnostics } from '../diag/render.js';
+import { checkFileDestination, checkFolderDestination, requireDistinct, writeFileAtomic } from '../io/output.js';
 import { USAGE_CODES } from '../frontend/elaborate.js';
 import { build, loadFile, plan, planWgsl, runFile, Session, type BuildOptions } from '../driver.js';
 import { parsePipeline, PipelineError, type PassRecord } from '../../passes/pipeline.js';
@@ -42,15 +44,21 @@ const processIo: Io = {
 export const EXIT = { ok: 0, input: 1, usage: 2, internal: 3 } as const;
 
 class UsageError extends Error {}
+/** Bad input found outside the diagnostics' reach (an accelerator file): one line, exit 1. */
+class InputError extends Error {}
 
 function collectSet(value: string, prev: Map<string, number>): Map<string, number> {
+  // commander hands the same default Map to every parse; a copy keeps runs in one process apart.
+  const sets = new Map(prev);
   for (const part of value.split(',')) {
     const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.+?)\s*$/.exec(part);
     const v = m ? Number(m[2]) : NaN;
     if (!m || !Number.isFinite(v)) throw new UsageError(`--set expects NAME=NUMBER, got '${part}'`);
-    prev.set(m[1]!, v);
+    const before = sets.get(m[1]!);
+    if (before !== undefined) throw new UsageError(`--set gives ${m[1]} twice (${before} and ${m[2]}); give each constant once`);
+    sets.set(m[1]!, v);
   }
-  return prev;
+  return sets;
 }
 
 function seedOf(value: string): number {
@@ -85,12 +93,14 @@ function pipelineText(o: PipelineChoice): string {
   return text;
 }
 
+/** An unknown name is a usage mistake (exit 2); a file that is not a valid description is bad input (exit 1). */
 function accelOrUsage(name: string): Accelerator {
   try {
     return loadAccelerator(name);
   } catch (e) {
-    if (e instanceof AcceleratorError) throw new UsageError(e.message);
-    throw e;
+    if (!(e instanceof AcceleratorError)) throw e;
+    if (existsSync(name)) throw new InputError(e.message);
+    throw new UsageError(e.message);
   }
 }
 
@@ -114,12 +124,12 @@ interface RunCliOptions {
   inputs: string;
   output: string;
   train?: boolean;
-  seed: number;
+  seed?: number;
   f64?: boolean;
   taps?: boolean;
   target: 'interp' | 'c' | 'wgsl';
   accel?: string;
-  cc: string;
+  cc?: string;
   cflags?: string;
 }
 
@@ -164,6 +174,13 @@ function formatTimings(records: readonly PassRecord[]): string {
   return `pass timing:\n${rows.join('\n')}\n  ${total.toFixed(2).padStart(9)} ms  total\n`;
 }
 
+/** Before any work: `--output` can be written and is not the file being read. */
+function checkOutput(output: string | undefined, inputs: readonly string[]): void {
+  if (output === undefined) return;
+  requireDistinct(output, inputs);
+  checkFileDestination(output);
+}
+
 function buildOptions(o: { config?: string; set: Map<string, number> }): BuildOptions {
   return { config: o.config, sets: o.set };
 }
@@ -172,9 +189,10 @@ const EXAMPLES = `
 Examples:
   $ bertc check models/bert.ir                      # every config of the file
   $ bertc print models/bert.ir --config tiny --set B=1,S=8
-  $ bertc run models/bert.ir --config tiny \\
-      --weights ../shared/reference/bert_tiny.safetensors \\
-      --inputs ../shared/reference/bert_tiny_reference.safetensors --output out.safetensors
+  $ bertc opt models/bert.ir --config base --fusion-report
+  $ bertc report models/bert.ir --config base --accel h100 --format html -o report.html
+  $ bertc compile models/bert.ir --config base --target c --out out/   # or --target wgsl
+  $ bertc run models/bert.ir --config tiny --weights W --inputs IN --output OUT [--target c|wgsl]
   $ bertc run models/bert.ir --config tiny --train --seed 7 --weights W --inputs IN --output OUT
 
 Exit codes: 0 success, 1 errors in the input (diagnostics on stderr), 2 bad usage, 3 internal error.`;
@@ -187,10 +205,12 @@ function commandLine(command: string, file: string, config: string | undefined, 
 
 function makeProgram(io: Io): Command {
   /** Writes a command's result to `--output`, or to stdout. */
-  const emit = (text: string, output: string | undefined) => (output ? writeFileSync(output, text) : io.out(text));
+  const emit = (text: string, output: string | undefined) => (output ? writeFileAtomic(output, text) : io.out(text));
 
   const program = new Command('bertc')
-    .description('A tensor compiler for BERT-like transformer layers: IR text -> flattened, checked graph -> reference interpreter.')
+    .description(
+      'A tensor compiler for BERT-like transformer layers: IR text -> checked graph -> fusion passes -> GEMMs tiled for an accelerator -> C or WGSL kernels, with a cost report. The reference interpreter runs the same graph.',
+    )
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: io.out, writeErr: io.err })
@@ -206,16 +226,28 @@ function makeProgram(io: Io): Command {
     .action((file: string, o: { config?: string; set: Map<string, number> }) => {
       const s = new Session();
       const p = loadFile(s, file);
-      const configs = o.config !== undefined || p.configs.size === 0 ? [o.config] : [...p.configs.keys()];
-      const lines: string[] = [];
-      for (const config of configs) {
-        const { graph } = build(s, p, { config, sets: o.set });
-        const ps = params(graph);
-        const values = ps.reduce((acc, n) => acc + numel(n.type.shape), 0);
-        lines.push(`${file}: ok${config ? ` (config ${config})` : ''}: model '${graph.name}', ${graph.inputs.length} inputs, ${graph.outputs.length} outputs, ${graphNodes(graph).length} nodes, ${ps.length} parameters (${values} values)`);
-      }
       io.err(s.render());
-      io.out(`${lines.join('\n')}\n`);
+      const configs = o.config !== undefined || p.configs.size === 0 ? [o.config] : [...p.configs.keys()];
+      let failed: CompileError | undefined;
+      for (const config of configs) {
+        // Each config on its own: one that fails does not hide the others' results.
+        const cs = s.fork();
+        const named = config === undefined ? '' : ` (config ${config})`;
+        try {
+          const { graph } = build(cs, p, { config, sets: o.set });
+          const ps = params(graph);
+          const values = ps.reduce((acc, n) => acc + numel(n.type.shape), 0);
+          io.err(cs.render());
+          io.out(`${file}: ok${named}: model '${graph.name}', ${graph.inputs.length} inputs, ${graph.outputs.length} outputs, ${graphNodes(graph).length} nodes, ${ps.length} parameters (${values} values)\n`);
+        } catch (e) {
+          if (!(e instanceof CompileError)) throw e;
+          const errors = e.diagnostics.filter((d) => d.severity === 'error').length;
+          io.out(`${file}: ${errors} error${errors === 1 ? '' : 's'}${named}\n`);
+          io.err(configs.length > 1 ? `In config '${config}':\n${e.rendered}` : e.rendered);
+          failed = e;
+        }
+      }
+      if (failed) throw new CompileError(failed.diagnostics, '');
     });
 
   program
@@ -227,6 +259,7 @@ function makeProgram(io: Io): Command {
     .option('--locations', 'annotate each op with its layer scope and source position')
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .action((file: string, o: { config?: string; set: Map<string, number>; locations?: boolean; output?: string }) => {
+      checkOutput(o.output, [file]);
       const s = new Session();
       const { graph, config } = build(s, loadFile(s, file), buildOptions(o));
       const text = printGraph(graph, { header: commandLine('print', file, config, o.set), locations: o.locations });
@@ -236,7 +269,7 @@ function makeProgram(io: Io): Command {
 
   program
     .command('run')
-    .description('run the model with the reference interpreter. B and S (any config constant a model input is declared with) are taken from the inputs.')
+    .description('run the model on the reference interpreter, on generated C or on WGSL in headless Chromium, with one contract: B and S (any config constant a model input is declared with) are taken from the inputs, integer inputs are checked against their ranges before any target runs, and nothing is written unless the run succeeds.')
     .argument('<file>', 'IR source')
     .addOption(configOption())
     .addOption(setOption())
@@ -244,16 +277,18 @@ function makeProgram(io: Io): Command {
     .requiredOption('-i, --inputs <file>', 'safetensors file with the model inputs (input_ids, token_type_ids, attention_mask: int32 or int64 [B, S])')
     .requiredOption('-o, --output <file>', 'safetensors file to write (last_hidden_state, pooler_output); written only on success')
     .option('--train', 'training-mode forward: dropout is applied (docs/dropout-rng.md)')
-    .addOption(new Option('--seed <n>', 'dropout seed, a u32').argParser(seedOf).default(0))
+    .addOption(new Option('--seed <n>', 'with --train: dropout seed, a u32 (default 0)').argParser(seedOf))
     .option('--f64', 'interpret in float64 instead of float32')
     .option('--taps', "also write the model's taps (hidden_states.0 .. L); interpreter only")
     .addOption(new Option('-t, --target <target>', 'interp: the reference interpreter; c: compile to C (-O2, tiled for --accel), build with --cc and run; wgsl: compile to WebGPU shaders and run them in headless Chromium').choices(['interp', 'c', 'wgsl']).default('interp'))
     .option('-a, --accel <preset|file>', 'with --target c or wgsl: the accelerator to tile for (default host-cpu, or webgpu-generic for wgsl)')
-    .option('--cc <compiler>', 'with --target c: the C compiler', 'cc')
+    .option('--cc <compiler>', 'with --target c: the C compiler (default: cc)')
     .option('--cflags <flags>', "with --target c: compiler flags replacing '-O3 -march=native'")
     .action(async (file: string, o: RunCliOptions) => {
       const s = new Session();
       if (o.target !== 'interp' && (o.taps || o.f64)) throw new UsageError(`--${o.taps ? 'taps' : 'f64'} is for the interpreter (--target interp)`);
+      if (o.seed !== undefined && !o.train) throw new UsageError('--seed sets the dropout seed, which only --train uses: add --train, or drop --seed');
+      if (o.target !== 'c' && (o.cc !== undefined || o.cflags !== undefined)) throw new UsageError(`--${o.cc !== undefined ? 'cc' : 'cflags'} is for --target c`);
       const cc = { cc: o.cc, cflags: o.cflags?.split(/\s+/).filter(Boolean) };
       const accel = o.accel === undefined ? undefined : accelOrUsage(o.accel);
       const r = await runFile(s, file, o, { ...buildOptions(o), train: o.train, seed: o.seed, f64: o.f64, taps: o.taps, target: o.target, accel, cc });
@@ -283,6 +318,7 @@ function makeProgram(io: Io): Command {
     .option('--locations', 'annotate each op with its layer scope and source position')
     .option('-o, --output <file>', 'write the plan to a file instead of stdout')
     .action((file: string, o: OptOptions) => {
+      checkOutput(o.output, [file]);
       const s = new Session();
       const pipeline = pipelineText(o);
       const dump = (when: string, m: Module) => io.err(`// -----// IR dump ${when} //----- //\n${printModule(m, { locations: o.locations })}`);
@@ -313,13 +349,14 @@ function makeProgram(io: Io): Command {
     .argument('<file>', 'IR source')
     .addOption(configOption())
     .addOption(setOption())
-    .requiredOption('-a, --accel <preset|file>', 'accelerator: a preset (bertc accel list) or a JSON description (docs/accelerators.md)')
+    .option('-a, --accel <preset|file>', 'accelerator: a preset (bertc accel list) or a JSON description (docs/accelerators.md)', 'host-cpu')
     .addOption(levelOption())
     .option('-p, --passes <pipeline>', 'explicit pipeline (overrides -O); tile-gemm is appended when missing')
     .option('--train', 'training-mode forward: dropout is applied')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'md', 'html']).default('text'))
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .action((file: string, o: ReportOptions) => {
+      checkOutput(o.output, [file]);
       const s = new Session();
       const accel = accelOrUsage(o.accel);
       const pipeline = pipelineText(o);
@@ -342,6 +379,7 @@ function makeProgram(io: Io): Command {
     .option('--train', 'training-mode forward: dropout is applied, with the seed given to bertc_run')
     .requiredOption('--out <dir>', 'output folder (created; files are replaced only when all were generated)')
     .action((file: string, o: CompileOptions) => {
+      checkFolderDestination(o.out);
       const s = new Session();
       const accel = accelOrUsage(o.accel ?? (o.target === 'wgsl' ? 'webgpu-generic' : 'host-cpu'));
       const p = plan(s, file, { ...buildOptions(o), train: o.train ?? false, pipeline: pipelineText(o), accel });
@@ -372,10 +410,10 @@ function makeProgram(io: Io): Command {
     .addOption(levelOption())
     .option('--train', 'training-mode forward')
     .option('--runs <n>', 'timed runs', '20')
-    .option('--cc <compiler>', 'the C compiler', 'cc')
+    .option('--cc <compiler>', 'the C compiler (default: cc)')
     .option('--cflags <flags>', "compiler flags replacing '-O3 -march=native'")
     .option('--json', 'print JSON: median_ms, kernels[].{name, measured_ms, predicted_ms}')
-    .action((file: string, o: PipelineChoice & { config?: string; set: Map<string, number>; accel: string; train?: boolean; runs: string; cc: string; cflags?: string; json?: boolean }) => {
+    .action((file: string, o: PipelineChoice & { config?: string; set: Map<string, number>; accel: string; train?: boolean; runs: string; cc?: string; cflags?: string; json?: boolean }) => {
       const runs = Number(o.runs);
       if (!(Number.isInteger(runs) && runs > 0)) throw new UsageError(`--runs expects a positive integer, got '${o.runs}'`);
       const s = new Session();
@@ -389,12 +427,13 @@ function makeProgram(io: Io): Command {
   program
     .command('calibrate')
     .description("measure this machine with small C probes (FMA peak, the runtime GEMM, copy bandwidth) and write an accelerator description based on the host-cpu preset")
-    .option('--cc <compiler>', 'the C compiler', 'cc')
+    .option('--cc <compiler>', 'the C compiler (default: cc)')
     .option('--seconds <s>', 'rough total time for the measurements', '4')
     .option('-o, --output <file>', 'write the JSON here instead of stdout')
-    .action((o: { cc: string; seconds: string; output?: string }) => {
+    .action((o: { cc?: string; seconds: string; output?: string }) => {
       const seconds = Number(o.seconds);
       if (!(seconds > 0)) throw new UsageError(`--seconds expects a positive number, got '${o.seconds}'`);
+      checkOutput(o.output, []);
       emit(`${JSON.stringify(calibrate({ cc: o.cc, seconds }), null, 2)}\n`, o.output);
     });
 
@@ -463,6 +502,14 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
     if (e instanceof CompileError) {
       io.err(e.rendered);
       return e.diagnostics.some((d) => USAGE_CODES.has(d.code)) ? EXIT.usage : EXIT.input;
+    }
+    if (e instanceof DiagnosticError) {
+      io.err(renderDiagnostics([e.diagnostic], () => undefined));
+      return USAGE_CODES.has(e.diagnostic.code) ? EXIT.usage : EXIT.input;
+    }
+    if (e instanceof InputError) {
+      io.err(`bertc: error: ${e.message}\n`);
+      return EXIT.input;
     }
     if (e instanceof ExplainError) {
       io.err(`bertc: ${e.message}\n`);

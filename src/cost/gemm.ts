@@ -158,6 +158,19 @@ function workgroupFor(a: Accelerator, mt: number, nt: number): GemmSchedule['wor
   return undefined;
 }
 
+/** The accelerator is valid but has no room for a GEMM: the user's description, not a bug. */
+export class NoTileError extends Error {}
+
+function noTileReason(a: Accelerator, p: GemmProblem, l: MemoryLevel, webgpu: boolean): string {
+  const e = byteSize(p.dtype);
+  const kt = Math.min(8, p.k);
+  const smallest = 2 * (kt + kt) * e + ACC_BYTES;
+  const why = webgpu
+    ? `within the WebGPU limits (${a.webgpu!.max_workgroup_storage_bytes} bytes of workgroup storage, ${a.webgpu!.max_invocations_per_workgroup} invocations per workgroup)`
+    : `(${l.capacity_bytes} bytes; the smallest tile, 1x1 with a k chunk of ${kt} double-buffered, needs ${smallest})`;
+  return `no tile of the ${p.m}x${p.n}x${p.k} GEMM fits level '${l.name}' of accelerator '${a.name}' ${why}`;
+}
+
 /**
  * The schedule that minimises predicted time. Compute time depends only on the array tile and
  * DRAM time only on the outermost level's traffic, so each level takes its least-traffic tile:
@@ -175,7 +188,7 @@ export function scheduleGemm(a: Accelerator, p: GemmProblem): GemmSchedule {
       : undefined;
     const ranked = searchLevel(p, l.name, { capacity: tileCapacity(l), alignM: Math.min(a.matrix.array.rows, p.m), alignN: Math.min(a.matrix.array.cols, p.n) }, extra);
     const best = ranked[0];
-    if (!best) throw new Error(`internal: no ${p.m}x${p.n}x${p.k} tile fits ${a.name}'s ${l.name}`);
+    if (!best) throw new NoTileError(noTileReason(a, p, l, limits !== undefined && inner));
     levels.push(best);
     if (i === a.memory.length - 1) runnerUp = ranked.find((t) => t.m !== best.m || t.n !== best.n || t.k !== best.k || t.order !== best.order);
     if (inner) workgroup = workgroupFor(a, best.m, best.n);

@@ -31,6 +31,8 @@ export const CATALOGUE = {
   E0025: { severity: 'error', title: 'cannot read file', template: '{detail}' },
   E0026: { severity: 'error', title: 'duplicate parameter binding', template: "tensor '{name}' is bound by two parameters of different types: {first} and {second}" },
   E0027: { severity: 'error', title: 'limit exceeded', template: '{detail}' },
+  E0028: { severity: 'error', title: 'cannot write output', template: '{detail}' },
+  E0029: { severity: 'error', title: 'accelerator cannot run the model', template: '{detail}' },
 } as const satisfies Record<string, { severity: 'error' | 'warning'; title: string; template: string }>;
 
 export type DiagCode = keyof typeof CATALOGUE;

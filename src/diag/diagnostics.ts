@@ -26,6 +26,20 @@ export function makeDiagnostic(code: DiagCode, args: Record<string, string | num
 }
 
 /**
+ * A user's or environment's mistake found deep inside a stage (a pass, a backend, a writer) that
+ * holds no DiagnosticBag: thrown with its diagnostic, which the session adds and reports.
+ */
+export class DiagnosticError extends Error {
+  constructor(readonly diagnostic: Diagnostic) {
+    super(diagnostic.message);
+  }
+}
+
+export function diagnosticError(code: DiagCode, args: Record<string, string | number>, span?: Span, notes: Note[] = []): DiagnosticError {
+  return new DiagnosticError(makeDiagnostic(code, args, span, notes));
+}
+
+/**
  * Collects diagnostics from every stage. A code at a source location is reported once: a layer
  * elaborated for each of its calls, or a loop body for each iteration, would otherwise repeat its
  * errors once per instance. When later instances say something else (other values, other parameter

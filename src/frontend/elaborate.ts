@@ -3,7 +3,7 @@ import type { DiagnosticBag, Note } from '../diag/diagnostics.js';
 import type { DiagCode } from '../diag/catalogue.js';
 import { formatSpan, type Span } from '../diag/span.js';
 import { didYouMean } from '../diag/suggest.js';
-import { DTYPES, isDType, isFloat, type DType } from '../ir/dtype.js';
+import { DTYPES, isDType, isFloat, isInteger, type DType } from '../ir/dtype.js';
 import type { Graph, NamedValue } from '../ir/graph.js';
 import { IrContext, type AttrValue, type Node } from '../ir/node.js';
 import { checkAttrValue, describeArity, OPS, type AttrSpec, type OpDef } from '../ir/ops.js';
@@ -21,6 +21,7 @@ import {
   ConstDeclContext,
   EqExprContext,
   type ExprContext,
+  type InputContext,
   type LayerDeclContext,
   ListLitContext,
   MulExprContext,
@@ -167,6 +168,8 @@ class Elaborator {
   private readonly constExprs = new Map<string, ExprContext>();
   /** Constants whose definition failed (already reported): reading one gives poison, not "unknown name". */
   private readonly poisonedConstants = new Set<string>();
+  /** Config constants given with --set. */
+  private readonly userSets = new Set<string>();
   /** Layers that call themselves (already reported by checkRecursion). */
   private readonly recursive = new Set<string>();
   /** Names of the model's inputs and outputs, which taps may not reuse. */
@@ -268,6 +271,7 @@ class Elaborator {
     for (const entry of entries) {
       const key = entry.ID().getText();
       const set = sets.get(key);
+      if (set !== undefined) this.userSets.add(key);
       try {
         this.defineConstant(key, this.span(entry), () => (set !== undefined ? num(set) : this.evalConst(entry.expr(), new Env())));
       } catch (err) {
@@ -420,7 +424,8 @@ class Elaborator {
       if (env.has(name)) continue; // reported by checkDeclarations
       try {
         const type = this.evalType(inp.tensorType(), env);
-        const node = this.ctx.node('input', type, [], { name }, { span: this.span(inp), scope: '', hint: name });
+        const range = this.inputRange(inp, type, env);
+        const node = this.ctx.node('input', type, [], { name, range: range ?? [] }, { span: this.span(inp), scope: '', hint: name });
         inputs.push(node);
         env.define(name, tensor(node), this.span(inp));
       } catch (err) {
@@ -754,8 +759,14 @@ class Elaborator {
 
   private evalDim(e: ExprContext, env: Env): number {
     const v = this.evalConst(e, env);
-    const what = `dimension '${sourceText(this.p, e)}'`;
-    if (v.kind !== 'num' || !Number.isInteger(v.value) || v.value <= 0) {
+    const text = sourceText(this.p, e);
+    const what = `dimension '${text}'`;
+    const bad = v.kind !== 'num' || !Number.isInteger(v.value) || v.value <= 0;
+    // A bad --set is one mistake, however many types use the constant: said once, about the option.
+    if (bad && this.userSets.has(text) && !env.has(text)) {
+      this.fail('E0024', { name: text, detail: `${text} = ${v.kind === 'num' ? v.value : describeValue(v)} is used as a dimension, which must be a positive integer` });
+    }
+    if (bad) {
       this.fail('E0009', { detail: `${what} must be a positive integer, but it is ${v.kind === 'num' ? v.value : describeValue(v)}${this.explain(e, env)}` }, this.span(e));
     }
     if (v.value > MAX_ELEMENTS) {
@@ -774,6 +785,17 @@ class Elaborator {
       const what = producer ? `'${producer}' gives ${formatType(t)}, which has` : `${formatType(t)} has`;
       this.fail('E0009', { detail: `${what} ${n} elements; bertc supports at most ${MAX_ELEMENTS} (2^31 - 1) elements per tensor` }, span);
     }
+  }
+
+  /** The declared `in lo .. hi` of an integer input, checked on the host before any target runs. */
+  private inputRange(inp: InputContext, type: TensorType, env: Env): number[] | undefined {
+    if (!inp._lo || !inp._hi) return undefined;
+    const span = this.span(inp._lo);
+    if (!isInteger(type.dtype)) this.fail('E0007', { detail: `a value range needs an integer input, but '${inp.ID().getText()}' is ${formatType(type)}` }, span);
+    const lo = this.evalInt(inp._lo, env, 'a range bound');
+    const hi = this.evalInt(inp._hi, env, 'a range bound');
+    if (hi <= lo) this.fail('E0018', { detail: `the range ${lo} .. ${hi} of '${inp.ID().getText()}' is empty: it holds the values lo, lo + 1, ..., hi - 1` }, span);
+    return [lo, hi];
   }
 
   private evalInt(e: ExprContext, env: Env, what: string): number {

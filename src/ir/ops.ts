@@ -278,7 +278,7 @@ const reduce = (name: string, summary: string): OpDef => ({
 });
 
 const DEFS: readonly OpDef[] = [
-  { name: 'input', group: 'source', summary: 'a model input (declared in the model signature)', arity: [0, 0], attrs: { name: { kind: 'string' } }, infer: declared },
+  { name: 'input', group: 'source', summary: 'a model input (declared in the model signature)', arity: [0, 0], attrs: { name: { kind: 'string' }, range: { kind: 'ints', default: [] } }, infer: declared },
   { name: 'param', group: 'source', summary: 'a weight, bound by its Hugging Face state-dict name', arity: [0, 0], attrs: { name: { kind: 'string' } }, infer: declared },
   { name: 'const', group: 'source', summary: 'a scalar constant', arity: [0, 0], attrs: { value: { kind: 'number' } }, infer: declared },
   { name: 'iota', group: 'source', summary: 'iota(shape=[..], axis=k, dtype=i32): index along axis k', arity: [0, 0],

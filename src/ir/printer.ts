@@ -4,6 +4,7 @@ import { attrText, type AttrValue, type Node } from './node.js';
 import { graphNodes } from './graph.js';
 import { opDef } from './ops.js';
 import { formatType } from './types.js';
+import { declaredRange, formatRange } from './inputRanges.js';
 
 export interface PrintOptions {
   /** A comment line at the top, e.g. how the graph was produced. */
@@ -86,7 +87,7 @@ export class ModelWriter {
   constructor(readonly g: Graph, private readonly opts: PrintOptions) {
     this.namer = new Namer(g.inputs.map((n) => n.attr<string>('name')));
     if (opts.header) this.lines.push(...opts.header.split('\n').map((l) => `// ${l}`));
-    const ins = g.inputs.map((n) => `${n.attr<string>('name')}: ${formatType(n.type)}`);
+    const ins = g.inputs.map((n) => `${n.attr<string>('name')}: ${formatType(n.type)}${formatRange(declaredRange(n))}`);
     for (const n of g.inputs) this.namer.fix(n, n.attr<string>('name'));
     const outs = g.outputs.map((o) => `${o.name}: ${formatType(o.node.type)}`);
     this.lines.push(`model ${g.name}(${ins.join(', ')}) -> (${outs.join(', ')}) {`);

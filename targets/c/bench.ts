@@ -10,7 +10,7 @@ import { makeTensor } from '../../src/interp/tensor.js';
 import { encodeSafetensors } from '../../src/io/safetensors.js';
 import type { Module } from '../../src/kernel/module.js';
 import { CLikeRenderer } from '../common/renderer.js';
-import { DEFAULT_CFLAGS, writeC, type CBuildOptions } from './compile.js';
+import { buildC, writeC, type CBuildOptions } from './compile.js';
 
 export interface BenchResult {
   readonly median_ms: number;
@@ -73,8 +73,7 @@ export function benchC(m: Module, accel: Accelerator, opts: CBuildOptions & { re
   const dir = mkdtempSync(join(tmpdir(), 'bertc-bench-'));
   try {
     writeC(m, { source: 'model.ir', command: 'bertc bench', accel }, dir, { 'bench.c': benchMain(m) });
-    const exe = join(dir, 'bench');
-    execFileSync(opts.cc ?? 'cc', ['-std=c11', '-fopenmp', '-DBERTC_PROFILE', ...(opts.cflags ?? DEFAULT_CFLAGS), '-o', exe, join(dir, 'bench.c'), join(dir, 'model.c'), '-lm'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exe = buildC(dir, opts, { main: 'bench.c', exe: 'bench', flags: ['-DBERTC_PROFILE'] });
     let seed = 12345;
     const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296 - 0.5) * 0.1;
     const params = new Map(graphNodes(m.graph).filter((n) => n.op === 'param').map((n) => {

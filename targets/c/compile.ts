@@ -1,23 +1,24 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { repositoryFile, writeFilesAtomically } from '../common/files.js';
+import { repositoryFile } from '../common/files.js';
+import { writeFolderAtomic } from '../../src/io/output.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Module } from '../../src/kernel/module.js';
-import { byteSize } from '../../src/ir/dtype.js';
+import { byteSize, type DType } from '../../src/ir/dtype.js';
 import { numel } from '../../src/ir/shape.js';
 import { makeTensor, type Tensor } from '../../src/interp/tensor.js';
 import { generateC, type COptions } from './module.js';
 
 /** The runtime header every generated model.c includes; it is copied next to it. */
-const RUNTIME_HEADER = 'targets/c/runtime/bertc_runtime.h';
+export const RUNTIME_HEADER = 'targets/c/runtime/bertc_runtime.h';
 
 /**
  * Writes the generated files (and the runtime header) into `dir`: into a temporary folder first,
  * moved into place only when everything was written, so a failure leaves nothing half-written.
  */
 export function writeC(m: Module, opts: COptions, dir: string, extra: Readonly<Record<string, string>> = {}): string[] {
-  return writeFilesAtomically(dir, { ...generateC(m, opts), 'bertc_runtime.h': readFileSync(repositoryFile(RUNTIME_HEADER), 'utf8'), ...extra });
+  return writeFolderAtomic(dir, { ...generateC(m, opts), 'bertc_runtime.h': readFileSync(repositoryFile(RUNTIME_HEADER), 'utf8'), ...extra });
 }
 
 export interface CBuildOptions {
@@ -29,29 +30,79 @@ export interface CBuildOptions {
 
 export const DEFAULT_CFLAGS = ['-O3', '-march=native'];
 
-/** Compiles model.c and main.c in `dir` into `dir/model`; a compiler error is reported with its output. */
-export function buildC(dir: string, opts: CBuildOptions = {}): string {
-  const exe = join(dir, 'model');
-  const args = ['-std=c11', '-fopenmp', ...(opts.cflags ?? DEFAULT_CFLAGS), '-o', exe, join(dir, 'main.c'), join(dir, 'model.c'), '-lm'];
+/** What to build in a folder of generated C: the harness beside model.c and its extra flags. */
+export interface CHarness {
+  readonly main: string;
+  readonly exe: string;
+  readonly flags?: readonly string[];
+}
+
+const MAIN: CHarness = { main: 'main.c', exe: 'model' };
+
+/**
+ * Compiles model.c and the harness in `dir`. A missing compiler or a failure with the user's own
+ * compiler or flags is the user's problem (CRunError); generated code that our default toolchain
+ * rejects is a bug in bertc.
+ */
+export function buildC(dir: string, opts: CBuildOptions = {}, harness: CHarness = MAIN): string {
+  const exe = join(dir, harness.exe);
+  const args = ['-std=c11', '-fopenmp', ...(harness.flags ?? []), ...(opts.cflags ?? DEFAULT_CFLAGS), '-o', exe, join(dir, harness.main), join(dir, 'model.c'), '-lm'];
+  const cc = opts.cc ?? 'cc';
   try {
-    execFileSync(opts.cc ?? 'cc', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync(cc, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
-    const err = e as { stderr?: Buffer; message: string };
-    throw new Error(`the C compiler failed (${opts.cc ?? 'cc'} ${args.join(' ')}):\n${err.stderr?.toString() ?? err.message}`);
+    const err = e as NodeJS.ErrnoException & { stderr?: Buffer };
+    if (err.code === 'ENOENT') throw new CRunError(`the C compiler '${cc}' was not found: install it, or name another with --cc`);
+    if (err.code === 'EACCES') throw new CRunError(`the C compiler '${cc}' cannot be executed: permission denied`);
+    const failure = `the C compiler failed (${cc} ${args.join(' ')}):\n${err.stderr?.toString() ?? err.message}`;
+    if (opts.cflags || opts.cc) throw new CRunError(failure);
+    throw new Error(failure);
   }
   return exe;
+}
+
+/** The inputs as the harness reads them: back to back, raw little-endian, each in its own dtype. */
+export function encodeInputs(m: Module, inputs: ReadonlyMap<string, Tensor>): Buffer {
+  return Buffer.concat(m.graph.inputs.map((n) => {
+    const t = inputs.get(n.attr<string>('name'))!;
+    const typed = storage(n.type.dtype, Array.from(t.data as ArrayLike<number>));
+    return Buffer.from(typed.buffer, typed.byteOffset, typed.byteLength);
+  }));
+}
+
+/** The outputs the harness wrote, by name, each in its own dtype (i64 as the interpreter holds it). */
+export function decodeOutputs(m: Module, raw: Buffer): Map<string, Tensor> {
+  const out = new Map<string, Tensor>();
+  let at = 0;
+  for (const o of m.graph.outputs) {
+    const { dtype, shape } = o.node.type;
+    const bytes = numel(shape) * byteSize(dtype);
+    const copy = raw.buffer.slice(raw.byteOffset + at, raw.byteOffset + at + bytes);
+    const data = dtype === 'i32' ? new Int32Array(copy) : dtype === 'i64' ? Float64Array.from(new BigInt64Array(copy), Number) : dtype === 'bool' ? new Uint8Array(copy) : new Float32Array(copy);
+    out.set(o.name, makeTensor(dtype, shape, data));
+    at += bytes;
+  }
+  return out;
+}
+
+function storage(dtype: DType, values: number[]): Float32Array | Int32Array | BigInt64Array | Uint8Array {
+  switch (dtype) {
+    case 'i32':
+      return Int32Array.from(values);
+    case 'i64':
+      return BigInt64Array.from(values, (v) => BigInt(Math.trunc(v)));
+    case 'bool':
+      return Uint8Array.from(values);
+    default:
+      return Float32Array.from(values);
+  }
 }
 
 /** Runs a built model on inputs, with the interpreter's contract: outputs by name. */
 export function runBuilt(m: Module, exe: string, weights: string, inputs: ReadonlyMap<string, Tensor>, seed: number): Map<string, Tensor> {
   const work = mkdtempSync(join(tmpdir(), 'bertc-run-'));
   try {
-    const parts = m.graph.inputs.map((n) => {
-      const t = inputs.get(n.attr<string>('name'))!;
-      const typed = n.type.dtype === 'i32' ? Int32Array.from(t.data as ArrayLike<number>) : Float32Array.from(t.data as ArrayLike<number>);
-      return Buffer.from(typed.buffer, typed.byteOffset, typed.byteLength);
-    });
-    writeFileSync(join(work, 'in.bin'), Buffer.concat(parts));
+    writeFileSync(join(work, 'in.bin'), encodeInputs(m, inputs));
     try {
       execFileSync(exe, [weights, join(work, 'in.bin'), join(work, 'out.bin'), String(seed >>> 0)], { stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (e) {
@@ -59,16 +110,7 @@ export function runBuilt(m: Module, exe: string, weights: string, inputs: Readon
       const why = err.signal ? `was killed by ${err.signal}` : `exited with ${err.status}`;
       throw new CRunError(`the compiled model ${why}: ${err.stderr?.toString().trim() || err.message}`);
     }
-    const raw = readFileSync(join(work, 'out.bin'));
-    const out = new Map<string, Tensor>();
-    let at = 0;
-    for (const o of m.graph.outputs) {
-      const bytes = numel(o.node.type.shape) * byteSize(o.node.type.dtype);
-      const data = new Float32Array(raw.buffer.slice(raw.byteOffset + at, raw.byteOffset + at + bytes));
-      out.set(o.name, makeTensor('f32', o.node.type.shape, data));
-      at += bytes;
-    }
-    return out;
+    return decodeOutputs(m, readFileSync(join(work, 'out.bin')));
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

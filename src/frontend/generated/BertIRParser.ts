@@ -84,7 +84,7 @@ export class BertIRParser extends antlr.Parser {
     public static readonly literalNames = [
         null, "'config'", "'{'", "','", "'}'", "'='", "'const'", "';'", 
         "'assert'", "'layer'", "'model'", "'('", "')'", "'->'", "'<'", "'>'", 
-        "':'", "'['", "']'", "'param'", "'for'", "'in'", "'..'", "'tap'", 
+        "':'", "'in'", "'..'", "'['", "']'", "'param'", "'for'", "'tap'", 
         "'return'", "'kernel'", "'-'", "'!'", "'*'", "'/'", "'%'", "'+'", 
         "'<='", "'>='", "'=='", "'!='", "'&&'", "'||'", "'@'"
     ];
@@ -502,6 +502,7 @@ export class BertIRParser extends antlr.Parser {
     public input(): InputContext {
         let localContext = new InputContext(this.context, this.state);
         this.enterRule(localContext, 16, BertIRParser.RULE_input);
+        let _la: number;
         try {
             this.enterOuterAlt(localContext, 1);
             {
@@ -511,6 +512,22 @@ export class BertIRParser extends antlr.Parser {
             this.match(BertIRParser.T__15);
             this.state = 132;
             this.tensorType();
+            this.state = 138;
+            this.errorHandler.sync(this);
+            _la = this.tokenStream.LA(1);
+            if (_la === 17) {
+                {
+                this.state = 133;
+                this.match(BertIRParser.T__16);
+                this.state = 134;
+                localContext._lo = this.expr(0);
+                this.state = 135;
+                this.match(BertIRParser.T__17);
+                this.state = 136;
+                localContext._hi = this.expr(0);
+                }
+            }
+
             }
         }
         catch (re) {
@@ -531,14 +548,14 @@ export class BertIRParser extends antlr.Parser {
         this.enterRule(localContext, 18, BertIRParser.RULE_results);
         let _la: number;
         try {
-            this.state = 146;
+            this.state = 152;
             this.errorHandler.sync(this);
             switch (this.tokenStream.LA(1)) {
             case BertIRParser.ID:
                 localContext = new SingleResultContext(localContext);
                 this.enterOuterAlt(localContext, 1);
                 {
-                this.state = 134;
+                this.state = 140;
                 this.tensorType();
                 }
                 break;
@@ -546,27 +563,27 @@ export class BertIRParser extends antlr.Parser {
                 localContext = new NamedResultsContext(localContext);
                 this.enterOuterAlt(localContext, 2);
                 {
-                this.state = 135;
-                this.match(BertIRParser.T__10);
-                this.state = 136;
-                this.namedResult();
                 this.state = 141;
+                this.match(BertIRParser.T__10);
+                this.state = 142;
+                this.namedResult();
+                this.state = 147;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 while (_la === 3) {
                     {
                     {
-                    this.state = 137;
+                    this.state = 143;
                     this.match(BertIRParser.T__2);
-                    this.state = 138;
+                    this.state = 144;
                     this.namedResult();
                     }
                     }
-                    this.state = 143;
+                    this.state = 149;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                 }
-                this.state = 144;
+                this.state = 150;
                 this.match(BertIRParser.T__11);
                 }
                 break;
@@ -593,11 +610,11 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 148;
+            this.state = 154;
             this.match(BertIRParser.ID);
-            this.state = 149;
+            this.state = 155;
             this.match(BertIRParser.T__15);
-            this.state = 150;
+            this.state = 156;
             this.tensorType();
             }
         }
@@ -621,38 +638,38 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 152;
+            this.state = 158;
             localContext._dtype = this.match(BertIRParser.ID);
-            this.state = 153;
-            this.match(BertIRParser.T__16);
-            this.state = 162;
+            this.state = 159;
+            this.match(BertIRParser.T__18);
+            this.state = 168;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
-            if (((((_la - 11)) & ~0x1F) === 0 && ((1 << (_la - 11)) & 1879146561) !== 0)) {
+            if (((((_la - 11)) & ~0x1F) === 0 && ((1 << (_la - 11)) & 1879146753) !== 0)) {
                 {
-                this.state = 154;
+                this.state = 160;
                 this.expr(0);
-                this.state = 159;
+                this.state = 165;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 while (_la === 3) {
                     {
                     {
-                    this.state = 155;
+                    this.state = 161;
                     this.match(BertIRParser.T__2);
-                    this.state = 156;
+                    this.state = 162;
                     this.expr(0);
                     }
                     }
-                    this.state = 161;
+                    this.state = 167;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                 }
                 }
             }
 
-            this.state = 164;
-            this.match(BertIRParser.T__17);
+            this.state = 170;
+            this.match(BertIRParser.T__19);
             }
         }
         catch (re) {
@@ -675,23 +692,23 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 166;
+            this.state = 172;
             this.match(BertIRParser.T__1);
-            this.state = 170;
+            this.state = 176;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
-            while ((((_la) & ~0x1F) === 0 && ((1 << _la) & 60293376) !== 0) || _la === 40) {
+            while ((((_la) & ~0x1F) === 0 && ((1 << _la) & 65011968) !== 0) || _la === 40) {
                 {
                 {
-                this.state = 167;
+                this.state = 173;
                 this.stmt();
                 }
                 }
-                this.state = 172;
+                this.state = 178;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
             }
-            this.state = 173;
+            this.state = 179;
             this.match(BertIRParser.T__3);
             }
         }
@@ -712,55 +729,55 @@ export class BertIRParser extends antlr.Parser {
         let localContext = new StmtContext(this.context, this.state);
         this.enterRule(localContext, 26, BertIRParser.RULE_stmt);
         try {
-            this.state = 182;
+            this.state = 188;
             this.errorHandler.sync(this);
             switch (this.tokenStream.LA(1)) {
-            case BertIRParser.T__18:
+            case BertIRParser.T__20:
                 this.enterOuterAlt(localContext, 1);
                 {
-                this.state = 175;
+                this.state = 181;
                 this.paramDecl();
                 }
                 break;
             case BertIRParser.ID:
                 this.enterOuterAlt(localContext, 2);
                 {
-                this.state = 176;
+                this.state = 182;
                 this.letStmt();
                 }
                 break;
-            case BertIRParser.T__19:
+            case BertIRParser.T__21:
                 this.enterOuterAlt(localContext, 3);
                 {
-                this.state = 177;
+                this.state = 183;
                 this.forStmt();
                 }
                 break;
             case BertIRParser.T__22:
                 this.enterOuterAlt(localContext, 4);
                 {
-                this.state = 178;
+                this.state = 184;
                 this.tapStmt();
                 }
                 break;
             case BertIRParser.T__7:
                 this.enterOuterAlt(localContext, 5);
                 {
-                this.state = 179;
+                this.state = 185;
                 this.assertStmt();
                 }
                 break;
             case BertIRParser.T__23:
                 this.enterOuterAlt(localContext, 6);
                 {
-                this.state = 180;
+                this.state = 186;
                 this.returnStmt();
                 }
                 break;
             case BertIRParser.T__24:
                 this.enterOuterAlt(localContext, 7);
                 {
-                this.state = 181;
+                this.state = 187;
                 this.kernelStmt();
                 }
                 break;
@@ -788,27 +805,27 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 184;
-            this.match(BertIRParser.T__18);
-            this.state = 185;
-            this.match(BertIRParser.ID);
-            this.state = 186;
-            this.match(BertIRParser.T__15);
-            this.state = 187;
-            this.tensorType();
             this.state = 190;
+            this.match(BertIRParser.T__20);
+            this.state = 191;
+            this.match(BertIRParser.ID);
+            this.state = 192;
+            this.match(BertIRParser.T__15);
+            this.state = 193;
+            this.tensorType();
+            this.state = 196;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 5) {
                 {
-                this.state = 188;
+                this.state = 194;
                 this.match(BertIRParser.T__4);
-                this.state = 189;
+                this.state = 195;
                 this.match(BertIRParser.STRING);
                 }
             }
 
-            this.state = 192;
+            this.state = 198;
             this.match(BertIRParser.T__6);
             }
         }
@@ -832,25 +849,25 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 194;
+            this.state = 200;
             this.match(BertIRParser.ID);
-            this.state = 197;
+            this.state = 203;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 16) {
                 {
-                this.state = 195;
+                this.state = 201;
                 this.match(BertIRParser.T__15);
-                this.state = 196;
+                this.state = 202;
                 this.tensorType();
                 }
             }
 
-            this.state = 199;
+            this.state = 205;
             this.match(BertIRParser.T__4);
-            this.state = 200;
+            this.state = 206;
             this.expr(0);
-            this.state = 201;
+            this.state = 207;
             this.match(BertIRParser.T__6);
             }
         }
@@ -873,19 +890,19 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 203;
-            this.match(BertIRParser.T__19);
-            this.state = 204;
-            this.match(BertIRParser.ID);
-            this.state = 205;
-            this.match(BertIRParser.T__20);
-            this.state = 206;
-            this.expr(0);
-            this.state = 207;
-            this.match(BertIRParser.T__21);
-            this.state = 208;
-            this.expr(0);
             this.state = 209;
+            this.match(BertIRParser.T__21);
+            this.state = 210;
+            this.match(BertIRParser.ID);
+            this.state = 211;
+            this.match(BertIRParser.T__16);
+            this.state = 212;
+            this.expr(0);
+            this.state = 213;
+            this.match(BertIRParser.T__17);
+            this.state = 214;
+            this.expr(0);
+            this.state = 215;
             this.block();
             }
         }
@@ -908,15 +925,15 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 211;
+            this.state = 217;
             this.match(BertIRParser.T__22);
-            this.state = 212;
+            this.state = 218;
             this.match(BertIRParser.STRING);
-            this.state = 213;
+            this.state = 219;
             this.match(BertIRParser.T__4);
-            this.state = 214;
+            this.state = 220;
             this.expr(0);
-            this.state = 215;
+            this.state = 221;
             this.match(BertIRParser.T__6);
             }
         }
@@ -940,27 +957,27 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 217;
-            this.match(BertIRParser.T__23);
-            this.state = 218;
-            this.expr(0);
             this.state = 223;
+            this.match(BertIRParser.T__23);
+            this.state = 224;
+            this.expr(0);
+            this.state = 229;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             while (_la === 3) {
                 {
                 {
-                this.state = 219;
+                this.state = 225;
                 this.match(BertIRParser.T__2);
-                this.state = 220;
+                this.state = 226;
                 this.expr(0);
                 }
                 }
-                this.state = 225;
+                this.state = 231;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
             }
-            this.state = 226;
+            this.state = 232;
             this.match(BertIRParser.T__6);
             }
         }
@@ -983,11 +1000,11 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 228;
+            this.state = 234;
             this.match(BertIRParser.T__24);
-            this.state = 229;
+            this.state = 235;
             this.match(BertIRParser.ID);
-            this.state = 230;
+            this.state = 236;
             this.block();
             }
         }
@@ -1023,11 +1040,11 @@ export class BertIRParser extends antlr.Parser {
             let alternative: number;
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 236;
+            this.state = 242;
             this.errorHandler.sync(this);
             switch (this.tokenStream.LA(1)) {
             case BertIRParser.T__10:
-            case BertIRParser.T__16:
+            case BertIRParser.T__18:
             case BertIRParser.NUMBER:
             case BertIRParser.ID:
             case BertIRParser.STRING:
@@ -1036,7 +1053,7 @@ export class BertIRParser extends antlr.Parser {
                 this.context = localContext;
                 previousContext = localContext;
 
-                this.state = 233;
+                this.state = 239;
                 this.primary();
                 }
                 break;
@@ -1046,7 +1063,7 @@ export class BertIRParser extends antlr.Parser {
                 localContext = new UnaryExprContext(localContext);
                 this.context = localContext;
                 previousContext = localContext;
-                this.state = 234;
+                this.state = 240;
                 (localContext as UnaryExprContext)._op = this.tokenStream.LT(1);
                 _la = this.tokenStream.LA(1);
                 if(!(_la === 26 || _la === 27)) {
@@ -1056,7 +1073,7 @@ export class BertIRParser extends antlr.Parser {
                     this.errorHandler.reportMatch(this);
                     this.consume();
                 }
-                this.state = 235;
+                this.state = 241;
                 this.expr(7);
                 }
                 break;
@@ -1064,9 +1081,9 @@ export class BertIRParser extends antlr.Parser {
                 throw new antlr.NoViableAltException(this);
             }
             this.context!.stop = this.tokenStream.LT(-1);
-            this.state = 258;
+            this.state = 264;
             this.errorHandler.sync(this);
-            alternative = this.interpreter.adaptivePredict(this.tokenStream, 21, this.context);
+            alternative = this.interpreter.adaptivePredict(this.tokenStream, 22, this.context);
             while (alternative !== 2 && alternative !== antlr.ATN.INVALID_ALT_NUMBER) {
                 if (alternative === 1) {
                     if (this.parseListeners != null) {
@@ -1074,18 +1091,18 @@ export class BertIRParser extends antlr.Parser {
                     }
                     previousContext = localContext;
                     {
-                    this.state = 256;
+                    this.state = 262;
                     this.errorHandler.sync(this);
-                    switch (this.interpreter.adaptivePredict(this.tokenStream, 20, this.context) ) {
+                    switch (this.interpreter.adaptivePredict(this.tokenStream, 21, this.context) ) {
                     case 1:
                         {
                         localContext = new MulExprContext(new ExprContext(parentContext, parentState));
                         this.pushNewRecursionContext(localContext, _startState, BertIRParser.RULE_expr);
-                        this.state = 238;
+                        this.state = 244;
                         if (!(this.precpred(this.context, 6))) {
                             throw this.createFailedPredicateException("this.precpred(this.context, 6)");
                         }
-                        this.state = 239;
+                        this.state = 245;
                         (localContext as MulExprContext)._op = this.tokenStream.LT(1);
                         _la = this.tokenStream.LA(1);
                         if(!((((_la) & ~0x1F) === 0 && ((1 << _la) & 1879048192) !== 0))) {
@@ -1095,7 +1112,7 @@ export class BertIRParser extends antlr.Parser {
                             this.errorHandler.reportMatch(this);
                             this.consume();
                         }
-                        this.state = 240;
+                        this.state = 246;
                         this.expr(7);
                         }
                         break;
@@ -1103,11 +1120,11 @@ export class BertIRParser extends antlr.Parser {
                         {
                         localContext = new AddExprContext(new ExprContext(parentContext, parentState));
                         this.pushNewRecursionContext(localContext, _startState, BertIRParser.RULE_expr);
-                        this.state = 241;
+                        this.state = 247;
                         if (!(this.precpred(this.context, 5))) {
                             throw this.createFailedPredicateException("this.precpred(this.context, 5)");
                         }
-                        this.state = 242;
+                        this.state = 248;
                         (localContext as AddExprContext)._op = this.tokenStream.LT(1);
                         _la = this.tokenStream.LA(1);
                         if(!(_la === 26 || _la === 31)) {
@@ -1117,7 +1134,7 @@ export class BertIRParser extends antlr.Parser {
                             this.errorHandler.reportMatch(this);
                             this.consume();
                         }
-                        this.state = 243;
+                        this.state = 249;
                         this.expr(6);
                         }
                         break;
@@ -1125,11 +1142,11 @@ export class BertIRParser extends antlr.Parser {
                         {
                         localContext = new RelExprContext(new ExprContext(parentContext, parentState));
                         this.pushNewRecursionContext(localContext, _startState, BertIRParser.RULE_expr);
-                        this.state = 244;
+                        this.state = 250;
                         if (!(this.precpred(this.context, 4))) {
                             throw this.createFailedPredicateException("this.precpred(this.context, 4)");
                         }
-                        this.state = 245;
+                        this.state = 251;
                         (localContext as RelExprContext)._op = this.tokenStream.LT(1);
                         _la = this.tokenStream.LA(1);
                         if(!(((((_la - 14)) & ~0x1F) === 0 && ((1 << (_la - 14)) & 786435) !== 0))) {
@@ -1139,7 +1156,7 @@ export class BertIRParser extends antlr.Parser {
                             this.errorHandler.reportMatch(this);
                             this.consume();
                         }
-                        this.state = 246;
+                        this.state = 252;
                         this.expr(5);
                         }
                         break;
@@ -1147,11 +1164,11 @@ export class BertIRParser extends antlr.Parser {
                         {
                         localContext = new EqExprContext(new ExprContext(parentContext, parentState));
                         this.pushNewRecursionContext(localContext, _startState, BertIRParser.RULE_expr);
-                        this.state = 247;
+                        this.state = 253;
                         if (!(this.precpred(this.context, 3))) {
                             throw this.createFailedPredicateException("this.precpred(this.context, 3)");
                         }
-                        this.state = 248;
+                        this.state = 254;
                         (localContext as EqExprContext)._op = this.tokenStream.LT(1);
                         _la = this.tokenStream.LA(1);
                         if(!(_la === 34 || _la === 35)) {
@@ -1161,7 +1178,7 @@ export class BertIRParser extends antlr.Parser {
                             this.errorHandler.reportMatch(this);
                             this.consume();
                         }
-                        this.state = 249;
+                        this.state = 255;
                         this.expr(4);
                         }
                         break;
@@ -1169,13 +1186,13 @@ export class BertIRParser extends antlr.Parser {
                         {
                         localContext = new AndExprContext(new ExprContext(parentContext, parentState));
                         this.pushNewRecursionContext(localContext, _startState, BertIRParser.RULE_expr);
-                        this.state = 250;
+                        this.state = 256;
                         if (!(this.precpred(this.context, 2))) {
                             throw this.createFailedPredicateException("this.precpred(this.context, 2)");
                         }
-                        this.state = 251;
+                        this.state = 257;
                         this.match(BertIRParser.T__35);
-                        this.state = 252;
+                        this.state = 258;
                         this.expr(3);
                         }
                         break;
@@ -1183,22 +1200,22 @@ export class BertIRParser extends antlr.Parser {
                         {
                         localContext = new OrExprContext(new ExprContext(parentContext, parentState));
                         this.pushNewRecursionContext(localContext, _startState, BertIRParser.RULE_expr);
-                        this.state = 253;
+                        this.state = 259;
                         if (!(this.precpred(this.context, 1))) {
                             throw this.createFailedPredicateException("this.precpred(this.context, 1)");
                         }
-                        this.state = 254;
+                        this.state = 260;
                         this.match(BertIRParser.T__36);
-                        this.state = 255;
+                        this.state = 261;
                         this.expr(2);
                         }
                         break;
                     }
                     }
                 }
-                this.state = 260;
+                this.state = 266;
                 this.errorHandler.sync(this);
-                alternative = this.interpreter.adaptivePredict(this.tokenStream, 21, this.context);
+                alternative = this.interpreter.adaptivePredict(this.tokenStream, 22, this.context);
             }
             }
         }
@@ -1220,14 +1237,14 @@ export class BertIRParser extends antlr.Parser {
         this.enterRule(localContext, 42, BertIRParser.RULE_primary);
         let _la: number;
         try {
-            this.state = 281;
+            this.state = 287;
             this.errorHandler.sync(this);
-            switch (this.interpreter.adaptivePredict(this.tokenStream, 24, this.context) ) {
+            switch (this.interpreter.adaptivePredict(this.tokenStream, 25, this.context) ) {
             case 1:
                 localContext = new NumberLitContext(localContext);
                 this.enterOuterAlt(localContext, 1);
                 {
-                this.state = 261;
+                this.state = 267;
                 this.match(BertIRParser.NUMBER);
                 }
                 break;
@@ -1235,7 +1252,7 @@ export class BertIRParser extends antlr.Parser {
                 localContext = new StringLitContext(localContext);
                 this.enterOuterAlt(localContext, 2);
                 {
-                this.state = 262;
+                this.state = 268;
                 this.match(BertIRParser.STRING);
                 }
                 break;
@@ -1243,7 +1260,7 @@ export class BertIRParser extends antlr.Parser {
                 localContext = new CallExprContext(localContext);
                 this.enterOuterAlt(localContext, 3);
                 {
-                this.state = 263;
+                this.state = 269;
                 this.call();
                 }
                 break;
@@ -1251,7 +1268,7 @@ export class BertIRParser extends antlr.Parser {
                 localContext = new NameRefContext(localContext);
                 this.enterOuterAlt(localContext, 4);
                 {
-                this.state = 264;
+                this.state = 270;
                 this.match(BertIRParser.ID);
                 }
                 break;
@@ -1259,47 +1276,47 @@ export class BertIRParser extends antlr.Parser {
                 localContext = new ListLitContext(localContext);
                 this.enterOuterAlt(localContext, 5);
                 {
-                this.state = 265;
-                this.match(BertIRParser.T__16);
-                this.state = 274;
+                this.state = 271;
+                this.match(BertIRParser.T__18);
+                this.state = 280;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
-                if (((((_la - 11)) & ~0x1F) === 0 && ((1 << (_la - 11)) & 1879146561) !== 0)) {
+                if (((((_la - 11)) & ~0x1F) === 0 && ((1 << (_la - 11)) & 1879146753) !== 0)) {
                     {
-                    this.state = 266;
+                    this.state = 272;
                     this.expr(0);
-                    this.state = 271;
+                    this.state = 277;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                     while (_la === 3) {
                         {
                         {
-                        this.state = 267;
+                        this.state = 273;
                         this.match(BertIRParser.T__2);
-                        this.state = 268;
+                        this.state = 274;
                         this.expr(0);
                         }
                         }
-                        this.state = 273;
+                        this.state = 279;
                         this.errorHandler.sync(this);
                         _la = this.tokenStream.LA(1);
                     }
                     }
                 }
 
-                this.state = 276;
-                this.match(BertIRParser.T__17);
+                this.state = 282;
+                this.match(BertIRParser.T__19);
                 }
                 break;
             case 6:
                 localContext = new ParenExprContext(localContext);
                 this.enterOuterAlt(localContext, 6);
                 {
-                this.state = 277;
+                this.state = 283;
                 this.match(BertIRParser.T__10);
-                this.state = 278;
+                this.state = 284;
                 this.expr(0);
-                this.state = 279;
+                this.state = 285;
                 this.match(BertIRParser.T__11);
                 }
                 break;
@@ -1325,46 +1342,46 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 283;
+            this.state = 289;
             localContext._callee = this.match(BertIRParser.ID);
-            this.state = 284;
+            this.state = 290;
             this.match(BertIRParser.T__10);
-            this.state = 293;
+            this.state = 299;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
-            if (((((_la - 11)) & ~0x1F) === 0 && ((1 << (_la - 11)) & 1879146561) !== 0)) {
+            if (((((_la - 11)) & ~0x1F) === 0 && ((1 << (_la - 11)) & 1879146753) !== 0)) {
                 {
-                this.state = 285;
+                this.state = 291;
                 this.arg();
-                this.state = 290;
+                this.state = 296;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 while (_la === 3) {
                     {
                     {
-                    this.state = 286;
+                    this.state = 292;
                     this.match(BertIRParser.T__2);
-                    this.state = 287;
+                    this.state = 293;
                     this.arg();
                     }
                     }
-                    this.state = 292;
+                    this.state = 298;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                 }
                 }
             }
 
-            this.state = 295;
+            this.state = 301;
             this.match(BertIRParser.T__11);
-            this.state = 298;
+            this.state = 304;
             this.errorHandler.sync(this);
-            switch (this.interpreter.adaptivePredict(this.tokenStream, 27, this.context) ) {
+            switch (this.interpreter.adaptivePredict(this.tokenStream, 28, this.context) ) {
             case 1:
                 {
-                this.state = 296;
+                this.state = 302;
                 this.match(BertIRParser.T__37);
-                this.state = 297;
+                this.state = 303;
                 localContext._scope = this.match(BertIRParser.STRING);
                 }
                 break;
@@ -1390,19 +1407,19 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 302;
+            this.state = 308;
             this.errorHandler.sync(this);
-            switch (this.interpreter.adaptivePredict(this.tokenStream, 28, this.context) ) {
+            switch (this.interpreter.adaptivePredict(this.tokenStream, 29, this.context) ) {
             case 1:
                 {
-                this.state = 300;
+                this.state = 306;
                 this.match(BertIRParser.ID);
-                this.state = 301;
+                this.state = 307;
                 this.match(BertIRParser.T__4);
                 }
                 break;
             }
-            this.state = 304;
+            this.state = 310;
             this.expr(0);
             }
         }
@@ -1446,7 +1463,7 @@ export class BertIRParser extends antlr.Parser {
     }
 
     public static readonly _serializedATN: number[] = [
-        4,1,45,307,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,
+        4,1,45,313,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,
         6,2,7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,
         2,14,7,14,2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,
         7,20,2,21,7,21,2,22,7,22,2,23,7,23,1,0,5,0,50,8,0,10,0,12,0,53,9,
@@ -1455,106 +1472,109 @@ export class BertIRParser extends antlr.Parser {
         3,1,3,1,3,1,4,1,4,1,4,1,4,1,4,1,4,1,5,1,5,1,5,1,5,3,5,95,8,5,1,5,
         1,5,1,6,1,6,1,6,3,6,102,8,6,1,6,1,6,1,6,1,6,5,6,108,8,6,10,6,12,
         6,111,9,6,3,6,113,8,6,1,6,1,6,1,6,1,6,1,6,1,7,1,7,1,7,1,7,5,7,124,
-        8,7,10,7,12,7,127,9,7,1,7,1,7,1,8,1,8,1,8,1,8,1,9,1,9,1,9,1,9,1,
-        9,5,9,140,8,9,10,9,12,9,143,9,9,1,9,1,9,3,9,147,8,9,1,10,1,10,1,
-        10,1,10,1,11,1,11,1,11,1,11,1,11,5,11,158,8,11,10,11,12,11,161,9,
-        11,3,11,163,8,11,1,11,1,11,1,12,1,12,5,12,169,8,12,10,12,12,12,172,
-        9,12,1,12,1,12,1,13,1,13,1,13,1,13,1,13,1,13,1,13,3,13,183,8,13,
-        1,14,1,14,1,14,1,14,1,14,1,14,3,14,191,8,14,1,14,1,14,1,15,1,15,
-        1,15,3,15,198,8,15,1,15,1,15,1,15,1,15,1,16,1,16,1,16,1,16,1,16,
-        1,16,1,16,1,16,1,17,1,17,1,17,1,17,1,17,1,17,1,18,1,18,1,18,1,18,
-        5,18,222,8,18,10,18,12,18,225,9,18,1,18,1,18,1,19,1,19,1,19,1,19,
-        1,20,1,20,1,20,1,20,3,20,237,8,20,1,20,1,20,1,20,1,20,1,20,1,20,
-        1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,5,20,
-        257,8,20,10,20,12,20,260,9,20,1,21,1,21,1,21,1,21,1,21,1,21,1,21,
-        1,21,5,21,270,8,21,10,21,12,21,273,9,21,3,21,275,8,21,1,21,1,21,
-        1,21,1,21,1,21,3,21,282,8,21,1,22,1,22,1,22,1,22,1,22,5,22,289,8,
-        22,10,22,12,22,292,9,22,3,22,294,8,22,1,22,1,22,1,22,3,22,299,8,
-        22,1,23,1,23,3,23,303,8,23,1,23,1,23,1,23,0,1,40,24,0,2,4,6,8,10,
-        12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,0,6,1,0,9,
-        10,1,0,26,27,1,0,28,30,2,0,26,26,31,31,2,0,14,15,32,33,1,0,34,35,
-        326,0,51,1,0,0,0,2,60,1,0,0,0,4,62,1,0,0,0,6,80,1,0,0,0,8,84,1,0,
-        0,0,10,90,1,0,0,0,12,98,1,0,0,0,14,119,1,0,0,0,16,130,1,0,0,0,18,
-        146,1,0,0,0,20,148,1,0,0,0,22,152,1,0,0,0,24,166,1,0,0,0,26,182,
-        1,0,0,0,28,184,1,0,0,0,30,194,1,0,0,0,32,203,1,0,0,0,34,211,1,0,
-        0,0,36,217,1,0,0,0,38,228,1,0,0,0,40,236,1,0,0,0,42,281,1,0,0,0,
-        44,283,1,0,0,0,46,302,1,0,0,0,48,50,3,2,1,0,49,48,1,0,0,0,50,53,
-        1,0,0,0,51,49,1,0,0,0,51,52,1,0,0,0,52,54,1,0,0,0,53,51,1,0,0,0,
-        54,55,5,0,0,1,55,1,1,0,0,0,56,61,3,4,2,0,57,61,3,8,4,0,58,61,3,10,
-        5,0,59,61,3,12,6,0,60,56,1,0,0,0,60,57,1,0,0,0,60,58,1,0,0,0,60,
-        59,1,0,0,0,61,3,1,0,0,0,62,63,5,1,0,0,63,64,5,40,0,0,64,76,5,2,0,
-        0,65,70,3,6,3,0,66,67,5,3,0,0,67,69,3,6,3,0,68,66,1,0,0,0,69,72,
-        1,0,0,0,70,68,1,0,0,0,70,71,1,0,0,0,71,74,1,0,0,0,72,70,1,0,0,0,
-        73,75,5,3,0,0,74,73,1,0,0,0,74,75,1,0,0,0,75,77,1,0,0,0,76,65,1,
-        0,0,0,76,77,1,0,0,0,77,78,1,0,0,0,78,79,5,4,0,0,79,5,1,0,0,0,80,
-        81,5,40,0,0,81,82,5,5,0,0,82,83,3,40,20,0,83,7,1,0,0,0,84,85,5,6,
-        0,0,85,86,5,40,0,0,86,87,5,5,0,0,87,88,3,40,20,0,88,89,5,7,0,0,89,
-        9,1,0,0,0,90,91,5,8,0,0,91,94,3,40,20,0,92,93,5,3,0,0,93,95,5,41,
-        0,0,94,92,1,0,0,0,94,95,1,0,0,0,95,96,1,0,0,0,96,97,5,7,0,0,97,11,
-        1,0,0,0,98,99,7,0,0,0,99,101,5,40,0,0,100,102,3,14,7,0,101,100,1,
-        0,0,0,101,102,1,0,0,0,102,103,1,0,0,0,103,112,5,11,0,0,104,109,3,
-        16,8,0,105,106,5,3,0,0,106,108,3,16,8,0,107,105,1,0,0,0,108,111,
-        1,0,0,0,109,107,1,0,0,0,109,110,1,0,0,0,110,113,1,0,0,0,111,109,
-        1,0,0,0,112,104,1,0,0,0,112,113,1,0,0,0,113,114,1,0,0,0,114,115,
-        5,12,0,0,115,116,5,13,0,0,116,117,3,18,9,0,117,118,3,24,12,0,118,
-        13,1,0,0,0,119,120,5,14,0,0,120,125,5,40,0,0,121,122,5,3,0,0,122,
-        124,5,40,0,0,123,121,1,0,0,0,124,127,1,0,0,0,125,123,1,0,0,0,125,
-        126,1,0,0,0,126,128,1,0,0,0,127,125,1,0,0,0,128,129,5,15,0,0,129,
-        15,1,0,0,0,130,131,5,40,0,0,131,132,5,16,0,0,132,133,3,22,11,0,133,
-        17,1,0,0,0,134,147,3,22,11,0,135,136,5,11,0,0,136,141,3,20,10,0,
-        137,138,5,3,0,0,138,140,3,20,10,0,139,137,1,0,0,0,140,143,1,0,0,
-        0,141,139,1,0,0,0,141,142,1,0,0,0,142,144,1,0,0,0,143,141,1,0,0,
-        0,144,145,5,12,0,0,145,147,1,0,0,0,146,134,1,0,0,0,146,135,1,0,0,
-        0,147,19,1,0,0,0,148,149,5,40,0,0,149,150,5,16,0,0,150,151,3,22,
-        11,0,151,21,1,0,0,0,152,153,5,40,0,0,153,162,5,17,0,0,154,159,3,
-        40,20,0,155,156,5,3,0,0,156,158,3,40,20,0,157,155,1,0,0,0,158,161,
-        1,0,0,0,159,157,1,0,0,0,159,160,1,0,0,0,160,163,1,0,0,0,161,159,
-        1,0,0,0,162,154,1,0,0,0,162,163,1,0,0,0,163,164,1,0,0,0,164,165,
-        5,18,0,0,165,23,1,0,0,0,166,170,5,2,0,0,167,169,3,26,13,0,168,167,
-        1,0,0,0,169,172,1,0,0,0,170,168,1,0,0,0,170,171,1,0,0,0,171,173,
-        1,0,0,0,172,170,1,0,0,0,173,174,5,4,0,0,174,25,1,0,0,0,175,183,3,
-        28,14,0,176,183,3,30,15,0,177,183,3,32,16,0,178,183,3,34,17,0,179,
-        183,3,10,5,0,180,183,3,36,18,0,181,183,3,38,19,0,182,175,1,0,0,0,
-        182,176,1,0,0,0,182,177,1,0,0,0,182,178,1,0,0,0,182,179,1,0,0,0,
-        182,180,1,0,0,0,182,181,1,0,0,0,183,27,1,0,0,0,184,185,5,19,0,0,
-        185,186,5,40,0,0,186,187,5,16,0,0,187,190,3,22,11,0,188,189,5,5,
-        0,0,189,191,5,41,0,0,190,188,1,0,0,0,190,191,1,0,0,0,191,192,1,0,
-        0,0,192,193,5,7,0,0,193,29,1,0,0,0,194,197,5,40,0,0,195,196,5,16,
-        0,0,196,198,3,22,11,0,197,195,1,0,0,0,197,198,1,0,0,0,198,199,1,
-        0,0,0,199,200,5,5,0,0,200,201,3,40,20,0,201,202,5,7,0,0,202,31,1,
-        0,0,0,203,204,5,20,0,0,204,205,5,40,0,0,205,206,5,21,0,0,206,207,
-        3,40,20,0,207,208,5,22,0,0,208,209,3,40,20,0,209,210,3,24,12,0,210,
-        33,1,0,0,0,211,212,5,23,0,0,212,213,5,41,0,0,213,214,5,5,0,0,214,
-        215,3,40,20,0,215,216,5,7,0,0,216,35,1,0,0,0,217,218,5,24,0,0,218,
-        223,3,40,20,0,219,220,5,3,0,0,220,222,3,40,20,0,221,219,1,0,0,0,
-        222,225,1,0,0,0,223,221,1,0,0,0,223,224,1,0,0,0,224,226,1,0,0,0,
-        225,223,1,0,0,0,226,227,5,7,0,0,227,37,1,0,0,0,228,229,5,25,0,0,
-        229,230,5,40,0,0,230,231,3,24,12,0,231,39,1,0,0,0,232,233,6,20,-1,
-        0,233,237,3,42,21,0,234,235,7,1,0,0,235,237,3,40,20,7,236,232,1,
-        0,0,0,236,234,1,0,0,0,237,258,1,0,0,0,238,239,10,6,0,0,239,240,7,
-        2,0,0,240,257,3,40,20,7,241,242,10,5,0,0,242,243,7,3,0,0,243,257,
-        3,40,20,6,244,245,10,4,0,0,245,246,7,4,0,0,246,257,3,40,20,5,247,
-        248,10,3,0,0,248,249,7,5,0,0,249,257,3,40,20,4,250,251,10,2,0,0,
-        251,252,5,36,0,0,252,257,3,40,20,3,253,254,10,1,0,0,254,255,5,37,
-        0,0,255,257,3,40,20,2,256,238,1,0,0,0,256,241,1,0,0,0,256,244,1,
-        0,0,0,256,247,1,0,0,0,256,250,1,0,0,0,256,253,1,0,0,0,257,260,1,
-        0,0,0,258,256,1,0,0,0,258,259,1,0,0,0,259,41,1,0,0,0,260,258,1,0,
-        0,0,261,282,5,39,0,0,262,282,5,41,0,0,263,282,3,44,22,0,264,282,
-        5,40,0,0,265,274,5,17,0,0,266,271,3,40,20,0,267,268,5,3,0,0,268,
-        270,3,40,20,0,269,267,1,0,0,0,270,273,1,0,0,0,271,269,1,0,0,0,271,
-        272,1,0,0,0,272,275,1,0,0,0,273,271,1,0,0,0,274,266,1,0,0,0,274,
-        275,1,0,0,0,275,276,1,0,0,0,276,282,5,18,0,0,277,278,5,11,0,0,278,
-        279,3,40,20,0,279,280,5,12,0,0,280,282,1,0,0,0,281,261,1,0,0,0,281,
-        262,1,0,0,0,281,263,1,0,0,0,281,264,1,0,0,0,281,265,1,0,0,0,281,
-        277,1,0,0,0,282,43,1,0,0,0,283,284,5,40,0,0,284,293,5,11,0,0,285,
-        290,3,46,23,0,286,287,5,3,0,0,287,289,3,46,23,0,288,286,1,0,0,0,
-        289,292,1,0,0,0,290,288,1,0,0,0,290,291,1,0,0,0,291,294,1,0,0,0,
-        292,290,1,0,0,0,293,285,1,0,0,0,293,294,1,0,0,0,294,295,1,0,0,0,
-        295,298,5,12,0,0,296,297,5,38,0,0,297,299,5,41,0,0,298,296,1,0,0,
-        0,298,299,1,0,0,0,299,45,1,0,0,0,300,301,5,40,0,0,301,303,5,5,0,
-        0,302,300,1,0,0,0,302,303,1,0,0,0,303,304,1,0,0,0,304,305,3,40,20,
-        0,305,47,1,0,0,0,29,51,60,70,74,76,94,101,109,112,125,141,146,159,
-        162,170,182,190,197,223,236,256,258,271,274,281,290,293,298,302
+        8,7,10,7,12,7,127,9,7,1,7,1,7,1,8,1,8,1,8,1,8,1,8,1,8,1,8,1,8,3,
+        8,139,8,8,1,9,1,9,1,9,1,9,1,9,5,9,146,8,9,10,9,12,9,149,9,9,1,9,
+        1,9,3,9,153,8,9,1,10,1,10,1,10,1,10,1,11,1,11,1,11,1,11,1,11,5,11,
+        164,8,11,10,11,12,11,167,9,11,3,11,169,8,11,1,11,1,11,1,12,1,12,
+        5,12,175,8,12,10,12,12,12,178,9,12,1,12,1,12,1,13,1,13,1,13,1,13,
+        1,13,1,13,1,13,3,13,189,8,13,1,14,1,14,1,14,1,14,1,14,1,14,3,14,
+        197,8,14,1,14,1,14,1,15,1,15,1,15,3,15,204,8,15,1,15,1,15,1,15,1,
+        15,1,16,1,16,1,16,1,16,1,16,1,16,1,16,1,16,1,17,1,17,1,17,1,17,1,
+        17,1,17,1,18,1,18,1,18,1,18,5,18,228,8,18,10,18,12,18,231,9,18,1,
+        18,1,18,1,19,1,19,1,19,1,19,1,20,1,20,1,20,1,20,3,20,243,8,20,1,
+        20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,
+        20,1,20,1,20,1,20,1,20,5,20,263,8,20,10,20,12,20,266,9,20,1,21,1,
+        21,1,21,1,21,1,21,1,21,1,21,1,21,5,21,276,8,21,10,21,12,21,279,9,
+        21,3,21,281,8,21,1,21,1,21,1,21,1,21,1,21,3,21,288,8,21,1,22,1,22,
+        1,22,1,22,1,22,5,22,295,8,22,10,22,12,22,298,9,22,3,22,300,8,22,
+        1,22,1,22,1,22,3,22,305,8,22,1,23,1,23,3,23,309,8,23,1,23,1,23,1,
+        23,0,1,40,24,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,
+        38,40,42,44,46,0,6,1,0,9,10,1,0,26,27,1,0,28,30,2,0,26,26,31,31,
+        2,0,14,15,32,33,1,0,34,35,333,0,51,1,0,0,0,2,60,1,0,0,0,4,62,1,0,
+        0,0,6,80,1,0,0,0,8,84,1,0,0,0,10,90,1,0,0,0,12,98,1,0,0,0,14,119,
+        1,0,0,0,16,130,1,0,0,0,18,152,1,0,0,0,20,154,1,0,0,0,22,158,1,0,
+        0,0,24,172,1,0,0,0,26,188,1,0,0,0,28,190,1,0,0,0,30,200,1,0,0,0,
+        32,209,1,0,0,0,34,217,1,0,0,0,36,223,1,0,0,0,38,234,1,0,0,0,40,242,
+        1,0,0,0,42,287,1,0,0,0,44,289,1,0,0,0,46,308,1,0,0,0,48,50,3,2,1,
+        0,49,48,1,0,0,0,50,53,1,0,0,0,51,49,1,0,0,0,51,52,1,0,0,0,52,54,
+        1,0,0,0,53,51,1,0,0,0,54,55,5,0,0,1,55,1,1,0,0,0,56,61,3,4,2,0,57,
+        61,3,8,4,0,58,61,3,10,5,0,59,61,3,12,6,0,60,56,1,0,0,0,60,57,1,0,
+        0,0,60,58,1,0,0,0,60,59,1,0,0,0,61,3,1,0,0,0,62,63,5,1,0,0,63,64,
+        5,40,0,0,64,76,5,2,0,0,65,70,3,6,3,0,66,67,5,3,0,0,67,69,3,6,3,0,
+        68,66,1,0,0,0,69,72,1,0,0,0,70,68,1,0,0,0,70,71,1,0,0,0,71,74,1,
+        0,0,0,72,70,1,0,0,0,73,75,5,3,0,0,74,73,1,0,0,0,74,75,1,0,0,0,75,
+        77,1,0,0,0,76,65,1,0,0,0,76,77,1,0,0,0,77,78,1,0,0,0,78,79,5,4,0,
+        0,79,5,1,0,0,0,80,81,5,40,0,0,81,82,5,5,0,0,82,83,3,40,20,0,83,7,
+        1,0,0,0,84,85,5,6,0,0,85,86,5,40,0,0,86,87,5,5,0,0,87,88,3,40,20,
+        0,88,89,5,7,0,0,89,9,1,0,0,0,90,91,5,8,0,0,91,94,3,40,20,0,92,93,
+        5,3,0,0,93,95,5,41,0,0,94,92,1,0,0,0,94,95,1,0,0,0,95,96,1,0,0,0,
+        96,97,5,7,0,0,97,11,1,0,0,0,98,99,7,0,0,0,99,101,5,40,0,0,100,102,
+        3,14,7,0,101,100,1,0,0,0,101,102,1,0,0,0,102,103,1,0,0,0,103,112,
+        5,11,0,0,104,109,3,16,8,0,105,106,5,3,0,0,106,108,3,16,8,0,107,105,
+        1,0,0,0,108,111,1,0,0,0,109,107,1,0,0,0,109,110,1,0,0,0,110,113,
+        1,0,0,0,111,109,1,0,0,0,112,104,1,0,0,0,112,113,1,0,0,0,113,114,
+        1,0,0,0,114,115,5,12,0,0,115,116,5,13,0,0,116,117,3,18,9,0,117,118,
+        3,24,12,0,118,13,1,0,0,0,119,120,5,14,0,0,120,125,5,40,0,0,121,122,
+        5,3,0,0,122,124,5,40,0,0,123,121,1,0,0,0,124,127,1,0,0,0,125,123,
+        1,0,0,0,125,126,1,0,0,0,126,128,1,0,0,0,127,125,1,0,0,0,128,129,
+        5,15,0,0,129,15,1,0,0,0,130,131,5,40,0,0,131,132,5,16,0,0,132,138,
+        3,22,11,0,133,134,5,17,0,0,134,135,3,40,20,0,135,136,5,18,0,0,136,
+        137,3,40,20,0,137,139,1,0,0,0,138,133,1,0,0,0,138,139,1,0,0,0,139,
+        17,1,0,0,0,140,153,3,22,11,0,141,142,5,11,0,0,142,147,3,20,10,0,
+        143,144,5,3,0,0,144,146,3,20,10,0,145,143,1,0,0,0,146,149,1,0,0,
+        0,147,145,1,0,0,0,147,148,1,0,0,0,148,150,1,0,0,0,149,147,1,0,0,
+        0,150,151,5,12,0,0,151,153,1,0,0,0,152,140,1,0,0,0,152,141,1,0,0,
+        0,153,19,1,0,0,0,154,155,5,40,0,0,155,156,5,16,0,0,156,157,3,22,
+        11,0,157,21,1,0,0,0,158,159,5,40,0,0,159,168,5,19,0,0,160,165,3,
+        40,20,0,161,162,5,3,0,0,162,164,3,40,20,0,163,161,1,0,0,0,164,167,
+        1,0,0,0,165,163,1,0,0,0,165,166,1,0,0,0,166,169,1,0,0,0,167,165,
+        1,0,0,0,168,160,1,0,0,0,168,169,1,0,0,0,169,170,1,0,0,0,170,171,
+        5,20,0,0,171,23,1,0,0,0,172,176,5,2,0,0,173,175,3,26,13,0,174,173,
+        1,0,0,0,175,178,1,0,0,0,176,174,1,0,0,0,176,177,1,0,0,0,177,179,
+        1,0,0,0,178,176,1,0,0,0,179,180,5,4,0,0,180,25,1,0,0,0,181,189,3,
+        28,14,0,182,189,3,30,15,0,183,189,3,32,16,0,184,189,3,34,17,0,185,
+        189,3,10,5,0,186,189,3,36,18,0,187,189,3,38,19,0,188,181,1,0,0,0,
+        188,182,1,0,0,0,188,183,1,0,0,0,188,184,1,0,0,0,188,185,1,0,0,0,
+        188,186,1,0,0,0,188,187,1,0,0,0,189,27,1,0,0,0,190,191,5,21,0,0,
+        191,192,5,40,0,0,192,193,5,16,0,0,193,196,3,22,11,0,194,195,5,5,
+        0,0,195,197,5,41,0,0,196,194,1,0,0,0,196,197,1,0,0,0,197,198,1,0,
+        0,0,198,199,5,7,0,0,199,29,1,0,0,0,200,203,5,40,0,0,201,202,5,16,
+        0,0,202,204,3,22,11,0,203,201,1,0,0,0,203,204,1,0,0,0,204,205,1,
+        0,0,0,205,206,5,5,0,0,206,207,3,40,20,0,207,208,5,7,0,0,208,31,1,
+        0,0,0,209,210,5,22,0,0,210,211,5,40,0,0,211,212,5,17,0,0,212,213,
+        3,40,20,0,213,214,5,18,0,0,214,215,3,40,20,0,215,216,3,24,12,0,216,
+        33,1,0,0,0,217,218,5,23,0,0,218,219,5,41,0,0,219,220,5,5,0,0,220,
+        221,3,40,20,0,221,222,5,7,0,0,222,35,1,0,0,0,223,224,5,24,0,0,224,
+        229,3,40,20,0,225,226,5,3,0,0,226,228,3,40,20,0,227,225,1,0,0,0,
+        228,231,1,0,0,0,229,227,1,0,0,0,229,230,1,0,0,0,230,232,1,0,0,0,
+        231,229,1,0,0,0,232,233,5,7,0,0,233,37,1,0,0,0,234,235,5,25,0,0,
+        235,236,5,40,0,0,236,237,3,24,12,0,237,39,1,0,0,0,238,239,6,20,-1,
+        0,239,243,3,42,21,0,240,241,7,1,0,0,241,243,3,40,20,7,242,238,1,
+        0,0,0,242,240,1,0,0,0,243,264,1,0,0,0,244,245,10,6,0,0,245,246,7,
+        2,0,0,246,263,3,40,20,7,247,248,10,5,0,0,248,249,7,3,0,0,249,263,
+        3,40,20,6,250,251,10,4,0,0,251,252,7,4,0,0,252,263,3,40,20,5,253,
+        254,10,3,0,0,254,255,7,5,0,0,255,263,3,40,20,4,256,257,10,2,0,0,
+        257,258,5,36,0,0,258,263,3,40,20,3,259,260,10,1,0,0,260,261,5,37,
+        0,0,261,263,3,40,20,2,262,244,1,0,0,0,262,247,1,0,0,0,262,250,1,
+        0,0,0,262,253,1,0,0,0,262,256,1,0,0,0,262,259,1,0,0,0,263,266,1,
+        0,0,0,264,262,1,0,0,0,264,265,1,0,0,0,265,41,1,0,0,0,266,264,1,0,
+        0,0,267,288,5,39,0,0,268,288,5,41,0,0,269,288,3,44,22,0,270,288,
+        5,40,0,0,271,280,5,19,0,0,272,277,3,40,20,0,273,274,5,3,0,0,274,
+        276,3,40,20,0,275,273,1,0,0,0,276,279,1,0,0,0,277,275,1,0,0,0,277,
+        278,1,0,0,0,278,281,1,0,0,0,279,277,1,0,0,0,280,272,1,0,0,0,280,
+        281,1,0,0,0,281,282,1,0,0,0,282,288,5,20,0,0,283,284,5,11,0,0,284,
+        285,3,40,20,0,285,286,5,12,0,0,286,288,1,0,0,0,287,267,1,0,0,0,287,
+        268,1,0,0,0,287,269,1,0,0,0,287,270,1,0,0,0,287,271,1,0,0,0,287,
+        283,1,0,0,0,288,43,1,0,0,0,289,290,5,40,0,0,290,299,5,11,0,0,291,
+        296,3,46,23,0,292,293,5,3,0,0,293,295,3,46,23,0,294,292,1,0,0,0,
+        295,298,1,0,0,0,296,294,1,0,0,0,296,297,1,0,0,0,297,300,1,0,0,0,
+        298,296,1,0,0,0,299,291,1,0,0,0,299,300,1,0,0,0,300,301,1,0,0,0,
+        301,304,5,12,0,0,302,303,5,38,0,0,303,305,5,41,0,0,304,302,1,0,0,
+        0,304,305,1,0,0,0,305,45,1,0,0,0,306,307,5,40,0,0,307,309,5,5,0,
+        0,308,306,1,0,0,0,308,309,1,0,0,0,309,310,1,0,0,0,310,311,3,40,20,
+        0,311,47,1,0,0,0,30,51,60,70,74,76,94,101,109,112,125,138,147,152,
+        165,168,176,188,196,203,229,242,262,264,277,280,287,296,299,304,
+        308
     ];
 
     private static __ATN: antlr.ATN;
@@ -1800,6 +1820,8 @@ export class DimParamsContext extends antlr.ParserRuleContext {
 
 
 export class InputContext extends antlr.ParserRuleContext {
+    public _lo?: ExprContext;
+    public _hi?: ExprContext;
     public constructor(parent: antlr.ParserRuleContext | null, invokingState: number) {
         super(parent, invokingState);
     }
@@ -1808,6 +1830,15 @@ export class InputContext extends antlr.ParserRuleContext {
     }
     public tensorType(): TensorTypeContext {
         return this.getRuleContext(0, TensorTypeContext)!;
+    }
+    public expr(): ExprContext[];
+    public expr(i: number): ExprContext | null;
+    public expr(i?: number): ExprContext[] | ExprContext | null {
+        if (i === undefined) {
+            return this.getRuleContexts(ExprContext);
+        }
+
+        return this.getRuleContext(i, ExprContext);
     }
     public override get ruleIndex(): number {
         return BertIRParser.RULE_input;
