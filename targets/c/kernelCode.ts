@@ -6,7 +6,7 @@ import { numel, type Shape } from '../../src/ir/shape.js';
 import { formatType } from '../../src/ir/types.js';
 import { isMatmul, isMovement, isRowReduction, reducedAxes } from '../../src/kernel/classify.js';
 import type { Kernel } from '../../src/kernel/kernels.js';
-import { affine, broadcastIndex, gemmAccess, gemmBatchOffset, unravel, type Index } from '../common/indexing.js';
+import { affine, gemmAccess, gemmBatchOffset, unravel, type Index } from '../common/indexing.js';
 import { ElementValues, type ValueEnv } from '../common/elementValues.js';
 import { Writer, type Line } from '../common/writer.js';
 
@@ -35,14 +35,13 @@ class KernelBuilder extends ElementValues {
   }
 
   /** Declares a member's value for the current row: an array over j, or a scalar. */
-  compute(n: Node, rowVaries: (s: Shape) => boolean, D: number): void {
+  compute(n: Node, rowVaries: (n: Node) => boolean, D: number): void {
     const r = this.env.r;
     const name = this.local(n);
     const t = r.type(n.type.dtype);
-    const here = broadcastIndex(this.iteration, n.type.shape);
-    const expr = this.valueOfOp(n, here);
+    const expr = this.valueOfOp(n, this.here(n));
     // Along the row when its shape says so, or when it reads a value kept as a row array.
-    if (rowVaries(n.type.shape) || n.srcs.some((x) => this.locals.get(x)?.array)) {
+    if (rowVaries(n) || n.srcs.some((x) => this.locals.get(x)?.array)) {
       this.w.line(`${t} ${name}[${D}];`, n.meta.span);
       this.w.line(`${r.loop('j', D)} ${name}[j] = ${expr};`, n.meta.span);
       this.locals.set(n, { name, array: true });
@@ -94,11 +93,8 @@ function rowKernel(k: Kernel, env: KernelEnv): KernelFunction {
   outerAxes.forEach((a, i) => (idx[a] = outerIdx[i]!));
   rowAxes.forEach((a, i) => (idx[a] = rowIdx[i]!));
   b.setIteration(idx);
-  // A value varies along the row when one of its (right-aligned) dimensions on a row axis is > 1.
-  const rowVaries = (s: Shape) => rowAxes.some((a) => {
-    const d = a - (rank - s.length);
-    return d >= 0 && s[d]! > 1;
-  });
+  // A value varies along the row when one of its dimensions on a row axis is > 1.
+  const rowVaries = (n: Node) => b.axesOf(n).some((a, d) => a !== undefined && rowAxes.includes(a) && n.type.shape[d]! > 1);
 
   for (const line of header(k)) b.w.line(line);
   if (ROWS > 1 && ROWS * D >= 4096) b.w.line('#pragma omp parallel for schedule(static)');
@@ -121,7 +117,7 @@ function rowKernel(k: Kernel, env: KernelEnv): KernelFunction {
 }
 
 /** softmax, layernorm and reduce_* over the row, accumulating in f32. */
-function reduction(b: KernelBuilder, n: Node, D: number, rowVaries: (s: Shape) => boolean): void {
+function reduction(b: KernelBuilder, n: Node, D: number, rowVaries: (n: Node) => boolean): void {
   const r = b.env.r;
   const x = n.srcs[0]!;
   const name = b.local(n);
@@ -130,7 +126,7 @@ function reduction(b: KernelBuilder, n: Node, D: number, rowVaries: (s: Shape) =
   // The operand, per element of the row, as an array (the prologue's result).
   const xs = `${name}_in`;
   w.line(`float ${xs}[${D}];`, span);
-  w.line(`${r.loop('j', D)} ${xs}[j] = ${b.value(x, broadcastIndex(b.iteration, x.type.shape))};`, span);
+  w.line(`${r.loop('j', D)} ${xs}[j] = ${r.cast(b.value(x, b.here(x)), x.type.dtype, 'f32')};`, span);
   const sum = (arr: string) => r.call('bertc_row_sum', arr, String(D));
   switch (n.op) {
     case 'softmax':
@@ -157,8 +153,8 @@ function reduction(b: KernelBuilder, n: Node, D: number, rowVaries: (s: Shape) =
     default: {
       if (n.op === 'reduce_max') r.used.add('bertc_fmax');
       const total = n.op === 'reduce_max' ? r.call('bertc_row_max', xs, String(D)) : sum(xs);
-      w.line(`float ${name} = ${total}${n.op === 'reduce_mean' ? ` / ${D}.0f` : ''};`, span);
-      b.locals.set(n, { name, array: rowVaries(n.type.shape) });
+      w.line(r.declare(name, n.type.dtype, r.cast(`${total}${n.op === 'reduce_mean' ? ` / ${D}.0f` : ''}`, 'f32', n.type.dtype)), span);
+      b.locals.set(n, { name, array: rowVaries(n) });
     }
   }
 }
@@ -231,7 +227,7 @@ function gemmKernel(k: Kernel, env: KernelEnv): KernelFunction {
     b.locals.set(mm, { name: 'c[mi * ' + N + ' + n]', array: false });
     for (const n of epilogue) {
       if (isMovement(n)) continue;
-      b.w.line(r.declare(b.local(n), n.type.dtype, b.valueOfOp(n, broadcastIndex(idx, n.type.shape))), n.meta.span);
+      b.w.line(r.declare(b.local(n), n.type.dtype, b.valueOfOp(n, b.here(n))), n.meta.span);
       b.locals.set(n, { name: b.local(n), array: false });
     }
     for (const o of k.outputs) b.store(o);

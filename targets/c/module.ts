@@ -7,6 +7,7 @@ import { formatShape, numel } from '../../src/ir/shape.js';
 import { isMatmul } from '../../src/kernel/classify.js';
 import { buildKernels, bytesOf, type Kernel } from '../../src/kernel/kernels.js';
 import type { Module } from '../../src/kernel/module.js';
+import { resultCopies, resultCopyValue } from '../common/elementValues.js';
 import { planMemory, type MemoryPlan } from '../common/memoryPlan.js';
 import { CLikeRenderer } from '../common/renderer.js';
 import { blockingOf, gemmRowChunk, kernelFunction, type KernelFunction } from './kernelCode.js';
@@ -43,10 +44,13 @@ interface Layout {
 
 function layoutOf(m: Module): Layout {
   const kernels = buildKernels(m);
-  const produced = new Set(kernels.flatMap((k) => k.outputs));
-  const direct = new Set(m.graph.outputs.map((o) => o.node).filter((n) => produced.has(n)));
   const run = kernels.filter((k) => !k.init);
-  const params = [...new Set(kernels.flatMap((k) => k.inputs).filter((n) => n.op === 'param'))].sort((a, b) => a.id - b.id);
+  // A result computed once at load (from weights and constants only) is copied out on every run.
+  const produced = new Set(run.flatMap((k) => k.outputs));
+  const direct = new Set(m.graph.outputs.map((o) => o.node).filter((n) => produced.has(n)));
+  // Weights that kernels read, and those a result copies (a weight, or a view of one).
+  const copied = resultCopies(m.graph.outputs.map((o) => o.node), direct, m.partition.views).flatMap((c) => (c.buffer ? [c.buffer] : []));
+  const params = [...new Set([...kernels.flatMap((k) => k.inputs), ...copied].filter((n) => n.op === 'param'))].sort((a, b) => a.id - b.id);
   return { kernels, init: kernels.filter((k) => k.init), run, plan: planMemory(run, direct), params, direct };
 }
 
@@ -226,19 +230,19 @@ function emitRun(put: (t?: string, s?: Line['span']) => void, L: Layout, home: (
   put(`  uint32_t keys[${count}];`);
   put(`  for (uint32_t id = 0; id < ${count}; id++) keys[id] = bertc_dropout_key(seed, id);`);
   L.run.forEach((k, i) => put(`  BERTC_TIMED(${i}, ${call(k, home)});`, k.ops[0]?.meta.span));
-  // Results that no kernel writes (a view of a buffer, or a source) are copied out.
+  // Results that no kernel writes (a source, an iota, a view of either or of a buffer) are copied
+  // out; a result named twice is copied once for each name.
+  const env = { r, views: m.partition.views, train: m.train, ptr: (n: Node) => `(${home(n)})` };
   for (const o of m.graph.outputs) {
-    if (L.direct.has(o.node)) continue;
-    put(`  memcpy(out_${cName(o.name)}, ${home(underlying(o.node, m.partition.views))}, ${bytesOf(o.node)});`);
+    const [copy] = resultCopies([o.node], L.direct, m.partition.views);
+    if (!copy) continue;
+    const out = `out_${cName(o.name)}`;
+    if (copy.contiguous) put(`  memcpy(${out}, ${home(copy.buffer!)}, ${bytesOf(o.node)});`, o.node.meta.span);
+    else put(`  ${r.loop('i', numel(o.node.type.shape))} ${out}[i] = ${resultCopyValue(copy, env, 'i')};`, o.node.meta.span);
   }
   put('  return status;');
   put('}');
   put();
-}
-
-/** The buffer under a chain of contiguous views (a reshape of a buffer is the buffer). */
-function underlying(n: Node, views: ReadonlySet<Node>): Node {
-  return views.has(n) ? underlying(n.srcs[0]!, views) : n;
 }
 
 function header(m: Module, L: Layout, opts: COptions, r: CLikeRenderer): string {

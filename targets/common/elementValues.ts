@@ -1,8 +1,9 @@
 import type { Node } from '../../src/ir/node.js';
 import { normalizeAxis } from '../../src/ir/shape.js';
-import { isMovement, isMatmul, isRowReduction } from '../../src/kernel/classify.js';
+import { isElementwise, isMovement, isMatmul, isRowReduction, reducedAxes } from '../../src/kernel/classify.js';
 import type { Kernel } from '../../src/kernel/kernels.js';
-import { affine, broadcastIndex, layoutOffset, movementSourceIndex, ravel, storeOffset, viewLayout, type Index } from './indexing.js';
+import { isContiguous } from '../../src/kernel/layout.js';
+import { affine, broadcastIndex, layoutOffset, movementSourceIndex, ravel, storeOffset, unravel, viewLayout, type Index } from './indexing.js';
 import type { CLikeRenderer } from './renderer.js';
 
 /** What element expressions need to know about the kernel's surroundings. */
@@ -26,12 +27,13 @@ export type Local = { readonly name: string; readonly array: boolean };
 export class ElementValues {
   protected readonly members: ReadonlySet<Node>;
   readonly locals = new Map<Node, Local>();
-  /** The loop's index, broadcast per node: a member evaluated at it is read from its local. */
+  /** The loop's index; `here(n)` is a member's index at it, and a member read there comes from its local. */
   iteration: Index = [];
   usesStatus = false;
   usesSeed = false;
+  private axisMap: Map<Node, readonly (number | undefined)[]> | undefined;
 
-  constructor(readonly k: Kernel, readonly env: ValueEnv) {
+  constructor(readonly k: Pick<Kernel, 'name' | 'ops'>, readonly env: ValueEnv) {
     this.members = new Set(k.ops);
   }
 
@@ -39,8 +41,61 @@ export class ElementValues {
     return `t${n.id}`;
   }
 
+  /**
+   * The iteration axis each dimension of `n` runs along (undefined for one with none). Right
+   * alignment with the iteration is the rule, as broadcasting is; a reduction without keepdims
+   * drops its reduced axes, so what it feeds in the kernel runs along the iteration axes that are
+   * left. That is propagated forward through elementwise members and then back to members computed
+   * only from buffers (an epilogue term such as `w1 + w2` added to such a reduction).
+   */
+  axesOf(n: Node): readonly (number | undefined)[] {
+    this.axisMap ??= this.mapAxes();
+    return this.axisMap.get(n) ?? this.aligned(n.type.shape.length);
+  }
+
+  /** The index of `n` at the iteration point. */
+  here(n: Node): Index {
+    const shape = n.type.shape;
+    return this.axesOf(n).map((a, i) => (shape[i] === 1 || a === undefined ? '0' : this.iteration[a]!));
+  }
+
+  private aligned(rank: number): (number | undefined)[] {
+    const lead = this.iteration.length - rank;
+    return Array.from({ length: rank }, (_, i) => (i + lead >= 0 ? i + lead : undefined));
+  }
+
+  private mapAxes(): Map<Node, readonly (number | undefined)[]> {
+    const map = new Map<Node, readonly (number | undefined)[]>();
+    /** The axes of a member operand's dimension `d` of `n`, right-aligned, when it has the same size. */
+    const fromOperand = (n: Node, s: Node, d: number) => {
+      const j = d - (n.type.shape.length - s.type.shape.length);
+      return j >= 0 && map.has(s) && s.type.shape[j] === n.type.shape[d] ? map.get(s)![j] : null;
+    };
+    for (const n of this.k.ops) {
+      if (n.op.startsWith('reduce_') && !n.attr<boolean>('keepdims')) {
+        const src = map.get(n.srcs[0]!) ?? this.aligned(n.srcs[0]!.type.shape.length);
+        const dropped = reducedAxes(n);
+        map.set(n, src.filter((_, i) => !dropped.includes(i)));
+      } else if (isElementwise(n) || isRowReduction(n)) {
+        const sources = isElementwise(n) ? n.srcs : [n.srcs[0]!];
+        if (!sources.some((s) => map.has(s))) continue;
+        const own = this.aligned(n.type.shape.length);
+        map.set(n, own.map((a, d) => sources.map((s) => fromOperand(n, s, d)).find((x) => x !== null) ?? a));
+      }
+    }
+    for (const n of [...this.k.ops].reverse()) {
+      if (!map.has(n) || !isElementwise(n)) continue;
+      for (const s of n.srcs) {
+        if (map.has(s) || !this.members.has(s) || !isElementwise(s)) continue;
+        const lead = n.type.shape.length - s.type.shape.length;
+        map.set(s, s.type.shape.map((_, j) => map.get(n)![j + lead]));
+      }
+    }
+    return map;
+  }
+
   private atIteration(n: Node, idx: Index): boolean {
-    const b = broadcastIndex(this.iteration, n.type.shape);
+    const b = this.here(n);
     return b.length === idx.length && b.every((e, i) => e === idx[i]);
   }
 
@@ -60,7 +115,7 @@ export class ElementValues {
       return r.op(n, n.srcs.map((s) => this.value(s, broadcastIndex(idx, s.type.shape))));
     }
     const { buffer, layout } = viewLayout(n, this.env.views);
-    return `${this.env.ptr(buffer)}[${layoutOffset(layout, idx)}]`;
+    return r.load(`${this.env.ptr(buffer)}[${layoutOffset(layout, idx)}]`, n.type.dtype);
   }
 
   private concatValue(n: Node, idx: Index): string {
@@ -120,10 +175,10 @@ export class ElementValues {
   }
 
   /** Whether a result is stored element by element along the row (or once per row). */
-  storedAlongRow(o: Node, rowVaries: (s: readonly number[]) => boolean): boolean {
+  storedAlongRow(o: Node, rowVaries: (n: Node) => boolean): boolean {
     const { v } = this.stored(o);
     const l = this.locals.get(v);
-    return l ? l.array : rowVaries(v.type.shape) || isMovement(v);
+    return l ? l.array : rowVaries(v) || isMovement(v);
   }
 
 
@@ -132,10 +187,41 @@ export class ElementValues {
     const { v, chain } = this.stored(o);
     if (isMovement(v) && this.members.has(v)) {
       // A copy kernel: the iteration runs over the result itself and pulls through the ops.
-      const at = broadcastIndex(this.iteration, o.type.shape);
-      return `${this.env.ptr(o)}[${ravel(at, o.type.shape)}] = ${this.value(o, at)};`;
+      const at = this.here(o);
+      return `${this.env.ptr(o)}[${ravel(at, o.type.shape)}] = ${this.env.r.store(this.value(o, at), o.type.dtype)};`;
     }
-    const idx = broadcastIndex(this.iteration, v.type.shape);
-    return `${this.env.ptr(o)}[${storeOffset(v, [...chain].reverse(), idx)}] = ${this.value(v, idx)};`;
+    const idx = this.here(v);
+    return `${this.env.ptr(o)}[${storeOffset(v, [...chain].reverse(), idx)}] = ${this.env.r.store(this.value(v, idx), o.type.dtype)};`;
   }
+}
+
+/**
+ * A model result that no kernel writes: a model input, a weight, an iota or constant, or a view of
+ * any of these or of a buffer. `buffer` is what it reads (undefined for an iota or constant), and
+ * `contiguous` says whether the result is that buffer's bytes as they are (a plain copy does).
+ */
+export interface ResultCopy {
+  readonly result: Node;
+  readonly buffer: Node | undefined;
+  readonly contiguous: boolean;
+}
+
+export function resultCopies(results: readonly Node[], written: ReadonlySet<Node>, views: ReadonlySet<Node>): ResultCopy[] {
+  const out: ResultCopy[] = [];
+  for (const n of new Set(results)) {
+    if (written.has(n)) continue;
+    if (n.op === 'iota' || n.op === 'const') {
+      out.push({ result: n, buffer: undefined, contiguous: false });
+      continue;
+    }
+    const { buffer, layout } = viewLayout(n, views);
+    if (buffer.op === 'iota' || buffer.op === 'const') out.push({ result: n, buffer: undefined, contiguous: false });
+    else out.push({ result: n, buffer, contiguous: isContiguous(layout) });
+  }
+  return out;
+}
+
+/** Element `flat` (a flat counter over the result) of a result copy, read through its views. */
+export function resultCopyValue(c: ResultCopy, env: ValueEnv, flat: string): string {
+  return new ElementValues({ name: `copy of ${c.result.op} #${c.result.id}`, ops: [] }, env).value(c.result, unravel(flat, c.result.type.shape));
 }

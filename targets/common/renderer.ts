@@ -33,6 +33,19 @@ export class CLikeRenderer {
     return `${s.startsWith('-') ? `(${s}f)` : `${s}f`}`;
   }
 
+  /** The element type of a buffer holding `d`; `load` and `store` convert between the two. */
+  storageType(d: DType): string {
+    return this.type(d);
+  }
+
+  load(x: string, _d: DType): string {
+    return x;
+  }
+
+  store(x: string, _d: DType): string {
+    return x;
+  }
+
   declare(name: string, d: DType, value: string): string {
     return `${this.type(d)} ${name} = ${value};`;
   }

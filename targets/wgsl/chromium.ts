@@ -108,13 +108,14 @@ function base64(bytes) {
 
 const info = (a) => ({ vendor: a.info.vendor, architecture: a.info.architecture, device: a.info.device, description: a.info.description });
 
-window.bertcRun = async () => {
+// A job's files are served under a prefix, so that one page can run several jobs in turn.
+window.bertcRun = async (prefix = '') => {
   let device;
   try {
-    const job = await (await get('job.json')).json();
-    const weights = parseSafetensors(await (await get('weights.safetensors')).arrayBuffer());
+    const job = await (await get(prefix + 'job.json')).json();
+    const weights = parseSafetensors(await (await get(prefix + 'weights.safetensors')).arrayBuffer());
     const inputs = {};
-    for (const [name, t] of parseSafetensors(await (await get('inputs.safetensors')).arrayBuffer())) inputs[name] = t.data;
+    for (const [name, t] of parseSafetensors(await (await get(prefix + 'inputs.safetensors')).arrayBuffer())) inputs[name] = t.data;
     const opened = await openDevice(job.manifest);
     device = opened.device;
     const model = await createModel(device, job.manifest, job.shaders, weights);
@@ -158,6 +159,26 @@ type PageAnswer =
   | { ok: false; error: string; compilation?: CompilationMessage[] };
 
 export async function runInChromium(job: ChromiumJob): Promise<ChromiumResult> {
+  const [r] = await runManyInChromium([job], job.timeoutMs);
+  if (r instanceof Error) throw r;
+  return r!;
+}
+
+/**
+ * Runs several jobs one after another in one page of one browser (starting Chromium takes longer
+ * than running a small model): each job's result, or the error it failed with.
+ */
+export async function runManyInChromium(jobs: readonly ChromiumJob[], timeoutMs?: number): Promise<(ChromiumResult | ChromiumRunError)[]> {
+  const files: ServedFiles = {};
+  jobs.forEach((job, i) => Object.assign(files, jobFiles(job, `${i}/`)));
+  return withRuntimePage(files, async (page) => {
+    const results: (ChromiumResult | ChromiumRunError)[] = [];
+    for (let i = 0; i < jobs.length; i++) results.push(answerOf(jobs[i]!, (await page.evaluate(`window.bertcRun('${i}/')`)) as PageAnswer));
+    return results;
+  }, timeoutMs);
+}
+
+function jobFiles(job: ChromiumJob, prefix: string): ServedFiles {
   const runs = job.runs ?? 1;
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`runInChromium: runs must be a positive integer, got ${runs}`);
   const inputs = new Map(
@@ -168,16 +189,18 @@ export async function runInChromium(job: ChromiumJob): Promise<ChromiumResult> {
       return [name, { dtype: data instanceof Int32Array ? ('i32' as const) : ('f32' as const), shape: [data.length], data }];
     }),
   );
-  const files: ServedFiles = {
-    'job.json': { type: 'application/json', body: JSON.stringify({ manifest: job.manifest, shaders: job.shaders, seed: job.seed ?? 0, runs }) },
-    'weights.safetensors': { type: 'application/octet-stream', body: job.weights },
-    'inputs.safetensors': { type: 'application/octet-stream', body: encodeSafetensors(inputs) },
+  return {
+    [`${prefix}job.json`]: { type: 'application/json', body: JSON.stringify({ manifest: job.manifest, shaders: job.shaders, seed: job.seed ?? 0, runs }) },
+    [`${prefix}weights.safetensors`]: { type: 'application/octet-stream', body: job.weights },
+    [`${prefix}inputs.safetensors`]: { type: 'application/octet-stream', body: encodeSafetensors(inputs) },
   };
-  const answer = await withRuntimePage(files, async (page) => (await page.evaluate('window.bertcRun()')) as PageAnswer, job.timeoutMs);
+}
+
+function answerOf(job: ChromiumJob, answer: PageAnswer): ChromiumResult | ChromiumRunError {
   if (!answer.ok) {
     const error: ChromiumRunError = new Error(`WebGPU run of ${job.manifest.model} in Chromium failed: ${answer.error}`);
     if (answer.compilation) error.compilation = answer.compilation;
-    throw error;
+    return error;
   }
   const outputs: Record<string, Float32Array | Int32Array> = {};
   for (const o of answer.outputs) {

@@ -7,23 +7,29 @@ import { numel, type Shape } from '../../src/ir/shape.js';
 import { formatType } from '../../src/ir/types.js';
 import { isMatmul, isMovement, isRowReduction, reducedAxes } from '../../src/kernel/classify.js';
 import type { Kernel } from '../../src/kernel/kernels.js';
-import { ElementValues, type ValueEnv } from '../common/elementValues.js';
+import type { DType } from '../../src/ir/dtype.js';
+import { ElementValues, resultCopyValue, type ResultCopy, type ValueEnv } from '../common/elementValues.js';
 import { Writer, type Line } from '../common/writer.js';
-import { broadcastIndex, gemmAccess, gemmBatchOffset, unravel } from '../common/indexing.js';
+import { gemmAccess, gemmBatchOffset, unravel } from '../common/indexing.js';
 import type { WgslRenderer } from './renderer.js';
 
 /** One compute shader: its bindings (in binding order), its dispatch, and its resource use. */
 export interface WgslKernel {
   readonly name: string;
   readonly code: string;
-  /** Buffers by binding number; 'params' is the uniform with the dropout seed. */
-  readonly bindings: readonly (Node | 'params')[];
+  /**
+   * Buffers by binding number: a node's buffer, 'params' (the uniform with the dropout seed), or a
+   * result's own buffer (a copy of a result that no kernel writes).
+   */
+  readonly bindings: readonly Binding[];
   readonly dispatch: readonly [number, number, number];
   readonly workgroupBytes: number;
   readonly invocations: number;
   /** Source line of each line of `code` (for the source map). */
   readonly spans: readonly (Span | undefined)[];
 }
+
+export type Binding = Node | 'params' | { readonly result: string };
 
 export interface WgslEnv extends ValueEnv {
   readonly r: WgslRenderer;
@@ -62,8 +68,7 @@ class Body extends ElementValues {
 
   /** A member's value at the iteration point, as a `let`. */
   compute(n: Node): void {
-    const here = broadcastIndex(this.iteration, n.type.shape);
-    this.line(this.env.r.declare(this.local(n), n.type.dtype, this.valueOfOp(n, here)), n.meta.span);
+    this.line(this.env.r.declare(this.local(n), n.type.dtype, this.valueOfOp(n, this.here(n))), n.meta.span);
     this.locals.set(n, { name: this.local(n), array: false });
   }
 }
@@ -88,7 +93,7 @@ function assemble(k: Kernel, env: WgslEnv, b: Body, size: readonly [number, numb
   if (b.usesSeed) lines.push({ text: 'struct Params { seed: u32, slice: u32, pad0: u32, pad1: u32 }' });
   bindings.forEach((x, i) => {
     if (x === 'params') lines.push({ text: `@group(0) @binding(${i}) var<uniform> params: Params;` });
-    else lines.push({ text: `@group(0) @binding(${i}) var<storage, ${writes.includes(x) ? 'read_write' : 'read'}> b${x.id}: array<${r.type(x.type.dtype)}>;` });
+    else lines.push({ text: storageBinding(r, i, env.ptr(x), x.type.dtype, writes.includes(x)) });
   });
   for (const h of Object.keys(r.helpers)) if (r.used.has(h)) lines.push(...r.helpers[h]!.split('\n').map((text) => ({ text })));
   for (const h of r.used) if (!r.helpers[h]) throw new Error(`the WGSL backend cannot express ${h} (kernel ${k.name})`);
@@ -106,6 +111,43 @@ function assemble(k: Kernel, env: WgslEnv, b: Body, size: readonly [number, numb
     workgroupBytes: 0,
     invocations: size[0] * size[1],
     usesSeed: b.usesSeed,
+  };
+}
+
+function storageBinding(r: WgslRenderer, i: number, name: string, dtype: DType, write: boolean): string {
+  return `@group(0) @binding(${i}) var<storage, ${write ? 'read_write' : 'read'}> ${name}: array<${r.storageType(dtype)}>;`;
+}
+
+/**
+ * A model result that no kernel writes (a model input, a weight, an iota, a view of one), copied
+ * into its own buffer `out`: one invocation per element, reading through the views.
+ */
+export function copyKernel(c: ResultCopy, name: string, out: string, env: WgslEnv): WgslKernel {
+  const r = env.r;
+  const { dtype, shape } = c.result.type;
+  const total = numel(shape);
+  const [x, y] = fold(Math.ceil(total / ELEMENTWISE_WG), env.maxWorkgroupsPerDimension);
+  const value = resultCopyValue(c, env, 'flat');
+  const reads = c.buffer ? [c.buffer] : [];
+  const lines: { text: string; span?: Span }[] = [
+    { text: `// ${name} (data-movement): the result ${formatType(c.result.type)}, which no kernel writes` },
+    ...reads.map((b, i) => ({ text: storageBinding(r, i, env.ptr(b), b.type.dtype, false) })),
+    { text: storageBinding(r, reads.length, out, dtype, true) },
+    { text: `@compute @workgroup_size(${ELEMENTWISE_WG}, 1, 1)` },
+    { text: 'fn main(@builtin(global_invocation_id) gid: vec3<u32>) {' },
+    { text: `  let flat = i32(gid.x) + i32(gid.y) * ${x * ELEMENTWISE_WG};` },
+    { text: `  if (flat >= ${total}) { return; }` },
+    { text: `  ${out}[flat] = ${r.store(value, dtype)};`, span: c.result.meta.span },
+    { text: '}' },
+  ];
+  return {
+    name,
+    code: `${lines.map((l) => l.text).join('\n')}\n`,
+    spans: lines.map((l) => l.span),
+    bindings: [...reads, { result: out }],
+    dispatch: [x, y, 1],
+    workgroupBytes: 0,
+    invocations: ELEMENTWISE_WG,
   };
 }
 
@@ -202,7 +244,7 @@ function rowKernel(k: Kernel, env: WgslEnv): WgslKernel {
     const needed = pending(red);
     stride(() => {
       perElement(needed);
-      b.line(`xs[j] = ${b.value(x, broadcastIndex(idx, x.type.shape))};`, span);
+      b.line(`xs[j] = ${r.cast(b.value(x, b.here(x)), x.type.dtype, 'f32')};`, span);
     });
     // Values computed in that loop go out of scope with it; later uses recompute them.
     for (const n of needed) if (!isRowReduction(n)) b.locals.delete(n);
@@ -232,7 +274,7 @@ function rowKernel(k: Kernel, env: WgslEnv): WgslKernel {
       default: {
         const isMax = red.op === 'reduce_max';
         reduce(`${name}_r`, isMax ? r.literal(-Infinity, 'f32') : '0.0f', isMax ? mx : sum, 'xs[j]', span);
-        b.line(r.declare(name, red.type.dtype, red.op === 'reduce_mean' ? `${name}_r / ${D}.0f` : `${name}_r`), span);
+        b.line(r.declare(name, red.type.dtype, r.cast(red.op === 'reduce_mean' ? `${name}_r / ${D}.0f` : `${name}_r`, 'f32', red.type.dtype)), span);
         b.locals.set(red, { name, array: false });
       }
     }
@@ -242,7 +284,7 @@ function rowKernel(k: Kernel, env: WgslEnv): WgslKernel {
   // Results that do not vary along the row (reduce_* without the row axis) are stored once per row.
   const alongRow = (o: Node) => {
     const { v } = b.stored(o);
-    return /\bj\b/.test(b.value(v, broadcastIndex(idx, v.type.shape)));
+    return /\bj\b/.test(b.value(v, b.here(v)));
   };
   // Decided once, before the loops below put values in locals (a local's name says nothing of j).
   const rowResults = new Set(k.outputs.filter(alongRow));

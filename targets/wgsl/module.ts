@@ -1,10 +1,13 @@
 import { SourceMapGenerator } from 'source-map';
 import type { Accelerator, WebGpuLimits } from '../../src/accel/accelerator.js';
 import type { Node } from '../../src/ir/node.js';
-import { buildKernels, bytesOf } from '../../src/kernel/kernels.js';
+import { buildKernels } from '../../src/kernel/kernels.js';
 import type { Module } from '../../src/kernel/module.js';
 import { WgslRenderer } from './renderer.js';
-import { wgslKernel } from './kernels.js';
+import { copyKernel, wgslKernel, type Binding, type WgslKernel } from './kernels.js';
+import { resultCopies } from '../common/elementValues.js';
+import { byteSize } from '../../src/ir/dtype.js';
+import { numel } from '../../src/ir/shape.js';
 import type { Manifest, ManifestBuffer, ManifestKernel } from './runtime.js';
 
 export type { Manifest };
@@ -42,8 +45,12 @@ export function generateWgsl(m: Module, opts: { readonly source: string; readonl
   const kernels = buildKernels(m);
   const names = new Map<Node, string>();
   const buffers: ManifestBuffer[] = [];
-  // A result that is a reshape of a buffer is that buffer (fold-movement keeps results contiguous).
-  const underlying = (n: Node): Node => (m.partition.views.has(n) ? underlying(n.srcs[0]!) : n);
+  // A result that is a contiguous view of a buffer a kernel writes is that buffer; any other result
+  // that no kernel writes (a model input, a weight, an iota, a strided view) gets a copy kernel.
+  const written = new Set(kernels.flatMap((k) => k.outputs));
+  const copies = resultCopies(m.graph.outputs.map((o) => o.node), written, m.partition.views).filter((c) => !(c.contiguous && written.has(c.buffer!)));
+  const copied = new Set(copies.map((c) => c.result));
+  const underlying = (n: Node): Node => (copied.has(n) || !m.partition.views.has(n) ? n : underlying(n.srcs[0]!));
   const resultOf = new Map<Node, string>();
   for (const o of m.graph.outputs) if (!resultOf.has(underlying(o.node))) resultOf.set(underlying(o.node), o.name);
   const bufferOf = (n: Node): string => {
@@ -54,47 +61,48 @@ export function generateWgsl(m: Module, opts: { readonly source: string; readonl
     const out = resultOf.get(n);
     const kind = n.op === 'param' ? 'weight' : n.op === 'input' ? 'input' : out ? 'output' : 'intermediate';
     const source = n.op === 'param' || n.op === 'input' ? n.attr<string>('name') : out;
-    if (n.type.dtype !== 'f32' && n.type.dtype !== 'i32') throw new Error(`the WGSL backend does not support ${n.type.dtype} tensors (${kind} ${source ?? name})`);
-    const bytes = bytesOf(n);
+    return declareBuffer(name, n, kind, source);
+  };
+  const declareBuffer = (name: string, n: Node, kind: ManifestBuffer['kind'], source: string | undefined): string => {
+    // The size of the buffer as the shaders hold it (bools as i32).
+    const bytes = numel(n.type.shape) * byteSize(n.type.dtype === 'bool' ? 'i32' : n.type.dtype);
     if (bytes > limits.max_storage_buffer_binding_bytes) {
       throw new LimitError(`${kind} ${source ?? name} needs ${bytes} bytes, over the ${limits.max_storage_buffer_binding_bytes}-byte binding limit`);
     }
-    buffers.push({ name, bytes, kind, dtype: n.type.dtype, ...(source ? { source } : {}) });
+    buffers.push({ name, bytes: Math.max(4, bytes), kind, dtype: n.type.dtype === 'f32' ? 'f32' : 'i32', ...(source ? { source } : {}) });
     return name;
   };
-  // Results first, so that the manifest lists them in the model's order.
+  // Results first, so that the manifest lists them in the model's order. A copy's result is a
+  // buffer of its own, even when the result is a model input or a weight.
+  const copyBuffer = new Map<Node, string>();
   for (const o of m.graph.outputs) {
     const b = underlying(o.node);
-    if (!kernels.some((k) => k.outputs.includes(b))) throw new Error(`result '${o.name}' is not computed by any kernel (a model input or weight as a result is not supported by the WGSL backend)`);
-    bufferOf(b);
+    if (!copied.has(b)) bufferOf(b);
+    else if (!copyBuffer.has(b)) copyBuffer.set(b, declareBuffer(`r${copyBuffer.size}`, b, 'output', resultOf.get(b)));
   }
   const shaders: Record<string, string> = {};
   const maps: Record<string, string> = {};
   const entries: ManifestKernel[] = [];
-  for (const k of kernels) {
-    const env = { r: new WgslRenderer(opts.batchSliced), views: m.partition.views, train: m.train, accel: opts.accel, schedules: m.schedules, maxWorkgroupsPerDimension: limits.max_workgroups_per_dimension, ptr: (n: Node) => `b${n.id}` };
-    const w = wgslKernel(k, env);
+  const renderer = new WgslRenderer(opts.batchSliced);
+  const env = (r: WgslRenderer) => ({ r, views: m.partition.views, train: m.train, accel: opts.accel, schedules: m.schedules, maxWorkgroupsPerDimension: limits.max_workgroups_per_dimension, ptr: (n: Node) => `b${n.id}` });
+  const add = (w: WgslKernel, once: boolean) => {
     const storage = w.bindings.filter((b) => b !== 'params').length;
-    if (storage > limits.max_storage_buffers_per_stage) throw new LimitError(`${k.name} binds ${storage} storage buffers, over the limit of ${limits.max_storage_buffers_per_stage}`);
-    if (w.workgroupBytes > limits.max_workgroup_storage_bytes) throw new Error(`${k.name} needs ${w.workgroupBytes} bytes of workgroup storage, over ${limits.max_workgroup_storage_bytes}`);
-    if (w.invocations > limits.max_invocations_per_workgroup) throw new Error(`${k.name} has ${w.invocations} invocations per workgroup, over ${limits.max_invocations_per_workgroup}`);
-    if (w.dispatch.some((d) => d > limits.max_workgroups_per_dimension)) throw new LimitError(`${k.name} dispatches ${w.dispatch.join(' x ')} workgroups, over ${limits.max_workgroups_per_dimension} per dimension`);
-    const file = `${k.name}.wgsl`;
+    if (storage > limits.max_storage_buffers_per_stage) throw new LimitError(`${w.name} binds ${storage} storage buffers, over the limit of ${limits.max_storage_buffers_per_stage}`);
+    if (w.workgroupBytes > limits.max_workgroup_storage_bytes) throw new Error(`${w.name} needs ${w.workgroupBytes} bytes of workgroup storage, over ${limits.max_workgroup_storage_bytes}`);
+    if (w.invocations > limits.max_invocations_per_workgroup) throw new Error(`${w.name} has ${w.invocations} invocations per workgroup, over ${limits.max_invocations_per_workgroup}`);
+    if (w.dispatch.some((d) => d > limits.max_workgroups_per_dimension)) throw new LimitError(`${w.name} dispatches ${w.dispatch.join(' x ')} workgroups, over ${limits.max_workgroups_per_dimension} per dimension`);
+    const file = `${w.name}.wgsl`;
     shaders[file] = w.code;
     const map = new SourceMapGenerator({ file });
     w.spans.forEach((span, i) => {
       if (span) map.addMapping({ generated: { line: i + 1, column: 0 }, original: { line: span.line, column: span.col - 1 }, source: opts.source });
     });
     maps[`${file}.map`] = `${map.toString()}\n`;
-    entries.push({
-      name: k.name,
-      shader: file,
-      entry: 'main',
-      bindings: w.bindings.map((b, i) => ({ binding: i, buffer: b === 'params' ? 'params' : bufferOf(b) })),
-      dispatch: w.dispatch as [number, number, number],
-      once: k.init,
-    });
-  }
+    const buffer = (b: Binding) => (b === 'params' ? 'params' : 'result' in b ? b.result : bufferOf(b));
+    entries.push({ name: w.name, shader: file, entry: 'main', bindings: w.bindings.map((b, i) => ({ binding: i, buffer: buffer(b) })), dispatch: w.dispatch as [number, number, number], once });
+  };
+  for (const k of kernels) add(wgslKernel(k, env(new WgslRenderer(opts.batchSliced))), k.init);
+  copies.forEach((c, i) => add(copyKernel(c, `k${kernels.length + i}_copy_${resultOf.get(c.result)}`, copyBuffer.get(c.result)!, env(renderer)), false));
   for (const n of m.graph.inputs) bufferOf(n);
   const manifest: Manifest = {
     schema: 'bertc-webgpu/1',

@@ -6,7 +6,7 @@ import { CLikeRenderer, ERF_DENOMINATOR, ERF_NUMERATOR, hornerLines } from '../c
 /**
  * WGSL as a variant of the C-like renderer: other type names, literals and math functions, `select`
  * for conditionals, and WGSL versions of the helpers. WGSL has no erf and no infinity literal, and
- * its integers are 32-bit, so i64 and bool tensors are not supported here.
+ * its integers are 32-bit, so i64 tensors are not supported here; bool buffers hold i32 0 and 1.
  */
 export class WgslRenderer extends CLikeRenderer {
   override readonly indexType = 'i32';
@@ -22,13 +22,26 @@ export class WgslRenderer extends CLikeRenderer {
   }
 
   override type(d: DType): string {
-    if (d === 'f32') return 'f32';
-    if (d === 'i32') return 'i32';
+    if (d === 'f32' || d === 'i32' || d === 'bool') return d;
     throw new Error(`the WGSL backend does not support ${d} tensors`);
+  }
+
+  /** WGSL has no bool storage: a bool tensor is held as i32 0 and 1. */
+  override storageType(d: DType): string {
+    return d === 'bool' ? 'i32' : this.type(d);
+  }
+
+  override load(x: string, d: DType): string {
+    return d === 'bool' ? `(${x} != 0i)` : x;
+  }
+
+  override store(x: string, d: DType): string {
+    return d === 'bool' ? `select(0i, 1i, ${x})` : x;
   }
 
   override literal(v: number, d: DType): string {
     if (d === 'i32') return `${Math.trunc(v)}i`;
+    if (d === 'bool') return v ? 'true' : 'false';
     if (d !== 'f32') throw new Error(`the WGSL backend does not support ${d} constants`);
     // A non-finite constant expression is a shader-creation error in WGSL: the largest finite f32
     // stands in for infinity (as the start of a max reduction it behaves the same).
@@ -55,6 +68,7 @@ export class WgslRenderer extends CLikeRenderer {
   override cast(x: string, from: DType, to: DType): string {
     if (from === to) return x;
     if (from === 'bool') return `select(${this.literal(0, to)}, ${this.literal(1, to)}, ${x})`;
+    if (to === 'bool') return `(${x} != ${this.literal(0, from)})`;
     return `${this.type(to)}(${x})`;
   }
 
@@ -64,6 +78,8 @@ export class WgslRenderer extends CLikeRenderer {
       case 'max':
       case 'min':
         return `${n.op}(${x}, ${y})`;
+      case 'abs':
+        return `abs(${x})`;
       case 'relu':
         return `max(${x}, ${this.literal(0, n.type.dtype)})`;
       case 'exp':
@@ -93,6 +109,8 @@ export class WgslRenderer extends CLikeRenderer {
 export const WGSL_HELPERS: Readonly<Record<string, string>> = {
   bertc_fmax: 'fn bertc_fmax(a: f32, b: f32) -> f32 { return max(a, b); }',
   bertc_fmin: 'fn bertc_fmin(a: f32, b: f32) -> f32 { return min(a, b); }',
+  // Integer division by zero is 0, as in the C helper and the interpreter.
+  bertc_idiv: 'fn bertc_idiv(a: i32, b: i32) -> i32 { return select(a / b, 0i, b == 0i); }',
   bertc_erf: `// The rational approximation of erf of the C helpers (ERF_NUMERATOR): WGSL has no erf.
 fn bertc_erf(v: f32) -> f32 {
   let x = clamp(v, -4.0f, 4.0f);

@@ -489,7 +489,9 @@ BERTC_FN void bertc_sgemm(int M, int N, int K, const float *A, ptrdiff_t a_rs, p
  * data_offsets}, plus an optional "__metadata__" map of strings), then the data, with offsets
  * relative to the end of the header. The checks and messages follow src/io/safetensors.ts, so
  * that a file is accepted or refused the same way by `bertc run` and by a compiled model (only
- * the wording of JSON syntax errors differs: the TypeScript reader quotes V8's).
+ * the wording of JSON syntax errors differs: the TypeScript reader quotes V8's). Three checks go
+ * further than that reader for now: a repeated name, overlapping data_offsets, and bytes that
+ * belong to no tensor are refused, as the safetensors format requires.
  *
  * bertc_st_open reads every tensor into one allocation in which each tensor starts 64-byte
  * aligned, whatever its offset in the file. Files need not be aligned (the safetensors format
@@ -537,7 +539,7 @@ typedef struct {
  * entry in header order. */
 typedef struct {
   char *name;
-  int is_metadata, is_object, dead; /* dead: an earlier member with the same name (the last wins, as in JSON.parse) */
+  int is_metadata, is_object;
   int metadata_ok;
   int dtype_kind;        /* 0: absent, 1: string, 2: another JSON value */
   char *dtype;           /* kind 1: decoded; kind 2: the value's JSON text */
@@ -1014,10 +1016,10 @@ static const char *bertc_st_plus8(char *buf, size_t len, uint64_t h) {
   return buf;
 }
 
-/* A header member by name and position (to find repeated names), or by data offset. */
+/* A header member by name and position (to find repeated names), or by data offsets. */
 typedef struct {
   const char *name;
-  int64_t begin;
+  int64_t begin, end;
   size_t pos;
 } bertc_st_named;
 
@@ -1027,9 +1029,13 @@ static int bertc_st_cmp_named(const void *a, const void *b) {
   return c != 0 ? c : (x->pos > y->pos) - (x->pos < y->pos);
 }
 
+/* By begin, then end (an empty tensor comes before one starting where it is), then header order,
+ * so that which of two tensors is said to overlap the other does not depend on qsort. */
 static int bertc_st_cmp_begin(const void *a, const void *b) {
   const bertc_st_named *x = (const bertc_st_named *)a, *y = (const bertc_st_named *)b;
-  return (x->begin > y->begin) - (x->begin < y->begin);
+  if (x->begin != y->begin) return x->begin > y->begin ? 1 : -1;
+  if (x->end != y->end) return x->end > y->end ? 1 : -1;
+  return (x->pos > y->pos) - (x->pos < y->pos);
 }
 
 static int bertc_st_cmp_entry(const void *a, const void *b) {
@@ -1090,21 +1096,27 @@ static int bertc_st_load(bertc_safetensors *f, FILE *fp, char *err, size_t errle
     goto done;
   }
 
-  /* Of repeated names the last occurrence counts, as in JSON.parse. */
+  /* A repeated name is refused (JSON.parse would keep the last, silently dropping a tensor); the
+   * one reported is the first to repeat in header order. */
   order = (bertc_st_named *)malloc((scan.count > 0 ? scan.count : 1) * sizeof *order);
   if (order == NULL) {
     rc = bertc_error(err, errlen, BERTC_ERR_MEMORY, "out of memory reading the header of %s", path);
     goto done;
   }
-  for (size_t i = 0; i < scan.count; i++) order[i] = (bertc_st_named){scan.raw[i].name, 0, i};
+  for (size_t i = 0; i < scan.count; i++) order[i] = (bertc_st_named){scan.raw[i].name, 0, 0, i};
   qsort(order, scan.count, sizeof *order, bertc_st_cmp_named);
+  const bertc_st_raw *repeated = NULL;
   for (size_t i = 0; i + 1 < scan.count; i++)
-    if (strcmp(order[i].name, order[i + 1].name) == 0) scan.raw[order[i].pos].dead = 1;
+    if (strcmp(order[i].name, order[i + 1].name) == 0 && (repeated == NULL || order[i + 1].pos < (size_t)(repeated - scan.raw))) repeated = &scan.raw[order[i + 1].pos];
+  if (repeated != NULL) {
+    rc = repeated->is_metadata ? bertc_error(err, errlen, BERTC_ERR_FORMAT, "%s has an invalid header: __metadata__ appears more than once", path)
+                               : bertc_error(err, errlen, BERTC_ERR_FORMAT, "tensor '%s' in %s appears more than once in the header", repeated->name, path);
+    goto done;
+  }
 
   /* Each member's checks, in header order and in the TypeScript reader's order within one. */
   for (size_t i = 0; i < scan.count && rc == BERTC_OK; i++) {
     bertc_st_raw *r = &scan.raw[i];
-    if (r->dead) continue;
     if (r->is_metadata) {
       if (!r->metadata_ok) rc = bertc_error(err, errlen, BERTC_ERR_FORMAT, "%s has an invalid header: __metadata__ must map strings to strings", path);
       continue;
@@ -1158,7 +1170,7 @@ static int bertc_st_load(bertc_safetensors *f, FILE *fp, char *err, size_t errle
   const bertc_st_raw *last = NULL;
   for (size_t i = 0; i < scan.count; i++) {
     const bertc_st_raw *r = &scan.raw[i];
-    if (!r->dead && !r->is_metadata && (last == NULL || r->end > last->end)) last = r;
+    if (!r->is_metadata && (last == NULL || r->end > last->end)) last = r;
   }
   if (last != NULL && data_start + (uint64_t)last->end > size) {
     rc = bertc_error(err, errlen, BERTC_ERR_FORMAT, "%s is truncated: expected %" PRIu64 " bytes (tensor '%s' ends there), found %" PRIu64, path,
@@ -1166,13 +1178,46 @@ static int bertc_st_load(bertc_safetensors *f, FILE *fp, char *err, size_t errle
     goto done;
   }
 
+  /* In the file's order, the tensors must tile the data section: each starts where the previous
+   * one ends, from offset 0 to the end of the file, as the safetensors format requires. Overlaps
+   * would alias two tensors' data, and bytes of no tensor are what polyglot files hide in. */
+  size_t n = 0;
+  for (size_t i = 0; i < scan.count; i++)
+    if (!scan.raw[i].is_metadata) order[n++] = (bertc_st_named){scan.raw[i].name, scan.raw[i].begin, scan.raw[i].end, i};
+  qsort(order, n, sizeof *order, bertc_st_cmp_begin);
+  for (size_t k = 0; k < n; k++) {
+    const bertc_st_named *r = &order[k], *prev = k > 0 ? &order[k - 1] : NULL;
+    const int64_t expected = prev != NULL ? prev->end : 0;
+    if (r->begin < expected) {
+      rc = bertc_error(err, errlen, BERTC_ERR_FORMAT, "tensor '%s' in %s has data_offsets [%" PRId64 ", %" PRId64 "], which overlap tensor '%s' at [%" PRId64 ", %" PRId64 "]",
+                       r->name, path, r->begin, r->end, prev->name, prev->begin, prev->end);
+      goto done;
+    }
+    if (r->begin > expected) {
+      if (prev != NULL)
+        rc = bertc_error(err, errlen, BERTC_ERR_FORMAT,
+                         "tensor '%s' in %s has data_offsets [%" PRId64 ", %" PRId64 "], but tensor '%s' ends at %" PRId64 ": bytes [%" PRId64 ", %" PRId64
+                         ") of the data belong to no tensor",
+                         r->name, path, r->begin, r->end, prev->name, expected, expected, r->begin);
+      else
+        rc = bertc_error(err, errlen, BERTC_ERR_FORMAT, "tensor '%s' in %s has data_offsets [%" PRId64 ", %" PRId64 "]: bytes [0, %" PRId64 ") of the data belong to no tensor",
+                         r->name, path, r->begin, r->end, r->begin);
+      goto done;
+    }
+  }
+  const uint64_t data_end = data_start + (uint64_t)(n > 0 ? order[n - 1].end : 0);
+  if (data_end < size) {
+    if (n > 0)
+      rc = bertc_error(err, errlen, BERTC_ERR_FORMAT, "%s has %" PRIu64 " bytes after its last tensor '%s' (which ends at byte %" PRIu64 ") that belong to no tensor", path,
+                       size - data_end, order[n - 1].name, data_end);
+    else
+      rc = bertc_error(err, errlen, BERTC_ERR_FORMAT, "%s has %" PRIu64 " bytes after its header that belong to no tensor", path, size - data_end);
+    goto done;
+  }
+
   /* Each tensor gets its own 64-byte aligned slot in one allocation. Slots and reads follow the
    * file's order, so that reading is sequential. Every size is at most the file size, so the
    * total cannot overflow. */
-  size_t n = 0;
-  for (size_t i = 0; i < scan.count; i++)
-    if (!scan.raw[i].dead && !scan.raw[i].is_metadata) order[n++] = (bertc_st_named){NULL, scan.raw[i].begin, i};
-  qsort(order, n, sizeof *order, bertc_st_cmp_begin);
   size_t total = 0;
   for (size_t k = 0; k < n; k++) total += bertc_round_up((size_t)(scan.raw[order[k].pos].end - order[k].begin), BERTC_ALIGN);
   f->entries = (bertc_st_entry *)calloc(n > 0 ? n : 1, sizeof *f->entries);
