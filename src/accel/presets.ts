@@ -153,18 +153,18 @@ const HOST_CORES = 2;
 export const HOST_CPU: Accelerator = {
   name: 'host-cpu',
   description:
-    'This build machine: a 2-core AMD EPYC (Zen 4) virtual machine running the C backend with AVX-512. ' +
-    'Cache sizes from lscpu; clock and bandwidths are assumptions until bertc calibrate measures them.',
+    'A reference x86 CPU for the C backend: 2 Zen 4 class cores with AVX-512, the machine bertc is developed and tested on. ' +
+    'Clock and bandwidths are assumptions; `bertc calibrate` measures your machine into an accelerator file of its own.',
   sources: [
-    'cores 2, L1d 32 KiB and L2 1 MiB per core, L3 32 MiB shared, avx512f and avx512_bf16 flags: lscpu on this machine.',
-    'clock_hz 3.5 GHz: assumption (the VM reports a nominal 2.6 GHz in /proc/cpuinfo; the real clock is unknown); bertc calibrate will measure.',
+    'cores 2, L1d 32 KiB and L2 1 MiB per core, L3 32 MiB shared, avx512f and avx512_bf16: a 2-vCPU AMD EPYC 9004 (Zen 4) virtual machine, per lscpu.',
+    'clock_hz 3.5 GHz: assumption (such VMs report a nominal 2.6 GHz in /proc/cpuinfo; the real clock is unknown); bertc calibrate measures it.',
     'macs_per_cycle f32 16 per core: Zen 4 executes AVX-512 as two 256-bit FMA pipes = 16 f32 FMAs per cycle.',
     'macs_per_cycle bf16 32 per core: VDPBF16PS (avx512_bf16) does two bf16 products per f32 lane, twice the f32 rate.',
     'matrix.array 8x32: an 8-row x 32-column (two 16-float vectors) register-blocked micro-kernel tile; systolic false.',
     'vector: 16 f32 lanes per core with FMA (same two 256-bit pipes).',
     'special_per_cycle: assumptions for vectorised polynomial approximations: exp 2, erf 1, tanh 1, rsqrt 4 per cycle per core.',
     'memory bandwidths: assumptions, 64 B/cycle/core from L1 (two 256-bit loads), 32 B/cycle/core from L2, 16 B/cycle/core from L3; not measured.',
-    'dram: capacity 25,276,502,016 B as reported by free -b on this machine; bandwidth 25 GB/s is an assumption.',
+    'dram: capacity 25,276,502,016 B, the reference VM\'s memory per free -b; bandwidth 25 GB/s is an assumption.',
     'launch_overhead_s 2 us: assumption (thread-pool fork/join per kernel).',
   ],
   clock_hz: HOST_CLOCK_HZ,

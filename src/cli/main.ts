@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { CompileError, DiagnosticError } from '../diag/diagnostics.js';
 import { renderDiagnostics } from '../diag/render.js';
+import { didYouMean } from '../diag/suggest.js';
 import { checkFileDestination, checkFolderDestination, requireDistinct, writeFileAtomic } from '../io/output.js';
 import { USAGE_CODES } from '../frontend/elaborate.js';
 import { build, loadFile, plan, planWgsl, runFile, Session, type BuildOptions } from '../driver.js';
@@ -11,7 +12,7 @@ import { describeAccelerator, listAccelerators } from '../accel/describe.js';
 import { AcceleratorError, loadAccelerator } from '../accel/load.js';
 import { buildReport, type Report } from '../report/build.js';
 import { renderHtml } from '../report/html.js';
-import { renderMarkdown, renderText } from '../report/text.js';
+import { renderMarkdown, renderSummary, renderText } from '../report/text.js';
 import { writeC } from '../../targets/c/compile.js';
 import { memoryOf } from '../../targets/c/module.js';
 import { writeWgsl } from '../../targets/wgsl/compile.js';
@@ -321,6 +322,11 @@ function makeProgram(io: Io): Command {
       checkOutput(o.output, [file]);
       const s = new Session();
       const pipeline = pipelineText(o);
+      for (const [flag, names] of [['--print-before', o.printBefore], ['--print-after', o.printAfter]] as const) {
+        for (const name of names) {
+          if (!PASSES.has(name)) throw new UsageError(`${flag}: unknown pass '${name}'${didYouMean(name, [...PASSES.keys()])}; bertc passes lists them`);
+        }
+      }
       const dump = (when: string, m: Module) => io.err(`// -----// IR dump ${when} //----- //\n${printModule(m, { locations: o.locations })}`);
       const { built, module, records } = plan(s, file, {
         ...buildOptions(o),
@@ -377,7 +383,7 @@ function makeProgram(io: Io): Command {
     .addOption(levelOption())
     .option('-p, --passes <pipeline>', 'explicit pipeline (overrides -O); tile-gemm is appended when missing')
     .option('--train', 'training-mode forward: dropout is applied, with the seed given to bertc_run')
-    .requiredOption('--out <dir>', 'output folder (created; files are replaced only when all were generated)')
+    .requiredOption('--out <dir>', 'output folder, created in an existing folder, or replaced whole if a previous compile wrote it; on failure it is left as it was')
     .action((file: string, o: CompileOptions) => {
       checkFolderDestination(o.out);
       const s = new Session();
@@ -396,7 +402,7 @@ function makeProgram(io: Io): Command {
         o.target === 'wgsl'
           ? writeWgsl(planWgsl(s, loadFile(s, file), { ...buildOptions(o), train: o.train ?? false, pipeline: pipelineText(o), accel, source: file }).files, o.out, reports)
           : writeC(p.module, { source: file, command, accel }, o.out, reports);
-      io.out(`wrote ${o.out}: ${written.join(', ')}\n`);
+      io.out(`wrote ${o.out}: ${written.join(', ')}\n\n${renderSummary(report)}${memory ? `C memory plan: activation arena ${memory.arena_bytes} bytes, weights ${memory.weight_bytes} bytes\n` : ''}(the full report is ${o.out}/report.txt)\n`);
     });
 
   program

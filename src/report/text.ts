@@ -84,6 +84,12 @@ export function renderText(r: Report): string {
   return `${parts.join('\n\n')}\n`;
 }
 
+/** What `bertc compile` prints: the header, the time by category and what fusion bought. */
+export function renderSummary(r: Report): string {
+  const [, categories, passes] = reportTables(r);
+  return `${header(r).join('\n')}\n\n${categories!.title}\n${textTable(categories!.table)}\n${categories!.note}\n${passes!.note}\n`;
+}
+
 export function renderMarkdown(r: Report): string {
   const [title, ...rest] = header(r);
   const parts = [`# ${title}`, rest.map((l) => `- ${l}`).join('\n')];

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build, loadText, Session } from '../../src/driver.js';
 import type { Graph } from '../../src/ir/graph.js';
@@ -12,8 +12,14 @@ export const WEIGHTS_PATH = `${REFERENCE_DIR}bert_tiny.safetensors`;
 export const REFERENCE_PATH = `${REFERENCE_DIR}bert_tiny_reference.safetensors`;
 export const BERT_PATH = fileURLToPath(new URL('../../models/bert.ir', import.meta.url));
 
-export const weights: SafetensorsFile = readSafetensors(WEIGHTS_PATH);
-export const reference: SafetensorsFile = readSafetensors(REFERENCE_PATH);
+/** A reference file, or one line saying what is missing: the tests that need it cannot run without it. */
+function requireReference(path: string): SafetensorsFile {
+  if (!existsSync(path)) throw new Error(`missing ${path}: these tests compare with the Hugging Face reference in ../shared/reference/ beside the repository`);
+  return readSafetensors(path);
+}
+
+export const weights: SafetensorsFile = requireReference(WEIGHTS_PATH);
+export const reference: SafetensorsFile = requireReference(REFERENCE_PATH);
 
 export function bertGraph(config: string, sets: Record<string, number> = {}): Graph {
   const s = new Session();

@@ -1,0 +1,163 @@
+/**
+ * Every mistake a user or their environment can make ends in one diagnostic with exit 1 (bad
+ * input) or 2 (bad usage), never in exit 3, a stack trace or a half-written result.
+ */
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.js';
+import { BERT_PATH, REFERENCE_PATH, WEIGHTS_PATH } from './support/reference.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'bertc-mistakes-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function bertc(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
+
+/** One diagnostic line (plus the count line), no internals. */
+function expectOneLine(r: { code: number; err: string }, code: number, text: string | RegExp): void {
+  expect(r.code, r.err).toBe(code);
+  expect(r.err).toMatch(text);
+  expect(r.err).not.toMatch(/internal compiler error|\n\s+at .*:\d+:\d+|Please report/);
+  expect(r.err.trim().split('\n').filter((l) => l !== '1 error generated.')).toHaveLength(1);
+}
+
+const SMALL = `model m(x: f32[2, 8], w: f32[4, 8]) -> f32[2, 4] {\n  return matmul(x, w, transpose_b=true);\n}\n`;
+const small = join(dir, 'small.ir');
+writeFileSync(small, SMALL);
+const runTiny = (...more: string[]) => bertc('run', BERT_PATH, '--config', 'tiny', '--weights', WEIGHTS_PATH, '--inputs', REFERENCE_PATH, ...more);
+const isRoot = process.getuid?.() === 0;
+
+describe('mistakes in the environment', () => {
+  it('a C compiler that is not installed', async () => {
+    const r = await runTiny('--output', join(dir, 'o.safetensors'), '--target', 'c', '--cc', 'no-such-cc');
+    expectOneLine(r, 1, "the C compiler 'no-such-cc' was not found: install it, or name another with --cc");
+  });
+
+  it('run --output into a folder that does not exist, before any work', async () => {
+    expectOneLine(await runTiny('--output', join(dir, 'missing', 'o.safetensors')), 1, /error\[E0028\]: cannot write the file .*o\.safetensors: the folder .*missing does not exist/);
+  });
+
+  it('run --output that is one of the inputs, leaving it intact', async () => {
+    const copy = join(dir, 'weights-copy.safetensors');
+    writeFileSync(copy, readFileSync(WEIGHTS_PATH));
+    const r = await bertc('run', BERT_PATH, '--config', 'tiny', '--weights', copy, '--inputs', REFERENCE_PATH, '--output', copy);
+    expectOneLine(r, 1, /--output .* is also an input of this command/);
+    expect(readFileSync(copy).equals(readFileSync(WEIGHTS_PATH))).toBe(true);
+  });
+
+  it('compile --out at a file, under a file, and into a folder of foreign files', async () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'mine');
+    expectOneLine(await bertc('compile', small, '--out', file), 1, /cannot write the folder .*a-file: it is a file/);
+    expectOneLine(await bertc('compile', small, '--out', join(file, 'sub')), 1, /a-file is a file, not a folder/);
+    const foreign = join(dir, 'foreign');
+    mkdirSync(foreign);
+    writeFileSync(join(foreign, 'notes.txt'), 'keep me');
+    expectOneLine(await bertc('compile', small, '--out', foreign), 1, /will not replace .*foreign: it holds files bertc did not write \(notes\.txt\)/);
+    expect(readdirSync(foreign)).toEqual(['notes.txt']);
+    expect(readFileSync(file, 'utf8')).toBe('mine');
+  });
+
+  it.skipIf(isRoot)('compile --out in a folder without write permission', async () => {
+    const locked = join(dir, 'locked');
+    mkdirSync(locked);
+    chmodSync(locked, 0o500);
+    expectOneLine(await bertc('compile', small, '--out', join(locked, 'out')), 1, /permission denied/);
+  });
+
+  it('compile --out on a read-only file system', async () => {
+    expectOneLine(await bertc('compile', small, '--out', '/proc/bertc-out'), 1, /cannot write the folder \/proc\/bertc-out/);
+  });
+
+  it('replaces a previous compile whole, and leaves it exactly as it was when compiling fails', async () => {
+    const out = join(dir, 'out');
+    expect((await bertc('compile', small, '--out', out)).code).toBe(0);
+    const before = readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')]);
+    const bad = join(dir, 'bad.ir');
+    writeFileSync(bad, SMALL.replace('transpose_b=true', 'transpose_b=false'));
+    expect((await bertc('compile', bad, '--out', out)).code).toBe(1);
+    expect(readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')])).toEqual(before);
+    expect((await bertc('compile', small, '--out', out, '--target', 'wgsl')).code).toBe(0);
+    expect(readdirSync(out)).toContain('model.webgpu.json');
+    expect(readdirSync(out)).not.toContain('model.c');
+    expect(readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+});
+
+describe('mistakes in the input', () => {
+  it('an accelerator whose buffers fit no tile: a located diagnostic naming the kernel', async () => {
+    const r = await bertc('report', small, '--accel', join(import.meta.dirname, 'diagnostics/tiny-l1.accel.json'));
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/small\.ir:2:10: error\[E0029\]: kernel 'k0_gemm': no tile of the 2x4x8 GEMM fits level 'L1'/);
+  });
+
+  it('a WebGPU device whose limits no plan meets', async () => {
+    const wide = join(dir, 'wide.ir');
+    writeFileSync(wide, 'model m(x: f32[16, 32]) -> f32[16, 32] {\n  return tanh(x);\n}\n');
+    const r = await bertc('compile', wide, '--target', 'wgsl', '--accel', join(import.meta.dirname, 'diagnostics/tiny-binding.accel.json'), '--out', join(dir, 'never'));
+    expectOneLine(r, 1, /error\[E0029\]: .* over the 1024-byte binding limit on accelerator 'tiny-binding'/);
+    expect(readdirSync(dir)).not.toContain('never');
+  });
+
+  it('a bad accelerator file is bad input (1); an unknown accelerator name is bad usage (2)', async () => {
+    const file = join(dir, 'accel.json');
+    writeFileSync(file, '{"name": "x"');
+    expect((await bertc('report', small, '--accel', file)).code).toBe(1);
+    expect((await bertc('report', small, '--accel', 'h1000')).code).toBe(2);
+  });
+});
+
+describe('mistakes on the command line', () => {
+  it('a typo in --print-after names the pass it meant', async () => {
+    const r = await bertc('opt', small, '--print-after', 'fuse-qvk');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("unknown pass 'fuse-qvk' (did you mean 'fuse-qkv'?)");
+  });
+
+  it('--seed without --train', async () => {
+    const r = await runTiny('--output', join(dir, 's.safetensors'), '--seed', '3');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--seed sets the dropout seed, which only --train uses');
+  });
+
+  it('a constant given twice in --set', async () => {
+    const r = await bertc('check', BERT_PATH, '--set', 'H=128,H=256');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--set gives H twice (128 and 256)');
+  });
+
+  it('one bad --set is reported once per config, not once per use', async () => {
+    const r = await bertc('check', BERT_PATH, '--config', 'tiny', '--set', 'B=0');
+    expect(r.code).toBe(2);
+    expect(r.err.match(/error\[/g)).toHaveLength(1);
+    expect(r.err).toContain('--set B: B = 0 is used as a dimension, which must be a positive integer');
+  });
+
+  it('check without --config names each config and says which passed', async () => {
+    const file = join(dir, 'configs.ir');
+    writeFileSync(file, `config ok { N = 4 }\nconfig bad { N = 0 }\nmodel m(x: f32[N]) -> f32[N] {\n  return relu(x);\n}\n`);
+    const r = await bertc('check', file);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/configs\.ir: ok \(config ok\)/);
+    expect(r.out).toMatch(/configs\.ir: \d+ errors? \(config bad\)/);
+    expect(r.err).toMatch(/^In config 'bad':\n/);
+  });
+
+  it('report defaults --accel to host-cpu, as compile does', async () => {
+    const r = await bertc('report', small);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('accelerator host-cpu');
+  });
+
+  it('the top-level help describes the compiler, not only the interpreter', async () => {
+    const r = await bertc('--help');
+    expect(r.out.replace(/\s+/g, ' ')).toMatch(/fusion passes -> .* C or WGSL kernels, with a cost report/);
+    expect(r.out).toContain('bertc compile');
+  });
+});
