@@ -227,7 +227,6 @@ describe.skipIf(!HAVE_CC)('C runtime', () => {
       ['an empty header', rawFile('')],
       ['a header that is not UTF-8', rawFile(new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]))],
       ['a byte order mark', rawFile('\ufeff{}')],
-      ['a repeated name (the last wins)', rawFile(`{"a":${entry('"F8"', '[1]', '[0,4]')},"a":${entry('"F32"', '[1]', '[0,4]')}}`, f32(1))],
       ['unknown keys and nesting in entries', rawFile(`{"a":{"x":{"y":[null,true,false,-1.5e-3]},"dtype":"I32","shape":[],"data_offsets":[0,4]}}`, f32(1))],
       ['escaped names', rawFile(`{"a\\"b\\\\c\\u00e9\\ud83d\\ude00\\/":${entry('"F32"', '[1]', '[0,4]')}}`, f32(1))],
       ['every dtype, unaligned after an odd F16', encodeSafetensors(
@@ -244,6 +243,7 @@ describe.skipIf(!HAVE_CC)('C runtime', () => {
         { a: 'F16', c: 'BF16' },
       )],
       ['data in another order than the names', rawFile(`{"a":${entry('"F32"', '[1]', '[4,8]')},"b":${entry('"F32"', '[1]', '[0,4]')}}`, f32(2))],
+      ['empty tensors where others begin and end', rawFile(`{"a":${entry('"F32"', '[0]', '[0,0]')},"b":${entry('"F32"', '[1]', '[0,4]')},"c":${entry('"I32"', '[0, 3]', '[4,4]')}}`, f32(1))],
       ['a tensor past the end of the file', rawFile(`{"a":${entry('"F32"', '[2]', '[0,8]')}}`, f32(1))],
     ];
     it.each(cases)('%s', async (_, bytes) => {
@@ -260,6 +260,40 @@ describe.skipIf(!HAVE_CC)('C runtime', () => {
           expect(out.trim()).toBe(`error 2 ${want}`);
         }
       }
+    });
+
+    /** What the format forbids and the TypeScript reader does not check yet: the C reader refuses it, naming the tensor and the file. */
+    const layout = (names: string, data: Uint8Array) => rawFile(`{${names}}`, data);
+    const forbidden: [string, Uint8Array, (file: string, size: number) => string][] = [
+      ['a repeated name', layout(`"a":${entry('"F8"', '[1]', '[0,4]')},"b":${entry('"F32"', '[1]', '[4,8]')},"a":${entry('"F32"', '[1]', '[0,4]')}`, f32(2)),
+        (file) => `tensor 'a' in ${file} appears more than once in the header`],
+      ['a repeated __metadata__', layout(`"__metadata__":{},"a":${entry('"F32"', '[1]', '[0,4]')},"__metadata__":{"x":"y"}`, f32(1)),
+        (file) => `${file} has an invalid header: __metadata__ appears more than once`],
+      ['overlapping data_offsets', layout(`"a":${entry('"F32"', '[2]', '[0,8]')},"b":${entry('"F32"', '[2]', '[4,12]')}`, f32(3)),
+        (file) => `tensor 'b' in ${file} has data_offsets [4, 12], which overlap tensor 'a' at [0, 8]`],
+      ['two tensors on the same bytes', layout(`"b":${entry('"F32"', '[1]', '[0,4]')},"a":${entry('"I32"', '[1]', '[0,4]')}`, f32(1)),
+        (file) => `tensor 'a' in ${file} has data_offsets [0, 4], which overlap tensor 'b' at [0, 4]`],
+      ['an empty tensor inside another', layout(`"a":${entry('"F32"', '[2]', '[0,8]')},"e":${entry('"F32"', '[0]', '[4,4]')}`, f32(2)),
+        (file) => `tensor 'e' in ${file} has data_offsets [4, 4], which overlap tensor 'a' at [0, 8]`],
+      ['a gap between tensors', layout(`"a":${entry('"F32"', '[1]', '[0,4]')},"b":${entry('"F32"', '[1]', '[8,12]')}`, f32(3)),
+        (file) => `tensor 'b' in ${file} has data_offsets [8, 12], but tensor 'a' ends at 4: bytes [4, 8) of the data belong to no tensor`],
+      ['a gap before the first tensor', layout(`"a":${entry('"F32"', '[1]', '[4,8]')}`, f32(2)),
+        (file) => `tensor 'a' in ${file} has data_offsets [4, 8]: bytes [0, 4) of the data belong to no tensor`],
+      ['bytes after the last tensor', layout(`"a":${entry('"F32"', '[1]', '[0,4]')}`, f32(2)),
+        (file, size) => `${file} has 4 bytes after its last tensor 'a' (which ends at byte ${size - 4}) that belong to no tensor`],
+      ['bytes after a header of no tensor', layout('', f32(1)), (file) => `${file} has 4 bytes after its header that belong to no tensor`],
+    ];
+    it.each(forbidden)('refuses %s', async (_, bytes, message) => {
+      const file = writeTemp(bytes);
+      for (const build of ['native', 'asan']) expect((await runOk(build, ['st-list', file])).trim()).toBe(`error 2 ${message(file, bytes.length)}`);
+    });
+
+    it('refuses a tensor past the end of the file and a header longer than the file, naming both', async () => {
+      const short = rawFile(`{"a":${entry('"F32"', '[2]', '[0,8]')}}`, f32(1));
+      const past = writeTemp(short);
+      expect((await runOk('native', ['st-list', past])).trim()).toBe(`error 2 ${past} is truncated: expected ${short.length + 4} bytes (tensor 'a' ends there), found ${short.length}`);
+      const long = writeTemp(weights.subarray(0, 8 + hlen - 1));
+      expect((await runOk('native', ['st-list', long])).trim()).toBe(`error 2 ${long} is truncated: expected at least ${8 + hlen} bytes (8 + a header of ${hlen}), found ${8 + hlen - 1}`);
     });
 
     it('reports a missing file and a directory like the TypeScript reader', async () => {
