@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HOST_CPU, WEBGPU_GENERIC } from './accel/presets.js';
@@ -27,7 +27,8 @@ import { parsePipeline, runPipeline, type PassRecord, type RunPipelineOptions } 
 import type { Accelerator } from './accel/accelerator.js';
 import { interpret, type InterpretOptions } from './interp/interpret.js';
 import { makeTensor, type Tensor } from './interp/tensor.js';
-import { encodeSafetensors, readSafetensors, SafetensorsError, type SafetensorsFile } from './io/safetensors.js';
+import { INPUT_KINDS, InputFileError, readInputText } from './io/readInput.js';
+import { encodeSafetensors, readSafetensors, readSafetensorsBytes, SafetensorsError, type SafetensorsFile } from './io/safetensors.js';
 import { checkFileDestination, requireDistinct, writeFileAtomic } from './io/output.js';
 import { inputRanges } from './ir/inputRanges.js';
 
@@ -85,9 +86,10 @@ export interface BuildOptions {
 export function loadFile(s: Session, file: string): Program {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readInputText(file, INPUT_KINDS.irSource);
   } catch (e) {
-    s.diags.emit('E0025', { detail: `cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}` });
+    if (!(e instanceof InputFileError)) throw e;
+    s.diags.emit(e.code, { detail: e.message });
     s.fail();
   }
   return loadText(s, file, text);
@@ -164,7 +166,7 @@ function openSafetensors(s: Session, file: string): SafetensorsFile {
     return readSafetensors(file);
   } catch (e) {
     if (!(e instanceof SafetensorsError)) throw e;
-    s.diags.emit('E0025', { detail: e.message });
+    s.diags.emit(e.code, { detail: e.message });
     s.fail();
   }
 }
@@ -327,7 +329,7 @@ async function runWgsl(s: Session, program: Program, built: Elaborated, weights:
   const { graph } = built;
   const { files: f } = planWgsl(s, program, { config: built.config, sets: opts.sets, train: opts.train ?? false, pipeline: opts.pipeline ?? LEVELS.O2!, accel, source: 'model.ir' });
   const typed = Object.fromEntries([...inputs].map(([k, t]) => [k, t.dtype === 'f32' ? Float32Array.from(t.data) : Int32Array.from(t.data)]));
-  const r = await runInChromium({ manifest: f.manifest, shaders: f.shaders, weights: readFileSync(weights), inputs: typed, seed: opts.seed ?? 0 });
+  const r = await runInChromium({ manifest: f.manifest, shaders: f.shaders, weights: readSafetensorsBytes(weights), inputs: typed, seed: opts.seed ?? 0 });
   // Shapes from the whole-batch graph: the shaders may have been compiled for a slice of it.
   const outputs = new Map(graph.outputs.map((o) => [o.name, makeTensor('f32', o.node.type.shape, Float32Array.from(r.outputs[f.results[o.name]!]!))]));
   return { outputs, taps: new Map() };

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -14,6 +15,7 @@ import {
   writeSafetensorsAtomic,
   type SafetensorsFile,
 } from '../src/io/safetensors.js';
+import { parseSafetensors as parseInRuntime } from '../targets/wgsl/runtime.js';
 
 const ref = (name: string) => fileURLToPath(new URL(`../../shared/reference/${name}`, import.meta.url));
 const WEIGHTS = ref('bert_tiny.safetensors');
@@ -187,17 +189,135 @@ describe('encode and parse', () => {
     );
   });
 
-  it('accepts overlapping and out-of-order offsets that stay in range', () => {
-    const data = new Uint8Array(new Float32Array([1, 2, 3]).buffer);
-    const f = parseSafetensors(
-      rawFile(
-        '{"b":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"a":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}',
-        data,
-      ),
-      'o.safetensors',
+  it('accepts tensors whose data is not in header order, in both readers', () => {
+    const bytes = rawFile(
+      '{"a":{"dtype":"F32","shape":[1],"data_offsets":[8,12]},"b":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}',
+      new Uint8Array(new Float32Array([1, 2, 3]).buffer),
     );
-    expect(f.get('a').data).toEqual(new Float32Array([2, 3]));
+    const f = parseSafetensors(bytes, 'o.safetensors');
+    expect(f.get('a').data).toEqual(new Float32Array([3]));
     expect(f.get('b').data).toEqual(new Float32Array([1, 2]));
+    expect(parseInRuntime(bytes).get('a')!.data).toEqual(new Float32Array([3]));
+  });
+});
+
+/** A header entry for an F32 tensor. */
+const f32 = (name: string, shape: number[], begin: number, end: number) =>
+  `"${name}":{"dtype":"F32","shape":${JSON.stringify(shape)},"data_offsets":[${begin},${end}]}`;
+
+/** Eight bytes of header length and then `tail`: for lengths that no real header has. */
+function withHeaderLength(length: bigint, tail: number): Uint8Array {
+  const out = new Uint8Array(8 + tail);
+  new DataView(out.buffer).setBigUint64(0, length, true);
+  return out;
+}
+
+/**
+ * Files the format forbids, each with what bertc's reader says (it names the file) and what
+ * runtime.js's reader says (it is given bytes, not a file). The two readers are kept parallel
+ * (runtime.js has no imports), so both run on every case.
+ */
+const MALFORMED: { label: string; bytes: Uint8Array; ts: string; runtime: RegExp }[] = [
+  {
+    label: 'a tensor named twice',
+    bytes: rawFile(`{${f32('a', [1], 0, 4)},${f32('a', [1], 4, 8)}}`, new Uint8Array(8)),
+    ts: "tensor 'a' appears twice in the header of m.safetensors; the format forbids duplicate names",
+    runtime: /tensor 'a' appears twice in the header; the format forbids duplicate names/,
+  },
+  {
+    label: 'a tensor named twice, once with an escape',
+    bytes: rawFile(`{${f32('a', [1], 0, 4)},${f32('\u0061', [1], 4, 8)}}`, new Uint8Array(8)),
+    ts: "tensor 'a' appears twice in the header of m.safetensors; the format forbids duplicate names",
+    runtime: /tensor 'a' appears twice/,
+  },
+  {
+    label: 'a key repeated inside an entry',
+    bytes: rawFile('{"a":{"dtype":"I32","dtype":"F32","shape":[1],"data_offsets":[0,4]}}', new Uint8Array(4)),
+    ts: "tensor 'a' in m.safetensors has an invalid header entry: key 'dtype' appears twice",
+    runtime: /tensor 'a' has an invalid header entry: key 'dtype' appears twice/,
+  },
+  {
+    label: 'overlapping data_offsets',
+    bytes: rawFile(`{${f32('b', [2], 4, 12)},${f32('a', [2], 0, 8)}}`, new Uint8Array(12)),
+    ts: "tensor 'b' in m.safetensors has data_offsets [4, 12], overlapping tensor 'a' [0, 8]",
+    runtime: /tensor 'b' has data_offsets \[4, 12\], overlapping tensor 'a' \[0, 8\]/,
+  },
+  {
+    label: 'two tensors on the same bytes',
+    bytes: rawFile(`{${f32('a', [1], 0, 4)},${f32('b', [1], 0, 4)}}`, new Uint8Array(4)),
+    ts: "tensor 'b' in m.safetensors has data_offsets [0, 4], overlapping tensor 'a' [0, 4]",
+    runtime: /tensor 'b' has data_offsets \[0, 4\], overlapping tensor 'a'/,
+  },
+  {
+    label: 'a gap between tensors',
+    bytes: rawFile(`{${f32('a', [1], 0, 4)},${f32('b', [1], 8, 12)}}`, new Uint8Array(12)),
+    ts: "tensor 'b' in m.safetensors has data_offsets [8, 12], leaving bytes 4 to 8 after tensor 'a' unused",
+    runtime: /tensor 'b' has data_offsets \[8, 12\], leaving bytes 4 to 8 after tensor 'a' unused/,
+  },
+  {
+    label: 'a gap before the first tensor',
+    bytes: rawFile(`{${f32('a', [1], 4, 8)}}`, new Uint8Array(8)),
+    ts: "tensor 'a' in m.safetensors has data_offsets [4, 8], leaving bytes 0 to 4 before the first tensor unused",
+    runtime: /leaving bytes 0 to 4 before the first tensor unused/,
+  },
+  {
+    label: 'bytes after the last tensor',
+    bytes: rawFile(`{${f32('a', [1], 0, 4)}}`, new Uint8Array(9)),
+    ts: "m.safetensors has 5 bytes after tensor 'a', which no tensor's data_offsets cover",
+    runtime: /the file has 5 bytes after tensor 'a', which no tensor's data_offsets cover/,
+  },
+  {
+    label: 'data_offsets that do not match dtype and shape',
+    bytes: rawFile(`{${f32('a', [3], 0, 8)}}`, new Uint8Array(8)),
+    ts: "tensor 'a' in m.safetensors has data_offsets [0, 8] (8 bytes), expected 12 bytes for F32 [3]",
+    runtime: /tensor 'a' has 8 bytes of data, expected 12 for F32 \[3\]/,
+  },
+  {
+    label: 'data_offsets past the end of the file',
+    bytes: rawFile(`{${f32('a', [2], 0, 8)}}`, new Uint8Array(4)),
+    ts: "m.safetensors is truncated: expected 70 bytes (tensor 'a' ends there), found 66",
+    runtime: /truncated: tensor 'a' ends at byte 70, the file has 66/,
+  },
+  {
+    label: 'a header length past the end of the file',
+    bytes: withHeaderLength(64n, 16),
+    ts: 'm.safetensors is truncated: expected at least 72 bytes (8 + a header of 64), found 24',
+    runtime: /truncated: expected at least 72 bytes \(8 \+ a header of 64\), found 24/,
+  },
+  {
+    label: 'an absurd header length',
+    bytes: withHeaderLength(2n ** 40n, 16),
+    ts: "m.safetensors is not a safetensors file: its header length is 1099511627776 bytes, more than the format's 100,000,000 bytes (95.4 MiB)",
+    runtime: /not a safetensors file: its header length is 1099511627776 bytes/,
+  },
+  {
+    label: 'a header that is not an object',
+    bytes: rawFile('[1, 2]'),
+    ts: 'm.safetensors has an invalid header: expected a JSON object',
+    runtime: /invalid header: expected a JSON object/,
+  },
+];
+
+describe('malformed files, in bertc and in runtime.js', () => {
+  it.each(MALFORMED)('rejects $label', ({ bytes, ts, runtime }) => {
+    expect(errorOf(() => parseSafetensors(bytes, 'm.safetensors')).message).toBe(ts);
+    expect(() => parseInRuntime(bytes)).toThrow(runtime);
+  });
+
+  it('finds duplicates only among the keys of one object', () => {
+    const header = `{"__metadata__":{"a":"x","b":"a"},${f32('a', [1], 0, 4)},${f32('b', [1], 4, 8)}}`;
+    expect(parseSafetensors(rawFile(header, new Uint8Array(8)), 'm.safetensors').names).toEqual(['a', 'b']);
+    const metadata = `{"__metadata__":{"k":"1","k":"2"},${f32('a', [1], 0, 4)}}`;
+    expect(errorOf(() => parseSafetensors(rawFile(metadata, new Uint8Array(4)), 'm.safetensors')).message).toBe(
+      "m.safetensors has an invalid header: __metadata__ has key 'k' twice",
+    );
+  });
+
+  it('accepts an empty file with an empty header, and zero-sized tensors anywhere', () => {
+    expect(parseSafetensors(rawFile('{}'), 'm.safetensors').names).toEqual([]);
+    const header = `{${f32('e', [0], 4, 4)},${f32('a', [1], 0, 4)},${f32('z', [2, 0], 8, 8)},${f32('b', [1], 4, 8)}}`;
+    expect(parseSafetensors(rawFile(header, new Uint8Array(8)), 'm.safetensors').names).toEqual(['a', 'b', 'e', 'z']);
+    expect([...parseInRuntime(rawFile(header, new Uint8Array(8))).keys()].sort()).toEqual(['a', 'b', 'e', 'z']);
   });
 });
 
@@ -243,8 +363,22 @@ describe('errors', () => {
   it('reports missing and unreadable files', () => {
     const missing = path.join(tmpRoot, 'missing.safetensors');
     expect(errorOf(() => readSafetensors(missing)).message).toBe(`cannot read ${missing}: no such file or directory`);
-    expect(errorOf(() => readSafetensors(tmpRoot)).message).toBe(`cannot read ${tmpRoot}: is a directory`);
+    expect(errorOf(() => readSafetensors(tmpRoot)).message).toBe(`cannot read ${tmpRoot}: it is a directory, not a regular file`);
     expect(errorOf(() => readSafetensors(missing)).file).toBe(missing);
+  });
+
+  it('refuses devices, FIFOs and files over the limit before reading them', () => {
+    expect(errorOf(() => readSafetensors('/dev/zero')).message).toBe('cannot read /dev/zero: it is a character device, not a regular file');
+    const fifo = path.join(tmpRoot, 'weights.fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect(errorOf(() => readSafetensors(fifo)).message).toBe(`cannot read ${fifo}: it is a FIFO, not a regular file`);
+    // Sparse: five gigabytes of nothing, created at once, refused by its size without a read.
+    const sparse = path.join(tmpRoot, 'huge.safetensors');
+    fs.closeSync(fs.openSync(sparse, 'w'));
+    fs.truncateSync(sparse, 5 * 2 ** 30 + 1);
+    const err = errorOf(() => readSafetensors(sparse));
+    expect(err.message).toBe(`${sparse} is 5,368,709,121 bytes (5.0 GiB); bertc reads safetensors files of at most 4 GiB`);
+    expect(err.code).toBe('E0027');
   });
 
   it('reports truncated files with expected and found sizes', () => {
@@ -261,7 +395,7 @@ describe('errors', () => {
     const huge = new Uint8Array(16);
     new DataView(huge.buffer).setBigUint64(0, 2n ** 64n - 1n, true);
     expect(errorOf(() => parseSafetensors(huge, P)).message).toBe(
-      `${P} is truncated: expected at least 18446744073709551623 bytes (8 + a header of 18446744073709551615), found 16`,
+      `${P} is not a safetensors file: its header length is 18446744073709551615 bytes, more than the format's 100,000,000 bytes (95.4 MiB)`,
     );
   });
 

@@ -1,5 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { didYouMean } from '../diag/suggest.js';
+import { INPUT_KINDS, InputFileError, readInputText } from '../io/readInput.js';
 import type { Accelerator } from './accelerator.js';
 import { PRESETS } from './presets.js';
 import { AcceleratorError, validateAccelerator } from './validate.js';
@@ -21,9 +22,10 @@ export function loadAccelerator(nameOrPath: string): Accelerator {
   }
   let text: string;
   try {
-    text = readFileSync(nameOrPath, 'utf8');
+    text = readInputText(nameOrPath, INPUT_KINDS.accelerator);
   } catch (e) {
-    throw new AcceleratorError([`${nameOrPath}: cannot read: ${e instanceof Error ? e.message : String(e)}`]);
+    if (!(e instanceof InputFileError)) throw e;
+    throw new AcceleratorError([e.message]);
   }
   return validateAccelerator(parseJson(text, nameOrPath), nameOrPath);
 }

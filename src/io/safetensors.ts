@@ -15,13 +15,16 @@ import { isFloat, isInteger } from '../ir/dtype.js';
 import { formatShape, numel, shapeEquals } from '../ir/shape.js';
 import type { Tensor, TensorData } from '../interp/tensor.js';
 import { bf16BitsToF32, f16BitsToF32, f32ToBf16Bits, f32ToF16Bits } from './halfFloat.js';
+import { formatBytes, fsReason, INPUT_KINDS, InputFileError, readInput } from './readInput.js';
 
 export type SafetensorsDType = 'F32' | 'F16' | 'BF16' | 'I32' | 'I64' | 'BOOL';
 
+/** `code` is the diagnostic it becomes: E0027 for a file over the size limit, else E0025. */
 export class SafetensorsError extends Error {
   constructor(
     message: string,
     readonly file: string,
+    readonly code: 'E0025' | 'E0027' = 'E0025',
   ) {
     super(message);
     this.name = 'SafetensorsError';
@@ -67,14 +70,24 @@ interface Entry extends SafetensorInfo {
 
 /** Reads and validates a whole file; tensors are decoded lazily by `get`. */
 export function readSafetensors(file: string): SafetensorsFile {
-  let bytes: Uint8Array;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (e) {
-    throw new SafetensorsError(`cannot read ${file}: ${fsReason(e)}`, file);
-  }
-  return parseSafetensors(bytes, file);
+  return parseSafetensors(readSafetensorsBytes(file), file);
 }
+
+/** The bytes of a file, read within the size limit for safetensors files; not validated. */
+export function readSafetensorsBytes(file: string): Uint8Array {
+  try {
+    return readInput(file, INPUT_KINDS.safetensors);
+  } catch (e) {
+    if (e instanceof InputFileError) throw new SafetensorsError(e.message, file, e.code);
+    throw e;
+  }
+}
+
+/**
+ * The largest header the reference implementation accepts (its MAX_HEADER_SIZE); a larger length
+ * is garbage, not a header, and is said to be one before it is compared with the file size.
+ */
+const MAX_HEADER_BYTES = 100_000_000;
 
 /**
  * Validates the header completely (dtypes, shapes, sizes, bounds), so that after this only an
@@ -90,19 +103,26 @@ export function parseSafetensors(bytes: Uint8Array, file: string): SafetensorsFi
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   // Compare as a u64 so that a garbage length cannot lose precision before the check.
   const headerLen64 = view.getBigUint64(0, true);
+  if (headerLen64 > BigInt(MAX_HEADER_BYTES)) {
+    fail(`${file} is not a safetensors file: its header length is ${headerLen64} bytes, more than the format's ${formatBytes(MAX_HEADER_BYTES)}`);
+  }
   if (headerLen64 > BigInt(bytes.length - 8)) {
     fail(`${file} is truncated: expected at least ${8n + headerLen64} bytes (8 + a header of ${headerLen64}), found ${bytes.length}`);
   }
   const dataStart = 8 + Number(headerLen64);
 
   let header: unknown;
+  let headerText = '';
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, dataStart)));
+    headerText = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, dataStart));
+    header = JSON.parse(headerText);
   } catch (e) {
     // V8's messages may quote the offending text, newlines included; keep the message on one line.
     fail(`${file} has an invalid JSON header: ${(e as Error).message.replace(/\s+/g, ' ')}`);
   }
   if (!isPlainObject(header)) fail(`${file} has an invalid header: expected a JSON object`);
+  const dup = firstDuplicateKey(headerText);
+  if (dup) fail(duplicateKeyMessage(dup, file));
 
   let metadata: Record<string, string> = {};
   const entries = new Map<string, Entry>();
@@ -118,12 +138,7 @@ export function parseSafetensors(bytes: Uint8Array, file: string): SafetensorsFi
     entries.set(name, parseEntry(name, value, dataStart, file));
   }
 
-  // Checked after every entry is known to be well formed, so the message can give the full size.
-  let last: [string, Entry] | undefined;
-  for (const item of entries) if (!last || item[1].end > last[1].end) last = item;
-  if (last && last[1].end > bytes.length) {
-    fail(`${file} is truncated: expected ${last[1].end} bytes (tensor '${last[0]}' ends there), found ${bytes.length}`);
-  }
+  checkLayout(entries, dataStart, bytes.length, file);
 
   const names = [...entries.keys()].sort();
   const lookup = (name: string): Entry => entries.get(name) ?? fail(notFoundMessage(name, names, file));
@@ -168,6 +183,36 @@ function parseEntry(name: string, value: unknown, dataStart: number, file: strin
     );
   }
   return { dtype, shape: dims, begin: dataStart + begin, end: dataStart + end };
+}
+
+/**
+ * The format requires the data section to be covered exactly: tensors in offset order, each
+ * starting where the one before ends, the first at 0 and the last at the end of the file. This
+ * rules out tensors that share bytes and bytes that no tensor owns (which could hide another file).
+ * Checked after every entry is known to be well formed, so the messages can give full sizes.
+ */
+function checkLayout(entries: ReadonlyMap<string, Entry>, dataStart: number, fileSize: number, file: string): void {
+  const fail = (msg: string): never => {
+    throw new SafetensorsError(msg, file);
+  };
+  const sorted = [...entries].sort(([, a], [, b]) => a.begin - b.begin || a.end - b.end);
+  const at = (e: Entry) => `[${e.begin - dataStart}, ${e.end - dataStart}]`;
+  let end = dataStart;
+  let prev: string | undefined;
+  for (const [name, e] of sorted) {
+    if (e.begin < end) fail(`tensor '${name}' in ${file} has data_offsets ${at(e)}, overlapping tensor '${prev}' ${at(entries.get(prev!)!)}`);
+    if (e.begin > end) {
+      const after = prev === undefined ? 'before the first tensor' : `after tensor '${prev}'`;
+      fail(`tensor '${name}' in ${file} has data_offsets ${at(e)}, leaving bytes ${end - dataStart} to ${e.begin - dataStart} ${after} unused`);
+    }
+    end = e.end;
+    prev = name;
+  }
+  if (end > fileSize) fail(`${file} is truncated: expected ${end} bytes (tensor '${prev}' ends there), found ${fileSize}`);
+  if (end < fileSize) {
+    const last = prev === undefined ? 'the header, which declares no tensor' : `tensor '${prev}'`;
+    fail(`${file} has ${fileSize - end} bytes after ${last}, which no tensor's data_offsets cover`);
+  }
 }
 
 /** Copies a tensor out of the file into its runtime representation. */
@@ -367,17 +412,56 @@ function isIndex(v: unknown): boolean {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 }
 
-/** Node's messages repeat the syscall and path; users only need the cause. */
-function fsReason(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  const reasons: Record<string, string> = {
-    ENOENT: 'no such file or directory',
-    EACCES: 'permission denied',
-    EISDIR: 'is a directory',
-    ENOTDIR: 'a parent is not a directory',
-    ENOSPC: 'no space left on device',
-  };
-  return (code !== undefined ? reasons[code] : undefined) ?? (e as Error).message;
+interface DuplicateKey {
+  readonly key: string;
+  /** The key of the object that repeats it; undefined at the top level. */
+  readonly parent: string | undefined;
+}
+
+/**
+ * The first key an object of `json` repeats. JSON.parse keeps the last of duplicates silently, so a
+ * file with a tensor named twice would read as if it had one; the format forbids duplicates, so
+ * they are found in the text. `json` must be valid JSON (it has been parsed), which keeps this
+ * scan simple: strings, brackets and commas are all it needs to track.
+ */
+export function firstDuplicateKey(json: string): DuplicateKey | undefined {
+  // One frame per open object (with its keys) or array (without).
+  const stack: { keys: Set<string> | undefined; name: string | undefined }[] = [];
+  let expectKey = false;
+  let lastKey: string | undefined;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    if (c === '"') {
+      let j = i + 1;
+      let escaped = false;
+      for (; json[j] !== '"'; j++) {
+        if (json[j] === '\\') [j, escaped] = [j + 1, true];
+      }
+      const top = stack[stack.length - 1];
+      if (top?.keys && expectKey) {
+        const key: string = escaped ? JSON.parse(json.slice(i, j + 1)) : json.slice(i + 1, j);
+        if (top.keys.has(key)) return { key, parent: top.name };
+        top.keys.add(key);
+        lastKey = key;
+        expectKey = false;
+      }
+      i = j;
+    } else if (c === '{' || c === '[') {
+      stack.push({ keys: c === '{' ? new Set() : undefined, name: lastKey });
+      expectKey = c === '{';
+    } else if (c === '}' || c === ']') {
+      stack.pop();
+    } else if (c === ',') {
+      expectKey = stack[stack.length - 1]?.keys !== undefined;
+    }
+  }
+  return undefined;
+}
+
+function duplicateKeyMessage(d: DuplicateKey, file: string): string {
+  if (d.parent === undefined) return `tensor '${d.key}' appears twice in the header of ${file}; the format forbids duplicate names`;
+  if (d.parent === '__metadata__') return `${file} has an invalid header: __metadata__ has key '${d.key}' twice`;
+  return `tensor '${d.parent}' in ${file} has an invalid header entry: key '${d.key}' appears twice`;
 }
 
 function notFoundMessage(name: string, names: readonly string[], file: string): string {

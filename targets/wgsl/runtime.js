@@ -39,6 +39,9 @@ class ModelError extends Error {}
  * Tensors are views of `bytes` where their data is 4-byte aligned (no copy of a large weights
  * file), copies otherwise. Typed arrays use the platform's byte order, which is little-endian on
  * every platform WebGPU runs on.
+ *
+ * The checks are those of bertc's own reader (src/io/safetensors.ts), kept parallel because this
+ * module has no imports; test/safetensors.test.ts runs both on the same malformed files.
  * @param {ArrayBuffer | ArrayBufferView} bytes
  * @returns {Map<string, HostTensor>}
  */
@@ -50,20 +53,30 @@ export function parseSafetensors(bytes) {
   const fail = (/** @type {string} */ msg) => new ModelError(`safetensors: ${msg}`);
   if (size < 8) throw fail(`file is truncated: expected at least 8 bytes (the header length), found ${size}`);
   const view = new DataView(buf, base, size);
-  // Two u32 halves rather than getBigUint64: exact up to 2^53, which is more than any file here.
+  // Two u32 halves rather than getBigUint64: exact up to 2^53, and anything past the reference
+  // implementation's largest header (100,000,000 bytes) is refused before it matters.
   const headerLen = view.getUint32(0, true) + view.getUint32(4, true) * 2 ** 32;
+  if (headerLen > MAX_HEADER_BYTES) throw fail(`not a safetensors file: its header length is ${headerLen} bytes, more than the format's ${MAX_HEADER_BYTES}`);
   if (headerLen > size - 8) throw fail(`file is truncated: expected at least ${8 + headerLen} bytes (8 + a header of ${headerLen}), found ${size}`);
   /** @type {unknown} */
   let header;
+  let text = '';
   try {
-    header = JSON.parse(new TextDecoder().decode(new Uint8Array(buf, base + 8, headerLen)));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(new Uint8Array(buf, base + 8, headerLen));
+    header = JSON.parse(text);
   } catch (e) {
-    throw fail(`invalid JSON header: ${/** @type {Error} */ (e).message}`);
+    throw fail(`invalid JSON header: ${/** @type {Error} */ (e).message.replace(/\s+/g, ' ')}`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) throw fail('invalid header: expected a JSON object');
+  const dup = firstDuplicateKey(text);
+  if (dup) {
+    throw fail(dup.parent === undefined
+      ? `tensor '${dup.key}' appears twice in the header; the format forbids duplicate names`
+      : `tensor '${dup.parent}' has an invalid header entry: key '${dup.key}' appears twice`);
+  }
   const dataStart = 8 + headerLen;
-  /** @type {Map<string, HostTensor>} */
-  const out = new Map();
+  /** @type {{ name: string, dtype: 'F32' | 'I32', shape: number[], begin: number, end: number }[]} */
+  const entries = [];
   for (const [name, entry] of Object.entries(header)) {
     if (name === '__metadata__') continue;
     const { dtype, shape, data_offsets: offsets } = entry ?? {};
@@ -79,13 +92,92 @@ export function parseSafetensors(bytes) {
     const [begin, end] = /** @type {[number, number]} */ (offsets);
     // F32 and I32 both take 4 bytes an element.
     if (end - begin !== 4 * n) throw fail(`tensor '${name}' has ${end - begin} bytes of data, expected ${4 * n} for ${dtype} [${shape.join(', ')}]`);
-    if (dataStart + end > size) throw fail(`file is truncated: tensor '${name}' ends at byte ${dataStart + end}, the file has ${size}`);
+    entries.push({ name, dtype, shape, begin, end });
+  }
+  checkLayout(entries, dataStart, size, fail);
+  /** @type {Map<string, HostTensor>} */
+  const out = new Map();
+  for (const { name, dtype, shape, begin, end } of entries) {
     const at = base + dataStart + begin;
+    const n = (end - begin) / 4;
     const Ctor = dtype === 'F32' ? Float32Array : Int32Array;
     const data = at % 4 === 0 ? new Ctor(buf, at, n) : new Ctor(buf.slice(at, at + 4 * n));
     out.set(name, { dtype, shape: [...shape], data });
   }
   return out;
+}
+
+/** The largest header the reference implementation accepts (its MAX_HEADER_SIZE). */
+const MAX_HEADER_BYTES = 100_000_000;
+
+/**
+ * The data section must be covered exactly: in offset order each tensor starts where the one before
+ * ends, the first at 0, the last at the end of the file; no shared bytes, no bytes that no tensor owns.
+ * @param {{ name: string, begin: number, end: number }[]} entries offsets relative to the data section
+ * @param {number} dataStart @param {number} size the file's @param {(msg: string) => Error} fail
+ */
+function checkLayout(entries, dataStart, size, fail) {
+  const dataSize = size - dataStart;
+  const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let end = 0;
+  /** @type {{ name: string, begin: number, end: number } | undefined} */
+  let prev;
+  for (const e of sorted) {
+    if (e.begin < end && prev) throw fail(`tensor '${e.name}' has data_offsets [${e.begin}, ${e.end}], overlapping tensor '${prev.name}' [${prev.begin}, ${prev.end}]`);
+    if (e.begin > end) {
+      const after = prev ? `after tensor '${prev.name}'` : 'before the first tensor';
+      throw fail(`tensor '${e.name}' has data_offsets [${e.begin}, ${e.end}], leaving bytes ${end} to ${e.begin} ${after} unused`);
+    }
+    end = e.end;
+    prev = e;
+  }
+  if (end > dataSize) throw fail(`file is truncated: tensor '${prev?.name}' ends at byte ${dataStart + end}, the file has ${size}`);
+  if (end < dataSize) {
+    throw fail(`the file has ${dataSize - end} bytes after ${prev ? `tensor '${prev.name}'` : 'the header, which declares no tensor'}, which no tensor's data_offsets cover`);
+  }
+}
+
+/**
+ * The first key an object of `json` repeats (JSON.parse keeps the last silently); `parent` is the
+ * key of the object that repeats it. `json` has been parsed, so strings, brackets and commas are all
+ * the scan needs to track.
+ * @param {string} json
+ * @returns {{ key: string, parent: string | undefined } | undefined}
+ */
+function firstDuplicateKey(json) {
+  /** @type {{ keys: Set<string> | undefined, name: string | undefined }[]} */
+  const stack = [];
+  let expectKey = false;
+  /** @type {string | undefined} */
+  let lastKey;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    if (c === '"') {
+      let j = i + 1;
+      let escaped = false;
+      for (; json[j] !== '"'; j++) {
+        if (json[j] === '\\') [j, escaped] = [j + 1, true];
+      }
+      const top = stack[stack.length - 1];
+      if (top?.keys && expectKey) {
+        /** @type {string} */
+        const key = escaped ? JSON.parse(json.slice(i, j + 1)) : json.slice(i + 1, j);
+        if (top.keys.has(key)) return { key, parent: top.name };
+        top.keys.add(key);
+        lastKey = key;
+        expectKey = false;
+      }
+      i = j;
+    } else if (c === '{' || c === '[') {
+      stack.push({ keys: c === '{' ? new Set() : undefined, name: lastKey });
+      expectKey = c === '{';
+    } else if (c === '}' || c === ']') {
+      stack.pop();
+    } else if (c === ',') {
+      expectKey = stack[stack.length - 1]?.keys !== undefined;
+    }
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
