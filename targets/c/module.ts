@@ -9,6 +9,7 @@ import { buildKernels, bytesOf, type Kernel } from '../../src/kernel/kernels.js'
 import type { Module } from '../../src/kernel/module.js';
 import { resultCopies, resultCopyValue } from '../common/elementValues.js';
 import { planMemory, type MemoryPlan } from '../common/memoryPlan.js';
+import { checkTarget } from '../common/unsupported.js';
 import { CLikeRenderer } from '../common/renderer.js';
 import { blockingOf, gemmRowChunk, kernelFunction, type KernelFunction } from './kernelCode.js';
 import type { Line } from '../common/writer.js';
@@ -62,6 +63,7 @@ export function memoryOf(m: Module): { arena_bytes: number; unplanned_arena_byte
 
 /** Generates model.c, model.h, a harness, a Makefile and the source map for a tiled module. */
 export function generateC(m: Module, opts: COptions): CFiles {
+  checkTarget(m, 'c');
   const r = new CLikeRenderer();
   const L = layoutOf(m);
   const outputs = m.graph.outputs;
@@ -181,7 +183,8 @@ function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, home: 
   }
   for (const k of L.init) for (const o of k.outputs) put(`  m->i${o.id} = bertc_alloc(${bytesOf(o)});`);
   put(`  m->arena = bertc_alloc(${Math.max(64, L.plan.bytes)});`);
-  const gemms = L.run.filter((k) => k.ops.some(isMatmul));
+  // Weight transforms run GEMMs too (a product of two weights), so their scratch counts as well.
+  const gemms = L.kernels.filter((k) => k.ops.some(isMatmul));
   const blockings = [...new Set(gemms.map((k) => JSON.stringify(blockingOf(m.schedules?.get(k.ops.find(isMatmul)!), opts.accel))))];
   put('  m->gemm_ws_floats = 0;');
   for (const b of blockings) {
@@ -233,10 +236,17 @@ function emitRun(put: (t?: string, s?: Line['span']) => void, L: Layout, home: (
   // Results that no kernel writes (a source, an iota, a view of either or of a buffer) are copied
   // out; a result named twice is copied once for each name.
   const env = { r, views: m.partition.views, train: m.train, ptr: (n: Node) => `(${home(n)})` };
+  const first = new Map<Node, string>();
   for (const o of m.graph.outputs) {
+    const out = `out_${cName(o.name)}`;
+    const earlier = first.get(o.node);
+    if (earlier) {
+      put(`  memcpy(${out}, ${earlier}, ${bytesOf(o.node)});`, o.node.meta.span);
+      continue;
+    }
+    first.set(o.node, out);
     const [copy] = resultCopies([o.node], L.direct, m.partition.views);
     if (!copy) continue;
-    const out = `out_${cName(o.name)}`;
     if (copy.contiguous) put(`  memcpy(${out}, ${home(copy.buffer!)}, ${bytesOf(o.node)});`, o.node.meta.span);
     else put(`  ${r.loop('i', numel(o.node.type.shape))} ${out}[i] = ${resultCopyValue(copy, env, 'i')};`, o.node.meta.span);
   }

@@ -52,12 +52,14 @@ const ACCEL: Readonly<Record<Target, Accelerator>> = { c: HOST_CPU, wgsl: PRESET
 
 /** The program of a seed, its level and mode (drawn from the seed too) and the interpreter's results. */
 export function makeCase(seed: number): Case {
-  const program = catalogueProgram(seed);
+  return caseOf(catalogueProgram(seed), seed % 2 === 0 ? 'O2' : 'O0', seed % 3 === 0);
+}
+
+/** A program (random or written by hand) at a level and mode, with the interpreter's results. */
+export function caseOf(program: CatalogueProgram, level: 'O0' | 'O2', train: boolean): Case {
   const s = new Session();
-  const graph = build(s, loadText(s, `catalogue-${seed}.ir`, program.text), {}).graph;
-  const train = seed % 3 === 0;
-  const level = seed % 2 === 0 ? 'O2' : 'O0';
-  const want = interpret(graph, program.inputs, (n) => program.params.get(n)!, { f64: true, train, seed }).outputs;
+  const graph = build(s, loadText(s, `catalogue-${program.seed}.ir`, program.text), {}).graph;
+  const want = interpret(graph, program.inputs, (n) => program.params.get(n)!, { f64: true, train, seed: program.seed }).outputs;
   return { program, level, train, graph, want };
 }
 
@@ -143,7 +145,6 @@ export function runC(cases: readonly Case[], cflags: readonly string[] = ['-O2']
       try {
         execFileSync('cc', ['-std=c11', '-fopenmp', '-w', ...cflags, '-o', join(work, name), src, '-lm'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
       } catch (e) {
-        console.error('DEBUG', (e as { stderr?: Buffer }).stderr?.toString().slice(0, 3000));
         if (batch.length === 1) results.set(batch[0]!.c, `the C compiler failed:\n${(e as { stderr?: Buffer }).stderr?.toString().slice(0, 4000)}`);
         return false;
       }
@@ -163,7 +164,11 @@ export function runC(cases: readonly Case[], cflags: readonly string[] = ['-O2']
       }
       return true;
     };
-    if (ready.length && !run(ready, 'batch')) for (const b of ready) run([b], `single${b.i}`);
+    // Batches of 8: a batch that fails is retried model by model, which costs a compile each.
+    for (let at = 0; at < ready.length; at += 8) {
+      const batch = ready.slice(at, at + 8);
+      if (!run(batch, `batch${at}`)) for (const b of batch) run([b], `single${b.i}`);
+    }
     return cases.map((c) => outcome(c, 'c', results.get(c)));
   } finally {
     rmSync(work, { recursive: true, force: true });

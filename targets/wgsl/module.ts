@@ -6,6 +6,7 @@ import type { Module } from '../../src/kernel/module.js';
 import { WgslRenderer } from './renderer.js';
 import { copyKernel, wgslKernel, type Binding, type WgslKernel } from './kernels.js';
 import { resultCopies } from '../common/elementValues.js';
+import { checkTarget } from '../common/unsupported.js';
 import { byteSize } from '../../src/ir/dtype.js';
 import { numel } from '../../src/ir/shape.js';
 import type { Manifest, ManifestBuffer, ManifestKernel } from './runtime.js';
@@ -41,6 +42,7 @@ export const SPEC_DEFAULT_LIMITS: WebGpuLimits = {
  * shader that fails on a device.
  */
 export function generateWgsl(m: Module, opts: { readonly source: string; readonly accel: Accelerator; readonly batchSliced?: boolean }): WgslFiles {
+  checkTarget(m, 'wgsl');
   const limits = opts.accel.webgpu ?? SPEC_DEFAULT_LIMITS;
   const kernels = buildKernels(m);
   const names = new Map<Node, string>();

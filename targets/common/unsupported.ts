@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { CompileError, makeDiagnostic, type Diagnostic } from '../../src/diag/diagnostics.js';
+import { renderDiagnostics } from '../../src/diag/render.js';
+import { graphNodes } from '../../src/ir/graph.js';
+import type { Node } from '../../src/ir/node.js';
+import { formatType } from '../../src/ir/types.js';
+import type { Module } from '../../src/kernel/module.js';
+
+export type TargetName = 'c' | 'wgsl';
+
+/**
+ * What a backend cannot do, as located diagnostics rather than internal errors or code that does
+ * not compile: thrown as a CompileError, which the CLI renders (exit 1). The backends see no
+ * Session, so the source excerpt is read from the file the span names, where it exists.
+ */
+export class TargetError extends CompileError {
+  constructor(diagnostics: readonly Diagnostic[]) {
+    super(diagnostics, renderDiagnostics(diagnostics, readSource));
+  }
+}
+
+function readSource(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Why a target cannot hold a tensor of this node's type, or undefined when it can. */
+function unsupported(n: Node, target: TargetName): string | undefined {
+  const d = n.type.dtype;
+  if (d === 'f16' || d === 'bf16') return `${d} storage is not supported by the backends yet (compute in f32 and cast at the edges)`;
+  if (target === 'wgsl' && d === 'i64') return 'WGSL has no 64-bit integers (use i32)';
+  if (target === 'wgsl' && n.op === 'const' && Number.isNaN(n.attr<number>('value'))) return 'a NaN constant cannot be written in WGSL';
+  return undefined;
+}
+
+/** Throws a TargetError naming every op whose type or value `target` cannot express. */
+export function checkTarget(m: Module, target: TargetName): void {
+  const diags: Diagnostic[] = [];
+  for (const n of graphNodes(m.graph)) {
+    const why = unsupported(n, target);
+    if (!why) continue;
+    const what = n.op === 'input' || n.op === 'param' ? `${n.op} '${n.attr<string>('name')}'` : `'${n.op}'`;
+    diags.push(makeDiagnostic('E0007', { detail: `${what} of type ${formatType(n.type)} cannot be compiled for the ${target} target: ${why}` }, n.meta.span));
+  }
+  if (diags.length) throw new TargetError(diags);
+}
