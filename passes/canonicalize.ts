@@ -109,7 +109,7 @@ Dropout is removed in inference mode, and in training when p = 0.
   options: {},
   statistics: Object.fromEntries(CANONICALIZE_RULES.map((r) => [r.name, `times '${r.name}' fired`])),
   run(m, _o, stats) {
-    const { graph, map } = rewriteGraph(m.graph, CANONICALIZE_RULES, stats, m.train);
+    const { graph, map } = rewriteGraph(m.graph, CANONICALIZE_RULES, stats, m.train, canonicalize.name);
     return { ...m, graph, partition: remapPartition(m.partition, map, graph) };
   },
 });

@@ -25,7 +25,7 @@ first in program order (provenance is the first's). Dropouts never merge: each h
         return undefined;
       },
     };
-    const { graph, map } = rewriteGraph(m.graph, [rule], stats, m.train);
+    const { graph, map } = rewriteGraph(m.graph, [rule], stats, m.train, cse.name);
     return { ...m, graph, partition: remapPartition(m.partition, map, graph) };
   },
 });

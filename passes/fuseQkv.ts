@@ -113,7 +113,7 @@ Projections with a non-weight operand, other transposes, or mixed bias/no-bias a
         return own && own.set.slice(own.index, r, n);
       },
     };
-    const { graph, map } = rewriteGraph(m.graph, [rule], new Statistics(), m.train);
+    const { graph, map } = rewriteGraph(m.graph, [rule], new Statistics(), m.train, fuseQkv.name);
     return { ...m, graph, partition: remapPartition(m.partition, map, graph), decisions: [...m.decisions, ...decisions] };
   },
 });

@@ -1,33 +1,49 @@
+import { derivedMeta, GraphBuilder } from '../src/ir/builder.js';
 import type { Graph } from '../src/ir/graph.js';
 import type { Attrs, Meta, Node } from '../src/ir/node.js';
-import { opDef } from '../src/ir/ops.js';
-import { formatType, typeEquals, type TensorType } from '../src/ir/types.js';
+import { formatType, typeEquals } from '../src/ir/types.js';
 import type { Statistics } from './pass.js';
 
-/** Builds replacement nodes for rules: types come from the op's type rule, provenance from the node replaced. */
+/**
+ * Builds replacement nodes for rules, through the graph builder: types come from the op's type
+ * rule, provenance from the node the caller names, marked as derived by the running pass from the
+ * node being rewritten.
+ */
 export class Rewriter {
-  constructor(readonly graph: Graph, readonly train: boolean, private readonly map: ReadonlyMap<Node, Node> = new Map()) {}
+  private readonly builder: GraphBuilder;
+  /** The input graph's node a rule is being offered, and the rule; what it builds is derived from the node. */
+  private visiting?: { readonly node: Node; readonly rule: string };
+
+  constructor(readonly graph: Graph, readonly train: boolean, readonly pass?: string, private readonly map: ReadonlyMap<Node, Node> = new Map()) {
+    this.builder = new GraphBuilder(graph.ctx);
+  }
 
   /** What an already visited node of the input graph has become. */
   current(n: Node): Node {
     return this.map.get(n) ?? n;
   }
 
-  make(op: string, srcs: readonly Node[], attrs: Attrs, meta: Meta, type?: TensorType): Node {
-    const def = opDef(op);
-    const full: Record<string, Attrs[string]> = {};
-    for (const [k, spec] of Object.entries(def.attrs)) full[k] = attrs[k] ?? spec.default!;
-    let t = type;
-    if (!t) {
-      const r = def.infer(srcs.map((s) => s.type), full, op);
-      if ('error' in r) throw new Error(`internal: rewrite built an invalid '${op}': ${r.error.detail}`);
-      t = r.type;
-    }
-    return this.graph.ctx.node(op, t, srcs, full, meta);
+  /** Offers `original`, the input graph's node, to `rule`. */
+  visit(original: Node, rule: string): void {
+    this.visiting = { node: original, rule };
+  }
+
+  /** `n` over rewritten operands: the same node, not a derived one. */
+  rebuild(n: Node, srcs: readonly Node[]): Node {
+    return this.builder.rebuild(n, srcs);
+  }
+
+  make(op: string, srcs: readonly Node[], attrs: Attrs, meta: Meta): Node {
+    return this.builder.op(op, srcs, attrs, this.derived(meta));
   }
 
   constant(value: number, like: Node): Node {
-    return this.graph.ctx.node('const', { dtype: like.type.dtype, shape: [] }, [], { value }, like.meta);
+    return this.builder.constant(value, like.type.dtype, this.derived(like.meta));
+  }
+
+  private derived(meta: Meta): Meta {
+    if (!this.visiting) throw new Error('internal: a rewrite built a node outside a rule');
+    return derivedMeta(meta, this.visiting.node, this.pass ?? this.visiting.rule);
   }
 }
 
@@ -66,18 +82,20 @@ export interface RewriteResult {
 /**
  * The one rewrite driver: visits the body producers-first, rebuilds each node over its rewritten
  * sources, then applies rules until none matches. Every firing is counted under the rule's name.
+ * Nodes the rules build are marked as derived by `pass`, or by the rule itself outside a pass.
  */
-export function rewriteGraph(g: Graph, rules: readonly RewriteRule[], stats: Statistics, train: boolean): RewriteResult {
+export function rewriteGraph(g: Graph, rules: readonly RewriteRule[], stats: Statistics, train: boolean, pass?: string): RewriteResult {
   const map = new Map<Node, Node>();
-  const r = new Rewriter(g, train, map);
+  const r = new Rewriter(g, train, pass, map);
   const byOp = new Map<string, RewriteRule[]>();
   for (const rule of rules) for (const op of rule.ops) byOp.set(op, [...(byOp.get(op) ?? []), rule]);
   for (const n of g.body) {
-    let cur = g.ctx.replace(n, { srcs: n.srcs.map((s) => map.get(s) ?? s) });
+    let cur = r.rebuild(n, n.srcs.map((s) => map.get(s) ?? s));
     for (let fired = true, guard = 0; fired; guard++) {
       if (guard > 100) throw new Error(`internal: rewrite rules did not settle on ${n.op} #${n.id}`);
       fired = false;
       for (const rule of byOp.get(cur.op) ?? []) {
+        r.visit(n, rule.name);
         const next = rule.apply(cur, r, n);
         if (!next || next === cur) continue;
         if (!typeEquals(next.type, cur.type)) {

@@ -1,9 +1,17 @@
-import type { Span } from '../diag/span.js';
+import { formatSpan, type Span } from '../diag/span.js';
 import type { OpName } from './ops.js';
 import { formatType, type TensorType } from './types.js';
 
 export type AttrValue = number | boolean | string | readonly number[];
 export type Attrs = Readonly<Record<string, AttrValue>>;
+
+/**
+ * Where a node came from when that is not (only) a place in an IR file: a node of an imported ONNX
+ * graph, or a node a pass made in place of another (the fused or rewritten form of node `from`).
+ */
+export type Origin =
+  | { readonly kind: 'onnx'; readonly node: string }
+  | { readonly kind: 'derived'; readonly from: number; readonly pass: string };
 
 /** Where a node came from: its source span, the layer instance it belongs to, and a name hint. */
 export interface Meta {
@@ -12,6 +20,30 @@ export interface Meta {
   readonly scope: string;
   /** The source-level name the value was bound to, used by the printer; empty when anonymous. */
   readonly hint: string;
+  readonly origin?: Origin;
+}
+
+/**
+ * A node's origin as reports, plans and source maps show it: its IR span when it has one (a node a
+ * pass derived from a spanned node keeps that span), else its ONNX node or what it was derived from.
+ */
+export function describeOrigin(m: Meta): string {
+  if (m.span) return formatSpan(m.span);
+  switch (m.origin?.kind) {
+    case 'onnx':
+      return `onnx node '${m.origin.node}'`;
+    case 'derived':
+      return `derived from node ${m.origin.from} by ${m.origin.pass}`;
+    default:
+      return '';
+  }
+}
+
+/** The distinct origins of some nodes: spans in source order first, then the others in node order. */
+export function describeOrigins(nodes: readonly Node[]): string[] {
+  const spanned = nodes.flatMap((n) => (n.meta.span ? [n.meta.span] : [])).sort((x, y) => x.line - y.line || x.col - y.col);
+  const others = nodes.filter((n) => !n.meta.span).map((n) => describeOrigin(n.meta)).filter(Boolean);
+  return [...new Set([...spanned.map(formatSpan), ...others])];
 }
 
 /**
@@ -50,9 +82,14 @@ function attrsKey(attrs: Attrs): string {
     .join(',');
 }
 
+function originKey(o: Origin | undefined): string {
+  if (!o) return '';
+  return o.kind === 'onnx' ? `onnx:${JSON.stringify(o.node)}` : `derived:${o.from}:${o.pass}`;
+}
+
 function metaKey(m: Meta): string {
   const s = m.span;
-  return `${m.scope}|${m.hint}|${s ? `${s.file}:${s.line}:${s.col}:${s.endLine}:${s.endCol}` : ''}`;
+  return `${m.scope}|${m.hint}|${s ? `${s.file}:${s.line}:${s.col}:${s.endLine}:${s.endCol}` : ''}|${originKey(m.origin)}`;
 }
 
 function freezeAttrs(attrs: Attrs): Attrs {
@@ -64,7 +101,15 @@ function freezeAttrs(attrs: Attrs): Attrs {
   return Object.freeze(out);
 }
 
-/** Owns the intern table of one compilation; nothing is shared between contexts. */
+function freezeMeta(m: Meta): Meta {
+  return Object.freeze(m.origin ? { ...m, origin: Object.freeze({ ...m.origin }) } : { ...m });
+}
+
+/**
+ * Owns the intern table of one compilation; nothing is shared between contexts. Nodes are made
+ * through a GraphBuilder (builder.ts), which fills attribute defaults and infers types before it
+ * interns; test/builder.test.ts checks that nothing else calls `intern`.
+ */
 export class IrContext {
   private readonly table = new Map<string, Node>();
   private readonly order: Node[] = [];
@@ -75,20 +120,15 @@ export class IrContext {
     return this.order;
   }
 
-  node(op: OpName, type: TensorType, srcs: readonly Node[], attrs: Attrs, meta: Meta): Node {
+  intern(op: OpName, type: TensorType, srcs: readonly Node[], attrs: Attrs, meta: Meta): Node {
     const structuralKey = `${op}:${formatType(type)}(${srcs.map((s) => s.id).join(',')}){${attrsKey(attrs)}}`;
     const key = `${structuralKey}@${metaKey(meta)}`;
     const hit = this.table.get(key);
     if (hit) return hit;
-    const n = new Node(this.nextId++, op, type, Object.freeze([...srcs]), freezeAttrs(attrs), Object.freeze({ ...meta }), structuralKey);
+    const n = new Node(this.nextId++, op, type, Object.freeze([...srcs]), freezeAttrs(attrs), freezeMeta(meta), structuralKey);
     this.table.set(key, n);
     this.order.push(n);
     return n;
-  }
-
-  /** The node with some fields changed; `n` itself when nothing changed. */
-  replace(n: Node, changes: { srcs?: readonly Node[]; attrs?: Attrs; type?: TensorType; meta?: Meta; op?: OpName }): Node {
-    return this.node(changes.op ?? n.op, changes.type ?? n.type, changes.srcs ?? n.srcs, changes.attrs ?? n.attrs, changes.meta ?? n.meta);
   }
 
   get size(): number {
