@@ -1,10 +1,9 @@
 import { peakMatrixFlops, type Accelerator, type MatrixDType, type SpecialFunction } from '../accel/accelerator.js';
 import { byteSize } from '../ir/dtype.js';
-import type { Node } from '../ir/node.js';
+import { describeOrigins, type Node } from '../ir/node.js';
 import { isMatmul, isMovement } from '../kernel/classify.js';
 import { buildKernels, type Kernel, type KernelKind } from '../kernel/kernels.js';
 import type { Module } from '../kernel/module.js';
-import { formatSpan } from '../diag/span.js';
 import { opFlops, totalFlops, type Flops } from './flops.js';
 import { gemmCompute, gemmProblem, untiledSchedule, type GemmSchedule } from './gemm.js';
 
@@ -160,7 +159,7 @@ export function costKernel(k: Kernel, a: Accelerator, views: ReadonlySet<Node>, 
     bound,
     utilization,
     schedule,
-    source: [...new Set([...k.spans].sort((x, y) => x.line - y.line || x.col - y.col).map(formatSpan))],
+    source: describeOrigins(k.ops),
     layers: k.scopes.filter(Boolean),
   };
 }

@@ -1,6 +1,5 @@
-import { formatSpan } from '../diag/span.js';
 import type { Graph } from './graph.js';
-import { attrText, type AttrValue, type Node } from './node.js';
+import { attrText, describeOrigin, type AttrValue, type Node } from './node.js';
 import { graphNodes } from './graph.js';
 import { opDef } from './ops.js';
 import { formatType } from './types.js';
@@ -96,7 +95,8 @@ export class ModelWriter {
   /** The statement defining `n`, at the given indentation. */
   node(n: Node, indent = '  '): void {
     if (n.op === 'input') return;
-    const loc = this.opts.locations && n.meta.span ? `  // ${n.meta.scope ? `${n.meta.scope} ` : ''}(${formatSpan(n.meta.span)})` : '';
+    const origin = this.opts.locations ? describeOrigin(n.meta) : '';
+    const loc = origin ? `  // ${n.meta.scope ? `${n.meta.scope} ` : ''}(${origin})` : '';
     if (n.op === 'param') {
       const hf = n.attr<string>('name');
       this.lines.push(`${indent}param ${this.namer.assign(n, hf)}: ${formatType(n.type)} = ${JSON.stringify(hf)};`);

@@ -1,5 +1,5 @@
-import { formatSpan } from '../diag/span.js';
 import { totalFlops } from '../cost/flops.js';
+import { describeOrigins } from '../ir/node.js';
 import { buildKernels, type Kernel, type KernelKind } from './kernels.js';
 import type { FusionDecision, Module } from './module.js';
 
@@ -11,7 +11,7 @@ export interface KernelStats {
   readonly flops_detail: { readonly matrix: number; readonly vector: number; readonly special: number };
   readonly bytes_read: number;
   readonly bytes_written: number;
-  /** `file:line:col` of every op, in source order. */
+  /** Where the ops come from: `file:line:col` in source order, then origins without a span. */
   readonly source: readonly string[];
   readonly layers: readonly string[];
 }
@@ -31,7 +31,6 @@ export interface ModuleStats {
 }
 
 function statsOf(k: Kernel): KernelStats {
-  const spans = [...k.spans].sort((a, b) => a.line - b.line || a.col - b.col);
   return {
     name: k.name,
     kind: k.kind,
@@ -40,7 +39,7 @@ function statsOf(k: Kernel): KernelStats {
     flops_detail: k.flops,
     bytes_read: k.bytesRead,
     bytes_written: k.bytesWritten,
-    source: [...new Set(spans.map(formatSpan))],
+    source: describeOrigins(k.ops),
     layers: k.scopes.filter(Boolean),
   };
 }
