@@ -5,11 +5,17 @@
  * that most of them get past the parser and exercise the elaborator, where the interesting failures
  * are (poison values, constant folding, attribute conversion, "{l}" interpolation, dimensions).
  */
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.js';
 import { CompileError } from '../src/diag/diagnostics.js';
 import { build, loadText, Session } from '../src/driver.js';
+import { SOURCE_LIMITS } from '../src/frontend/parse.js';
 
 const MODEL = readFileSync(new URL('../models/bert.ir', import.meta.url), 'utf8');
 
@@ -170,7 +176,7 @@ const model = (body: string) => `model m(x: f32[2]) -> f32[2] {\n${body}\n}\n`;
 const EXTREMES: [string, string, string | undefined][] = [
   ['parentheses nested 3000 deep', model(`return ${'('.repeat(3000)}x${')'.repeat(3000)};`), 'E0027'],
   ['5000 unary minus signs', model(`return ${'-'.repeat(5000)}x;`), 'E0027'],
-  ['a sum of 20000 terms', model(`return x${' + x'.repeat(20000)};`), 'E0027'],
+  ['a sum of 20000 terms', model(`return x${' + x\n'.repeat(20000)};`), 'E0027'],
   ['a "{...}" hole nested 1000 deep', model(`tap "h{${'('.repeat(1000)}1${')'.repeat(1000)}}" = x;\nreturn x;`), 'E0027'],
   ['layer calls nested 400 deep', layerChain(400), 'E0027'],
   ['layer calls nested 50 deep', layerChain(50), undefined],
@@ -179,7 +185,12 @@ const EXTREMES: [string, string, string | undefined][] = [
   ['a dimension of 1e12', 'model m(x: f32[1e12]) -> f32[1e12] { return x; }', 'E0009'],
   ['a dimension of 1e400 (infinity)', 'model m(x: f32[1e400]) -> f32[2] { return x; }', 'E0009'],
   ['a tensor of 2^62 elements from an op', model('y = iota(shape=[2147483647, 2147483647]);\nreturn x;'), 'E0009'],
-  ['a name of a megabyte', model(`tap "${'a'.repeat(1 << 20)}" = x;\nreturn x;`), undefined],
+  ['a name of 9000 characters', model(`tap "${'a'.repeat(9000)}" = x;\nreturn x;`), undefined],
+  ['a line of a megabyte', model(`tap "${'a'.repeat(1 << 20)}" = x;\nreturn x;`), 'E0027'],
+  ['more than a megabyte of source', model('// a comment of eighty characters, repeated to make the file too large to read\n'.repeat(14000)), 'E0027'],
+  ['more tokens than the limit', model('x = x + 1.0;\n'.repeat(SOURCE_LIMITS.tokens / 8)), 'E0027'],
+  ['more "{...}" holes than the limit', model(`tap "${'{1}'.repeat(SOURCE_LIMITS.holes + 1)}" = x;\nreturn x;`), 'E0027'],
+  ['eight thousand redefinitions', `${'const a = 1;\n'.repeat(8000)}model m(x: f32[2]) -> f32[2] { return x; }\n`, 'E0015'],
   ['an empty file', '', 'E0019'],
   ['a NUL byte and non-ASCII text', 'model m\u0000(x: f32[2]) -> f32[2] { return x; } // é\n', 'E0001'],
   ['an unterminated block comment', '/* model m(x: f32[2]) -> f32[2] { return x; }', 'E0001'],
@@ -197,5 +208,62 @@ describe('extreme inputs', () => {
     expect(err, 'compiled, but should not').toBeDefined();
     expectReadable(err!.rendered);
     expect(err!.diagnostics.map((d) => d.code)).toContain(code);
+  });
+});
+
+/**
+ * Files that are not IR or not safetensors at all, through the CLI as a user runs it: each ends at
+ * once with exit 1 and one diagnostic that names the file and what was found, and no stack trace.
+ */
+describe('files bertc must not read whole', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'bertc-robustness-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  const MODEL_PATH = fileURLToPath(new URL('../models/bert.ir', import.meta.url));
+  const INPUTS = fileURLToPath(new URL('../../shared/reference/bert_tiny_reference.safetensors', import.meta.url));
+
+  async function bertc(...argv: string[]): Promise<{ code: number; err: string; ms: number }> {
+    let err = '';
+    const start = performance.now();
+    const code = await main(argv, { out: () => {}, err: (t) => void (err += t) });
+    return { code, err, ms: performance.now() - start };
+  }
+
+  /** Exit 1, the one diagnostic given, and the count line: nothing else, and fast. */
+  function expectOneLine(r: { code: number; err: string; ms: number }, diagnostic: string): void {
+    expect(r.err).toBe(`${diagnostic}\n1 error generated.\n`);
+    expect(r.code).toBe(1);
+    expect(r.ms).toBeLessThan(2000);
+  }
+
+  it('refuses /dev/zero as an IR source', async () => {
+    expectOneLine(await bertc('check', '/dev/zero'), 'error[E0025]: cannot read /dev/zero: it is a character device, not a regular file');
+  });
+
+  it('refuses /dev/zero as weights', async () => {
+    const r = await bertc('run', MODEL_PATH, '--config', 'tiny', '--weights', '/dev/zero', '--inputs', INPUTS, '--output', join(tmp, 'out.safetensors'));
+    expectOneLine(r, 'error[E0025]: cannot read /dev/zero: it is a character device, not a regular file');
+  });
+
+  it('refuses a FIFO without waiting for a writer, and a directory', async () => {
+    const fifo = join(tmp, 'model.fifo');
+    execFileSync('mkfifo', [fifo]);
+    expectOneLine(await bertc('check', fifo), `error[E0025]: cannot read ${fifo}: it is a FIFO, not a regular file`);
+    expectOneLine(await bertc('check', tmp), `error[E0025]: cannot read ${tmp}: it is a directory, not a regular file`);
+  });
+
+  it('refuses a 10 MB IR file by its size, before reading it', async () => {
+    const big = join(tmp, 'big.ir');
+    writeFileSync(big, `model m(x: f32[2]) -> f32[2] {\n${'  x = x + 1.0;\n'.repeat(700_000)}  return x;\n}\n`);
+    const size = statSync(big).size;
+    expectOneLine(await bertc('check', big), `error[E0027]: ${big} is ${size.toLocaleString('en-US')} bytes (10.0 MiB); bertc reads IR sources of at most 1 MiB`);
+  });
+
+  it('rejects a file just under the size limit that is one repeated statement, in under two seconds', async () => {
+    const file = join(tmp, 'repeated.ir');
+    writeFileSync(file, `model m(x: f32[2]) -> f32[2] {\n${'  x = x + 1.0;\n'.repeat(69_000)}  return x;\n}\n`);
+    const r = await bertc('check', file);
+    expect(r.err).toMatch(/^\S+:\d+:\d+: error\[E0027\]: the source has more than 100,000 tokens/);
+    expect(r.code).toBe(1);
+    expect(r.ms).toBeLessThan(2000);
   });
 });

@@ -90,6 +90,11 @@ function tooLarge(file: string, kind: InputKind, found: string): InputFileError 
   return new InputFileError(`${file} ${found}; bertc reads ${kind.what} of at most ${formatBytes(kind.maxBytes)}`, file, 'E0027');
 }
 
+/** The message for a file of `size` bytes over `kind`'s limit, for text that did not come through `readInput`. */
+export function sizeLimitMessage(file: string, kind: InputKind, size: number): string {
+  return tooLarge(file, kind, `is ${formatBytes(size)}`).message;
+}
+
 /**
  * Reads the `size` bytes fstat reported. A file that shrank meanwhile yields what is there; one
  * that grew is refused rather than read on, since it may be a log or a device-backed file that
