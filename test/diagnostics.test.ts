@@ -30,7 +30,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import { CATALOGUE, type DiagCode } from '../src/diag/catalogue.js';
-import { CompileError, type Diagnostic } from '../src/diag/diagnostics.js';
+import { CompileError, makeDiagnostic, type Diagnostic } from '../src/diag/diagnostics.js';
+import { EXCERPT_WIDTH, MAX_RENDERED, renderDiagnostics } from '../src/diag/render.js';
 import { bindInputs, bindWeights, build, loadFile, loadText, planProgram, planWgsl, runFile, Session, setsFromInputs } from '../src/driver.js';
 import type { Accelerator } from '../src/accel/accelerator.js';
 import { loadAccelerator } from '../src/accel/load.js';
@@ -343,5 +344,66 @@ describe('the catalogue', () => {
   it('has no row in docs/diagnostics.md for a code it does not define', () => {
     const documented = [...docs.matchAll(/^\| (E\d{4}) \|/gm)].map((m) => m[1]);
     expect(documented).toEqual(Object.keys(CATALOGUE));
+  });
+});
+
+describe('rendering text from the input', () => {
+  const render = (source: string, line: number, col: number, endCol: number, message = 'bad') =>
+    renderDiagnostics([makeDiagnostic('E0001', { detail: message }, { file: 'f.ir', line, col, endLine: line, endCol })], () => source);
+
+  it('escapes control characters and bidi overrides in the line and the message, keeping the caret under the range', () => {
+    const source = 'x = a\u0007 + b\u202e + c\u001b[2J;';
+    expect(render(source, 1, 11, 12, "unexpected character '\u202e' near \u0007")).toBe(
+      [
+        "f.ir:1:11: error[E0001]: unexpected character '\\u{202e}' near \\x07",
+        ' 1 | x = a\\x07 + b\\u{202e} + c\\x1b[2J;',
+        `   | ${' '.repeat('x = a\\x07 + b'.length)}^^^^^^^^`,
+        '1 error generated.',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('shows a tab as one space in the excerpt and as \\t in a message', () => {
+    expect(render('\tx = y;', 1, 6, 7, 'a\tb')).toBe(['f.ir:1:6: error[E0001]: a\\tb', ' 1 |  x = y;', '   |      ^', '1 error generated.', ''].join('\n'));
+  });
+
+  it('cuts a long line around the caret, with ... on each side that was cut', () => {
+    const source = `${'a'.repeat(5000)}BAD${'b'.repeat(5000)}`;
+    const [, text, caret] = render(source, 1, 5001, 5004).split('\n');
+    const shown = text!.slice(' 1 | '.length);
+    expect(shown.startsWith('...a') && shown.endsWith('b...')).toBe(true);
+    expect(shown.length).toBe(EXCERPT_WIDTH + 6);
+    const at = caret!.indexOf('^');
+    expect(text!.slice(at, at + 3)).toBe('BAD');
+    expect(caret!.slice(at)).toBe('^^^');
+  });
+
+  it('cuts only the end of a long line when the range is near its start, and only the start near its end', () => {
+    const source = `x${'.'.repeat(1000)}y`;
+    const [, head, headCaret] = render(source, 1, 1, 2).split('\n');
+    expect(head).toBe(` 1 | x${'.'.repeat(EXCERPT_WIDTH - 1)}...`);
+    expect(headCaret).toBe('   | ^');
+    const [, tail, tailCaret] = render(source, 1, 1002, 1003).split('\n');
+    expect(tail).toBe(` 1 | ...${'.'.repeat(EXCERPT_WIDTH - 1)}y`);
+    expect(tailCaret!.indexOf('^')).toBe(tail!.length - 1);
+  });
+
+  it(`renders the first ${MAX_RENDERED} diagnostics and counts the rest`, () => {
+    const source = 'const a = 1;\n'.repeat(MAX_RENDERED + 5);
+    const ds = Array.from({ length: MAX_RENDERED + 5 }, (_, i) =>
+      makeDiagnostic('E0015', { name: 'a', where: '' }, { file: 'f.ir', line: i + 1, col: 7, endLine: i + 1, endCol: 8 }));
+    const out = renderDiagnostics(ds, () => source);
+    expect(out.match(/error\[E0015\]/g)).toHaveLength(MAX_RENDERED);
+    expect(out.endsWith(`note: 5 more diagnostics not shown; fix the first ones and run again\n${MAX_RENDERED + 5} errors generated.\n`)).toBe(true);
+  });
+
+  it('renders twenty thousand diagnostics in one file quickly (each line is found once)', () => {
+    const n = 20_000;
+    const source = 'const a = 1;\n'.repeat(n);
+    const ds = Array.from({ length: n }, (_, i) => makeDiagnostic('E0015', { name: 'a', where: '' }, { file: 'f.ir', line: i + 1, col: 7, endLine: i + 1, endCol: 8 }));
+    const start = performance.now();
+    renderDiagnostics(ds, () => source);
+    expect(performance.now() - start).toBeLessThan(500);
   });
 });
