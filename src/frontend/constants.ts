@@ -91,7 +91,7 @@ export function defineGlobal(el: Elaboration, g: ConstDeclContext): void {
 
 
 /** Defines a config or global constant; if computing it fails, reading it later gives poison. */
-export function defineConstant(el: Elaboration, name: string, span: Span, compute: () => Value): void {
+function defineConstant(el: Elaboration, name: string, span: Span, compute: () => Value): void {
   if (el.constants.has(name) || el.poisonedConstants.has(name) || BUILTINS.has(name)) {
     const prev = el.constSpans.get(name);
     el.fail('E0015', { name, where: prev ? ` at ${formatSpan(prev)}` : ' (built in)' }, span);
@@ -105,7 +105,7 @@ export function defineConstant(el: Elaboration, name: string, span: Span, comput
 }
 
 
-export function evalConst(el: Elaboration, e: ExprContext, env: Env): Value {
+function evalConst(el: Elaboration, e: ExprContext, env: Env): Value {
   const v = evalExpr(el, e, env, '');
   if (v.kind === 'tensor') el.fail('E0016', { detail: `'${sourceText(el.p, e)}' must be a constant, but it is a tensor` }, el.span(e));
   if (isPoisoned(v)) throw new Abort();

@@ -46,7 +46,7 @@ export function checkDeclarations(el: Elaboration): void {
 }
 
 
-export function reportDuplicates(el: Elaboration, names: readonly TerminalNode[]): void {
+function reportDuplicates(el: Elaboration, names: readonly TerminalNode[]): void {
   const seen = new Map<string, Span>();
   for (const tok of names) {
     const span = spanOfToken(tok.symbol, el.p.file);

@@ -67,7 +67,7 @@ export function evalExpr(el: Elaboration, e: ExprContext, env: Env, hint: string
   return applyOp(el, OPS.get(INFIX[op]!)!, [a, b], new Map(), span, hint);
 }
 
-export function modulo(el: Elaboration, a: Value, b: Value, e: ExprContext, env: Env): Value {
+function modulo(el: Elaboration, a: Value, b: Value, e: ExprContext, env: Env): Value {
   if (isPoisoned(a) || isPoisoned(b)) return POISON;
   if (a.kind !== 'num' || b.kind !== 'num' || !Number.isInteger(a.value) || !Number.isInteger(b.value)) {
     el.fail('E0018', { detail: `'%' needs integer constants, got ${describeValue(a)} and ${describeValue(b)}` }, el.span(e));
@@ -76,7 +76,7 @@ export function modulo(el: Elaboration, a: Value, b: Value, e: ExprContext, env:
   return num(a.value % b.value);
 }
 
-export function evalPrimary(el: Elaboration, pe: PrimaryExprContext, env: Env, hint: string): Value {
+function evalPrimary(el: Elaboration, pe: PrimaryExprContext, env: Env, hint: string): Value {
   const p = pe.primary();
   if (p instanceof NumberLitContext) return num(Number(p.getText()));
   if (p instanceof StringLitContext) return { kind: 'str', value: unquote(p.getText()) };
@@ -86,7 +86,7 @@ export function evalPrimary(el: Elaboration, pe: PrimaryExprContext, env: Env, h
   return evalCall(el, (p as CallExprContext).call(), env, hint);
 }
 
-export function lookupName(el: Elaboration, name: string, env: Env, span: Span): Value {
+function lookupName(el: Elaboration, name: string, env: Env, span: Span): Value {
   const b = env.lookup(name);
   if (b) {
     b.used = true;
@@ -101,7 +101,7 @@ export function lookupName(el: Elaboration, name: string, env: Env, span: Span):
   return POISON;
 }
 
-export function evalCall(el: Elaboration, call: CallContext, env: Env, hint: string): Value {
+function evalCall(el: Elaboration, call: CallContext, env: Env, hint: string): Value {
   const callee = call._callee!.text!;
   const span = el.span(call);
   const layer = el.p.layers.get(callee);
@@ -134,7 +134,7 @@ export function evalCall(el: Elaboration, call: CallContext, env: Env, hint: str
  * A keyword argument: a dtype may be written bare (`to=f16`); a bare name that is neither bound
  * nor a dtype is taken as a misspelt dtype, which the attribute check then reports as such.
  */
-export function evalAttrArg(el: Elaboration, a: ArgContext, spec: AttrSpec | undefined, env: Env): Value {
+function evalAttrArg(el: Elaboration, a: ArgContext, spec: AttrSpec | undefined, env: Env): Value {
   const e = a.expr();
   const bareName = e instanceof PrimaryExprContext && e.primary() instanceof NameRefContext;
   const text = e.getText();
@@ -142,7 +142,7 @@ export function evalAttrArg(el: Elaboration, a: ArgContext, spec: AttrSpec | und
   return evalExpr(el, e, env, '');
 }
 
-export function applyOp(el: Elaboration, def: OpDef, args: Value[], kwargs: Map<string, { value: Value; span: Span }>, span: Span, hint: string): Value {
+function applyOp(el: Elaboration, def: OpDef, args: Value[], kwargs: Map<string, { value: Value; span: Span }>, span: Span, hint: string): Value {
   if (args.some(isPoisoned) || [...kwargs.values()].some((k) => isPoisoned(k.value))) return POISON;
   const [lo, hi] = def.arity;
   if (args.length < lo || args.length > hi) el.fail('E0008', { op: def.name, expected: describeArity(def), found: args.length }, span);
@@ -178,7 +178,8 @@ function fold(def: OpDef, args: Value[]): Value | undefined {
   return undefined;
 }
 
-export function attrsFor(el: Elaboration, def: OpDef, kwargs: Map<string, { value: Value; span: Span }>, span: Span): Record<string, AttrValue> {
+/** The keyword arguments checked against the op's attributes, with the catalogue's defaults for the others. */
+function attrsFor(el: Elaboration, def: OpDef, kwargs: Map<string, { value: Value; span: Span }>, span: Span): Record<string, AttrValue> {
   const attrs: Record<string, AttrValue> = {};
   for (const [k, { value, span: at }] of kwargs) {
     const spec = def.attrs[k];
@@ -200,7 +201,7 @@ export function attrsFor(el: Elaboration, def: OpDef, kwargs: Map<string, { valu
 }
 
 /** The dtype constants take in this op: that of the first tensor operand they combine with. */
-export function operandDtype(el: Elaboration, def: OpDef, args: Value[], span: Span): DType | undefined {
+function operandDtype(el: Elaboration, def: OpDef, args: Value[], span: Span): DType | undefined {
   const valueArgs = def.name === 'where' ? args.slice(1) : args;
   const t = valueArgs.find((a) => a.kind === 'tensor') ?? args.find((a) => a.kind === 'tensor');
   if (!t && args.length) {
@@ -209,7 +210,7 @@ export function operandDtype(el: Elaboration, def: OpDef, args: Value[], span: S
   return t && (t as { node: Node }).node.type.dtype;
 }
 
-export function operandNode(el: Elaboration, def: OpDef, a: Value, i: number, dtype: DType | undefined, span: Span): Node {
+function operandNode(el: Elaboration, def: OpDef, a: Value, i: number, dtype: DType | undefined, span: Span): Node {
   if (a.kind === 'tensor') return a.node;
   if (a.kind === 'num' || a.kind === 'bool') {
     const d = def.name === 'where' && i === 0 ? 'bool' : dtype!;
@@ -226,7 +227,7 @@ export function constNode(el: Elaboration, value: number, dtype: DType, span: Sp
   return el.builder.constant(value, dtype, el.meta(span, hint));
 }
 
-export function dropoutId(el: Elaboration, explicit: number, span: Span): number {
+function dropoutId(el: Elaboration, explicit: number, span: Span): number {
   let id = explicit;
   if (id < 0) {
     while (el.dropoutIds.has(el.nextDropoutId)) el.nextDropoutId++;

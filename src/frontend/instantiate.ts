@@ -73,14 +73,14 @@ export function elaborateModel(el: Elaboration, entry: LayerDeclContext): Graph 
 }
 
 /** The result types a layer declares, evaluated in its environment. */
-export function resultTypes(el: Elaboration, layer: LayerDeclContext, env: Env): { name: string; type: TensorType; span: Span }[] {
+function resultTypes(el: Elaboration, layer: LayerDeclContext, env: Env): { name: string; type: TensorType; span: Span }[] {
   const r = layer.results();
   if (r instanceof SingleResultContext) return [{ name: 'result', type: evalType(el, r.tensorType(), env), span: el.span(r) }];
   return (r as NamedResultsContext).namedResult().map((n) => ({ name: n.ID().getText(), type: evalType(el, n.tensorType(), env), span: el.span(n) }));
 }
 
 /** The values a layer instance returns, checked against its declaration; undefined if they are poisoned. */
-export function checkResults(el: Elaboration, layer: LayerDeclContext, frame: Frame): Value[] | undefined {
+function checkResults(el: Elaboration, layer: LayerDeclContext, frame: Frame): Value[] | undefined {
   const name = frame.layer;
   if (!frame.returned) el.fail('E0021', { detail: `layer '${name}' ends without 'return'` }, spanOfToken(layer.block().stop!, el.p.file));
   const { values, span } = frame.returned;
@@ -160,7 +160,7 @@ export function callLayer(el: Elaboration, layer: LayerDeclContext, call: CallCo
 }
 
 /** Matches a declared input type against an argument's, binding dimension variables on the way. */
-export function unify(el: Elaboration, decl: TensorTypeContext, actual: TensorType, dims: Set<string>, env: Env, what: string, span: Span): void {
+function unify(el: Elaboration, decl: TensorTypeContext, actual: TensorType, dims: Set<string>, env: Env, what: string, span: Span): void {
   const dtype = evalDType(el, decl);
   const exprs = decl.expr();
   // `f32[B, S, H], which is f32[2, 16, 128] here`: the declaration as written and with what its names stand for.
@@ -184,7 +184,7 @@ export function unify(el: Elaboration, decl: TensorTypeContext, actual: TensorTy
 }
 
 /** Counts one unit of elaboration work; stops everything when the model is unreasonably large. */
-export function step(el: Elaboration, span: Span): void {
+function step(el: Elaboration, span: Span): void {
   if (++el.steps <= MAX_STEPS) return;
   el.error('E0027', {
     detail: `the model is too large to elaborate: it runs more than ${MAX_STEPS} statements once layers are inlined and loops unrolled`,
@@ -192,7 +192,7 @@ export function step(el: Elaboration, span: Span): void {
   throw new Fatal();
 }
 
-export function execBlock(el: Elaboration, block: BlockContext, frame: Frame, env: Env, inLoop: boolean): void {
+function execBlock(el: Elaboration, block: BlockContext, frame: Frame, env: Env, inLoop: boolean): void {
   for (const s of block.stmt()) {
     if (frame.returned) break;
     step(el, el.span(s));
@@ -208,7 +208,7 @@ export function execBlock(el: Elaboration, block: BlockContext, frame: Frame, en
 }
 
 /** After a statement failed: what it would have defined is poison, so later uses stay quiet. */
-export function poisonTargets(el: Elaboration, s: StmtContext, frame: Frame, env: Env): void {
+function poisonTargets(el: Elaboration, s: StmtContext, frame: Frame, env: Env): void {
   for (const name of assignedNames(s)) env.assign(name, POISON, el.span(s));
   const param = s.paramDecl();
   if (param && !env.has(param.ID().getText())) env.define(param.ID().getText(), POISON, el.span(param));
@@ -216,7 +216,7 @@ export function poisonTargets(el: Elaboration, s: StmtContext, frame: Frame, env
   if (ret) frame.returned = { values: ret.expr().map(() => POISON), span: el.span(ret) };
 }
 
-export function execStmt(el: Elaboration, s: StmtContext, frame: Frame, env: Env, inLoop: boolean): void {
+function execStmt(el: Elaboration, s: StmtContext, frame: Frame, env: Env, inLoop: boolean): void {
   const param = s.paramDecl();
   if (param) {
     const local = param.ID().getText();
@@ -283,7 +283,7 @@ export function execStmt(el: Elaboration, s: StmtContext, frame: Frame, env: Env
 }
 
 /** A kernel block: its statements define names in the enclosing scope; its ops are recorded. */
-export function execKernel(el: Elaboration, k: KernelStmtContext, frame: Frame, env: Env, inLoop: boolean): void {
+function execKernel(el: Elaboration, k: KernelStmtContext, frame: Frame, env: Env, inLoop: boolean): void {
   const name = k.ID().getText();
   if (el.kernels.has(name)) el.fail('E0015', { name, where: ' as a kernel' }, el.span(k));
   if (el.currentKernel) el.fail('E0016', { detail: `kernel '${name}' is inside kernel '${el.currentKernel.name}'; kernels do not nest` }, el.span(k));
@@ -297,7 +297,7 @@ export function execKernel(el: Elaboration, k: KernelStmtContext, frame: Frame, 
   }
 }
 
-export function paramNode(el: Elaboration, name: string, type: TensorType, span: Span, scope: string): Node {
+function paramNode(el: Elaboration, name: string, type: TensorType, span: Span, scope: string): Node {
   const prev = el.params.get(name);
   if (prev) {
     if (!typeEquals(prev.type, type)) el.fail('E0026', { name, first: formatType(prev.type), second: formatType(type) }, span);
@@ -308,7 +308,7 @@ export function paramNode(el: Elaboration, name: string, type: TensorType, span:
   return n;
 }
 
-export function checkAnnotation(el: Elaboration, name: string, t: TensorTypeContext, v: Value, env: Env, span: Span): Value {
+function checkAnnotation(el: Elaboration, name: string, t: TensorTypeContext, v: Value, env: Env, span: Span): Value {
   const declared = evalType(el, t, env);
   if ((v.kind === 'num' || v.kind === 'bool') && declared.shape.length === 0) return tensor(constNode(el, Number(v.value), declared.dtype, span, name));
   if (v.kind !== 'tensor') el.fail('E0016', { detail: `'${name}' is declared ${formatType(declared)} but its value is ${describeValue(v)}` }, span);
@@ -356,7 +356,7 @@ export function interpolate(el: Elaboration, tok: TerminalNode | null, env: Env)
 }
 
 /** A hole of an interpolated string, parsed once however often it is evaluated; undefined if it does not parse (reported). */
-export function parseHole(el: Elaboration, source: CharStream, from: number, to: number): ExprContext | undefined {
+function parseHole(el: Elaboration, source: CharStream, from: number, to: number): ExprContext | undefined {
   if (!el.holes.has(from)) {
     const e = parseExpr(source, from, to, el.p.file, el.diags);
     el.holes.set(from, e && checkNesting(el, e) ? e : undefined);
