@@ -1,5 +1,4 @@
-import { formatSpan } from '../src/diag/span.js';
-import type { Node } from '../src/ir/node.js';
+import { describeOrigin, type Node } from '../src/ir/node.js';
 import { isElementwise, isGather, isMovement } from '../src/kernel/classify.js';
 import { bytesOf } from '../src/kernel/kernels.js';
 import type { FusionDecision, Module } from '../src/kernel/module.js';
@@ -11,8 +10,8 @@ import { PartitionBuilder } from '../src/kernel/partition.js';
  */
 
 export function describeNode(n: Node): string {
-  const where = n.meta.span ? ` ${formatSpan(n.meta.span)}` : '';
-  return `${n.op}${n.meta.hint ? ` '${n.meta.hint}'` : ''} [${n.meta.scope || 'model'}]${where}`;
+  const where = describeOrigin(n.meta);
+  return `${n.op}${n.meta.hint ? ` '${n.meta.hint}'` : ''} [${n.meta.scope || 'model'}]${where && ` ${where}`}`;
 }
 
 export class FusionContext {

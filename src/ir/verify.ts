@@ -1,7 +1,6 @@
-import { formatSpan } from '../diag/span.js';
 import type { Graph } from './graph.js';
 import { roots } from './graph.js';
-import type { Node } from './node.js';
+import { describeOrigin, type Node } from './node.js';
 import { checkAttrValue, OPS } from './ops.js';
 import { formatType, typeEquals } from './types.js';
 
@@ -12,7 +11,10 @@ import { formatType, typeEquals } from './types.js';
  */
 export function verifyGraph(g: Graph, stage = 'graph'): void {
   const problems: string[] = [];
-  const where = (n: Node) => `${n.op} #${n.id}${n.meta.span ? ` (${formatSpan(n.meta.span)})` : ''}`;
+  const where = (n: Node) => {
+    const origin = describeOrigin(n.meta);
+    return `${n.op} #${n.id}${origin && ` (${origin})`}`;
+  };
   const paramTypes = new Map<string, Node>();
   const dropoutIds = new Map<number, Node>();
   const seen = new Set<Node>();
