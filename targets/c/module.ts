@@ -52,7 +52,8 @@ function layoutOf(m: Module): Layout {
   // Weights that kernels read, and those a result copies (a weight, or a view of one).
   const copied = resultCopies(m.graph.outputs.map((o) => o.node), direct, m.partition.views).flatMap((c) => (c.buffer ? [c.buffer] : []));
   const params = [...new Set([...kernels.flatMap((k) => k.inputs), ...copied].filter((n) => n.op === 'param'))].sort((a, b) => a.id - b.id);
-  return { kernels, init: kernels.filter((k) => k.init), run, plan: planMemory(run, direct), params, direct };
+  // What result copies read must live to the end of the run, when they are copied.
+  return { kernels, init: kernels.filter((k) => k.init), run, plan: planMemory(run, direct, new Set(copied)), params, direct };
 }
 
 /** The generated model's memory: activation arena (planned, and without reuse) and weights, in bytes. */

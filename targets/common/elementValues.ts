@@ -31,8 +31,6 @@ export class ElementValues {
   iteration: Index = [];
   usesStatus = false;
   usesSeed = false;
-  /** The buffers the generated code reads (a gather from a table of one row never reads its indices). */
-  readonly reads = new Set<Node>();
   private axisMap: Map<Node, readonly (number | undefined)[]> | undefined;
 
   constructor(readonly k: Pick<Kernel, 'name' | 'ops'>, readonly env: ValueEnv) {
@@ -117,7 +115,6 @@ export class ElementValues {
       return r.op(n, n.srcs.map((s) => this.value(s, broadcastIndex(idx, s.type.shape))));
     }
     const { buffer, layout } = viewLayout(n, this.env.views);
-    this.reads.add(buffer);
     return r.load(`${this.env.ptr(buffer)}[${layoutOffset(layout, idx)}]`, n.type.dtype);
   }
 

@@ -18,15 +18,17 @@ const align = (x: number) => Math.ceil(x / ALIGN) * ALIGN;
  * reads it; buffers whose lifetimes overlap never share bytes. Largest buffers are placed first, each
  * at the lowest offset that fits beside the already placed buffers it overlaps (first fit), which is
  * deterministic and close to optimal for the chain-like lifetimes of a transformer.
- * `pinned` buffers (model results written straight to the caller's memory, weights) are not placed.
+ * `pinned` buffers (model results written straight to the caller's memory, weights) are not placed;
+ * `untilEnd` ones are read after the last kernel (copied into a result) and live to the end.
  */
-export function planMemory(kernels: readonly Kernel[], pinned: ReadonlySet<Node>): MemoryPlan {
+export function planMemory(kernels: readonly Kernel[], pinned: ReadonlySet<Node>, untilEnd: ReadonlySet<Node> = new Set()): MemoryPlan {
   const first = new Map<Node, number>();
   const last = new Map<Node, number>();
   kernels.forEach((k, i) => {
     for (const o of k.outputs) if (!pinned.has(o)) first.set(o, i);
     for (const n of k.inputs) if (first.has(n)) last.set(n, i);
   });
+  for (const n of untilEnd) if (first.has(n)) last.set(n, kernels.length);
   const buffers = [...first.keys()].map((n) => ({ n, from: first.get(n)!, to: last.get(n) ?? first.get(n)!, size: align(bytesOf(n)) }));
   const order = [...buffers].sort((a, b) => b.size - a.size || a.from - b.from || a.n.id - b.n.id);
   const placed: { from: number; to: number; at: number; size: number }[] = [];

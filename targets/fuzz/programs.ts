@@ -123,6 +123,7 @@ function unary(g: Gen): void {
     ['relu({})', b, true],
     ['tanh({})', 1],
     ['erf({})', 1],
+    ['erf({} * 0.5)', 1],
     ['gelu({})', b],
     ['gelu({}, approximate="tanh")', b],
     ['exp(tanh({}))', 2.72],
@@ -405,10 +406,10 @@ const VOCAB = 11;
 
 /** Steps with weights: how often each is drawn. */
 const STEPS: readonly [Step, number][] = [
-  [unary, 4],
+  [unary, 5],
   [binary, 4],
   [scale, 1],
-  [compare, 2],
+  [compare, 3],
   [where, 2],
   [cast, 2],
   [integer, 2],
@@ -456,8 +457,10 @@ export function catalogueProgram(seed: number): CatalogueProgram {
     g.values.push({ name: 'ids', shape, dtype: 'i32', bound: VOCAB, exact: true });
   }
   for (let i = 0, n = g.int(4, 16); i < n; i++) step(g)(g);
-  const computed = g.values.filter((v) => v.name.startsWith('t'));
-  const outs = computed.slice(-g.int(1, 2));
+  // The results are the values nothing reads (up to four, the latest), so that little is dead code.
+  const body = g.lines.join('\n');
+  const read = (v: Val) => new RegExp(`\\b${v.name}\\b`, 'g').exec(body.slice(body.indexOf(`${v.name} =`) + v.name.length + 2)) !== null;
+  const outs = g.values.filter((v) => v.name.startsWith('t') && !read(v)).slice(-4);
   if (!outs.length) outs.push(g.values[0]!);
   // Sometimes a result that no kernel computes: an input, a weight, or a view of one.
   const extra = g.int(0, 5);

@@ -85,8 +85,10 @@ function header(k: Kernel): string[] {
 /** Assembles the shader: bindings, helpers, workgroup variables, entry point around the body. */
 function assemble(k: Kernel, env: WgslEnv, b: Body, size: readonly [number, number], shared: readonly string[]): WgslKernel & { usesSeed: boolean } {
   const r = env.r;
-  // Only what the code reads is bound: WebGPU rejects a binding the shader does not use.
-  const reads = k.inputs.filter((n) => b.reads.has(n));
+  // Only what the code reads is bound: WebGPU rejects a binding the shader does not use (a gather
+  // from a table of one row reads no index).
+  const body = b.lines.map((l) => l.text).join('\n');
+  const reads = k.inputs.filter((n) => new RegExp(`\\b${env.ptr(n)}\\[`).test(body));
   const writes = k.outputs.filter((o) => !reads.includes(o));
   const bindings: (Node | 'params')[] = [...reads, ...writes];
   if (b.usesSeed) bindings.push('params');
@@ -325,7 +327,6 @@ function gemmKernel(k: Kernel, env: WgslEnv): WgslKernel {
   b.line(`let n0 = i32(wid.x) * ${tn};`);
   b.line(`let m0 = i32(wid.y) * ${tm};`);
   b.line(`let bz = i32(wid.z);`);
-  b.reads.add(a.buffer).add(bv.buffer);
   b.line(`let abase = ${gemmBatchOffset(a, bi)};`);
   b.line(`let bbase = ${gemmBatchOffset(bv, bi)};`);
   b.line(`var acc: array<f32, ${rm * rn}>;`);

@@ -84,8 +84,13 @@ export class WgslRenderer extends CLikeRenderer {
         return `max(${x}, ${this.literal(0, n.type.dtype)})`;
       case 'exp':
         return `exp(${x})`;
+      case 'gelu':
+        if (n.attr<string>('approximate') === 'tanh') this.used.add('bertc_tanh');
+        return super.op(n, a);
       case 'rsqrt':
         return `inverseSqrt(${x})`;
+      case 'tanh':
+        return this.call('bertc_tanh', x);
       default:
         return super.op(n, a);
     }
@@ -120,7 +125,10 @@ ${hornerLines('var', 'q', ERF_DENOMINATOR)}
   return x * p / q;
 }`,
   bertc_gelu: 'fn bertc_gelu(x: f32) -> f32 { return 0.5f * x * (1.0f + bertc_erf(x * 0.70710678118654752f)); }',
-  bertc_gelu_tanh: 'fn bertc_gelu_tanh(x: f32) -> f32 { return 0.5f * x * (1.0f + tanh(0.79788456080286536f * (x + 0.044715f * x * x * x))); }',
+  // SwiftShader computes tanh through exp and gives NaN (inf / inf) past |x| = 44; tanh is +-1
+  // within f32 beyond 9.1, so the argument is clamped there.
+  bertc_tanh: 'fn bertc_tanh(x: f32) -> f32 { return tanh(clamp(x, -10.0f, 10.0f)); }',
+  bertc_gelu_tanh: 'fn bertc_gelu_tanh(x: f32) -> f32 { return 0.5f * x * (1.0f + bertc_tanh(0.79788456080286536f * (x + 0.044715f * x * x * x))); }',
   bertc_fmix32: `fn bertc_fmix32(v: u32) -> u32 {
   var h = v;
   h = h ^ (h >> 16u);
