@@ -3,7 +3,7 @@
  * several flag sets and its output is compared with the TypeScript implementations (the dropout
  * generator, the safetensors reader and its messages). Also runs `calibrate`.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -17,6 +17,7 @@ import { dropoutBits, dropoutKey } from '../src/interp/rng.js';
 import { encodeSafetensors, parseSafetensors, readSafetensors, SafetensorsError } from '../src/io/safetensors.js';
 import { formatShape } from '../src/ir/shape.js';
 import { C_HELPERS } from '../targets/common/renderer.js';
+import { MALFORMED, rawFile, withHeaderLength } from './support/malformedSafetensors.js';
 
 const execFileAsync = promisify(execFile);
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -110,16 +111,6 @@ function tsListing(bytes: Uint8Array, file: string): string[] {
 /** Output lines; a line may end in a tab (an empty tensor's data), so no trimming. */
 function lines(out: string): string[] {
   return out.split('\n').filter((l) => l !== '');
-}
-
-/** A file with a raw header string (not padded), for inputs the encoder cannot produce. */
-function rawFile(header: string | Uint8Array, data: Uint8Array = new Uint8Array()): Uint8Array {
-  const json = typeof header === 'string' ? new TextEncoder().encode(header) : header;
-  const out = new Uint8Array(8 + json.length + data.length);
-  new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
-  out.set(json, 8);
-  out.set(data, 8 + json.length);
-  return out;
 }
 
 let fileCount = 0;
@@ -246,9 +237,14 @@ describe.skipIf(!HAVE_CC)('C runtime', () => {
       ['empty tensors where others begin and end', rawFile(`{"a":${entry('"F32"', '[0]', '[0,0]')},"b":${entry('"F32"', '[1]', '[0,4]')},"c":${entry('"I32"', '[0, 3]', '[4,4]')}}`, f32(1))],
       ['a tensor past the end of the file', rawFile(`{"a":${entry('"F32"', '[2]', '[0,8]')}}`, f32(1))],
     ];
-    it.each(cases)('%s', async (_, bytes) => {
+    /**
+     * Runs the C reader on `bytes` in both builds: it must list what the TypeScript reader reads, or
+     * give its message. `refused`: the file is one the TypeScript reader must refuse.
+     */
+    async function expectLikeTypeScript(bytes: Uint8Array, refused = false): Promise<void> {
       const file = writeTemp(bytes);
       const want = tsError(bytes, file);
+      if (refused) expect(want).toBeDefined();
       for (const build of ['native', 'asan']) {
         const out = await runOk(build, ['st-list', file]);
         if (want === undefined) {
@@ -260,33 +256,34 @@ describe.skipIf(!HAVE_CC)('C runtime', () => {
           expect(out.trim()).toBe(`error 2 ${want}`);
         }
       }
-    });
+    }
 
-    /** What the format forbids and the TypeScript reader does not check yet: the C reader refuses it, naming the tensor and the file. */
+    it.each(cases)('%s', async (_, bytes) => expectLikeTypeScript(bytes));
+
+    it.each(MALFORMED)("refuses $label with the TypeScript reader's message", async ({ bytes }) => expectLikeTypeScript(bytes, true));
+
+    /** More files the format forbids, for what the order of the checks decides: which problem, and which tensor, is named first. */
     const layout = (names: string, data: Uint8Array) => rawFile(`{${names}}`, data);
-    const forbidden: [string, Uint8Array, (file: string, size: number) => string][] = [
-      ['a repeated name', layout(`"a":${entry('"F8"', '[1]', '[0,4]')},"b":${entry('"F32"', '[1]', '[4,8]')},"a":${entry('"F32"', '[1]', '[0,4]')}`, f32(2)),
-        (file) => `tensor 'a' in ${file} appears more than once in the header`],
-      ['a repeated __metadata__', layout(`"__metadata__":{},"a":${entry('"F32"', '[1]', '[0,4]')},"__metadata__":{"x":"y"}`, f32(1)),
-        (file) => `${file} has an invalid header: __metadata__ appears more than once`],
-      ['overlapping data_offsets', layout(`"a":${entry('"F32"', '[2]', '[0,8]')},"b":${entry('"F32"', '[2]', '[4,12]')}`, f32(3)),
-        (file) => `tensor 'b' in ${file} has data_offsets [4, 12], which overlap tensor 'a' at [0, 8]`],
-      ['two tensors on the same bytes', layout(`"b":${entry('"F32"', '[1]', '[0,4]')},"a":${entry('"I32"', '[1]', '[0,4]')}`, f32(1)),
-        (file) => `tensor 'a' in ${file} has data_offsets [0, 4], which overlap tensor 'b' at [0, 4]`],
-      ['an empty tensor inside another', layout(`"a":${entry('"F32"', '[2]', '[0,8]')},"e":${entry('"F32"', '[0]', '[4,4]')}`, f32(2)),
-        (file) => `tensor 'e' in ${file} has data_offsets [4, 4], which overlap tensor 'a' at [0, 8]`],
-      ['a gap between tensors', layout(`"a":${entry('"F32"', '[1]', '[0,4]')},"b":${entry('"F32"', '[1]', '[8,12]')}`, f32(3)),
-        (file) => `tensor 'b' in ${file} has data_offsets [8, 12], but tensor 'a' ends at 4: bytes [4, 8) of the data belong to no tensor`],
-      ['a gap before the first tensor', layout(`"a":${entry('"F32"', '[1]', '[4,8]')}`, f32(2)),
-        (file) => `tensor 'a' in ${file} has data_offsets [4, 8]: bytes [0, 4) of the data belong to no tensor`],
-      ['bytes after the last tensor', layout(`"a":${entry('"F32"', '[1]', '[0,4]')}`, f32(2)),
-        (file, size) => `${file} has 4 bytes after its last tensor 'a' (which ends at byte ${size - 4}) that belong to no tensor`],
-      ['bytes after a header of no tensor', layout('', f32(1)), (file) => `${file} has 4 bytes after its header that belong to no tensor`],
+    const refused: [string, Uint8Array][] = [
+      ['a repeated name after an entry with a bad dtype', layout(`"a":${entry('"F8"', '[1]', '[0,4]')},"b":${entry('"F32"', '[1]', '[4,8]')},"a":${entry('"F32"', '[1]', '[0,4]')}`, f32(2))],
+      ['a repeated __metadata__', layout(`"__metadata__":{},"a":${entry('"F32"', '[1]', '[0,4]')},"__metadata__":{"x":"y"}`, f32(1))],
+      ['a key repeated in __metadata__', layout(`"__metadata__":{"k":"1","j":"2","k":"3"},"a":${entry('"F32"', '[1]', '[0,4]')}`, f32(1))],
+      ['a key repeated deep inside an entry', layout(`"a":{"x":{"y":[{"z":1,"z":2}]},"dtype":"F32","shape":[1],"data_offsets":[0,4]}`, f32(1))],
+      ['an inner repeat after an outer one', layout(`"a":${entry('"F32"', '[1]', '[0,4]')},"a":{"x":{"q":1,"q":2}}`, f32(1))],
+      ['an outer repeat after an inner one', layout(`"a":{"x":{"q":1,"q":2}},"a":${entry('"F32"', '[1]', '[0,4]')}`, f32(1))],
+      ['a name repeated three times', layout('"b":1,"a":1,"b":2,"a":2,"b":3', f32(1))],
+      ['an empty tensor inside another', layout(`"a":${entry('"F32"', '[2]', '[0,8]')},"e":${entry('"F32"', '[0]', '[4,4]')}`, f32(2))],
+      ['two tensors on the same bytes, named by numbers', layout(`"b":${entry('"F32"', '[1]', '[0,4]')},"10":${entry('"I32"', '[1]', '[0,4]')},"9":${entry('"I32"', '[1]', '[0,4]')}`, f32(1))],
+      ['bad entries where a numeric name is checked first', layout(`"b":${entry('"F8"', '[1]', '[0,4]')},"07":${entry('"F9"', '[1]', '[0,4]')},"3":${entry('"F7"', '[1]', '[0,4]')}`, f32(1))],
+      ['a name past the largest array index', layout(`"b":${entry('"F8"', '[1]', '[0,4]')},"4294967295":${entry('"F9"', '[1]', '[0,4]')}`, f32(1))],
+      ['a gap and a tensor past the end of the file', layout(`"a":${entry('"F32"', '[1]', '[0,4]')},"b":${entry('"F32"', '[2]', '[8,16]')}`, f32(2))],
+      ['a gap before an overlap', layout(`"a":${entry('"F32"', '[1]', '[4,8]')},"b":${entry('"F32"', '[1]', '[4,8]')}`, f32(2))],
+      ['bytes after a header of no tensor', layout('', f32(1))],
+      ['metadata only, and bytes after it', layout('"__metadata__":{"a":"b"}', f32(1))],
+      ['the largest header length the format allows, past the end of the file', withHeaderLength(100_000_000n, 16)],
+      ['one byte more than the largest header length', withHeaderLength(100_000_001n, 16)],
     ];
-    it.each(forbidden)('refuses %s', async (_, bytes, message) => {
-      const file = writeTemp(bytes);
-      for (const build of ['native', 'asan']) expect((await runOk(build, ['st-list', file])).trim()).toBe(`error 2 ${message(file, bytes.length)}`);
-    });
+    it.each(refused)("refuses %s with the TypeScript reader's message", async (_, bytes) => expectLikeTypeScript(bytes, true));
 
     it('refuses a tensor past the end of the file and a header longer than the file, naming both', async () => {
       const short = rawFile(`{"a":${entry('"F32"', '[2]', '[0,8]')}}`, f32(1));
@@ -296,8 +293,10 @@ describe.skipIf(!HAVE_CC)('C runtime', () => {
       expect((await runOk('native', ['st-list', long])).trim()).toBe(`error 2 ${long} is truncated: expected at least ${8 + hlen} bytes (8 + a header of ${hlen}), found ${8 + hlen - 1}`);
     });
 
-    it('reports a missing file and a directory like the TypeScript reader', async () => {
-      for (const file of [path.join(tmp, 'no-such.safetensors'), tmp]) {
+    it('reports a missing file, a directory, a device and a FIFO like the TypeScript reader, without reading them', async () => {
+      const fifo = path.join(tmp, 'weights.fifo');
+      execFileSync('mkfifo', [fifo]);
+      for (const file of [path.join(tmp, 'no-such.safetensors'), path.join(tmp, 'no-such', 'w.safetensors'), tmp, '/dev/zero', fifo]) {
         const want = errorOf(() => readSafetensors(file));
         expect((await runOk('native', ['st-list', file])).trim()).toBe(`error 1 ${want}`);
       }

@@ -31,6 +31,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__unix__) || defined(__APPLE__)
+#include <sys/stat.h>
+#define BERTC_HAVE_STAT 1
+#endif
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -487,11 +491,10 @@ BERTC_FN void bertc_sgemm(int M, int N, int K, const float *A, ptrdiff_t a_rs, p
 /*
  * An 8-byte little-endian header length N, N bytes of UTF-8 JSON (name -> {dtype, shape,
  * data_offsets}, plus an optional "__metadata__" map of strings), then the data, with offsets
- * relative to the end of the header. The checks and messages follow src/io/safetensors.ts, so
- * that a file is accepted or refused the same way by `bertc run` and by a compiled model (only
- * the wording of JSON syntax errors differs: the TypeScript reader quotes V8's). Three checks go
- * further than that reader for now: a repeated name, overlapping data_offsets, and bytes that
- * belong to no tensor are refused, as the safetensors format requires.
+ * relative to the end of the header. The checks, their order and their messages are those of
+ * src/io/safetensors.ts, so that a file is accepted or refused with the same words by `bertc run`
+ * and by a compiled model. Only JSON syntax errors are worded differently (the TypeScript reader
+ * quotes V8's), and that reader's size limit (Node's largest Buffer) has no counterpart here.
  *
  * bertc_st_open reads every tensor into one allocation in which each tensor starts 64-byte
  * aligned, whatever its offset in the file. Files need not be aligned (the safetensors format
@@ -526,12 +529,27 @@ static const size_t bertc_st_item_size[] = {4, 2, 2, 4, 8, 1};
  * recurses); JSON.parse allows more, but no safetensors writer nests past 3. */
 #define BERTC_JSON_MAX_DEPTH 512
 
-/* A cursor over the (mutable, NUL-terminated) header. Strings that are needed, names and
- * dtypes, are decoded in place: a decoded string is never longer than its JSON form. */
+/* A key of an object being scanned, decoded in place, at byte `at` of the header. */
+typedef struct {
+  const char *s;
+  size_t len, at;
+} bertc_json_key;
+
+/* A cursor over the (mutable, NUL-terminated) header. Keys and dtypes are decoded in place: a
+ * decoded string is never longer than its JSON form. */
 typedef struct {
   char *p, *begin, *end;
   const char *error; /* the first syntax error, NULL while there is none */
   size_t error_at;   /* its byte offset in the header */
+  /* The keys of the objects still open, innermost last, to find repeated keys. */
+  bertc_json_key *keys;
+  size_t nkeys, keys_cap;
+  /* The key scanned last: it names the next object opened, as in the TypeScript reader. */
+  const char *last_key;
+  size_t last_key_len;
+  /* The first repeated key in the text (dup.s NULL while there is none) and its object's name
+   * (parent.s NULL for the header's own object). */
+  bertc_json_key dup, parent;
 } bertc_json;
 
 /* What the scanner extracts from one top-level member before anything is checked, because the
@@ -758,8 +776,35 @@ static int bertc_json_index_array(bertc_json *j, int depth, int *all_index, int 
  * value, and must consume the value. Keys are decoded only when `member` needs them. */
 typedef int (*bertc_json_member_fn)(bertc_json *j, int depth, char *key, size_t key_len, void *ctx);
 
+static int bertc_json_cmp_key(const void *a, const void *b) {
+  const bertc_json_key *x = (const bertc_json_key *)a, *y = (const bertc_json_key *)b;
+  const int c = memcmp(x->s, y->s, x->len < y->len ? x->len : y->len);
+  if (c != 0) return c;
+  if (x->len != y->len) return x->len > y->len ? 1 : -1;
+  return (x->at > y->at) - (x->at < y->at);
+}
+
+/* At the end of an object whose keys are keys[first..]: records its first repeated key when it
+ * comes before any found so far (objects end in another order than their keys appear), and drops
+ * its keys. The sort leaves a repeat right after an earlier occurrence. */
+static void bertc_json_end_keys(bertc_json *j, size_t first, bertc_json_key parent) {
+  bertc_json_key *k = j->keys + first;
+  const size_t n = j->nkeys - first;
+  if (n > 1) qsort(k, n, sizeof *k, bertc_json_cmp_key);
+  for (size_t i = 1; i < n; i++) {
+    if (k[i].len != k[i - 1].len || memcmp(k[i].s, k[i - 1].s, k[i].len) != 0) continue;
+    if (j->dup.s == NULL || k[i].at < j->dup.at) {
+      j->dup = k[i];
+      j->parent = parent;
+    }
+  }
+  j->nkeys = first;
+}
+
 static int bertc_json_object(bertc_json *j, int depth, bertc_json_member_fn member, void *ctx) {
   if (depth > BERTC_JSON_MAX_DEPTH) return bertc_json_fail(j, "nested too deeply");
+  const bertc_json_key parent = {j->last_key, j->last_key_len, 0};
+  const size_t first = j->nkeys;
   j->p++;
   bertc_json_ws(j);
   if (j->p < j->end && *j->p == '}') {
@@ -771,7 +816,18 @@ static int bertc_json_object(bertc_json *j, int depth, bertc_json_member_fn memb
     if (j->p >= j->end || *j->p != '"') return bertc_json_fail(j, j->p < j->end ? "expected a string key" : "unexpected end");
     char *key = NULL;
     size_t key_len = 0;
-    if (!bertc_json_string(j, member != NULL ? &key : NULL, &key_len)) return 0;
+    const size_t at = (size_t)(j->p - j->begin);
+    if (!bertc_json_string(j, &key, &key_len)) return 0;
+    if (j->nkeys == j->keys_cap) {
+      const size_t grown = j->keys_cap == 0 ? 64 : j->keys_cap * 2;
+      bertc_json_key *bigger = (bertc_json_key *)realloc(j->keys, grown * sizeof *bigger);
+      if (bigger == NULL) return bertc_json_fail(j, bertc_json_oom);
+      j->keys = bigger;
+      j->keys_cap = grown;
+    }
+    j->keys[j->nkeys++] = (bertc_json_key){key, key_len, at};
+    j->last_key = key;
+    j->last_key_len = key_len;
     bertc_json_ws(j);
     if (j->p >= j->end || *j->p != ':') return bertc_json_fail(j, j->p < j->end ? "expected ':'" : "unexpected end");
     j->p++;
@@ -784,6 +840,7 @@ static int bertc_json_object(bertc_json *j, int depth, bertc_json_member_fn memb
     }
     if (j->p < j->end && *j->p == '}') {
       j->p++;
+      bertc_json_end_keys(j, first, parent);
       return 1;
     }
     return bertc_json_fail(j, j->p < j->end ? "expected ',' or '}'" : "unexpected end");
@@ -946,9 +1003,25 @@ static const char *bertc_st_reason(int e) {
   case EACCES: return "permission denied";
   case EISDIR: return "is a directory";
   case ENOTDIR: return "a parent is not a directory";
+  case ELOOP: return "too many levels of symbolic links";
   default: return strerror(e);
   }
 }
+
+#ifdef BERTC_HAVE_STAT
+/* What a path that is not a regular file is, in the TypeScript reader's words. */
+static const char *bertc_st_file_type(const struct stat *st) {
+  const unsigned mode = (unsigned)st->st_mode;
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISFIFO(mode)) return "a FIFO";
+#ifdef S_ISSOCK
+  if (S_ISSOCK(mode)) return "a socket";
+#endif
+  return "not a file";
+}
+#endif
 
 /* "[2, 3]" into buf, cut short with "..." when it does not fit. */
 static const char *bertc_st_format_shape(char *buf, size_t len, const int64_t *shape, int rank) {
@@ -1003,43 +1076,76 @@ static const char *bertc_js_number(char *buf, size_t len, double v) {
   return buf;
 }
 
-/* Prints 8 + h without overflowing when h is a garbage length near 2^64. */
-static const char *bertc_st_plus8(char *buf, size_t len, uint64_t h) {
-  uint64_t q = h / 10;
-  unsigned r = (unsigned)(h % 10) + 8;
-  if (r >= 10) {
-    q++;
-    r -= 10;
-  }
-  if (q > 0) snprintf(buf, len, "%" PRIu64 "%u", q, r);
-  else snprintf(buf, len, "%u", r);
-  return buf;
-}
-
-/* A header member by name and position (to find repeated names), or by data offsets. */
+/* A tensor by its data offsets; `pos` indexes the scanned members, `seq` is its place in the
+ * order the TypeScript reader visits members. */
 typedef struct {
   const char *name;
   int64_t begin, end;
-  size_t pos;
+  size_t pos, seq;
 } bertc_st_named;
 
-static int bertc_st_cmp_named(const void *a, const void *b) {
-  const bertc_st_named *x = (const bertc_st_named *)a, *y = (const bertc_st_named *)b;
-  const int c = strcmp(x->name, y->name);
-  return c != 0 ? c : (x->pos > y->pos) - (x->pos < y->pos);
-}
-
-/* By begin, then end (an empty tensor comes before one starting where it is), then header order,
- * so that which of two tensors is said to overlap the other does not depend on qsort. */
+/* By begin, then end (an empty tensor comes before one starting where it is), then visiting order,
+ * as the TypeScript reader's stable sort does, so that which of two tensors is said to overlap the
+ * other is the same in both readers. */
 static int bertc_st_cmp_begin(const void *a, const void *b) {
   const bertc_st_named *x = (const bertc_st_named *)a, *y = (const bertc_st_named *)b;
   if (x->begin != y->begin) return x->begin > y->begin ? 1 : -1;
   if (x->end != y->end) return x->end > y->end ? 1 : -1;
-  return (x->pos > y->pos) - (x->pos < y->pos);
+  return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* A member's place in JavaScript's order of an object's keys: array indices (canonical decimals
+ * below 2^32 - 1) first, in numeric order, then the other keys in header order. The TypeScript
+ * reader checks entries in that order (Object.entries), so the first bad entry it reports is the
+ * first in this order. */
+typedef struct {
+  uint64_t key;
+  size_t pos;
+} bertc_st_js_order;
+
+static uint64_t bertc_st_js_key(const char *name, size_t pos) {
+  const size_t n = strlen(name);
+  uint64_t v = 0;
+  int index = n >= 1 && n <= 10 && (name[0] != '0' || n == 1);
+  for (size_t i = 0; i < n && index; i++) {
+    index = name[i] >= '0' && name[i] <= '9';
+    if (index) v = v * 10 + (uint64_t)(name[i] - '0');
+  }
+  return index && v < UINT64_C(0xFFFFFFFF) ? v : UINT64_C(0xFFFFFFFF) + pos;
+}
+
+static int bertc_st_cmp_js_order(const void *a, const void *b) {
+  const uint64_t x = ((const bertc_st_js_order *)a)->key, y = ((const bertc_st_js_order *)b)->key;
+  return (x > y) - (x < y);
 }
 
 static int bertc_st_cmp_entry(const void *a, const void *b) {
   return strcmp(((const bertc_st_entry *)a)->name, ((const bertc_st_entry *)b)->name);
+}
+
+/* The largest header the reference implementation accepts (its MAX_HEADER_SIZE), as the
+ * TypeScript reader words it; a larger length is garbage, not a header. */
+#define BERTC_ST_MAX_HEADER 100000000u
+#define BERTC_ST_MAX_HEADER_TEXT "100,000,000 bytes (95.4 MiB)"
+
+/* The message for a repeated key, in the TypeScript reader's words for where it is. */
+static int bertc_st_duplicate(const bertc_json *j, const char *path, char *err, size_t errlen) {
+  const int klen = (int)j->dup.len, plen = (int)j->parent.len;
+  if (j->parent.s == NULL)
+    return bertc_error(err, errlen, BERTC_ERR_FORMAT, "tensor '%.*s' appears twice in the header of %s; the format forbids duplicate names", klen, j->dup.s, path);
+  if (j->parent.len == 12 && memcmp(j->parent.s, "__metadata__", 12) == 0)
+    return bertc_error(err, errlen, BERTC_ERR_FORMAT, "%s has an invalid header: __metadata__ has key '%.*s' twice", path, klen, j->dup.s);
+  return bertc_error(err, errlen, BERTC_ERR_FORMAT, "tensor '%.*s' in %s has an invalid header entry: key '%.*s' appears twice", plen, j->parent.s, path, klen,
+                     j->dup.s);
+}
+
+/* A dtype that is not a string, as it is written in the file: the header's copy has had its keys
+ * decoded in place. Cut to fit `buf`. */
+static const char *bertc_st_dtype_text(char *buf, size_t len, FILE *fp, uint64_t at, size_t n) {
+  if (n > len - 1) n = len - 1;
+  const size_t got = fseek(fp, (long)at, SEEK_SET) == 0 ? fread(buf, 1, n, fp) : 0;
+  buf[got] = '\0';
+  return buf;
 }
 
 /* Everything bertc_st_open does once the file is open; on failure the caller releases `f`. */
@@ -1056,11 +1162,12 @@ static int bertc_st_load(bertc_safetensors *f, FILE *fp, char *err, size_t errle
     return bertc_error(err, errlen, BERTC_ERR_FORMAT, "%s is truncated: expected at least 8 bytes (the header length), found %" PRIu64, path, size);
   uint64_t hlen = 0;
   for (int i = 7; i >= 0; i--) hlen = hlen << 8 | lenbuf[i];
-  if (hlen > size - 8) {
-    char total[24];
-    return bertc_error(err, errlen, BERTC_ERR_FORMAT, "%s is truncated: expected at least %s bytes (8 + a header of %" PRIu64 "), found %" PRIu64,
-                       path, bertc_st_plus8(total, sizeof total, hlen), hlen, size);
-  }
+  if (hlen > BERTC_ST_MAX_HEADER)
+    return bertc_error(err, errlen, BERTC_ERR_FORMAT, "%s is not a safetensors file: its header length is %" PRIu64 " bytes, more than the format's " BERTC_ST_MAX_HEADER_TEXT,
+                       path, hlen);
+  if (hlen > size - 8)
+    return bertc_error(err, errlen, BERTC_ERR_FORMAT, "%s is truncated: expected at least %" PRIu64 " bytes (8 + a header of %" PRIu64 "), found %" PRIu64, path,
+                       8 + hlen, hlen, size);
   const uint64_t data_start = 8 + hlen;
 
   f->header = (char *)malloc((size_t)hlen + 1);
@@ -1072,7 +1179,10 @@ static int bertc_st_load(bertc_safetensors *f, FILE *fp, char *err, size_t errle
   if (bad_utf8 < hlen)
     return bertc_error(err, errlen, BERTC_ERR_FORMAT, "%s has an invalid JSON header: invalid UTF-8 at byte %zu", path, bad_utf8);
 
-  bertc_json j = {f->header, f->header, f->header + hlen, NULL, 0};
+  bertc_json j;
+  memset(&j, 0, sizeof j);
+  j.p = j.begin = f->header;
+  j.end = f->header + hlen;
   /* TextDecoder drops a byte order mark before JSON.parse sees the text. */
   if (hlen >= 3 && memcmp(j.p, "\xEF\xBB\xBF", 3) == 0) j.p += 3;
   bertc_st_scan scan;
@@ -1083,9 +1193,11 @@ static int bertc_st_load(bertc_safetensors *f, FILE *fp, char *err, size_t errle
     bertc_json_ws(&j);
     if (j.p < j.end) bertc_json_fail(&j, "unexpected text after the JSON value");
   }
+  free(j.keys);
   f->dims = scan.dims;
   int rc = BERTC_OK;
   bertc_st_named *order = NULL;
+  bertc_st_js_order *visit = NULL;
   if (j.error != NULL) {
     rc = j.error == bertc_json_oom ? bertc_error(err, errlen, BERTC_ERR_MEMORY, "out of memory reading the header of %s", path)
                                    : bertc_error(err, errlen, BERTC_ERR_FORMAT, "%s has an invalid JSON header: %s at byte %zu", path, j.error, j.error_at);
@@ -1095,28 +1207,25 @@ static int bertc_st_load(bertc_safetensors *f, FILE *fp, char *err, size_t errle
     rc = bertc_error(err, errlen, BERTC_ERR_FORMAT, "%s has an invalid header: expected a JSON object", path);
     goto done;
   }
+  /* A repeated key is refused anywhere (JSON.parse would keep the last, silently dropping a
+   * tensor or a dtype); the one reported is the first to repeat in the text. */
+  if (j.dup.s != NULL) {
+    rc = bertc_st_duplicate(&j, path, err, errlen);
+    goto done;
+  }
 
-  /* A repeated name is refused (JSON.parse would keep the last, silently dropping a tensor); the
-   * one reported is the first to repeat in header order. */
   order = (bertc_st_named *)malloc((scan.count > 0 ? scan.count : 1) * sizeof *order);
-  if (order == NULL) {
+  visit = (bertc_st_js_order *)malloc((scan.count > 0 ? scan.count : 1) * sizeof *visit);
+  if (order == NULL || visit == NULL) {
     rc = bertc_error(err, errlen, BERTC_ERR_MEMORY, "out of memory reading the header of %s", path);
     goto done;
   }
-  for (size_t i = 0; i < scan.count; i++) order[i] = (bertc_st_named){scan.raw[i].name, 0, 0, i};
-  qsort(order, scan.count, sizeof *order, bertc_st_cmp_named);
-  const bertc_st_raw *repeated = NULL;
-  for (size_t i = 0; i + 1 < scan.count; i++)
-    if (strcmp(order[i].name, order[i + 1].name) == 0 && (repeated == NULL || order[i + 1].pos < (size_t)(repeated - scan.raw))) repeated = &scan.raw[order[i + 1].pos];
-  if (repeated != NULL) {
-    rc = repeated->is_metadata ? bertc_error(err, errlen, BERTC_ERR_FORMAT, "%s has an invalid header: __metadata__ appears more than once", path)
-                               : bertc_error(err, errlen, BERTC_ERR_FORMAT, "tensor '%s' in %s appears more than once in the header", repeated->name, path);
-    goto done;
-  }
+  for (size_t i = 0; i < scan.count; i++) visit[i] = (bertc_st_js_order){bertc_st_js_key(scan.raw[i].name, i), i};
+  qsort(visit, scan.count, sizeof *visit, bertc_st_cmp_js_order);
 
-  /* Each member's checks, in header order and in the TypeScript reader's order within one. */
-  for (size_t i = 0; i < scan.count && rc == BERTC_OK; i++) {
-    bertc_st_raw *r = &scan.raw[i];
+  /* Each member's checks, in the TypeScript reader's order of members and of checks within one. */
+  for (size_t v = 0; v < scan.count && rc == BERTC_OK; v++) {
+    bertc_st_raw *r = &scan.raw[visit[v].pos];
     if (r->is_metadata) {
       if (!r->metadata_ok) rc = bertc_error(err, errlen, BERTC_ERR_FORMAT, "%s has an invalid header: __metadata__ must map strings to strings", path);
       continue;
@@ -1130,12 +1239,11 @@ static int bertc_st_load(bertc_safetensors *f, FILE *fp, char *err, size_t errle
     for (size_t d = 0; d < BERTC_ST_NDTYPES && r->dtype_kind == 1; d++)
       if (r->dtype_len == strlen(bertc_st_dtypes[d]) && strcmp(r->dtype, bertc_st_dtypes[d]) == 0) r->item = d;
     if (r->item == BERTC_ST_NDTYPES) {
-      char quoted[128];
-      const char *shown = r->dtype_kind == 0 ? "undefined" : r->dtype_kind == 1 ? bertc_st_quote(quoted, sizeof quoted, r->dtype, r->dtype_len) : NULL;
-      if (shown != NULL)
-        BERTC_ST_BAD("tensor '%s' in %s has unknown dtype %s (supported: F32, F16, BF16, I32, I64, BOOL)", r->name, path, shown);
-      else
-        BERTC_ST_BAD("tensor '%s' in %s has unknown dtype %.*s (supported: F32, F16, BF16, I32, I64, BOOL)", r->name, path, (int)r->dtype_len, r->dtype);
+      char shown[128];
+      if (r->dtype_kind == 0) snprintf(shown, sizeof shown, "undefined");
+      else if (r->dtype_kind == 1) bertc_st_quote(shown, sizeof shown, r->dtype, r->dtype_len);
+      else bertc_st_dtype_text(shown, sizeof shown, fp, 8 + (uint64_t)(r->dtype - f->header), r->dtype_len);
+      BERTC_ST_BAD("tensor '%s' in %s has unknown dtype %s (supported: F32, F16, BF16, I32, I64, BOOL)", r->name, path, shown);
       break;
     }
     if (!r->shape_ok) {
@@ -1166,52 +1274,48 @@ static int bertc_st_load(bertc_safetensors *f, FILE *fp, char *err, size_t errle
   }
   if (rc != BERTC_OK) goto done;
 
-  /* The tensor ending last decides the size the file needs. */
-  const bertc_st_raw *last = NULL;
-  for (size_t i = 0; i < scan.count; i++) {
-    const bertc_st_raw *r = &scan.raw[i];
-    if (!r->is_metadata && (last == NULL || r->end > last->end)) last = r;
-  }
-  if (last != NULL && data_start + (uint64_t)last->end > size) {
-    rc = bertc_error(err, errlen, BERTC_ERR_FORMAT, "%s is truncated: expected %" PRIu64 " bytes (tensor '%s' ends there), found %" PRIu64, path,
-                     data_start + (uint64_t)last->end, last->name, size);
-    goto done;
-  }
-
-  /* In the file's order, the tensors must tile the data section: each starts where the previous
-   * one ends, from offset 0 to the end of the file, as the safetensors format requires. Overlaps
-   * would alias two tensors' data, and bytes of no tensor are what polyglot files hide in. */
+  /* In offset order the tensors must tile the data section: each starts where the one before ends,
+   * the first at 0 and the last at the end of the file, as the safetensors format requires.
+   * Overlaps would alias two tensors' data, and bytes of no tensor are what polyglot files hide in.
+   * Checked in the TypeScript reader's order: overlaps and gaps, then the file's size. */
   size_t n = 0;
-  for (size_t i = 0; i < scan.count; i++)
-    if (!scan.raw[i].is_metadata) order[n++] = (bertc_st_named){scan.raw[i].name, scan.raw[i].begin, scan.raw[i].end, i};
+  for (size_t v = 0; v < scan.count; v++) {
+    const bertc_st_raw *r = &scan.raw[visit[v].pos];
+    if (!r->is_metadata) order[n++] = (bertc_st_named){r->name, r->begin, r->end, visit[v].pos, v};
+  }
   qsort(order, n, sizeof *order, bertc_st_cmp_begin);
   for (size_t k = 0; k < n; k++) {
     const bertc_st_named *r = &order[k], *prev = k > 0 ? &order[k - 1] : NULL;
     const int64_t expected = prev != NULL ? prev->end : 0;
     if (r->begin < expected) {
-      rc = bertc_error(err, errlen, BERTC_ERR_FORMAT, "tensor '%s' in %s has data_offsets [%" PRId64 ", %" PRId64 "], which overlap tensor '%s' at [%" PRId64 ", %" PRId64 "]",
+      rc = bertc_error(err, errlen, BERTC_ERR_FORMAT, "tensor '%s' in %s has data_offsets [%" PRId64 ", %" PRId64 "], overlapping tensor '%s' [%" PRId64 ", %" PRId64 "]",
                        r->name, path, r->begin, r->end, prev->name, prev->begin, prev->end);
       goto done;
     }
     if (r->begin > expected) {
       if (prev != NULL)
-        rc = bertc_error(err, errlen, BERTC_ERR_FORMAT,
-                         "tensor '%s' in %s has data_offsets [%" PRId64 ", %" PRId64 "], but tensor '%s' ends at %" PRId64 ": bytes [%" PRId64 ", %" PRId64
-                         ") of the data belong to no tensor",
-                         r->name, path, r->begin, r->end, prev->name, expected, expected, r->begin);
+        rc = bertc_error(err, errlen, BERTC_ERR_FORMAT, "tensor '%s' in %s has data_offsets [%" PRId64 ", %" PRId64 "], leaving bytes %" PRId64 " to %" PRId64 " after tensor '%s' unused",
+                         r->name, path, r->begin, r->end, expected, r->begin, prev->name);
       else
-        rc = bertc_error(err, errlen, BERTC_ERR_FORMAT, "tensor '%s' in %s has data_offsets [%" PRId64 ", %" PRId64 "]: bytes [0, %" PRId64 ") of the data belong to no tensor",
+        rc = bertc_error(err, errlen, BERTC_ERR_FORMAT, "tensor '%s' in %s has data_offsets [%" PRId64 ", %" PRId64 "], leaving bytes 0 to %" PRId64 " before the first tensor unused",
                          r->name, path, r->begin, r->end, r->begin);
       goto done;
     }
   }
+  /* Both terms are below 2^53 + 100,000,008, so the sum cannot wrap. */
   const uint64_t data_end = data_start + (uint64_t)(n > 0 ? order[n - 1].end : 0);
+  if (data_end > size) {
+    rc = bertc_error(err, errlen, BERTC_ERR_FORMAT, "%s is truncated: expected %" PRIu64 " bytes (tensor '%s' ends there), found %" PRIu64, path, data_end,
+                     order[n - 1].name, size);
+    goto done;
+  }
   if (data_end < size) {
     if (n > 0)
-      rc = bertc_error(err, errlen, BERTC_ERR_FORMAT, "%s has %" PRIu64 " bytes after its last tensor '%s' (which ends at byte %" PRIu64 ") that belong to no tensor", path,
-                       size - data_end, order[n - 1].name, data_end);
+      rc = bertc_error(err, errlen, BERTC_ERR_FORMAT, "%s has %" PRIu64 " bytes after tensor '%s', which no tensor's data_offsets cover", path, size - data_end,
+                       order[n - 1].name);
     else
-      rc = bertc_error(err, errlen, BERTC_ERR_FORMAT, "%s has %" PRIu64 " bytes after its header that belong to no tensor", path, size - data_end);
+      rc = bertc_error(err, errlen, BERTC_ERR_FORMAT, "%s has %" PRIu64 " bytes after the header, which declares no tensor, which no tensor's data_offsets cover", path,
+                       size - data_end);
     goto done;
   }
 
@@ -1249,6 +1353,7 @@ static int bertc_st_load(bertc_safetensors *f, FILE *fp, char *err, size_t errle
   qsort(f->entries, f->count, sizeof *f->entries, bertc_st_cmp_entry);
 
 done:
+  free(visit);
   free(order);
   free(scan.raw);
   return rc;
@@ -1272,6 +1377,20 @@ BERTC_FN int bertc_st_open(bertc_safetensors *f, const char *path, char *err, si
   f->path = (char *)malloc(strlen(path) + 1);
   if (f->path == NULL) return bertc_error(err, errlen, BERTC_ERR_MEMORY, "out of memory opening %s", path);
   strcpy(f->path, path);
+#ifdef BERTC_HAVE_STAT
+  /* Checked before opening, as the TypeScript reader does: opening a FIFO blocks until a writer
+   * appears, and a device such as /dev/zero never ends. */
+  struct stat st;
+  if (stat(path, &st) != 0) {
+    const int e = errno;
+    bertc_st_close(f);
+    return bertc_error(err, errlen, BERTC_ERR_IO, "cannot read %s: %s", path, bertc_st_reason(e));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    bertc_st_close(f);
+    return bertc_error(err, errlen, BERTC_ERR_IO, "cannot read %s: it is %s, not a regular file", path, bertc_st_file_type(&st));
+  }
+#endif
   FILE *fp = fopen(path, "rb");
   if (fp == NULL) {
     const int e = errno;
