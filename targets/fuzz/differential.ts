@@ -6,7 +6,8 @@ import { parsePipeline, runPipeline } from '../../passes/pipeline.js';
 import { LEVELS } from '../../passes/registry.js';
 import type { Accelerator } from '../../src/accel/accelerator.js';
 import { HOST_CPU, PRESETS } from '../../src/accel/presets.js';
-import { CompileError } from '../../src/diag/diagnostics.js';
+import { CompileError, type Diagnostic } from '../../src/diag/diagnostics.js';
+import { formatSpan } from '../../src/diag/span.js';
 import { build, initialModule, loadText, Session } from '../../src/driver.js';
 import { graphNodes, type Graph } from '../../src/ir/graph.js';
 import { interpret } from '../../src/interp/interpret.js';
@@ -95,7 +96,12 @@ export function mismatch(want: ReadonlyMap<string, Tensor>, got: ReadonlyMap<str
   return undefined;
 }
 
-const describe = (e: unknown) => (e instanceof CompileError ? e.rendered.trim() : e instanceof Error ? e.message : String(e));
+/** An error as the fuzzer reports it: diagnostics with their locations, or the message. */
+function describe(e: unknown): string {
+  if (e instanceof CompileError) return e.rendered.trim();
+  if (e instanceof Error && 'diagnostics' in e) return (e as Error & { diagnostics: readonly Diagnostic[] }).diagnostics.map((d) => `${d.span ? `${formatSpan(d.span)}: ` : ''}error[${d.code}]: ${d.message}`).join('\n');
+  return e instanceof Error ? e.message : String(e);
+}
 
 function outcome(c: Case, target: Target, failure?: string): Outcome {
   return { seed: c.program.seed, target, level: c.level, train: c.train, ...(failure === undefined ? {} : { failure }) };

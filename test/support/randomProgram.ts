@@ -2,6 +2,7 @@ import { broadcastShapes, numel } from '../../src/ir/shape.js';
 import type { Graph } from '../../src/ir/graph.js';
 import { graphNodes } from '../../src/ir/graph.js';
 import { makeTensor, type Tensor } from '../../src/interp/tensor.js';
+import { rng } from '../../targets/fuzz/programs.js';
 
 /**
  * Random but well-typed IR programs for property tests: a model over a few f32 inputs built from
@@ -9,17 +10,8 @@ import { makeTensor, type Tensor } from '../../src/interp/tensor.js';
  * Every op is chosen so that the result stays finite, so interpreters can be compared exactly.
  */
 
-/** mulberry32: a tiny seeded generator, so a failing case is reproduced from its seed alone. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// One seeded generator for all random programs, so a failing case is reproduced from its seed alone.
+export { rng };
 
 interface Val {
   readonly name: string;
