@@ -161,3 +161,50 @@ describe('mistakes on the command line', () => {
     expect(r.out).toContain('bertc compile');
   });
 });
+
+describe('bertc explain', () => {
+  const compiled = async (name: string) => {
+    const ir = join(dir, `${name}.ir`);
+    writeFileSync(ir, SMALL);
+    const out = join(dir, name);
+    expect((await bertc('compile', ir, '--out', out)).code).toBe(0);
+    const model = join(out, 'model.c');
+    // The first line the map ties to the IR: the matmul, the model's only op.
+    const count = readFileSync(model, 'utf8').split('\n').length;
+    for (let line = 1; line <= count; line++) {
+      const r = await bertc('explain', `${model}:${line}`);
+      if (r.out.includes('implements')) return { ir, model, line, count, answer: r.out };
+    }
+    throw new Error(`no line of ${model} implements an IR op`);
+  };
+
+  it('names the IR op a line implements, and says so when the IR file is gone', async () => {
+    const { ir, model, line, answer } = await compiled('explained');
+    expect(answer).toMatch(/implements .*explained\.ir:2:10: return matmul\(x, w, transpose_b=true\);/);
+    rmSync(ir);
+    const r = await bertc('explain', `${model}:${line}`);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/implements .*explained\.ir:2:10: \(cannot read .*explained\.ir: no such file or directory\)/);
+  });
+
+  it('a missing file, a directory, a device, a map that is not one: one line, exit 1', async () => {
+    const { model } = await compiled('unmapped');
+    expectOneLine(await bertc('explain', `${join(dir, 'none.c')}:1`), 1, /error\[E0025\]: cannot read .*none\.c: no such file or directory/);
+    expectOneLine(await bertc('explain', `${dir}:1`), 1, /error\[E0025\]: cannot read .*: it is a directory, not a regular file/);
+    expectOneLine(await bertc('explain', '/dev/zero:1'), 1, 'error[E0025]: cannot read /dev/zero: it is a character device, not a regular file');
+    writeFileSync(`${model}.map`, '{"version": 3,');
+    expectOneLine(await bertc('explain', `${model}:1`), 1, /error\[E0025\]: .*model\.c\.map is not a source map: /);
+    writeFileSync(`${model}.map`, '[1, 2]');
+    expectOneLine(await bertc('explain', `${model}:1`), 1, /error\[E0025\]: .*model\.c\.map is not a source map: /);
+    rmSync(`${model}.map`);
+    expectOneLine(await bertc('explain', `${model}:1`), 1, /error\[E0025\]: cannot read .*model\.c\.map: no such file or directory/);
+  });
+
+  it('a line out of range or no line at all: bad usage, exit 2', async () => {
+    const { model, count } = await compiled('ranged');
+    expectOneLine(await bertc('explain', `${model}:0`), 2, `model.c has ${count} lines, not 0`);
+    expectOneLine(await bertc('explain', `${model}:${count + 1}`), 2, `model.c has ${count} lines, not ${count + 1}`);
+    expectOneLine(await bertc('explain', `${model}:99999999999999999999`), 2, `model.c has ${count} lines, not 99999999999999999999`);
+    expectOneLine(await bertc('explain', model), 2, `expected FILE.c:LINE, got '${model}'`);
+  });
+});

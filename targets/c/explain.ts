@@ -1,41 +1,71 @@
-import { readFileSync } from 'node:fs';
 import { SourceMapConsumer, type RawSourceMap } from 'source-map';
+import { diagnosticError } from '../../src/diag/diagnostics.js';
+import { INPUT_KINDS, InputFileError, readInputText, type InputKind } from '../../src/io/readInput.js';
 
-/** A bad `bertc explain` argument or missing files: a usage error for the CLI. */
+/** A bad `bertc explain` argument: a usage error for the CLI. */
 export class ExplainError extends Error {}
 
 /**
+ * BERT-base's model.c is 250 KB and its map 10 KB; the limit only has to stop a wrong path such
+ * as /dev/zero or a weights file from being read whole.
+ */
+const GENERATED: InputKind = { what: 'generated C files and their source maps', maxBytes: 64 * 1024 * 1024 };
+
+/**
  * Answers "which IR op does this generated line implement": the source map gives the IR position,
- * the IR file gives its text, and the enclosing kernel's header comment gives the kernel.
+ * the IR file gives its text, and the enclosing kernel's header comment gives the kernel. Files
+ * that cannot be read, and a map that is not one, are bad input (E0025 or E0027, exit 1).
  */
 export async function explainLine(location: string): Promise<string> {
   const m = /^(.*):(\d+)$/.exec(location);
   if (!m) throw new ExplainError(`expected FILE.c:LINE, got '${location}'`);
   const [, file, lineText] = m as unknown as [string, string, string];
   const line = Number(lineText);
-  let code: string[];
-  let map: RawSourceMap;
-  try {
-    code = readFileSync(file, 'utf8').split('\n');
-    map = JSON.parse(readFileSync(`${file}.map`, 'utf8')) as RawSourceMap;
-  } catch (e) {
-    throw new ExplainError(`cannot read ${file} and ${file}.map: ${(e as Error).message}`);
-  }
-  if (line < 1 || line > code.length) throw new ExplainError(`${file} has ${code.length} lines, not ${line}`);
-  const pos = await SourceMapConsumer.with(map, null, (c) => c.originalPositionFor({ line, column: 0 }));
+  const code = readOrFail(file, GENERATED).split('\n');
+  if (line < 1 || line > code.length) throw new ExplainError(`${file} has ${code.length} lines, not ${lineText}`);
+  const mapFile = `${file}.map`;
+  const pos = await originalPosition(mapFile, readOrFail(mapFile, GENERATED), line);
   const kernelHeader = [...code.slice(0, line)].reverse().find((l) => /^\/\* k\d+_/.test(l));
   const lines = [`${file}:${line}: ${code[line - 1]!.trim()}`];
   if (kernelHeader) lines.push(`  in kernel ${kernelHeader.replace(/^\/\* /, '')}`);
   if (pos.source && pos.line) {
-    let irText = '';
-    try {
-      irText = readFileSync(pos.source, 'utf8').split('\n')[pos.line - 1]?.trim() ?? '';
-    } catch {
-      irText = '(source not found)';
-    }
-    lines.push(`  implements ${pos.source}:${pos.line}:${(pos.column ?? 0) + 1}: ${irText}`);
+    lines.push(`  implements ${pos.source}:${pos.line}:${(pos.column ?? 0) + 1}: ${irLine(pos.source, pos.line)}`);
   } else {
     lines.push('  (no IR op: this line is part of the runtime glue, not of one op)');
   }
   return `${lines.join('\n')}\n`;
+}
+
+function readOrFail(file: string, kind: InputKind): string {
+  try {
+    return readInputText(file, kind);
+  } catch (e) {
+    if (!(e instanceof InputFileError)) throw e;
+    throw diagnosticError(e.code, { detail: e.message });
+  }
+}
+
+async function originalPosition(mapFile: string, text: string, line: number): Promise<{ source: string | null; line: number | null; column: number | null }> {
+  const notAMap = (why: string) => diagnosticError('E0025', { detail: `${mapFile} is not a source map: ${why.replace(/\s+/g, ' ')}` });
+  let map: RawSourceMap;
+  try {
+    map = JSON.parse(text) as RawSourceMap;
+  } catch (e) {
+    throw notAMap((e as Error).message);
+  }
+  try {
+    return await SourceMapConsumer.with(map, null, (c) => c.originalPositionFor({ line, column: 0 }));
+  } catch (e) {
+    throw notAMap((e as Error).message);
+  }
+}
+
+/** The IR line's text; the answer stands without it, so a source that cannot be read is said in its place. */
+function irLine(source: string, line: number): string {
+  try {
+    return readInputText(source, INPUT_KINDS.irSource).split('\n')[line - 1]?.trim() ?? '';
+  } catch (e) {
+    if (!(e instanceof InputFileError)) throw e;
+    return `(${e.message})`;
+  }
 }
