@@ -104,6 +104,11 @@ const MANIFEST: Manifest = {
   ],
 };
 
+/** MANIFEST with shapes given to some buffers, as `bertc compile` gives them to all. */
+function withShapes(shapes: Record<string, number[]>, base: Manifest = MANIFEST): Manifest {
+  return { ...base, buffers: base.buffers.map((b) => (shapes[b.name] ? { ...b, shape: shapes[b.name] } : b)) };
+}
+
 const w = Float32Array.from({ length: N }, (_, i) => Math.fround(Math.sin(i) * 3));
 const x = Float32Array.from({ length: N }, (_, i) => Math.fround(Math.cos(i * 0.37) * 5));
 const ids = Int32Array.from({ length: N }, (_, i) => (i * 7919) % 30522);
@@ -127,15 +132,21 @@ function expectedDropout(seed: number) {
 }
 
 describe('runtime.js without a GPU', () => {
-  it('reads F32 and I32 safetensors, aligned or not', () => {
-    const bytes = encodeSafetensors({ a: { dtype: 'f32', shape: [2, 2], data: new Float32Array([1, 2, 3, 4.5]) }, b: { dtype: 'i32', shape: [3], data: new Int32Array([-1, 0, 7]) } });
+  it('reads F32, I32 and I64 safetensors, aligned or not', () => {
+    const bytes = encodeSafetensors({
+      a: { dtype: 'f32', shape: [2, 2], data: new Float32Array([1, 2, 3, 4.5]) },
+      b: { dtype: 'i32', shape: [3], data: new Int32Array([-1, 0, 7]) },
+      c: { dtype: 'i64', shape: [2, 1], data: new Float64Array([-(2 ** 40), 101]) },
+    });
     const t = parseSafetensors(bytes);
     expect(t.get('a')).toEqual({ dtype: 'F32', shape: [2, 2], data: new Float32Array([1, 2, 3, 4.5]) });
     expect(t.get('b')).toEqual({ dtype: 'I32', shape: [3], data: new Int32Array([-1, 0, 7]) });
+    expect(t.get('c')).toEqual({ dtype: 'I64', shape: [2, 1], data: new BigInt64Array([-(2n ** 40n), 101n]) });
     // At an odd offset every tensor is copied out rather than viewed.
     const odd = new Uint8Array(bytes.length + 1);
     odd.set(bytes, 1);
     expect(parseSafetensors(odd.subarray(1)).get('b')!.data).toEqual(new Int32Array([-1, 0, 7]));
+    expect(parseSafetensors(odd.subarray(1)).get('c')!.data).toEqual(new BigInt64Array([-(2n ** 40n), 101n]));
   });
 
   it('says what is wrong with a bad file', () => {
@@ -144,7 +155,7 @@ describe('runtime.js without a GPU', () => {
     expect(() => parseSafetensors(bytes.subarray(0, 20))).toThrow(/truncated: expected at least \d+ bytes \(8 \+ a header/);
     expect(() => parseSafetensors(bytes.subarray(0, bytes.length - 1))).toThrow(/truncated: tensor 'a' ends at byte/);
     const half = encodeSafetensors({ h: { dtype: 'f32', shape: [2], data: new Float32Array(2) } }, undefined, { h: 'F16' });
-    expect(() => parseSafetensors(half)).toThrow(/tensor 'h' has dtype "F16"; this runtime reads only F32 and I32/);
+    expect(() => parseSafetensors(half)).toThrow(/tensor 'h' has dtype "F16"; this runtime reads only F32, I32 and I64/);
   });
 
   it('rejects manifest mistakes before any GPU call', async () => {
@@ -160,6 +171,8 @@ describe('runtime.js without a GPU', () => {
       [{ ...MANIFEST, limits: { maxStorageBuffersPerShaderStage: 10 } }, /needs the WebGPU limit maxStorageBuffersPerShaderStage = 10, the device has 8/],
       [{ ...MANIFEST, buffers: [...MANIFEST.buffers, { name: 'big', bytes: 2 ** 27 + 4, kind: 'intermediate', dtype: 'f32' }] }, /buffer 'big' has 134217732 bytes, over the device's maxStorageBufferBindingSize/],
       [{ ...MANIFEST, uniform: { bytes: 16, fields: { temperature: { offset: 4, type: 'u32' } } } }, /uniform field 'temperature' is not one this runtime fills/],
+      [withShapes({ x: [2, 16] }), /buffer 'x' is f32\[2, 16\], which takes 128 bytes, but has 4000/],
+      [withShapes({ x: [-1] }), /buffer 'x' has shape \[-1\]; expected an array of non-negative integers/],
     ];
     for (const [manifest, message] of cases) await expect(createModel(device, manifest, shaders, new Map())).rejects.toThrow(message);
   });
@@ -223,6 +236,48 @@ describe.skipIf(!browserAvailable && !browserRequired)(`the WebGPU runtime in he
     // The entry point does not use binding 3, so the 'auto' layout lacks it.
     const kernels = MANIFEST.kernels.map((k) => (k.name === 'axpy' ? { ...k, bindings: [...k.bindings, { binding: 3, buffer: 'ids' }] } : k));
     await expect(runInChromium(job({ manifest: { ...MANIFEST, kernels } }))).rejects.toThrow(/binding the buffers of kernel 'axpy'.*WebGPU validation error/s);
+  });
+
+  it('says what is wrong with an input in dtype and shape terms, and narrows I64 ids that fit i32', async () => {
+    const shaped = withShapes({ w: [N], x: [N], ids: [4, N / 4], y: [N], dropped: [N], kept: [N] });
+    // A batch of 2 run in halves: the inputs are whole, so the model takes twice a half's elements.
+    const halves = withShapes({ x: [1, N], ids: [1, N] }, { ...MANIFEST, batch: { size: 2, chunk: 1 } });
+    const answers = (await withRuntimePage({}, async (page) =>
+      page.evaluate(`(async () => {
+        const rt = await import('./runtime.js');
+        const shaders = ${JSON.stringify({ axpy: AXPY, prep: PREP, dropout: DROPOUT })};
+        const weights = new Map([['layer.weight', { dtype: 'F32', shape: [${N}], data: new Float32Array(${N}) }]]);
+        const { device } = await rt.openDevice(${JSON.stringify(shaped)});
+        const make = (manifest) => rt.createModel(device, manifest, shaders, weights);
+        const models = { shaped: await make(${JSON.stringify(shaped)}), plain: await make(${JSON.stringify(MANIFEST)}), halves: await make(${JSON.stringify(halves)}) };
+        const x = new Float32Array(${N});
+        const ids = Int32Array.from({ length: ${N} }, (_, i) => (i * 7919) % 30522);
+        const wide = BigInt64Array.from(ids, (v) => BigInt(v));
+        const tooWide = wide.slice();
+        tooWide[7] = 2n ** 31n;
+        const attempt = (model, inputs) => model.run({ inputs, seed: 5 }).then((out) => Array.from(out.dropped), (e) => e.message);
+        return {
+          i32: await attempt(models.shaped, { x, input_ids: ids }),
+          i64: await attempt(models.shaped, { x, input_ids: wide }),
+          short: await attempt(models.shaped, { x, input_ids: ids.subarray(2) }),
+          shortI64: await attempt(models.shaped, { x, input_ids: wide.subarray(1) }),
+          plainShort: await attempt(models.plain, { x, input_ids: ids.subarray(2) }),
+          f64: await attempt(models.shaped, { x, input_ids: Float64Array.from(ids) }),
+          i64AsF32: await attempt(models.shaped, { x: BigInt64Array.from(wide), input_ids: ids }),
+          tooWide: await attempt(models.shaped, { x, input_ids: tooWide }),
+          halfBatch: await attempt(models.halves, { x, input_ids: ids }),
+        };
+      })()`),
+    )) as Record<string, number[] | string>;
+    expect(answers['i32']).toHaveLength(N);
+    expect(answers['i64']).toEqual(answers['i32']);
+    expect(answers['short']).toBe(`tiny: input 'input_ids' has ${N - 2} i32 elements, the model takes ${N} (i32[4, ${N / 4}])`);
+    expect(answers['shortI64']).toBe(`tiny: input 'input_ids' has ${N - 1} i64 elements, the model takes ${N} (i32[4, ${N / 4}])`);
+    expect(answers['plainShort']).toBe(`tiny: input 'input_ids' has ${N - 2} i32 elements, the model takes ${N}`);
+    expect(answers['f64']).toBe(`tiny: input 'input_ids' is a Float64Array, the model takes i32[4, ${N / 4}]: pass an Int32Array, or a BigInt64Array of values that fit i32`);
+    expect(answers['i64AsF32']).toBe(`tiny: input 'x' is a BigInt64Array, the model takes f32[${N}]: pass a Float32Array`);
+    expect(answers['tooWide']).toBe("tiny: input 'input_ids' holds 2147483648 at element 7, which does not fit in i32");
+    expect(answers['halfBatch']).toBe(`tiny: input 'x' has ${N} f32 elements, the model takes ${2 * N} (f32[2, ${N}])`);
   });
 
   it('reports a crashed GPU process as a lost device', async () => {

@@ -71,7 +71,7 @@ export function generateWgsl(m: Module, opts: { readonly source: string; readonl
     if (bytes > limits.max_storage_buffer_binding_bytes) {
       throw new LimitError(`${kind} ${source ?? name} needs ${bytes} bytes, over the ${limits.max_storage_buffer_binding_bytes}-byte binding limit`);
     }
-    buffers.push({ name, bytes: Math.max(4, bytes), kind, dtype: n.type.dtype === 'f32' ? 'f32' : 'i32', ...(source ? { source } : {}) });
+    buffers.push({ name, bytes: Math.max(4, bytes), kind, dtype: n.type.dtype === 'f32' ? 'f32' : 'i32', shape: [...n.type.shape], ...(source ? { source } : {}) });
     return name;
   };
   // Results first, so that the manifest lists them in the model's order. A copy's result is a

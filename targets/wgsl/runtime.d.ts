@@ -32,6 +32,12 @@ export interface ManifestBuffer {
   bytes: number;
   kind: 'weight' | 'input' | 'output' | 'intermediate';
   dtype: 'f32' | 'i32';
+  /**
+   * The tensor's shape as the shaders hold it (one slice's when `batch` is set), so that messages
+   * can speak of types rather than bytes; `bytes` is 4 x its elements, or 4 when it has none.
+   * Optional: without it, run() checks sizes by element count only.
+   */
+  shape?: number[];
   /** The tensor name in the weights file (weights), or the input's or output's name; defaults to `name`. */
   source?: string;
 }
@@ -50,12 +56,11 @@ export interface ManifestKernel {
   once: boolean;
 }
 
-/** A tensor as parseSafetensors returns it and createModel takes it. */
-export interface HostTensor {
-  dtype: 'F32' | 'I32';
-  shape: number[];
-  data: Float32Array | Int32Array;
-}
+/** A tensor as parseSafetensors returns it; createModel takes F32 and I32 ones as weights. */
+export type HostTensor =
+  | { dtype: 'F32'; shape: number[]; data: Float32Array }
+  | { dtype: 'I32'; shape: number[]; data: Int32Array }
+  | { dtype: 'I64'; shape: number[]; data: BigInt64Array };
 
 export interface CompilationMessage {
   /** The key in the shaders map. */
@@ -67,8 +72,12 @@ export interface CompilationMessage {
 }
 
 export interface RunOptions {
-  /** Keyed by each input buffer's `source` (or name): Int32Array for i32 buffers, Float32Array for f32. */
-  inputs: Record<string, Int32Array | Float32Array>;
+  /**
+   * Keyed by each input buffer's `source` (or name): Float32Array for f32 buffers; Int32Array for
+   * i32 ones, or BigInt64Array (I64 ids from a safetensors file), whose values must fit i32. With a
+   * sliced batch (`batch`), each input is the whole batch.
+   */
+  inputs: Record<string, Int32Array | Float32Array | BigInt64Array>;
   /** Written to the uniform field 'seed' as a u32; defaults to 0. */
   seed?: number;
 }
@@ -91,7 +100,7 @@ export interface Model {
 
 export declare const SCHEMA: 'bertc-webgpu/1';
 
-/** F32 and I32 tensors of a safetensors file; other dtypes and malformed files are errors. */
+/** F32, I32 and I64 tensors of a safetensors file; other dtypes and malformed files are errors. */
 export declare function parseSafetensors(bytes: ArrayBuffer | ArrayBufferView): Map<string, HostTensor>;
 
 /**

@@ -35,10 +35,11 @@ class ModelError extends Error {}
 // safetensors
 
 /**
- * Reads F32 and I32 tensors: an 8-byte little-endian header length, a JSON header, then the data.
- * Tensors are views of `bytes` where their data is 4-byte aligned (no copy of a large weights
- * file), copies otherwise. Typed arrays use the platform's byte order, which is little-endian on
- * every platform WebGPU runs on.
+ * Reads F32, I32 and I64 tensors: an 8-byte little-endian header length, a JSON header, then the
+ * data. I64 is for token ids as Hugging Face writes them; run() narrows them to the model's i32.
+ * Tensors are views of `bytes` where their data is aligned to its element size (no copy of a large
+ * weights file), copies otherwise. Typed arrays use the platform's byte order, which is
+ * little-endian on every platform WebGPU runs on.
  *
  * The checks are those of bertc's own reader (src/io/safetensors.ts), kept parallel because this
  * module has no imports; test/safetensors.test.ts runs both on the same malformed files.
@@ -75,13 +76,13 @@ export function parseSafetensors(bytes) {
       : `tensor '${dup.parent}' has an invalid header entry: key '${dup.key}' appears twice`);
   }
   const dataStart = 8 + headerLen;
-  /** @type {{ name: string, dtype: 'F32' | 'I32', shape: number[], begin: number, end: number }[]} */
+  /** @type {{ name: string, dtype: HostTensor['dtype'], shape: number[], begin: number, end: number }[]} */
   const entries = [];
   for (const [name, entry] of Object.entries(header)) {
     if (name === '__metadata__') continue;
     const { dtype, shape, data_offsets: offsets } = entry ?? {};
-    if (dtype !== 'F32' && dtype !== 'I32') {
-      throw fail(`tensor '${name}' has dtype ${JSON.stringify(dtype)}; this runtime reads only F32 and I32 (convert the weights, e.g. bf16 -> f32, before compiling)`);
+    if (dtype !== 'F32' && dtype !== 'I32' && dtype !== 'I64') {
+      throw fail(`tensor '${name}' has dtype ${JSON.stringify(dtype)}; this runtime reads only F32, I32 and I64 (convert the weights, e.g. bf16 -> f32, before compiling)`);
     }
     const isIndex = (/** @type {unknown} */ v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
     if (!Array.isArray(shape) || !shape.every(isIndex)) throw fail(`tensor '${name}': shape must be an array of non-negative integers`);
@@ -90,8 +91,8 @@ export function parseSafetensors(bytes) {
     }
     const n = shape.reduce((a, b) => a * b, 1);
     const [begin, end] = /** @type {[number, number]} */ (offsets);
-    // F32 and I32 both take 4 bytes an element.
-    if (end - begin !== 4 * n) throw fail(`tensor '${name}' has ${end - begin} bytes of data, expected ${4 * n} for ${dtype} [${shape.join(', ')}]`);
+    const item = ITEM_BYTES[/** @type {HostTensor['dtype']} */ (dtype)];
+    if (end - begin !== item * n) throw fail(`tensor '${name}' has ${end - begin} bytes of data, expected ${item * n} for ${dtype} [${shape.join(', ')}]`);
     entries.push({ name, dtype, shape, begin, end });
   }
   checkLayout(entries, dataStart, size, fail);
@@ -99,13 +100,16 @@ export function parseSafetensors(bytes) {
   const out = new Map();
   for (const { name, dtype, shape, begin, end } of entries) {
     const at = base + dataStart + begin;
-    const n = (end - begin) / 4;
-    const Ctor = dtype === 'F32' ? Float32Array : Int32Array;
-    const data = at % 4 === 0 ? new Ctor(buf, at, n) : new Ctor(buf.slice(at, at + 4 * n));
-    out.set(name, { dtype, shape: [...shape], data });
+    const item = ITEM_BYTES[dtype];
+    const n = (end - begin) / item;
+    const Ctor = dtype === 'F32' ? Float32Array : dtype === 'I32' ? Int32Array : BigInt64Array;
+    const data = at % item === 0 ? new Ctor(buf, at, n) : new Ctor(buf.slice(at, at + item * n));
+    out.set(name, /** @type {HostTensor} */ ({ dtype, shape: [...shape], data }));
   }
   return out;
 }
+
+const ITEM_BYTES = { F32: 4, I32: 4, I64: 8 };
 
 /** The largest header the reference implementation accepts (its MAX_HEADER_SIZE). */
 const MAX_HEADER_BYTES = 100_000_000;
@@ -344,6 +348,12 @@ function checkManifest(m, shaders, device) {
     names.add(b.name);
     if (b.dtype !== 'f32' && b.dtype !== 'i32') throw bad(`buffer '${b.name}' has dtype ${JSON.stringify(b.dtype)}; f32 and i32 only (store bools as i32)`);
     if (!Number.isSafeInteger(b.bytes) || b.bytes <= 0 || b.bytes % 4 !== 0) throw bad(`buffer '${b.name}' has ${b.bytes} bytes; expected a positive multiple of 4`);
+    if (b.shape !== undefined) {
+      if (!Array.isArray(b.shape) || !b.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw bad(`buffer '${b.name}' has shape ${JSON.stringify(b.shape)}; expected an array of non-negative integers`);
+      // An empty tensor still gets a 4-byte buffer: WebGPU has no empty bindings.
+      const bytes = Math.max(4, 4 * numel(b.shape));
+      if (bytes !== b.bytes) throw bad(`buffer '${b.name}' is ${typeName(b)}, which takes ${bytes} bytes, but has ${b.bytes}`);
+    }
   }
   for (const [field, f] of Object.entries(m.uniform.fields)) {
     if (field !== 'seed' && field !== 'slice') throw bad(`uniform field '${field}' is not one this runtime fills (only 'seed' and 'slice')`);
@@ -384,6 +394,68 @@ function checkManifest(m, shaders, device) {
 
 /** @param {ManifestBuffer} b */
 const sourceOf = (b) => b.source ?? b.name;
+
+/** @param {readonly number[]} shape */
+const numel = (shape) => shape.reduce((a, d) => a * d, 1);
+
+/**
+ * `i32[2, 16]`, or the bare dtype for a manifest without shapes.
+ * @param {{ dtype: string, shape?: readonly number[] }} b
+ */
+const typeName = (b) => (b.shape ? `${b.dtype}[${b.shape.join(', ')}]` : b.dtype);
+
+/** @param {Int32Array | Float32Array | BigInt64Array} data */
+const elementType = (data) => (data instanceof Int32Array ? 'i32' : data instanceof Float32Array ? 'f32' : 'i64');
+
+/**
+ * The inputs as the buffers take them, every mistake said in the model's terms: which input, its
+ * element type and count against the model's type. I64 ids (as Hugging Face writes them) become
+ * Int32Array, refusing values outside i32 by position, as `bertc run` does. With a sliced batch
+ * the inputs are whole, so the model's type is the whole batch's: `slices` times axis 0.
+ * @param {Manifest} m
+ * @param {Record<string, Int32Array | Float32Array | BigInt64Array>} inputs
+ * @returns {Record<string, Int32Array | Float32Array>}
+ */
+function checkInputs(m, inputs) {
+  const ins = m.buffers.filter((b) => b.kind === 'input');
+  for (const name of Object.keys(inputs)) {
+    if (!ins.some((b) => sourceOf(b) === name)) throw new ModelError(`${m.model}: unknown input '${name}' (the inputs are: ${ins.map(sourceOf).join(', ') || 'none'})`);
+  }
+  const slices = m.batch ? m.batch.size / m.batch.chunk : 1;
+  /** @type {Record<string, Int32Array | Float32Array>} */
+  const out = {};
+  for (const b of ins) {
+    const name = sourceOf(b);
+    const data = inputs[name];
+    if (!data) throw new ModelError(`${m.model}: input '${name}' is missing`);
+    const whole = b.shape ? { dtype: b.dtype, shape: b.shape.map((d, i) => (i === 0 ? d * slices : d)) } : { dtype: b.dtype };
+    const accepted = b.dtype === 'i32' ? data instanceof Int32Array || data instanceof BigInt64Array : data instanceof Float32Array;
+    if (!accepted) {
+      const pass = b.dtype === 'i32' ? 'an Int32Array, or a BigInt64Array of values that fit i32' : 'a Float32Array';
+      throw new ModelError(`${m.model}: input '${name}' is a ${data?.constructor?.name ?? typeof data}, the model takes ${typeName(whole)}: pass ${pass}`);
+    }
+    const want = (b.shape ? numel(b.shape) : b.bytes / 4) * slices;
+    if (data.length !== want) {
+      throw new ModelError(`${m.model}: input '${name}' has ${data.length} ${elementType(data)} elements, the model takes ${want}${b.shape ? ` (${typeName(whole)})` : ''}`);
+    }
+    out[name] = data instanceof BigInt64Array ? narrowToI32(m, name, data) : data;
+  }
+  return out;
+}
+
+/**
+ * @param {Manifest} m @param {string} name
+ * @param {BigInt64Array} data
+ */
+function narrowToI32(m, name, data) {
+  const out = new Int32Array(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const v = /** @type {bigint} */ (data[i]);
+    if (v < -2147483648n || v > 2147483647n) throw new ModelError(`${m.model}: input '${name}' holds ${v} at element ${i}, which does not fit in i32`);
+    out[i] = Number(v);
+  }
+  return out;
+}
 
 /**
  * @param {GPUDevice} device
@@ -540,8 +612,9 @@ class ModelImpl {
   /** @param {RunOptions} options */
   run({ inputs, seed = 0 }) {
     const batch = this.manifest.batch;
-    if (!batch) return this.serialize(() => this.runNow(inputs, seed));
+    if (!batch) return this.serialize(() => this.runNow(checkInputs(this.manifest, inputs), seed));
     return this.serialize(async () => {
+      const whole = checkInputs(this.manifest, inputs);
       // The shaders hold `chunk` batch rows: run the slices in turn and stitch the outputs together.
       const slices = batch.size / batch.chunk;
       /** @type {Record<string, (Float32Array | Int32Array)[]>} */
@@ -549,7 +622,7 @@ class ModelImpl {
       for (let i = 0; i < slices; i++) {
         /** @type {Record<string, Int32Array | Float32Array>} */
         const slice = {};
-        for (const [name, data] of Object.entries(inputs)) {
+        for (const [name, data] of Object.entries(whole)) {
           const per = data.length / batch.size;
           slice[name] = data.subarray(i * batch.chunk * per, (i + 1) * batch.chunk * per);
         }
@@ -569,7 +642,7 @@ class ModelImpl {
   }
 
   /**
-   * @param {Record<string, Int32Array | Float32Array>} inputs
+   * @param {Record<string, Int32Array | Float32Array>} inputs checked, one slice's when the batch is sliced
    * @param {number} seed
    * @param {number} [sliceIndex] which slice of the batch this is (dropout numbers elements across the whole batch)
    */
@@ -578,9 +651,6 @@ class ModelImpl {
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new ModelError(`${m.model}: seed ${seed} is not a u32`);
     const ins = m.buffers.filter((b) => b.kind === 'input');
     const outs = m.buffers.filter((b) => b.kind === 'output');
-    for (const name of Object.keys(inputs)) {
-      if (!ins.some((b) => sourceOf(b) === name)) throw new ModelError(`${m.model}: unknown input '${name}' (the inputs are: ${ins.map(sourceOf).join(', ') || 'none'})`);
-    }
     return this.guard.scoped('running', async () => {
       const uniform = new ArrayBuffer(this.buf('params').size);
       const seedField = m.uniform.fields['seed'];
@@ -588,14 +658,7 @@ class ModelImpl {
       const sliceField = m.uniform.fields['slice'];
       if (sliceField) new DataView(uniform).setUint32(sliceField.offset, sliceIndex, true);
       device.queue.writeBuffer(this.buf('params'), 0, uniform);
-      for (const b of ins) {
-        const data = inputs[sourceOf(b)];
-        if (!data) throw new ModelError(`${m.model}: input '${sourceOf(b)}' is missing`);
-        const want = b.dtype === 'i32' ? Int32Array : Float32Array;
-        if (!(data instanceof want)) throw new ModelError(`${m.model}: input '${sourceOf(b)}' must be a ${want.name} (the buffer holds ${b.dtype}; convert int64 ids to Int32Array)`);
-        if (data.byteLength !== b.bytes) throw new ModelError(`${m.model}: input '${sourceOf(b)}' has ${data.byteLength} bytes, expected ${b.bytes}`);
-        device.queue.writeBuffer(this.buf(b.name), 0, data);
-      }
+      for (const b of ins) device.queue.writeBuffer(this.buf(b.name), 0, /** @type {Int32Array | Float32Array} */ (inputs[sourceOf(b)]));
       const enc = device.createCommandEncoder({ label: 'run' });
       // No buffer is cleared: every kernel writes all of its outputs, and intermediates that the once
       // kernels computed from the weights (the concatenated QKV weights) must survive between runs.
