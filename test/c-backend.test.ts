@@ -3,15 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HOST_CPU } from '../src/accel/presets.js';
-import { build, initialModule, loadText, plan, Session } from '../src/driver.js';
+import { plan, Session } from '../src/driver.js';
 import { interpret } from '../src/interp/interpret.js';
 import type { Tensor } from '../src/interp/tensor.js';
 import type { Module } from '../src/kernel/module.js';
-import { parsePipeline, runPipeline } from '../passes/pipeline.js';
 import { LEVELS } from '../passes/registry.js';
 import { buildC, runBuilt, writeC } from '../targets/c/compile.js';
 import { generateC } from '../targets/c/module.js';
-import { randomBindings, randomProgram } from './support/randomProgram.js';
 import { bertGraph, embeddedBatch, maxAbsDiff, reference, weights, WEIGHTS_PATH } from './support/reference.js';
 import { encodeSafetensors } from '../src/io/safetensors.js';
 
@@ -40,7 +38,8 @@ describe('generated C for bert_tiny', () => {
     expect(maxAbsDiff(out.get('pooler_output')!, reference.get('pooler_output'))).toBeLessThan(1e-4);
   });
 
-  it.each([[1, 11], [3, 17], [2, 64], [5, 7 + 16]])('reproduces Hugging Face at batch %i x sequence %i with padding', (B, S) => {
+  // Other shapes run through `bertc run --target c` in test/run-contract.test.ts.
+  it.each([[5, 7 + 16]])('reproduces Hugging Face at batch %i x sequence %i with padding', (B, S) => {
     const { inputs, worst } = embeddedBatch(B, S, B * 100 + S);
     expect(worst(compileAndRun(bertModule({ B, S }, false), inputs, WEIGHTS_PATH))).toBeLessThan(1e-4);
   });
@@ -85,27 +84,3 @@ describe('generated C for bert_tiny', () => {
     expect(() => runBuilt(m, exe, partial, refInputs, 0)).toThrow(/tensor 'pooler.dense.bias' not found/);
   });
 });
-
-describe('generated C for random graphs, every kernel kind', () => {
-  it('matches the interpreter at -O0 and -O2 on 8 random programs', () => {
-    for (let seed = 1; seed <= 8; seed++) {
-      const { text } = randomProgram(seed * 7919);
-      for (const level of ['O0', 'O2'] as const) {
-        const s = new Session();
-        const built = build(s, loadText(s, `random-${seed}.ir`, text), {});
-        const train = seed % 2 === 0;
-        const { module } = runPipeline({ ...initialModule(built, train), accel: HOST_CPU }, parsePipeline(`${LEVELS[level]},tile-gemm`.replace(/^,/, '')));
-        const { inputs, params } = randomBindings(built.graph, seed);
-        const wfile = join(tmp, `w${seed}.safetensors`);
-        writeFileSync(wfile, encodeSafetensors(params));
-        const want = interpret(built.graph, inputs, (n) => params.get(n)!, { train, seed }).outputs;
-        const got = compileAndRun(module, inputs, wfile, seed);
-        for (const [name, t] of want) {
-          const scale = Math.max(1, ...Array.from(t.data as Float32Array, Math.abs));
-          expect(maxAbsDiff(got.get(name)!, t) / scale, `seed ${seed * 7919} ${level} ${name}\n${text}`).toBeLessThan(1e-5);
-        }
-      }
-    }
-  }, 300_000);
-});
-

@@ -135,7 +135,7 @@ function parseCase(body: string, firstLine: number, index: number): Case {
     text: '\n'.repeat(firstLine - 1) + body,
     config,
     sets,
-    accel: accel && (PRESETS.has(accel) ? PRESETS.get(accel)! : loadAccelerator(join(DIR, accel))),
+    accel: accel === undefined ? undefined : PRESETS.get(accel) ?? loadAccelerator(join(DIR, accel)),
     target,
     output,
     weights: weights === undefined ? undefined : tensorFile(weights, 'weights.safetensors'),

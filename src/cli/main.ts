@@ -400,8 +400,8 @@ function makeProgram(io: Io): Command {
       const reports = { 'report.txt': text, 'report.json': `${JSON.stringify(memory ? { ...report, memory } : report, null, 2)}\n` };
       const written =
         o.target === 'wgsl'
-          ? writeWgsl(planWgsl(s, loadFile(s, file), { ...buildOptions(o), train: o.train ?? false, pipeline: pipelineText(o), accel, source: file }).files, o.out, reports)
-          : writeC(p.module, { source: file, command, accel }, o.out, reports);
+          ? s.guard(() => writeWgsl(planWgsl(s, loadFile(s, file), { ...buildOptions(o), train: o.train ?? false, pipeline: pipelineText(o), accel, source: file }).files, o.out, reports))
+          : s.guard(() => writeC(p.module, { source: file, command, accel }, o.out, reports));
       io.out(`wrote ${o.out}: ${written.join(', ')}\n\n${renderSummary(report)}${memory ? `C memory plan: activation arena ${memory.arena_bytes} bytes, weights ${memory.weight_bytes} bytes\n` : ''}(the full report is ${o.out}/report.txt)\n`);
     });
 
@@ -510,8 +510,8 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       return e.diagnostics.some((d) => USAGE_CODES.has(d.code)) ? EXIT.usage : EXIT.input;
     }
     if (e instanceof DiagnosticError) {
-      io.err(renderDiagnostics([e.diagnostic], () => undefined));
-      return USAGE_CODES.has(e.diagnostic.code) ? EXIT.usage : EXIT.input;
+      io.err(renderDiagnostics(e.diagnostics, () => undefined));
+      return e.diagnostics.some((d) => USAGE_CODES.has(d.code)) ? EXIT.usage : EXIT.input;
     }
     if (e instanceof InputError) {
       io.err(`bertc: error: ${e.message}\n`);

@@ -30,13 +30,13 @@ export function makeDiagnostic(code: DiagCode, args: Record<string, string | num
  * holds no DiagnosticBag: thrown with its diagnostic, which the session adds and reports.
  */
 export class DiagnosticError extends Error {
-  constructor(readonly diagnostic: Diagnostic) {
-    super(diagnostic.message);
+  constructor(readonly diagnostics: readonly Diagnostic[]) {
+    super(diagnostics.map((d) => d.message).join('; '));
   }
 }
 
 export function diagnosticError(code: DiagCode, args: Record<string, string | number>, span?: Span, notes: Note[] = []): DiagnosticError {
-  return new DiagnosticError(makeDiagnostic(code, args, span, notes));
+  return new DiagnosticError([makeDiagnostic(code, args, span, notes)]);
 }
 
 /**

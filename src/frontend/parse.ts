@@ -14,7 +14,7 @@ import {
 } from 'antlr4ng';
 import type { DiagnosticBag } from '../diag/diagnostics.js';
 import type { Span } from '../diag/span.js';
-import { INPUT_KINDS, sizeLimitMessage } from '../io/readInput.js';
+import { INPUT_KINDS, sizeLimitMessage } from '../io/limits.js';
 import { BertIRLexer } from './generated/BertIRLexer.js';
 import { BertIRParser, type ExprContext, type ProgramContext } from './generated/BertIRParser.js';
 

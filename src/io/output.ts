@@ -1,6 +1,7 @@
 import { closeSync, fsyncSync, mkdtempSync, openSync, readdirSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DiagnosticError, diagnosticError } from '../diag/diagnostics.js';
+import { fsReason } from './readInput.js';
 
 /** A destination bertc cannot or must not write: the user's or the environment's problem, not a bug. */
 const cannotWrite = (detail: string) => diagnosticError('E0028', { detail });
@@ -14,31 +15,12 @@ const cannotWrite = (detail: string) => diagnosticError('E0028', { detail });
 /** Marks a folder as bertc's output, so that a later compile may replace it whole. */
 const MARKER = '.bertc-output';
 
-function describe(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  switch (err.code) {
-    case 'ENOENT':
-      return 'no such directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ENOTDIR':
-      return 'a part of the path is a file, not a directory';
-    case 'EROFS':
-      return 'read-only file system';
-    case 'ENOSPC':
-      return 'no space left on the device';
-    default:
-      return err.message;
-  }
-}
-
 function statOrUndefined(path: string): Stats | undefined {
   try {
     return statSync(path);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw cannotWrite(`cannot write ${path}: ${describe(e)}`);
+    throw cannotWrite(`cannot write ${path}: ${fsReason(e)}`);
   }
 }
 
@@ -90,7 +72,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     renameSync(tmp, path);
   } catch (e) {
     if (e instanceof DiagnosticError) throw e;
-    throw cannotWrite(`cannot write the file ${path}: ${describe(e)}`);
+    throw cannotWrite(`cannot write the file ${path}: ${fsReason(e)}`);
   } finally {
     if (staging) rmSync(staging, { recursive: true, force: true });
   }
@@ -137,7 +119,7 @@ export function writeFolderAtomic(dir: string, files: Readonly<Record<string, st
     staging = undefined;
   } catch (e) {
     if (e instanceof DiagnosticError) throw e;
-    throw cannotWrite(`cannot write the folder ${dir}: ${describe(e)}`);
+    throw cannotWrite(`cannot write the folder ${dir}: ${fsReason(e)}`);
   } finally {
     if (staging) rmSync(staging, { recursive: true, force: true });
     if (retired) rmSync(retired, { recursive: true, force: true });

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { CompileError, makeDiagnostic, type Diagnostic } from '../../src/diag/diagnostics.js';
-import { renderDiagnostics } from '../../src/diag/render.js';
+import { DiagnosticError, makeDiagnostic, type Diagnostic } from '../../src/diag/diagnostics.js';
 import { graphNodes } from '../../src/ir/graph.js';
 import type { Node } from '../../src/ir/node.js';
 import { formatType } from '../../src/ir/types.js';
@@ -8,24 +6,11 @@ import type { Module } from '../../src/kernel/module.js';
 
 export type TargetName = 'c' | 'wgsl';
 
-/**
+/*
  * What a backend cannot do, as located diagnostics rather than internal errors or code that does
- * not compile: thrown as a CompileError, which the CLI renders (exit 1). The backends see no
- * Session, so the source excerpt is read from the file the span names, where it exists.
+ * not compile: thrown as a DiagnosticError, which the session reports with the source excerpt
+ * (exit 1).
  */
-export class TargetError extends CompileError {
-  constructor(diagnostics: readonly Diagnostic[]) {
-    super(diagnostics, renderDiagnostics(diagnostics, readSource));
-  }
-}
-
-function readSource(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
 
 /** Why a target cannot hold a tensor of this node's type, or undefined when it can. */
 function unsupported(n: Node, target: TargetName): string | undefined {
@@ -36,7 +21,7 @@ function unsupported(n: Node, target: TargetName): string | undefined {
   return undefined;
 }
 
-/** Throws a TargetError naming every op whose type or value `target` cannot express. */
+/** Throws a DiagnosticError naming every op whose type or value `target` cannot express. */
 export function checkTarget(m: Module, target: TargetName): void {
   const diags: Diagnostic[] = [];
   for (const n of graphNodes(m.graph)) {
@@ -45,5 +30,5 @@ export function checkTarget(m: Module, target: TargetName): void {
     const what = n.op === 'input' || n.op === 'param' ? `${n.op} '${n.attr<string>('name')}'` : `'${n.op}'`;
     diags.push(makeDiagnostic('E0007', { detail: `${what} of type ${formatType(n.type)} cannot be compiled for the ${target} target: ${why}` }, n.meta.span));
   }
-  if (diags.length) throw new TargetError(diags);
+  if (diags.length) throw new DiagnosticError(diags);
 }

@@ -1,0 +1,126 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Accelerator } from '../accel/accelerator.js';
+import { HOST_CPU, WEBGPU_GENERIC } from '../accel/presets.js';
+import type { Elaborated } from '../frontend/elaborate.js';
+import type { Program } from '../frontend/program.js';
+import type { Graph } from '../ir/graph.js';
+import { interpret, type InterpretOptions } from '../interp/interpret.js';
+import { makeTensor, type Tensor } from '../interp/tensor.js';
+import { checkFileDestination, requireDistinct, writeFileAtomic } from '../io/output.js';
+import { INPUT_KINDS, InputFileError, readInputText } from '../io/readInput.js';
+import { encodeSafetensors, readSafetensors, readSafetensorsBytes, SafetensorsError, type SafetensorsFile } from '../io/safetensors.js';
+import { LEVELS } from '../../passes/registry.js';
+import { buildC, runBuilt, writeC, type CBuildOptions } from '../../targets/c/compile.js';
+import { runInChromium } from '../../targets/wgsl/chromium.js';
+import { bindInputs, bindWeights, checkInputValues, setsFromInputs } from '../core/bind.js';
+import { planBuilt, planProgram, planWgsl, type Plan, type PlanOptions } from '../core/plan.js';
+import { build, loadText, type BuildOptions, type Session } from '../core/session.js';
+
+/*
+ * What needs Node: reading the source and tensor files, and running a model on each target (the
+ * interpreter, generated C built with a C compiler, WGSL in headless Chromium).
+ */
+
+export function loadFile(s: Session, file: string): Program {
+  let text: string;
+  try {
+    text = readInputText(file, INPUT_KINDS.irSource);
+  } catch (e) {
+    if (!(e instanceof InputFileError)) throw e;
+    s.diags.emit(e.code, { detail: e.message });
+    s.fail();
+  }
+  return loadText(s, file, text);
+}
+
+/** Elaborates and runs a pass pipeline; with an accelerator, GEMMs are tiled for it (tile-gemm is appended when missing). */
+export function plan(s: Session, file: string, opts: PlanOptions): Plan {
+  return planProgram(s, loadFile(s, file), opts);
+}
+
+export interface RunFiles {
+  readonly weights: string;
+  readonly inputs: string;
+  readonly output: string;
+}
+
+export interface RunResult {
+  readonly graph: Graph;
+  readonly outputs: Map<string, Tensor>;
+  readonly taps: Map<string, Tensor>;
+}
+
+function openSafetensors(s: Session, file: string): SafetensorsFile {
+  try {
+    return readSafetensors(file);
+  } catch (e) {
+    if (!(e instanceof SafetensorsError)) throw e;
+    s.diags.emit(e.code, { detail: e.message });
+    s.fail();
+  }
+}
+
+export interface RunOptions extends BuildOptions, InterpretOptions {
+  /** Where to run: the reference interpreter (default), or generated C built with a C compiler. */
+  readonly target?: 'interp' | 'c' | 'wgsl';
+  /** For the C target: the accelerator description to tile for (default host-cpu), and the compiler. */
+  readonly accel?: Accelerator;
+  readonly cc?: CBuildOptions;
+  readonly pipeline?: string;
+}
+
+type Outputs = { outputs: Map<string, Tensor>; taps: Map<string, Tensor> };
+
+/** Compiles the model to C for the accelerator, builds it in a temporary folder and runs it. */
+function runC(s: Session, built: Elaborated, weights: string, inputs: ReadonlyMap<string, Tensor>, opts: RunOptions): Outputs {
+  const accel = opts.accel ?? HOST_CPU;
+  const { module } = planBuilt(s, built, { train: opts.train ?? false, pipeline: opts.pipeline ?? LEVELS.O2!, accel });
+  const dir = mkdtempSync(join(tmpdir(), 'bertc-c-'));
+  try {
+    writeC(module, { source: 'model.ir', command: 'bertc run --target c', accel }, dir);
+    const exe = buildC(dir, opts.cc);
+    return { outputs: runBuilt(module, exe, weights, inputs, opts.seed ?? 0), taps: new Map() };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Compiles the model to WGSL and runs it in headless Chromium (WebGPU, on SwiftShader without a GPU). */
+async function runWgsl(s: Session, program: Program, built: Elaborated, weights: string, inputs: ReadonlyMap<string, Tensor>, opts: RunOptions): Promise<Outputs> {
+  const accel = opts.accel ?? WEBGPU_GENERIC;
+  const { graph } = built;
+  const { files: f } = planWgsl(s, program, { config: built.config, sets: opts.sets, train: opts.train ?? false, pipeline: opts.pipeline ?? LEVELS.O2!, accel, source: 'model.ir' });
+  const typed = Object.fromEntries([...inputs].map(([k, t]) => [k, t.dtype === 'f32' ? Float32Array.from(t.data) : Int32Array.from(t.data)]));
+  const r = await runInChromium({ manifest: f.manifest, shaders: f.shaders, weights: readSafetensorsBytes(weights), inputs: typed, seed: opts.seed ?? 0 });
+  // Shapes from the whole-batch graph: the shaders may have been compiled for a slice of it.
+  const outputs = new Map(graph.outputs.map((o) => [o.name, makeTensor('f32', o.node.type.shape, Float32Array.from(r.outputs[f.results[o.name]!]!))]));
+  return { outputs, taps: new Map() };
+}
+
+/** `bertc run`: nothing is written unless every stage succeeded. */
+export async function runFile(s: Session, file: string, files: RunFiles, opts: RunOptions): Promise<RunResult> {
+  // Where the result goes is checked first, so a long run never ends in a file that cannot be written.
+  s.guard(() => {
+    requireDistinct(files.output, [file, files.weights, files.inputs]);
+    checkFileDestination(files.output);
+  });
+  const p = loadFile(s, file);
+  const inputsFile = openSafetensors(s, files.inputs);
+  const weightsFile = openSafetensors(s, files.weights);
+  const sets = setsFromInputs(s, p, inputsFile, opts.sets ?? new Map());
+  const built = build(s, p, { config: opts.config, sets });
+  const { graph } = built;
+  const weights = bindWeights(s, graph, weightsFile);
+  const inputs = bindInputs(s, graph, inputsFile);
+  checkInputValues(s, graph, inputs, inputsFile.path);
+  const r =
+    opts.target === 'c' ? s.guard(() => runC(s, built, files.weights, inputs, opts))
+    // With the sizes the inputs set (B, S), not the config's defaults: planned like the graph that was bound.
+    : opts.target === 'wgsl' ? await runWgsl(s, p, built, files.weights, inputs, { ...opts, sets })
+    : interpret(graph, inputs, (name) => weights.get(name)!, opts);
+  const all = new Map([...r.outputs, ...r.taps]);
+  s.guard(() => writeFileAtomic(files.output, encodeSafetensors(all, { producer: 'bertc', model: file, config: opts.config ?? '' })));
+  return { graph, outputs: r.outputs, taps: r.taps };
+}
