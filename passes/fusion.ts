@@ -20,6 +20,7 @@ export class FusionContext {
 
   constructor(readonly m: Module, readonly pass: string) {
     this.b = new PartitionBuilder(m.graph, m.partition);
+    this.roots = new Set([...m.graph.outputs.map((o) => o.node), ...m.graph.taps.map((t) => t.node)]);
   }
 
   /** A group of per-element work only: elementwise ops, plus movement ops stored through. */
@@ -32,16 +33,25 @@ export class FusionContext {
     return this.b.members(g).every((n) => isElementwise(n) || isMovement(n) || isGather(n));
   }
 
-  /** Members of `g` that are read outside `g` or are graph results: the group's outputs. */
+  /** The model's results and taps: values that must be stored whatever kernel computes them. */
+  private readonly roots: ReadonlySet<Node>;
+
+  /**
+   * Is `n` a result or tap, itself or through a chain of views (a result that is a reshape of `n`
+   * is `n`'s buffer seen in another shape, so `n` must be stored)?
+   */
+  isResult(n: Node): boolean {
+    return this.roots.has(n) || (this.b.readers.get(n) ?? []).some((u) => this.b.isView(u) && this.isResult(u));
+  }
+
+  /** Members of `g` that are read outside `g` or are results, directly or through views: the group's outputs. */
   outputs(g: number): Node[] {
-    const roots = new Set([...this.m.graph.outputs.map((o) => o.node), ...this.m.graph.taps.map((t) => t.node)]);
-    return this.b.members(g).filter((n) => roots.has(n) || this.b.consumers(n).some((c) => this.b.group(c) !== g));
+    return this.b.members(g).filter((n) => this.isResult(n) || this.b.consumers(n).some((c) => this.b.group(c) !== g));
   }
 
   /** Does every output of `from` go only to `to` (so fusing removes its store and reload entirely)? */
   onlyFeeds(from: number, to: number): boolean {
-    const roots = new Set([...this.m.graph.outputs.map((o) => o.node), ...this.m.graph.taps.map((t) => t.node)]);
-    return this.outputs(from).every((n) => !roots.has(n) && this.b.consumers(n).every((c) => this.b.group(c) === from || this.b.group(c) === to));
+    return this.outputs(from).every((n) => !this.isResult(n) && this.b.consumers(n).every((c) => this.b.group(c) === from || this.b.group(c) === to));
   }
 
   /** DRAM bytes saved by not writing `from`'s outputs and not reading them back in `to`. */
