@@ -1,5 +1,5 @@
 import type { Node } from '../src/ir/node.js';
-import { isMovement } from '../src/kernel/classify.js';
+import { isViewable } from '../src/kernel/classify.js';
 import { bytesOf } from '../src/kernel/kernels.js';
 import { isPermutationOnly } from '../src/kernel/layout.js';
 import { definePass } from './pass.js';
@@ -75,7 +75,7 @@ be strided, e.g. merging heads after a transpose); or, failing both, a copy kern
   statistics: { views: 'movement ops read through strides', stored: 'movement ops folded into their producer', copies: 'movement ops left as copy kernels' },
   run(m, _o, stats) {
     const c = new FusionContext(m, 'fold-movement');
-    for (const n of c.b.nodes) if (isMovement(n) && n.op !== 'concat') foldOne(c, n);
+    for (const n of c.b.nodes) if (isViewable(n)) foldOne(c, n);
     for (const d of c.decisions) stats.add(d.rule === 'strided-view' ? 'views' : d.rule === 'store-through' ? 'stored' : 'copies');
     return c.finish();
   },

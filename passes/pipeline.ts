@@ -1,6 +1,6 @@
 import { didYouMean } from '../src/diag/suggest.js';
 import { verifyGraph } from '../src/ir/verify.js';
-import { buildKernels } from '../src/kernel/kernels.js';
+import { kernelsOf } from '../src/kernel/kernels.js';
 import type { Module } from '../src/kernel/module.js';
 import { verifyPartition } from '../src/kernel/verify.js';
 import { Statistics, type OptionSpec, type OptionValues, type PassDef } from './pass.js';
@@ -102,7 +102,7 @@ export function runPipeline(m: Module, steps: readonly PipelineStep[], opts: Run
     const ms = performance.now() - t0;
     verifyGraph(cur.graph, `pass '${step.text}'`);
     verifyPartition(cur, `pass '${step.text}'`);
-    buildKernels(cur);
+    kernelsOf(cur); // computes the kernels once (and fails on a cyclic plan); later stages reuse them
     records.push({ step: step.text, ms, stats: stats.entries(), module: cur });
     if (wants(opts.printAfter, step.pass.name)) opts.onPrint?.(`after ${step.text}`, cur);
   }

@@ -3,7 +3,7 @@ import { gemmProblem, NoTileError, scheduleGemm, type GemmProblem, type GemmSche
 import { diagnosticError } from '../src/diag/diagnostics.js';
 import type { Node } from '../src/ir/node.js';
 import { isMatmul } from '../src/kernel/classify.js';
-import { buildKernels } from '../src/kernel/kernels.js';
+import { kernelsOf } from '../src/kernel/kernels.js';
 import { definePass } from './pass.js';
 
 function scheduleOrDiagnose(accel: Accelerator, p: GemmProblem, kernel: string, mm: Node): GemmSchedule {
@@ -34,7 +34,7 @@ share one search; the schedule is an attribute of the kernel that the backends o
     if (!accel) throw new Error('tile-gemm needs an accelerator: pass --accel');
     const byShape = new Map<string, GemmSchedule>();
     const schedules = new Map<Node, GemmSchedule>();
-    for (const k of buildKernels(m)) {
+    for (const k of kernelsOf(m)) {
       for (const mm of k.ops.filter(isMatmul)) {
         const p = gemmProblem(mm);
         const key = JSON.stringify(p);

@@ -133,14 +133,6 @@ export function searchLevel(p: GemmProblem, level: string, c: TilingConstraints,
   );
 }
 
-/**
- * Capacity a tile may use at a level. A per-core level holds one core's tile; a shared level holds
- * the panels all cores are working through, which they read together, so the tile may use it all.
- */
-export function tileCapacity(l: MemoryLevel): number {
-  return l.capacity_bytes;
-}
-
 /** Register tiles a WebGPU invocation may compute: small, so that the workgroup has many invocations. */
 const REGISTER_TILES: readonly (readonly [number, number])[] = [
   [1, 1], [1, 2], [2, 2], [2, 4], [4, 4], [4, 8], [8, 8],
@@ -186,7 +178,9 @@ export function scheduleGemm(a: Accelerator, p: GemmProblem): GemmSchedule {
     const extra = inner && limits
       ? (mt: number, nt: number, kt: number) => (mt * kt + kt * nt) * byteSize(p.dtype) <= limits.max_workgroup_storage_bytes && workgroupFor(a, mt, nt) !== undefined
       : undefined;
-    const ranked = searchLevel(p, l.name, { capacity: tileCapacity(l), alignM: Math.min(a.matrix.array.rows, p.m), alignN: Math.min(a.matrix.array.cols, p.n) }, extra);
+    // A tile may use a level's whole capacity: a per-core level holds one core's tile, and a shared
+    // level the panels all cores read together.
+    const ranked = searchLevel(p, l.name, { capacity: l.capacity_bytes, alignM: Math.min(a.matrix.array.rows, p.m), alignN: Math.min(a.matrix.array.cols, p.n) }, extra);
     const best = ranked[0];
     if (!best) throw new NoTileError(noTileReason(a, p, l, limits !== undefined && inner));
     levels.push(best);

@@ -1,8 +1,9 @@
 import { peakMatrixFlops, type Accelerator, type MatrixDType, type SpecialFunction } from '../accel/accelerator.js';
 import { byteSize } from '../ir/dtype.js';
 import { describeOrigins, type Node } from '../ir/node.js';
-import { isMatmul, isMovement } from '../kernel/classify.js';
-import { buildKernels, type Kernel, type KernelKind } from '../kernel/kernels.js';
+import { specialUnitOf } from '../ir/ops.js';
+import { isGather, isMatmul, isMovement, isRandom, isWeight } from '../kernel/classify.js';
+import { kernelsOf, type Kernel, type KernelKind } from '../kernel/kernels.js';
 import type { Module } from '../kernel/module.js';
 import { opFlops, totalFlops, type Flops } from './flops.js';
 import { gemmCompute, gemmProblem, untiledSchedule, type GemmSchedule } from './gemm.js';
@@ -43,30 +44,6 @@ export interface KernelCost {
   readonly layers: readonly string[];
 }
 
-/** Which special-function unit an op uses, if any. */
-function specialFunction(n: Node): SpecialFunction | undefined {
-  switch (n.op) {
-    case 'exp':
-    case 'softmax':
-      return 'exp';
-    case 'erf':
-      return 'erf';
-    case 'gelu':
-      return n.attr<string>('approximate') === 'tanh' ? 'tanh' : 'erf';
-    case 'tanh':
-      return 'tanh';
-    case 'rsqrt':
-    case 'sqrt':
-    case 'layernorm':
-      return 'rsqrt';
-    case 'log':
-    case 'pow':
-      return 'erf';
-    default:
-      return undefined;
-  }
-}
-
 function resolveBuffer(n: Node, views: ReadonlySet<Node>): Node {
   return views.has(n) ? resolveBuffer(n.srcs[0]!, views) : n;
 }
@@ -75,16 +52,17 @@ export function categoryOf(k: Kernel, views: ReadonlySet<Node>): Category {
   const mm = k.ops.find(isMatmul);
   if (mm) {
     const b = resolveBuffer(mm.srcs[1]!, views);
-    const isWeight = b.op === 'param' || (b.op === 'concat' && b.srcs.every((s) => s.op === 'param'));
-    return isWeight ? 'gemm' : 'attention-gemm';
+    // A weight, or the concatenation of weights (the fused QKV weight).
+    const weight = isWeight(b) || (b.op === 'concat' && b.srcs.every(isWeight));
+    return weight ? 'gemm' : 'attention-gemm';
   }
   const has = (op: string) => k.ops.some((n) => n.op === op);
   if (has('softmax')) return 'softmax';
   if (has('layernorm')) return 'layernorm';
   if (has('gelu')) return 'gelu';
-  if (has('gather')) return 'embedding';
+  if (k.ops.some(isGather)) return 'embedding';
   if (k.ops.every(isMovement)) return 'data-movement';
-  if (has('dropout') && k.ops.every((n) => n.op === 'dropout' || isMovement(n))) return 'dropout';
+  if (k.ops.some(isRandom) && k.ops.every((n) => isRandom(n) || isMovement(n))) return 'dropout';
   return 'elementwise';
 }
 
@@ -102,7 +80,7 @@ function unitTimes(a: Accelerator, k: Kernel, train: boolean): { vector_s: numbe
     if (isMatmul(n)) continue;
     const f = opFlops(n, train);
     vector += f.vector;
-    const fn = specialFunction(n);
+    const fn: SpecialFunction | undefined = specialUnitOf(n);
     if (fn && f.special) special.set(fn, (special.get(fn) ?? 0) + f.special);
   }
   let special_s = 0;
@@ -170,7 +148,7 @@ function numelBytes(n: Node): number {
 
 /** Costs of the kernels that run on every forward pass (weight transforms run once, at load). */
 export function costModule(m: Module, a: Accelerator): KernelCost[] {
-  return buildKernels(m)
+  return kernelsOf(m)
     .filter((k) => !k.init)
     .map((k) => costKernel(k, a, m.partition.views, { train: m.train, schedules: m.schedules }));
 }

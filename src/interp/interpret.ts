@@ -1,8 +1,7 @@
 import type { Graph } from '../ir/graph.js';
 import { topoOrder, users } from '../ir/graph.js';
 import type { Node } from '../ir/node.js';
-import { formatType } from '../ir/types.js';
-import { InterpError, KERNELS, type KernelContext } from './kernels.js';
+import { KERNELS, type Kernel, type KernelContext } from './kernels.js';
 import type { Tensor } from './tensor.js';
 
 export interface InterpretOptions {
@@ -73,14 +72,7 @@ function evaluate(n: Node, values: Map<Node, Tensor>, inputs: ReadonlyMap<string
 
 /** One node's value from its operands' values; inputs and parameters are looked up by name. */
 export function evaluateNode(n: Node, srcs: readonly Tensor[], inputs: ReadonlyMap<string, Tensor>, param: (name: string, node: Node) => Tensor, k: KernelContext): Tensor {
-  if (n.op === 'input') {
-    const name = n.attr<string>('name');
-    const t = inputs.get(name);
-    if (!t) throw new InterpError(`missing input '${name}' (${formatType(n.type)})`);
-    return t;
-  }
-  if (n.op === 'param') return param(n.attr<string>('name'), n);
-  const kernel = KERNELS[n.op];
+  const kernel = (KERNELS as Readonly<Record<string, Kernel | undefined>>)[n.op];
   if (!kernel) throw new Error(`internal: the interpreter has no kernel for '${n.op}'`);
-  return kernel(n, srcs, k);
+  return kernel(n, srcs, k, { inputs, param });
 }

@@ -1,7 +1,8 @@
 import { formatSpan } from '../diag/span.js';
 import { isFloat, type DType } from '../ir/dtype.js';
 import type { Node } from '../ir/node.js';
-import { sliceBounds } from '../ir/ops.js';
+import { sliceBounds, type CatalogueOp } from '../ir/ops.js';
+import { formatType } from '../ir/types.js';
 import { BINARY, COMPARE, geluErf, geluTanh, UNARY } from '../ir/scalar.js';
 import { formatShape, normalizeAxis, numel, stridesOf, type Shape } from '../ir/shape.js';
 import { bf16BitsToF32, f16BitsToF32, f32ToBf16Bits, f32ToF16Bits } from '../io/halfFloat.js';
@@ -23,7 +24,14 @@ export interface KernelContext {
 /** A user-facing run-time error, e.g. an embedding index out of range. */
 export class InterpError extends Error {}
 
-type Kernel = (n: Node, xs: readonly Tensor[], k: KernelContext) => Tensor;
+/** How a run binds the values that come from outside the graph: model inputs and weights, by name. */
+export interface Bindings {
+  readonly inputs: ReadonlyMap<string, Tensor>;
+  readonly param: (name: string, node: Node) => Tensor;
+}
+
+/** One op's reference semantics: the node, its operands' values, the run's context and bindings. */
+export type Kernel = (n: Node, xs: readonly Tensor[], k: KernelContext, b: Bindings) => Tensor;
 
 function out(n: Node, k: KernelContext): Tensor {
   return makeTensor(n.type.dtype, n.type.shape, undefined, k.f64);
@@ -327,13 +335,52 @@ function constant(n: Node, _xs: readonly Tensor[], k: KernelContext): Tensor {
   return roundToStorage(o);
 }
 
-export const KERNELS: Readonly<Record<string, Kernel>> = {
+function input(n: Node, _xs: readonly Tensor[], _k: KernelContext, b: Bindings): Tensor {
+  const name = n.attr<string>('name');
+  const t = b.inputs.get(name);
+  if (!t) throw new InterpError(`missing input '${name}' (${formatType(n.type)})`);
+  return t;
+}
+
+function param(n: Node, _xs: readonly Tensor[], _k: KernelContext, b: Bindings): Tensor {
+  return b.param(n.attr<string>('name'), n);
+}
+
+/**
+ * The interpreter's kernel of every op in the catalogue, keyed by op name: the type makes an op
+ * added to `src/ir/ops.ts` without a kernel here a compile error (the IR cannot hold the kernel
+ * itself, since it must not import the interpreter). Scalar ops take their function from
+ * `src/ir/scalar.ts`, which constant folding shares.
+ */
+export const KERNELS: Readonly<Record<CatalogueOp, Kernel>> = {
+  input,
+  param,
   const: constant,
   iota,
-  ...Object.fromEntries(Object.entries(UNARY).map(([name, f]) => [name, unary(f)])),
+  neg: unary(UNARY.neg),
+  abs: unary(UNARY.abs),
+  exp: unary(UNARY.exp),
+  log: unary(UNARY.log),
+  tanh: unary(UNARY.tanh),
+  erf: unary(UNARY.erf),
+  sqrt: unary(UNARY.sqrt),
+  rsqrt: unary(UNARY.rsqrt),
+  recip: unary(UNARY.recip),
+  relu: unary(UNARY.relu),
   gelu: (n, xs, k) => elementwise(n, xs, k, n.attr<string>('approximate') === 'tanh' ? geluTanh : geluErf),
-  ...Object.fromEntries(Object.entries(BINARY).map(([name, f]) => [name, binary(f)])),
-  ...Object.fromEntries(Object.entries(COMPARE).map(([name, f]) => [name, compare(f)])),
+  add: binary(BINARY.add),
+  sub: binary(BINARY.sub),
+  mul: binary(BINARY.mul),
+  div: binary(BINARY.div),
+  max: binary(BINARY.max),
+  min: binary(BINARY.min),
+  pow: binary(BINARY.pow),
+  lt: compare(COMPARE.lt),
+  le: compare(COMPARE.le),
+  gt: compare(COMPARE.gt),
+  ge: compare(COMPARE.ge),
+  eq: compare(COMPARE.eq),
+  ne: compare(COMPARE.ne),
   where: (n, xs, k) => elementwise(n, xs, k, (c, a, b) => (c ? a : b)),
   cast: (n, xs, k) => elementwise(n, xs, k, (v) => castValue(v, xs[0]!.dtype, n.type.dtype)),
   dropout,

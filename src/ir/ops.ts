@@ -1,11 +1,28 @@
 import { isDType, isFloat, isInteger, type DType } from './dtype.js';
-import type { Attrs, AttrValue } from './node.js';
+import type { Attrs, AttrValue, Node } from './node.js';
+import {
+  alongAxisBatch, batchOnAxis0, dropoutFlops, elementwiseBatch, flopsPerElement, gatherBatch, geluFlops, geluUnit, keepBatch,
+  lastAxis, layernormFlops, matmulBatch, matmulFlops, noBatch, noFlops, reduceAxes, reduceBatch, reduceFlops, reshapeBatch,
+  rowBatch, softmaxAxes, softmaxFlops, specialPerElement, transposeBatch,
+  type BatchRule, type FlopsRule, type GradRule, type ReducedAxesRule, type SpecialRule, type SpecialUnit,
+} from './opRules.js';
 import { broadcastShapes, formatShape, normalizeAxis, numel } from './shape.js';
 import { formatType, tensorType, type TensorType } from './types.js';
 
 /**
- * The op catalogue: each op is declared once here, with its group, arity, attributes and type
- * rule. The front end, the verifier, the printer, fusion and the backends all read it.
+ * The op catalogue: each op is declared once here with every fact about it that does not depend
+ * on a backend: its group, arity, attributes and type rule; its FLOPs (and, where special, its
+ * traffic), the special-function unit it uses, the axes it reduces, how the batch axis passes
+ * through it, what kind of view it is, and a slot for its gradient rule. The front end, the
+ * verifier, the printer, fusion, kernel plans, the cost model and the backends all read it; the
+ * rules themselves are named functions in `opRules.ts`.
+ *
+ * Two per-op facts live elsewhere because of the dependency rules (docs/architecture.md):
+ * - the interpreter's kernel is `KERNELS` in `src/interp/kernels.ts`, one table keyed by op name and
+ *   typed `Record<CatalogueOp, Kernel>`, so an op added here without a kernel there does not type-check
+ *   (the IR must not import the interpreter);
+ * - how the C-like renderer spells an op (and WGSL's variant) lives with the renderer in
+ *   `targets/common/`, since the IR knows no backend.
  */
 
 export type OpGroup =
@@ -35,8 +52,24 @@ export type InferResult =
   | { readonly type: TensorType }
   | { readonly error: { readonly code: 'E0006' | 'E0007' | 'E0009' | 'E0014'; readonly detail: string; readonly attr?: string } };
 
-export interface OpDef {
-  readonly name: string;
+/** Where a source op's value comes from: a model input, a weight (both in memory before the run), or computed inline where used (a constant, iota). */
+export type SourceKind = 'input' | 'weight' | 'inline';
+
+/**
+ * A movement op that readers can index through as a strided view of its operand: `relabel` is a
+ * bijection of positions (reshape, transpose; a producer may store through it), `window` reads a
+ * part of its operand (slice; readers' traffic is the window), `broadcast` repeats elements (expand).
+ */
+export type ViewKind = 'relabel' | 'window' | 'broadcast';
+
+/** Traffic that is not "every operand read whole". */
+export interface OpBytes {
+  /** Operands read only where the result picks (a gather's table rows): their traffic is the result's size. */
+  readonly partialOperands: readonly number[];
+}
+
+export interface OpDef<N extends string = string> {
+  readonly name: N;
   readonly group: OpGroup;
   readonly summary: string;
   /** Tensor operands: [min, max]; max Infinity for variadic ops. */
@@ -44,6 +77,24 @@ export interface OpDef {
   readonly attrs: Readonly<Record<string, AttrSpec>>;
   /** Types of source ops are declared by whoever builds them, not inferred. */
   readonly infer: (srcs: readonly TensorType[], attrs: Attrs, name: string) => InferResult;
+  /** Floating-point work by unit, for the cost model and kernel statistics. */
+  readonly flops: FlopsRule;
+  /** Where traffic differs from reading every operand whole and writing the result. */
+  readonly bytes?: OpBytes;
+  /** The special-function unit its special FLOPs run on. */
+  readonly special?: SpecialRule;
+  /** Row ops (reductions, softmax, layernorm): the axes reduced. */
+  readonly reducedAxes?: ReducedAxesRule;
+  /** How the batch axis maps from operands to the result (batch slicing). */
+  readonly batch: BatchRule;
+  /** Source ops: where the value comes from. */
+  readonly source?: SourceKind;
+  /** Movement ops readable as a strided view of their operand. */
+  readonly view?: ViewKind;
+  /** Binary ops whose operands may be swapped. */
+  readonly commutative?: boolean;
+  /** Reverse-mode rule; unset until the training work fills it (see GradRule). */
+  readonly grad?: GradRule;
 }
 
 const ok = (type: TensorType): InferResult => ({ type });
@@ -269,69 +320,103 @@ function inferIota(_s: readonly TensorType[], a: Attrs): InferResult {
   return ok(tensorType(a['dtype'] as DType, shape));
 }
 
-const unaryFloat = (name: string, summary: string): OpDef => ({ name, group: 'unary', summary, arity: [1, 1], attrs: {}, infer: inferUnaryFloat });
-const unaryNum = (name: string, summary: string): OpDef => ({ name, group: 'unary', summary, arity: [1, 1], attrs: {}, infer: inferUnaryNumeric });
-const binary = (name: string, summary: string): OpDef => ({ name, group: 'binary', summary, arity: [2, 2], attrs: {}, infer: inferBinary });
-const compare = (name: string, summary: string): OpDef => ({ name, group: 'compare', summary, arity: [2, 2], attrs: {}, infer: inferCompare });
-const reduce = (name: string, summary: string): OpDef => ({
-  name, group: 'reduce', summary, arity: [1, 1], attrs: { axes: { kind: 'ints' }, keepdims: { kind: 'bool', default: false } }, infer: inferReduce,
-});
+/** The facts every op states besides its name, group and summary. */
+type Facts = Omit<OpDef, 'name' | 'group' | 'summary'>;
+type ExtraFacts = Partial<Omit<Facts, 'arity' | 'infer'>>;
 
-const DEFS: readonly OpDef[] = [
-  { name: 'input', group: 'source', summary: 'a model input (declared in the model signature)', arity: [0, 0], attrs: { name: { kind: 'string' }, range: { kind: 'ints', default: [] } }, infer: declared },
-  { name: 'param', group: 'source', summary: 'a weight, bound by its Hugging Face state-dict name', arity: [0, 0], attrs: { name: { kind: 'string' } }, infer: declared },
-  { name: 'const', group: 'source', summary: 'a scalar constant', arity: [0, 0], attrs: { value: { kind: 'number' } }, infer: declared },
-  { name: 'iota', group: 'source', summary: 'iota(shape=[..], axis=k, dtype=i32): index along axis k', arity: [0, 0],
-    attrs: { shape: { kind: 'ints' }, axis: { kind: 'int', default: 0 }, dtype: { kind: 'dtype', default: 'i32' } }, infer: inferIota },
+const op = <const N extends string>(name: N, group: OpGroup, summary: string, facts: Facts): OpDef<N> => ({ name, group, summary, ...facts });
+
+const elementwise = { batch: elementwiseBatch, flops: flopsPerElement, attrs: {} } as const;
+const unaryFloat = <const N extends string>(name: N, summary: string, extra: ExtraFacts = {}) =>
+  op(name, 'unary', summary, { ...elementwise, arity: [1, 1], infer: inferUnaryFloat, ...extra });
+const unaryNum = <const N extends string>(name: N, summary: string) => op(name, 'unary', summary, { ...elementwise, arity: [1, 1], infer: inferUnaryNumeric });
+const binary = <const N extends string>(name: N, summary: string, extra: ExtraFacts = {}) =>
+  op(name, 'binary', summary, { ...elementwise, arity: [2, 2], infer: inferBinary, ...extra });
+const compare = <const N extends string>(name: N, summary: string, extra: ExtraFacts = {}) =>
+  op(name, 'compare', summary, { ...elementwise, arity: [2, 2], infer: inferCompare, ...extra });
+const reduce = <const N extends string>(name: N, summary: string) =>
+  op(name, 'reduce', summary, {
+    arity: [1, 1], attrs: { axes: { kind: 'ints' }, keepdims: { kind: 'bool', default: false } }, infer: inferReduce,
+    flops: reduceFlops, reducedAxes: reduceAxes, batch: reduceBatch,
+  });
+const movement = <const N extends string>(name: N, summary: string, facts: Omit<Facts, 'flops'>) => op(name, 'movement', summary, { flops: noFlops, ...facts });
+const special = (unit: SpecialUnit): ExtraFacts => ({ flops: specialPerElement, special: unit });
+
+const DEFS = [
+  op('input', 'source', 'a model input (declared in the model signature)', {
+    arity: [0, 0], attrs: { name: { kind: 'string' }, range: { kind: 'ints', default: [] } }, infer: declared, flops: noFlops, batch: batchOnAxis0, source: 'input',
+  }),
+  op('param', 'source', 'a weight, bound by its Hugging Face state-dict name', {
+    arity: [0, 0], attrs: { name: { kind: 'string' } }, infer: declared, flops: noFlops, batch: noBatch, source: 'weight',
+  }),
+  op('const', 'source', 'a scalar constant', { arity: [0, 0], attrs: { value: { kind: 'number' } }, infer: declared, flops: noFlops, batch: noBatch, source: 'inline' }),
+  op('iota', 'source', 'iota(shape=[..], axis=k, dtype=i32): index along axis k', {
+    arity: [0, 0], attrs: { shape: { kind: 'ints' }, axis: { kind: 'int', default: 0 }, dtype: { kind: 'dtype', default: 'i32' } }, infer: inferIota,
+    flops: noFlops, batch: noBatch, source: 'inline',
+  }),
   unaryNum('neg', 'negation'),
   unaryNum('abs', 'absolute value'),
-  unaryFloat('exp', 'e^x'),
-  unaryFloat('log', 'natural logarithm'),
-  unaryFloat('tanh', 'hyperbolic tangent'),
-  unaryFloat('erf', 'error function'),
-  unaryFloat('sqrt', 'square root'),
-  unaryFloat('rsqrt', '1 / sqrt(x)'),
+  unaryFloat('exp', 'e^x', special('exp')),
+  unaryFloat('log', 'natural logarithm', special('erf')),
+  unaryFloat('tanh', 'hyperbolic tangent', special('tanh')),
+  unaryFloat('erf', 'error function', special('erf')),
+  unaryFloat('sqrt', 'square root', special('rsqrt')),
+  unaryFloat('rsqrt', '1 / sqrt(x)', special('rsqrt')),
   unaryFloat('recip', '1 / x'),
   unaryNum('relu', 'max(x, 0)'),
-  { name: 'gelu', group: 'unary', summary: 'GELU: x * Phi(x), exact (erf) or approximate="tanh"', arity: [1, 1],
-    attrs: { approximate: { kind: 'enum', values: ['none', 'tanh'], default: 'none' } }, infer: inferUnaryFloat },
-  binary('add', 'a + b, broadcast'),
+  unaryFloat('gelu', 'GELU: x * Phi(x), exact (erf) or approximate="tanh"', {
+    attrs: { approximate: { kind: 'enum', values: ['none', 'tanh'], default: 'none' } }, flops: geluFlops, special: geluUnit,
+  }),
+  binary('add', 'a + b, broadcast', { commutative: true }),
   binary('sub', 'a - b, broadcast'),
-  binary('mul', 'a * b, broadcast'),
+  binary('mul', 'a * b, broadcast', { commutative: true }),
   binary('div', 'a / b, broadcast'),
-  binary('max', 'elementwise maximum, broadcast'),
-  binary('min', 'elementwise minimum, broadcast'),
-  binary('pow', 'a ^ b, broadcast'),
+  binary('max', 'elementwise maximum, broadcast', { commutative: true }),
+  binary('min', 'elementwise minimum, broadcast', { commutative: true }),
+  binary('pow', 'a ^ b, broadcast', special('erf')),
   compare('lt', 'a < b'),
   compare('le', 'a <= b'),
   compare('gt', 'a > b'),
   compare('ge', 'a >= b'),
-  compare('eq', 'a == b'),
-  compare('ne', 'a != b'),
-  { name: 'where', group: 'select', summary: 'where(cond, a, b): a where cond is true, else b', arity: [3, 3], attrs: {}, infer: inferWhere },
-  { name: 'cast', group: 'cast', summary: 'cast(x, to=dtype)', arity: [1, 1], attrs: { to: { kind: 'dtype' } }, infer: inferCast },
-  { name: 'dropout', group: 'random', summary: 'dropout(x, p=..): identity at inference; in training zeroes with probability p and scales by 1/(1-p)',
-    arity: [1, 1], attrs: { p: { kind: 'float' }, id: { kind: 'int', default: -1 } }, infer: inferDropout },
+  compare('eq', 'a == b', { commutative: true }),
+  compare('ne', 'a != b', { commutative: true }),
+  op('where', 'select', 'where(cond, a, b): a where cond is true, else b', { ...elementwise, arity: [3, 3], infer: inferWhere }),
+  op('cast', 'cast', 'cast(x, to=dtype)', { ...elementwise, arity: [1, 1], attrs: { to: { kind: 'dtype' } }, infer: inferCast }),
+  op('dropout', 'random', 'dropout(x, p=..): identity at inference; in training zeroes with probability p and scales by 1/(1-p)', {
+    ...elementwise, arity: [1, 1], attrs: { p: { kind: 'float' }, id: { kind: 'int', default: -1 } }, infer: inferDropout, flops: dropoutFlops,
+  }),
   reduce('reduce_sum', 'sum over axes'),
   reduce('reduce_max', 'maximum over axes'),
   reduce('reduce_mean', 'mean over axes'),
-  { name: 'softmax', group: 'norm', summary: 'softmax(x, axis=-1), max-subtracted, f32 accumulation', arity: [1, 1],
-    attrs: { axis: { kind: 'int', default: -1 } }, infer: inferSoftmax },
-  { name: 'layernorm', group: 'norm', summary: 'layernorm(x, gamma, beta, eps=..) over the last axis, biased variance, eps inside the root', arity: [3, 3],
-    attrs: { eps: { kind: 'float', default: 1e-12 } }, infer: inferLayernorm },
-  { name: 'matmul', group: 'matmul', summary: 'matmul(a, b, transpose_a=false, transpose_b=false): batched, batch dimensions broadcast', arity: [2, 2],
-    attrs: { transpose_a: { kind: 'bool', default: false }, transpose_b: { kind: 'bool', default: false } }, infer: inferMatmul },
-  { name: 'reshape', group: 'movement', summary: 'reshape(x, shape=[..]), one -1 allowed', arity: [1, 1], attrs: { shape: { kind: 'ints' } }, infer: inferReshape },
-  { name: 'transpose', group: 'movement', summary: 'transpose(x, perm=[..])', arity: [1, 1], attrs: { perm: { kind: 'ints' } }, infer: inferTranspose },
-  { name: 'expand', group: 'movement', summary: 'expand(x, shape=[..]): broadcast to a shape', arity: [1, 1], attrs: { shape: { kind: 'ints' } }, infer: inferExpand },
-  { name: 'slice', group: 'movement', summary: 'slice(x, axis=k, start=s, end=e): Python-style bounds', arity: [1, 1],
-    attrs: { axis: { kind: 'int' }, start: { kind: 'int', default: 0 }, end: { kind: 'int' } }, infer: inferSlice },
-  { name: 'concat', group: 'movement', summary: 'concat(a, b, .., axis=k)', arity: [1, Infinity], attrs: { axis: { kind: 'int' } }, infer: inferConcat },
-  { name: 'gather', group: 'gather', summary: 'gather(table, indices, axis=0): embedding lookup', arity: [2, 2], attrs: { axis: { kind: 'int', default: 0 } }, infer: inferGather },
+  op('softmax', 'norm', 'softmax(x, axis=-1), max-subtracted, f32 accumulation', {
+    arity: [1, 1], attrs: { axis: { kind: 'int', default: -1 } }, infer: inferSoftmax,
+    flops: softmaxFlops, special: 'exp', reducedAxes: softmaxAxes, batch: rowBatch(softmaxAxes),
+  }),
+  op('layernorm', 'norm', 'layernorm(x, gamma, beta, eps=..) over the last axis, biased variance, eps inside the root', {
+    arity: [3, 3], attrs: { eps: { kind: 'float', default: 1e-12 } }, infer: inferLayernorm,
+    flops: layernormFlops, special: 'rsqrt', reducedAxes: lastAxis, batch: rowBatch(lastAxis),
+  }),
+  op('matmul', 'matmul', 'matmul(a, b, transpose_a=false, transpose_b=false): batched, batch dimensions broadcast', {
+    arity: [2, 2], attrs: { transpose_a: { kind: 'bool', default: false }, transpose_b: { kind: 'bool', default: false } }, infer: inferMatmul,
+    flops: matmulFlops, batch: matmulBatch,
+  }),
+  movement('reshape', 'reshape(x, shape=[..]), one -1 allowed', { arity: [1, 1], attrs: { shape: { kind: 'ints' } }, infer: inferReshape, batch: reshapeBatch, view: 'relabel' }),
+  movement('transpose', 'transpose(x, perm=[..])', { arity: [1, 1], attrs: { perm: { kind: 'ints' } }, infer: inferTranspose, batch: transposeBatch, view: 'relabel' }),
+  movement('expand', 'expand(x, shape=[..]): broadcast to a shape', { arity: [1, 1], attrs: { shape: { kind: 'ints' } }, infer: inferExpand, batch: keepBatch, view: 'broadcast' }),
+  movement('slice', 'slice(x, axis=k, start=s, end=e): Python-style bounds', {
+    arity: [1, 1], attrs: { axis: { kind: 'int' }, start: { kind: 'int', default: 0 }, end: { kind: 'int' } }, infer: inferSlice, batch: alongAxisBatch, view: 'window',
+  }),
+  movement('concat', 'concat(a, b, .., axis=k)', { arity: [1, Infinity], attrs: { axis: { kind: 'int' } }, infer: inferConcat, batch: alongAxisBatch }),
+  op('gather', 'gather', 'gather(table, indices, axis=0): embedding lookup', {
+    arity: [2, 2], attrs: { axis: { kind: 'int', default: 0 } }, infer: inferGather, flops: noFlops, bytes: { partialOperands: [0] }, batch: gatherBatch,
+  }),
 ];
 
 export const OPS: ReadonlyMap<string, OpDef> = new Map(DEFS.map((d) => [d.name, d]));
+/** An op's name as nodes carry it. */
 export type OpName = string;
+/** The names of the ops in the catalogue, as a literal union: tables keyed by op (the interpreter's kernels) use it to cover every op. */
+export type CatalogueOp = (typeof DEFS)[number]['name'];
 
 export function opDef(name: OpName): OpDef {
   const d = OPS.get(name);
@@ -344,6 +429,12 @@ export const ELEMENTWISE_GROUPS: ReadonlySet<OpGroup> = new Set(['unary', 'binar
 
 export function isElementwise(op: OpName): boolean {
   return ELEMENTWISE_GROUPS.has(opDef(op).group);
+}
+
+/** The special-function unit node `n` uses, if any. */
+export function specialUnitOf(n: Node): SpecialUnit | undefined {
+  const rule = opDef(n.op).special;
+  return typeof rule === 'function' ? rule(n) : rule;
 }
 
 /** Checks an attribute value against its spec; returns a complaint or undefined. */

@@ -4,22 +4,34 @@ import type { Node } from '../ir/node.js';
 import { ELEMENTWISE_GROUPS, opDef } from '../ir/ops.js';
 
 /**
- * Named op groups that partitioning, fusion, naming and the cost model all consult, instead of
- * lists of op names scattered through the passes.
+ * Named op groups that partitioning, fusion, naming, the cost model and the backends all consult,
+ * instead of lists of op names scattered through the passes. Each asks the op catalogue
+ * (`src/ir/ops.ts`): an op's group, or a fact its entry states.
  */
 
 /** Values that live in memory before the run: model inputs and weights. */
 export function isMemorySource(n: Node): boolean {
-  return n.op === 'input' || n.op === 'param';
+  const s = opDef(n.op).source;
+  return s === 'input' || s === 'weight';
+}
+
+/** Weights: bound by name, in memory before the run, the same for every input. */
+export function isWeight(n: Node): boolean {
+  return opDef(n.op).source === 'weight';
 }
 
 /** Values computed where they are used, at no memory cost: scalar constants and iota. */
 export function isInline(n: Node): boolean {
-  return n.op === 'const' || n.op === 'iota';
+  return opDef(n.op).source === 'inline';
 }
 
 export function isMovement(n: Node): boolean {
   return opDef(n.op).group === 'movement';
+}
+
+/** Movement ops that readers can index through as a strided view (all but concat). */
+export function isViewable(n: Node): boolean {
+  return opDef(n.op).view !== undefined;
 }
 
 /** Per-element ops: they fuse with anything of the same iteration space. */
@@ -27,27 +39,29 @@ export function isElementwise(n: Node): boolean {
   return ELEMENTWISE_GROUPS.has(opDef(n.op).group);
 }
 
+/** Ops that draw from the counter-based generator (dropout): they carry random state. */
+export function isRandom(n: Node): boolean {
+  return opDef(n.op).group === 'random';
+}
+
 /** Ops that reduce along an axis and need a whole row before they can write. */
 export function isRowReduction(n: Node): boolean {
-  const g = opDef(n.op).group;
-  return g === 'norm' || g === 'reduce';
+  return opDef(n.op).reducedAxes !== undefined;
 }
 
 export function isMatmul(n: Node): boolean {
-  return n.op === 'matmul';
+  return opDef(n.op).group === 'matmul';
 }
 
 export function isGather(n: Node): boolean {
-  return n.op === 'gather';
+  return opDef(n.op).group === 'gather';
 }
 
-/** The axes a row reduction reduces over (normalised, ascending). */
+/** The axes a row reduction reduces over (normalised, ascending), by its op's rule in the catalogue. */
 export function reducedAxes(n: Node): number[] {
-  const rank = n.srcs[0]!.type.shape.length;
-  const norm = (a: number) => (a < 0 ? a + rank : a);
-  if (n.op === 'softmax') return [norm(n.attr<number>('axis'))];
-  if (n.op === 'layernorm') return [rank - 1];
-  return [...n.attr<readonly number[]>('axes')].map(norm).sort((a, b) => a - b);
+  const rule = opDef(n.op).reducedAxes;
+  if (!rule) throw new Error(`internal: '${n.op}' reduces no axes`);
+  return rule(n);
 }
 
 /**
@@ -58,7 +72,7 @@ export function weightTransforms(g: Graph): Set<Node> {
   const out = new Set<Node>();
   for (const n of graphNodes(g)) {
     if (isMemorySource(n) || isInline(n)) continue;
-    if (n.srcs.every((s) => s.op === 'param' || isInline(s) || out.has(s))) out.add(n);
+    if (n.srcs.every((s) => isWeight(s) || isInline(s) || out.has(s))) out.add(n);
   }
   return out;
 }

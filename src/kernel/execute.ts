@@ -2,7 +2,7 @@ import type { Node } from '../ir/node.js';
 import { evaluateNode, kernelContext, type InterpretOptions, type InterpretResult } from '../interp/interpret.js';
 import type { Tensor } from '../interp/tensor.js';
 import { isInline, isMemorySource } from './classify.js';
-import { buildKernels } from './kernels.js';
+import { kernelsOf } from './kernels.js';
 import type { Module } from './module.js';
 
 /**
@@ -28,7 +28,7 @@ export function executeKernels(
     return t;
   };
 
-  for (const kernel of buildKernels(m)) {
+  for (const kernel of kernelsOf(m)) {
     const members = new Set(kernel.ops);
     const declared = new Set(kernel.inputs);
     const local = new Map<Node, Tensor>();

@@ -4,7 +4,8 @@ import { graphNodes, roots, users } from '../ir/graph.js';
 import type { Node } from '../ir/node.js';
 import { numel } from '../ir/shape.js';
 import { addFlops, NO_FLOPS, opFlops, type Flops } from '../cost/flops.js';
-import { isGather, isInline, isMatmul, isMovement, isRowReduction, weightTransforms } from './classify.js';
+import { opDef } from '../ir/ops.js';
+import { isGather, isInline, isMatmul, isMovement, isRowReduction, isWeight, weightTransforms } from './classify.js';
 import type { Module } from './module.js';
 
 export type KernelKind = 'gemm' | 'reduction' | 'elementwise' | 'gather' | 'data-movement';
@@ -42,7 +43,7 @@ function role(n: Node, members: ReadonlySet<Node>, views: ReadonlySet<Node>): st
     case 'matmul':
       return 'gemm';
     case 'gather':
-      return n.srcs[0]!.op === 'param' ? 'embedding' : 'gather';
+      return isWeight(n.srcs[0]!) ? 'embedding' : 'gather';
     case 'mul':
       return n.srcs.some((s) => s.op === 'const') ? 'scale' : n.op;
     case 'div':
@@ -57,7 +58,7 @@ function role(n: Node, members: ReadonlySet<Node>, views: ReadonlySet<Node>): st
       // The smaller operand is broadcast: a weight row is a bias, a computed tensor a mask.
       const small = numel(a.type.shape) < numel(b.type.shape) ? a : b;
       const src = through(small);
-      if (src.op === 'param' || src.op === 'concat') return 'bias';
+      if (isWeight(src) || src.op === 'concat') return 'bias';
       return outside(small) ? 'mask' : 'add';
     }
     default:
@@ -73,8 +74,31 @@ function kindOf(ops: readonly Node[]): KernelKind {
   return 'elementwise';
 }
 
-/** The kernels of a module, producers before consumers. */
-export function buildKernels(m: Module): Kernel[] {
+const KERNELS_OF = new WeakMap<Module, readonly Kernel[]>();
+
+/**
+ * The kernels of a module, producers before consumers. Computed once per module: a Module is
+ * immutable (every pass returns a new one), so passes, the cost model, statistics, the report and
+ * the backends share one list.
+ */
+export function kernelsOf(m: Module): readonly Kernel[] {
+  let ks = KERNELS_OF.get(m);
+  if (!ks) {
+    ks = computeKernels(m);
+    KERNELS_OF.set(m, ks);
+  }
+  return ks;
+}
+
+/** The accessor under its former name, which targets/ call. */
+export const buildKernels = kernelsOf;
+
+/** Operand `i` of `n` is read only where `n`'s result picks (a gather's table rows). */
+function readsPart(n: Node, i: number): boolean {
+  return opDef(n.op).bytes?.partialOperands.includes(i) ?? false;
+}
+
+function computeKernels(m: Module): Kernel[] {
   const { graph, partition } = m;
   const nodes = graphNodes(graph);
   const order = new Map(nodes.map((n, i) => [n, i]));
@@ -97,7 +121,7 @@ export function buildKernels(m: Module): Kernel[] {
       if (members.has(s) || isInline(s)) return;
       if (partition.views.has(s)) {
         views.add(s);
-        s.srcs.forEach((x) => resolve(x, part ?? (s.op === 'slice' ? s : undefined)));
+        s.srcs.forEach((x) => resolve(x, part ?? (opDef(s.op).view === 'window' ? s : undefined)));
         return;
       }
       const a = access.get(s) ?? { direct: false, parts: new Set<Node>() };
@@ -105,7 +129,7 @@ export function buildKernels(m: Module): Kernel[] {
       else a.direct = true;
       access.set(s, a);
     };
-    ops.forEach((n) => n.srcs.forEach((s, i) => resolve(s, isGather(n) && i === 0 ? n : undefined)));
+    ops.forEach((n) => n.srcs.forEach((s, i) => resolve(s, readsPart(n, i) ? n : undefined)));
     const readOutside = (n: Node): boolean =>
       rootSet.has(n) || (readers.get(n) ?? []).some((u) => (partition.views.has(u) ? readOutside(u) : !members.has(u)));
     const outputs = ops.filter(readOutside);

@@ -1,5 +1,5 @@
 import type { Node } from '../ir/node.js';
-import { sliceBounds } from '../ir/ops.js';
+import { opDef, sliceBounds } from '../ir/ops.js';
 import { normalizeAxis, stridesOf, type Shape } from '../ir/shape.js';
 
 /**
@@ -88,5 +88,5 @@ export function applyMovement(l: Layout, n: Node): Layout | undefined {
 
 /** Movement ops that only relabel where elements live (a bijection): a producer can store through them. */
 export function isPermutationOnly(n: Node): boolean {
-  return n.op === 'reshape' || n.op === 'transpose';
+  return opDef(n.op).view === 'relabel';
 }

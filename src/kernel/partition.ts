@@ -177,10 +177,6 @@ export class PartitionBuilder {
     return src && applyMovement(src, n);
   }
 
-  isMovementNode(n: Node): boolean {
-    return isMovement(n);
-  }
-
   build(): Partition {
     return { groupOf: new Map(this.groupOf), views: new Set(this.views) };
   }

@@ -1,7 +1,7 @@
 import { graphNodes } from '../ir/graph.js';
 import type { Node } from '../ir/node.js';
 import { ModelWriter, type PrintOptions } from '../ir/printer.js';
-import { buildKernels, type Kernel } from './kernels.js';
+import { kernelsOf, type Kernel } from './kernels.js';
 import type { Module } from './module.js';
 
 function kernelComment(k: Kernel): string {
@@ -18,7 +18,7 @@ function kernelComment(k: Kernel): string {
 export function printModule(m: Module, opts: PrintOptions = {}): string {
   const w = new ModelWriter(m.graph, opts);
   const done = new Set<Node>();
-  const kernels = buildKernels(m);
+  const kernels = kernelsOf(m);
   const inKernel = new Set(kernels.flatMap((k) => k.ops));
   /** Defines the sources and views `n` depends on that are not yet printed. */
   const outside = (n: Node) => {

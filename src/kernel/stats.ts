@@ -1,6 +1,6 @@
 import { totalFlops } from '../cost/flops.js';
 import { describeOrigins } from '../ir/node.js';
-import { buildKernels, type Kernel, type KernelKind } from './kernels.js';
+import { kernelsOf, type Kernel, type KernelKind } from './kernels.js';
 import type { FusionDecision, Module } from './module.js';
 
 export interface KernelStats {
@@ -56,7 +56,7 @@ export function totalsOf(ks: readonly KernelStats[]): Totals {
 /** Per-kernel statistics; `scope` keeps only kernels all of whose ops lie under that layer path. */
 export function moduleStats(m: Module, scope?: string): ModuleStats {
   const under = (k: Kernel) => !scope || k.scopes.every((s) => s === scope || s.startsWith(`${scope}.`));
-  const all = buildKernels(m).filter(under);
+  const all = kernelsOf(m).filter(under);
   const run = all.filter((k) => !k.init).map(statsOf);
   const init = all.filter((k) => k.init).map(statsOf);
   return { kernels: run, totals: totalsOf(run), init: { kernels: init, totals: totalsOf(init) } };

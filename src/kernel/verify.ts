@@ -1,5 +1,5 @@
 import { graphNodes } from '../ir/graph.js';
-import { isInline, isMemorySource } from './classify.js';
+import { isInline, isMemorySource, isViewable } from './classify.js';
 import type { Module } from './module.js';
 
 /** Every live compute node is in exactly one kernel or is a view; nothing else is assigned. A failure is a compiler bug. */
@@ -14,7 +14,7 @@ export function verifyPartition(m: Module, stage: string): void {
     } else if (inGroup === isView) {
       problems.push(`${n.op} #${n.id} is ${inGroup ? 'both in a kernel and a view' : 'in no kernel'}`);
     }
-    if (isView && n.op !== 'reshape' && n.op !== 'transpose' && n.op !== 'slice' && n.op !== 'expand') problems.push(`${n.op} #${n.id} cannot be a view`);
+    if (isView && !isViewable(n)) problems.push(`${n.op} #${n.id} cannot be a view`);
   }
   if (problems.length) throw new Error(`internal: kernel partition invalid after ${stage}:\n  ${problems.slice(0, 20).join('\n  ')}`);
 }

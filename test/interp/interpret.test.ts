@@ -60,8 +60,12 @@ const EXAMPLES: Readonly<Record<string, { src: string; inputs?: Record<string, n
 describe('the op catalogue', () => {
   const computed = [...OPS.keys()].filter((op) => op !== 'input' && op !== 'param');
 
+  it('the kernel table lists exactly the catalogue, inputs and weights included', () => {
+    expect(Object.keys(KERNELS).sort()).toEqual([...OPS.keys()].sort());
+  });
+
   it('every op the interpreter evaluates has a kernel and an example here', () => {
-    for (const op of computed) expect(KERNELS[op], op).toBeTypeOf('function');
+    for (const op of computed) expect((KERNELS as Readonly<Record<string, unknown>>)[op], op).toBeTypeOf('function');
     expect(Object.keys(EXAMPLES).sort()).toEqual([...computed].sort());
   });
 
