@@ -39,21 +39,15 @@ function foldConstants(n: Node, r: Rewriter): Node | undefined {
   return v === undefined ? undefined : r.constant(storeAs(n.type.dtype, v), n);
 }
 
+/** The right identity of each op the rule knows (`x op unit` is x); a commutative op's is also its left one. */
+const UNIT: Readonly<Record<string, number>> = { mul: 1, add: 0, sub: 0, div: 1 };
+
 function identityOperand(n: Node): Node | undefined {
   const [a, b] = n.srcs as [Node, Node];
-  const pick = (x: Node, c: Node, unit: number) => (isConst(c, unit) && sameType(x, n) ? x : undefined);
-  switch (n.op) {
-    case 'mul':
-      return pick(a, b, 1) ?? pick(b, a, 1);
-    case 'add':
-      return pick(a, b, 0) ?? pick(b, a, 0);
-    case 'sub':
-      return pick(a, b, 0);
-    case 'div':
-      return pick(a, b, 1);
-    default:
-      return undefined;
-  }
+  const unit = UNIT[n.op];
+  if (unit === undefined) return undefined;
+  const pick = (x: Node, c: Node) => (isConst(c, unit) && sameType(x, n) ? x : undefined);
+  return pick(a, b) ?? (opDef(n.op).commutative ? pick(b, a) : undefined);
 }
 
 function composeReshapes(n: Node, r: Rewriter): Node | undefined {
@@ -89,7 +83,7 @@ export const INERT_DROPOUT: RewriteRule = { name: 'dropout-inert', ops: ['dropou
 
 export const CANONICALIZE_RULES: readonly RewriteRule[] = [
   { name: 'fold-constants', ops: [...Object.keys(UNARY), ...Object.keys(BINARY), ...Object.keys(COMPARE)], apply: foldConstants },
-  { name: 'identity-operand', ops: ['mul', 'add', 'sub', 'div'], apply: identityOperand },
+  { name: 'identity-operand', ops: Object.keys(UNIT), apply: identityOperand },
   { name: 'reshape-chain', ops: ['reshape'], apply: composeReshapes },
   { name: 'transpose-chain', ops: ['transpose'], apply: composeTransposes },
   { name: 'cast-noop', ops: ['cast'], apply: (n) => (n.srcs[0]!.type.dtype === n.type.dtype ? n.srcs[0] : undefined) },

@@ -2,6 +2,7 @@ import type { Accelerator } from '../accel/accelerator.js';
 import type { Elaborated } from '../frontend/elaborate.js';
 import { inputDimNames, type Program } from '../frontend/program.js';
 import { batchAxes } from '../kernel/batchAxis.js';
+import { isRandom } from '../kernel/classify.js';
 import type { Module } from '../kernel/module.js';
 import { baselinePartition, declaredPartition } from '../kernel/partition.js';
 import { INERT_DROPOUT } from '../../passes/canonicalize.js';
@@ -65,7 +66,7 @@ export function planWgsl(s: Session, program: Program, opts: PlanOptions & { rea
     return planWgslSlices(s, program, opts);
   } catch (e) {
     if (!(e instanceof LimitError)) throw e;
-    s.diags.emit('E0029', { detail: `${e.message} on accelerator '${opts.accel.name}', even with the batch run in slices` });
+    s.diags.emit('E0029', { detail: `${e.message} on accelerator '${opts.accel.name}'${e.sliceable ? ', even with the batch run in slices' : ''}` }, e.span);
     s.fail();
   }
 }
@@ -75,14 +76,14 @@ function planWgslSlices(s: Session, program: Program, opts: PlanOptions & { read
   try {
     return { ...whole, files: s.guard(() => generateWgsl(whole.module, opts)) };
   } catch (e) {
-    if (!(e instanceof LimitError)) throw e;
+    if (!(e instanceof LimitError) || !e.sliceable) throw e;
     const batch = inputDimNames(program).filter((d) => d.axis === 0).map((d) => d.name);
     const name = batch[0];
     const size = name === undefined ? undefined : whole.built.constants.get(name);
     const axes = batchAxes(whole.built.graph);
     if (name === undefined || batch.some((b) => b !== name) || typeof size !== 'number' || !axes) throw e;
     // Dropout numbers elements across the whole batch, which a slice can continue only on axis 0.
-    if ([...axes].some(([n, a]) => n.op === 'dropout' && a !== 0)) throw e;
+    if ([...axes].some(([n, a]) => isRandom(n) && a !== 0)) throw e;
     for (let chunk = size - 1; chunk >= 1; chunk--) {
       if (size % chunk) continue;
       const part = planProgram(s, program, { ...opts, sets: new Map([...(opts.sets ?? []), [name, chunk]]) });

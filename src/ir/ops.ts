@@ -7,13 +7,16 @@ import {
   type BatchRule, type FlopsRule, type GradRule, type ReducedAxesRule, type SpecialRule, type SpecialUnit,
 } from './opRules.js';
 import { broadcastShapes, formatShape, normalizeAxis, numel } from './shape.js';
+import { expandView, reshapeView, sliceBounds, sliceView, transposeView, type ViewRule } from './view.js';
 import { formatType, tensorType, type TensorType } from './types.js';
+
+export { sliceBounds } from './view.js';
 
 /**
  * The op catalogue: each op is declared once here with every fact about it that does not depend
  * on a backend: its group, arity, attributes and type rule; its FLOPs (and, where special, its
  * traffic), the special-function unit it uses, the axes it reduces, how the batch axis passes
- * through it, what kind of view it is, and a slot for its gradient rule. The front end, the
+ * through it, how it maps a strided view (`view.ts`), and a slot for its gradient rule. The front end, the
  * verifier, the printer, fusion, kernel plans, the cost model and the backends all read it; the
  * rules themselves are named functions in `opRules.ts`.
  *
@@ -55,13 +58,6 @@ export type InferResult =
 /** Where a source op's value comes from: a model input, a weight (both in memory before the run), or computed inline where used (a constant, iota). */
 export type SourceKind = 'input' | 'weight' | 'inline';
 
-/**
- * A movement op that readers can index through as a strided view of its operand: `relabel` is a
- * bijection of positions (reshape, transpose; a producer may store through it), `window` reads a
- * part of its operand (slice; readers' traffic is the window), `broadcast` repeats elements (expand).
- */
-export type ViewKind = 'relabel' | 'window' | 'broadcast';
-
 /** Traffic that is not "every operand read whole". */
 export interface OpBytes {
   /** Operands read only where the result picks (a gather's table rows): their traffic is the result's size. */
@@ -89,8 +85,8 @@ export interface OpDef<N extends string = string> {
   readonly batch: BatchRule;
   /** Source ops: where the value comes from. */
   readonly source?: SourceKind;
-  /** Movement ops readable as a strided view of their operand. */
-  readonly view?: ViewKind;
+  /** Movement ops readable as a strided view of their operand: what kind, and how it maps the operand's layout. */
+  readonly view?: ViewRule;
   /** Binary ops whose operands may be swapped. */
   readonly commutative?: boolean;
   /** Reverse-mode rule; unset until the training work fills it (see GradRule). */
@@ -273,13 +269,6 @@ function inferExpand(srcs: readonly TensorType[], a: Attrs, name: string): Infer
   return ok(tensorType(t.dtype, want));
 }
 
-/** Python-style bounds: negative counts from the end, then clamped to [0, dim]. */
-export function sliceBounds(dim: number, start: number, end: number): [number, number] {
-  const norm = (v: number) => Math.min(dim, Math.max(0, v < 0 ? v + dim : v));
-  const s = norm(start);
-  return [s, Math.max(s, norm(end))];
-}
-
 function inferSlice(srcs: readonly TensorType[], a: Attrs): InferResult {
   const t = srcs[0]!;
   const axis = normalizeAxis(a['axis'] as number, t.shape.length);
@@ -400,11 +389,11 @@ const DEFS = [
     arity: [2, 2], attrs: { transpose_a: { kind: 'bool', default: false }, transpose_b: { kind: 'bool', default: false } }, infer: inferMatmul,
     flops: matmulFlops, batch: matmulBatch,
   }),
-  movement('reshape', 'reshape(x, shape=[..]), one -1 allowed', { arity: [1, 1], attrs: { shape: { kind: 'ints' } }, infer: inferReshape, batch: reshapeBatch, view: 'relabel' }),
-  movement('transpose', 'transpose(x, perm=[..])', { arity: [1, 1], attrs: { perm: { kind: 'ints' } }, infer: inferTranspose, batch: transposeBatch, view: 'relabel' }),
-  movement('expand', 'expand(x, shape=[..]): broadcast to a shape', { arity: [1, 1], attrs: { shape: { kind: 'ints' } }, infer: inferExpand, batch: keepBatch, view: 'broadcast' }),
+  movement('reshape', 'reshape(x, shape=[..]), one -1 allowed', { arity: [1, 1], attrs: { shape: { kind: 'ints' } }, infer: inferReshape, batch: reshapeBatch, view: reshapeView }),
+  movement('transpose', 'transpose(x, perm=[..])', { arity: [1, 1], attrs: { perm: { kind: 'ints' } }, infer: inferTranspose, batch: transposeBatch, view: transposeView }),
+  movement('expand', 'expand(x, shape=[..]): broadcast to a shape', { arity: [1, 1], attrs: { shape: { kind: 'ints' } }, infer: inferExpand, batch: keepBatch, view: expandView }),
   movement('slice', 'slice(x, axis=k, start=s, end=e): Python-style bounds', {
-    arity: [1, 1], attrs: { axis: { kind: 'int' }, start: { kind: 'int', default: 0 }, end: { kind: 'int' } }, infer: inferSlice, batch: alongAxisBatch, view: 'window',
+    arity: [1, 1], attrs: { axis: { kind: 'int' }, start: { kind: 'int', default: 0 }, end: { kind: 'int' } }, infer: inferSlice, batch: alongAxisBatch, view: sliceView,
   }),
   movement('concat', 'concat(a, b, .., axis=k)', { arity: [1, Infinity], attrs: { axis: { kind: 'int' } }, infer: inferConcat, batch: alongAxisBatch }),
   op('gather', 'gather', 'gather(table, indices, axis=0): embedding lookup', {

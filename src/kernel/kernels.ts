@@ -121,7 +121,7 @@ function computeKernels(m: Module): Kernel[] {
       if (members.has(s) || isInline(s)) return;
       if (partition.views.has(s)) {
         views.add(s);
-        s.srcs.forEach((x) => resolve(x, part ?? (opDef(s.op).view === 'window' ? s : undefined)));
+        s.srcs.forEach((x) => resolve(x, part ?? (opDef(s.op).view?.kind === 'window' ? s : undefined)));
         return;
       }
       const a = access.get(s) ?? { direct: false, parts: new Set<Node>() };

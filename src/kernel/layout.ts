@@ -1,92 +1,16 @@
 import type { Node } from '../ir/node.js';
-import { opDef, sliceBounds } from '../ir/ops.js';
-import { normalizeAxis, stridesOf, type Shape } from '../ir/shape.js';
+import { opDef } from '../ir/ops.js';
+import type { Layout } from '../ir/view.js';
 
-/**
- * A strided view of a buffer: element [i0, i1, ..] of the view is element
- * `offset + i0 * strides[0] + i1 * strides[1] + ..` of the buffer. A movement op can be folded into
- * the indexing of the kernels that read it exactly when its result is such a view.
- */
-export interface Layout {
-  readonly shape: Shape;
-  readonly strides: readonly number[];
-  readonly offset: number;
-}
+/** Strided views are the IR's (`src/ir/view.ts`); kernel plans and the backends index through them. */
+export { contiguous, isContiguous, type Layout } from '../ir/view.js';
 
-export function contiguous(shape: Shape): Layout {
-  return { shape, strides: stridesOf(shape), offset: 0 };
-}
-
-export function isContiguous(l: Layout): boolean {
-  const c = stridesOf(l.shape);
-  return l.offset === 0 && l.shape.every((d, i) => d === 1 || l.strides[i] === c[i]);
-}
-
-/**
- * The strides of `shape` viewing the same elements as `l`, or undefined when the merge or split of
- * dimensions crosses a stride discontinuity (then a copy is needed). Same rule as PyTorch's `view`.
- */
-function reshapeLayout(l: Layout, shape: Shape): Layout | undefined {
-  const old = l.shape;
-  const os = l.strides;
-  if (old.length === 0) return { shape, strides: shape.map(() => 0), offset: l.offset };
-  const strides = new Array<number>(shape.length);
-  let viewD = shape.length - 1;
-  let chunkBase = os[os.length - 1]!;
-  let tensorNumel = 1;
-  let viewNumel = 1;
-  for (let d = old.length - 1; d >= 0; d--) {
-    tensorNumel *= old[d]!;
-    if (d === 0 || (old[d - 1] !== 1 && os[d - 1] !== tensorNumel * chunkBase)) {
-      while (viewD >= 0 && (viewNumel < tensorNumel || shape[viewD] === 1)) {
-        strides[viewD] = viewNumel * chunkBase;
-        viewNumel *= shape[viewD]!;
-        viewD--;
-      }
-      if (viewNumel !== tensorNumel) return undefined;
-      if (d > 0) {
-        chunkBase = os[d - 1]!;
-        tensorNumel = 1;
-        viewNumel = 1;
-      }
-    }
-  }
-  return viewD === -1 ? { shape, strides, offset: l.offset } : undefined;
-}
-
-/** The layout after one movement op, or undefined when the result is not a strided view. */
+/** The layout after one movement op, by the op's view rule in the catalogue; undefined when the result is not a strided view. */
 export function applyMovement(l: Layout, n: Node): Layout | undefined {
-  switch (n.op) {
-    case 'reshape':
-      return reshapeLayout(l, n.type.shape);
-    case 'transpose': {
-      const perm = n.attr<readonly number[]>('perm');
-      return { shape: perm.map((p) => l.shape[p]!), strides: perm.map((p) => l.strides[p]!), offset: l.offset };
-    }
-    case 'slice': {
-      const axis = normalizeAxis(n.attr<number>('axis'), l.shape.length)!;
-      const [s, e] = sliceBounds(l.shape[axis]!, n.attr<number>('start'), n.attr<number>('end'));
-      return {
-        shape: l.shape.map((d, i) => (i === axis ? e - s : d)),
-        strides: l.strides,
-        offset: l.offset + s * l.strides[axis]!,
-      };
-    }
-    case 'expand': {
-      const want = n.type.shape;
-      const lead = want.length - l.shape.length;
-      return {
-        shape: want,
-        strides: want.map((_, i) => (i < lead || l.shape[i - lead] === 1 ? 0 : l.strides[i - lead]!)),
-        offset: l.offset,
-      };
-    }
-    default:
-      return undefined;
-  }
+  return opDef(n.op).view?.layout(l, n);
 }
 
 /** Movement ops that only relabel where elements live (a bijection): a producer can store through them. */
 export function isPermutationOnly(n: Node): boolean {
-  return opDef(n.op).view === 'relabel';
+  return opDef(n.op).view?.kind === 'relabel';
 }
