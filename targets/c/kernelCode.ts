@@ -1,13 +1,12 @@
 import type { Accelerator } from '../../src/accel/accelerator.js';
 import type { GemmSchedule } from '../../src/cost/gemm.js';
-import { formatSpan } from '../../src/diag/span.js';
 import type { Node } from '../../src/ir/node.js';
 import { numel, type Shape } from '../../src/ir/shape.js';
-import { formatType } from '../../src/ir/types.js';
 import { isMatmul, isMovement, isRowReduction, reducedAxes } from '../../src/kernel/classify.js';
 import type { Kernel } from '../../src/kernel/kernels.js';
+import { dropoutOps, kernelParams } from '../../src/kernel/signature.js';
 import { affine, gemmAccess, gemmBatchOffset, unravel, type Index } from '../common/indexing.js';
-import { ElementValues, type ValueEnv } from '../common/elementValues.js';
+import { ElementValues, kernelHeader, parameterNames, type ValueEnv } from '../common/elementValues.js';
 import { Writer, type Line } from '../common/writer.js';
 
 
@@ -16,10 +15,15 @@ export interface KernelEnv extends ValueEnv {
   readonly schedules?: ReadonlyMap<Node, GemmSchedule>;
 }
 
-/** The C function of one kernel: its parameters are the buffers it reads and writes. */
+/**
+ * The C function of one kernel and of every kernel that computes the same (`kernelClasses`): its
+ * parameters are the dropout keys it draws from (`key0`, ..; `keys` of them) and the buffers it
+ * reads and writes (`b0`, .. in `kernelParams` order), so that each instance is a call.
+ */
 export interface KernelFunction {
   readonly name: string;
   readonly params: readonly Node[];
+  readonly keys: number;
   readonly lines: readonly Line[];
   readonly usesStatus: boolean;
   readonly usesSeed: boolean;
@@ -57,22 +61,16 @@ class KernelBuilder extends ElementValues {
   }
 }
 
-function header(k: Kernel): string[] {
-  const ops = k.ops.map((n) => `${n.op}${n.meta.hint ? ` '${n.meta.hint}'` : ''}: ${formatType(n.type)}`);
-  const spans = k.spans.map(formatSpan);
-  return [
-    `/* ${k.name} (${k.kind}): ${ops.join(', ')}`,
-    ` * layers: ${k.scopes.filter(Boolean).join(', ') || 'model'}`,
-    ` * IR: ${[...new Set(spans)].join(' ')} */`,
-  ];
+function header(k: Kernel, instances: readonly Kernel[]): string[] {
+  return kernelHeader(k, instances).map((l, i, all) => `${i ? ' *' : '/*'} ${l}${i === all.length - 1 ? ' */' : ''}`);
 }
 
-function paramsOf(k: Kernel): Node[] {
-  return [...k.inputs, ...k.outputs.filter((o) => !k.inputs.includes(o))];
+function done(b: KernelBuilder, k: Kernel): KernelFunction {
+  return { name: k.name, params: kernelParams(k), keys: b.usesSeed ? dropoutOps(k).length : 0, lines: b.w.lines, usesStatus: b.usesStatus, usesSeed: b.usesSeed };
 }
 
 /** Row kernels: elementwise chains, reductions with their prologue and epilogue, gathers, copies. */
-function rowKernel(k: Kernel, env: KernelEnv): KernelFunction {
+function rowKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[]): KernelFunction {
   const b = new KernelBuilder(k, env);
   const r = env.r;
   const reductions = k.ops.filter(isRowReduction);
@@ -96,7 +94,7 @@ function rowKernel(k: Kernel, env: KernelEnv): KernelFunction {
   // A value varies along the row when one of its dimensions on a row axis is > 1.
   const rowVaries = (n: Node) => b.axesOf(n).some((a, d) => a !== undefined && rowAxes.includes(a) && n.type.shape[d]! > 1);
 
-  for (const line of header(k)) b.w.line(line);
+  for (const line of header(k, instances)) b.w.line(line);
   if (ROWS > 1 && ROWS * D >= 4096) b.w.line('#pragma omp parallel for schedule(static)');
   b.w.open(r.loop('row', ROWS));
   for (const n of k.ops) {
@@ -113,7 +111,7 @@ function rowKernel(k: Kernel, env: KernelEnv): KernelFunction {
     b.w.close();
   }
   b.w.close();
-  return { name: k.name, params: paramsOf(k), lines: b.w.lines, usesStatus: b.usesStatus, usesSeed: b.usesSeed };
+  return done(b, k);
 }
 
 /** softmax, layernorm and reduce_* over the row, accumulating in f32. */
@@ -159,8 +157,10 @@ function reduction(b: KernelBuilder, n: Node, D: number, rowVaries: (n: Node) =>
   }
 }
 
-export function kernelFunction(k: Kernel, env: KernelEnv): KernelFunction {
-  return k.ops.some(isMatmul) ? gemmKernel(k, env) : rowKernel(k, env);
+/** The function of kernel `k`, shared by `instances` (the kernels with its signature, `k` first). */
+export function kernelFunction(k: Kernel, env: Omit<KernelEnv, 'ptr'>, instances: readonly Kernel[] = [k]): KernelFunction {
+  const own = { ...env, ptr: parameterNames(k) };
+  return k.ops.some(isMatmul) ? gemmKernel(k, own, instances) : rowKernel(k, own, instances);
 }
 
 /**
@@ -190,7 +190,7 @@ export function gemmRowChunk(M: number, batches: number, a: Accelerator): number
 }
 
 /** GEMM kernels: the runtime's packed GEMM per (batch, row chunk), then the epilogue and stores. */
-function gemmKernel(k: Kernel, env: KernelEnv): KernelFunction {
+function gemmKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[]): KernelFunction {
   const b = new KernelBuilder(k, env);
   const r = env.r;
   const mm = k.ops.find(isMatmul)!;
@@ -202,7 +202,7 @@ function gemmKernel(k: Kernel, env: KernelEnv): KernelFunction {
   const epilogue = k.ops.filter((n) => n !== mm);
   const direct = epilogue.length === 0 && k.outputs.length === 1 && k.outputs[0] === mm;
 
-  for (const line of header(k)) b.w.line(line);
+  for (const line of header(k, instances)) b.w.line(line);
   b.w.line(`/* schedule (tile-gemm): ${(env.schedules?.get(mm)?.levels ?? []).map((t) => `${t.level} ${t.m}x${t.n}x${t.k} ${t.order}`).join(', ') || 'untiled'}; blocking mc=${blk.mc} nc=${blk.nc} kc=${blk.kc} mr=${blk.mr} nr=${blk.nr} */`);
   b.w.line(`static const bertc_blocking blk = { ${blk.mc}, ${blk.nc}, ${blk.kc}, ${blk.mr}, ${blk.nr} };`);
   if (batches * chunks > 1) b.w.line('#pragma omp parallel for schedule(static)');
@@ -235,5 +235,5 @@ function gemmKernel(k: Kernel, env: KernelEnv): KernelFunction {
     b.w.close();
   }
   b.w.close();
-  return { name: k.name, params: paramsOf(k), lines: b.w.lines, usesStatus: b.usesStatus, usesSeed: b.usesSeed };
+  return done(b, k);
 }

@@ -7,6 +7,7 @@ import { formatShape, numel } from '../../src/ir/shape.js';
 import { isMatmul } from '../../src/kernel/classify.js';
 import { buildKernels, bytesOf, type Kernel } from '../../src/kernel/kernels.js';
 import type { Module } from '../../src/kernel/module.js';
+import { dropoutOps, kernelClasses, kernelParams } from '../../src/kernel/signature.js';
 import { resultCopies, resultCopyValue } from '../common/elementValues.js';
 import { planMemory, type MemoryPlan } from '../common/memoryPlan.js';
 import { checkTarget } from '../common/unsupported.js';
@@ -80,8 +81,18 @@ export function generateC(m: Module, opts: COptions): CFiles {
     if (off === undefined) throw new Error(`internal: no memory for ${n.op} #${n.id}`);
     return `(${r.type(n.type.dtype)} *)(m->arena + ${off})`;
   };
-  const env = { r, views: m.partition.views, train: m.train, accel: opts.accel, schedules: m.schedules, ptr: (n: Node) => `b${n.id}` };
-  const fns = L.kernels.map((k) => ({ k, f: kernelFunction(k, env) }));
+  const env = { r, views: m.partition.views, train: m.train, accel: opts.accel, schedules: m.schedules };
+  // One function per kernel class: the encoder layers' kernels are calls of the first layer's.
+  const { classes, classOf } = kernelClasses(L.kernels, m);
+  const fns = new Map(classes.map((c) => [c, kernelFunction(c.representative, env, c.instances)]));
+  /** The call of kernel `k`: its class's function, with its dropout keys and buffers. */
+  const call = (k: Kernel): Call => {
+    const f = fns.get(classOf.get(k)!)!;
+    if (k.init && f.keys) throw new Error(`internal: weight transform ${k.name} draws dropout masks, which need the run's seed`);
+    const keys = dropoutOps(k).slice(0, f.keys).map((n) => `keys[${n.attr<number>('id')}]`);
+    const args = [...keys, ...kernelParams(k).map(home)];
+    return { text: `${f.name}(m, &status${args.length ? `, ${args.join(', ')}` : ''})`, keys: keys.length };
+  };
 
   const lines: Line[] = [];
   const put = (text = '', span?: Line['span']) => lines.push({ text, span });
@@ -121,9 +132,9 @@ export function generateC(m: Module, opts: COptions): CFiles {
   put(`  double kernel_seconds[${Math.max(1, L.run.length)}];`);
   put('};');
   put();
-  for (const { k, f } of fns) emitKernel(put, k, f, r);
-  emitInit(put, L, home, opts, m);
-  emitRun(put, L, home, m, r);
+  for (const [c, f] of fns) emitKernel(put, c.representative, f, r);
+  emitInit(put, L, call, opts, m);
+  emitRun(put, L, call, home, m, r);
   put('void bertc_kernel_times(const bertc_model *m, double *seconds) {');
   put('  for (int i = 0; i < bertc_kernel_count; i++) seconds[i] = m->kernel_seconds[i];');
   put('}');
@@ -152,9 +163,16 @@ export function generateC(m: Module, opts: COptions): CFiles {
   };
 }
 
+/** A kernel's call at its site in bertc_init or bertc_run, and how many dropout keys it passes. */
+interface Call {
+  readonly text: string;
+  readonly keys: number;
+}
+
 function signature(k: Kernel, f: KernelFunction, r: CLikeRenderer): string {
-  const params = f.params.map((n) => `${k.outputs.includes(n) ? '' : 'const '}${r.type(n.type.dtype)} *restrict b${n.id}`);
-  return `static void ${f.name}(bertc_model *m, int *status, const uint32_t *keys${params.length ? `, ${params.join(', ')}` : ''})`;
+  const keys = Array.from({ length: f.keys }, (_, i) => `uint32_t key${i}`);
+  const buffers = f.params.map((n, i) => `${k.outputs.includes(n) ? '' : 'const '}${r.type(n.type.dtype)} *restrict b${i}`);
+  return `static void ${f.name}(${['bertc_model *m', 'int *status', ...keys, ...buffers].join(', ')})`;
 }
 
 function emitKernel(put: (t?: string, s?: Line['span']) => void, k: Kernel, f: KernelFunction, r: CLikeRenderer): void {
@@ -163,13 +181,13 @@ function emitKernel(put: (t?: string, s?: Line['span']) => void, k: Kernel, f: K
   const headerLines = f.lines.filter((l) => /^\s*(\/\*| \*)/.test(l.text));
   for (const l of headerLines) put(l.text.trim().startsWith('*') ? ` ${l.text.trim()}` : l.text.trim(), l.span);
   put(`${signature(k, f, r)} {`, k.ops[0]?.meta.span);
-  put('  (void)m; (void)status; (void)keys;');
+  put('  (void)m; (void)status;');
   for (const l of [first!, ...rest]) if (!headerLines.includes(l)) put(l.text, l.span);
   put('}');
   put();
 }
 
-function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, home: (n: Node) => string, opts: COptions, m: Module): void {
+function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, call: (k: Kernel) => Call, opts: COptions, m: Module): void {
   put('int bertc_init(bertc_model **out, const char *weights_path, char *err, size_t errlen) {');
   put('  *out = NULL;');
   put('  bertc_model *m = calloc(1, sizeof *m);');
@@ -197,9 +215,7 @@ function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, home: 
   put('  m->gemm_scratch = bertc_alloc(sizeof(float) * m->gemm_scratch_floats * (size_t)bertc_max_threads());');
   put(`  if (!m->arena || !m->gemm_ws || !m->gemm_scratch${L.init.flatMap((k) => k.outputs).map((o) => ` || !m->i${o.id}`).join('')}) { bertc_free(m); return bertc_error(err, errlen, BERTC_ERR_MEMORY, "out of memory"); }`);
   put('  /* Weight transforms run once, here; they draw no random numbers. */');
-  put('  const uint32_t *keys = NULL;');
-  put('  (void)keys;');
-  for (const k of L.init) put(`  ${call(k, home)};`, k.ops[0]?.meta.span);
+  for (const k of L.init) put(`  ${call(k).text};`, k.ops[0]?.meta.span);
   put('  *out = m;');
   put('  return status;');
   put('}');
@@ -214,26 +230,27 @@ function scratchFloats(k: Kernel, a: Accelerator): number {
   return gemmRowChunk(M, numel(out.slice(0, -2)), a) * N;
 }
 
-function call(k: Kernel, home: (n: Node) => string): string {
-  const args = [...k.inputs, ...k.outputs.filter((o) => !k.inputs.includes(o))].map(home);
-  return `${k.name}(m, &status, keys${args.length ? `, ${args.join(', ')}` : ''})`;
-}
-
 function apiParams(m: Module, r: CLikeRenderer): string[] {
   const ins = m.graph.inputs.map((n) => `const ${r.type(n.type.dtype)} *in_${cName(n.attr<string>('name'))}`);
   const outs = m.graph.outputs.map((o) => `${r.type(o.node.type.dtype)} *out_${cName(o.name)}`);
   return [...ins, ...outs, 'uint32_t seed'];
 }
 
-function emitRun(put: (t?: string, s?: Line['span']) => void, L: Layout, home: (n: Node) => string, m: Module, r: CLikeRenderer): void {
+function emitRun(put: (t?: string, s?: Line['span']) => void, L: Layout, call: (k: Kernel) => Call, home: (n: Node) => string, m: Module, r: CLikeRenderer): void {
   put(`int bertc_run(bertc_model *m, ${apiParams(m, r).join(', ')}) {`);
   put('  int status = BERTC_OK;');
   for (const n of m.graph.inputs) put(`  (void)in_${cName(n.attr<string>('name'))};`);
-  const ids = L.kernels.flatMap((k) => k.ops).filter((n) => n.op === 'dropout').map((n) => n.attr<number>('id'));
-  const count = Math.max(1, ...ids.map((i) => i + 1));
-  put(`  uint32_t keys[${count}];`);
-  put(`  for (uint32_t id = 0; id < ${count}; id++) keys[id] = bertc_dropout_key(seed, id);`);
-  L.run.forEach((k, i) => put(`  BERTC_TIMED(${i}, ${call(k, home)});`, k.ops[0]?.meta.span));
+  const calls = L.run.map(call);
+  if (calls.some((c) => c.keys)) {
+    // One key per dropout stream, derived from the seed once per run (docs/dropout-rng.md).
+    const ids = L.run.flatMap(dropoutOps).map((n) => n.attr<number>('id'));
+    const count = Math.max(1, ...ids.map((i) => i + 1));
+    put(`  uint32_t keys[${count}];`);
+    put(`  for (uint32_t id = 0; id < ${count}; id++) keys[id] = bertc_dropout_key(seed, id);`);
+  } else {
+    put('  (void)seed;');
+  }
+  L.run.forEach((k, i) => put(`  BERTC_TIMED(${i}, ${calls[i]!.text});`, k.ops[0]?.meta.span));
   // Results that no kernel writes (a source, an iota, a view of either or of a buffer) are copied
   // out; a result named twice is copied once for each name.
   const env = { r, views: m.partition.views, train: m.train, ptr: (n: Node) => `(${home(n)})` };

@@ -1,7 +1,10 @@
+import { formatSpan } from '../../src/diag/span.js';
 import type { Node } from '../../src/ir/node.js';
+import { formatType } from '../../src/ir/types.js';
 import { normalizeAxis } from '../../src/ir/shape.js';
 import { isElementwise, isMovement, isMatmul, isRowReduction, reducedAxes } from '../../src/kernel/classify.js';
 import type { Kernel } from '../../src/kernel/kernels.js';
+import { dropoutOps, kernelParams } from '../../src/kernel/signature.js';
 import { isContiguous } from '../../src/kernel/layout.js';
 import { affine, broadcastIndex, layoutOffset, movementSourceIndex, ravel, storeOffset, unravel, viewLayout, type Index } from './indexing.js';
 import type { CLikeRenderer } from './renderer.js';
@@ -11,8 +14,35 @@ export interface ValueEnv {
   readonly r: CLikeRenderer;
   readonly views: ReadonlySet<Node>;
   readonly train: boolean;
-  /** The expression of a materialised buffer's base (a C pointer, a WGSL storage array). */
+  /**
+   * The expression of a materialised buffer's base (a C pointer, a WGSL storage array): in a
+   * kernel, its parameter by position (`kernelParams`), so that equal kernels get equal code.
+   */
   readonly ptr: (n: Node) => string;
+}
+
+/** A kernel's buffers by parameter position (`kernelParams`): `b0`, `b1`, .. */
+export function parameterNames(k: Pick<Kernel, 'name' | 'ops' | 'inputs' | 'outputs' | 'views'>): (n: Node) => string {
+  const position = new Map(kernelParams(k).map((n, i) => [n, i]));
+  return (n) => {
+    const i = position.get(n);
+    if (i === undefined) throw new Error(`internal: ${k.name} uses ${n.op} #${n.id}, which is not one of its parameters`);
+    return `b${i}`;
+  };
+}
+
+/**
+ * The lines of a kernel's header comment (without comment markers): what it computes, the layers
+ * and IR lines of its first instance, and the other kernels that share its code.
+ */
+export function kernelHeader(k: Kernel, instances: readonly Kernel[]): string[] {
+  const ops = k.ops.map((n) => `${n.op}${n.meta.hint ? ` '${n.meta.hint}'` : ''}: ${formatType(n.type)}`);
+  const lines = [`${k.name} (${k.kind}): ${ops.join(', ')}`];
+  const scopes = [...new Set(instances.flatMap((i) => i.scopes).filter(Boolean))];
+  lines.push(`layers: ${scopes.join(', ') || 'model'}`);
+  if (instances.length > 1) lines.push(`${instances.length} instances: ${instances.map((i) => i.name).join(', ')}`);
+  lines.push(`IR: ${[...new Set(k.spans.map(formatSpan))].join(' ')}`);
+  return lines;
 }
 
 /** Where a member's value lives while a kernel runs: a per-row array, or a scalar. */
@@ -26,6 +56,10 @@ export type Local = { readonly name: string; readonly array: boolean };
  */
 export class ElementValues {
   protected readonly members: ReadonlySet<Node>;
+  /** Position of each member in the kernel: locals are named by it, so that equal kernels get equal code. */
+  private readonly position: ReadonlyMap<Node, number>;
+  /** Each dropout's slot: the kernel's n-th dropout draws from the n-th key it is given. */
+  private readonly dropoutSlot: ReadonlyMap<Node, number>;
   readonly locals = new Map<Node, Local>();
   /** The loop's index; `here(n)` is a member's index at it, and a member read there comes from its local. */
   iteration: Index = [];
@@ -35,10 +69,14 @@ export class ElementValues {
 
   constructor(readonly k: Pick<Kernel, 'name' | 'ops'>, readonly env: ValueEnv) {
     this.members = new Set(k.ops);
+    this.position = new Map(k.ops.map((n, i) => [n, i]));
+    this.dropoutSlot = new Map(dropoutOps(k).map((n, i) => [n, i]));
   }
 
   local(n: Node): string {
-    return `t${n.id}`;
+    const i = this.position.get(n);
+    if (i === undefined) throw new Error(`internal: ${n.op} #${n.id} has no local in ${this.k.name}`);
+    return `t${i}`;
   }
 
   /**
@@ -146,7 +184,7 @@ export class ElementValues {
     const x = this.value(n.srcs[0]!, broadcastIndex(idx, n.srcs[0]!.type.shape));
     if (!this.env.train) return x;
     this.usesSeed = true;
-    return this.env.r.dropout(n, ravel(idx, n.type.shape), x);
+    return this.env.r.dropout(n, this.dropoutSlot.get(n)!, ravel(idx, n.type.shape), x);
   }
 
   /** The expression computing an op from its operands (not from its own local). */

@@ -135,10 +135,13 @@ export class CLikeRenderer {
     return this.call('bertc_checked_index', v, String(n), 'status');
   }
 
-  /** Dropout of `x` at flat element `flat` (docs/dropout-rng.md); the per-run keys come from the seed. */
-  dropout(n: Node, flat: string, x: string): string {
+  /**
+   * Dropout of `x` at flat element `flat` (docs/dropout-rng.md) with the kernel's `slot`-th key: a
+   * kernel function takes its keys as parameters `key0`, `key1`, .. (derived from the seed per run).
+   */
+  dropout(n: Node, slot: number, flat: string, x: string): string {
     const p = n.attr<number>('p');
-    const bits = this.call('bertc_dropout_bits', `keys[${n.attr<number>('id')}]`, `(uint32_t)${flat}`);
+    const bits = this.call('bertc_dropout_bits', `key${slot}`, `(uint32_t)${flat}`);
     return `(${bits} < ${dropoutThreshold(p)}u ? 0.0f : ${x} * ${this.literal(dropoutScale(p), 'f32')})`;
   }
 

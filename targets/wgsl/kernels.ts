@@ -1,6 +1,5 @@
 import type { Accelerator } from '../../src/accel/accelerator.js';
 import type { GemmSchedule } from '../../src/cost/gemm.js';
-import { formatSpan } from '../../src/diag/span.js';
 import type { Node } from '../../src/ir/node.js';
 import type { Span } from '../../src/diag/span.js';
 import { numel, type Shape } from '../../src/ir/shape.js';
@@ -8,10 +7,11 @@ import { formatType } from '../../src/ir/types.js';
 import { isMatmul, isMovement, isRowReduction, reducedAxes } from '../../src/kernel/classify.js';
 import type { Kernel } from '../../src/kernel/kernels.js';
 import type { DType } from '../../src/ir/dtype.js';
-import { ElementValues, resultCopyValue, type ResultCopy, type ValueEnv } from '../common/elementValues.js';
+import { dropoutOps } from '../../src/kernel/signature.js';
+import { ElementValues, kernelHeader, parameterNames, resultCopyValue, type ResultCopy, type ValueEnv } from '../common/elementValues.js';
 import { Writer, type Line } from '../common/writer.js';
 import { gemmAccess, gemmBatchOffset, unravel } from '../common/indexing.js';
-import type { WgslRenderer } from './renderer.js';
+import { paramsStruct, type WgslRenderer } from './renderer.js';
 
 /** One compute shader: its bindings (in binding order), its dispatch, and its resource use. */
 export interface WgslKernel {
@@ -27,6 +27,24 @@ export interface WgslKernel {
   readonly invocations: number;
   /** Source line of each line of `code` (for the source map). */
   readonly spans: readonly (Span | undefined)[];
+  /** How many dropout ids the dispatch's uniform holds (its kernel's dropouts, by slot); 0 without one. */
+  readonly dropouts: number;
+}
+
+/**
+ * A plan that does not fit the device's WebGPU limits, said of the kernel at `span`. When
+ * `sliceable`, a slice of the batch may fit (a binding's size, a dispatch's workgroups); a binding
+ * count or a row's workgroup storage does not depend on the batch.
+ */
+export class LimitError extends Error {
+  constructor(message: string, readonly span?: Span, readonly sliceable = true) {
+    super(message);
+  }
+}
+
+/** Where a kernel is in the IR, for a limit it exceeds: its first op that has a span. */
+export function kernelSpan(k: Pick<Kernel, 'ops'>): Span | undefined {
+  return k.ops.find((n) => n.meta.span)?.meta.span;
 }
 
 export type Binding = Node | 'params' | { readonly result: string };
@@ -36,6 +54,7 @@ export interface WgslEnv extends ValueEnv {
   readonly accel: Accelerator;
   readonly schedules?: ReadonlyMap<Node, GemmSchedule>;
   readonly maxWorkgroupsPerDimension: number;
+  readonly maxWorkgroupStorageBytes: number;
 }
 
 const ELEMENTWISE_WG = 256;
@@ -73,17 +92,8 @@ class Body extends ElementValues {
   }
 }
 
-function header(k: Kernel): string[] {
-  const ops = k.ops.map((n) => `${n.op}${n.meta.hint ? ` '${n.meta.hint}'` : ''}: ${formatType(n.type)}`);
-  return [
-    `// ${k.name} (${k.kind}): ${ops.join(', ')}`,
-    `// layers: ${k.scopes.filter(Boolean).join(', ') || 'model'}`,
-    `// IR: ${[...new Set(k.spans.map(formatSpan))].join(' ')}`,
-  ];
-}
-
 /** Assembles the shader: bindings, helpers, workgroup variables, entry point around the body. */
-function assemble(k: Kernel, env: WgslEnv, b: Body, size: readonly [number, number], shared: readonly string[]): WgslKernel & { usesSeed: boolean } {
+function assemble(k: Kernel, env: WgslEnv, b: Body, size: readonly [number, number], shared: readonly string[], instances: readonly Kernel[]): WgslKernel & { usesSeed: boolean } {
   const r = env.r;
   // Only what the code reads is bound: WebGPU rejects a binding the shader does not use (a gather
   // from a table of one row reads no index).
@@ -92,8 +102,9 @@ function assemble(k: Kernel, env: WgslEnv, b: Body, size: readonly [number, numb
   const writes = k.outputs.filter((o) => !reads.includes(o));
   const bindings: (Node | 'params')[] = [...reads, ...writes];
   if (b.usesSeed) bindings.push('params');
-  const lines: { text: string; span?: Span }[] = header(k).map((text) => ({ text }));
-  if (b.usesSeed) lines.push({ text: 'struct Params { seed: u32, slice: u32, pad0: u32, pad1: u32 }' });
+  const dropouts = b.usesSeed ? dropoutOps(k).length : 0;
+  const lines: { text: string; span?: Span }[] = kernelHeader(k, instances).map((text) => ({ text: `// ${text}` }));
+  if (b.usesSeed) lines.push({ text: paramsStruct(dropouts) });
   bindings.forEach((x, i) => {
     if (x === 'params') lines.push({ text: `@group(0) @binding(${i}) var<uniform> params: Params;` });
     else lines.push({ text: storageBinding(r, i, env.ptr(x), x.type.dtype, writes.includes(x)) });
@@ -114,6 +125,7 @@ function assemble(k: Kernel, env: WgslEnv, b: Body, size: readonly [number, numb
     workgroupBytes: 0,
     invocations: size[0] * size[1],
     usesSeed: b.usesSeed,
+    dropouts,
   };
 }
 
@@ -151,11 +163,12 @@ export function copyKernel(c: ResultCopy, name: string, out: string, env: WgslEn
     dispatch: [x, y, 1],
     workgroupBytes: 0,
     invocations: ELEMENTWISE_WG,
+    dropouts: 0,
   };
 }
 
 /** Kernels with no reduction: one invocation per element. */
-function elementwise(k: Kernel, env: WgslEnv): WgslKernel {
+function elementwise(k: Kernel, env: WgslEnv, instances: readonly Kernel[]): WgslKernel {
   const b = new Body(k, env);
   const computed = k.ops.filter((n) => !isMovement(n));
   const shape: Shape = computed.length ? computed.reduce((a, n) => (numel(n.type.shape) > numel(a.type.shape) ? n : a)).type.shape : k.outputs[0]!.type.shape;
@@ -166,7 +179,7 @@ function elementwise(k: Kernel, env: WgslEnv): WgslKernel {
   b.iteration = unravel('flat', shape);
   for (const n of computed) b.compute(n);
   for (const o of k.outputs) b.line(b.storeStatement(o), o.meta.span);
-  return { ...assemble(k, env, b, [ELEMENTWISE_WG, 1], []), dispatch: [x, y, 1], workgroupBytes: 0 };
+  return { ...assemble(k, env, b, [ELEMENTWISE_WG, 1], [], instances), dispatch: [x, y, 1], workgroupBytes: 0 };
 }
 
 /**
@@ -175,7 +188,7 @@ function elementwise(k: Kernel, env: WgslEnv): WgslKernel {
  * and its result kept per element (`rv<i>`) for what follows; then the rest of the kernel runs per
  * element and stores its results.
  */
-function rowKernel(k: Kernel, env: WgslEnv): WgslKernel {
+function rowKernel(k: Kernel, env: WgslEnv, instances: readonly Kernel[]): WgslKernel {
   const r = env.r;
   const reductions = k.ops.filter(isRowReduction);
   const first = reductions[0]!;
@@ -186,8 +199,9 @@ function rowKernel(k: Kernel, env: WgslEnv): WgslKernel {
   const ROWS = outerAxes.reduce((s, a) => s * shape[a]!, 1);
   const rowArrays = reductions.filter((n) => !n.op.startsWith('reduce_')).length;
   const bytes = 4 * (D * (1 + rowArrays) + ROW_WG);
-  if (bytes > (env.accel.webgpu?.max_workgroup_storage_bytes ?? 16384)) {
-    throw new Error(`${k.name}: rows of ${D} floats need ${bytes} bytes of workgroup storage, over the limit`);
+  const limit = env.maxWorkgroupStorageBytes;
+  if (bytes > limit) {
+    throw new LimitError(`kernel '${k.name}': rows of ${D} floats need ${bytes} bytes of workgroup storage, over the limit of ${limit}`, kernelSpan(k), false);
   }
   const idx: string[] = new Array(shape.length);
   const outer = unravel('row', outerAxes.map((a) => shape[a]!));
@@ -303,11 +317,11 @@ function rowKernel(k: Kernel, env: WgslEnv): WgslKernel {
     perElement(k.ops.filter((n) => !done.has(n)));
     for (const o of k.outputs) if (rowResults.has(o)) b.line(b.storeStatement(o), o.meta.span);
   });
-  return { ...assemble(k, env, b, [ROW_WG, 1], shared), dispatch: [wx, wy, 1], workgroupBytes: bytes };
+  return { ...assemble(k, env, b, [ROW_WG, 1], shared, instances), dispatch: [wx, wy, 1], workgroupBytes: bytes };
 }
 
 /** GEMM kernels: workgroup tiles of A and B in workgroup memory, a register tile per invocation. */
-function gemmKernel(k: Kernel, env: WgslEnv): WgslKernel {
+function gemmKernel(k: Kernel, env: WgslEnv, instances: readonly Kernel[]): WgslKernel {
   const mm = k.ops.find(isMatmul)!;
   const { M, N, K, batchShape, a, b: bv } = gemmAccess(mm, env.views);
   const batches = numel(batchShape);
@@ -334,12 +348,12 @@ function gemmKernel(k: Kernel, env: WgslEnv): WgslKernel {
   b.open(`for (var i: i32 = tid; i < ${tm * tk}; i += ${threads})`);
   b.line(`let ar = m0 + i / ${tk};`);
   b.line(`let ac = k0 + i % ${tk};`);
-  b.line(`As[i] = select(0.0f, b${a.buffer.id}[abase + ar * ${a.rowStride} + ac * ${a.colStride}], ar < ${M} && ac < ${K});`, mm.meta.span);
+  b.line(`As[i] = select(0.0f, ${env.ptr(a.buffer)}[abase + ar * ${a.rowStride} + ac * ${a.colStride}], ar < ${M} && ac < ${K});`, mm.meta.span);
   b.close();
   b.open(`for (var i: i32 = tid; i < ${tk * tn}; i += ${threads})`);
   b.line(`let br = k0 + i / ${tn};`);
   b.line(`let bc = n0 + i % ${tn};`);
-  b.line(`Bs[i] = select(0.0f, b${bv.buffer.id}[bbase + br * ${bv.rowStride} + bc * ${bv.colStride}], br < ${K} && bc < ${N});`, mm.meta.span);
+  b.line(`Bs[i] = select(0.0f, ${env.ptr(bv.buffer)}[bbase + br * ${bv.rowStride} + bc * ${bv.colStride}], br < ${K} && bc < ${N});`, mm.meta.span);
   b.close();
   b.line('workgroupBarrier();');
   b.open(`for (var kk: i32 = 0; kk < ${tk}; kk++)`);
@@ -364,13 +378,21 @@ function gemmKernel(k: Kernel, env: WgslEnv): WgslKernel {
   b.close();
   b.close();
   b.close();
-  if (batches > env.maxWorkgroupsPerDimension) throw new Error(`${k.name}: ${batches} batches exceed the workgroups per dimension`);
+  if (batches > env.maxWorkgroupsPerDimension) {
+    throw new LimitError(`kernel '${k.name}' dispatches ${batches} batches, over ${env.maxWorkgroupsPerDimension} workgroups per dimension`, kernelSpan(k));
+  }
   const shared = [`var<workgroup> As: array<f32, ${tm * tk}>;`, `var<workgroup> Bs: array<f32, ${tk * tn}>;`];
-  return { ...assemble(k, env, b, [sx, sy], shared), dispatch: [Math.ceil(N / tn), Math.ceil(M / tm), batches], workgroupBytes: 4 * (tm * tk + tk * tn) };
+  return { ...assemble(k, env, b, [sx, sy], shared, instances), dispatch: [Math.ceil(N / tn), Math.ceil(M / tm), batches], workgroupBytes: 4 * (tm * tk + tk * tn) };
 }
 
-export function wgslKernel(k: Kernel, env: WgslEnv): WgslKernel {
-  if (k.ops.some(isMatmul)) return gemmKernel(k, env);
-  if (k.ops.some(isRowReduction)) return rowKernel(k, env);
-  return elementwise(k, env);
+/**
+ * The shader of kernel `k`, shared by `instances` (the kernels with its signature, `k` first): its
+ * storage variables are named by parameter position (`kernelParams`), so that a dispatch of any
+ * instance binds that instance's buffers, and dropout ids come from the dispatch's uniform.
+ */
+export function wgslKernel(k: Kernel, env: Omit<WgslEnv, 'ptr'>, instances: readonly Kernel[] = [k]): WgslKernel {
+  const own = { ...env, ptr: parameterNames(k) };
+  if (k.ops.some(isMatmul)) return gemmKernel(k, own, instances);
+  if (k.ops.some(isRowReduction)) return rowKernel(k, own, instances);
+  return elementwise(k, own, instances);
 }

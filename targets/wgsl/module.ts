@@ -4,7 +4,10 @@ import type { Node } from '../../src/ir/node.js';
 import { buildKernels } from '../../src/kernel/kernels.js';
 import type { Module } from '../../src/kernel/module.js';
 import { WgslRenderer } from './renderer.js';
-import { copyKernel, wgslKernel, type Binding, type WgslKernel } from './kernels.js';
+import { copyKernel, kernelSpan, LimitError, wgslKernel, type Binding, type WgslKernel } from './kernels.js';
+import { dropoutOps, kernelClasses, kernelParams } from '../../src/kernel/signature.js';
+import type { Kernel } from '../../src/kernel/kernels.js';
+import type { Span } from '../../src/diag/span.js';
 import { resultCopies } from '../common/elementValues.js';
 import { checkTarget } from '../common/unsupported.js';
 import { byteSize } from '../../src/ir/dtype.js';
@@ -24,7 +27,7 @@ export interface WgslFiles {
 }
 
 /** A plan that does not fit the device's WebGPU limits (the driver may then run the batch in slices). */
-export class LimitError extends Error {}
+export { LimitError };
 
 /** The WebGPU spec's default limits: what a shader may assume on any device without asking. */
 export const SPEC_DEFAULT_LIMITS: WebGpuLimits = {
@@ -85,26 +88,66 @@ export function generateWgsl(m: Module, opts: { readonly source: string; readonl
   const shaders: Record<string, string> = {};
   const maps: Record<string, string> = {};
   const entries: ManifestKernel[] = [];
-  const renderer = new WgslRenderer(opts.batchSliced);
-  const env = (r: WgslRenderer) => ({ r, views: m.partition.views, train: m.train, accel: opts.accel, schedules: m.schedules, maxWorkgroupsPerDimension: limits.max_workgroups_per_dimension, ptr: (n: Node) => `b${n.id}` });
-  const add = (w: WgslKernel, once: boolean) => {
+  const env = (r: WgslRenderer) => ({
+    r,
+    views: m.partition.views,
+    train: m.train,
+    accel: opts.accel,
+    schedules: m.schedules,
+    maxWorkgroupsPerDimension: limits.max_workgroups_per_dimension,
+    maxWorkgroupStorageBytes: limits.max_workgroup_storage_bytes,
+  });
+  /** Writes a shader and its source map, once its resource use is checked against the limits. */
+  const addShader = (w: WgslKernel, span: Span | undefined): string => {
+    const over = (what: string, sliceable = false) => new LimitError(`kernel '${w.name}' ${what}`, span, sliceable);
     const storage = w.bindings.filter((b) => b !== 'params').length;
-    if (storage > limits.max_storage_buffers_per_stage) throw new LimitError(`${w.name} binds ${storage} storage buffers, over the limit of ${limits.max_storage_buffers_per_stage}`);
-    if (w.workgroupBytes > limits.max_workgroup_storage_bytes) throw new Error(`${w.name} needs ${w.workgroupBytes} bytes of workgroup storage, over ${limits.max_workgroup_storage_bytes}`);
-    if (w.invocations > limits.max_invocations_per_workgroup) throw new Error(`${w.name} has ${w.invocations} invocations per workgroup, over ${limits.max_invocations_per_workgroup}`);
-    if (w.dispatch.some((d) => d > limits.max_workgroups_per_dimension)) throw new LimitError(`${w.name} dispatches ${w.dispatch.join(' x ')} workgroups, over ${limits.max_workgroups_per_dimension} per dimension`);
+    if (storage > limits.max_storage_buffers_per_stage) throw over(`binds ${storage} storage buffers, over the limit of ${limits.max_storage_buffers_per_stage} per shader stage`);
+    if (w.workgroupBytes > limits.max_workgroup_storage_bytes) throw over(`needs ${w.workgroupBytes} bytes of workgroup storage, over the limit of ${limits.max_workgroup_storage_bytes}`);
+    if (w.invocations > limits.max_invocations_per_workgroup) throw over(`has ${w.invocations} invocations per workgroup, over the limit of ${limits.max_invocations_per_workgroup}`);
+    if (w.dispatch.some((d) => d > limits.max_workgroups_per_dimension)) throw over(`dispatches ${w.dispatch.join(' x ')} workgroups, over ${limits.max_workgroups_per_dimension} per dimension`, true);
     const file = `${w.name}.wgsl`;
     shaders[file] = w.code;
     const map = new SourceMapGenerator({ file });
-    w.spans.forEach((span, i) => {
-      if (span) map.addMapping({ generated: { line: i + 1, column: 0 }, original: { line: span.line, column: span.col - 1 }, source: opts.source });
+    w.spans.forEach((at, i) => {
+      if (at) map.addMapping({ generated: { line: i + 1, column: 0 }, original: { line: at.line, column: at.col - 1 }, source: opts.source });
     });
     maps[`${file}.map`] = `${map.toString()}\n`;
-    const buffer = (b: Binding) => (b === 'params' ? 'params' : 'result' in b ? b.result : bufferOf(b));
-    entries.push({ name: w.name, shader: file, entry: 'main', bindings: w.bindings.map((b, i) => ({ binding: i, buffer: buffer(b) })), dispatch: w.dispatch as [number, number, number], once });
+    return file;
   };
-  for (const k of kernels) add(wgslKernel(k, env(new WgslRenderer(opts.batchSliced))), k.init);
-  copies.forEach((c, i) => add(copyKernel(c, `k${kernels.length + i}_copy_${resultOf.get(c.result)}`, copyBuffer.get(c.result)!, env(renderer)), false));
+  const buffer = (b: Binding) => (b === 'params' ? 'params' : 'result' in b ? b.result : bufferOf(b));
+  /** One dispatch of shader `w` for kernel `k`: its own buffers at the shader's positions, and its dropout ids. */
+  const dispatch = (w: WgslKernel, file: string, k: Kernel | undefined, representative: Kernel | undefined) => {
+    const own = k && representative ? new Map(kernelParams(representative).map((n, i) => [n, kernelParams(k)[i]!])) : undefined;
+    const bound = (b: Binding) => (own && b !== 'params' && !('result' in b) ? own.get(b)! : b);
+    const dropout = k && w.dropouts ? { dropout: dropoutOps(k).slice(0, w.dropouts).map((n) => n.attr<number>('id')) } : {};
+    entries.push({
+      name: k?.name ?? w.name,
+      shader: file,
+      entry: 'main',
+      bindings: w.bindings.map((b, i) => ({ binding: i, buffer: buffer(bound(b)) })),
+      dispatch: w.dispatch as [number, number, number],
+      once: k?.init ?? false,
+      ...dropout,
+    });
+  };
+  // One shader per kernel class: the encoder layers' kernels are dispatches of the first layer's.
+  const { classOf } = kernelClasses(kernels, m);
+  const files = new Map<unknown, { w: WgslKernel; file: string }>();
+  for (const k of kernels) {
+    const c = classOf.get(k)!;
+    let shader = files.get(c);
+    if (!shader) {
+      const w = wgslKernel(c.representative, env(new WgslRenderer(opts.batchSliced)), c.instances);
+      shader = { w, file: addShader(w, kernelSpan(c.representative)) };
+      files.set(c, shader);
+    }
+    dispatch(shader.w, shader.file, k, c.representative);
+  }
+  const renderer = new WgslRenderer(opts.batchSliced);
+  copies.forEach((c, i) => {
+    const w = copyKernel(c, `k${kernels.length + i}_copy_${resultOf.get(c.result)}`, copyBuffer.get(c.result)!, { ...env(renderer), ptr: (n: Node) => `b${n.id}` });
+    dispatch(w, addShader(w, c.result.meta.span), undefined, undefined);
+  });
   for (const n of m.graph.inputs) bufferOf(n);
   const manifest: Manifest = {
     schema: 'bertc-webgpu/1',

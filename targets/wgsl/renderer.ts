@@ -101,13 +101,27 @@ export class WgslRenderer extends CLikeRenderer {
     return `clamp(${v}, 0, ${n - 1})`;
   }
 
-  override dropout(n: Node, flat: string, x: string): string {
+  /** The dispatch's uniform holds the ids of the dropouts its shader draws from, by slot (`dropoutIdField`). */
+  override dropout(n: Node, slot: number, flat: string, x: string): string {
     const p = n.attr<number>('p');
     this.used.add('bertc_fmix32');
     const index = this.batchSliced ? `u32(${flat}) + params.slice * ${n.type.shape.reduce((a, d) => a * d, 1)}u` : `u32(${flat})`;
-    const bits = this.call('bertc_dropout_bits', this.call('bertc_dropout_key', 'params.seed', `${n.attr<number>('id')}u`), index);
+    const bits = this.call('bertc_dropout_bits', this.call('bertc_dropout_key', 'params.seed', dropoutIdField(slot)), index);
     return `select(${x} * ${this.literal(dropoutScale(p), 'f32')}, 0.0f, ${bits} < ${dropoutThreshold(p)}u)`;
   }
+}
+
+/**
+ * Where a shader reads the id of its `slot`-th dropout: the uniform's `dropout` array of vec4s,
+ * after the 16 bytes of seed and slice (the manifest's kernel entry lists the ids).
+ */
+export function dropoutIdField(slot: number): string {
+  return `params.dropout[${Math.floor(slot / 4)}].${'xyzw'[slot % 4]}`;
+}
+
+/** The Params struct of a shader that draws from `slots` dropouts. */
+export function paramsStruct(slots: number): string {
+  return `struct Params { seed: u32, slice: u32, pad0: u32, pad1: u32, dropout: array<vec4<u32>, ${Math.max(1, Math.ceil(slots / 4))}> }`;
 }
 
 /** The WGSL helpers; the same numerics as the C ones (src/ir/scalar.ts, docs/dropout-rng.md). */

@@ -17,7 +17,10 @@ export interface Manifest {
   buffers: ManifestBuffer[];
   /** The one uniform buffer, bound under the buffer name 'params'. */
   uniform: { bytes: number; fields: Record<string, { offset: number; type: 'u32' }> };
-  /** In execution order. */
+  /**
+   * The dispatches, in execution order. Kernels that compute the same share one shader (and one
+   * pipeline) and differ in their bindings and dropout ids.
+   */
   kernels: ManifestKernel[];
   /**
    * Present when the shaders were compiled for a slice of the batch (a tensor of the whole batch
@@ -54,6 +57,14 @@ export interface ManifestKernel {
   dispatch: [number, number, number];
   /** Run once after the weights are uploaded (weight transforms), not in run(). */
   once: boolean;
+  /**
+   * The dropout ids (docs/dropout-rng.md) this dispatch's shader draws from, by slot: a shader
+   * serves every kernel that computes the same, so the ids are per dispatch. With them, the
+   * dispatch's 'params' binding is a uniform of its own: the `uniform` fields (seed, slice) first,
+   * then the ids as u32s from byte `uniform.bytes` rounded up to 16 (a WGSL
+   * `array<vec4<u32>, N>`), four to 16 bytes. Without them, 'params' is the one shared uniform.
+   */
+  dropout?: number[];
 }
 
 /** A tensor as parseSafetensors returns it; createModel takes F32 and I32 ones as weights. */

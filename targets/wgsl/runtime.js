@@ -386,6 +386,12 @@ function checkManifest(m, shaders, device) {
       const again = later.find((c) => c.buffer === b.buffer);
       if (again) throw bad(`kernel '${k.name}' binds buffer '${b.buffer}' twice (bindings ${b.binding} and ${again.binding}); bind each buffer once`);
     }
+    if (k.dropout !== undefined) {
+      if (!Array.isArray(k.dropout) || !k.dropout.every((id) => Number.isInteger(id) && id >= 0 && id <= 0xffffffff)) {
+        throw bad(`kernel '${k.name}' has dropout ids ${JSON.stringify(k.dropout)}; expected an array of u32s`);
+      }
+      if (!k.bindings.some((b) => b.buffer === 'params')) throw bad(`kernel '${k.name}' has dropout ids but binds no 'params' uniform to hold them`);
+    }
     if (!k.dispatch.every((n) => Number.isInteger(n) && n >= 0 && n <= maxGroups)) {
       throw bad(`kernel '${k.name}' dispatches [${k.dispatch.join(', ')}] workgroups; each must be an integer in 0..${maxGroups}`);
     }
@@ -469,8 +475,14 @@ export async function createModel(device, manifest, shaders, weights) {
   const guard = new DeviceGuard(device, manifest.model);
   /** @type {Map<string, GPUBuffer>} */
   const buffers = new Map();
+  /**
+   * The uniforms: the shared 'params' first, then one per dispatch with dropout ids, by kernel name
+   * (its seed and slice are written with the shared one's on every run).
+   * @type {Map<string, GPUBuffer>}
+   */
+  const uniforms = new Map();
   const destroyAll = () => {
-    for (const b of buffers.values()) b.destroy();
+    for (const b of [...buffers.values(), ...uniforms.values()]) b.destroy();
     guard.dispose();
   };
   try {
@@ -478,6 +490,13 @@ export async function createModel(device, manifest, shaders, weights) {
       // Uniform sizes round up to 16 bytes, which every uniform struct layout fits in.
       const uniformBytes = Math.max(16, Math.ceil(manifest.uniform.bytes / 16) * 16);
       buffers.set('params', device.createBuffer({ label: 'params', size: uniformBytes, usage: USAGE.UNIFORM | USAGE.COPY_DST }));
+      for (const k of manifest.kernels) {
+        if (!k.dropout?.length) continue;
+        // The dropout ids follow the shared fields, four to a vec4 (runtime.d.ts, ManifestKernel.dropout).
+        const own = device.createBuffer({ label: `params of ${k.name}`, size: uniformBytes + 16 * Math.ceil(k.dropout.length / 4), usage: USAGE.UNIFORM | USAGE.COPY_DST });
+        uniforms.set(k.name, own);
+        device.queue.writeBuffer(own, uniformBytes, new Uint32Array(k.dropout));
+      }
       for (const b of manifest.buffers) {
         // COPY_SRC on every buffer, so that read() can show any intermediate when debugging.
         buffers.set(b.name, device.createBuffer({ label: b.name, size: b.bytes, usage: USAGE.STORAGE | USAGE.COPY_DST | USAGE.COPY_SRC }));
@@ -517,19 +536,25 @@ export async function createModel(device, manifest, shaders, weights) {
 
     /** @type {Map<string, { pipeline: GPUComputePipeline; bindGroup: GPUBindGroup }>} */
     const compiled = new Map();
+    // One pipeline per shader entry point, which every dispatch of it shares with its own bind group.
+    /** @type {Map<string, GPUComputePipeline>} */
+    const pipelines = new Map();
     for (const k of manifest.kernels) {
       const what = `kernel '${k.name}' (shader '${k.shader}', entry '${k.entry}')`;
-      const pipeline = await guard.scoped(`creating the pipeline of ${what}`, () =>
-        device.createComputePipelineAsync({ label: k.name, layout: 'auto', compute: { module: /** @type {GPUShaderModule} */ (modules.get(k.shader)), entryPoint: k.entry } }),
-      );
+      const key = JSON.stringify([k.shader, k.entry]);
+      let pipeline = pipelines.get(key);
+      if (!pipeline) {
+        pipeline = await guard.scoped(`creating the pipeline of ${what}`, () =>
+          device.createComputePipelineAsync({ label: `${k.shader}:${k.entry}`, layout: 'auto', compute: { module: /** @type {GPUShaderModule} */ (modules.get(k.shader)), entryPoint: k.entry } }),
+        );
+        pipelines.set(key, pipeline);
+      }
+      const layout = pipeline.getBindGroupLayout(0);
+      const bufferOf = (/** @type {string} */ name) => /** @type {GPUBuffer} */ ((name === 'params' && uniforms.get(k.name)) || buffers.get(name));
       // With layout 'auto' the layout holds exactly the bindings the entry point uses, so the
       // manifest must list exactly those: an extra or a missing one fails here, naming the kernel.
       const bindGroup = await guard.scoped(`binding the buffers of ${what}`, () =>
-        device.createBindGroup({
-          label: k.name,
-          layout: pipeline.getBindGroupLayout(0),
-          entries: k.bindings.map((b) => ({ binding: b.binding, resource: { buffer: /** @type {GPUBuffer} */ (buffers.get(b.buffer)) } })),
-        }),
+        device.createBindGroup({ label: k.name, layout, entries: k.bindings.map((b) => ({ binding: b.binding, resource: { buffer: bufferOf(b.buffer) } })) }),
       );
       compiled.set(k.name, { pipeline, bindGroup });
     }
@@ -556,7 +581,7 @@ export async function createModel(device, manifest, shaders, weights) {
         await guard.race(device.queue.onSubmittedWorkDone());
       });
     }
-    return new ModelImpl(device, manifest, guard, buffers, compilationMessages, encodeKernels, destroyAll);
+    return new ModelImpl(device, manifest, guard, buffers, [...uniforms.values()], compilationMessages, encodeKernels, destroyAll);
   } catch (e) {
     destroyAll();
     throw e;
@@ -575,15 +600,17 @@ class ModelImpl {
    * @param {Manifest} manifest
    * @param {DeviceGuard} guard
    * @param {Map<string, GPUBuffer>} buffers
+   * @param {GPUBuffer[]} ownUniforms the dispatches' own uniforms, which take the seed and slice too
    * @param {CompilationMessage[]} compilationMessages
    * @param {(once: boolean, enc: GPUCommandEncoder) => void} encodeKernels
    * @param {() => void} destroyAll
    */
-  constructor(device, manifest, guard, buffers, compilationMessages, encodeKernels, destroyAll) {
+  constructor(device, manifest, guard, buffers, ownUniforms, compilationMessages, encodeKernels, destroyAll) {
     this.device = device;
     this.manifest = manifest;
     this.guard = guard;
     this.buffers = buffers;
+    this.ownUniforms = ownUniforms;
     this.compilationMessages = compilationMessages;
     this.encodeKernels = encodeKernels;
     this.destroyAll = destroyAll;
@@ -658,6 +685,7 @@ class ModelImpl {
       const sliceField = m.uniform.fields['slice'];
       if (sliceField) new DataView(uniform).setUint32(sliceField.offset, sliceIndex, true);
       device.queue.writeBuffer(this.buf('params'), 0, uniform);
+      for (const own of this.ownUniforms) device.queue.writeBuffer(own, 0, uniform);
       for (const b of ins) device.queue.writeBuffer(this.buf(b.name), 0, /** @type {Int32Array | Float32Array} */ (inputs[sourceOf(b)]));
       const enc = device.createCommandEncoder({ label: 'run' });
       // No buffer is cleared: every kernel writes all of its outputs, and intermediates that the once

@@ -135,67 +135,70 @@ struct bertc_model {
 /* k0_embedding_add_layernorm_dropout (reduction): gather: f32[2, 16, 128], gather: f32[2, 16, 128], add: f32[2, 16, 128], gather: f32[16, 128], add 'x': f32[2, 16, 128], layernorm: f32[2, 16, 128], dropout: f32[2, 16, 128]
  * layers: embeddings, embeddings.LayerNorm
  * IR: models/bert.ir:47:7 models/bert.ir:47:34 models/bert.ir:47:72 models/bert.ir:39:10 models/bert.ir:49:10 */
-static void k0_embedding_add_layernorm_dropout(bertc_model *m, int *status, const uint32_t *keys, const float *restrict b9, const int32_t *restrict b0, const float *restrict b11, const int32_t *restrict b1, const float *restrict b10, const float *restrict b18, const float *restrict b19, float *restrict b21) {
-  (void)m; (void)status; (void)keys;
+static void k0_embedding_add_layernorm_dropout(bertc_model *m, int *status, uint32_t key0, const float *restrict b0, const int32_t *restrict b1, const float *restrict b2, const int32_t *restrict b3, const float *restrict b4, const float *restrict b5, const float *restrict b6, float *restrict b7) {
+  (void)m; (void)status;
   #pragma omp parallel for schedule(static)
   for (ptrdiff_t row = 0; row < 32; row++) {
-    float t13[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t13[j] = b9[((bertc_checked_index(b0[((row / 16) * 16 + (row % 16))], 512, status)) * 128 + j)];
-    float t14[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t14[j] = b11[((bertc_checked_index(b1[((row / 16) * 16 + (row % 16))], 2, status)) * 128 + j)];
-    float t15[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t15[j] = (t13[j] + t14[j]);
-    float t16[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t16[j] = b10[((bertc_checked_index(((int32_t)((row % 16))), 64, status)) * 128 + j)];
-    float t17[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t17[j] = (t15[j] + t16[j]);
-    float t20_in[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t20_in[j] = t17[j];
-    const float t20_mean = bertc_row_sum(t20_in, 128) / 128.0f;
-    float t20_sq[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t20_sq[j] = (t20_in[j] - t20_mean) * (t20_in[j] - t20_mean);
-    const float t20_inv = 1.0f / sqrtf(bertc_row_sum(t20_sq, 128) / 128.0f + 9.999999960041972e-13f);
-    float t20[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t20[j] = (t20_in[j] - t20_mean) * t20_inv * b18[j] + b19[j];
-    float t21[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t21[j] = (bertc_dropout_bits(keys[0], (uint32_t)((row / 16) * 2048 + (row % 16) * 128 + j)) < 429496729u ? 0.0f : t20[j] * 1.1111111640930176f);
+    float t0[128];
+    for (ptrdiff_t j = 0; j < 128; j++) t0[j] = b0[((bertc_checked_index(b1[((row / 16) * 16 + (row % 16))], 512, status)) * 128 + j)];
+    float t1[128];
+    for (ptrdiff_t j = 0; j < 128; j++) t1[j] = b2[((bertc_checked_index(b3[((row / 16) * 16 + (row % 16))], 2, status)) * 128 + j)];
+    float t2[128];
+    for (ptrdiff_t j = 0; j < 128; j++) t2[j] = (t0[j] + t1[j]);
+    float t3[128];
+    for (ptrdiff_t j = 0; j < 128; j++) t3[j] = b4[((bertc_checked_index(((int32_t)((row % 16))), 64, status)) * 128 + j)];
+    float t4[128];
+    for (ptrdiff_t j = 0; j < 128; j++) t4[j] = (t2[j] + t3[j]);
+    float t5_in[128];
+    for (ptrdiff_t j = 0; j < 128; j++) t5_in[j] = t4[j];
+    const float t5_mean = bertc_row_sum(t5_in, 128) / 128.0f;
+    float t5_sq[128];
+    for (ptrdiff_t j = 0; j < 128; j++) t5_sq[j] = (t5_in[j] - t5_mean) * (t5_in[j] - t5_mean);
+    const float t5_inv = 1.0f / sqrtf(bertc_row_sum(t5_sq, 128) / 128.0f + 9.999999960041972e-13f);
+    float t5[128];
+    for (ptrdiff_t j = 0; j < 128; j++) t5[j] = (t5_in[j] - t5_mean) * t5_inv * b5[j] + b6[j];
+    float t6[128];
+    for (ptrdiff_t j = 0; j < 128; j++) t6[j] = (bertc_dropout_bits(key0, (uint32_t)((row / 16) * 2048 + (row % 16) * 128 + j)) < 429496729u ? 0.0f : t5[j] * 1.1111111640930176f);
     for (ptrdiff_t j = 0; j < 128; j++) {
-      b21[((row / 16) * 2048 + (row % 16) * 128 + j)] = t21[j];
+      b7[((row / 16) * 2048 + (row % 16) * 128 + j)] = t6[j];
     }
   }
 }
 
 /* k1_concat (data-movement): concat 'qkv': f32[384, 128]
- * layers: encoder.layer.0.attention.self
+ * layers: encoder.layer.0.attention.self, encoder.layer.1.attention.self
+ * 2 instances: k1_concat, k13_concat
  * IR: models/bert.ir:33:10 */
-static void k1_concat(bertc_model *m, int *status, const uint32_t *keys, const float *restrict b22, const float *restrict b28, const float *restrict b34, float *restrict b154) {
-  (void)m; (void)status; (void)keys;
+static void k1_concat(bertc_model *m, int *status, const float *restrict b0, const float *restrict b1, const float *restrict b2, float *restrict b3) {
+  (void)m; (void)status;
   #pragma omp parallel for schedule(static)
   for (ptrdiff_t row = 0; row < 384; row++) {
     for (ptrdiff_t j = 0; j < 128; j++) {
-      b154[(row * 128 + j)] = (row < 128 ? b22[(row * 128 + j)] : (row < 256 ? b28[((row + -128) * 128 + j)] : b34[((row + -256) * 128 + j)]));
+      b3[(row * 128 + j)] = (row < 128 ? b0[(row * 128 + j)] : (row < 256 ? b1[((row + -128) * 128 + j)] : b2[((row + -256) * 128 + j)]));
     }
   }
 }
 
 /* k2_concat (data-movement): concat 'qkv': f32[384]
- * layers: encoder.layer.0.attention.self
+ * layers: encoder.layer.0.attention.self, encoder.layer.1.attention.self
+ * 2 instances: k2_concat, k14_concat
  * IR: models/bert.ir:33:10 */
-static void k2_concat(bertc_model *m, int *status, const uint32_t *keys, const float *restrict b23, const float *restrict b29, const float *restrict b35, float *restrict b156) {
-  (void)m; (void)status; (void)keys;
+static void k2_concat(bertc_model *m, int *status, const float *restrict b0, const float *restrict b1, const float *restrict b2, float *restrict b3) {
+  (void)m; (void)status;
   for (ptrdiff_t row = 0; row < 1; row++) {
     for (ptrdiff_t j = 0; j < 384; j++) {
-      b156[j] = (j < 128 ? b23[j] : (j < 256 ? b29[(j + -128)] : b35[(j + -256)]));
+      b3[j] = (j < 128 ? b0[j] : (j < 256 ? b1[(j + -128)] : b2[(j + -256)]));
     }
   }
 }
 
 /* k3_gemm_bias (gemm): matmul 'qkv': f32[2, 16, 384], add 'qkv': f32[2, 16, 384]
- * layers: encoder.layer.0.attention.self
+ * layers: encoder.layer.0.attention.self, encoder.layer.1.attention.self
+ * 2 instances: k3_gemm_bias, k15_gemm_bias
  * IR: models/bert.ir:33:10 */
 /* schedule (tile-gemm): L1 32x64x16 mn, L2 32x384x128 mn, L3 32x384x128 mn; blocking mc=32 nc=384 kc=128 mr=8 nr=32 */
-static void k3_gemm_bias(bertc_model *m, int *status, const uint32_t *keys, const float *restrict b21, const float *restrict b154, const float *restrict b156, float *restrict b157) {
-  (void)m; (void)status; (void)keys;
+static void k3_gemm_bias(bertc_model *m, int *status, const float *restrict b0, const float *restrict b1, const float *restrict b2, float *restrict b3) {
+  (void)m; (void)status;
   static const bertc_blocking blk = { 32, 384, 128, 8, 32 };
   #pragma omp parallel for schedule(static)
   for (ptrdiff_t task = 0; task < 2; task++) {
@@ -204,22 +207,23 @@ static void k3_gemm_bias(bertc_model *m, int *status, const uint32_t *keys, cons
     const int rows = (int)(16 - m0 < 16 ? 16 - m0 : 16);
     float *ws = m->gemm_ws + (size_t)bertc_thread_num() * m->gemm_ws_floats;
     float *c = m->gemm_scratch + (size_t)bertc_thread_num() * m->gemm_scratch_floats;
-    bertc_sgemm(rows, 384, 128, b21 + bi * 2048 + m0 * 128, 128, 1, b154 + 0, 1, 128, c, 384, &blk, ws);
+    bertc_sgemm(rows, 384, 128, b0 + bi * 2048 + m0 * 128, 128, 1, b1 + 0, 1, 128, c, 384, &blk, ws);
     for (int mi = 0; mi < rows; mi++) {
       for (ptrdiff_t n = 0; n < 384; n++) {
-        float t157 = (c[mi * 384 + n] + b156[n]);
-        b157[(bi * 6144 + (m0 + mi) * 384 + n)] = t157;
+        float t1 = (c[mi * 384 + n] + b2[n]);
+        b3[(bi * 6144 + (m0 + mi) * 384 + n)] = t1;
       }
     }
   }
 }
 
 /* k4_gemm (gemm): matmul: f32[2, 2, 16, 16]
- * layers: encoder.layer.0.attention.self
+ * layers: encoder.layer.0.attention.self, encoder.layer.1.attention.self
+ * 2 instances: k4_gemm, k16_gemm
  * IR: models/bert.ir:67:12 */
 /* schedule (tile-gemm): L1 16x16x64 mn, L2 16x16x64 mn, L3 16x16x64 mn; blocking mc=16 nc=32 kc=64 mr=8 nr=32 */
-static void k4_gemm(bertc_model *m, int *status, const uint32_t *keys, const float *restrict b157, float *restrict b167) {
-  (void)m; (void)status; (void)keys;
+static void k4_gemm(bertc_model *m, int *status, const float *restrict b0, float *restrict b1) {
+  (void)m; (void)status;
   static const bertc_blocking blk = { 16, 32, 64, 8, 32 };
   #pragma omp parallel for schedule(static)
   for (ptrdiff_t task = 0; task < 4; task++) {
@@ -227,59 +231,61 @@ static void k4_gemm(bertc_model *m, int *status, const uint32_t *keys, const flo
     (void)bi;
     const int rows = (int)(16 - m0 < 16 ? 16 - m0 : 16);
     float *ws = m->gemm_ws + (size_t)bertc_thread_num() * m->gemm_ws_floats;
-    bertc_sgemm(rows, 16, 64, b157 + ((bi / 2) * 6144 + (bi % 2) * 64) + m0 * 384, 384, 1, b157 + ((bi / 2) * 6144 + (bi % 2) * 64 + 128), 1, 384, b167 + (bi * 256 + m0 * 16), 16, &blk, ws);
+    bertc_sgemm(rows, 16, 64, b0 + ((bi / 2) * 6144 + (bi % 2) * 64) + m0 * 384, 384, 1, b0 + ((bi / 2) * 6144 + (bi % 2) * 64 + 128), 1, 384, b1 + (bi * 256 + m0 * 16), 16, &blk, ws);
   }
 }
 
 /* k5_cast_sub_scale (elementwise): cast 'keep': f32[2, 1, 1, 16], sub: f32[2, 1, 1, 16], mul 'mask_bias': f32[2, 1, 1, 16]
  * layers: model
  * IR: models/bert.ir:84:10 models/bert.ir:85:16 models/bert.ir:85:15 */
-static void k5_cast_sub_scale(bertc_model *m, int *status, const uint32_t *keys, const int32_t *restrict b2, float *restrict b8) {
-  (void)m; (void)status; (void)keys;
+static void k5_cast_sub_scale(bertc_model *m, int *status, const int32_t *restrict b0, float *restrict b1) {
+  (void)m; (void)status;
   for (ptrdiff_t row = 0; row < 2; row++) {
-    float t4[16];
-    for (ptrdiff_t j = 0; j < 16; j++) t4[j] = ((float)(b2[(((row * 16 + j) / 16) * 16 + ((row * 16 + j) % 16))]));
-    float t6[16];
-    for (ptrdiff_t j = 0; j < 16; j++) t6[j] = (1.0f - t4[j]);
-    float t8[16];
-    for (ptrdiff_t j = 0; j < 16; j++) t8[j] = (t6[j] * (-3.4028234663852886e+38f));
+    float t0[16];
+    for (ptrdiff_t j = 0; j < 16; j++) t0[j] = ((float)(b0[(((row * 16 + j) / 16) * 16 + ((row * 16 + j) % 16))]));
+    float t1[16];
+    for (ptrdiff_t j = 0; j < 16; j++) t1[j] = (1.0f - t0[j]);
+    float t2[16];
+    for (ptrdiff_t j = 0; j < 16; j++) t2[j] = (t1[j] * (-3.4028234663852886e+38f));
     for (ptrdiff_t j = 0; j < 16; j++) {
-      b8[(row * 16 + j)] = t8[j];
+      b1[(row * 16 + j)] = t2[j];
     }
   }
 }
 
 /* k6_scale_mask_softmax_dropout (reduction): mul: f32[2, 2, 16, 16], add 'scores': f32[2, 2, 16, 16], softmax: f32[2, 2, 16, 16], dropout 'probs': f32[2, 2, 16, 16]
- * layers: encoder.layer.0.attention.self
+ * layers: encoder.layer.0.attention.self, encoder.layer.1.attention.self
+ * 2 instances: k6_scale_mask_softmax_dropout, k17_scale_mask_softmax_dropout
  * IR: models/bert.ir:67:12 models/bert.ir:68:19 models/bert.ir:68:11 */
-static void k6_scale_mask_softmax_dropout(bertc_model *m, int *status, const uint32_t *keys, const float *restrict b167, const float *restrict b8, float *restrict b171) {
-  (void)m; (void)status; (void)keys;
+static void k6_scale_mask_softmax_dropout(bertc_model *m, int *status, uint32_t key0, const float *restrict b0, const float *restrict b1, float *restrict b2) {
+  (void)m; (void)status;
   for (ptrdiff_t row = 0; row < 64; row++) {
-    float t168[16];
-    for (ptrdiff_t j = 0; j < 16; j++) t168[j] = (b167[((row / 32) * 512 + ((row / 16) % 2) * 256 + (row % 16) * 16 + j)] * 0.125f);
-    float t169[16];
-    for (ptrdiff_t j = 0; j < 16; j++) t169[j] = (t168[j] + b8[((row / 32) * 16 + j)]);
-    float t170_in[16];
-    for (ptrdiff_t j = 0; j < 16; j++) t170_in[j] = t169[j];
-    const float t170_max = bertc_row_max(t170_in, 16);
-    float t170[16];
-    for (ptrdiff_t j = 0; j < 16; j++) t170[j] = bertc_exp(t170_in[j] - t170_max);
-    const float t170_sum = bertc_row_sum(t170, 16);
-    for (ptrdiff_t j = 0; j < 16; j++) t170[j] = t170[j] / t170_sum;
-    float t171[16];
-    for (ptrdiff_t j = 0; j < 16; j++) t171[j] = (bertc_dropout_bits(keys[1], (uint32_t)((row / 32) * 512 + ((row / 16) % 2) * 256 + (row % 16) * 16 + j)) < 429496729u ? 0.0f : t170[j] * 1.1111111640930176f);
+    float t0[16];
+    for (ptrdiff_t j = 0; j < 16; j++) t0[j] = (b0[((row / 32) * 512 + ((row / 16) % 2) * 256 + (row % 16) * 16 + j)] * 0.125f);
+    float t1[16];
+    for (ptrdiff_t j = 0; j < 16; j++) t1[j] = (t0[j] + b1[((row / 32) * 16 + j)]);
+    float t2_in[16];
+    for (ptrdiff_t j = 0; j < 16; j++) t2_in[j] = t1[j];
+    const float t2_max = bertc_row_max(t2_in, 16);
+    float t2[16];
+    for (ptrdiff_t j = 0; j < 16; j++) t2[j] = bertc_exp(t2_in[j] - t2_max);
+    const float t2_sum = bertc_row_sum(t2, 16);
+    for (ptrdiff_t j = 0; j < 16; j++) t2[j] = t2[j] / t2_sum;
+    float t3[16];
+    for (ptrdiff_t j = 0; j < 16; j++) t3[j] = (bertc_dropout_bits(key0, (uint32_t)((row / 32) * 512 + ((row / 16) % 2) * 256 + (row % 16) * 16 + j)) < 429496729u ? 0.0f : t2[j] * 1.1111111640930176f);
     for (ptrdiff_t j = 0; j < 16; j++) {
-      b171[((row / 32) * 512 + ((row / 16) % 2) * 256 + (row % 16) * 16 + j)] = t171[j];
+      b2[((row / 32) * 512 + ((row / 16) % 2) * 256 + (row % 16) * 16 + j)] = t3[j];
     }
   }
 }
 
 /* k7_gemm_transpose_reshape (gemm): matmul: f32[2, 2, 16, 64], transpose: f32[2, 16, 2, 64], reshape: f32[2, 16, 128]
- * layers: encoder.layer.0.attention.self
+ * layers: encoder.layer.0.attention.self, encoder.layer.1.attention.self
+ * 2 instances: k7_gemm_transpose_reshape, k18_gemm_transpose_reshape
  * IR: models/bert.ir:69:22 models/bert.ir:59:18 models/bert.ir:59:10 */
 /* schedule (tile-gemm): L1 16x64x16 mn, L2 16x64x16 mn, L3 16x64x16 mn; blocking mc=16 nc=64 kc=16 mr=8 nr=32 */
-static void k7_gemm_transpose_reshape(bertc_model *m, int *status, const uint32_t *keys, const float *restrict b157, const float *restrict b171, float *restrict b174) {
-  (void)m; (void)status; (void)keys;
+static void k7_gemm_transpose_reshape(bertc_model *m, int *status, const float *restrict b0, const float *restrict b1, float *restrict b2) {
+  (void)m; (void)status;
   static const bertc_blocking blk = { 16, 64, 16, 8, 32 };
   #pragma omp parallel for schedule(static)
   for (ptrdiff_t task = 0; task < 4; task++) {
@@ -288,21 +294,22 @@ static void k7_gemm_transpose_reshape(bertc_model *m, int *status, const uint32_
     const int rows = (int)(16 - m0 < 16 ? 16 - m0 : 16);
     float *ws = m->gemm_ws + (size_t)bertc_thread_num() * m->gemm_ws_floats;
     float *c = m->gemm_scratch + (size_t)bertc_thread_num() * m->gemm_scratch_floats;
-    bertc_sgemm(rows, 64, 16, b171 + ((bi / 2) * 512 + (bi % 2) * 256) + m0 * 16, 16, 1, b157 + ((bi / 2) * 6144 + (bi % 2) * 64 + 256), 384, 1, c, 64, &blk, ws);
+    bertc_sgemm(rows, 64, 16, b0 + ((bi / 2) * 512 + (bi % 2) * 256) + m0 * 16, 16, 1, b1 + ((bi / 2) * 6144 + (bi % 2) * 64 + 256), 384, 1, c, 64, &blk, ws);
     for (int mi = 0; mi < rows; mi++) {
       for (ptrdiff_t n = 0; n < 64; n++) {
-        b174[((bi / 2) * 2048 + (m0 + mi) * 128 + (bi % 2) * 64 + n)] = c[mi * 64 + n];
+        b2[((bi / 2) * 2048 + (m0 + mi) * 128 + (bi % 2) * 64 + n)] = c[mi * 64 + n];
       }
     }
   }
 }
 
 /* k8_gemm (gemm): matmul: f32[2, 16, 128]
- * layers: encoder.layer.0.attention.output.dense
+ * layers: encoder.layer.0.attention.output.dense, encoder.layer.1.attention.output.dense
+ * 2 instances: k8_gemm, k19_gemm
  * IR: models/bert.ir:33:10 */
 /* schedule (tile-gemm): L1 32x128x8 mn, L2 32x128x128 mn, L3 32x128x128 mn; blocking mc=32 nc=128 kc=128 mr=8 nr=32 */
-static void k8_gemm(bertc_model *m, int *status, const uint32_t *keys, const float *restrict b174, const float *restrict b49, float *restrict b175) {
-  (void)m; (void)status; (void)keys;
+static void k8_gemm(bertc_model *m, int *status, const float *restrict b0, const float *restrict b1, float *restrict b2) {
+  (void)m; (void)status;
   static const bertc_blocking blk = { 32, 128, 128, 8, 32 };
   #pragma omp parallel for schedule(static)
   for (ptrdiff_t task = 0; task < 2; task++) {
@@ -310,43 +317,45 @@ static void k8_gemm(bertc_model *m, int *status, const uint32_t *keys, const flo
     (void)bi;
     const int rows = (int)(16 - m0 < 16 ? 16 - m0 : 16);
     float *ws = m->gemm_ws + (size_t)bertc_thread_num() * m->gemm_ws_floats;
-    bertc_sgemm(rows, 128, 128, b174 + bi * 2048 + m0 * 128, 128, 1, b49 + 0, 1, 128, b175 + (bi * 2048 + m0 * 128), 128, &blk, ws);
+    bertc_sgemm(rows, 128, 128, b0 + bi * 2048 + m0 * 128, 128, 1, b1 + 0, 1, 128, b2 + (bi * 2048 + m0 * 128), 128, &blk, ws);
   }
 }
 
 /* k9_bias_dropout_residual_layernorm (reduction): add: f32[2, 16, 128], dropout 'attn': f32[2, 16, 128], add: f32[2, 16, 128], layernorm: f32[2, 16, 128]
- * layers: encoder.layer.0.attention.output.dense, encoder.layer.0, encoder.layer.0.attention.output.LayerNorm
+ * layers: encoder.layer.0.attention.output.dense, encoder.layer.0, encoder.layer.0.attention.output.LayerNorm, encoder.layer.0.output.dense, encoder.layer.0.output.LayerNorm, encoder.layer.1.attention.output.dense, encoder.layer.1, encoder.layer.1.attention.output.LayerNorm, encoder.layer.1.output.dense, encoder.layer.1.output.LayerNorm
+ * 4 instances: k9_bias_dropout_residual_layernorm, k12_bias_dropout_residual_layernorm, k20_bias_dropout_residual_layernorm, k23_bias_dropout_residual_layernorm
  * IR: models/bert.ir:33:10 models/bert.ir:74:10 models/bert.ir:75:21 models/bert.ir:39:10 */
-static void k9_bias_dropout_residual_layernorm(bertc_model *m, int *status, const uint32_t *keys, const float *restrict b21, const float *restrict b175, const float *restrict b50, const float *restrict b55, const float *restrict b56, float *restrict b179) {
-  (void)m; (void)status; (void)keys;
+static void k9_bias_dropout_residual_layernorm(bertc_model *m, int *status, uint32_t key0, const float *restrict b0, const float *restrict b1, const float *restrict b2, const float *restrict b3, const float *restrict b4, float *restrict b5) {
+  (void)m; (void)status;
   #pragma omp parallel for schedule(static)
   for (ptrdiff_t row = 0; row < 32; row++) {
-    float t176[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t176[j] = (b175[((row / 16) * 2048 + (row % 16) * 128 + j)] + b50[j]);
-    float t177[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t177[j] = (bertc_dropout_bits(keys[2], (uint32_t)((row / 16) * 2048 + (row % 16) * 128 + j)) < 429496729u ? 0.0f : t176[j] * 1.1111111640930176f);
-    float t178[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t178[j] = (t177[j] + b21[((row / 16) * 2048 + (row % 16) * 128 + j)]);
-    float t179_in[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t179_in[j] = t178[j];
-    const float t179_mean = bertc_row_sum(t179_in, 128) / 128.0f;
-    float t179_sq[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t179_sq[j] = (t179_in[j] - t179_mean) * (t179_in[j] - t179_mean);
-    const float t179_inv = 1.0f / sqrtf(bertc_row_sum(t179_sq, 128) / 128.0f + 9.999999960041972e-13f);
-    float t179[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t179[j] = (t179_in[j] - t179_mean) * t179_inv * b55[j] + b56[j];
+    float t0[128];
+    for (ptrdiff_t j = 0; j < 128; j++) t0[j] = (b0[((row / 16) * 2048 + (row % 16) * 128 + j)] + b1[j]);
+    float t1[128];
+    for (ptrdiff_t j = 0; j < 128; j++) t1[j] = (bertc_dropout_bits(key0, (uint32_t)((row / 16) * 2048 + (row % 16) * 128 + j)) < 429496729u ? 0.0f : t0[j] * 1.1111111640930176f);
+    float t2[128];
+    for (ptrdiff_t j = 0; j < 128; j++) t2[j] = (t1[j] + b2[((row / 16) * 2048 + (row % 16) * 128 + j)]);
+    float t3_in[128];
+    for (ptrdiff_t j = 0; j < 128; j++) t3_in[j] = t2[j];
+    const float t3_mean = bertc_row_sum(t3_in, 128) / 128.0f;
+    float t3_sq[128];
+    for (ptrdiff_t j = 0; j < 128; j++) t3_sq[j] = (t3_in[j] - t3_mean) * (t3_in[j] - t3_mean);
+    const float t3_inv = 1.0f / sqrtf(bertc_row_sum(t3_sq, 128) / 128.0f + 9.999999960041972e-13f);
+    float t3[128];
+    for (ptrdiff_t j = 0; j < 128; j++) t3[j] = (t3_in[j] - t3_mean) * t3_inv * b3[j] + b4[j];
     for (ptrdiff_t j = 0; j < 128; j++) {
-      b179[((row / 16) * 2048 + (row % 16) * 128 + j)] = t179[j];
+      b5[((row / 16) * 2048 + (row % 16) * 128 + j)] = t3[j];
     }
   }
 }
 
 /* k10_gemm_bias_gelu (gemm): matmul: f32[2, 16, 512], add: f32[2, 16, 512], gelu 'inter': f32[2, 16, 512]
- * layers: encoder.layer.0.intermediate.dense, encoder.layer.0
+ * layers: encoder.layer.0.intermediate.dense, encoder.layer.0, encoder.layer.1.intermediate.dense, encoder.layer.1
+ * 2 instances: k10_gemm_bias_gelu, k21_gemm_bias_gelu
  * IR: models/bert.ir:33:10 models/bert.ir:76:11 */
 /* schedule (tile-gemm): L1 32x64x16 mn, L2 32x512x128 mn, L3 32x512x128 mn; blocking mc=32 nc=512 kc=128 mr=8 nr=32 */
-static void k10_gemm_bias_gelu(bertc_model *m, int *status, const uint32_t *keys, const float *restrict b179, const float *restrict b58, const float *restrict b59, float *restrict b182) {
-  (void)m; (void)status; (void)keys;
+static void k10_gemm_bias_gelu(bertc_model *m, int *status, const float *restrict b0, const float *restrict b1, const float *restrict b2, float *restrict b3) {
+  (void)m; (void)status;
   static const bertc_blocking blk = { 32, 512, 128, 8, 32 };
   #pragma omp parallel for schedule(static)
   for (ptrdiff_t task = 0; task < 2; task++) {
@@ -355,23 +364,24 @@ static void k10_gemm_bias_gelu(bertc_model *m, int *status, const uint32_t *keys
     const int rows = (int)(16 - m0 < 16 ? 16 - m0 : 16);
     float *ws = m->gemm_ws + (size_t)bertc_thread_num() * m->gemm_ws_floats;
     float *c = m->gemm_scratch + (size_t)bertc_thread_num() * m->gemm_scratch_floats;
-    bertc_sgemm(rows, 512, 128, b179 + bi * 2048 + m0 * 128, 128, 1, b58 + 0, 1, 128, c, 512, &blk, ws);
+    bertc_sgemm(rows, 512, 128, b0 + bi * 2048 + m0 * 128, 128, 1, b1 + 0, 1, 128, c, 512, &blk, ws);
     for (int mi = 0; mi < rows; mi++) {
       for (ptrdiff_t n = 0; n < 512; n++) {
-        float t181 = (c[mi * 512 + n] + b59[n]);
-        float t182 = bertc_gelu(t181);
-        b182[(bi * 8192 + (m0 + mi) * 512 + n)] = t182;
+        float t1 = (c[mi * 512 + n] + b2[n]);
+        float t2 = bertc_gelu(t1);
+        b3[(bi * 8192 + (m0 + mi) * 512 + n)] = t2;
       }
     }
   }
 }
 
 /* k11_gemm (gemm): matmul: f32[2, 16, 128]
- * layers: encoder.layer.0.output.dense
+ * layers: encoder.layer.0.output.dense, encoder.layer.1.output.dense
+ * 2 instances: k11_gemm, k22_gemm
  * IR: models/bert.ir:33:10 */
 /* schedule (tile-gemm): L1 32x128x8 mn, L2 32x128x512 mn, L3 32x128x512 mn; blocking mc=32 nc=128 kc=192 mr=8 nr=32 */
-static void k11_gemm(bertc_model *m, int *status, const uint32_t *keys, const float *restrict b182, const float *restrict b63, float *restrict b183) {
-  (void)m; (void)status; (void)keys;
+static void k11_gemm(bertc_model *m, int *status, const float *restrict b0, const float *restrict b1, float *restrict b2) {
+  (void)m; (void)status;
   static const bertc_blocking blk = { 32, 128, 192, 8, 32 };
   #pragma omp parallel for schedule(static)
   for (ptrdiff_t task = 0; task < 2; task++) {
@@ -379,261 +389,7 @@ static void k11_gemm(bertc_model *m, int *status, const uint32_t *keys, const fl
     (void)bi;
     const int rows = (int)(16 - m0 < 16 ? 16 - m0 : 16);
     float *ws = m->gemm_ws + (size_t)bertc_thread_num() * m->gemm_ws_floats;
-    bertc_sgemm(rows, 128, 512, b182 + bi * 8192 + m0 * 512, 512, 1, b63 + 0, 1, 512, b183 + (bi * 2048 + m0 * 128), 128, &blk, ws);
-  }
-}
-
-/* k12_bias_dropout_residual_layernorm (reduction): add: f32[2, 16, 128], dropout 'out': f32[2, 16, 128], add: f32[2, 16, 128], layernorm: f32[2, 16, 128]
- * layers: encoder.layer.0.output.dense, encoder.layer.0, encoder.layer.0.output.LayerNorm
- * IR: models/bert.ir:33:10 models/bert.ir:77:9 models/bert.ir:78:21 models/bert.ir:39:10 */
-static void k12_bias_dropout_residual_layernorm(bertc_model *m, int *status, const uint32_t *keys, const float *restrict b179, const float *restrict b183, const float *restrict b64, const float *restrict b69, const float *restrict b70, float *restrict b187) {
-  (void)m; (void)status; (void)keys;
-  #pragma omp parallel for schedule(static)
-  for (ptrdiff_t row = 0; row < 32; row++) {
-    float t184[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t184[j] = (b183[((row / 16) * 2048 + (row % 16) * 128 + j)] + b64[j]);
-    float t185[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t185[j] = (bertc_dropout_bits(keys[3], (uint32_t)((row / 16) * 2048 + (row % 16) * 128 + j)) < 429496729u ? 0.0f : t184[j] * 1.1111111640930176f);
-    float t186[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t186[j] = (t185[j] + b179[((row / 16) * 2048 + (row % 16) * 128 + j)]);
-    float t187_in[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t187_in[j] = t186[j];
-    const float t187_mean = bertc_row_sum(t187_in, 128) / 128.0f;
-    float t187_sq[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t187_sq[j] = (t187_in[j] - t187_mean) * (t187_in[j] - t187_mean);
-    const float t187_inv = 1.0f / sqrtf(bertc_row_sum(t187_sq, 128) / 128.0f + 9.999999960041972e-13f);
-    float t187[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t187[j] = (t187_in[j] - t187_mean) * t187_inv * b69[j] + b70[j];
-    for (ptrdiff_t j = 0; j < 128; j++) {
-      b187[((row / 16) * 2048 + (row % 16) * 128 + j)] = t187[j];
-    }
-  }
-}
-
-/* k13_concat (data-movement): concat 'qkv': f32[384, 128]
- * layers: encoder.layer.1.attention.self
- * IR: models/bert.ir:33:10 */
-static void k13_concat(bertc_model *m, int *status, const uint32_t *keys, const float *restrict b72, const float *restrict b78, const float *restrict b84, float *restrict b190) {
-  (void)m; (void)status; (void)keys;
-  #pragma omp parallel for schedule(static)
-  for (ptrdiff_t row = 0; row < 384; row++) {
-    for (ptrdiff_t j = 0; j < 128; j++) {
-      b190[(row * 128 + j)] = (row < 128 ? b72[(row * 128 + j)] : (row < 256 ? b78[((row + -128) * 128 + j)] : b84[((row + -256) * 128 + j)]));
-    }
-  }
-}
-
-/* k14_concat (data-movement): concat 'qkv': f32[384]
- * layers: encoder.layer.1.attention.self
- * IR: models/bert.ir:33:10 */
-static void k14_concat(bertc_model *m, int *status, const uint32_t *keys, const float *restrict b73, const float *restrict b79, const float *restrict b85, float *restrict b192) {
-  (void)m; (void)status; (void)keys;
-  for (ptrdiff_t row = 0; row < 1; row++) {
-    for (ptrdiff_t j = 0; j < 384; j++) {
-      b192[j] = (j < 128 ? b73[j] : (j < 256 ? b79[(j + -128)] : b85[(j + -256)]));
-    }
-  }
-}
-
-/* k15_gemm_bias (gemm): matmul 'qkv': f32[2, 16, 384], add 'qkv': f32[2, 16, 384]
- * layers: encoder.layer.1.attention.self
- * IR: models/bert.ir:33:10 */
-/* schedule (tile-gemm): L1 32x64x16 mn, L2 32x384x128 mn, L3 32x384x128 mn; blocking mc=32 nc=384 kc=128 mr=8 nr=32 */
-static void k15_gemm_bias(bertc_model *m, int *status, const uint32_t *keys, const float *restrict b187, const float *restrict b190, const float *restrict b192, float *restrict b193) {
-  (void)m; (void)status; (void)keys;
-  static const bertc_blocking blk = { 32, 384, 128, 8, 32 };
-  #pragma omp parallel for schedule(static)
-  for (ptrdiff_t task = 0; task < 2; task++) {
-    const ptrdiff_t bi = task / 1, m0 = (task % 1) * 16;
-    (void)bi;
-    const int rows = (int)(16 - m0 < 16 ? 16 - m0 : 16);
-    float *ws = m->gemm_ws + (size_t)bertc_thread_num() * m->gemm_ws_floats;
-    float *c = m->gemm_scratch + (size_t)bertc_thread_num() * m->gemm_scratch_floats;
-    bertc_sgemm(rows, 384, 128, b187 + bi * 2048 + m0 * 128, 128, 1, b190 + 0, 1, 128, c, 384, &blk, ws);
-    for (int mi = 0; mi < rows; mi++) {
-      for (ptrdiff_t n = 0; n < 384; n++) {
-        float t193 = (c[mi * 384 + n] + b192[n]);
-        b193[(bi * 6144 + (m0 + mi) * 384 + n)] = t193;
-      }
-    }
-  }
-}
-
-/* k16_gemm (gemm): matmul: f32[2, 2, 16, 16]
- * layers: encoder.layer.1.attention.self
- * IR: models/bert.ir:67:12 */
-/* schedule (tile-gemm): L1 16x16x64 mn, L2 16x16x64 mn, L3 16x16x64 mn; blocking mc=16 nc=32 kc=64 mr=8 nr=32 */
-static void k16_gemm(bertc_model *m, int *status, const uint32_t *keys, const float *restrict b193, float *restrict b207) {
-  (void)m; (void)status; (void)keys;
-  static const bertc_blocking blk = { 16, 32, 64, 8, 32 };
-  #pragma omp parallel for schedule(static)
-  for (ptrdiff_t task = 0; task < 4; task++) {
-    const ptrdiff_t bi = task / 1, m0 = (task % 1) * 16;
-    (void)bi;
-    const int rows = (int)(16 - m0 < 16 ? 16 - m0 : 16);
-    float *ws = m->gemm_ws + (size_t)bertc_thread_num() * m->gemm_ws_floats;
-    bertc_sgemm(rows, 16, 64, b193 + ((bi / 2) * 6144 + (bi % 2) * 64) + m0 * 384, 384, 1, b193 + ((bi / 2) * 6144 + (bi % 2) * 64 + 128), 1, 384, b207 + (bi * 256 + m0 * 16), 16, &blk, ws);
-  }
-}
-
-/* k17_scale_mask_softmax_dropout (reduction): mul: f32[2, 2, 16, 16], add 'scores': f32[2, 2, 16, 16], softmax: f32[2, 2, 16, 16], dropout 'probs': f32[2, 2, 16, 16]
- * layers: encoder.layer.1.attention.self
- * IR: models/bert.ir:67:12 models/bert.ir:68:19 models/bert.ir:68:11 */
-static void k17_scale_mask_softmax_dropout(bertc_model *m, int *status, const uint32_t *keys, const float *restrict b8, const float *restrict b207, float *restrict b211) {
-  (void)m; (void)status; (void)keys;
-  for (ptrdiff_t row = 0; row < 64; row++) {
-    float t208[16];
-    for (ptrdiff_t j = 0; j < 16; j++) t208[j] = (b207[((row / 32) * 512 + ((row / 16) % 2) * 256 + (row % 16) * 16 + j)] * 0.125f);
-    float t209[16];
-    for (ptrdiff_t j = 0; j < 16; j++) t209[j] = (t208[j] + b8[((row / 32) * 16 + j)]);
-    float t210_in[16];
-    for (ptrdiff_t j = 0; j < 16; j++) t210_in[j] = t209[j];
-    const float t210_max = bertc_row_max(t210_in, 16);
-    float t210[16];
-    for (ptrdiff_t j = 0; j < 16; j++) t210[j] = bertc_exp(t210_in[j] - t210_max);
-    const float t210_sum = bertc_row_sum(t210, 16);
-    for (ptrdiff_t j = 0; j < 16; j++) t210[j] = t210[j] / t210_sum;
-    float t211[16];
-    for (ptrdiff_t j = 0; j < 16; j++) t211[j] = (bertc_dropout_bits(keys[4], (uint32_t)((row / 32) * 512 + ((row / 16) % 2) * 256 + (row % 16) * 16 + j)) < 429496729u ? 0.0f : t210[j] * 1.1111111640930176f);
-    for (ptrdiff_t j = 0; j < 16; j++) {
-      b211[((row / 32) * 512 + ((row / 16) % 2) * 256 + (row % 16) * 16 + j)] = t211[j];
-    }
-  }
-}
-
-/* k18_gemm_transpose_reshape (gemm): matmul: f32[2, 2, 16, 64], transpose: f32[2, 16, 2, 64], reshape: f32[2, 16, 128]
- * layers: encoder.layer.1.attention.self
- * IR: models/bert.ir:69:22 models/bert.ir:59:18 models/bert.ir:59:10 */
-/* schedule (tile-gemm): L1 16x64x16 mn, L2 16x64x16 mn, L3 16x64x16 mn; blocking mc=16 nc=64 kc=16 mr=8 nr=32 */
-static void k18_gemm_transpose_reshape(bertc_model *m, int *status, const uint32_t *keys, const float *restrict b193, const float *restrict b211, float *restrict b214) {
-  (void)m; (void)status; (void)keys;
-  static const bertc_blocking blk = { 16, 64, 16, 8, 32 };
-  #pragma omp parallel for schedule(static)
-  for (ptrdiff_t task = 0; task < 4; task++) {
-    const ptrdiff_t bi = task / 1, m0 = (task % 1) * 16;
-    (void)bi;
-    const int rows = (int)(16 - m0 < 16 ? 16 - m0 : 16);
-    float *ws = m->gemm_ws + (size_t)bertc_thread_num() * m->gemm_ws_floats;
-    float *c = m->gemm_scratch + (size_t)bertc_thread_num() * m->gemm_scratch_floats;
-    bertc_sgemm(rows, 64, 16, b211 + ((bi / 2) * 512 + (bi % 2) * 256) + m0 * 16, 16, 1, b193 + ((bi / 2) * 6144 + (bi % 2) * 64 + 256), 384, 1, c, 64, &blk, ws);
-    for (int mi = 0; mi < rows; mi++) {
-      for (ptrdiff_t n = 0; n < 64; n++) {
-        b214[((bi / 2) * 2048 + (m0 + mi) * 128 + (bi % 2) * 64 + n)] = c[mi * 64 + n];
-      }
-    }
-  }
-}
-
-/* k19_gemm (gemm): matmul: f32[2, 16, 128]
- * layers: encoder.layer.1.attention.output.dense
- * IR: models/bert.ir:33:10 */
-/* schedule (tile-gemm): L1 32x128x8 mn, L2 32x128x128 mn, L3 32x128x128 mn; blocking mc=32 nc=128 kc=128 mr=8 nr=32 */
-static void k19_gemm(bertc_model *m, int *status, const uint32_t *keys, const float *restrict b214, const float *restrict b99, float *restrict b215) {
-  (void)m; (void)status; (void)keys;
-  static const bertc_blocking blk = { 32, 128, 128, 8, 32 };
-  #pragma omp parallel for schedule(static)
-  for (ptrdiff_t task = 0; task < 2; task++) {
-    const ptrdiff_t bi = task / 1, m0 = (task % 1) * 16;
-    (void)bi;
-    const int rows = (int)(16 - m0 < 16 ? 16 - m0 : 16);
-    float *ws = m->gemm_ws + (size_t)bertc_thread_num() * m->gemm_ws_floats;
-    bertc_sgemm(rows, 128, 128, b214 + bi * 2048 + m0 * 128, 128, 1, b99 + 0, 1, 128, b215 + (bi * 2048 + m0 * 128), 128, &blk, ws);
-  }
-}
-
-/* k20_bias_dropout_residual_layernorm (reduction): add: f32[2, 16, 128], dropout 'attn': f32[2, 16, 128], add: f32[2, 16, 128], layernorm: f32[2, 16, 128]
- * layers: encoder.layer.1.attention.output.dense, encoder.layer.1, encoder.layer.1.attention.output.LayerNorm
- * IR: models/bert.ir:33:10 models/bert.ir:74:10 models/bert.ir:75:21 models/bert.ir:39:10 */
-static void k20_bias_dropout_residual_layernorm(bertc_model *m, int *status, const uint32_t *keys, const float *restrict b187, const float *restrict b215, const float *restrict b100, const float *restrict b105, const float *restrict b106, float *restrict b219) {
-  (void)m; (void)status; (void)keys;
-  #pragma omp parallel for schedule(static)
-  for (ptrdiff_t row = 0; row < 32; row++) {
-    float t216[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t216[j] = (b215[((row / 16) * 2048 + (row % 16) * 128 + j)] + b100[j]);
-    float t217[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t217[j] = (bertc_dropout_bits(keys[5], (uint32_t)((row / 16) * 2048 + (row % 16) * 128 + j)) < 429496729u ? 0.0f : t216[j] * 1.1111111640930176f);
-    float t218[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t218[j] = (t217[j] + b187[((row / 16) * 2048 + (row % 16) * 128 + j)]);
-    float t219_in[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t219_in[j] = t218[j];
-    const float t219_mean = bertc_row_sum(t219_in, 128) / 128.0f;
-    float t219_sq[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t219_sq[j] = (t219_in[j] - t219_mean) * (t219_in[j] - t219_mean);
-    const float t219_inv = 1.0f / sqrtf(bertc_row_sum(t219_sq, 128) / 128.0f + 9.999999960041972e-13f);
-    float t219[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t219[j] = (t219_in[j] - t219_mean) * t219_inv * b105[j] + b106[j];
-    for (ptrdiff_t j = 0; j < 128; j++) {
-      b219[((row / 16) * 2048 + (row % 16) * 128 + j)] = t219[j];
-    }
-  }
-}
-
-/* k21_gemm_bias_gelu (gemm): matmul: f32[2, 16, 512], add: f32[2, 16, 512], gelu 'inter': f32[2, 16, 512]
- * layers: encoder.layer.1.intermediate.dense, encoder.layer.1
- * IR: models/bert.ir:33:10 models/bert.ir:76:11 */
-/* schedule (tile-gemm): L1 32x64x16 mn, L2 32x512x128 mn, L3 32x512x128 mn; blocking mc=32 nc=512 kc=128 mr=8 nr=32 */
-static void k21_gemm_bias_gelu(bertc_model *m, int *status, const uint32_t *keys, const float *restrict b219, const float *restrict b108, const float *restrict b109, float *restrict b222) {
-  (void)m; (void)status; (void)keys;
-  static const bertc_blocking blk = { 32, 512, 128, 8, 32 };
-  #pragma omp parallel for schedule(static)
-  for (ptrdiff_t task = 0; task < 2; task++) {
-    const ptrdiff_t bi = task / 1, m0 = (task % 1) * 16;
-    (void)bi;
-    const int rows = (int)(16 - m0 < 16 ? 16 - m0 : 16);
-    float *ws = m->gemm_ws + (size_t)bertc_thread_num() * m->gemm_ws_floats;
-    float *c = m->gemm_scratch + (size_t)bertc_thread_num() * m->gemm_scratch_floats;
-    bertc_sgemm(rows, 512, 128, b219 + bi * 2048 + m0 * 128, 128, 1, b108 + 0, 1, 128, c, 512, &blk, ws);
-    for (int mi = 0; mi < rows; mi++) {
-      for (ptrdiff_t n = 0; n < 512; n++) {
-        float t221 = (c[mi * 512 + n] + b109[n]);
-        float t222 = bertc_gelu(t221);
-        b222[(bi * 8192 + (m0 + mi) * 512 + n)] = t222;
-      }
-    }
-  }
-}
-
-/* k22_gemm (gemm): matmul: f32[2, 16, 128]
- * layers: encoder.layer.1.output.dense
- * IR: models/bert.ir:33:10 */
-/* schedule (tile-gemm): L1 32x128x8 mn, L2 32x128x512 mn, L3 32x128x512 mn; blocking mc=32 nc=128 kc=192 mr=8 nr=32 */
-static void k22_gemm(bertc_model *m, int *status, const uint32_t *keys, const float *restrict b222, const float *restrict b113, float *restrict b223) {
-  (void)m; (void)status; (void)keys;
-  static const bertc_blocking blk = { 32, 128, 192, 8, 32 };
-  #pragma omp parallel for schedule(static)
-  for (ptrdiff_t task = 0; task < 2; task++) {
-    const ptrdiff_t bi = task / 1, m0 = (task % 1) * 16;
-    (void)bi;
-    const int rows = (int)(16 - m0 < 16 ? 16 - m0 : 16);
-    float *ws = m->gemm_ws + (size_t)bertc_thread_num() * m->gemm_ws_floats;
-    bertc_sgemm(rows, 128, 512, b222 + bi * 8192 + m0 * 512, 512, 1, b113 + 0, 1, 512, b223 + (bi * 2048 + m0 * 128), 128, &blk, ws);
-  }
-}
-
-/* k23_bias_dropout_residual_layernorm (reduction): add: f32[2, 16, 128], dropout 'out': f32[2, 16, 128], add: f32[2, 16, 128], layernorm: f32[2, 16, 128]
- * layers: encoder.layer.1.output.dense, encoder.layer.1, encoder.layer.1.output.LayerNorm
- * IR: models/bert.ir:33:10 models/bert.ir:77:9 models/bert.ir:78:21 models/bert.ir:39:10 */
-static void k23_bias_dropout_residual_layernorm(bertc_model *m, int *status, const uint32_t *keys, const float *restrict b219, const float *restrict b223, const float *restrict b114, const float *restrict b119, const float *restrict b120, float *restrict b227) {
-  (void)m; (void)status; (void)keys;
-  #pragma omp parallel for schedule(static)
-  for (ptrdiff_t row = 0; row < 32; row++) {
-    float t224[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t224[j] = (b223[((row / 16) * 2048 + (row % 16) * 128 + j)] + b114[j]);
-    float t225[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t225[j] = (bertc_dropout_bits(keys[6], (uint32_t)((row / 16) * 2048 + (row % 16) * 128 + j)) < 429496729u ? 0.0f : t224[j] * 1.1111111640930176f);
-    float t226[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t226[j] = (t225[j] + b219[((row / 16) * 2048 + (row % 16) * 128 + j)]);
-    float t227_in[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t227_in[j] = t226[j];
-    const float t227_mean = bertc_row_sum(t227_in, 128) / 128.0f;
-    float t227_sq[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t227_sq[j] = (t227_in[j] - t227_mean) * (t227_in[j] - t227_mean);
-    const float t227_inv = 1.0f / sqrtf(bertc_row_sum(t227_sq, 128) / 128.0f + 9.999999960041972e-13f);
-    float t227[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t227[j] = (t227_in[j] - t227_mean) * t227_inv * b119[j] + b120[j];
-    for (ptrdiff_t j = 0; j < 128; j++) {
-      b227[((row / 16) * 2048 + (row % 16) * 128 + j)] = t227[j];
-    }
+    bertc_sgemm(rows, 128, 512, b0 + bi * 8192 + m0 * 512, 512, 1, b1 + 0, 1, 512, b2 + (bi * 2048 + m0 * 128), 128, &blk, ws);
   }
 }
 
@@ -641,8 +397,8 @@ static void k23_bias_dropout_residual_layernorm(bertc_model *m, int *status, con
  * layers: model
  * IR: models/bert.ir:97:17 models/bert.ir:97:12 */
 /* schedule (tile-gemm): L1 2x128x16 mn, L2 2x128x128 mn, L3 2x128x128 mn; blocking mc=8 nc=128 kc=128 mr=8 nr=32 */
-static void k24_gemm_bias_tanh(bertc_model *m, int *status, const uint32_t *keys, const float *restrict b227, const float *restrict b124, const float *restrict b125, float *restrict b232) {
-  (void)m; (void)status; (void)keys;
+static void k24_gemm_bias_tanh(bertc_model *m, int *status, const float *restrict b0, const float *restrict b1, const float *restrict b2, float *restrict b3) {
+  (void)m; (void)status;
   static const bertc_blocking blk = { 8, 128, 128, 8, 32 };
   for (ptrdiff_t task = 0; task < 1; task++) {
     const ptrdiff_t bi = task / 1, m0 = (task % 1) * 2;
@@ -650,12 +406,12 @@ static void k24_gemm_bias_tanh(bertc_model *m, int *status, const uint32_t *keys
     const int rows = (int)(2 - m0 < 2 ? 2 - m0 : 2);
     float *ws = m->gemm_ws + (size_t)bertc_thread_num() * m->gemm_ws_floats;
     float *c = m->gemm_scratch + (size_t)bertc_thread_num() * m->gemm_scratch_floats;
-    bertc_sgemm(rows, 128, 128, b227 + 0 + m0 * 2048, 2048, 1, b124 + 0, 1, 128, c, 128, &blk, ws);
+    bertc_sgemm(rows, 128, 128, b0 + 0 + m0 * 2048, 2048, 1, b1 + 0, 1, 128, c, 128, &blk, ws);
     for (int mi = 0; mi < rows; mi++) {
       for (ptrdiff_t n = 0; n < 128; n++) {
-        float t231 = (c[mi * 128 + n] + b125[n]);
-        float t232 = tanhf(t231);
-        b232[((m0 + mi) * 128 + n)] = t232;
+        float t1 = (c[mi * 128 + n] + b2[n]);
+        float t2 = tanhf(t1);
+        b3[((m0 + mi) * 128 + n)] = t2;
       }
     }
   }
@@ -802,12 +558,10 @@ int bertc_init(bertc_model **out, const char *weights_path, char *err, size_t er
   m->gemm_scratch = bertc_alloc(sizeof(float) * m->gemm_scratch_floats * (size_t)bertc_max_threads());
   if (!m->arena || !m->gemm_ws || !m->gemm_scratch || !m->i154 || !m->i156 || !m->i190 || !m->i192) { bertc_free(m); return bertc_error(err, errlen, BERTC_ERR_MEMORY, "out of memory"); }
   /* Weight transforms run once, here; they draw no random numbers. */
-  const uint32_t *keys = NULL;
-  (void)keys;
-  k1_concat(m, &status, keys, m->w22, m->w28, m->w34, m->i154);
-  k2_concat(m, &status, keys, m->w23, m->w29, m->w35, m->i156);
-  k13_concat(m, &status, keys, m->w72, m->w78, m->w84, m->i190);
-  k14_concat(m, &status, keys, m->w73, m->w79, m->w85, m->i192);
+  k1_concat(m, &status, m->w22, m->w28, m->w34, m->i154);
+  k2_concat(m, &status, m->w23, m->w29, m->w35, m->i156);
+  k1_concat(m, &status, m->w72, m->w78, m->w84, m->i190);
+  k2_concat(m, &status, m->w73, m->w79, m->w85, m->i192);
   *out = m;
   return status;
 }
@@ -819,27 +573,27 @@ int bertc_run(bertc_model *m, const int32_t *in_input_ids, const int32_t *in_tok
   (void)in_attention_mask;
   uint32_t keys[7];
   for (uint32_t id = 0; id < 7; id++) keys[id] = bertc_dropout_key(seed, id);
-  BERTC_TIMED(0, k0_embedding_add_layernorm_dropout(m, &status, keys, m->w9, in_input_ids, m->w11, in_token_type_ids, m->w10, m->w18, m->w19, (float *)(m->arena + 49152)));
-  BERTC_TIMED(1, k3_gemm_bias(m, &status, keys, (float *)(m->arena + 49152), m->i154, m->i156, (float *)(m->arena + 0)));
-  BERTC_TIMED(2, k4_gemm(m, &status, keys, (float *)(m->arena + 0), (float *)(m->arena + 65536)));
-  BERTC_TIMED(3, k5_cast_sub_scale(m, &status, keys, in_attention_mask, (float *)(m->arena + 98304)));
-  BERTC_TIMED(4, k6_scale_mask_softmax_dropout(m, &status, keys, (float *)(m->arena + 65536), (float *)(m->arena + 98304), (float *)(m->arena + 81920)));
-  BERTC_TIMED(5, k7_gemm_transpose_reshape(m, &status, keys, (float *)(m->arena + 0), (float *)(m->arena + 81920), (float *)(m->arena + 65536)));
-  BERTC_TIMED(6, k8_gemm(m, &status, keys, (float *)(m->arena + 65536), m->w49, (float *)(m->arena + 0)));
-  BERTC_TIMED(7, k9_bias_dropout_residual_layernorm(m, &status, keys, (float *)(m->arena + 49152), (float *)(m->arena + 0), m->w50, m->w55, m->w56, (float *)(m->arena + 65536)));
-  BERTC_TIMED(8, k10_gemm_bias_gelu(m, &status, keys, (float *)(m->arena + 65536), m->w58, m->w59, (float *)(m->arena + 0)));
-  BERTC_TIMED(9, k11_gemm(m, &status, keys, (float *)(m->arena + 0), m->w63, (float *)(m->arena + 81920)));
-  BERTC_TIMED(10, k12_bias_dropout_residual_layernorm(m, &status, keys, (float *)(m->arena + 65536), (float *)(m->arena + 81920), m->w64, m->w69, m->w70, (float *)(m->arena + 49152)));
-  BERTC_TIMED(11, k15_gemm_bias(m, &status, keys, (float *)(m->arena + 49152), m->i190, m->i192, (float *)(m->arena + 0)));
-  BERTC_TIMED(12, k16_gemm(m, &status, keys, (float *)(m->arena + 0), (float *)(m->arena + 65536)));
-  BERTC_TIMED(13, k17_scale_mask_softmax_dropout(m, &status, keys, (float *)(m->arena + 98304), (float *)(m->arena + 65536), (float *)(m->arena + 81920)));
-  BERTC_TIMED(14, k18_gemm_transpose_reshape(m, &status, keys, (float *)(m->arena + 0), (float *)(m->arena + 81920), (float *)(m->arena + 65536)));
-  BERTC_TIMED(15, k19_gemm(m, &status, keys, (float *)(m->arena + 65536), m->w99, (float *)(m->arena + 0)));
-  BERTC_TIMED(16, k20_bias_dropout_residual_layernorm(m, &status, keys, (float *)(m->arena + 49152), (float *)(m->arena + 0), m->w100, m->w105, m->w106, (float *)(m->arena + 65536)));
-  BERTC_TIMED(17, k21_gemm_bias_gelu(m, &status, keys, (float *)(m->arena + 65536), m->w108, m->w109, (float *)(m->arena + 0)));
-  BERTC_TIMED(18, k22_gemm(m, &status, keys, (float *)(m->arena + 0), m->w113, (float *)(m->arena + 81920)));
-  BERTC_TIMED(19, k23_bias_dropout_residual_layernorm(m, &status, keys, (float *)(m->arena + 65536), (float *)(m->arena + 81920), m->w114, m->w119, m->w120, out_last_hidden_state));
-  BERTC_TIMED(20, k24_gemm_bias_tanh(m, &status, keys, out_last_hidden_state, m->w124, m->w125, out_pooler_output));
+  BERTC_TIMED(0, k0_embedding_add_layernorm_dropout(m, &status, keys[0], m->w9, in_input_ids, m->w11, in_token_type_ids, m->w10, m->w18, m->w19, (float *)(m->arena + 49152)));
+  BERTC_TIMED(1, k3_gemm_bias(m, &status, (float *)(m->arena + 49152), m->i154, m->i156, (float *)(m->arena + 0)));
+  BERTC_TIMED(2, k4_gemm(m, &status, (float *)(m->arena + 0), (float *)(m->arena + 65536)));
+  BERTC_TIMED(3, k5_cast_sub_scale(m, &status, in_attention_mask, (float *)(m->arena + 98304)));
+  BERTC_TIMED(4, k6_scale_mask_softmax_dropout(m, &status, keys[1], (float *)(m->arena + 65536), (float *)(m->arena + 98304), (float *)(m->arena + 81920)));
+  BERTC_TIMED(5, k7_gemm_transpose_reshape(m, &status, (float *)(m->arena + 81920), (float *)(m->arena + 0), (float *)(m->arena + 65536)));
+  BERTC_TIMED(6, k8_gemm(m, &status, (float *)(m->arena + 65536), m->w49, (float *)(m->arena + 0)));
+  BERTC_TIMED(7, k9_bias_dropout_residual_layernorm(m, &status, keys[2], (float *)(m->arena + 0), m->w50, (float *)(m->arena + 49152), m->w55, m->w56, (float *)(m->arena + 65536)));
+  BERTC_TIMED(8, k10_gemm_bias_gelu(m, &status, (float *)(m->arena + 65536), m->w58, m->w59, (float *)(m->arena + 0)));
+  BERTC_TIMED(9, k11_gemm(m, &status, (float *)(m->arena + 0), m->w63, (float *)(m->arena + 81920)));
+  BERTC_TIMED(10, k9_bias_dropout_residual_layernorm(m, &status, keys[3], (float *)(m->arena + 81920), m->w64, (float *)(m->arena + 65536), m->w69, m->w70, (float *)(m->arena + 49152)));
+  BERTC_TIMED(11, k3_gemm_bias(m, &status, (float *)(m->arena + 49152), m->i190, m->i192, (float *)(m->arena + 0)));
+  BERTC_TIMED(12, k4_gemm(m, &status, (float *)(m->arena + 0), (float *)(m->arena + 65536)));
+  BERTC_TIMED(13, k6_scale_mask_softmax_dropout(m, &status, keys[4], (float *)(m->arena + 65536), (float *)(m->arena + 98304), (float *)(m->arena + 81920)));
+  BERTC_TIMED(14, k7_gemm_transpose_reshape(m, &status, (float *)(m->arena + 81920), (float *)(m->arena + 0), (float *)(m->arena + 65536)));
+  BERTC_TIMED(15, k8_gemm(m, &status, (float *)(m->arena + 65536), m->w99, (float *)(m->arena + 0)));
+  BERTC_TIMED(16, k9_bias_dropout_residual_layernorm(m, &status, keys[5], (float *)(m->arena + 0), m->w100, (float *)(m->arena + 49152), m->w105, m->w106, (float *)(m->arena + 65536)));
+  BERTC_TIMED(17, k10_gemm_bias_gelu(m, &status, (float *)(m->arena + 65536), m->w108, m->w109, (float *)(m->arena + 0)));
+  BERTC_TIMED(18, k11_gemm(m, &status, (float *)(m->arena + 0), m->w113, (float *)(m->arena + 81920)));
+  BERTC_TIMED(19, k9_bias_dropout_residual_layernorm(m, &status, keys[6], (float *)(m->arena + 81920), m->w114, (float *)(m->arena + 65536), m->w119, m->w120, out_last_hidden_state));
+  BERTC_TIMED(20, k24_gemm_bias_tanh(m, &status, out_last_hidden_state, m->w124, m->w125, out_pooler_output));
   return status;
 }
 

@@ -1,10 +1,11 @@
 // k3_gemm_bias (gemm): matmul 'qkv': f32[2, 16, 384], add 'qkv': f32[2, 16, 384]
-// layers: encoder.layer.0.attention.self
+// layers: encoder.layer.0.attention.self, encoder.layer.1.attention.self
+// 2 instances: k3_gemm_bias, k15_gemm_bias
 // IR: models/bert.ir:33:10
-@group(0) @binding(0) var<storage, read> b21: array<f32>;
-@group(0) @binding(1) var<storage, read> b154: array<f32>;
-@group(0) @binding(2) var<storage, read> b156: array<f32>;
-@group(0) @binding(3) var<storage, read_write> b157: array<f32>;
+@group(0) @binding(0) var<storage, read> b0: array<f32>;
+@group(0) @binding(1) var<storage, read> b1: array<f32>;
+@group(0) @binding(2) var<storage, read> b2: array<f32>;
+@group(0) @binding(3) var<storage, read_write> b3: array<f32>;
 var<workgroup> As: array<f32, 128>;
 var<workgroup> Bs: array<f32, 512>;
 @compute @workgroup_size(16, 8, 1)
@@ -22,12 +23,12 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation
     for (var i: i32 = tid; i < 128; i += 128) {
       let ar = m0 + i / 8;
       let ac = k0 + i % 8;
-      As[i] = select(0.0f, b21[abase + ar * 128 + ac * 1], ar < 16 && ac < 128);
+      As[i] = select(0.0f, b0[abase + ar * 128 + ac * 1], ar < 16 && ac < 128);
     }
     for (var i: i32 = tid; i < 512; i += 128) {
       let br = k0 + i / 64;
       let bc = n0 + i % 64;
-      Bs[i] = select(0.0f, b154[bbase + br * 1 + bc * 128], br < 128 && bc < 384);
+      Bs[i] = select(0.0f, b1[bbase + br * 1 + bc * 128], br < 128 && bc < 384);
     }
     workgroupBarrier();
     for (var kk: i32 = 0; kk < 8; kk++) {
@@ -45,8 +46,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation
       let m = m0 + ty * 2 + i;
       let n = n0 + tx * 4 + jj;
       if (m < 16 && n < 384) {
-        let t157: f32 = (acc[i * 4 + jj] + b156[n]);
-        b157[(bz * 6144 + m * 384 + n)] = t157;
+        let t1: f32 = (acc[i * 4 + jj] + b2[n]);
+        b3[(bz * 6144 + m * 384 + n)] = t1;
       }
     }
   }
