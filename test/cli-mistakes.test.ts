@@ -6,18 +6,11 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
+import { bertc } from './support/cli.js';
 import { BERT_PATH, REFERENCE_PATH, WEIGHTS_PATH } from './support/reference.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bertc-mistakes-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function bertc(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 /** One diagnostic line (plus the count line), no internals. */
 function expectOneLine(r: { code: number; err: string }, code: number, text: string | RegExp): void {
@@ -103,6 +96,35 @@ describe('mistakes in the input', () => {
     const r = await bertc('compile', wide, '--target', 'wgsl', '--accel', join(import.meta.dirname, 'diagnostics/tiny-binding.accel.json'), '--out', join(dir, 'never'));
     expectOneLine(r, 1, /error\[E0029\]: .* over the 1024-byte binding limit on accelerator 'tiny-binding'/);
     expect(readdirSync(dir)).not.toContain('never');
+  });
+
+  /** A located E0029 (the kernel's first op, with its excerpt), exit 1, no internals. */
+  const expectLocatedLimit = (r: { code: number; err: string }, text: RegExp) => {
+    expect(r.code, r.err).toBe(1);
+    expect(r.err).toMatch(text);
+    expect(r.err).not.toMatch(/internal compiler error|\n\s+at .*:\d+:\d+|Please report|even with the batch run in slices/);
+  };
+
+  it('a kernel that binds more storage buffers than the device allows: located, naming the kernel', async () => {
+    const three = join(dir, 'three.ir');
+    writeFileSync(three, 'model m(x: f32[4, 8], y: f32[4, 8], z: f32[4, 8]) -> f32[4, 8] {\n  return x * y + z;\n}\n');
+    const accel = JSON.parse(readFileSync(join(import.meta.dirname, 'diagnostics/tiny-binding.accel.json'), 'utf8')) as { name: string; webgpu: Record<string, number> };
+    accel.name = 'three-buffers';
+    accel.webgpu['max_storage_buffers_per_stage'] = 3;
+    accel.webgpu['max_storage_buffer_binding_bytes'] = 1 << 20;
+    const file = join(dir, 'three-buffers.accel.json');
+    writeFileSync(file, JSON.stringify(accel));
+    const r = await bertc('compile', three, '--target', 'wgsl', '--accel', file, '--out', join(dir, 'never-bound'));
+    expectLocatedLimit(r, /three\.ir:2:10: error\[E0029\]: kernel 'k0_\w+' binds 4 storage buffers, over the limit of 3 per shader stage on accelerator 'three-buffers'/);
+    expect(readdirSync(dir)).not.toContain('never-bound');
+  });
+
+  it('rows too long for workgroup memory: located, naming the kernel', async () => {
+    const rows = join(dir, 'rows.ir');
+    writeFileSync(rows, 'model m(x: f32[2, 4096]) -> f32[2, 4096] {\n  return softmax(x, axis=-1);\n}\n');
+    const r = await bertc('compile', rows, '--target', 'wgsl', '--accel', 'webgpu-generic', '--out', join(dir, 'never-rows'));
+    expectLocatedLimit(r, /rows\.ir:2:10: error\[E0029\]: kernel 'k0_softmax': rows of 4096 floats need 33024 bytes of workgroup storage, over the limit of 16384 on accelerator 'webgpu-generic'/);
+    expect(readdirSync(dir)).not.toContain('never-rows');
   });
 
   it('a bad accelerator file is bad input (1); an unknown accelerator name is bad usage (2)', async () => {

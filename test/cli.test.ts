@@ -2,20 +2,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
+import { bertc } from './support/cli.js';
 import { makeTensor } from '../src/interp/tensor.js';
 import { encodeSafetensors, readSafetensors } from '../src/io/safetensors.js';
 import { BERT_PATH, maxAbsDiff, reference, REFERENCE_PATH, WEIGHTS_PATH } from './support/reference.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bertc-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function bertc(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 const runArgs = (output: string, ...more: string[]) => ['run', BERT_PATH, '--config', 'tiny', '--weights', WEIGHTS_PATH, '--inputs', REFERENCE_PATH, '--output', output, ...more];
 

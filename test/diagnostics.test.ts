@@ -28,7 +28,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
+import { bertc } from './support/cli.js';
 import { CATALOGUE, type DiagCode } from '../src/diag/catalogue.js';
 import { CompileError, makeDiagnostic, type Diagnostic } from '../src/diag/diagnostics.js';
 import { EXCERPT_WIDTH, MAX_RENDERED, renderDiagnostics } from '../src/diag/render.js';
@@ -213,13 +213,6 @@ for (const file of caseFiles) {
 // ---- what the .ir cases cannot express ----
 
 /** Runs the CLI, capturing what it writes. */
-async function bertc(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
-
 const tmp = mkdtempSync(join(tmpdir(), 'bertc-diagnostics-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
+import { bertc } from './support/cli.js';
 import { makeTensor, type Tensor } from '../src/interp/tensor.js';
 import { encodeSafetensors, readSafetensors } from '../src/io/safetensors.js';
 import { browserAvailable, browserRequired, browserSkipReason } from './support/browser.js';
@@ -15,13 +15,6 @@ import { BERT_PATH, embeddedBatch, maxAbsDiff, REFERENCE_PATH, WEIGHTS_PATH } fr
 
 const dir = mkdtempSync(join(tmpdir(), 'bertc-contract-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function bertc(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
 
 function inputsFile(name: string, inputs: ReadonlyMap<string, Tensor>): string {
   const path = join(dir, name);

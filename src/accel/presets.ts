@@ -1,4 +1,4 @@
-import type { Accelerator } from './accelerator.js';
+import type { Accelerator, WebGpuLimits } from './accelerator.js';
 
 /**
  * The accelerators bertc knows by name. Each says in `sources` where every number comes from and
@@ -11,13 +11,13 @@ const MiB = 1024 * KiB;
 const GiB = 1024 * MiB;
 
 /** The WebGPU spec's default limits: what a portable shader may assume without requesting more. */
-const WEBGPU_SPEC_DEFAULTS = {
+export const WEBGPU_SPEC_DEFAULTS: WebGpuLimits = {
   max_workgroup_storage_bytes: 16384,
   max_invocations_per_workgroup: 256,
   max_workgroups_per_dimension: 65535,
   max_storage_buffers_per_stage: 8,
   max_storage_buffer_binding_bytes: 128 * MiB,
-} as const;
+};
 
 // H100: matrix rates are the measured GEMM ceilings divided by 2 FLOP x 132 SMs x the stated clock,
 // rounded to whole MACs; keep this clock and those divisions in step.
