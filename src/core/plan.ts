@@ -66,7 +66,7 @@ export function planWgsl(s: Session, program: Program, opts: PlanOptions & { rea
     return planWgslSlices(s, program, opts);
   } catch (e) {
     if (!(e instanceof LimitError)) throw e;
-    s.diags.emit('E0029', { detail: `${e.message} on accelerator '${opts.accel.name}', even with the batch run in slices` });
+    s.diags.emit('E0029', { detail: `${e.message} on accelerator '${opts.accel.name}'${e.sliceable ? ', even with the batch run in slices' : ''}` }, e.span);
     s.fail();
   }
 }
@@ -76,7 +76,7 @@ function planWgslSlices(s: Session, program: Program, opts: PlanOptions & { read
   try {
     return { ...whole, files: s.guard(() => generateWgsl(whole.module, opts)) };
   } catch (e) {
-    if (!(e instanceof LimitError)) throw e;
+    if (!(e instanceof LimitError) || !e.sliceable) throw e;
     const batch = inputDimNames(program).filter((d) => d.axis === 0).map((d) => d.name);
     const name = batch[0];
     const size = name === undefined ? undefined : whole.built.constants.get(name);
