@@ -1,5 +1,6 @@
 import { SourceMapGenerator } from 'source-map';
-import type { Accelerator, WebGpuLimits } from '../../src/accel/accelerator.js';
+import type { Accelerator } from '../../src/accel/accelerator.js';
+import { WEBGPU_SPEC_DEFAULTS } from '../../src/accel/presets.js';
 import type { Node } from '../../src/ir/node.js';
 import { buildKernels } from '../../src/kernel/kernels.js';
 import type { Module } from '../../src/kernel/module.js';
@@ -29,15 +30,6 @@ export interface WgslFiles {
 /** A plan that does not fit the device's WebGPU limits (the driver may then run the batch in slices). */
 export { LimitError };
 
-/** The WebGPU spec's default limits: what a shader may assume on any device without asking. */
-export const SPEC_DEFAULT_LIMITS: WebGpuLimits = {
-  max_workgroup_storage_bytes: 16384,
-  max_invocations_per_workgroup: 256,
-  max_workgroups_per_dimension: 65535,
-  max_storage_buffers_per_stage: 8,
-  max_storage_buffer_binding_bytes: 134217728,
-};
-
 /**
  * Generates one WGSL compute shader per kernel and the manifest that orders them. Every dispatch,
  * workgroup buffer, binding count and binding size is checked against the accelerator's WebGPU
@@ -46,7 +38,7 @@ export const SPEC_DEFAULT_LIMITS: WebGpuLimits = {
  */
 export function generateWgsl(m: Module, opts: { readonly source: string; readonly accel: Accelerator; readonly batchSliced?: boolean }): WgslFiles {
   checkTarget(m, 'wgsl');
-  const limits = opts.accel.webgpu ?? SPEC_DEFAULT_LIMITS;
+  const limits = opts.accel.webgpu ?? WEBGPU_SPEC_DEFAULTS;
   const kernels = buildKernels(m);
   const names = new Map<Node, string>();
   const buffers: ManifestBuffer[] = [];
