@@ -34,6 +34,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { repositoryFile } from '../targets/common/files.js';
+import { C_HELPERS } from '../targets/common/renderer.js';
 import { CRunError } from '../targets/c/compile.js';
 import type { Accelerator, SpecialFunction } from './accel/accelerator.js';
 import { HOST_CPU } from './accel/presets.js';
@@ -99,10 +100,14 @@ export type Probe = (what: string, args: readonly (string | number)[]) => Map<st
  */
 const PROBE_FLAGS = ['-std=c11', '-O3', '-march=native', '-fopenmp'];
 
-/** Compiles the probe program into `dir` with `cc` and PROBE_FLAGS. */
+/** The generated code's helpers the probe measures, from their one definition. */
+const PROBE_HELPERS = ['bertc_row_sum', 'bertc_erf', 'bertc_exp', 'bertc_gelu'];
+
+/** Compiles the probe program into `dir` with `cc` and PROBE_FLAGS, beside the helpers' header. */
 export function buildProbe(cc: string, dir: string): Probe {
   const exe = path.join(dir, 'bertc_probe');
-  run(`compiling ${PROBE}`, cc, [...PROBE_FLAGS, '-I', repositoryFile(RUNTIME), repositoryFile(PROBE), '-o', exe, '-lm']);
+  fs.writeFileSync(path.join(dir, 'bertc_helpers.h'), `${PROBE_HELPERS.map((h) => C_HELPERS[h]!).join('\n')}\n`);
+  run(`compiling ${PROBE}`, cc, [...PROBE_FLAGS, '-I', dir, '-I', repositoryFile(RUNTIME), repositoryFile(PROBE), '-o', exe, '-lm']);
   return (what, args) => parseProbe(run(what, exe, args.map(String)));
 }
 

@@ -23,9 +23,9 @@
  *                                       evaluates them, over N floats on all threads
  *                                       (evaluations/s)
  *
- * The last two measure the code bertc generates, not the hardware: the helpers below are copies
- * of C_HELPERS in targets/common/renderer.ts (test/c-runtime.test.ts checks that they match), and
- * the probe must be compiled with the flags the generated Makefile uses (no -ffast-math), because
+ * The last two measure the code bertc generates, not the hardware: the helpers are the C backend's
+ * own (bertc_helpers.h, generated from C_HELPERS in targets/common/renderer.ts), and the probe must
+ * be compiled with the flags the generated Makefile uses (no -ffast-math), because
  * those decide what vectorises.
  */
 #define _POSIX_C_SOURCE 199309L
@@ -221,57 +221,10 @@ static int probe_copy(char **argv) {
 }
 
 /* ---------------------------------------------------------------------------------------------- */
-/* Generated code's helpers, copied verbatim from C_HELPERS in targets/common/renderer.ts so that
- * the probes below compile to the same instructions as a generated model. */
-
-static inline float bertc_row_sum(const float *x, ptrdiff_t n) {
-  float acc[16] = { 0.0f };
-  const ptrdiff_t whole = n - n % 16;
-  for (ptrdiff_t j = 0; j < whole; j += 16) for (int l = 0; l < 16; l++) acc[l] += x[j + l];
-  float s = 0.0f;
-  for (ptrdiff_t j = whole; j < n; j++) s += x[j];
-  for (int l = 0; l < 16; l++) s += acc[l];
-  return s;
-}
-static inline float bertc_erf(float x) {
-  union { float f; uint32_t u; } a = { .f = x };
-  const uint32_t mag = a.u & 0x7FFFFFFFu;
-  a.u = (a.u & 0x80000000u) | (mag > 0x7F800000u || mag < 0x40800000u ? mag : 0x40800000u);
-  x = a.f;
-  const float x2 = x * x;
-  float p = -2.72614225801306e-10f;
-  p = p * x2 + 2.77068142495902e-08f;
-  p = p * x2 - 2.10102402082508e-06f;
-  p = p * x2 - 5.69250639462346e-05f;
-  p = p * x2 - 7.34990630326855e-04f;
-  p = p * x2 - 2.95459980854025e-03f;
-  p = p * x2 - 1.60960333262415e-02f;
-  float q = -1.45660718464996e-05f;
-  q = q * x2 - 2.13374055278905e-04f;
-  q = q * x2 - 1.68282697438203e-03f;
-  q = q * x2 - 7.37332916720468e-03f;
-  q = q * x2 - 1.42647390514189e-02f;
-  return x * p / q;
-}
-static inline float bertc_exp(float x) {
-  float c = x < 88.3762626647949f ? x : copysignf(88.3762626647949f, x);
-  c = c > -87.3f ? c : copysignf(87.3f, c);
-  const float t = c * 1.44269504088896341f;
-  const int32_t ni = (int32_t)(t + copysignf(0.5f, t));
-  const float n = (float)ni;
-  const float r = c - n * 0.693359375f + n * 2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * r * r + r + 1.0f;
-  const union { uint32_t bits; float value; } scale = { .bits = (uint32_t)(ni + 127) << 23 };
-  const float y = p * scale.value;
-  return x < -87.3f ? copysignf(0.0f, y) : x > 88.72283172607422f ? copysignf(INFINITY, y) : x != x ? x : y;
-}
-static inline float bertc_gelu(float x) { return 0.5f * x * (1.0f + bertc_erf(x * 0.70710678118654752f)); }
+/* Generated code's helpers (bertc_row_sum, bertc_erf, bertc_exp, bertc_gelu): written by
+ * src/calibrate.ts from C_HELPERS in targets/common/renderer.ts, the one definition the C backend
+ * emits too, so that the probes below compile to the same instructions as a generated model. */
+#include "bertc_helpers.h"
 
 /* Keeps the results observable, so that no loop is removed as dead. */
 static volatile float result_sink;
