@@ -16,9 +16,9 @@ export { sliceBounds } from './view.js';
  * The op catalogue: each op is declared once here with every fact about it that does not depend
  * on a backend: its group, arity, attributes and type rule; its FLOPs (and, where special, its
  * traffic), the special-function unit it uses, the axes it reduces, how the batch axis passes
- * through it, how it maps a strided view (`view.ts`), and a slot for its gradient rule. The front end, the
+ * through it, how it maps a strided view, and a slot for its gradient rule. The front end, the
  * verifier, the printer, fusion, kernel plans, the cost model and the backends all read it; the
- * rules themselves are named functions in `opRules.ts`.
+ * rules themselves are named functions in `opRules.ts` and `view.ts`.
  *
  * Two per-op facts live elsewhere because of the dependency rules (docs/architecture.md):
  * - the interpreter's kernel is `KERNELS` in `src/interp/kernels.ts`, one table keyed by op name and

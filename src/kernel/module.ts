@@ -28,7 +28,11 @@ export interface Partition {
   readonly names?: ReadonlyMap<number, string>;
 }
 
-/** What flows through the pass pipeline: the graph, its kernel partition and the fusion log. */
+/**
+ * What flows through the pass pipeline: the graph, its kernel partition and the fusion log. A Module
+ * is immutable (a pass returns a new one), so its kernels are computed once, by `kernelsOf` in
+ * `kernels.ts`, and shared by the passes, the cost model, statistics, the report and the backends.
+ */
 export interface Module {
   readonly graph: Graph;
   readonly partition: Partition;
