@@ -10,6 +10,10 @@ import type { Module } from '../src/kernel/module.js';
 import { LEVELS } from '../passes/registry.js';
 import { buildC, runBuilt, writeC } from '../targets/c/compile.js';
 import { generateC } from '../targets/c/module.js';
+import { kernelFunction } from '../targets/c/kernelCode.js';
+import { CLikeRenderer } from '../targets/common/renderer.js';
+import { buildKernels } from '../src/kernel/kernels.js';
+import { kernelClasses } from '../src/kernel/signature.js';
 import { bertGraph, embeddedBatch, maxAbsDiff, reference, weights, WEIGHTS_PATH } from './support/reference.js';
 import { encodeSafetensors } from '../src/io/safetensors.js';
 
@@ -82,5 +86,34 @@ describe('generated C for bert_tiny', () => {
     all.delete('pooler.dense.bias');
     writeFileSync(partial, encodeSafetensors(all));
     expect(() => runBuilt(m, exe, partial, refInputs, 0)).toThrow(/tensor 'pooler.dense.bias' not found/);
+  });
+});
+
+describe('C kernels identified by what they compute', () => {
+  const baseC = (L: number) => {
+    const m = plan(new Session(), 'models/bert.ir', { config: 'base', sets: new Map([['L', L]]), train: true, pipeline: LEVELS.O2!, accel: HOST_CPU }).module;
+    return generateC(m, { source: 'models/bert.ir', command: 'test', accel: HOST_CPU })['model.c'];
+  };
+  const functions = (c: string) => c.match(/^static void k\w+\(/gm) ?? [];
+
+  it('BERT-base has as many kernel functions with 2 layers as with 12 (generation only)', () => {
+    const [two, twelve] = [functions(baseC(2)), functions(baseC(12))];
+    expect(twelve.length).toBe(two.length);
+    // The same kernels, whose numbers after the layers (the pooler's) move with L.
+    const kinds = (fns: string[]) => fns.map((f) => f.replace(/^static void k\d+_/, ''));
+    expect(kinds(twelve)).toEqual(kinds(two));
+    expect(two.length).toBeLessThan(16);
+  });
+
+  it('gives every instance of a shared function the code of the first (bert_tiny, training and inference)', () => {
+    for (const train of [true, false]) {
+      const m = bertModule({}, train);
+      const env = { r: new CLikeRenderer(), views: m.partition.views, train: m.train, accel: HOST_CPU, schedules: m.schedules };
+      // The body without the header comment, which names the kernel.
+      const body = (k: Parameters<typeof kernelFunction>[0]) => kernelFunction(k, env).lines.filter((l) => !/^\s*(\/\*| \*)/.test(l.text)).map((l) => l.text).join('\n');
+      const { classes } = kernelClasses(buildKernels(m), m);
+      expect(classes.some((c) => c.instances.length > 1)).toBe(true);
+      for (const c of classes) for (const k of c.instances.slice(1)) expect(body(k), k.name).toBe(body(c.representative));
+    }
   });
 });

@@ -7,6 +7,10 @@ import type { Tensor } from '../src/interp/tensor.js';
 import type { Module } from '../src/kernel/module.js';
 import { LEVELS } from '../passes/registry.js';
 import { generateWgsl } from '../targets/wgsl/module.js';
+import { wgslKernel } from '../targets/wgsl/kernels.js';
+import { WgslRenderer } from '../targets/wgsl/renderer.js';
+import { buildKernels } from '../src/kernel/kernels.js';
+import { kernelClasses, kernelParams } from '../src/kernel/signature.js';
 import { runInChromium } from '../targets/wgsl/chromium.js';
 import { browserAvailable, browserRequired, browserSkipReason } from './support/browser.js';
 import { bertGraph, embeddedBatch, maxAbsDiff, reference, weights, WEIGHTS_PATH } from './support/reference.js';
@@ -94,5 +98,45 @@ describe.skipIf(!browserAvailable && !browserRequired)(`WGSL run in batch slices
     const rt = await runInChromium({ manifest: t.manifest, shaders: t.shaders, weights: readFileSync(WEIGHTS_PATH), inputs: typed, seed: 99 });
     const want = interpret(bertGraph('tiny', { B: 4, S: 64 }), inputs, (n) => weights.get(n), { train: true, seed: 99 }).outputs;
     for (const [name, w] of want) expect(maxAbsDiff(asTensor(rt.outputs[name]!, w), w), name).toBeLessThan(1e-5);
+  });
+});
+
+describe('WGSL kernels identified by what they compute', () => {
+  const baseShaders = (L: number) => {
+    const m = plan(new Session(), 'models/bert.ir', { config: 'base', sets: new Map([['L', L]]), train: true, pipeline: LEVELS.O2!, accel }).module;
+    return generateWgsl(m, { source: 'models/bert.ir', accel });
+  };
+
+  it('BERT-base has as many shaders with 2 layers as with 12, each dispatch binding its own buffers (generation only)', () => {
+    const [two, twelve] = [baseShaders(2), baseShaders(12)];
+    const files = (f: ReturnType<typeof baseShaders>) => Object.keys(f.shaders).filter((n) => n.endsWith('.wgsl'));
+    expect(files(twelve).length).toBe(files(two).length);
+    expect(files(two).length).toBeLessThan(16);
+    expect(twelve.manifest.kernels.length).toBeGreaterThan(two.manifest.kernels.length);
+    // Dispatches of one shader differ in their buffers and dropout ids, never bind one buffer twice.
+    const attention = twelve.manifest.kernels.filter((k) => k.shader === twelve.manifest.kernels.find((x) => x.name.includes('softmax_dropout'))!.shader);
+    expect(attention).toHaveLength(12);
+    expect(new Set(attention.map((k) => k.dropout?.join()))).toHaveProperty('size', 12);
+    for (const k of twelve.manifest.kernels) expect(new Set(k.bindings.map((b) => b.buffer)).size, k.name).toBe(k.bindings.length);
+  });
+
+  it('gives every instance of a shared shader the code and dispatch of the first (bert_tiny, training and inference)', () => {
+    for (const train of [true, false]) {
+      const m = bertModule({}, train);
+      const env = () => ({ r: new WgslRenderer(), views: m.partition.views, train: m.train, accel, schedules: m.schedules, maxWorkgroupsPerDimension: 65535, maxWorkgroupStorageBytes: 16384 });
+      const { classes } = kernelClasses(buildKernels(m), m);
+      expect(classes.some((c) => c.instances.length > 1)).toBe(true);
+      for (const c of classes) {
+        const first = wgslKernel(c.representative, env());
+        const position = (k: typeof c.representative, b: (typeof first.bindings)[number]) => (b === 'params' || 'result' in b ? b : kernelParams(k).indexOf(b));
+        for (const k of c.instances.slice(1)) {
+          const w = wgslKernel(k, env());
+          // The code without the header comment, which names the kernel.
+          const code = (x: typeof w) => x.code.replace(/^\/\/.*\n/gm, '');
+          expect(code(w), k.name).toBe(code(first));
+          expect([w.dispatch, w.dropouts, w.bindings.map((b) => position(k, b))], k.name).toEqual([first.dispatch, first.dropouts, first.bindings.map((b) => position(c.representative, b))]);
+        }
+      }
+    }
   });
 });

@@ -7,7 +7,7 @@ import { formatType } from '../../src/ir/types.js';
 import { isMatmul, isMovement, isRowReduction, reducedAxes } from '../../src/kernel/classify.js';
 import type { Kernel } from '../../src/kernel/kernels.js';
 import type { DType } from '../../src/ir/dtype.js';
-import { dropoutOps } from '../../src/kernel/signature.js';
+import { dropoutOps, kernelParams } from '../../src/kernel/signature.js';
 import { ElementValues, kernelHeader, parameterNames, resultCopyValue, type ResultCopy, type ValueEnv } from '../common/elementValues.js';
 import { Writer, type Line } from '../common/writer.js';
 import { gemmAccess, gemmBatchOffset, unravel } from '../common/indexing.js';
@@ -98,7 +98,7 @@ function assemble(k: Kernel, env: WgslEnv, b: Body, size: readonly [number, numb
   // Only what the code reads is bound: WebGPU rejects a binding the shader does not use (a gather
   // from a table of one row reads no index).
   const body = b.lines.map((l) => l.text).join('\n');
-  const reads = k.inputs.filter((n) => new RegExp(`\\b${env.ptr(n)}\\[`).test(body));
+  const reads = kernelParams(k).filter((n) => k.inputs.includes(n) && new RegExp(`\\b${env.ptr(n)}\\[`).test(body));
   const writes = k.outputs.filter((o) => !reads.includes(o));
   const bindings: (Node | 'params')[] = [...reads, ...writes];
   if (b.usesSeed) bindings.push('params');
