@@ -25,15 +25,35 @@ export async function explainLine(location: string): Promise<string> {
   if (line < 1 || line > code.length) throw new ExplainError(`${file} has ${code.length} lines, not ${lineText}`);
   const mapFile = `${file}.map`;
   const pos = await originalPosition(mapFile, readOrFail(mapFile, GENERATED), line);
-  const kernelHeader = [...code.slice(0, line)].reverse().find((l) => /^\/\* k\d+_/.test(l));
   const lines = [`${file}:${line}: ${code[line - 1]!.trim()}`];
-  if (kernelHeader) lines.push(`  in kernel ${kernelHeader.replace(/^\/\* /, '')}`);
+  const where = kernelOf(code, line);
+  if (where) lines.push(`  ${where}`);
   if (pos.source && pos.line) {
     lines.push(`  implements ${pos.source}:${pos.line}:${(pos.column ?? 0) + 1}: ${irLine(pos.source, pos.line)}`);
   } else {
     lines.push('  (no IR op: this line is part of the runtime glue, not of one op)');
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The kernel a line belongs to: inside a kernel function, its header comment (the function of the
+ * first kernel of its class, see docs/backend-c.md); at a call in bertc_init or bertc_run, the
+ * kernel called and the function it shares.
+ */
+function kernelOf(code: readonly string[], line: number): string | undefined {
+  const before = code.slice(0, line).reverse();
+  const fn = before.find((l) => /^[a-z].*\) \{$/.test(l));
+  if (fn?.startsWith('static void k')) {
+    const header = before.find((l) => /^\/\* k\d+_/.test(l));
+    return header && `in kernel ${header.replace(/^\/\* /, '')}`;
+  }
+  const call = /BERTC_TIMED\((\d+), (k\d+_\w+)\(|^\s+(k\d+_\w+)\(m, &status/.exec(code[line - 1]!);
+  if (!call) return undefined;
+  const names = /bertc_kernel_names\[\d+\] = \{ (.*) \};/.exec(code.find((l) => l.includes('bertc_kernel_names[')) ?? '');
+  const run = call[1] !== undefined && names ? (JSON.parse(`[${names[1]}]`) as string[])[Number(call[1])] : undefined;
+  const fnName = call[2] ?? call[3]!;
+  return run && run !== fnName ? `calls kernel ${run}, which shares the function of ${fnName}` : `calls kernel ${fnName}`;
 }
 
 function readOrFail(file: string, kind: InputKind): string {
