@@ -13,6 +13,8 @@ import { generateC } from '../targets/c/module.js';
 import { kernelFunction } from '../targets/c/kernelCode.js';
 import { CLikeRenderer } from '../targets/common/renderer.js';
 import { buildKernels } from '../src/kernel/kernels.js';
+import { explainLine } from '../targets/c/explain.js';
+import { readFileSync } from 'node:fs';
 import { kernelClasses } from '../src/kernel/signature.js';
 import { bertGraph, embeddedBatch, maxAbsDiff, reference, weights, WEIGHTS_PATH } from './support/reference.js';
 import { encodeSafetensors } from '../src/io/safetensors.js';
@@ -103,6 +105,17 @@ describe('C kernels identified by what they compute', () => {
     const kinds = (fns: string[]) => fns.map((f) => f.replace(/^static void k\d+_/, ''));
     expect(kinds(twelve)).toEqual(kinds(two));
     expect(two.length).toBeLessThan(16);
+  });
+
+  it('bertc explain names the kernel a call runs and the function it shares', async () => {
+    const dir = join(tmp, 'explain');
+    writeC(bertModule({}, true), { source: 'models/bert.ir', command: 'test', accel: HOST_CPU }, dir);
+    const lines = readFileSync(join(dir, 'model.c'), 'utf8').split('\n');
+    const at = lines.findIndex((l) => /BERTC_TIMED\(\d+, k6_scale_mask_softmax_dropout\(/.test(l) && !l.includes('BERTC_TIMED(4,'));
+    const text = await explainLine(`${join(dir, 'model.c')}:${at + 1}`);
+    expect(text).toMatch(/calls kernel k17_scale_mask_softmax_dropout, which shares the function of k6_scale_mask_softmax_dropout\n {2}implements models\/bert\.ir:67:12/);
+    const inside = lines.findIndex((l) => l.includes('_max = bertc_row_max('));
+    expect(await explainLine(`${join(dir, 'model.c')}:${inside + 1}`)).toMatch(/in kernel k6_scale_mask_softmax_dropout \(reduction\)/);
   });
 
   it('gives every instance of a shared function the code of the first (bert_tiny, training and inference)', () => {
