@@ -18,7 +18,7 @@ describe('the graph builder', () => {
     const w = b.param('w', tensorType('f32', [16, 8]), at);
     const y = b.op('matmul', [x, w], { transpose_b: true }, at);
     expect(y.type).toEqual(tensorType('f32', [2, 4, 16]));
-    expect(y.attrs).toEqual({ transpose_a: false, transpose_b: true });
+    expect(y.attrs).toEqual({ transpose_a: false, transpose_b: true, acc: 'f32' });
     expect(b.created).toEqual([x, w, y]);
   });
 

@@ -64,7 +64,7 @@ describe('one GEMM on a toy accelerator, by hand', () => {
     // once per m tile: the tallest tile that fits wins. 32x8 with 8-deep chunks takes
     // 2*(32*8 + 8*8)*4 + 32*8*4 = 3584 bytes (64 rows would take 6656): A is read once (one n
     // tile), B twice: 256 KiB + 2 x 32 KiB + 2 KiB.
-    const p: GemmProblem = { batch: 1, m: 64, n: 8, k: 1024, dtype: 'f32', weightsShared: true };
+    const p: GemmProblem = { batch: 1, m: 64, n: 8, k: 1024, dtype: 'f32', acc: 'f32', weightsShared: true };
     const t = scheduleGemm(TOY, p).levels[0]!;
     const e = byteSize('f32');
     expect([t.m, t.n, t.k, t.footprint]).toEqual([32, 8, 8, 3584]);
@@ -192,7 +192,7 @@ describe('cost model properties over random accelerators', () => {
   });
 
   it('compute time accounts for the fill and drain of a systolic array', () => {
-    const p: GemmProblem = { batch: 1, m: 128, n: 128, k: 64, dtype: 'f32', weightsShared: true };
+    const p: GemmProblem = { batch: 1, m: 128, n: 128, k: 64, dtype: 'f32', acc: 'f32', weightsShared: true };
     const systolic = { ...TOY, matrix: { array: { rows: 128, cols: 128 }, systolic: true, macs_per_cycle: { f32: 16384 } } };
     // one tile: 64 cycles of MACs + 256 of fill/drain, at 1 GHz
     expect(gemmCompute(systolic, p).seconds).toBeCloseTo(320e-9, 15);

@@ -19,6 +19,8 @@ export interface GemmProblem {
   readonly n: number;
   readonly k: number;
   readonly dtype: DType;
+  /** The accumulator's dtype (the matmul's `acc`): the output tile a level holds is kept in it. */
+  readonly acc: DType;
   /** B is the same for every batch (weights); then batches are folded into m. */
   readonly weightsShared: boolean;
 }
@@ -58,10 +60,9 @@ export function gemmProblem(mm: Node): GemmProblem {
   const k = mm.attr<boolean>('transpose_a') ? ash[ash.length - 2]! : ash[ash.length - 1]!;
   const batch = numel(out.slice(0, -2));
   const weightsShared = b.type.shape.length === 2;
-  return weightsShared ? { batch: 1, m: m * batch, n, k, dtype: mm.type.dtype, weightsShared } : { batch, m, n, k, dtype: mm.type.dtype, weightsShared };
+  const acc = mm.attr<DType>('acc');
+  return weightsShared ? { batch: 1, m: m * batch, n, k, dtype: mm.type.dtype, acc, weightsShared } : { batch, m, n, k, dtype: mm.type.dtype, acc, weightsShared };
 }
-
-const ACC_BYTES = 4;
 
 function ceilDiv(a: number, b: number): number {
   return Math.ceil(a / b);
@@ -91,14 +92,15 @@ export interface TilingConstraints {
 /** Traffic into a level with a given tile, per the reuse rules above. */
 export function levelTraffic(p: GemmProblem, mt: number, nt: number, kt: number, order: LoopOrder, capacity: number): { traffic: number; footprint: number } | undefined {
   const e = byteSize(p.dtype);
-  const footprint = 2 * (mt * kt + kt * nt) * e + mt * nt * ACC_BYTES;
+  const accBytes = byteSize(p.acc);
+  const footprint = 2 * (mt * kt + kt * nt) * e + mt * nt * accBytes;
   if (footprint > capacity) return undefined;
   const tm = ceilDiv(p.m, mt);
   const tn = ceilDiv(p.n, nt);
   const aBytes = p.m * p.k * e;
   const bBytes = p.k * p.n * e;
-  const aPanelFits = mt * p.k * e + 2 * kt * nt * e + mt * nt * ACC_BYTES <= capacity;
-  const bPanelFits = nt * p.k * e + 2 * mt * kt * e + mt * nt * ACC_BYTES <= capacity;
+  const aPanelFits = mt * p.k * e + 2 * kt * nt * e + mt * nt * accBytes <= capacity;
+  const bPanelFits = nt * p.k * e + 2 * mt * kt * e + mt * nt * accBytes <= capacity;
   const aReads = order === 'mn' && aPanelFits ? 1 : tn;
   const bReads = order === 'nm' && bPanelFits ? 1 : tm;
   const perBatch = aBytes * aReads + bBytes * bReads + p.m * p.n * e;
@@ -156,7 +158,7 @@ export class NoTileError extends Error {}
 function noTileReason(a: Accelerator, p: GemmProblem, l: MemoryLevel, webgpu: boolean): string {
   const e = byteSize(p.dtype);
   const kt = Math.min(8, p.k);
-  const smallest = 2 * (kt + kt) * e + ACC_BYTES;
+  const smallest = 2 * (kt + kt) * e + byteSize(p.acc);
   const why = webgpu
     ? `within the WebGPU limits (${a.webgpu!.max_workgroup_storage_bytes} bytes of workgroup storage, ${a.webgpu!.max_invocations_per_workgroup} invocations per workgroup)`
     : `(${l.capacity_bytes} bytes; the smallest tile, 1x1 with a k chunk of ${kt} double-buffered, needs ${smallest})`;

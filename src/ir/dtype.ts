@@ -15,6 +15,14 @@ export function isInteger(d: DType): boolean {
   return d === 'i32' || d === 'i64';
 }
 
+/**
+ * The dtype a value is computed in, given the dtype it is stored in: 16-bit floats are storage
+ * types, loaded into f32 registers and rounded back when stored; the others compute as stored.
+ */
+export function computeDtype(storage: DType): DType {
+  return storage === 'f16' || storage === 'bf16' ? 'f32' : storage;
+}
+
 /** Bytes one element occupies in memory (bool is one byte). */
 export function byteSize(d: DType): number {
   switch (d) {

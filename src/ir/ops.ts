@@ -102,6 +102,21 @@ function requireFloat(name: string, t: TensorType): InferResult | undefined {
   return isFloat(t.dtype) ? undefined : err('E0007', `'${name}' needs a floating-point operand, got ${formatType(t)}`);
 }
 
+/**
+ * The accumulation dtype an op that sums many terms carries (`acc`, default f32): the precision a
+ * target accumulates in at least, whatever the operands are stored in. The reference interpreter
+ * accumulates exactly (float64); a narrower accumulator than the operands' storage is refused,
+ * and so is an integer one, since targets sum integer tensors in f32 (exact below 2^24).
+ */
+export const ACC_ATTR: AttrSpec = { kind: 'dtype', default: 'f32' };
+
+function checkAcc(name: string, t: TensorType, a: Attrs): InferResult | undefined {
+  const acc = a['acc'] as DType;
+  if (!isFloat(acc)) return err('E0014', `is ${acc}: '${name}' accumulates in a floating-point type`, 'acc');
+  if (acc !== 'f32' && isFloat(t.dtype) && acc !== t.dtype) return err('E0014', `is ${acc}, narrower than the ${t.dtype} operands of '${name}'`, 'acc');
+  return undefined;
+}
+
 function sameDtype(name: string, ts: readonly TensorType[]): InferResult | undefined {
   const bad = ts.find((t) => t.dtype !== ts[0]!.dtype);
   return bad ? err('E0007', `'${name}' operands have different dtypes: ${ts.map(formatType).join(' and ')}`) : undefined;
@@ -178,6 +193,8 @@ function inferReduce(srcs: readonly TensorType[], a: Attrs, name: string): Infer
   const t = srcs[0]!;
   if (t.dtype === 'bool') return err('E0007', `'${name}' needs a numeric operand, got ${formatType(t)}`);
   if (name === 'reduce_mean' && !isFloat(t.dtype)) return requireFloat(name, t)!;
+  const accError = 'acc' in a ? checkAcc(name, t, a) : undefined;
+  if (accError) return accError;
   const axes = axesOf(a, t.shape.length);
   if (!Array.isArray(axes)) return axes;
   const keep = a['keepdims'] as boolean;
@@ -190,12 +207,12 @@ function inferSoftmax(srcs: readonly TensorType[], a: Attrs, name: string): Infe
   if (normalizeAxis(a['axis'] as number, t.shape.length) === undefined) {
     return err('E0014', `is ${a['axis']}, out of range for ${formatType(t)}`, 'axis');
   }
-  return requireFloat(name, t) ?? ok(t);
+  return requireFloat(name, t) ?? checkAcc(name, t, a) ?? ok(t);
 }
 
 function inferLayernorm(srcs: readonly TensorType[], a: Attrs, name: string): InferResult {
   const [x, g, b] = srcs as [TensorType, TensorType, TensorType];
-  const e = requireFloat(name, x) ?? sameDtype(name, [x, g, b]);
+  const e = requireFloat(name, x) ?? sameDtype(name, [x, g, b]) ?? checkAcc(name, x, a);
   if (e) return e;
   if (!((a['eps'] as number) > 0)) return err('E0014', `must be positive, got ${a['eps']}`, 'eps');
   const last = x.shape[x.shape.length - 1];
@@ -212,6 +229,8 @@ function inferMatmul(srcs: readonly TensorType[], a: Attrs, name: string): Infer
   const e = sameDtype(name, [x, y]);
   if (e) return e;
   if (x.dtype === 'bool') return err('E0007', `'${name}' needs numeric operands, got ${formatType(x)}`);
+  const accError = checkAcc(name, x, a);
+  if (accError) return accError;
   if (x.shape.length < 2 || y.shape.length < 2) {
     return err('E0006', `'${name}' needs operands of rank 2 or more, got ${formatType(x)} and ${formatType(y)}`);
   }
@@ -323,9 +342,9 @@ const binary = <const N extends string>(name: N, summary: string, extra: ExtraFa
   op(name, 'binary', summary, { ...elementwise, arity: [2, 2], infer: inferBinary, ...extra });
 const compare = <const N extends string>(name: N, summary: string, extra: ExtraFacts = {}) =>
   op(name, 'compare', summary, { ...elementwise, arity: [2, 2], infer: inferCompare, ...extra });
-const reduce = <const N extends string>(name: N, summary: string) =>
+const reduce = <const N extends string>(name: N, summary: string, accumulates: boolean) =>
   op(name, 'reduce', summary, {
-    arity: [1, 1], attrs: { axes: { kind: 'ints' }, keepdims: { kind: 'bool', default: false } }, infer: inferReduce,
+    arity: [1, 1], attrs: { axes: { kind: 'ints' }, keepdims: { kind: 'bool', default: false }, ...(accumulates ? { acc: ACC_ATTR } : {}) }, infer: inferReduce,
     flops: reduceFlops, reducedAxes: reduceAxes, batch: reduceBatch,
   });
 const movement = <const N extends string>(name: N, summary: string, facts: Omit<Facts, 'flops'>) => op(name, 'movement', summary, { flops: noFlops, ...facts });
@@ -374,19 +393,19 @@ const DEFS = [
   op('dropout', 'random', 'dropout(x, p=..): identity at inference; in training zeroes with probability p and scales by 1/(1-p)', {
     ...elementwise, arity: [1, 1], attrs: { p: { kind: 'float' }, id: { kind: 'int', default: -1 } }, infer: inferDropout, flops: dropoutFlops,
   }),
-  reduce('reduce_sum', 'sum over axes'),
-  reduce('reduce_max', 'maximum over axes'),
-  reduce('reduce_mean', 'mean over axes'),
-  op('softmax', 'norm', 'softmax(x, axis=-1), max-subtracted, f32 accumulation', {
-    arity: [1, 1], attrs: { axis: { kind: 'int', default: -1 } }, infer: inferSoftmax,
+  reduce('reduce_sum', 'sum over axes', true),
+  reduce('reduce_max', 'maximum over axes', false),
+  reduce('reduce_mean', 'mean over axes', true),
+  op('softmax', 'norm', 'softmax(x, axis=-1), max-subtracted', {
+    arity: [1, 1], attrs: { axis: { kind: 'int', default: -1 }, acc: ACC_ATTR }, infer: inferSoftmax,
     flops: softmaxFlops, special: 'exp', reducedAxes: softmaxAxes, batch: rowBatch(softmaxAxes),
   }),
   op('layernorm', 'norm', 'layernorm(x, gamma, beta, eps=..) over the last axis, biased variance, eps inside the root', {
-    arity: [3, 3], attrs: { eps: { kind: 'float', default: 1e-12 } }, infer: inferLayernorm,
+    arity: [3, 3], attrs: { eps: { kind: 'float', default: 1e-12 }, acc: ACC_ATTR }, infer: inferLayernorm,
     flops: layernormFlops, special: 'rsqrt', reducedAxes: lastAxis, batch: rowBatch(lastAxis),
   }),
   op('matmul', 'matmul', 'matmul(a, b, transpose_a=false, transpose_b=false): batched, batch dimensions broadcast', {
-    arity: [2, 2], attrs: { transpose_a: { kind: 'bool', default: false }, transpose_b: { kind: 'bool', default: false } }, infer: inferMatmul,
+    arity: [2, 2], attrs: { transpose_a: { kind: 'bool', default: false }, transpose_b: { kind: 'bool', default: false }, acc: ACC_ATTR }, infer: inferMatmul,
     flops: matmulFlops, batch: matmulBatch,
   }),
   movement('reshape', 'reshape(x, shape=[..]), one -1 allowed', { arity: [1, 1], attrs: { shape: { kind: 'ints' } }, infer: inferReshape, batch: reshapeBatch, view: reshapeView }),
