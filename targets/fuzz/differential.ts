@@ -19,7 +19,7 @@ import { generateC } from '../c/module.js';
 import { repositoryFile } from '../common/files.js';
 import { runManyInChromium } from '../wgsl/chromium.js';
 import { generateWgsl } from '../wgsl/module.js';
-import { catalogueProgram, type CatalogueProgram } from './programs.js';
+import { catalogueProgram, coveringOps, type CatalogueProgram, type ProgramOptions } from './programs.js';
 
 /**
  * Differential runs of catalogue programs: each program is run by the float64 interpreter and
@@ -52,8 +52,13 @@ export interface Outcome {
 const ACCEL: Readonly<Record<Target, Accelerator>> = { c: HOST_CPU, wgsl: PRESETS.get('webgpu-generic')! };
 
 /** The program of a seed, its level and mode (drawn from the seed too) and the interpreter's results. */
-export function makeCase(seed: number): Case {
-  return caseOf(catalogueProgram(seed), seed % 2 === 0 ? 'O2' : 'O0', seed % 3 === 0);
+export function makeCase(seed: number, options: ProgramOptions = {}): Case {
+  return seededCase(catalogueProgram(seed, options));
+}
+
+/** A catalogue program at the level and mode its seed draws: -O2 for even seeds, training for multiples of 3. */
+function seededCase(program: CatalogueProgram): Case {
+  return caseOf(program, program.seed % 2 === 0 ? 'O2' : 'O0', program.seed % 3 === 0);
 }
 
 /** A program (random or written by hand) at a level and mode, with the interpreter's results. */
@@ -119,7 +124,7 @@ function fileScopeNames(code: string): string[] {
  * renamed by the preprocessor, its harness's main called in turn), so that the runtime header is
  * compiled once. A batch that does not compile or crashes is retried model by model, to say which.
  */
-export function runC(cases: readonly Case[], cflags: readonly string[] = ['-O2']): Outcome[] {
+export function runC(cases: readonly Case[], cflags: readonly string[] = ['-O2'], batchSize = 8): Outcome[] {
   const work = mkdtempSync(join(tmpdir(), 'bertc-diff-c-'));
   try {
     const ready: { c: Case; m: Module; i: number; code: string }[] = [];
@@ -170,9 +175,9 @@ export function runC(cases: readonly Case[], cflags: readonly string[] = ['-O2']
       }
       return true;
     };
-    // Batches of 8: a batch that fails is retried model by model, which costs a compile each.
-    for (let at = 0; at < ready.length; at += 8) {
-      const batch = ready.slice(at, at + 8);
+    // A batch that fails is retried model by model, which costs a compile each.
+    for (let at = 0; at < ready.length; at += batchSize) {
+      const batch = ready.slice(at, at + batchSize);
       if (!run(batch, `batch${at}`)) for (const b of batch) run([b], `single${b.i}`);
     }
     return cases.map((c) => outcome(c, 'c', results.get(c)));
@@ -203,16 +208,32 @@ export async function runWgsl(cases: readonly Case[]): Promise<Outcome[]> {
   return cases.map((c) => outcome(c, 'wgsl', failed.get(c) || undefined));
 }
 
-/** The cases of `count` seeds from `first`; a seed whose program the front end rejects is a failure. */
-export function makeCases(first: number, count: number): { cases: Case[]; broken: { seed: number; failure: string }[] } {
+/**
+ * The cases of `count` seeds from `first`, the i-th program drawn with `options(i)`; a seed whose
+ * program cannot be drawn or that the front end rejects is a failure.
+ */
+export function makeCases(first: number, count: number, options: (index: number) => ProgramOptions = () => ({})): { cases: Case[]; broken: { seed: number; failure: string }[] } {
   const cases: Case[] = [];
   const broken: { seed: number; failure: string }[] = [];
-  for (let seed = first; seed < first + count; seed++) {
+  for (let i = 0; i < count; i++) {
+    const seed = first + i;
+    let program: CatalogueProgram | undefined;
     try {
-      cases.push(makeCase(seed));
+      program = catalogueProgram(seed, options(i));
+      cases.push(seededCase(program));
     } catch (e) {
-      broken.push({ seed, failure: `the program is invalid: ${describe(e)}\n${catalogueProgram(seed).text}` });
+      broken.push({ seed, failure: `the program is invalid: ${describe(e)}${program ? `\n${program.text}` : ''}` });
     }
   }
   return { cases, broken };
+}
+
+/**
+ * `count` programs of `steps` random steps from seed `first` that together contain every op of
+ * the catalogue: the ops are dealt out over them (`coveringOps`), so coverage does not depend on
+ * the draw.
+ */
+export function coveringCases(first: number, count: number, steps: readonly [number, number]): ReturnType<typeof makeCases> {
+  const deal = coveringOps(count);
+  return makeCases(first, count, (i) => ({ steps, cover: deal[i] }));
 }

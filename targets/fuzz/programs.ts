@@ -1,6 +1,7 @@
 import type { DType } from '../../src/ir/dtype.js';
 import { broadcastShapes, numel } from '../../src/ir/shape.js';
 import { makeTensor, type Tensor } from '../../src/interp/tensor.js';
+import { OPS } from '../../src/ir/ops.js';
 
 /**
  * Random well-typed programs over the whole op catalogue, for differential tests of the backends
@@ -16,6 +17,10 @@ import { makeTensor, type Tensor } from '../../src/interp/tensor.js';
  * exactly in f32 and f64 alike (a value is `exact` when it is an input, a weight, or comes from
  * exact values by sign changes, max/min, scaling by a power of two, movement or selection), so
  * comparisons and casts never depend on rounding.
+ *
+ * A program can be asked to contain given ops (`cover`): after its random steps it draws, for each
+ * op it lacks, the steps that make that op until one has, and all its unread values are results,
+ * so that none of them is dead code. `coveringOps` deals the catalogue out over a run of seeds.
  */
 
 /** mulberry32: a tiny seeded generator, so a failing case is reproduced from its seed alone. */
@@ -48,12 +53,28 @@ const SMALL = 8;
 
 const fmt = (s: readonly number[]) => `[${s.join(', ')}]`;
 
+const INFIX: Readonly<Record<string, string>> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '!=': 'ne' };
+
+/**
+ * The catalogue ops an expression of this generator uses: calls by name, infix operators (always
+ * written between spaces), and numeric operands as `const` once the attributes are taken out.
+ */
+export function exprOps(expr: string): Set<string> {
+  const operands = expr.replace(/\w+=("[^"]*"|\[[^\]]*\]|[^,)\s]+)/g, '');
+  const ops = new Set([...operands.matchAll(/\b([a-z_]+)\(/g)].map((m) => m[1]!));
+  for (const m of operands.matchAll(/ ([-+*/<>=!]=?) /g)) ops.add(INFIX[m[1]!]!);
+  if (/(^|[\s(,-])\d/.test(operands)) ops.add('const');
+  return ops;
+}
+
 class Gen {
   readonly r: () => number;
   readonly lines: string[] = [];
   readonly values: Val[] = [];
   readonly inputs: { name: string; shape: number[]; dtype: Kind; lo: number; hi: number }[] = [];
   readonly params: { name: string; shape: number[] }[] = [];
+  /** The ops of every expression and weight emitted so far (inputs always). */
+  readonly used = new Set<string>(['input']);
   private counter = 0;
 
   constructor(seed: number) {
@@ -83,6 +104,7 @@ class Gen {
     const v = { name: `t${this.counter++}`, shape, dtype, bound, exact };
     this.lines.push(`  ${v.name} = ${expr};`);
     this.values.push(v);
+    for (const op of exprOps(expr)) this.used.add(op);
     return v;
   }
 
@@ -90,6 +112,7 @@ class Gen {
     const name = `w${this.counter++}`;
     this.lines.push(`  param ${name}: f32${fmt(shape)};`);
     this.params.push({ name, shape: [...shape] });
+    this.used.add('param');
     return name;
   }
 
@@ -111,10 +134,16 @@ const isF32 = (v: Val) => v.dtype === 'f32';
 const small = (v: Val) => v.dtype === 'f32' && v.bound <= SMALL;
 const ranked = (lo: number) => (v: Val) => v.dtype === 'f32' && v.shape.length >= lo;
 
-type Step = (g: Gen) => void;
+/** Draws one step; with `want`, only forms that contain that op (or nothing). */
+type Step = (g: Gen, want?: string) => void;
+
+/** The forms of a step that contain `want`, or all of them without it. */
+function wanted<T extends readonly [string, ...unknown[]]>(forms: readonly T[], want: string | undefined): T[] {
+  return want === undefined ? [...forms] : forms.filter(([f]) => exprOps(f).has(want));
+}
 
 /** Unary maths, each form bounded whatever its operand. */
-function unary(g: Gen): void {
+function unary(g: Gen, want?: string): void {
   const a = g.operand()!;
   const b = a.bound;
   const forms: [string, number, boolean?][] = [
@@ -133,11 +162,11 @@ function unary(g: Gen): void {
     ['recip(abs({}) + 1.0)', 1],
     ['{} * 0.5', b / 2, true],
   ];
-  const [f, bound, exact] = g.pick(forms);
+  const [f, bound, exact] = g.pick(wanted(forms, want));
   g.emit(f.replaceAll('{}', a.name), a.shape, 'f32', bound, (exact ?? false) && a.exact);
 }
 
-function binary(g: Gen): void {
+function binary(g: Gen, want?: string): void {
   const a = g.operand()!;
   const b = g.pick(g.values.filter((v) => isF32(v) && broadcastShapes(a.shape, v.shape)));
   const shape = broadcastShapes(a.shape, b.shape)!;
@@ -150,7 +179,9 @@ function binary(g: Gen): void {
     ['pow(abs({a}) + 0.5, tanh({b}))', Math.max(2, a.bound + 0.5), false],
   ];
   if (small(a) && small(b)) forms.push(['{a} * {b}', a.bound * b.bound, false]);
-  const [f, bound, exact] = g.pick(forms.filter(([, bd]) => bd <= LIMIT));
+  const fit = wanted(forms.filter(([, bd]) => bd <= LIMIT), want);
+  if (!fit.length) return;
+  const [f, bound, exact] = g.pick(fit);
   g.emit(f.replaceAll('{a}', a.name).replaceAll('{b}', b.name), shape, 'f32', bound, exact && a.exact && b.exact);
 }
 
@@ -162,17 +193,18 @@ function scale(g: Gen): void {
 }
 
 /** A comparison of exact values: f32 against f32 or a constant, or i32 against i32. */
-function compare(g: Gen): void {
+function compare(g: Gen, want?: string): void {
   const a = g.operand((v) => (v.dtype === 'f32' && v.exact) || v.dtype === 'i32');
   if (!a) return;
   const b = g.pick(g.values.filter((v) => v.dtype === a.dtype && (v.dtype === 'i32' || v.exact) && broadcastShapes(a.shape, v.shape)));
-  const op = g.pick(['<', '<=', '>', '>=', '==', '!=']);
+  const op = g.pick(wanted(['<', '<=', '>', '>=', '==', '!='].map((o) => [`x ${o} y`, o] as const), want))[1];
   const rhs = g.chance(0.3) ? (a.dtype === 'f32' ? g.pick(['0.0', '0.5', '-1.0']) : g.pick(['0', '1', '-2'])) : b.name;
   const shape = rhs === b.name ? broadcastShapes(a.shape, b.shape)! : a.shape;
   g.emit(`${a.name} ${op} ${rhs}`, shape, 'bool', 1, true);
 }
 
-function where(g: Gen): void {
+function where(g: Gen, want?: string): void {
+  if (want === 'where' && !g.values.some((v) => v.dtype === 'bool')) compare(g);
   const c = g.operand((v) => v.dtype === 'bool');
   if (!c) return;
   const kind: Kind = g.chance(0.7) ? 'f32' : 'i32';
@@ -226,8 +258,9 @@ function iota(g: Gen): void {
 }
 
 /** reduce_sum/max/mean over one or two axes, either keepdims form, axes given either way round. */
-function reduce(g: Gen): void {
-  const kind = g.chance(0.8) ? 'f32' : 'i32';
+function reduce(g: Gen, want?: string): void {
+  const draw = g.chance(0.8) ? 'f32' : 'i32';
+  const kind = want === 'reduce_mean' ? 'f32' : draw;
   const a = g.operand((v) => v.dtype === kind && v.shape.length > 0);
   if (!a) return;
   const rank = a.shape.length;
@@ -238,7 +271,8 @@ function reduce(g: Gen): void {
   }
   const norm = axes.map((x) => (x + rank) % rank);
   const keep = g.chance(0.5);
-  const op = kind === 'i32' ? g.pick(['reduce_sum', 'reduce_max']) : g.pick(['reduce_sum', 'reduce_max', 'reduce_mean']);
+  const ops = kind === 'i32' ? ['reduce_sum', 'reduce_max'] : ['reduce_sum', 'reduce_max', 'reduce_mean'];
+  const op = g.pick(want && ops.includes(want) ? [want] : ops);
   const n = numel(norm.map((x) => a.shape[x]!));
   const bound = op === 'reduce_sum' ? a.bound * n : a.bound;
   if (bound > (kind === 'i32' ? 1000 : LIMIT)) return;
@@ -435,6 +469,59 @@ function step(g: Gen): Step {
   return STEPS[0]![0];
 }
 
+/** The steps that make each op of the catalogue, for programs that must contain it. */
+const MAKERS: Readonly<Record<string, readonly Step[]>> = {
+  ...Object.fromEntries(['neg', 'abs', 'relu', 'tanh', 'erf', 'gelu', 'exp', 'log', 'sqrt', 'rsqrt', 'recip'].map((op) => [op, [unary]])),
+  ...Object.fromEntries(['add', 'sub', 'max', 'min', 'div', 'pow'].map((op) => [op, [binary]])),
+  ...Object.fromEntries(['lt', 'le', 'gt', 'ge', 'eq', 'ne'].map((op) => [op, [compare]])),
+  ...Object.fromEntries(['reduce_sum', 'reduce_max', 'reduce_mean'].map((op) => [op, [reduce]])),
+  mul: [binary, scale],
+  const: [scale],
+  param: [layernorm, dense],
+  matmul: [dense, batchedMatmul],
+  where: [where],
+  cast: [cast],
+  iota: [iota],
+  softmax: [softmax],
+  layernorm: [layernorm],
+  reshape: [reshape],
+  transpose: [transpose],
+  slice: [slice],
+  concat: [concat],
+  expand: [expand],
+  gather: [gather],
+  dropout: [dropout],
+};
+
+/** Tries a step drawn again is allowed before a program gives up on an op it must contain. */
+const COVER_TRIES = 64;
+
+/** Draws the steps that make `op` until the program has it; throws when it cannot. */
+function cover(g: Gen, op: string): void {
+  if (g.used.has(op)) return;
+  const makers = MAKERS[op];
+  if (!makers) throw new Error(`catalogue programs: no step makes '${op}'`);
+  for (let i = 0; i < COVER_TRIES && !g.used.has(op); i++) g.pick(makers)(g, op);
+  if (!g.used.has(op)) throw new Error(`catalogue program: no '${op}' after ${COVER_TRIES} tries`);
+}
+
+export interface ProgramOptions {
+  /** The fewest and most random steps (default 4 and 16). */
+  readonly steps?: readonly [number, number];
+  /** Ops the program must contain (see `cover`); with any, every unread value is a result. */
+  readonly cover?: readonly string[];
+}
+
+/**
+ * The ops of the catalogue dealt out over `count` programs in turn, for `cover`: together the
+ * programs contain every op, each drawn in one of them on purpose.
+ */
+export function coveringOps(count: number): string[][] {
+  const out = Array.from({ length: count }, (): string[] => []);
+  [...OPS.keys()].forEach((op, i) => out[i % count]!.push(op));
+  return out;
+}
+
 export interface CatalogueProgram {
   readonly seed: number;
   readonly text: string;
@@ -443,8 +530,10 @@ export interface CatalogueProgram {
 }
 
 /** A random program over the whole catalogue with its inputs and weights, from a seed alone. */
-export function catalogueProgram(seed: number): CatalogueProgram {
+export function catalogueProgram(seed: number, options: ProgramOptions = {}): CatalogueProgram {
   const g = new Gen(seed);
+  const [fewest, most] = options.steps ?? [4, 16];
+  const covering = (options.cover ?? []).length > 0;
   const sizes = [1, 2, 3, 4, 5, 7];
   for (let i = 0, n = g.int(1, 3); i < n; i++) {
     const shape = Array.from({ length: g.int(1, 4) }, () => g.pick(sizes));
@@ -456,11 +545,21 @@ export function catalogueProgram(seed: number): CatalogueProgram {
     g.inputs.push({ name: 'ids', shape, dtype: 'i32', lo: 0, hi: VOCAB - 1 });
     g.values.push({ name: 'ids', shape, dtype: 'i32', bound: VOCAB, exact: true });
   }
-  for (let i = 0, n = g.int(4, 16); i < n; i++) step(g)(g);
-  // The results are the values nothing reads (up to four, the latest), so that little is dead code.
+  if (covering) {
+    // An input every step can take: rank 3, every dimension above 1, within [-2, 2).
+    const shape = [g.int(2, 3), g.int(2, 4), g.int(2, 5)];
+    const name = `x${g.inputs.length}`;
+    g.inputs.push({ name, shape, dtype: 'f32', lo: -2, hi: 2 });
+    g.values.push({ name, shape, dtype: 'f32', bound: 2, exact: true });
+  }
+  for (let i = 0, n = g.int(fewest, most); i < n; i++) step(g)(g);
+  for (const op of options.cover ?? []) cover(g, op);
+  // The results are the values nothing reads (up to four, the latest; all of them in a program that
+  // must contain given ops), so that little (or nothing) is dead code.
   const body = g.lines.join('\n');
   const read = (v: Val) => new RegExp(`\\b${v.name}\\b`, 'g').exec(body.slice(body.indexOf(`${v.name} =`) + v.name.length + 2)) !== null;
-  const outs = g.values.filter((v) => v.name.startsWith('t') && !read(v)).slice(-4);
+  const unread = g.values.filter((v) => v.name.startsWith('t') && !read(v));
+  const outs = covering ? unread : unread.slice(-4);
   if (!outs.length) outs.push(g.values[0]!);
   // Sometimes a result that no kernel computes: an input, a weight, or a view of one.
   const extra = g.int(0, 5);
