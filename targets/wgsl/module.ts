@@ -6,7 +6,7 @@ import { buildKernels } from '../../src/kernel/kernels.js';
 import type { Module } from '../../src/kernel/module.js';
 import { WgslRenderer } from './renderer.js';
 import { copyKernel, kernelSpan, LimitError, wgslKernel, type Binding, type WgslKernel } from './kernels.js';
-import { dropoutOps, kernelClasses, kernelParams } from '../../src/kernel/signature.js';
+import { dropoutOps, kernelClasses, kernelParams, type KernelClass } from '../../src/kernel/signature.js';
 import type { Kernel } from '../../src/kernel/kernels.js';
 import type { Span } from '../../src/diag/span.js';
 import { resultCopies } from '../common/elementValues.js';
@@ -124,7 +124,7 @@ export function generateWgsl(m: Module, opts: { readonly source: string; readonl
   };
   // One shader per kernel class: the encoder layers' kernels are dispatches of the first layer's.
   const { classOf } = kernelClasses(kernels, m);
-  const files = new Map<unknown, { w: WgslKernel; file: string }>();
+  const files = new Map<KernelClass, { w: WgslKernel; file: string }>();
   for (const k of kernels) {
     const c = classOf.get(k)!;
     let shader = files.get(c);
