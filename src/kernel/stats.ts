@@ -44,13 +44,14 @@ function statsOf(k: Kernel): KernelStats {
   };
 }
 
+/** The kernel count and the sums of `fields` over per-kernel rows: the totals of stats and of the report alike. */
+export function totalsOver<T extends Record<K, number>, K extends string>(rows: readonly T[], fields: readonly K[]): { kernels: number } & Record<K, number> {
+  const sums = Object.fromEntries(fields.map((f) => [f, rows.reduce((s, r) => s + r[f], 0)])) as Record<K, number>;
+  return { kernels: rows.length, ...sums };
+}
+
 export function totalsOf(ks: readonly KernelStats[]): Totals {
-  return {
-    kernels: ks.length,
-    flops: ks.reduce((s, k) => s + k.flops, 0),
-    bytes_read: ks.reduce((s, k) => s + k.bytes_read, 0),
-    bytes_written: ks.reduce((s, k) => s + k.bytes_written, 0),
-  };
+  return totalsOver(ks, ['flops', 'bytes_read', 'bytes_written']);
 }
 
 /** Per-kernel statistics; `scope` keeps only kernels all of whose ops lie under that layer path. */

@@ -2,6 +2,7 @@ import { peakMatrixFlops, peakVectorFlops, type Accelerator, type MatrixDType } 
 import { CATEGORIES, costModule, type Category, type KernelCost } from '../cost/model.js';
 import type { GemmSchedule, LevelTile } from '../cost/gemm.js';
 import type { Module } from '../kernel/module.js';
+import { totalsOver } from '../kernel/stats.js';
 
 /**
  * The cost report, as data. Its JSON form is versioned (REPORT_SCHEMA below, documented in
@@ -72,12 +73,7 @@ function kernelJson(c: KernelCost): KernelJson {
 }
 
 export function totals(cs: readonly KernelCost[]): TotalsJson {
-  return {
-    kernels: cs.length,
-    flops: cs.reduce((s, c) => s + c.flops, 0),
-    bytes: cs.reduce((s, c) => s + c.bytes, 0),
-    predicted_s: cs.reduce((s, c) => s + c.predicted_s, 0),
-  };
+  return totalsOver(cs, ['flops', 'bytes', 'predicted_s']);
 }
 
 export interface ReportInput {
