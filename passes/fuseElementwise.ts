@@ -46,6 +46,11 @@ fusion is off or not allowed.
             reject('shape-mismatch', anchor, n, bytes, broadcast ? 'the reader broadcasts it; fusing would recompute it per element' : `the reader changes its shape to ${n.type.shape.join('x')}`);
             continue;
           }
+          const view = c.viewBetween(pg, g);
+          if (view) {
+            reject('read-through-view', anchor, n, bytes, `the reader sees it through a view (${view.op}), and views stay between kernels`);
+            continue;
+          }
           if (c.b.wouldCycle(pg, g)) {
             reject('would-cycle', anchor, n, bytes, 'another kernel lies between them');
             continue;

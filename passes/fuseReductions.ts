@@ -41,6 +41,11 @@ function tryPrologue(c: FusionContext, p: number, g: number, r: Node): boolean {
     c.decide('shape-mismatch', false, anchor, r, bytes, `its result does not broadcast onto the rows ${rowShape.join('x')}`);
     return false;
   }
+  const view = c.viewBetween(p, g);
+  if (view) {
+    c.decide('read-through-view', false, anchor, r, bytes, `the row kernel sees its result through a view (${view.op}), and views stay between kernels`);
+    return false;
+  }
   if (c.b.wouldCycle(p, g)) {
     c.decide('would-cycle', false, anchor, r, bytes, 'another kernel lies between them');
     return false;
@@ -58,6 +63,11 @@ function tryEpilogue(c: FusionContext, g: number, e: number, r: Node): boolean {
   const rowShape = r.type.shape;
   if (!c.outputs(e).every((o) => shapeEquals(o.type.shape, rowShape))) {
     c.decide('shape-mismatch', false, r, anchor, bytes, 'the consumer changes the shape of the rows');
+    return false;
+  }
+  const view = c.viewBetween(g, e);
+  if (view) {
+    c.decide('read-through-view', false, r, anchor, bytes, `the consumer sees the rows through a view (${view.op}), and views stay between kernels`);
     return false;
   }
   if (c.b.wouldCycle(g, e)) {

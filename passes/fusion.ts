@@ -54,6 +54,24 @@ export class FusionContext {
     return this.outputs(from).every((n) => !this.isResult(n) && this.b.consumers(n).every((c) => this.b.group(c) === from || this.b.group(c) === to));
   }
 
+  /**
+   * A view through which a member of one group reads a member of the other, if any. Merging them
+   * would put the view inside a kernel: views stand between kernels (a plan prints them outside
+   * every block), and a row kernel that read its own result through, say, a transpose of a square
+   * tile would read other rows than its own.
+   */
+  viewBetween(a: number, b: number): Node | undefined {
+    for (const [reader, source] of [[a, b], [b, a]] as const) {
+      for (const n of this.b.members(reader)) for (const s of n.srcs) if (this.b.isView(s) && this.viewReaches(s, source)) return s;
+    }
+    return undefined;
+  }
+
+  /** Does the view `v` show, through its chain of views, a value that group `g` computes? */
+  private viewReaches(v: Node, g: number): boolean {
+    return v.srcs.some((s) => this.b.group(s) === g || (this.b.isView(s) && this.viewReaches(s, g)));
+  }
+
   /** DRAM bytes saved by not writing `from`'s outputs and not reading them back in `to`. */
   savedBytes(from: number): number {
     return this.outputs(from).reduce((s, n) => s + 2 * bytesOf(n), 0);
