@@ -49,6 +49,7 @@ const FORMS: Record<string, Case[]> = {
     handWritten('model m(x: f32[4, 8]) -> (a: f32[32], b: f32[4, 8]) {\n  m = reduce_mean(x, axes=[-1], keepdims=true);\n  e = expand(m, shape=[4, 8]);\n  n = neg(e);\n  return reshape(n, shape=[32]), x;\n}\n', { x: [4, 8] }),
   'a reduction read by a broadcasting op that a reshape returns':
     handWritten('model m(x: f32[4, 8]) -> (a: f32[32]) {\n  m = reduce_mean(x, axes=[-1], keepdims=true);\n  return reshape(x - m, shape=[32]);\n}\n', { x: [4, 8] }),
+  'a softmax read through a transpose of its square tile': handWritten('model m(x: f32[4, 4]) -> (y: f32[4, 4]) {\n  return neg(transpose(softmax(x, axis=-1), perm=[1, 0]));\n}\n', { x: [4, 4] }),
 };
 
 /** The catalogue programs, then the hand-written forms: one compiler run and one browser page for all. */

@@ -292,7 +292,12 @@ function layernorm(g: Gen): void {
   const a = g.operand(ranked(1));
   if (!a) return;
   const last = a.shape[a.shape.length - 1]!;
-  const eps = g.pick(['', ', eps=1e-5', ', eps=1e-3']);
+  // The default eps (1e-12) only on an input or a weight: a computed row may be constant up to
+  // rounding (a softmax across equal rows, a broadcast), and its rounding noise over sqrt(1e-12)
+  // would be all that the result says.
+  const raw = g.inputs.some((x) => x.name === a.name) || g.params.some((p) => p.name === a.name);
+  const drawn = g.pick(['', ', eps=1e-5', ', eps=1e-3']);
+  const eps = drawn === '' && !raw ? ', eps=1e-3' : drawn;
   // (x - mean) / sqrt(var + eps) stays below sqrt(n); gamma and beta are below 2.
   g.emit(`layernorm(${a.name}, ${g.param([last])}, ${g.param([last])}${eps})`, a.shape, 'f32', 2 * Math.sqrt(last) + 2);
 }
