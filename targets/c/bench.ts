@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Accelerator } from '../../src/accel/accelerator.js';
 import { costModule } from '../../src/cost/model.js';
+import { isFloat, type DType } from '../../src/ir/dtype.js';
 import { graphNodes } from '../../src/ir/graph.js';
 import { numel } from '../../src/ir/shape.js';
 import { makeTensor } from '../../src/interp/tensor.js';
@@ -23,9 +24,11 @@ function benchMain(m: Module): string {
   const r = new CLikeRenderer();
   const ins = m.graph.inputs;
   const outs = m.graph.outputs;
+  /** Element i of an input: a smooth float signal, or 0 and 1 for integers and masks. */
+  const fill = (d: DType) => r.store(`(${r.type(d)})${isFloat(d) ? `(${r.literal(0.5, d)} * sinf((${r.type(d)})i))` : '(i % 2)'}`, d);
   const decl = [
-    ...ins.map((n, i) => `  ${r.type(n.type.dtype)} *in${i} = calloc(${numel(n.type.shape)}, sizeof *in${i});\n  for (long i = 0; i < ${numel(n.type.shape)}; i++) in${i}[i] = (${r.type(n.type.dtype)})${n.type.dtype === 'f32' ? '(0.5f * sinf((float)i))' : '(i % 2)'};`),
-    ...outs.map((o, i) => `  ${r.type(o.node.type.dtype)} *out${i} = calloc(${numel(o.node.type.shape)}, sizeof *out${i});`),
+    ...ins.map((n, i) => `  ${r.storageType(n.type.dtype)} *in${i} = calloc(${numel(n.type.shape)}, sizeof *in${i});\n  for (long i = 0; i < ${numel(n.type.shape)}; i++) in${i}[i] = ${fill(n.type.dtype)};`),
+    ...outs.map((o, i) => `  ${r.storageType(o.node.type.dtype)} *out${i} = calloc(${numel(o.node.type.shape)}, sizeof *out${i});`),
   ].join('\n');
   const args = [...ins.map((_, i) => `in${i}`), ...outs.map((_, i) => `out${i}`), '0'].join(', ');
   return `/* Times bertc_run: ./bench WEIGHTS RUNS (built with -DBERTC_PROFILE for per-kernel times). */
@@ -77,7 +80,7 @@ export function benchC(m: Module, accel: Accelerator, opts: CBuildOptions & { re
     let seed = 12345;
     const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296 - 0.5) * 0.1;
     const params = new Map(graphNodes(m.graph).filter((n) => n.op === 'param').map((n) => {
-      const t = makeTensor('f32', n.type.shape);
+      const t = makeTensor(n.type.dtype, n.type.shape);
       for (let i = 0; i < t.data.length; i++) t.data[i] = next();
       return [n.attr<string>('name'), t];
     }));

@@ -5,9 +5,10 @@ import { writeFolderAtomic } from '../../src/io/output.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Module } from '../../src/kernel/module.js';
-import { byteSize, type DType } from '../../src/ir/dtype.js';
+import type { DType } from '../../src/ir/dtype.js';
 import { numel } from '../../src/ir/shape.js';
-import { makeTensor, type Tensor } from '../../src/interp/tensor.js';
+import { makeTensor, type Tensor, type TensorData } from '../../src/interp/tensor.js';
+import { C_DTYPES } from '../common/renderer.js';
 import { generateC, type COptions } from './module.js';
 
 /** The runtime header every generated model.c includes; it is copied next to it. */
@@ -61,11 +62,31 @@ export function buildC(dir: string, opts: CBuildOptions = {}, harness: CHarness 
   return exe;
 }
 
+/** The harness's raw little-endian elements of a dtype, to and from the interpreter's tensor data. */
+interface HostForm {
+  readonly encode: (values: readonly number[]) => ArrayBufferView;
+  readonly decode: (bytes: ArrayBufferLike) => TensorData;
+}
+
+/** By dtype (i64 held as the interpreter holds it, in a Float64Array); f16 and bf16 come with mixed precision. */
+const HOST_FORMS: Readonly<Partial<Record<DType, HostForm>>> = {
+  f32: { encode: (v) => Float32Array.from(v), decode: (b) => new Float32Array(b) },
+  i32: { encode: (v) => Int32Array.from(v), decode: (b) => new Int32Array(b) },
+  i64: { encode: (v) => BigInt64Array.from(v, (x) => BigInt(Math.trunc(x))), decode: (b) => Float64Array.from(new BigInt64Array(b), Number) },
+  bool: { encode: (v) => Uint8Array.from(v), decode: (b) => new Uint8Array(b) },
+};
+
+function hostForm(d: DType): HostForm {
+  const f = HOST_FORMS[d];
+  if (!f) throw new Error(`internal: the C harness has no host form for ${d} tensors (checkTarget refuses them)`);
+  return f;
+}
+
 /** The inputs as the harness reads them: back to back, raw little-endian, each in its own dtype. */
 export function encodeInputs(m: Module, inputs: ReadonlyMap<string, Tensor>): Buffer {
   return Buffer.concat(m.graph.inputs.map((n) => {
     const t = inputs.get(n.attr<string>('name'))!;
-    const typed = storage(n.type.dtype, Array.from(t.data as ArrayLike<number>));
+    const typed = hostForm(n.type.dtype).encode(Array.from(t.data as ArrayLike<number>));
     return Buffer.from(typed.buffer, typed.byteOffset, typed.byteLength);
   }));
 }
@@ -76,26 +97,12 @@ export function decodeOutputs(m: Module, raw: Buffer): Map<string, Tensor> {
   let at = 0;
   for (const o of m.graph.outputs) {
     const { dtype, shape } = o.node.type;
-    const bytes = numel(shape) * byteSize(dtype);
+    const bytes = numel(shape) * C_DTYPES[dtype].bytes;
     const copy = raw.buffer.slice(raw.byteOffset + at, raw.byteOffset + at + bytes);
-    const data = dtype === 'i32' ? new Int32Array(copy) : dtype === 'i64' ? Float64Array.from(new BigInt64Array(copy), Number) : dtype === 'bool' ? new Uint8Array(copy) : new Float32Array(copy);
-    out.set(o.name, makeTensor(dtype, shape, data));
+    out.set(o.name, makeTensor(dtype, shape, hostForm(dtype).decode(copy)));
     at += bytes;
   }
   return out;
-}
-
-function storage(dtype: DType, values: number[]): Float32Array | Int32Array | BigInt64Array | Uint8Array {
-  switch (dtype) {
-    case 'i32':
-      return Int32Array.from(values);
-    case 'i64':
-      return BigInt64Array.from(values, (v) => BigInt(Math.trunc(v)));
-    case 'bool':
-      return Uint8Array.from(values);
-    default:
-      return Float32Array.from(values);
-  }
 }
 
 /** Runs a built model on inputs, with the interpreter's contract: outputs by name. */

@@ -1,12 +1,13 @@
 import type { Accelerator } from '../../src/accel/accelerator.js';
 import type { GemmSchedule } from '../../src/cost/gemm.js';
+import type { DType } from '../../src/ir/dtype.js';
 import type { Node } from '../../src/ir/node.js';
 import { numel, type Shape } from '../../src/ir/shape.js';
 import { isMatmul, isMovement, isRowReduction, reducedAxes } from '../../src/kernel/classify.js';
 import type { Kernel } from '../../src/kernel/kernels.js';
 import { dropoutOps, kernelParams } from '../../src/kernel/signature.js';
 import { affine, gemmAccess, gemmBatchOffset, unravel, type Index } from '../common/indexing.js';
-import { ElementValues, kernelHeader, parameterNames, type ValueEnv } from '../common/elementValues.js';
+import { accumulatorOf, ElementValues, kernelHeader, parameterNames, rowResultType, type ValueEnv } from '../common/elementValues.js';
 import { Writer, type Line } from '../common/writer.js';
 
 
@@ -114,47 +115,71 @@ function rowKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[]): Ker
   return done(b, k);
 }
 
-/** softmax, layernorm and reduce_* over the row, accumulating in f32. */
+/**
+ * softmax, layernorm and reduce_* over the row, accumulating in the op's accumulation dtype. The
+ * row helpers (`bertc_row_sum`, `bertc_row_max`) take float rows: every float accumulator computes
+ * in float in C (`computeDtype`).
+ */
 function reduction(b: KernelBuilder, n: Node, D: number, rowVaries: (n: Node) => boolean): void {
   const r = b.env.r;
   const x = n.srcs[0]!;
   const name = b.local(n);
   const span = n.meta.span;
   const w = b.w;
+  const acc = accumulatorOf(n);
+  const t = r.type(acc);
+  const lit = (v: number) => r.literal(v, acc);
   // The operand, per element of the row, as an array (the prologue's result).
   const xs = `${name}_in`;
-  w.line(`float ${xs}[${D}];`, span);
-  w.line(`${r.loop('j', D)} ${xs}[j] = ${r.cast(b.value(x, b.here(x)), x.type.dtype, 'f32')};`, span);
+  w.line(`${t} ${xs}[${D}];`, span);
+  w.line(`${r.loop('j', D)} ${xs}[j] = ${r.cast(b.value(x, b.here(x)), x.type.dtype, acc)};`, span);
   const sum = (arr: string) => r.call('bertc_row_sum', arr, String(D));
   switch (n.op) {
-    case 'softmax':
+    case 'softmax': {
+      const out = rowResultType(r, n);
       r.used.add('bertc_fmax');
-      w.line(`const float ${name}_max = ${r.call('bertc_row_max', xs, String(D))};`, span);
-      w.line(`float ${name}[${D}];`, span);
+      w.line(`const ${t} ${name}_max = ${r.call('bertc_row_max', xs, String(D))};`, span);
+      w.line(`${out} ${name}[${D}];`, span);
       w.line(`${r.loop('j', D)} ${name}[j] = ${r.call('bertc_exp', `${xs}[j] - ${name}_max`)};`, span);
-      w.line(`const float ${name}_sum = ${sum(name)};`, span);
+      w.line(`const ${t} ${name}_sum = ${sum(name)};`, span);
       w.line(`${r.loop('j', D)} ${name}[j] = ${name}[j] / ${name}_sum;`, span);
       b.locals.set(n, { name, array: true });
       return;
+    }
     case 'layernorm': {
       const [, g, bias] = n.srcs as [Node, Node, Node];
+      const out = rowResultType(r, n);
       const col = b.iteration[b.iteration.length - 1]!;
-      w.line(`const float ${name}_mean = ${sum(xs)} / ${D}.0f;`, span);
-      w.line(`float ${name}_sq[${D}];`, span);
+      w.line(`const ${t} ${name}_mean = ${sum(xs)} / ${lit(D)};`, span);
+      w.line(`${t} ${name}_sq[${D}];`, span);
       w.line(`${r.loop('j', D)} ${name}_sq[j] = (${xs}[j] - ${name}_mean) * (${xs}[j] - ${name}_mean);`, span);
-      w.line(`const float ${name}_inv = 1.0f / sqrtf(${sum(`${name}_sq`)} / ${D}.0f + ${r.literal(n.attr<number>('eps'), 'f32')});`, span);
-      w.line(`float ${name}[${D}];`, span);
+      w.line(`const ${t} ${name}_inv = ${lit(1)} / ${r.math['sqrt']}(${sum(`${name}_sq`)} / ${lit(D)} + ${r.literal(n.attr<number>('eps'), acc)});`, span);
+      w.line(`${out} ${name}[${D}];`, span);
       w.line(`${r.loop('j', D)} ${name}[j] = (${xs}[j] - ${name}_mean) * ${name}_inv * ${b.value(g, [col])} + ${b.value(bias, [col])};`, span);
       b.locals.set(n, { name, array: true });
       return;
     }
     default: {
-      if (n.op === 'reduce_max') r.used.add('bertc_fmax');
-      const total = n.op === 'reduce_max' ? r.call('bertc_row_max', xs, String(D)) : sum(xs);
-      w.line(r.declare(name, n.type.dtype, r.cast(`${total}${n.op === 'reduce_mean' ? ` / ${D}.0f` : ''}`, 'f32', n.type.dtype)), span);
+      const isMax = n.op === 'reduce_max';
+      if (isMax) r.used.add('bertc_fmax');
+      const total = isMax ? r.call('bertc_row_max', xs, String(D)) : sum(xs);
+      w.line(r.declare(name, n.type.dtype, r.cast(`${total}${n.op === 'reduce_mean' ? ` / ${lit(D)}` : ''}`, acc, n.type.dtype)), span);
       b.locals.set(n, { name, array: rowVaries(n) });
     }
   }
+}
+
+/**
+ * The one dtype the runtime's packed GEMM (`bertc_sgemm`) reads, accumulates in and writes, and
+ * the type of its workspace and scratch: the GEMM runtime is f32 by design (a mixed-precision GEMM
+ * would be a second entry point).
+ */
+export const SGEMM_DTYPE: DType = 'f32';
+
+/** Refuses a matmul the runtime GEMM cannot run: operands, accumulator and (when written directly) result in its dtype. */
+function checkGemmDtypes(mm: Node, a: Node, b: Node, direct: boolean): void {
+  const held = [a.type.dtype, b.type.dtype, accumulatorOf(mm), ...(direct ? [mm.type.dtype] : [])];
+  if (held.some((d) => d !== SGEMM_DTYPE)) throw new Error(`internal: matmul #${mm.id} holds ${held.join(', ')}; the runtime GEMM (bertc_sgemm) is ${SGEMM_DTYPE} only`);
 }
 
 /** The function of kernel `k`, shared by `instances` (the kernels with its signature, `k` first). */
@@ -201,6 +226,8 @@ function gemmKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[]): Ke
   const chunks = Math.ceil(M / chunk);
   const epilogue = k.ops.filter((n) => n !== mm);
   const direct = epilogue.length === 0 && k.outputs.length === 1 && k.outputs[0] === mm;
+  checkGemmDtypes(mm, a.buffer, bv.buffer, direct);
+  const gemmType = r.type(SGEMM_DTYPE);
 
   for (const line of header(k, instances)) b.w.line(line);
   b.w.line(`/* schedule (tile-gemm): ${(env.schedules?.get(mm)?.levels ?? []).map((t) => `${t.level} ${t.m}x${t.n}x${t.k} ${t.order}`).join(', ') || 'untiled'}; blocking mc=${blk.mc} nc=${blk.nc} kc=${blk.kc} mr=${blk.mr} nr=${blk.nr} */`);
@@ -210,7 +237,7 @@ function gemmKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[]): Ke
   b.w.line(`const ptrdiff_t bi = task / ${chunks}, m0 = (task % ${chunks}) * ${chunk};`);
   b.w.line('(void)bi;');
   b.w.line(`const int rows = (int)(${M} - m0 < ${chunk} ? ${M} - m0 : ${chunk});`);
-  b.w.line('float *ws = m->gemm_ws + (size_t)bertc_thread_num() * m->gemm_ws_floats;');
+  b.w.line(`${gemmType} *ws = m->gemm_ws + (size_t)bertc_thread_num() * m->gemm_ws_floats;`);
   const bi = unravel('bi', batchShape);
   const aBase = `${env.ptr(a.buffer)} + ${gemmBatchOffset(a, bi)} + m0 * ${a.rowStride}`;
   const bBase = `${env.ptr(bv.buffer)} + ${gemmBatchOffset(bv, bi)}`;
@@ -218,7 +245,7 @@ function gemmKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[]): Ke
     const cBase = `${env.ptr(mm)} + ${affine([['bi', M * N], ['m0', N]])}`;
     b.w.line(`bertc_sgemm(rows, ${N}, ${K}, ${aBase}, ${a.rowStride}, ${a.colStride}, ${bBase}, ${bv.rowStride}, ${bv.colStride}, ${cBase}, ${N}, &blk, ws);`, mm.meta.span);
   } else {
-    b.w.line('float *c = m->gemm_scratch + (size_t)bertc_thread_num() * m->gemm_scratch_floats;');
+    b.w.line(`${gemmType} *c = m->gemm_scratch + (size_t)bertc_thread_num() * m->gemm_scratch_floats;`);
     b.w.line(`bertc_sgemm(rows, ${N}, ${K}, ${aBase}, ${a.rowStride}, ${a.colStride}, ${bBase}, ${bv.rowStride}, ${bv.colStride}, c, ${N}, &blk, ws);`, mm.meta.span);
     b.w.open('for (int mi = 0; mi < rows; mi++)');
     b.w.open(r.loop('n', N));

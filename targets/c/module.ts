@@ -1,18 +1,16 @@
 import { SourceMapGenerator } from 'source-map';
 import type { Accelerator } from '../../src/accel/accelerator.js';
-import type { DType } from '../../src/ir/dtype.js';
-import { byteSize } from '../../src/ir/dtype.js';
 import type { Node } from '../../src/ir/node.js';
 import { formatShape, numel } from '../../src/ir/shape.js';
 import { isMatmul } from '../../src/kernel/classify.js';
-import { buildKernels, bytesOf, type Kernel } from '../../src/kernel/kernels.js';
+import { buildKernels, type Kernel } from '../../src/kernel/kernels.js';
 import type { Module } from '../../src/kernel/module.js';
 import { dropoutOps, kernelClasses, kernelParams } from '../../src/kernel/signature.js';
 import { resultCopies, resultCopyValue } from '../common/elementValues.js';
 import { planMemory, type MemoryPlan } from '../common/memoryPlan.js';
 import { checkTarget } from '../common/unsupported.js';
-import { CLikeRenderer } from '../common/renderer.js';
-import { blockingOf, gemmRowChunk, kernelFunction, type KernelFunction } from './kernelCode.js';
+import { C_DTYPES, CLikeRenderer } from '../common/renderer.js';
+import { blockingOf, gemmRowChunk, kernelFunction, SGEMM_DTYPE, type KernelFunction } from './kernelCode.js';
 import type { Line } from '../common/writer.js';
 
 /** The files of a compiled model, by name. */
@@ -34,6 +32,9 @@ export interface COptions {
 
 const cName = (s: string) => s.replace(/[^A-Za-z0-9_]/g, '_');
 
+/** A tensor's bytes as C stores its dtype. */
+const bytesOf = (n: Node): number => numel(n.type.shape) * C_DTYPES[n.type.dtype].bytes;
+
 interface Layout {
   readonly kernels: readonly Kernel[];
   readonly init: readonly Kernel[];
@@ -54,7 +55,7 @@ function layoutOf(m: Module): Layout {
   const copied = resultCopies(m.graph.outputs.map((o) => o.node), direct, m.partition.views).flatMap((c) => (c.buffer ? [c.buffer] : []));
   const params = [...new Set([...kernels.flatMap((k) => k.inputs), ...copied].filter((n) => n.op === 'param'))].sort((a, b) => a.id - b.id);
   // What result copies read must live to the end of the run, when they are copied.
-  return { kernels, init: kernels.filter((k) => k.init), run, plan: planMemory(run, direct, new Set(copied)), params, direct };
+  return { kernels, init: kernels.filter((k) => k.init), run, plan: planMemory(run, bytesOf, direct, new Set(copied)), params, direct };
 }
 
 /** The generated model's memory: activation arena (planned, and without reuse) and weights, in bytes. */
@@ -79,7 +80,7 @@ export function generateC(m: Module, opts: COptions): CFiles {
     if (out && L.direct.has(n)) return `out_${cName(out.name)}`;
     const off = L.plan.offsets.get(n);
     if (off === undefined) throw new Error(`internal: no memory for ${n.op} #${n.id}`);
-    return `(${r.type(n.type.dtype)} *)(m->arena + ${off})`;
+    return `(${r.storageType(n.type.dtype)} *)(m->arena + ${off})`;
   };
   const env = { r, views: m.partition.views, train: m.train, accel: opts.accel, schedules: m.schedules };
   // One function per kernel class: the encoder layers' kernels are calls of the first layer's.
@@ -124,16 +125,16 @@ export function generateC(m: Module, opts: COptions): CFiles {
   put();
   put('struct bertc_model {');
   put('  bertc_safetensors weights;');
-  for (const p of L.params) put(`  const ${r.type(p.type.dtype)} *w${p.id}; /* ${p.attr<string>('name')} ${formatShape(p.type.shape)} */`);
-  for (const n of initOutputs) put(`  ${r.type(n.type.dtype)} *i${n.id}; /* computed from weights at load: ${formatShape(n.type.shape)} */`);
+  for (const p of L.params) put(`  const ${r.storageType(p.type.dtype)} *w${p.id}; /* ${p.attr<string>('name')} ${formatShape(p.type.shape)} */`);
+  for (const n of initOutputs) put(`  ${r.storageType(n.type.dtype)} *i${n.id}; /* computed from weights at load: ${formatShape(n.type.shape)} */`);
   put('  unsigned char *arena;');
-  put('  float *gemm_ws, *gemm_scratch;');
+  put(`  ${r.type(SGEMM_DTYPE)} *gemm_ws, *gemm_scratch;`);
   put('  size_t gemm_ws_floats, gemm_scratch_floats;');
   put(`  double kernel_seconds[${Math.max(1, L.run.length)}];`);
   put('};');
   put();
   for (const [c, f] of fns) emitKernel(put, c.representative, f, r);
-  emitInit(put, L, call, opts, m);
+  emitInit(put, L, call, opts, m, r);
   emitRun(put, L, call, home, m, r);
   put('void bertc_kernel_times(const bertc_model *m, double *seconds) {');
   put('  for (int i = 0; i < bertc_kernel_count; i++) seconds[i] = m->kernel_seconds[i];');
@@ -171,7 +172,7 @@ interface Call {
 
 function signature(k: Kernel, f: KernelFunction, r: CLikeRenderer): string {
   const keys = Array.from({ length: f.keys }, (_, i) => `uint32_t key${i}`);
-  const buffers = f.params.map((n, i) => `${k.outputs.includes(n) ? '' : 'const '}${r.type(n.type.dtype)} *restrict b${i}`);
+  const buffers = f.params.map((n, i) => `${k.outputs.includes(n) ? '' : 'const '}${r.storageType(n.type.dtype)} *restrict b${i}`);
   return `static void ${f.name}(${['bertc_model *m', 'int *status', ...keys, ...buffers].join(', ')})`;
 }
 
@@ -187,7 +188,7 @@ function emitKernel(put: (t?: string, s?: Line['span']) => void, k: Kernel, f: K
   put();
 }
 
-function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, call: (k: Kernel) => Call, opts: COptions, m: Module): void {
+function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, call: (k: Kernel) => Call, opts: COptions, m: Module, r: CLikeRenderer): void {
   put('int bertc_init(bertc_model **out, const char *weights_path, char *err, size_t errlen) {');
   put('  *out = NULL;');
   put('  bertc_model *m = calloc(1, sizeof *m);');
@@ -211,8 +212,8 @@ function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, call: 
     put(`  { const bertc_blocking b = { ${x.mc}, ${x.nc}, ${x.kc}, ${x.mr}, ${x.nr} }; size_t w = bertc_sgemm_workspace_floats(&b); if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }`);
   }
   put(`  m->gemm_scratch_floats = ${Math.max(16, ...gemms.map((k) => scratchFloats(k, opts.accel)))};`);
-  put('  m->gemm_ws = bertc_alloc(sizeof(float) * (m->gemm_ws_floats + 16) * (size_t)bertc_max_threads());');
-  put('  m->gemm_scratch = bertc_alloc(sizeof(float) * m->gemm_scratch_floats * (size_t)bertc_max_threads());');
+  put(`  m->gemm_ws = bertc_alloc(sizeof(${r.type(SGEMM_DTYPE)}) * (m->gemm_ws_floats + 16) * (size_t)bertc_max_threads());`);
+  put(`  m->gemm_scratch = bertc_alloc(sizeof(${r.type(SGEMM_DTYPE)}) * m->gemm_scratch_floats * (size_t)bertc_max_threads());`);
   put(`  if (!m->arena || !m->gemm_ws || !m->gemm_scratch${L.init.flatMap((k) => k.outputs).map((o) => ` || !m->i${o.id}`).join('')}) { bertc_free(m); return bertc_error(err, errlen, BERTC_ERR_MEMORY, "out of memory"); }`);
   put('  /* Weight transforms run once, here; they draw no random numbers. */');
   for (const k of L.init) put(`  ${call(k).text};`, k.ops[0]?.meta.span);
@@ -231,8 +232,8 @@ function scratchFloats(k: Kernel, a: Accelerator): number {
 }
 
 function apiParams(m: Module, r: CLikeRenderer): string[] {
-  const ins = m.graph.inputs.map((n) => `const ${r.type(n.type.dtype)} *in_${cName(n.attr<string>('name'))}`);
-  const outs = m.graph.outputs.map((o) => `${r.type(o.node.type.dtype)} *out_${cName(o.name)}`);
+  const ins = m.graph.inputs.map((n) => `const ${r.storageType(n.type.dtype)} *in_${cName(n.attr<string>('name'))}`);
+  const outs = m.graph.outputs.map((o) => `${r.storageType(o.node.type.dtype)} *out_${cName(o.name)}`);
   return [...ins, ...outs, 'uint32_t seed'];
 }
 
@@ -266,7 +267,7 @@ function emitRun(put: (t?: string, s?: Line['span']) => void, L: Layout, call: (
     const [copy] = resultCopies([o.node], L.direct, m.partition.views);
     if (!copy) continue;
     if (copy.contiguous) put(`  memcpy(${out}, ${home(copy.buffer!)}, ${bytesOf(o.node)});`, o.node.meta.span);
-    else put(`  ${r.loop('i', numel(o.node.type.shape))} ${out}[i] = ${resultCopyValue(copy, env, 'i')};`, o.node.meta.span);
+    else put(`  ${r.loop('i', numel(o.node.type.shape))} ${out}[i] = ${r.store(resultCopyValue(copy, env, 'i'), o.node.type.dtype)};`, o.node.meta.span);
   }
   put('  return status;');
   put('}');
@@ -318,7 +319,6 @@ void bertc_kernel_times(const bertc_model *model, double *seconds);
 function harness(m: Module, r: CLikeRenderer): string {
   const ins = m.graph.inputs;
   const outs = m.graph.outputs;
-  const size = (d: DType, shape: readonly number[]) => numel(shape) * byteSize(d);
   return `/* A command-line harness for the generated model (bertc run --target c uses it):
  *   ./model WEIGHTS.safetensors INPUTS.bin OUTPUTS.bin [SEED]
  * INPUTS.bin holds ${ins.map((n) => n.attr<string>('name')).join(', ')} back to back, raw little-endian;
@@ -341,13 +341,13 @@ int main(int argc, char **argv) {
   bertc_model *m;
   int status = bertc_init(&m, argv[1], err, sizeof err);
   if (status) { fprintf(stderr, "error: %s\\n", err); return 1; }
-  static unsigned char in[${Math.max(1, ins.reduce((s, n) => s + size(n.type.dtype, n.type.shape), 0))}];
-  static unsigned char out[${Math.max(1, outs.reduce((s, o) => s + size(o.node.type.dtype, o.node.type.shape), 0))}];
+  static unsigned char in[${Math.max(1, ins.reduce((s, n) => s + bytesOf(n), 0))}];
+  static unsigned char out[${Math.max(1, outs.reduce((s, o) => s + bytesOf(o.node), 0))}];
   if (slurp(argv[2], in, sizeof in)) { fprintf(stderr, "error: cannot read %zu bytes of inputs from %s\\n", sizeof in, argv[2]); bertc_free(m); return 1; }
   uint32_t seed = argc > 4 ? (uint32_t)strtoul(argv[4], NULL, 10) : 0;
   status = bertc_run(m, ${[
-    ...ins.map((n, i) => `(const ${r.type(n.type.dtype)} *)(in + ${ins.slice(0, i).reduce((s, x) => s + size(x.type.dtype, x.type.shape), 0)})`),
-    ...outs.map((o, i) => `(${r.type(o.node.type.dtype)} *)(out + ${outs.slice(0, i).reduce((s, x) => s + size(x.node.type.dtype, x.node.type.shape), 0)})`),
+    ...ins.map((n, i) => `(const ${r.storageType(n.type.dtype)} *)(in + ${ins.slice(0, i).reduce((s, x) => s + bytesOf(x), 0)})`),
+    ...outs.map((o, i) => `(${r.storageType(o.node.type.dtype)} *)(out + ${outs.slice(0, i).reduce((s, x) => s + bytesOf(x.node), 0)})`),
     'seed',
   ].join(', ')});
   bertc_free(m);

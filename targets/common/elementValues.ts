@@ -1,13 +1,33 @@
 import { formatSpan } from '../../src/diag/span.js';
+import type { DType } from '../../src/ir/dtype.js';
+import { ACC_ATTR, opDef } from '../../src/ir/ops.js';
 import type { Node } from '../../src/ir/node.js';
 import { formatType } from '../../src/ir/types.js';
 import { normalizeAxis } from '../../src/ir/shape.js';
-import { isElementwise, isMovement, isMatmul, isRowReduction, reducedAxes } from '../../src/kernel/classify.js';
+import { isElementwise, isMovement, isMatmul, isRowReduction, isViewable, reducedAxes } from '../../src/kernel/classify.js';
 import type { Kernel } from '../../src/kernel/kernels.js';
 import { dropoutOps, kernelParams } from '../../src/kernel/signature.js';
 import { isContiguous } from '../../src/kernel/layout.js';
 import { affine, broadcastIndex, layoutOffset, movementSourceIndex, ravel, storeOffset, unravel, viewLayout, type Index } from './indexing.js';
 import type { CLikeRenderer } from './renderer.js';
+
+/**
+ * The dtype a reduction, softmax, layernorm or matmul accumulates in: its `acc` attribute, or the
+ * catalogue's default for an op that has none (reduce_max, which sums nothing, compares in it).
+ */
+export function accumulatorOf(n: Node): DType {
+  return (n.attrs['acc'] ?? ACC_ATTR.default) as DType;
+}
+
+/**
+ * The type a row op (softmax, layernorm) keeps its result row in: the accumulator's compute type,
+ * which must be the result's (the renderers compute every float dtype in one type).
+ */
+export function rowResultType(r: CLikeRenderer, n: Node): string {
+  const t = r.type(accumulatorOf(n));
+  if (t !== r.type(n.type.dtype)) throw new Error(`internal: ${n.op} #${n.id} accumulates in ${t} but computes its ${n.type.dtype} result in ${r.type(n.type.dtype)}`);
+  return t;
+}
 
 /** What element expressions need to know about the kernel's surroundings. */
 export interface ValueEnv {
@@ -110,7 +130,7 @@ export class ElementValues {
       return j >= 0 && map.has(s) && s.type.shape[j] === n.type.shape[d] ? map.get(s)![j] : null;
     };
     for (const n of this.k.ops) {
-      if (n.op.startsWith('reduce_') && !n.attr<boolean>('keepdims')) {
+      if (opDef(n.op).group === 'reduce' && !n.attr<boolean>('keepdims')) {
         const src = map.get(n.srcs[0]!) ?? this.aligned(n.srcs[0]!.type.shape.length);
         const dropped = reducedAxes(n);
         map.set(n, src.filter((_, i) => !dropped.includes(i)));
@@ -145,8 +165,8 @@ export class ElementValues {
     const l = this.locals.get(n);
     if (l && this.atIteration(n, idx)) return l.array ? `${l.name}[j]` : l.name;
     if (this.members.has(n) || this.env.views.has(n)) {
-      if (n.op === 'concat') return this.concatValue(n, idx);
-      if (isMovement(n)) return this.value(n.srcs[0]!, movementSourceIndex(n, idx));
+      // Through the view rule's index, or piecewise for the movement op without one (concat, of several operands).
+      if (isMovement(n)) return isViewable(n) ? this.value(n.srcs[0]!, movementSourceIndex(n, idx)) : this.concatValue(n, idx);
       if (n.op === 'gather') return this.gatherValue(n, idx);
       if (n.op === 'dropout') return this.dropoutValue(n, idx);
       if (isRowReduction(n) || isMatmul(n)) throw new Error(`internal: ${this.k.name} reads ${n.op} #${n.id} away from its own row`);

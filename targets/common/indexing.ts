@@ -1,5 +1,5 @@
 import type { Node } from '../../src/ir/node.js';
-import { sliceBounds } from '../../src/ir/ops.js';
+import { sliceBounds, type CatalogueOp } from '../../src/ir/ops.js';
 import { normalizeAxis, stridesOf, type Shape } from '../../src/ir/shape.js';
 import { applyMovement, contiguous, type Layout } from '../../src/kernel/layout.js';
 
@@ -48,13 +48,15 @@ export function storeOffset(from: Node, chain: readonly Node[], idx: Index): str
   let flat: string | undefined;
   let shape = from.type.shape;
   for (const m of chain) {
-    if (m.op === 'reshape') {
+    const rule = STORE_THROUGH[m.op as CatalogueOp];
+    if (!rule) throw new Error(`internal: cannot store through ${m.op}`);
+    if ('keepsFlat' in rule) {
       flat ??= ravel(cur!, shape);
       cur = undefined;
     } else {
       cur ??= unravel(flat!, shape);
       flat = undefined;
-      cur = movementResultIndex(m, cur);
+      cur = rule.index(m, cur);
     }
     shape = m.type.shape;
   }
@@ -100,40 +102,49 @@ export function viewLayout(n: Node, views: ReadonlySet<Node>): { buffer: Node; l
   return { buffer: inner.buffer, layout };
 }
 
-/** The index of a movement op's (first) operand that holds element `idx` of its result. */
-export function movementSourceIndex(n: Node, idx: Index): Index {
-  const src = n.srcs[0]!.type.shape;
-  switch (n.op) {
-    case 'transpose': {
-      const perm = n.attr<readonly number[]>('perm');
-      const out = new Array<string>(perm.length);
-      perm.forEach((p, i) => (out[p] = idx[i]!));
-      return out;
-    }
-    case 'reshape':
-      return unravel(ravel(idx, n.type.shape), src);
-    case 'slice': {
-      const axis = normalizeAxis(n.attr<number>('axis'), src.length)!;
-      const [start] = sliceBounds(src[axis]!, n.attr<number>('start'), n.attr<number>('end'));
-      return idx.map((e, i) => (i === axis ? affine([[e, 1]], start) : e));
-    }
-    case 'expand':
-      return broadcastIndex(idx, src);
-    default:
-      throw new Error(`internal: ${n.op} is not a single-operand movement op`);
-  }
+/** Maps an index of a movement op's result to one of its operand, or back. */
+export type IndexRule = (n: Node, idx: Index) => Index;
+
+function transposeSourceIndex(n: Node, idx: Index): Index {
+  const perm = n.attr<readonly number[]>('perm');
+  const out = new Array<string>(perm.length);
+  perm.forEach((p, i) => (out[p] = idx[i]!));
+  return out;
 }
 
-/** The index in a movement op's result where element `idx` of its operand lands (transpose, reshape). */
-export function movementResultIndex(n: Node, idx: Index): Index {
-  switch (n.op) {
-    case 'transpose':
-      return n.attr<readonly number[]>('perm').map((p) => idx[p]!);
-    case 'reshape':
-      return unravel(ravel(idx, n.srcs[0]!.type.shape), n.type.shape);
-    default:
-      throw new Error(`internal: cannot store through ${n.op}`);
-  }
+function sliceSourceIndex(n: Node, idx: Index): Index {
+  const src = n.srcs[0]!.type.shape;
+  const axis = normalizeAxis(n.attr<number>('axis'), src.length)!;
+  const [start] = sliceBounds(src[axis]!, n.attr<number>('start'), n.attr<number>('end'));
+  return idx.map((e, i) => (i === axis ? affine([[e, 1]], start) : e));
+}
+
+/**
+ * For each movement op readable as a view (`opDef(op).view`), the index of its operand that holds
+ * element `idx` of its result: the same mapping as its view rule's layout, written so that the
+ * generated index stays readable (a transpose permutes, a reshape goes through the flat offset).
+ */
+export const SOURCE_INDEX: Readonly<Partial<Record<CatalogueOp, IndexRule>>> = {
+  transpose: transposeSourceIndex,
+  reshape: (n, idx) => unravel(ravel(idx, n.type.shape), n.srcs[0]!.type.shape),
+  slice: sliceSourceIndex,
+  expand: (n, idx) => broadcastIndex(idx, n.srcs[0]!.type.shape),
+};
+
+/** How a producer stores through a relabelling op: a reshape keeps the flat offset, a transpose permutes the index. */
+export type StoreRule = { readonly keepsFlat: true } | { readonly index: IndexRule };
+
+/** For each movement op whose view is a relabelling (`view.kind === 'relabel'`), how a store goes through it. */
+export const STORE_THROUGH: Readonly<Partial<Record<CatalogueOp, StoreRule>>> = {
+  reshape: { keepsFlat: true },
+  transpose: { index: (n, idx) => n.attr<readonly number[]>('perm').map((p) => idx[p]!) },
+};
+
+/** The index of a viewable movement op's operand that holds element `idx` of its result. */
+export function movementSourceIndex(n: Node, idx: Index): Index {
+  const rule = SOURCE_INDEX[n.op as CatalogueOp];
+  if (!rule) throw new Error(`internal: ${n.op} is not a single-operand movement op`);
+  return rule(n, idx);
 }
 
 /**

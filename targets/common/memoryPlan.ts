@@ -1,5 +1,5 @@
 import type { Node } from '../../src/ir/node.js';
-import { bytesOf, type Kernel } from '../../src/kernel/kernels.js';
+import type { Kernel } from '../../src/kernel/kernels.js';
 
 /** Where each intermediate lives in the activation arena. */
 export interface MemoryPlan {
@@ -20,8 +20,9 @@ const align = (x: number) => Math.ceil(x / ALIGN) * ALIGN;
  * deterministic and close to optimal for the chain-like lifetimes of a transformer.
  * `pinned` buffers (model results written straight to the caller's memory, weights) are not placed;
  * `untilEnd` ones are read after the last kernel (copied into a result) and live to the end.
+ * `bytes` is a buffer's size as the target stores its dtype.
  */
-export function planMemory(kernels: readonly Kernel[], pinned: ReadonlySet<Node>, untilEnd: ReadonlySet<Node> = new Set()): MemoryPlan {
+export function planMemory(kernels: readonly Kernel[], bytes: (n: Node) => number, pinned: ReadonlySet<Node>, untilEnd: ReadonlySet<Node> = new Set()): MemoryPlan {
   const first = new Map<Node, number>();
   const last = new Map<Node, number>();
   kernels.forEach((k, i) => {
@@ -29,7 +30,7 @@ export function planMemory(kernels: readonly Kernel[], pinned: ReadonlySet<Node>
     for (const n of k.inputs) if (first.has(n)) last.set(n, i);
   });
   for (const n of untilEnd) if (first.has(n)) last.set(n, kernels.length);
-  const buffers = [...first.keys()].map((n) => ({ n, from: first.get(n)!, to: last.get(n) ?? first.get(n)!, size: align(bytesOf(n)) }));
+  const buffers = [...first.keys()].map((n) => ({ n, from: first.get(n)!, to: last.get(n) ?? first.get(n)!, size: align(bytes(n)) }));
   const order = [...buffers].sort((a, b) => b.size - a.size || a.from - b.from || a.n.id - b.n.id);
   const placed: { from: number; to: number; at: number; size: number }[] = [];
   const offsets = new Map<Node, number>();

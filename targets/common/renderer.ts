@@ -1,14 +1,120 @@
-import type { DType } from '../../src/ir/dtype.js';
+import { computeDtype, isFloat, type DType } from '../../src/ir/dtype.js';
 import type { Node } from '../../src/ir/node.js';
+import type { CatalogueOp } from '../../src/ir/ops.js';
 import { dropoutScale, dropoutThreshold } from '../../src/interp/rng.js';
 
 /**
+ * How a target holds and computes one dtype: each renderer's dtype table has one of these per
+ * dtype it can spell. Loads and stores and buffer sizes use the storage form; locals and arithmetic
+ * the compute form, which is the spelling of `computeDtype(d)` (f16 and bf16 compute in f32).
+ */
+export interface DTypeForm {
+  /** The element type of a buffer holding the dtype. */
+  readonly storage: string;
+  /** Bytes one element takes in a buffer. */
+  readonly bytes: number;
+  /** The type its values are computed in. */
+  readonly compute: string;
+  /** Storage to compute on a load, and back on a store; absent where the two are the same type. */
+  readonly load?: (x: string) => string;
+  readonly store?: (x: string) => string;
+  /** A language extension a program holding the dtype must enable (WGSL's `enable f16;`). */
+  readonly enable?: string;
+  /** The suffix of its literals (`1.0f`, `1LL`). */
+  readonly suffix?: string;
+}
+
+export type DTypeTable = Readonly<Partial<Record<DType, DTypeForm>>>;
+
+/**
+ * C's dtypes. f16 and bf16 are held as their bits in uint16_t and computed in float; their load
+ * and store conversions come with mixed precision (until then `checkTarget` refuses them).
+ */
+export const C_DTYPES: Readonly<Record<DType, DTypeForm>> = {
+  f32: { storage: 'float', bytes: 4, compute: 'float', suffix: 'f' },
+  f16: { storage: 'uint16_t', bytes: 2, compute: 'float' },
+  bf16: { storage: 'uint16_t', bytes: 2, compute: 'float' },
+  i32: { storage: 'int32_t', bytes: 4, compute: 'int32_t' },
+  i64: { storage: 'int64_t', bytes: 8, compute: 'int64_t', suffix: 'LL' },
+  bool: { storage: 'uint8_t', bytes: 1, compute: 'uint8_t' },
+};
+
+/** Operand expressions, one per operand of the op (an op reads as many as it has operands). */
+export type Operands = readonly [string, string, string];
+
+/** How the renderer spells one elementwise op, from its operand expressions; `n` gives attributes and dtypes. */
+export type OpSpelling = (r: CLikeRenderer, a: Operands, n: Node) => string;
+
+/** Spellings by op name; a renderer variant overrides the entries that differ. */
+export type OpTable = Readonly<Partial<Record<CatalogueOp, OpSpelling>>>;
+
+/** Whether an op works on floats: its result or its first operand is a floating-point type. */
+const floatOperands = (n: Node) => isFloat(n.type.dtype) || (n.srcs[0] !== undefined && isFloat(n.srcs[0].type.dtype));
+const infix = (op: string): OpSpelling => (_, [x, y]) => `(${x} ${op} ${y})`;
+/** The language's float math function for the op (`math`). */
+const mathFn = (op: string): OpSpelling => (r, a) => `${r.math[op]}(${a.join(', ')})`;
+const helper = (fn: string): OpSpelling => (r, a) => r.call(fn, ...a);
+/** A float spelling, or an integer helper for integer operands. */
+const floatOr = (float: OpSpelling, int: string): OpSpelling => (r, a, n) => (floatOperands(n) ? float(r, a, n) : helper(int)(r, a, n));
+const reciprocal = (r: CLikeRenderer, x: string, n: Node) => `(${r.literal(1, n.type.dtype)} / ${x})`;
+
+function cGelu(r: CLikeRenderer, [x]: Operands, n: Node): string {
+  if (n.attr<string>('approximate') === 'tanh') return r.call('bertc_gelu_tanh', x);
+  r.used.add('bertc_erf');
+  return r.call('bertc_gelu', x);
+}
+
+/** The C spelling of every elementwise op but dropout (`CLikeRenderer.dropout`, which needs the element's index and key). */
+export const C_OPS = {
+  neg: (_, [x]) => `(-${x})`,
+  abs: floatOr(mathFn('abs'), 'bertc_iabs'),
+  exp: helper('bertc_exp'),
+  log: mathFn('log'),
+  tanh: mathFn('tanh'),
+  erf: helper('bertc_erf'),
+  sqrt: mathFn('sqrt'),
+  rsqrt: (r, a, n) => reciprocal(r, mathFn('sqrt')(r, a, n), n),
+  recip: (r, [x], n) => reciprocal(r, x, n),
+  relu: floatOr(helper('bertc_relu'), 'bertc_irelu'),
+  gelu: cGelu,
+  add: infix('+'),
+  sub: infix('-'),
+  mul: infix('*'),
+  div: floatOr(infix('/'), 'bertc_idiv'),
+  max: floatOr(helper('bertc_fmax'), 'bertc_imax'),
+  min: floatOr(helper('bertc_fmin'), 'bertc_imin'),
+  pow: mathFn('pow'),
+  lt: infix('<'),
+  le: infix('<='),
+  gt: infix('>'),
+  ge: infix('>='),
+  eq: infix('=='),
+  ne: infix('!='),
+  where: (r, [c, a, b]) => r.select(c, a, b),
+  cast: (r, [x], n) => r.cast(x, n.srcs[0]!.type.dtype, n.type.dtype),
+} satisfies OpTable;
+
+/** A finite float constant rounded to f32, with the language's suffix; negative ones in parentheses. */
+export function floatLiteral(v: number, suffix: string): string {
+  const f = Math.fround(v);
+  const s = `${Number.isInteger(f) && Math.abs(f) < 1e15 ? `${f}.0` : String(f)}${suffix}`;
+  return s.startsWith('-') ? `(${s})` : s;
+}
+
+/** Float to integer conversions, by target dtype: saturating, NaN giving 0. */
+const FLOAT_TO_INT: Readonly<Partial<Record<DType, string>>> = { i32: 'bertc_f2i32', i64: 'bertc_f2i64' };
+
+/**
  * The one C-like renderer: how scalar values, ops, declarations and loops are spelled. The C backend
- * uses it as is; a WGSL renderer overrides the tables (type names, literals, function names,
- * declarations) and nothing else, so the kernels' structure is written once.
+ * uses it as is; a WGSL renderer overrides the tables (dtypes, op spellings, math and helper
+ * functions) and a few spellings (literals, declarations, casts), so the kernels' structure is
+ * written once.
  */
 export class CLikeRenderer {
-  readonly types: Readonly<Record<DType, string>> = { f32: 'float', f16: 'float', bf16: 'float', i32: 'int32_t', i64: 'int64_t', bool: 'uint8_t' };
+  /** The language, for messages. */
+  readonly language: string = 'C';
+  readonly dtypes: DTypeTable = C_DTYPES;
+  readonly ops: OpTable = C_OPS;
   readonly indexType: string = 'ptrdiff_t';
   /** The language's float math functions, by IR op. */
   readonly math: Readonly<Record<string, string>> = { pow: 'powf', abs: 'fabsf', log: 'logf', tanh: 'tanhf', sqrt: 'sqrtf' };
@@ -17,32 +123,53 @@ export class CLikeRenderer {
   /** Helper functions a kernel used, by name, so that only those are emitted. */
   readonly used = new Set<string>();
 
-  type(d: DType): string {
-    if (d === 'f16' || d === 'bf16') throw new Error(`the C backend does not support ${d} tensors yet`);
-    return this.types[d];
+  /** The dtype's form in this language; a dtype it cannot spell is refused earlier (`checkTarget`). */
+  form(d: DType): DTypeForm {
+    const f = this.dtypes[d];
+    if (!f) throw new Error(`internal: the ${this.language} renderer cannot spell ${d} tensors (checkTarget refuses them)`);
+    return f;
   }
 
-  literal(v: number, d: DType): string {
-    if (d === 'bool') return v ? '1' : '0';
-    if (d === 'i32' || d === 'i64') return `${Math.trunc(v)}${d === 'i64' ? 'LL' : ''}`;
-    if (Number.isNaN(v)) return 'NAN';
-    if (v === Infinity) return 'INFINITY';
-    if (v === -Infinity) return '(-INFINITY)';
-    const f = Math.fround(v);
-    const s = Number.isInteger(f) && Math.abs(f) < 1e15 ? `${f}.0` : String(f);
-    return `${s.startsWith('-') ? `(${s}f)` : `${s}f`}`;
+  /** The type a value of dtype `d` is computed in (locals, arithmetic). */
+  type(d: DType): string {
+    return this.form(d).compute;
   }
 
   /** The element type of a buffer holding `d`; `load` and `store` convert between the two. */
   storageType(d: DType): string {
-    return this.type(d);
+    return this.form(d).storage;
   }
 
-  load(x: string, _d: DType): string {
-    return x;
+  /** Bytes one element of `d` takes in a buffer. */
+  storageBytes(d: DType): number {
+    return this.form(d).bytes;
   }
 
-  store(x: string, _d: DType): string {
+  /** A constant of dtype `d` as its compute type spells it. */
+  literal(v: number, d: DType): string {
+    const c = computeDtype(d);
+    const suffix = this.form(c).suffix ?? '';
+    if (c === 'bool') return v ? '1' : '0';
+    if (!isFloat(c)) return `${Math.trunc(v)}${suffix}`;
+    if (Number.isNaN(v)) return 'NAN';
+    if (v === Infinity) return 'INFINITY';
+    if (v === -Infinity) return '(-INFINITY)';
+    return floatLiteral(v, suffix);
+  }
+
+  load(x: string, d: DType): string {
+    return this.convert(x, d, 'load');
+  }
+
+  store(x: string, d: DType): string {
+    return this.convert(x, d, 'store');
+  }
+
+  private convert(x: string, d: DType, way: 'load' | 'store'): string {
+    const f = this.form(d);
+    const fn = f[way];
+    if (fn) return fn(x);
+    if (f.storage !== f.compute) throw new Error(`internal: the ${this.language} renderer has no ${way} conversion for ${d} (${f.storage} storage, ${f.compute} compute)`);
     return x;
   }
 
@@ -54,80 +181,26 @@ export class CLikeRenderer {
     return `for (${this.indexType} ${v} = 0; ${v} < ${n}; ${v}++)`;
   }
 
-  /** A scalar op on operand expressions; `n` gives the op, its attributes and dtypes. */
+  /** A scalar op on operand expressions, spelled by the `ops` table. */
   op(n: Node, a: readonly string[]): string {
-    const [x, y, z] = a as [string, string, string];
-    const float = n.type.dtype === 'f32' || n.srcs[0]?.type.dtype === 'f32';
-    switch (n.op) {
-      case 'add':
-        return `(${x} + ${y})`;
-      case 'sub':
-        return `(${x} - ${y})`;
-      case 'mul':
-        return `(${x} * ${y})`;
-      case 'div':
-        return float ? `(${x} / ${y})` : this.call('bertc_idiv', x, y);
-      case 'max':
-        return this.call(float ? 'bertc_fmax' : 'bertc_imax', x, y);
-      case 'min':
-        return this.call(float ? 'bertc_fmin' : 'bertc_imin', x, y);
-      case 'pow':
-        return `${this.math['pow']}(${x}, ${y})`;
-      case 'neg':
-        return `(-${x})`;
-      case 'abs':
-        return float ? `${this.math['abs']}(${x})` : this.call('bertc_iabs', x);
-      case 'exp':
-        return this.call('bertc_exp', x);
-      case 'log':
-        return `${this.math['log']}(${x})`;
-      case 'tanh':
-        return `${this.math['tanh']}(${x})`;
-      case 'erf':
-        return this.call('bertc_erf', x);
-      case 'sqrt':
-        return `${this.math['sqrt']}(${x})`;
-      case 'rsqrt':
-        return `(1.0f / ${this.math['sqrt']}(${x}))`;
-      case 'recip':
-        return `(1.0f / ${x})`;
-      case 'relu':
-        return this.call(float ? 'bertc_relu' : 'bertc_irelu', x);
-      case 'gelu':
-        if (n.attr<string>('approximate') === 'tanh') return this.call('bertc_gelu_tanh', x);
-        this.used.add('bertc_erf');
-        return this.call('bertc_gelu', x);
-      case 'lt':
-        return `(${x} < ${y})`;
-      case 'le':
-        return `(${x} <= ${y})`;
-      case 'gt':
-        return `(${x} > ${y})`;
-      case 'ge':
-        return `(${x} >= ${y})`;
-      case 'eq':
-        return `(${x} == ${y})`;
-      case 'ne':
-        return `(${x} != ${y})`;
-      case 'where':
-        return this.select(x, y, z);
-      case 'cast':
-        return this.cast(x, n.srcs[0]!.type.dtype, n.type.dtype);
-      default:
-        throw new Error(`internal: no scalar form for '${n.op}'`);
-    }
+    const spell = this.ops[n.op as CatalogueOp];
+    if (!spell) throw new Error(`internal: no scalar form for '${n.op}'`);
+    return spell(this, a as Operands, n);
   }
 
   select(c: string, a: string, b: string): string {
     return `(${c} ? ${a} : ${b})`;
   }
 
+  /** Converts a value computed as `from` to `to` (compute dtypes: f16 and bf16 values are f32 already). */
   cast(x: string, from: DType, to: DType): string {
-    if (from === to) return x;
-    if (to === 'f32') return `((float)(${x}))`;
-    if (to === 'bool') return `((${x}) != 0)`;
-    if (from === 'f32') return this.call(to === 'i32' ? 'bertc_f2i32' : 'bertc_f2i64', x);
-    return `((${this.type(to)})(${x}))`;
+    const [f, t] = [computeDtype(from), computeDtype(to)];
+    if (f === t) return x;
+    if (isFloat(t)) return `((${this.type(t)})(${x}))`;
+    if (t === 'bool') return `((${x}) != 0)`;
+    const saturating = FLOAT_TO_INT[t];
+    if (isFloat(f) && saturating) return this.call(saturating, x);
+    return `((${this.type(t)})(${x}))`;
   }
 
   /** An index read from a tensor, checked: out of range sets the kernel's status and reads row 0. */
@@ -141,8 +214,9 @@ export class CLikeRenderer {
    */
   dropout(n: Node, slot: number, flat: string, x: string): string {
     const p = n.attr<number>('p');
+    const d = n.type.dtype;
     const bits = this.call('bertc_dropout_bits', `key${slot}`, `(uint32_t)${flat}`);
-    return `(${bits} < ${dropoutThreshold(p)}u ? 0.0f : ${x} * ${this.literal(dropoutScale(p), 'f32')})`;
+    return `(${bits} < ${dropoutThreshold(p)}u ? ${this.literal(0, d)} : ${x} * ${this.literal(dropoutScale(p), d)})`;
   }
 
   call(fn: string, ...args: string[]): string {

@@ -4,11 +4,13 @@ import type { Node } from '../../src/ir/node.js';
 import type { Span } from '../../src/diag/span.js';
 import { numel, type Shape } from '../../src/ir/shape.js';
 import { formatType } from '../../src/ir/types.js';
+import { opDef } from '../../src/ir/ops.js';
 import { isMatmul, isMovement, isRowReduction, reducedAxes } from '../../src/kernel/classify.js';
 import type { Kernel } from '../../src/kernel/kernels.js';
 import type { DType } from '../../src/ir/dtype.js';
 import { dropoutOps, kernelParams } from '../../src/kernel/signature.js';
-import { ElementValues, kernelHeader, parameterNames, resultCopyValue, type ResultCopy, type ValueEnv } from '../common/elementValues.js';
+import { computeDtype } from '../../src/ir/dtype.js';
+import { accumulatorOf, ElementValues, kernelHeader, parameterNames, resultCopyValue, rowResultType, type ResultCopy, type ValueEnv } from '../common/elementValues.js';
 import { Writer, type Line } from '../common/writer.js';
 import { gemmAccess, gemmBatchOffset, unravel } from '../common/indexing.js';
 import { paramsStruct, type WgslRenderer } from './renderer.js';
@@ -103,7 +105,8 @@ function assemble(k: Kernel, env: WgslEnv, b: Body, size: readonly [number, numb
   const bindings: (Node | 'params')[] = [...reads, ...writes];
   if (b.usesSeed) bindings.push('params');
   const dropouts = b.usesSeed ? dropoutOps(k).length : 0;
-  const lines: { text: string; span?: Span }[] = kernelHeader(k, instances).map((text) => ({ text: `// ${text}` }));
+  const held = bindings.flatMap((x) => (x === 'params' ? [] : [x.type.dtype]));
+  const lines: { text: string; span?: Span }[] = [...r.enables(held), ...kernelHeader(k, instances).map((l) => `// ${l}`)].map((text) => ({ text }));
   if (b.usesSeed) lines.push({ text: paramsStruct(dropouts) });
   bindings.forEach((x, i) => {
     if (x === 'params') lines.push({ text: `@group(0) @binding(${i}) var<uniform> params: Params;` });
@@ -145,6 +148,7 @@ export function copyKernel(c: ResultCopy, name: string, out: string, env: WgslEn
   const value = resultCopyValue(c, env, 'flat');
   const reads = c.buffer ? [c.buffer] : [];
   const lines: { text: string; span?: Span }[] = [
+    ...r.enables([...reads.map((b) => b.type.dtype), dtype]).map((text) => ({ text })),
     { text: `// ${name} (data-movement): the result ${formatType(c.result.type)}, which no kernel writes` },
     ...reads.map((b, i) => ({ text: storageBinding(r, i, env.ptr(b), b.type.dtype, false) })),
     { text: storageBinding(r, reads.length, out, dtype, true) },
@@ -197,8 +201,14 @@ function rowKernel(k: Kernel, env: WgslEnv, instances: readonly Kernel[]): WgslK
   const outerAxes = shape.map((_, i) => i).filter((i) => !rowAxes.includes(i));
   const D = rowAxes.reduce((s, a) => s * shape[a]!, 1);
   const ROWS = outerAxes.reduce((s, a) => s * shape[a]!, 1);
-  const rowArrays = reductions.filter((n) => !n.op.startsWith('reduce_')).length;
-  const bytes = 4 * (D * (1 + rowArrays) + ROW_WG);
+  const rowArrays = reductions.filter((n) => opDef(n.op).group !== 'reduce').length;
+  // The row and the partial results are held in the accumulator's type, one for all the kernel's reductions.
+  const accs = [...new Set(reductions.map((n) => computeDtype(accumulatorOf(n))))];
+  if (accs.length !== 1) throw new Error(`internal: kernel '${k.name}' has reductions accumulating in ${accs.join(' and ')}`);
+  const acc = accs[0]!;
+  const accType = r.type(acc);
+  const lit = (v: number) => r.literal(v, acc);
+  const bytes = r.storageBytes(acc) * (D * (1 + rowArrays) + ROW_WG);
   const limit = env.maxWorkgroupStorageBytes;
   if (bytes > limit) {
     throw new LimitError(`kernel '${k.name}': rows of ${D} floats need ${bytes} bytes of workgroup storage, over the limit of ${limit}`, kernelSpan(k), false);
@@ -237,7 +247,7 @@ function rowKernel(k: Kernel, env: WgslEnv, instances: readonly Kernel[]): WgslK
   };
   const sum = (a: string, v: string) => `${a} + ${v}`;
   const mx = (a: string, v: string) => `max(${a}, ${v})`;
-  const shared = [`var<workgroup> xs: array<f32, ${D}>;`, `var<workgroup> partial: array<f32, ${ROW_WG}>;`];
+  const shared = [`var<workgroup> xs: array<${accType}, ${D}>;`, `var<workgroup> partial: array<${accType}, ${ROW_WG}>;`];
   const done = new Set<Node>();
   /** The members a node needs within this kernel that are not computed yet, producers first. */
   const pending = (n: Node): Node[] => {
@@ -261,7 +271,7 @@ function rowKernel(k: Kernel, env: WgslEnv, instances: readonly Kernel[]): WgslK
     const needed = pending(red);
     stride(() => {
       perElement(needed);
-      b.line(`xs[j] = ${r.cast(b.value(x, b.here(x)), x.type.dtype, 'f32')};`, span);
+      b.line(`xs[j] = ${r.cast(b.value(x, b.here(x)), x.type.dtype, acc)};`, span);
     });
     // Values computed in that loop go out of scope with it; later uses recompute them.
     for (const n of needed) if (!isRowReduction(n)) b.locals.delete(n);
@@ -270,28 +280,28 @@ function rowKernel(k: Kernel, env: WgslEnv, instances: readonly Kernel[]): WgslK
     const rv = `rv${i}`;
     switch (red.op) {
       case 'softmax':
-        reduce(`${name}_max`, r.literal(-Infinity, 'f32'), mx, 'xs[j]', span);
-        reduce(`${name}_sum`, '0.0f', sum, 'xs[j]', span, `xs[j] = exp(xs[j] - ${name}_max);`);
-        shared.push(`var<workgroup> ${rv}: array<f32, ${D}>;`);
+        reduce(`${name}_max`, lit(-Infinity), mx, 'xs[j]', span);
+        reduce(`${name}_sum`, lit(0), sum, 'xs[j]', span, `xs[j] = exp(xs[j] - ${name}_max);`);
+        shared.push(`var<workgroup> ${rv}: array<${rowResultType(r, red)}, ${D}>;`);
         stride(() => b.line(`${rv}[j] = xs[j] / ${name}_sum;`, span));
         b.locals.set(red, { name: `${rv}[j]`, array: false });
         break;
       case 'layernorm': {
         const [, g, bias] = red.srcs as [Node, Node, Node];
-        reduce(`${name}_total`, '0.0f', sum, 'xs[j]', span);
-        b.line(`let ${name}_mean = ${name}_total / ${D}.0f;`, span);
-        reduce(`${name}_sq`, '0.0f', sum, `(xs[j] - ${name}_mean) * (xs[j] - ${name}_mean)`, span);
-        b.line(`let ${name}_inv = inverseSqrt(${name}_sq / ${D}.0f + ${r.literal(red.attr<number>('eps'), 'f32')});`, span);
+        reduce(`${name}_total`, lit(0), sum, 'xs[j]', span);
+        b.line(`let ${name}_mean = ${name}_total / ${lit(D)};`, span);
+        reduce(`${name}_sq`, lit(0), sum, `(xs[j] - ${name}_mean) * (xs[j] - ${name}_mean)`, span);
+        b.line(`let ${name}_inv = inverseSqrt(${name}_sq / ${lit(D)} + ${r.literal(red.attr<number>('eps'), acc)});`, span);
         const col = idx[idx.length - 1]!;
-        shared.push(`var<workgroup> ${rv}: array<f32, ${D}>;`);
+        shared.push(`var<workgroup> ${rv}: array<${rowResultType(r, red)}, ${D}>;`);
         stride(() => b.line(`${rv}[j] = (xs[j] - ${name}_mean) * ${name}_inv * ${b.value(g, [col])} + ${b.value(bias, [col])};`, span));
         b.locals.set(red, { name: `${rv}[j]`, array: false });
         break;
       }
       default: {
         const isMax = red.op === 'reduce_max';
-        reduce(`${name}_r`, isMax ? r.literal(-Infinity, 'f32') : '0.0f', isMax ? mx : sum, 'xs[j]', span);
-        b.line(r.declare(name, red.type.dtype, r.cast(red.op === 'reduce_mean' ? `${name}_r / ${D}.0f` : `${name}_r`, 'f32', red.type.dtype)), span);
+        reduce(`${name}_r`, lit(isMax ? -Infinity : 0), isMax ? mx : sum, 'xs[j]', span);
+        b.line(r.declare(name, red.type.dtype, r.cast(red.op === 'reduce_mean' ? `${name}_r / ${lit(D)}` : `${name}_r`, acc, red.type.dtype)), span);
         b.locals.set(red, { name, array: false });
       }
     }
@@ -334,6 +344,11 @@ function gemmKernel(k: Kernel, env: WgslEnv, instances: readonly Kernel[]): Wgsl
   const [sx, sy] = [Math.ceil(tn / rn), Math.ceil(tm / rm)];
   const bi = unravel('bz', batchShape);
   const b = new Body(k, env);
+  const r = env.r;
+  const acc = computeDtype(accumulatorOf(mm));
+  const accType = r.type(acc);
+  /** An operand element in the accumulator's type, 0 outside the matrix. */
+  const tileLoad = (o: typeof a, at: string, inside: string) => `select(${r.literal(0, acc)}, ${r.cast(r.load(`${env.ptr(o.buffer)}[${at}]`, o.buffer.type.dtype), o.buffer.type.dtype, acc)}, ${inside})`;
   const threads = sx * sy;
   b.line(`let tx = i32(lid3.x);`);
   b.line(`let ty = i32(lid3.y);`);
@@ -343,17 +358,17 @@ function gemmKernel(k: Kernel, env: WgslEnv, instances: readonly Kernel[]): Wgsl
   b.line(`let bz = i32(wid.z);`);
   b.line(`let abase = ${gemmBatchOffset(a, bi)};`);
   b.line(`let bbase = ${gemmBatchOffset(bv, bi)};`);
-  b.line(`var acc: array<f32, ${rm * rn}>;`);
+  b.line(`var acc: array<${accType}, ${rm * rn}>;`);
   b.open(`for (var k0: i32 = 0; k0 < ${K}; k0 += ${tk})`, mm.meta.span);
   b.open(`for (var i: i32 = tid; i < ${tm * tk}; i += ${threads})`);
   b.line(`let ar = m0 + i / ${tk};`);
   b.line(`let ac = k0 + i % ${tk};`);
-  b.line(`As[i] = select(0.0f, ${env.ptr(a.buffer)}[abase + ar * ${a.rowStride} + ac * ${a.colStride}], ar < ${M} && ac < ${K});`, mm.meta.span);
+  b.line(`As[i] = ${tileLoad(a, `abase + ar * ${a.rowStride} + ac * ${a.colStride}`, `ar < ${M} && ac < ${K}`)};`, mm.meta.span);
   b.close();
   b.open(`for (var i: i32 = tid; i < ${tk * tn}; i += ${threads})`);
   b.line(`let br = k0 + i / ${tn};`);
   b.line(`let bc = n0 + i % ${tn};`);
-  b.line(`Bs[i] = select(0.0f, ${env.ptr(bv.buffer)}[bbase + br * ${bv.rowStride} + bc * ${bv.colStride}], br < ${K} && bc < ${N});`, mm.meta.span);
+  b.line(`Bs[i] = ${tileLoad(bv, `bbase + br * ${bv.rowStride} + bc * ${bv.colStride}`, `br < ${K} && bc < ${N}`)};`, mm.meta.span);
   b.close();
   b.line('workgroupBarrier();');
   b.open(`for (var kk: i32 = 0; kk < ${tk}; kk++)`);
@@ -381,8 +396,8 @@ function gemmKernel(k: Kernel, env: WgslEnv, instances: readonly Kernel[]): Wgsl
   if (batches > env.maxWorkgroupsPerDimension) {
     throw new LimitError(`kernel '${k.name}' dispatches ${batches} batches, over ${env.maxWorkgroupsPerDimension} workgroups per dimension`, kernelSpan(k));
   }
-  const shared = [`var<workgroup> As: array<f32, ${tm * tk}>;`, `var<workgroup> Bs: array<f32, ${tk * tn}>;`];
-  return { ...assemble(k, env, b, [sx, sy], shared, instances), dispatch: [Math.ceil(N / tn), Math.ceil(M / tm), batches], workgroupBytes: 4 * (tm * tk + tk * tn) };
+  const shared = [`var<workgroup> As: array<${accType}, ${tm * tk}>;`, `var<workgroup> Bs: array<${accType}, ${tk * tn}>;`];
+  return { ...assemble(k, env, b, [sx, sy], shared, instances), dispatch: [Math.ceil(N / tn), Math.ceil(M / tm), batches], workgroupBytes: r.storageBytes(acc) * (tm * tk + tk * tn) };
 }
 
 /**

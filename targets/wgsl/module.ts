@@ -11,7 +11,6 @@ import type { Kernel } from '../../src/kernel/kernels.js';
 import type { Span } from '../../src/diag/span.js';
 import { resultCopies } from '../common/elementValues.js';
 import { checkTarget } from '../common/unsupported.js';
-import { byteSize } from '../../src/ir/dtype.js';
 import { numel } from '../../src/ir/shape.js';
 import type { Manifest, ManifestBuffer, ManifestKernel } from './runtime.js';
 
@@ -40,6 +39,8 @@ export function generateWgsl(m: Module, opts: { readonly source: string; readonl
   checkTarget(m, 'wgsl');
   const limits = opts.accel.webgpu ?? WEBGPU_SPEC_DEFAULTS;
   const kernels = buildKernels(m);
+  /** The dtype table buffers are declared with (the shaders' renderers spell the same). */
+  const spelling = new WgslRenderer(opts.batchSliced);
   const names = new Map<Node, string>();
   const buffers: ManifestBuffer[] = [];
   // A result that is a contiguous view of a buffer a kernel writes is that buffer; any other result
@@ -62,11 +63,12 @@ export function generateWgsl(m: Module, opts: { readonly source: string; readonl
   };
   const declareBuffer = (name: string, n: Node, kind: ManifestBuffer['kind'], source: string | undefined): string => {
     // The size of the buffer as the shaders hold it (bools as i32).
-    const bytes = numel(n.type.shape) * byteSize(n.type.dtype === 'bool' ? 'i32' : n.type.dtype);
+    const bytes = numel(n.type.shape) * spelling.storageBytes(n.type.dtype);
     if (bytes > limits.max_storage_buffer_binding_bytes) {
       throw new LimitError(`${kind} ${source ?? name} needs ${bytes} bytes, over the ${limits.max_storage_buffer_binding_bytes}-byte binding limit`);
     }
-    buffers.push({ name, bytes: Math.max(4, bytes), kind, dtype: n.type.dtype === 'f32' ? 'f32' : 'i32', shape: [...n.type.shape], ...(source ? { source } : {}) });
+    const dtype = spelling.storageType(n.type.dtype) as ManifestBuffer['dtype'];
+    buffers.push({ name, bytes: Math.max(4, bytes), kind, dtype, shape: [...n.type.shape], ...(source ? { source } : {}) });
     return name;
   };
   // Results first, so that the manifest lists them in the model's order. A copy's result is a
@@ -78,6 +80,7 @@ export function generateWgsl(m: Module, opts: { readonly source: string; readonl
     else if (!copyBuffer.has(b)) copyBuffer.set(b, declareBuffer(`r${copyBuffer.size}`, b, 'output', resultOf.get(b)));
   }
   const shaders: Record<string, string> = {};
+  const workgroupBytes = new Map<string, number>();
   const maps: Record<string, string> = {};
   const entries: ManifestKernel[] = [];
   const env = (r: WgslRenderer) => ({
@@ -99,6 +102,7 @@ export function generateWgsl(m: Module, opts: { readonly source: string; readonl
     if (w.dispatch.some((d) => d > limits.max_workgroups_per_dimension)) throw over(`dispatches ${w.dispatch.join(' x ')} workgroups, over ${limits.max_workgroups_per_dimension} per dimension`, true);
     const file = `${w.name}.wgsl`;
     shaders[file] = w.code;
+    workgroupBytes.set(file, w.workgroupBytes);
     const map = new SourceMapGenerator({ file });
     w.spans.forEach((at, i) => {
       if (at) map.addMapping({ generated: { line: i + 1, column: 0 }, original: { line: at.line, column: at.col - 1 }, source: opts.source });
@@ -135,9 +139,8 @@ export function generateWgsl(m: Module, opts: { readonly source: string; readonl
     }
     dispatch(shader.w, shader.file, k, c.representative);
   }
-  const renderer = new WgslRenderer(opts.batchSliced);
   copies.forEach((c, i) => {
-    const w = copyKernel(c, `k${kernels.length + i}_copy_${resultOf.get(c.result)}`, copyBuffer.get(c.result)!, { ...env(renderer), ptr: (n: Node) => `b${n.id}` });
+    const w = copyKernel(c, `k${kernels.length + i}_copy_${resultOf.get(c.result)}`, copyBuffer.get(c.result)!, { ...env(spelling), ptr: (n: Node) => `b${n.id}` });
     dispatch(w, addShader(w, c.result.meta.span), undefined, undefined);
   });
   for (const n of m.graph.inputs) bufferOf(n);
@@ -145,7 +148,7 @@ export function generateWgsl(m: Module, opts: { readonly source: string; readonl
     schema: 'bertc-webgpu/1',
     model: opts.source,
     limits: {
-      maxComputeWorkgroupStorageSize: Math.max(0, ...entries.map((_, i) => wgslWorkgroupBytes(shaders[entries[i]!.shader]!))),
+      maxComputeWorkgroupStorageSize: Math.max(0, ...entries.map((e) => workgroupBytes.get(e.shader)!)),
       maxStorageBuffersPerShaderStage: Math.max(1, ...entries.map((e) => e.bindings.filter((b) => b.buffer !== 'params').length)),
       maxStorageBufferBindingSize: Math.max(4, ...buffers.map((b) => b.bytes)),
       maxComputeWorkgroupsPerDimension: Math.max(1, ...entries.flatMap((e) => e.dispatch)),
@@ -156,9 +159,4 @@ export function generateWgsl(m: Module, opts: { readonly source: string; readonl
   };
   const results = Object.fromEntries(m.graph.outputs.map((o) => [o.name, resultOf.get(underlying(o.node))!]));
   return { manifest, shaders, maps, results };
-}
-
-/** The workgroup storage a shader declares (sum of its `var<workgroup>` arrays of f32). */
-function wgslWorkgroupBytes(code: string): number {
-  return [...code.matchAll(/var<workgroup> \w+: array<f32, (\d+)>/g)].reduce((s, m) => s + 4 * Number(m[1]), 0);
 }

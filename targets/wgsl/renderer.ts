@@ -1,14 +1,49 @@
 import type { DType } from '../../src/ir/dtype.js';
+import { computeDtype, isFloat } from '../../src/ir/dtype.js';
 import type { Node } from '../../src/ir/node.js';
 import { dropoutScale, dropoutThreshold } from '../../src/interp/rng.js';
-import { CLikeRenderer, ERF_DENOMINATOR, ERF_NUMERATOR, hornerLines } from '../common/renderer.js';
+import { C_OPS, CLikeRenderer, ERF_DENOMINATOR, ERF_NUMERATOR, floatLiteral, hornerLines, type DTypeTable, type OpSpelling, type OpTable, type Operands } from '../common/renderer.js';
 
 /**
- * WGSL as a variant of the C-like renderer: other type names, literals and math functions, `select`
- * for conditionals, and WGSL versions of the helpers. WGSL has no erf and no infinity literal, and
- * its integers are 32-bit, so i64 tensors are not supported here; bool buffers hold i32 0 and 1.
+ * WGSL's dtypes: no 64-bit integers and no bf16; bools are held as i32 0 and 1 (WGSL has no bool
+ * storage); f16 needs `enable f16;` (and the device's shader-f16 feature) and computes in f32.
+ */
+export const WGSL_DTYPES: DTypeTable = {
+  f32: { storage: 'f32', bytes: 4, compute: 'f32', suffix: 'f' },
+  f16: { storage: 'f16', bytes: 2, compute: 'f32', load: (x) => `f32(${x})`, store: (x) => `f16(${x})`, enable: 'f16' },
+  i32: { storage: 'i32', bytes: 4, compute: 'i32', suffix: 'i' },
+  bool: { storage: 'i32', bytes: 4, compute: 'bool', load: (x) => `(${x} != 0i)`, store: (x) => `select(0i, 1i, ${x})` },
+};
+
+/** A WGSL built-in function applied to the operands. */
+const builtin = (fn: string): OpSpelling => (_, a) => `${fn}(${a.join(', ')})`;
+
+function wgslGelu(r: CLikeRenderer, a: Operands, n: Node): string {
+  if (n.attr<string>('approximate') === 'tanh') r.used.add('bertc_tanh');
+  return C_OPS.gelu(r, a, n);
+}
+
+/** Where WGSL spells an op otherwise than C: built-ins for max, min, abs, exp and rsqrt, and a clamped tanh. */
+export const WGSL_OPS = {
+  max: builtin('max'),
+  min: builtin('min'),
+  abs: builtin('abs'),
+  exp: builtin('exp'),
+  rsqrt: builtin('inverseSqrt'),
+  relu: (r, [x], n) => `max(${x}, ${r.literal(0, n.type.dtype)})`,
+  tanh: (r, [x]) => r.call('bertc_tanh', x),
+  gelu: wgslGelu,
+} satisfies OpTable;
+
+/**
+ * WGSL as a variant of the C-like renderer: its dtype table, op spellings that differ, literals and
+ * math functions, `select` for conditionals, and WGSL versions of the helpers. WGSL has no erf and
+ * no infinity literal.
  */
 export class WgslRenderer extends CLikeRenderer {
+  override readonly language = 'WGSL';
+  override readonly dtypes = WGSL_DTYPES;
+  override readonly ops: OpTable = { ...C_OPS, ...WGSL_OPS };
   override readonly indexType = 'i32';
   override readonly math = { pow: 'pow', abs: 'abs', log: 'log', tanh: 'tanh', sqrt: 'sqrt' };
   override readonly helpers = WGSL_HELPERS;
@@ -21,36 +56,17 @@ export class WgslRenderer extends CLikeRenderer {
     super();
   }
 
-  override type(d: DType): string {
-    if (d === 'f32' || d === 'i32' || d === 'bool') return d;
-    throw new Error(`the WGSL backend does not support ${d} tensors`);
-  }
-
-  /** WGSL has no bool storage: a bool tensor is held as i32 0 and 1. */
-  override storageType(d: DType): string {
-    return d === 'bool' ? 'i32' : this.type(d);
-  }
-
-  override load(x: string, d: DType): string {
-    return d === 'bool' ? `(${x} != 0i)` : x;
-  }
-
-  override store(x: string, d: DType): string {
-    return d === 'bool' ? `select(0i, 1i, ${x})` : x;
-  }
-
   override literal(v: number, d: DType): string {
-    if (d === 'i32') return `${Math.trunc(v)}i`;
-    if (d === 'bool') return v ? 'true' : 'false';
-    if (d !== 'f32') throw new Error(`the WGSL backend does not support ${d} constants`);
+    const c = computeDtype(d);
+    if (c === 'bool') return v ? 'true' : 'false';
+    const suffix = this.form(c).suffix ?? '';
+    if (!isFloat(c)) return `${Math.trunc(v)}${suffix}`;
     // A non-finite constant expression is a shader-creation error in WGSL: the largest finite f32
     // stands in for infinity (as the start of a max reduction it behaves the same).
     if (Number.isNaN(v)) throw new Error('the WGSL backend cannot express a NaN constant');
-    if (v === Infinity) return '3.4028234663852886e+38f';
-    if (v === -Infinity) return '(-3.4028234663852886e+38f)';
-    const f = Math.fround(v);
-    const s = Number.isInteger(f) && Math.abs(f) < 1e15 ? `${f}.0` : String(f);
-    return s.startsWith('-') ? `(${s}f)` : `${s}f`;
+    if (v === Infinity) return `3.4028234663852886e+38${suffix}`;
+    if (v === -Infinity) return `(-3.4028234663852886e+38${suffix})`;
+    return floatLiteral(v, suffix);
   }
 
   override declare(name: string, d: DType, value: string): string {
@@ -58,7 +74,7 @@ export class WgslRenderer extends CLikeRenderer {
   }
 
   override loop(v: string, n: number | string): string {
-    return `for (var ${v}: i32 = 0; ${v} < ${n}; ${v}++)`;
+    return `for (var ${v}: ${this.indexType} = 0; ${v} < ${n}; ${v}++)`;
   }
 
   override select(c: string, a: string, b: string): string {
@@ -66,34 +82,11 @@ export class WgslRenderer extends CLikeRenderer {
   }
 
   override cast(x: string, from: DType, to: DType): string {
-    if (from === to) return x;
-    if (from === 'bool') return `select(${this.literal(0, to)}, ${this.literal(1, to)}, ${x})`;
-    if (to === 'bool') return `(${x} != ${this.literal(0, from)})`;
-    return `${this.type(to)}(${x})`;
-  }
-
-  override op(n: Node, a: readonly string[]): string {
-    const [x, y] = a as [string, string];
-    switch (n.op) {
-      case 'max':
-      case 'min':
-        return `${n.op}(${x}, ${y})`;
-      case 'abs':
-        return `abs(${x})`;
-      case 'relu':
-        return `max(${x}, ${this.literal(0, n.type.dtype)})`;
-      case 'exp':
-        return `exp(${x})`;
-      case 'gelu':
-        if (n.attr<string>('approximate') === 'tanh') this.used.add('bertc_tanh');
-        return super.op(n, a);
-      case 'rsqrt':
-        return `inverseSqrt(${x})`;
-      case 'tanh':
-        return this.call('bertc_tanh', x);
-      default:
-        return super.op(n, a);
-    }
+    const [f, t] = [computeDtype(from), computeDtype(to)];
+    if (f === t) return x;
+    if (f === 'bool') return `select(${this.literal(0, t)}, ${this.literal(1, t)}, ${x})`;
+    if (t === 'bool') return `(${x} != ${this.literal(0, f)})`;
+    return `${this.type(t)}(${x})`;
   }
 
   /** WebGPU has no error channel from a shader: an out-of-range id reads the nearest valid row. */
@@ -104,10 +97,16 @@ export class WgslRenderer extends CLikeRenderer {
   /** The dispatch's uniform holds the ids of the dropouts its shader draws from, by slot (`dropoutIdField`). */
   override dropout(n: Node, slot: number, flat: string, x: string): string {
     const p = n.attr<number>('p');
+    const d = n.type.dtype;
     this.used.add('bertc_fmix32');
-    const index = this.batchSliced ? `u32(${flat}) + params.slice * ${n.type.shape.reduce((a, d) => a * d, 1)}u` : `u32(${flat})`;
+    const index = this.batchSliced ? `u32(${flat}) + params.slice * ${n.type.shape.reduce((a, e) => a * e, 1)}u` : `u32(${flat})`;
     const bits = this.call('bertc_dropout_bits', this.call('bertc_dropout_key', 'params.seed', dropoutIdField(slot)), index);
-    return `select(${x} * ${this.literal(dropoutScale(p), 'f32')}, 0.0f, ${bits} < ${dropoutThreshold(p)}u)`;
+    return `select(${x} * ${this.literal(dropoutScale(p), d)}, ${this.literal(0, d)}, ${bits} < ${dropoutThreshold(p)}u)`;
+  }
+
+  /** The `enable` directives a shader holding buffers of these dtypes needs, in order. */
+  enables(dtypes: Iterable<DType>): string[] {
+    return [...new Set([...dtypes].flatMap((d) => this.form(d).enable ?? []))].sort().map((e) => `enable ${e};`);
   }
 }
 
