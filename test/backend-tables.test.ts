@@ -1,0 +1,89 @@
+/**
+ * The backends' per-op and per-dtype tables: every elementwise op the catalogue declares has a
+ * spelling in the C-like renderer (and so in WGSL, whose table overrides C's), every viewable
+ * movement op an index rule, and every dtype a form in C's dtype table whose compute type is its
+ * compute dtype's. f16 and bf16 stay refused by checkTarget, but the code path below it no longer
+ * assumes f32: WGSL's f16 form converts on load and store and asks for `enable f16`.
+ */
+import { describe, expect, it } from 'vitest';
+import { computeDtype, DTYPES } from '../src/ir/dtype.js';
+import { OPS, type CatalogueOp, type OpDef, type OpGroup } from '../src/ir/ops.js';
+import { SOURCE_INDEX, STORE_THROUGH } from '../targets/common/indexing.js';
+import { C_DTYPES, C_OPS, CLikeRenderer } from '../targets/common/renderer.js';
+import { WGSL_DTYPES, WGSL_OPS, WgslRenderer } from '../targets/wgsl/renderer.js';
+
+/** The groups spelled by the op table; dropout ('random') is `CLikeRenderer.dropout`, which needs the element's index and key. */
+const SPELLED: ReadonlySet<OpGroup> = new Set(['unary', 'binary', 'compare', 'select', 'cast']);
+const opsIn = (keep: (d: OpDef) => boolean) => [...OPS.values()].filter(keep).map((d) => d.name as CatalogueOp);
+
+describe('op spelling tables', () => {
+  const spelled = opsIn((d) => SPELLED.has(d.group));
+
+  it('spell every unary, binary, compare, select and cast op of the catalogue, in C and in WGSL', () => {
+    expect(spelled.length).toBeGreaterThan(20);
+    expect(spelled.filter((op) => !(op in C_OPS))).toEqual([]);
+    const wgsl = new WgslRenderer();
+    expect(spelled.filter((op) => !wgsl.ops[op])).toEqual([]);
+  });
+
+  it('hold no entry for an op outside the catalogue or outside those groups', () => {
+    expect(Object.keys(C_OPS).filter((op) => !spelled.includes(op as CatalogueOp))).toEqual([]);
+    expect(Object.keys(WGSL_OPS).filter((op) => !spelled.includes(op as CatalogueOp))).toEqual([]);
+  });
+
+  it('give WGSL only the entries that differ from C', () => {
+    const wgsl = new WgslRenderer();
+    const c = new CLikeRenderer();
+    for (const op of Object.keys(WGSL_OPS) as CatalogueOp[]) expect(wgsl.ops[op], op).not.toBe(c.ops[op]);
+    expect(wgsl.ops['add']).toBe(C_OPS.add);
+  });
+});
+
+describe('movement index tables', () => {
+  it('map an index through every op with a view rule, and store through every relabelling one', () => {
+    expect(opsIn((d) => d.view !== undefined).filter((op) => !SOURCE_INDEX[op])).toEqual([]);
+    expect(opsIn((d) => d.view?.kind === 'relabel').filter((op) => !STORE_THROUGH[op])).toEqual([]);
+    expect(Object.keys(SOURCE_INDEX).filter((op) => !OPS.get(op)?.view)).toEqual([]);
+  });
+});
+
+describe('dtype tables', () => {
+  it('C has a form for every dtype, computed in its compute dtype\'s type', () => {
+    for (const d of DTYPES) {
+      const f = C_DTYPES[d];
+      expect(f.compute, d).toBe(C_DTYPES[computeDtype(d)].compute);
+      expect(f.bytes, d).toBeGreaterThan(0);
+    }
+    expect(C_DTYPES.bf16).toMatchObject({ storage: 'uint16_t', bytes: 2, compute: 'float' });
+    expect(C_DTYPES.f16).toMatchObject({ storage: 'uint16_t', bytes: 2, compute: 'float' });
+  });
+
+  it('WGSL stores bools as i32 and f16 behind `enable f16`, and has no i64 or bf16', () => {
+    expect(WGSL_DTYPES.i64).toBeUndefined();
+    expect(WGSL_DTYPES.bf16).toBeUndefined();
+    const r = new WgslRenderer();
+    expect([r.storageType('bool'), r.type('bool'), r.storageBytes('bool')]).toEqual(['i32', 'bool', 4]);
+    expect([r.storageType('f16'), r.type('f16'), r.storageBytes('f16')]).toEqual(['f16', 'f32', 2]);
+    expect(r.load('b0[i]', 'f16')).toBe('f32(b0[i])');
+    expect(r.store('x', 'f16')).toBe('f16(x)');
+    expect(r.enables(['f32', 'f16', 'i32', 'f16'])).toEqual(['enable f16;']);
+    expect(r.enables(['f32', 'bool'])).toEqual([]);
+    expect(() => r.type('i64')).toThrow(/cannot spell i64/);
+  });
+
+  it('casts and literals follow the compute dtype: f16 values are f32 in registers', () => {
+    const c = new CLikeRenderer();
+    expect(c.cast('x', 'f16', 'f32')).toBe('x');
+    expect(c.cast('x', 'i32', 'bf16')).toBe('((float)(x))');
+    expect(c.literal(0.5, 'f16')).toBe('0.5f');
+    expect(c.literal(3, 'i64')).toBe('3LL');
+    expect(new WgslRenderer().literal(-2, 'i32')).toBe('-2i');
+  });
+
+  it('C has no f16 or bf16 load or store yet (mixed precision adds the conversions)', () => {
+    const c = new CLikeRenderer();
+    expect(() => c.load('b0[i]', 'bf16')).toThrow(/no load conversion for bf16/);
+    expect(() => c.store('x', 'f16')).toThrow(/no store conversion for f16/);
+    expect(c.load('b0[i]', 'f32')).toBe('b0[i]');
+  });
+});
