@@ -214,6 +214,22 @@ describe('malformed files, in bertc and in runtime.js', () => {
   });
 });
 
+describe('the layout rules both readers share (src/io/safetensorsLayout.js)', () => {
+  // The module is plain JavaScript typed by its JSDoc; the TypeScript reader sees it through
+  // safetensorsLayout.d.ts, which must be what tsc makes of that JSDoc (as in dist/). Remake it with
+  //   npx tsc --ignoreConfig --allowJs --declaration --emitDeclarationOnly --skipLibCheck \
+  //     --target es2022 --module nodenext --outDir src/io src/io/safetensorsLayout.js
+  it('has the .d.ts that tsc makes of its JSDoc', () => {
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    const out = fs.mkdtempSync(path.join(tmpRoot, 'dts-'));
+    const args = ['--ignoreConfig', '--allowJs', '--declaration', '--emitDeclarationOnly', '--skipLibCheck', '--target', 'es2022', '--module', 'nodenext'];
+    execFileSync(process.execPath, [tsc, ...args, '--outDir', out, 'src/io/safetensorsLayout.js'], { cwd: root, encoding: 'utf8' });
+    const made = fs.readFileSync(path.join(out, 'safetensorsLayout.d.ts'), 'utf8');
+    expect(fs.readFileSync(path.join(root, 'src/io/safetensorsLayout.d.ts'), 'utf8')).toBe(made);
+  }, 60_000);
+});
+
 describe('reference files', () => {
   it('reads the bert_tiny weights', () => {
     const f = readSafetensors(WEIGHTS);

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeSafetensors } from '../src/io/safetensors.js';
 import { runInChromium, webgpuAvailable, withRuntimePage, type ChromiumJob, type ChromiumRunError } from '../targets/wgsl/chromium.js';
+import { runtimeFiles } from '../targets/wgsl/compile.js';
 import { createModel, parseSafetensors, type Manifest } from '../targets/wgsl/runtime.js';
 import { browserAvailable, browserRequired, browserSkipReason } from './support/browser.js';
 
@@ -182,6 +183,20 @@ describe('runtime.js without a GPU', () => {
     const args = ['--ignoreConfig', '--noEmit', '--allowJs', '--checkJs', '--strict', '--skipLibCheck', '--target', 'es2022', '--module', 'nodenext', '--lib', 'es2022,dom'];
     // execFileSync throws with tsc's diagnostics in the message when there are any.
     execFileSync(process.execPath, [tsc, ...args, 'targets/wgsl/runtime.js'], { encoding: 'utf8' });
+  });
+
+  it('type-checks the safetensors layout rules it imports with neither DOM nor Node types', () => {
+    const tsc = join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
+    const args = ['--ignoreConfig', '--noEmit', '--allowJs', '--checkJs', '--strict', '--skipLibCheck', '--target', 'es2022', '--module', 'nodenext', '--lib', 'es2022', '--types', ''];
+    execFileSync(process.execPath, [tsc, ...args, 'src/io/safetensorsLayout.js'], { encoding: 'utf8' });
+  });
+
+  it('is written and served with every module it imports, and those import nothing more', () => {
+    const files = runtimeFiles();
+    const imports = (text: string) => [...text.matchAll(/^\s*(?:import|export)\b[^'"]*?from\s+['"]([^'"]+)['"]/gm)].map((m) => m[1]);
+    expect(imports(files['runtime.js']!)).toEqual(['./safetensors-layout.js']);
+    expect(Object.keys(files).sort()).toEqual(['runtime.js', 'safetensors-layout.js']);
+    expect(imports(files['safetensors-layout.js']!)).toEqual([]);
   });
 });
 

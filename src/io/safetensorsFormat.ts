@@ -14,8 +14,10 @@ import { formatShape, numel, shapeEquals } from '../ir/shape.js';
 import type { Tensor, TensorData } from '../interp/tensor.js';
 import { bf16BitsToF32, f16BitsToF32, f32ToBf16Bits, f32ToF16Bits } from './halfFloat.js';
 import { formatBytes } from './bytes.js';
+import type { DuplicateKey, LayoutProblem, SafetensorsDType } from './safetensorsLayout.js';
+import { entryProblem, firstDuplicateKey, ITEM_BYTES, layoutProblem, MAX_HEADER_BYTES, readHeaderLength } from './safetensorsLayout.js';
 
-export type SafetensorsDType = 'F32' | 'F16' | 'BF16' | 'I32' | 'I64' | 'BOOL';
+export type { SafetensorsDType };
 
 /** `code` is the diagnostic it becomes: E0027 for a file over the size limit, else E0025. */
 export class SafetensorsError extends Error {
@@ -45,13 +47,12 @@ export interface SafetensorsFile {
   get(name: string): Tensor;
 }
 
-const ITEM_SIZE: Record<SafetensorsDType, number> = { F32: 4, F16: 2, BF16: 2, I32: 4, I64: 8, BOOL: 1 };
 const TO_DTYPE: Record<SafetensorsDType, DType> = { F32: 'f32', F16: 'f16', BF16: 'bf16', I32: 'i32', I64: 'i64', BOOL: 'bool' };
 const FROM_DTYPE: Record<DType, SafetensorsDType> = { f32: 'F32', f16: 'F16', bf16: 'BF16', i32: 'I32', i64: 'I64', bool: 'BOOL' };
-const ST_DTYPES = Object.keys(ITEM_SIZE) as SafetensorsDType[];
+const ST_DTYPES = Object.keys(ITEM_BYTES) as SafetensorsDType[];
 
 function isSafetensorsDType(s: unknown): s is SafetensorsDType {
-  return typeof s === 'string' && Object.hasOwn(ITEM_SIZE, s);
+  return typeof s === 'string' && Object.hasOwn(ITEM_BYTES, s);
 }
 
 /** i64 values are held in doubles, exact up to 2^53 in magnitude. */
@@ -64,13 +65,7 @@ interface Entry extends SafetensorInfo {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Reading
-
-/**
- * The largest header the reference implementation accepts (its MAX_HEADER_SIZE); a larger length
- * is garbage, not a header, and is said to be one before it is compared with the file size.
- */
-const MAX_HEADER_BYTES = 100_000_000;
+// Reading (the layout rules are in safetensorsLayout.js, shared with runtime.js; the words here)
 
 /**
  * Validates the header completely (dtypes, shapes, sizes, bounds), so that after this only an
@@ -82,17 +77,16 @@ export function parseSafetensors(bytes: Uint8Array, file: string): SafetensorsFi
   const fail: (msg: string) => never = (msg) => {
     throw new SafetensorsError(msg, file);
   };
-  if (bytes.length < 8) fail(`${file} is truncated: expected at least 8 bytes (the header length), found ${bytes.length}`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  // Compare as a u64 so that a garbage length cannot lose precision before the check.
-  const headerLen64 = view.getBigUint64(0, true);
-  if (headerLen64 > BigInt(MAX_HEADER_BYTES)) {
-    fail(`${file} is not a safetensors file: its header length is ${headerLen64} bytes, more than the format's ${formatBytes(MAX_HEADER_BYTES)}`);
+  const headerLength = readHeaderLength(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  switch (headerLength.problem) {
+    case 'short':
+      fail(`${file} is truncated: expected at least 8 bytes (the header length), found ${bytes.length}`);
+    case 'over-limit':
+      fail(`${file} is not a safetensors file: its header length is ${headerLength.length} bytes, more than the format's ${formatBytes(MAX_HEADER_BYTES)}`);
+    case 'truncated':
+      fail(`${file} is truncated: expected at least ${8n + headerLength.length} bytes (8 + a header of ${headerLength.length}), found ${bytes.length}`);
   }
-  if (headerLen64 > BigInt(bytes.length - 8)) {
-    fail(`${file} is truncated: expected at least ${8n + headerLen64} bytes (8 + a header of ${headerLen64}), found ${bytes.length}`);
-  }
-  const dataStart = 8 + Number(headerLen64);
+  const dataStart = 8 + headerLength.length;
 
   let header: unknown;
   let headerText = '';
@@ -150,57 +144,56 @@ function parseEntry(name: string, value: unknown, dataStart: number, file: strin
       file,
     );
   }
-  if (!Array.isArray(shape) || !shape.every(isIndex)) bad('shape must be an array of non-negative integers');
-  if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex)) {
-    bad('data_offsets must be two non-negative integers');
+  const p = entryProblem(shape, offsets, ITEM_BYTES[dtype]);
+  switch (p?.problem) {
+    case 'shape':
+      bad('shape must be an array of non-negative integers');
+    case 'offsets':
+      bad('data_offsets must be two non-negative integers');
+    case 'reversed':
+      bad(`data_offsets [${p.begin}, ${p.end}] end before they begin`);
+    case 'size':
+      throw new SafetensorsError(
+        `tensor '${name}' in ${file} has data_offsets [${p.begin}, ${p.end}] (${p.end - p.begin} bytes), ` +
+          `expected ${p.expected} bytes for ${dtype} ${formatShape(shape as number[])}`,
+        file,
+      );
   }
-  const [begin, end] = offsets as number[] as [number, number];
-  if (begin > end) bad(`data_offsets [${begin}, ${end}] end before they begin`);
-  const dims = shape as number[];
-  const expected = numel(dims) * ITEM_SIZE[dtype];
-  if (end - begin !== expected) {
-    throw new SafetensorsError(
-      `tensor '${name}' in ${file} has data_offsets [${begin}, ${end}] (${end - begin} bytes), ` +
-        `expected ${expected} bytes for ${dtype} ${formatShape(dims)}`,
-      file,
-    );
-  }
-  return { dtype, shape: dims, begin: dataStart + begin, end: dataStart + end };
+  const [begin, end] = offsets as [number, number];
+  return { dtype, shape: shape as number[], begin: dataStart + begin, end: dataStart + end };
 }
 
 /**
- * The format requires the data section to be covered exactly: tensors in offset order, each
- * starting where the one before ends, the first at 0 and the last at the end of the file. This
- * rules out tensors that share bytes and bytes that no tensor owns (which could hide another file).
- * Checked after every entry is known to be well formed, so the messages can give full sizes.
+ * The data section must be covered exactly (safetensorsLayout.js says how); checked after every
+ * entry is known to be well formed, so the messages can give full sizes.
  */
 function checkLayout(entries: ReadonlyMap<string, Entry>, dataStart: number, fileSize: number, file: string): void {
-  const fail = (msg: string): never => {
-    throw new SafetensorsError(msg, file);
-  };
-  const sorted = [...entries].sort(([, a], [, b]) => a.begin - b.begin || a.end - b.end);
-  const at = (e: Entry) => `[${e.begin - dataStart}, ${e.end - dataStart}]`;
-  let end = dataStart;
-  let prev: string | undefined;
-  for (const [name, e] of sorted) {
-    if (e.begin < end) fail(`tensor '${name}' in ${file} has data_offsets ${at(e)}, overlapping tensor '${prev}' ${at(entries.get(prev!)!)}`);
-    if (e.begin > end) {
-      const after = prev === undefined ? 'before the first tensor' : `after tensor '${prev}'`;
-      fail(`tensor '${name}' in ${file} has data_offsets ${at(e)}, leaving bytes ${end - dataStart} to ${e.begin - dataStart} ${after} unused`);
+  const relative = [...entries].map(([name, e]) => ({ name, begin: e.begin - dataStart, end: e.end - dataStart }));
+  const p = layoutProblem(relative, fileSize - dataStart);
+  if (p) throw new SafetensorsError(layoutMessage(p, dataStart, fileSize, file), file);
+}
+
+function layoutMessage(p: LayoutProblem<{ name: string; begin: number; end: number }>, dataStart: number, fileSize: number, file: string): string {
+  const at = (e: { begin: number; end: number }) => `[${e.begin}, ${e.end}]`;
+  switch (p.problem) {
+    case 'overlap':
+      return `tensor '${p.tensor.name}' in ${file} has data_offsets ${at(p.tensor)}, overlapping tensor '${p.previous.name}' ${at(p.previous)}`;
+    case 'gap': {
+      const after = p.previous === undefined ? 'before the first tensor' : `after tensor '${p.previous.name}'`;
+      return `tensor '${p.tensor.name}' in ${file} has data_offsets ${at(p.tensor)}, leaving bytes ${p.from} to ${p.tensor.begin} ${after} unused`;
     }
-    end = e.end;
-    prev = name;
-  }
-  if (end > fileSize) fail(`${file} is truncated: expected ${end} bytes (tensor '${prev}' ends there), found ${fileSize}`);
-  if (end < fileSize) {
-    const last = prev === undefined ? 'the header, which declares no tensor' : `tensor '${prev}'`;
-    fail(`${file} has ${fileSize - end} bytes after ${last}, which no tensor's data_offsets cover`);
+    case 'past-end':
+      return `${file} is truncated: expected ${dataStart + p.end} bytes (tensor '${p.last.name}' ends there), found ${fileSize}`;
+    case 'trailing': {
+      const last = p.last === undefined ? 'the header, which declares no tensor' : `tensor '${p.last.name}'`;
+      return `${file} has ${p.bytes} bytes after ${last}, which no tensor's data_offsets cover`;
+    }
   }
 }
 
 /** Copies a tensor out of the file into its runtime representation. */
 function decode(name: string, e: Entry, bytes: Uint8Array, file: string): Tensor {
-  const n = (e.end - e.begin) / ITEM_SIZE[e.dtype];
+  const n = (e.end - e.begin) / ITEM_BYTES[e.dtype];
   // The data need not be aligned within `bytes`, so read through a DataView rather than a typed
   // array view; this also makes the little-endian reading explicit.
   const view = new DataView(bytes.buffer, bytes.byteOffset + e.begin, e.end - e.begin);
@@ -294,7 +287,7 @@ export function encodeSafetensors(
     const t = map.get(name)!;
     const dtype = storage?.[name] ?? FROM_DTYPE[t.dtype];
     checkEncodable(name, t, dtype);
-    const size = t.data.length * ITEM_SIZE[dtype];
+    const size = t.data.length * ITEM_BYTES[dtype];
     header.push([name, { dtype, shape: [...t.shape], data_offsets: [offset, offset + size] }]);
     plan.push({ name, t, dtype, begin: offset });
     offset += size;
@@ -363,56 +356,6 @@ function fill<T extends TensorData>(out: T, value: (i: number) => number): T {
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function isIndex(v: unknown): boolean {
-  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
-}
-
-interface DuplicateKey {
-  readonly key: string;
-  /** The key of the object that repeats it; undefined at the top level. */
-  readonly parent: string | undefined;
-}
-
-/**
- * The first key an object of `json` repeats. JSON.parse keeps the last of duplicates silently, so a
- * file with a tensor named twice would read as if it had one; the format forbids duplicates, so
- * they are found in the text. `json` must be valid JSON (it has been parsed), which keeps this
- * scan simple: strings, brackets and commas are all it needs to track.
- */
-export function firstDuplicateKey(json: string): DuplicateKey | undefined {
-  // One frame per open object (with its keys) or array (without).
-  const stack: { keys: Set<string> | undefined; name: string | undefined }[] = [];
-  let expectKey = false;
-  let lastKey: string | undefined;
-  for (let i = 0; i < json.length; i++) {
-    const c = json[i];
-    if (c === '"') {
-      let j = i + 1;
-      let escaped = false;
-      for (; json[j] !== '"'; j++) {
-        if (json[j] === '\\') [j, escaped] = [j + 1, true];
-      }
-      const top = stack[stack.length - 1];
-      if (top?.keys && expectKey) {
-        const key: string = escaped ? JSON.parse(json.slice(i, j + 1)) : json.slice(i + 1, j);
-        if (top.keys.has(key)) return { key, parent: top.name };
-        top.keys.add(key);
-        lastKey = key;
-        expectKey = false;
-      }
-      i = j;
-    } else if (c === '{' || c === '[') {
-      stack.push({ keys: c === '{' ? new Set() : undefined, name: lastKey });
-      expectKey = c === '{';
-    } else if (c === '}' || c === ']') {
-      stack.pop();
-    } else if (c === ',') {
-      expectKey = stack[stack.length - 1]?.keys !== undefined;
-    }
-  }
-  return undefined;
 }
 
 function duplicateKeyMessage(d: DuplicateKey, file: string): string {

@@ -9,14 +9,13 @@
  * WebGPU, WGSL errors, a lost device, a crashed page) reject with the page's own message; nothing
  * is retried.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { encodeSafetensors } from '../../src/io/safetensors.js';
 import type { CompilationMessage, Manifest } from './runtime.js';
-import { repositoryFile } from '../common/files.js';
-import { RUNTIME_JS } from './compile.js';
+import { runtimeFiles } from './compile.js';
 
 // ---------------------------------------------------------------------------------------------
 // The browser
@@ -230,17 +229,17 @@ export async function webgpuAvailable(): Promise<{ ok: boolean; why?: string; ad
 export type ServedFiles = Record<string, { type: string; body: string | Uint8Array }>;
 
 /**
- * Serves a page with runtime.js (import it as './runtime.js'), the harness and `files`; opens it
- * in a fresh headless Chromium and hands it to `fn`; closes the browser and the server whatever
- * happens. Rejects when the page crashes, Chromium exits, the page throws an uncaught error or
- * `timeoutMs` passes. runInChromium is built on it; it is exported for tests and for debugging a
- * model by hand (e.g. `model.read()` of intermediates).
+ * Serves a page with runtime.js (import it as './runtime.js') and what it imports, the harness and
+ * `files`; opens it in a fresh headless Chromium and hands it to `fn`; closes the browser and the
+ * server whatever happens. Rejects when the page crashes, Chromium exits, the page throws an
+ * uncaught error or `timeoutMs` passes. runInChromium is built on it; it is exported for tests and
+ * for debugging a model by hand (e.g. `model.read()` of intermediates).
  */
 export async function withRuntimePage<T>(files: ServedFiles, fn: (page: Page) => Promise<T>, timeoutMs = 300_000): Promise<T> {
   const all: ServedFiles = {
     '': { type: 'text/html', body: PAGE },
     'harness.js': { type: 'text/javascript', body: HARNESS },
-    'runtime.js': { type: 'text/javascript', body: readFileSync(repositoryFile(RUNTIME_JS), 'utf8') },
+    ...Object.fromEntries(Object.entries(runtimeFiles()).map(([name, body]) => [name, { type: 'text/javascript', body }])),
     ...files,
   };
   const server = await serve(all);

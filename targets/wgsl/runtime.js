@@ -3,8 +3,9 @@
  * The runtime of bertc's WebGPU target: runs a compiled model's manifest (schema bertc-webgpu/1,
  * see runtime.d.ts) on any GPUDevice.
  *
- * A plain ES module with no imports and no Node APIs: `bertc compile --target wgsl` copies it next
- * to the model for a browser page, and Node loads it too (parseSafetensors; createModel with a
+ * A plain ES module with no Node APIs that imports only safetensors-layout.js (the safetensors
+ * layout rules it shares with bertc, src/io/safetensorsLayout.js): `bertc compile --target wgsl`
+ * writes both next to the model for a browser page, and Node loads it too (parseSafetensors; createModel with a
  * WebGPU binding). Every WebGPU error is turned into a rejected promise that names what failed:
  * validation, out-of-memory and internal errors through error scopes, a lost device through
  * `device.lost`, and anything uncaptured through the 'uncapturederror' event.
@@ -17,6 +18,8 @@
 /** @typedef {import('./runtime.js').CompilationMessage} CompilationMessage */
 /** @typedef {import('./runtime.js').RunOptions} RunOptions */
 /** @typedef {import('./runtime.js').Model} Model */
+
+import { entryProblem, firstDuplicateKey, ITEM_BYTES, layoutProblem, MAX_HEADER_BYTES, readHeaderLength } from './safetensors-layout.js';
 
 export const SCHEMA = 'bertc-webgpu/1';
 
@@ -41,8 +44,8 @@ class ModelError extends Error {}
  * weights file), copies otherwise. Typed arrays use the platform's byte order, which is
  * little-endian on every platform WebGPU runs on.
  *
- * The checks are those of bertc's own reader (src/io/safetensors.ts), kept parallel because this
- * module has no imports; test/safetensors.test.ts runs both on the same malformed files.
+ * The checks are bertc's own reader's (src/io/safetensorsFormat.ts): both take them from
+ * safetensors-layout.js and word what they find, these messages about bytes rather than a file.
  * @param {ArrayBuffer | ArrayBufferView} bytes
  * @returns {Map<string, HostTensor>}
  */
@@ -52,13 +55,11 @@ export function parseSafetensors(bytes) {
   const base = bytes instanceof ArrayBuffer ? 0 : bytes.byteOffset;
   const size = bytes.byteLength;
   const fail = (/** @type {string} */ msg) => new ModelError(`safetensors: ${msg}`);
-  if (size < 8) throw fail(`file is truncated: expected at least 8 bytes (the header length), found ${size}`);
-  const view = new DataView(buf, base, size);
-  // Two u32 halves rather than getBigUint64: exact up to 2^53, and anything past the reference
-  // implementation's largest header (100,000,000 bytes) is refused before it matters.
-  const headerLen = view.getUint32(0, true) + view.getUint32(4, true) * 2 ** 32;
-  if (headerLen > MAX_HEADER_BYTES) throw fail(`not a safetensors file: its header length is ${headerLen} bytes, more than the format's ${MAX_HEADER_BYTES}`);
-  if (headerLen > size - 8) throw fail(`file is truncated: expected at least ${8 + headerLen} bytes (8 + a header of ${headerLen}), found ${size}`);
+  const h = readHeaderLength(new DataView(buf, base, size));
+  if (h.problem === 'short') throw fail(`file is truncated: expected at least 8 bytes (the header length), found ${size}`);
+  if (h.problem === 'over-limit') throw fail(`not a safetensors file: its header length is ${h.length} bytes, more than the format's ${MAX_HEADER_BYTES}`);
+  if (h.problem === 'truncated') throw fail(`file is truncated: expected at least ${8n + h.length} bytes (8 + a header of ${h.length}), found ${size}`);
+  const headerLen = h.length;
   /** @type {unknown} */
   let header;
   let text = '';
@@ -84,18 +85,15 @@ export function parseSafetensors(bytes) {
     if (dtype !== 'F32' && dtype !== 'I32' && dtype !== 'I64') {
       throw fail(`tensor '${name}' has dtype ${JSON.stringify(dtype)}; this runtime reads only F32, I32 and I64 (convert the weights, e.g. bf16 -> f32, before compiling)`);
     }
-    const isIndex = (/** @type {unknown} */ v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
-    if (!Array.isArray(shape) || !shape.every(isIndex)) throw fail(`tensor '${name}': shape must be an array of non-negative integers`);
-    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex) || offsets[0] > offsets[1]) {
-      throw fail(`tensor '${name}': data_offsets must be two non-negative integers [begin, end]`);
-    }
-    const n = shape.reduce((a, b) => a * b, 1);
+    const p = entryProblem(shape, offsets, ITEM_BYTES[/** @type {HostTensor['dtype']} */ (dtype)]);
+    if (p?.problem === 'shape') throw fail(`tensor '${name}': shape must be an array of non-negative integers`);
+    if (p?.problem === 'offsets' || p?.problem === 'reversed') throw fail(`tensor '${name}': data_offsets must be two non-negative integers [begin, end]`);
+    if (p?.problem === 'size') throw fail(`tensor '${name}' has ${p.end - p.begin} bytes of data, expected ${p.expected} for ${dtype} [${shape.join(', ')}]`);
     const [begin, end] = /** @type {[number, number]} */ (offsets);
-    const item = ITEM_BYTES[/** @type {HostTensor['dtype']} */ (dtype)];
-    if (end - begin !== item * n) throw fail(`tensor '${name}' has ${end - begin} bytes of data, expected ${item * n} for ${dtype} [${shape.join(', ')}]`);
     entries.push({ name, dtype, shape, begin, end });
   }
-  checkLayout(entries, dataStart, size, fail);
+  const problem = layoutProblem(entries, size - dataStart);
+  if (problem) throw fail(layoutMessage(problem, dataStart, size));
   /** @type {Map<string, HostTensor>} */
   const out = new Map();
   for (const { name, dtype, shape, begin, end } of entries) {
@@ -109,79 +107,19 @@ export function parseSafetensors(bytes) {
   return out;
 }
 
-const ITEM_BYTES = { F32: 4, I32: 4, I64: 8 };
-
-/** The largest header the reference implementation accepts (its MAX_HEADER_SIZE). */
-const MAX_HEADER_BYTES = 100_000_000;
-
 /**
- * The data section must be covered exactly: in offset order each tensor starts where the one before
- * ends, the first at 0, the last at the end of the file; no shared bytes, no bytes that no tensor owns.
- * @param {{ name: string, begin: number, end: number }[]} entries offsets relative to the data section
- * @param {number} dataStart @param {number} size the file's @param {(msg: string) => Error} fail
+ * @param {import('./safetensors-layout.js').LayoutProblem<{ name: string, begin: number, end: number }>} p
+ * @param {number} dataStart @param {number} size the file's
  */
-function checkLayout(entries, dataStart, size, fail) {
-  const dataSize = size - dataStart;
-  const sorted = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
-  let end = 0;
-  /** @type {{ name: string, begin: number, end: number } | undefined} */
-  let prev;
-  for (const e of sorted) {
-    if (e.begin < end && prev) throw fail(`tensor '${e.name}' has data_offsets [${e.begin}, ${e.end}], overlapping tensor '${prev.name}' [${prev.begin}, ${prev.end}]`);
-    if (e.begin > end) {
-      const after = prev ? `after tensor '${prev.name}'` : 'before the first tensor';
-      throw fail(`tensor '${e.name}' has data_offsets [${e.begin}, ${e.end}], leaving bytes ${end} to ${e.begin} ${after} unused`);
-    }
-    end = e.end;
-    prev = e;
+function layoutMessage(p, dataStart, size) {
+  const at = (/** @type {{ begin: number, end: number }} */ e) => `[${e.begin}, ${e.end}]`;
+  if (p.problem === 'overlap') return `tensor '${p.tensor.name}' has data_offsets ${at(p.tensor)}, overlapping tensor '${p.previous.name}' ${at(p.previous)}`;
+  if (p.problem === 'gap') {
+    const after = p.previous ? `after tensor '${p.previous.name}'` : 'before the first tensor';
+    return `tensor '${p.tensor.name}' has data_offsets ${at(p.tensor)}, leaving bytes ${p.from} to ${p.tensor.begin} ${after} unused`;
   }
-  if (end > dataSize) throw fail(`file is truncated: tensor '${prev?.name}' ends at byte ${dataStart + end}, the file has ${size}`);
-  if (end < dataSize) {
-    throw fail(`the file has ${dataSize - end} bytes after ${prev ? `tensor '${prev.name}'` : 'the header, which declares no tensor'}, which no tensor's data_offsets cover`);
-  }
-}
-
-/**
- * The first key an object of `json` repeats (JSON.parse keeps the last silently); `parent` is the
- * key of the object that repeats it. `json` has been parsed, so strings, brackets and commas are all
- * the scan needs to track.
- * @param {string} json
- * @returns {{ key: string, parent: string | undefined } | undefined}
- */
-function firstDuplicateKey(json) {
-  /** @type {{ keys: Set<string> | undefined, name: string | undefined }[]} */
-  const stack = [];
-  let expectKey = false;
-  /** @type {string | undefined} */
-  let lastKey;
-  for (let i = 0; i < json.length; i++) {
-    const c = json[i];
-    if (c === '"') {
-      let j = i + 1;
-      let escaped = false;
-      for (; json[j] !== '"'; j++) {
-        if (json[j] === '\\') [j, escaped] = [j + 1, true];
-      }
-      const top = stack[stack.length - 1];
-      if (top?.keys && expectKey) {
-        /** @type {string} */
-        const key = escaped ? JSON.parse(json.slice(i, j + 1)) : json.slice(i + 1, j);
-        if (top.keys.has(key)) return { key, parent: top.name };
-        top.keys.add(key);
-        lastKey = key;
-        expectKey = false;
-      }
-      i = j;
-    } else if (c === '{' || c === '[') {
-      stack.push({ keys: c === '{' ? new Set() : undefined, name: lastKey });
-      expectKey = c === '{';
-    } else if (c === '}' || c === ']') {
-      stack.pop();
-    } else if (c === ',') {
-      expectKey = stack[stack.length - 1]?.keys !== undefined;
-    }
-  }
-  return undefined;
+  if (p.problem === 'past-end') return `file is truncated: tensor '${p.last.name}' ends at byte ${dataStart + p.end}, the file has ${size}`;
+  return `the file has ${p.bytes} bytes after ${p.last ? `tensor '${p.last.name}'` : 'the header, which declares no tensor'}, which no tensor's data_offsets cover`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -346,12 +284,12 @@ function checkManifest(m, shaders, device) {
   for (const b of m.buffers) {
     if (names.has(b.name)) throw bad(`buffer name '${b.name}' is used twice (or is the reserved 'params')`);
     names.add(b.name);
-    if (b.dtype !== 'f32' && b.dtype !== 'i32') throw bad(`buffer '${b.name}' has dtype ${JSON.stringify(b.dtype)}; f32 and i32 only (store bools as i32)`);
+    if (!Object.hasOwn(ELEMENTS, b.dtype)) throw bad(`buffer '${b.name}' has dtype ${JSON.stringify(b.dtype)}; ${Object.keys(ELEMENTS).join(' and ')} only (store bools as i32)`);
     if (!Number.isSafeInteger(b.bytes) || b.bytes <= 0 || b.bytes % 4 !== 0) throw bad(`buffer '${b.name}' has ${b.bytes} bytes; expected a positive multiple of 4`);
     if (b.shape !== undefined) {
       if (!Array.isArray(b.shape) || !b.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw bad(`buffer '${b.name}' has shape ${JSON.stringify(b.shape)}; expected an array of non-negative integers`);
       // An empty tensor still gets a 4-byte buffer: WebGPU has no empty bindings.
-      const bytes = Math.max(4, 4 * numel(b.shape));
+      const bytes = Math.max(4, elementOf(b).bytes * numel(b.shape));
       if (bytes !== b.bytes) throw bad(`buffer '${b.name}' is ${typeName(b)}, which takes ${bytes} bytes, but has ${b.bytes}`);
     }
   }
@@ -401,6 +339,19 @@ function checkManifest(m, shaders, device) {
 /** @param {ManifestBuffer} b */
 const sourceOf = (b) => b.source ?? b.name;
 
+/**
+ * The element types a manifest's buffers may hold, by dtype: bytes per element and the typed array
+ * that holds them on the host. Inputs are checked, buffers sized and outputs read through it. (An
+ * f16 buffer would need the device's shader-f16 feature and a Float16Array; not yet.)
+ */
+const ELEMENTS = {
+  f32: { bytes: 4, Array: Float32Array },
+  i32: { bytes: 4, Array: Int32Array },
+};
+
+/** @param {ManifestBuffer} b */
+const elementOf = (b) => ELEMENTS[b.dtype];
+
 /** @param {readonly number[]} shape */
 const numel = (shape) => shape.reduce((a, d) => a * d, 1);
 
@@ -435,12 +386,14 @@ function checkInputs(m, inputs) {
     const data = inputs[name];
     if (!data) throw new ModelError(`${m.model}: input '${name}' is missing`);
     const whole = b.shape ? { dtype: b.dtype, shape: b.shape.map((d, i) => (i === 0 ? d * slices : d)) } : { dtype: b.dtype };
-    const accepted = b.dtype === 'i32' ? data instanceof Int32Array || data instanceof BigInt64Array : data instanceof Float32Array;
+    // i32 ids may come as Hugging Face writes them, int64.
+    const ids = b.dtype === 'i32';
+    const accepted = data instanceof elementOf(b).Array || (ids && data instanceof BigInt64Array);
     if (!accepted) {
-      const pass = b.dtype === 'i32' ? 'an Int32Array, or a BigInt64Array of values that fit i32' : 'a Float32Array';
+      const pass = ids ? 'an Int32Array, or a BigInt64Array of values that fit i32' : `a ${elementOf(b).Array.name}`;
       throw new ModelError(`${m.model}: input '${name}' is a ${data?.constructor?.name ?? typeof data}, the model takes ${typeName(whole)}: pass ${pass}`);
     }
-    const want = (b.shape ? numel(b.shape) : b.bytes / 4) * slices;
+    const want = (b.shape ? numel(b.shape) : b.bytes / elementOf(b).bytes) * slices;
     if (data.length !== want) {
       throw new ModelError(`${m.model}: input '${name}' has ${data.length} ${elementType(data)} elements, the model takes ${want}${b.shape ? ` (${typeName(whole)})` : ''}`);
     }
@@ -656,8 +609,9 @@ class ModelImpl {
         const out = await this.runNow(slice, seed, i);
         for (const [name, data] of Object.entries(out)) (parts[name] ??= []).push(data);
       }
+      const outs = new Map(this.manifest.buffers.filter((b) => b.kind === 'output').map((b) => [sourceOf(b), b]));
       return Object.fromEntries(Object.entries(parts).map(([name, list]) => {
-        const whole = new (list[0] instanceof Int32Array ? Int32Array : Float32Array)(list.reduce((n, x) => n + x.length, 0));
+        const whole = new (elementOf(/** @type {ManifestBuffer} */ (outs.get(name))).Array)(list.reduce((n, x) => n + x.length, 0));
         let at = 0;
         for (const x of list) {
           whole.set(x, at);
@@ -728,7 +682,7 @@ class ModelImpl {
         await this.guard.race(Promise.all(staging.map((s) => s.mapAsync(MAP_READ))));
         return list.map((b, i) => {
           const bytes = /** @type {GPUBuffer} */ (staging[i]).getMappedRange().slice(0);
-          return b.dtype === 'i32' ? new Int32Array(bytes) : new Float32Array(bytes);
+          return new (elementOf(b).Array)(bytes);
         });
       } finally {
         for (const s of staging) s.destroy();
