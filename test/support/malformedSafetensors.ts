@@ -27,9 +27,10 @@ export function withHeaderLength(length: bigint, tail: number): Uint8Array {
 
 /**
  * Files the format forbids, each with what bertc's reader says when the file is called
- * m.safetensors, and what runtime.js's reader says (it is given bytes, not a file). The readers
- * are kept parallel (runtime.js has no imports, the C runtime is C), so all of them run on every
- * case: test/safetensors.test.ts here, test/c-runtime.test.ts for the C reader.
+ * m.safetensors, and what runtime.js's reader says (it is given bytes, not a file). bertc's reader
+ * and runtime.js share their checks (src/io/safetensorsLayout.js) but word them apart, and the C
+ * runtime is C, so every reader runs on every case: test/safetensors.test.ts here,
+ * test/c-runtime.test.ts for the C reader.
  */
 export const MALFORMED: { label: string; bytes: Uint8Array; ts: string; runtime: RegExp }[] = [
   {
