@@ -1,7 +1,6 @@
-import { formatSpan } from '../../src/diag/span.js';
 import type { DType } from '../../src/ir/dtype.js';
 import { ACC_ATTR, opDef } from '../../src/ir/ops.js';
-import type { Node } from '../../src/ir/node.js';
+import { describeOrigin, type Node } from '../../src/ir/node.js';
 import { formatType } from '../../src/ir/types.js';
 import { normalizeAxis } from '../../src/ir/shape.js';
 import { isElementwise, isMovement, isMatmul, isRowReduction, isViewable, reducedAxes } from '../../src/kernel/classify.js';
@@ -61,7 +60,8 @@ export function kernelHeader(k: Kernel, instances: readonly Kernel[]): string[] 
   const scopes = [...new Set(instances.flatMap((i) => i.scopes).filter(Boolean))];
   lines.push(`layers: ${scopes.join(', ') || 'model'}`);
   if (instances.length > 1) lines.push(`${instances.length} instances: ${instances.map((i) => i.name).join(', ')}`);
-  lines.push(`IR: ${[...new Set(k.spans.map(formatSpan))].join(' ')}`);
+  // In op order: a span where the op has one, else what it was imported or derived from.
+  lines.push(`IR: ${[...new Set(k.ops.map((n) => describeOrigin(n.meta)).filter(Boolean))].join(' ')}`);
   return lines;
 }
 
