@@ -484,7 +484,7 @@ function makeProgram(io: Io): Command {
       const rows = [...OPS.values()].filter((d) => d.group !== 'source' || d.name === 'iota').map((d) => {
         const attrs = Object.entries(d.attrs)
           .filter(([k]) => !(d.name === 'dropout' && k === 'id'))
-          .map(([k, a]) => (a.default === undefined ? k : `${k}=${JSON.stringify(a.default)}`));
+          .map(([k, a]) => (a.default === undefined ? k : `${k}=${a.kind === 'dtype' ? String(a.default) : JSON.stringify(a.default)}`));
         return `  ${d.name.padEnd(12)} ${d.group.padEnd(9)} ${describeArity(d).padEnd(20)} ${attrs.join(', ').padEnd(40)} ${d.summary}`;
       });
       io.out(`${rows.join('\n')}\n`);
