@@ -112,6 +112,16 @@ describe.skipIf(!browserAvailable && !browserRequired)(`examples/webgpu as its R
     const page = await browser!.newPage();
     const r = await runPage(page, url, WEIGHTS_PATH, bad);
     expect(r.state).toBe('failed');
-    expect(r.error).toBe("models/bert.ir: input 'input_ids' has 34 i32 elements, the model takes 32 (i32[2, 16])");
+    expect(r.error).toBe("model compiled from models/bert.ir: input 'input_ids' is i32[2, 17], the model takes i32[2, 16]");
+  });
+
+  it('refuses an input with the right number of elements in the wrong shape', async () => {
+    const reshaped = join(dir, 'reshaped_inputs.safetensors');
+    const names = ['input_ids', 'token_type_ids', 'attention_mask'];
+    writeFileSync(reshaped, encodeSafetensors(new Map(names.map((n) => [n, makeTensor('i32', [4, 8], Int32Array.from(reference.get(n).data))]))));
+    const page = await browser!.newPage();
+    const r = await runPage(page, url, WEIGHTS_PATH, reshaped);
+    expect(r.state).toBe('failed');
+    expect(r.error).toBe("model compiled from models/bert.ir: input 'input_ids' is i32[4, 8], the model takes i32[2, 16]");
   });
 });

@@ -64,7 +64,7 @@ function pcg(x: number): number {
 
 const MANIFEST: Manifest = {
   schema: 'bertc-webgpu/1',
-  model: 'tiny',
+  model: 'tiny.ir',
   limits: { maxStorageBuffersPerShaderStage: 4 },
   buffers: [
     { name: 'w', bytes: 4 * N, kind: 'weight', dtype: 'f32', source: 'layer.weight' },
@@ -176,6 +176,8 @@ describe('runtime.js without a GPU', () => {
       [withShapes({ x: [-1] }), /buffer 'x' has shape \[-1\]; expected an array of non-negative integers/],
     ];
     for (const [manifest, message] of cases) await expect(createModel(device, manifest, shaders, new Map())).rejects.toThrow(message);
+    // The manifest's `model` is the source's path, which messages say as such.
+    await expect(createModel(device, { ...MANIFEST, limits: { maxStorageBuffersPerShaderStage: 10 } }, shaders, new Map())).rejects.toThrow(/^manifest of the model compiled from tiny\.ir: needs/);
   });
 
   it('type-checks under // @ts-check against runtime.d.ts', () => {
@@ -253,7 +255,7 @@ describe.skipIf(!browserAvailable && !browserRequired)(`the WebGPU runtime in he
     await expect(runInChromium(job({ manifest: { ...MANIFEST, kernels } }))).rejects.toThrow(/binding the buffers of kernel 'axpy'.*WebGPU validation error/s);
   });
 
-  it('says what is wrong with an input in dtype and shape terms, and narrows I64 ids that fit i32', async () => {
+  it('says what is wrong with an input in dtype and shape terms, checks a shape when given one, and narrows I64 ids that fit i32', async () => {
     const shaped = withShapes({ w: [N], x: [N], ids: [4, N / 4], y: [N], dropped: [N], kept: [N] });
     // A batch of 2 run in halves: the inputs are whole, so the model takes twice a half's elements.
     const halves = withShapes({ x: [1, N], ids: [1, N] }, { ...MANIFEST, batch: { size: 2, chunk: 1 } });
@@ -281,18 +283,41 @@ describe.skipIf(!browserAvailable && !browserRequired)(`the WebGPU runtime in he
           i64AsF32: await attempt(models.shaped, { x: BigInt64Array.from(wide), input_ids: ids }),
           tooWide: await attempt(models.shaped, { x, input_ids: tooWide }),
           halfBatch: await attempt(models.halves, { x, input_ids: ids }),
+          // With shapes, as parseSafetensors gives them (its dtype field is not read).
+          shapedI32: await attempt(models.shaped, { x: { data: x, shape: [${N}] }, input_ids: { data: ids, shape: [4, ${N / 4}] } }),
+          shapedI64: await attempt(models.shaped, { x, input_ids: { dtype: 'I64', shape: [4, ${N / 4}], data: wide } }),
+          plainShaped: await attempt(models.plain, { x, input_ids: { data: ids, shape: [2, ${N / 2}] } }),
+          transposed: await attempt(models.shaped, { x, input_ids: { data: ids, shape: [${N / 4}, 4] } }),
+          transposedI64: await attempt(models.shaped, { x, input_ids: { data: wide, shape: [${N / 2}, 2] } }),
+          shapeVsData: await attempt(models.shaped, { x, input_ids: { data: ids, shape: [4, 4] } }),
+          badShape: await attempt(models.shaped, { x, input_ids: { data: ids, shape: [4, -250] } }),
+          halfShape: await attempt(models.halves, { x: { data: x, shape: [1, ${N}] }, input_ids: ids }),
+          wholeShape: await attempt(models.halves, { x: { data: new Float32Array(${2 * N}), shape: [2, ${N}] }, input_ids: { data: Int32Array.from({ length: ${2 * N} }, (_, i) => ids[i % ${N}]), shape: [2, ${N}] } }),
         };
       })()`),
     )) as Record<string, number[] | string>;
     expect(answers['i32']).toHaveLength(N);
     expect(answers['i64']).toEqual(answers['i32']);
-    expect(answers['short']).toBe(`tiny: input 'input_ids' has ${N - 2} i32 elements, the model takes ${N} (i32[4, ${N / 4}])`);
-    expect(answers['shortI64']).toBe(`tiny: input 'input_ids' has ${N - 1} i64 elements, the model takes ${N} (i32[4, ${N / 4}])`);
-    expect(answers['plainShort']).toBe(`tiny: input 'input_ids' has ${N - 2} i32 elements, the model takes ${N}`);
-    expect(answers['f64']).toBe(`tiny: input 'input_ids' is a Float64Array, the model takes i32[4, ${N / 4}]: pass an Int32Array, or a BigInt64Array of values that fit i32`);
-    expect(answers['i64AsF32']).toBe(`tiny: input 'x' is a BigInt64Array, the model takes f32[${N}]: pass a Float32Array`);
-    expect(answers['tooWide']).toBe("tiny: input 'input_ids' holds 2147483648 at element 7, which does not fit in i32");
-    expect(answers['halfBatch']).toBe(`tiny: input 'x' has ${N} f32 elements, the model takes ${2 * N} (f32[2, ${N}])`);
+    const tiny = 'model compiled from tiny.ir';
+    expect(answers['short']).toBe(`${tiny}: input 'input_ids' has ${N - 2} i32 elements, the model takes ${N} (i32[4, ${N / 4}])`);
+    expect(answers['shortI64']).toBe(`${tiny}: input 'input_ids' has ${N - 1} i64 elements, the model takes ${N} (i32[4, ${N / 4}])`);
+    expect(answers['plainShort']).toBe(`${tiny}: input 'input_ids' has ${N - 2} i32 elements, the model takes ${N}`);
+    expect(answers['f64']).toBe(`${tiny}: input 'input_ids' is a Float64Array, the model takes i32[4, ${N / 4}]: pass an Int32Array, or a BigInt64Array of values that fit i32`);
+    expect(answers['i64AsF32']).toBe(`${tiny}: input 'x' is a BigInt64Array, the model takes f32[${N}]: pass a Float32Array`);
+    expect(answers['tooWide']).toBe(`${tiny}: input 'input_ids' holds 2147483648 at element 7, which does not fit in i32`);
+    expect(answers['halfBatch']).toBe(`${tiny}: input 'x' has ${N} f32 elements, the model takes ${2 * N} (f32[2, ${N}])`);
+    expect(answers['shapedI32']).toEqual(answers['i32']);
+    expect(answers['shapedI64']).toEqual(answers['i32']);
+    // A manifest without shapes checks the element count only.
+    expect(answers['plainShaped']).toEqual(answers['i32']);
+    // The right number of elements in the wrong shape is refused.
+    expect(answers['transposed']).toBe(`${tiny}: input 'input_ids' is i32[${N / 4}, 4], the model takes i32[4, ${N / 4}]`);
+    expect(answers['transposedI64']).toBe(`${tiny}: input 'input_ids' is i64[${N / 2}, 2], the model takes i32[4, ${N / 4}]`);
+    expect(answers['shapeVsData']).toBe(`${tiny}: input 'input_ids' is i32[4, 4], but its data has ${N} elements`);
+    expect(answers['badShape']).toBe(`${tiny}: input 'input_ids' has shape [4,-250]; expected an array of non-negative integers`);
+    // With a sliced batch the shape is the whole batch's.
+    expect(answers['halfShape']).toBe(`${tiny}: input 'x' is f32[1, ${N}], the model takes f32[2, ${N}]`);
+    expect(answers['wholeShape']).toHaveLength(2 * N);
   });
 
   it('reports a crashed GPU process as a lost device', async () => {
@@ -314,7 +339,7 @@ describe.skipIf(!browserAvailable && !browserRequired)(`the WebGPU runtime in he
       killGpuProcess();
       return page.evaluate('window.model.run({ inputs: {} }).then(() => "ran", (e) => e.message)');
     });
-    expect(message).toMatch(/^tiny: the WebGPU device was lost \(the GPU process crashed/);
+    expect(message).toMatch(/^model compiled from tiny\.ir: the WebGPU device was lost \(the GPU process crashed/);
   });
 });
 

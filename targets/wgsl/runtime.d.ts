@@ -7,7 +7,7 @@
 /** What `bertc compile --target wgsl` writes as model.webgpu.json. */
 export interface Manifest {
   schema: 'bertc-webgpu/1';
-  /** The model's name, used in messages. */
+  /** The path of the source the model was compiled from (`models/bert.ir`); messages say `model compiled from models/bert.ir: ...`. */
   model: string;
   /**
    * WebGPU limit names -> the values the model needs. For `max*` limits the device must offer at
@@ -82,13 +82,26 @@ export interface CompilationMessage {
   linePos: number;
 }
 
+/** An input's elements: Float32Array for f32 inputs; Int32Array for i32 ones, or BigInt64Array (I64 ids), whose values must fit i32. */
+export type InputData = Int32Array | Float32Array | BigInt64Array;
+
+/**
+ * An input with its shape, as parseSafetensors returns it (its `dtype` is not read: the data's type
+ * says it). The shape must equal the model's (the whole batch's when the batch runs in slices), and
+ * its elements the data's length.
+ */
+export interface InputTensor {
+  data: InputData;
+  shape: readonly number[];
+}
+
 export interface RunOptions {
   /**
-   * Keyed by each input buffer's `source` (or name): Float32Array for f32 buffers; Int32Array for
-   * i32 ones, or BigInt64Array (I64 ids from a safetensors file), whose values must fit i32. With a
-   * sliced batch (`batch`), each input is the whole batch.
+   * Keyed by each input buffer's `source` (or name): the data alone, checked by element count, or
+   * the data with its shape, checked by shape. With a sliced batch (`batch`), each input is the
+   * whole batch.
    */
-  inputs: Record<string, Int32Array | Float32Array | BigInt64Array>;
+  inputs: Record<string, InputData | InputTensor>;
   /** Written to the uniform field 'seed' as a u32; defaults to 0. */
   seed?: number;
 }

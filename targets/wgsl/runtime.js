@@ -17,6 +17,8 @@
 /** @typedef {import('./runtime.js').HostTensor} HostTensor */
 /** @typedef {import('./runtime.js').CompilationMessage} CompilationMessage */
 /** @typedef {import('./runtime.js').RunOptions} RunOptions */
+/** @typedef {import('./runtime.js').InputData} InputData */
+/** @typedef {import('./runtime.js').InputTensor} InputTensor */
 /** @typedef {import('./runtime.js').Model} Model */
 
 import { entryProblem, firstDuplicateKey, ITEM_BYTES, layoutProblem, MAX_HEADER_BYTES, readHeaderLength } from './safetensors-layout.js';
@@ -33,6 +35,13 @@ const MAP_READ = 1;
  * with anything else (a DOMException, a GPUPipelineError) gets the step's name added.
  */
 class ModelError extends Error {}
+
+/**
+ * How messages name the model: `manifest.model` is the path of the source it was compiled from
+ * (`models/bert.ir`), not a name.
+ * @param {Manifest} m
+ */
+const modelName = (m) => `model compiled from ${m.model}`;
 
 // ---------------------------------------------------------------------------------------------
 // safetensors
@@ -153,8 +162,8 @@ export async function requestDevice(adapter, manifest) {
   const requiredLimits = {};
   for (const [name, want] of Object.entries(manifest.limits ?? {})) {
     const have = offered[name];
-    if (typeof have !== 'number') throw new ModelError(`${manifest.model} needs the WebGPU limit ${name}, which this adapter does not know`);
-    if (!limitMet(name, have, want)) throw new ModelError(`${manifest.model} needs the WebGPU limit ${name} = ${want}, but this adapter offers only ${have}`);
+    if (typeof have !== 'number') throw new ModelError(`${modelName(manifest)} needs the WebGPU limit ${name}, which this adapter does not know`);
+    if (!limitMet(name, have, want)) throw new ModelError(`${modelName(manifest)} needs the WebGPU limit ${name} = ${want}, but this adapter offers only ${have}`);
     requiredLimits[name] = want;
   }
   return adapter.requestDevice({ label: manifest.model, requiredLimits });
@@ -278,7 +287,7 @@ function errorKind(e) {
  * @param {GPUDevice} device
  */
 function checkManifest(m, shaders, device) {
-  const bad = (/** @type {string} */ msg) => new ModelError(`manifest of ${m?.model ?? '(unnamed model)'}: ${msg}`);
+  const bad = (/** @type {string} */ msg) => new ModelError(`manifest of the ${typeof m?.model === 'string' ? modelName(m) : 'model'}: ${msg}`);
   if (m?.schema !== SCHEMA) throw bad(`schema is ${JSON.stringify(m?.schema)}, this runtime reads ${SCHEMA}`);
   const names = new Set(['params']);
   for (const b of m.buffers) {
@@ -364,38 +373,60 @@ const typeName = (b) => (b.shape ? `${b.dtype}[${b.shape.join(', ')}]` : b.dtype
 /** @param {Int32Array | Float32Array | BigInt64Array} data */
 const elementType = (data) => (data instanceof Int32Array ? 'i32' : data instanceof Float32Array ? 'f32' : 'i64');
 
+/** @param {readonly number[]} a @param {readonly number[]} b */
+const sameShape = (a, b) => a.length === b.length && a.every((d, i) => d === b[i]);
+
+/**
+ * An input's data and, when the caller gave one, its shape: a bare typed array has none.
+ * @param {InputTensor | InputData} input
+ * @returns {{ data: unknown, shape?: unknown }}
+ */
+function inputParts(input) {
+  if (ArrayBuffer.isView(input) || typeof input !== 'object' || input === null) return { data: input };
+  return { data: /** @type {InputTensor} */ (input).data, shape: /** @type {InputTensor} */ (input).shape };
+}
+
 /**
  * The inputs as the buffers take them, every mistake said in the model's terms: which input, its
- * element type and count against the model's type. I64 ids (as Hugging Face writes them) become
- * Int32Array, refusing values outside i32 by position, as `bertc run` does. With a sliced batch
- * the inputs are whole, so the model's type is the whole batch's: `slices` times axis 0.
+ * element type and count (or shape, when the caller gives one) against the model's type. I64 ids
+ * (as Hugging Face writes them) become Int32Array, refusing values outside i32 by position, as
+ * `bertc run` does. With a sliced batch the inputs are whole, so the model's type is the whole
+ * batch's: `slices` times axis 0.
  * @param {Manifest} m
- * @param {Record<string, Int32Array | Float32Array | BigInt64Array>} inputs
+ * @param {RunOptions['inputs']} inputs
  * @returns {Record<string, Int32Array | Float32Array>}
  */
 function checkInputs(m, inputs) {
   const ins = m.buffers.filter((b) => b.kind === 'input');
   for (const name of Object.keys(inputs)) {
-    if (!ins.some((b) => sourceOf(b) === name)) throw new ModelError(`${m.model}: unknown input '${name}' (the inputs are: ${ins.map(sourceOf).join(', ') || 'none'})`);
+    if (!ins.some((b) => sourceOf(b) === name)) throw new ModelError(`${modelName(m)}: unknown input '${name}' (the inputs are: ${ins.map(sourceOf).join(', ') || 'none'})`);
   }
   const slices = m.batch ? m.batch.size / m.batch.chunk : 1;
   /** @type {Record<string, Int32Array | Float32Array>} */
   const out = {};
   for (const b of ins) {
     const name = sourceOf(b);
-    const data = inputs[name];
-    if (!data) throw new ModelError(`${m.model}: input '${name}' is missing`);
+    const given = inputs[name];
+    if (!given) throw new ModelError(`${modelName(m)}: input '${name}' is missing`);
+    const { data, shape } = inputParts(given);
     const whole = b.shape ? { dtype: b.dtype, shape: b.shape.map((d, i) => (i === 0 ? d * slices : d)) } : { dtype: b.dtype };
     // i32 ids may come as Hugging Face writes them, int64.
     const ids = b.dtype === 'i32';
-    const accepted = data instanceof elementOf(b).Array || (ids && data instanceof BigInt64Array);
-    if (!accepted) {
+    if (!(data instanceof elementOf(b).Array || (ids && data instanceof BigInt64Array))) {
       const pass = ids ? 'an Int32Array, or a BigInt64Array of values that fit i32' : `a ${elementOf(b).Array.name}`;
-      throw new ModelError(`${m.model}: input '${name}' is a ${data?.constructor?.name ?? typeof data}, the model takes ${typeName(whole)}: pass ${pass}`);
+      throw new ModelError(`${modelName(m)}: input '${name}' is a ${data?.constructor?.name ?? typeof data}, the model takes ${typeName(whole)}: pass ${pass}`);
+    }
+    if (shape !== undefined) {
+      if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+        throw new ModelError(`${modelName(m)}: input '${name}' has shape ${JSON.stringify(shape)}; expected an array of non-negative integers`);
+      }
+      const given = { dtype: elementType(data), shape };
+      if (numel(shape) !== data.length) throw new ModelError(`${modelName(m)}: input '${name}' is ${typeName(given)}, but its data has ${data.length} elements`);
+      if (whole.shape && !sameShape(shape, whole.shape)) throw new ModelError(`${modelName(m)}: input '${name}' is ${typeName(given)}, the model takes ${typeName(whole)}`);
     }
     const want = (b.shape ? numel(b.shape) : b.bytes / elementOf(b).bytes) * slices;
     if (data.length !== want) {
-      throw new ModelError(`${m.model}: input '${name}' has ${data.length} ${elementType(data)} elements, the model takes ${want}${b.shape ? ` (${typeName(whole)})` : ''}`);
+      throw new ModelError(`${modelName(m)}: input '${name}' has ${data.length} ${elementType(data)} elements, the model takes ${want}${b.shape ? ` (${typeName(whole)})` : ''}`);
     }
     out[name] = data instanceof BigInt64Array ? narrowToI32(m, name, data) : data;
   }
@@ -410,7 +441,7 @@ function narrowToI32(m, name, data) {
   const out = new Int32Array(data.length);
   for (let i = 0; i < data.length; i++) {
     const v = /** @type {bigint} */ (data[i]);
-    if (v < -2147483648n || v > 2147483647n) throw new ModelError(`${m.model}: input '${name}' holds ${v} at element ${i}, which does not fit in i32`);
+    if (v < -2147483648n || v > 2147483647n) throw new ModelError(`${modelName(m)}: input '${name}' holds ${v} at element ${i}, which does not fit in i32`);
     out[i] = Number(v);
   }
   return out;
@@ -425,7 +456,7 @@ function narrowToI32(m, name, data) {
  */
 export async function createModel(device, manifest, shaders, weights) {
   checkManifest(manifest, shaders, device);
-  const guard = new DeviceGuard(device, manifest.model);
+  const guard = new DeviceGuard(device, modelName(manifest));
   /** @type {Map<string, GPUBuffer>} */
   const buffers = new Map();
   /**
@@ -456,10 +487,10 @@ export async function createModel(device, manifest, shaders, weights) {
       }
       for (const b of manifest.buffers.filter((x) => x.kind === 'weight')) {
         const t = weights.get(sourceOf(b));
-        if (!t) throw new ModelError(`${manifest.model}: weight tensor '${sourceOf(b)}' (buffer '${b.name}') is missing from the weights`);
-        if (t.dtype.toLowerCase() !== b.dtype) throw new ModelError(`${manifest.model}: weight tensor '${sourceOf(b)}' has dtype ${t.dtype}, buffer '${b.name}' holds ${b.dtype}`);
+        if (!t) throw new ModelError(`${modelName(manifest)}: weight tensor '${sourceOf(b)}' (buffer '${b.name}') is missing from the weights`);
+        if (t.dtype.toLowerCase() !== b.dtype) throw new ModelError(`${modelName(manifest)}: weight tensor '${sourceOf(b)}' has dtype ${t.dtype}, buffer '${b.name}' holds ${b.dtype}`);
         if (t.data.byteLength !== b.bytes) {
-          throw new ModelError(`${manifest.model}: weight tensor '${sourceOf(b)}' [${t.shape.join(', ')}] has ${t.data.byteLength} bytes, buffer '${b.name}' expects ${b.bytes}`);
+          throw new ModelError(`${modelName(manifest)}: weight tensor '${sourceOf(b)}' [${t.shape.join(', ')}] has ${t.data.byteLength} bytes, buffer '${b.name}' expects ${b.bytes}`);
         }
         device.queue.writeBuffer(/** @type {GPUBuffer} */ (buffers.get(b.name)), 0, t.data);
       }
@@ -483,9 +514,9 @@ export async function createModel(device, manifest, shaders, weights) {
     const errors = compilationMessages.filter((m) => m.type === 'error');
     if (errors.length > 0) {
       const where = errors.map((e) => `  ${e.shader}:${e.lineNum}:${e.linePos}: error: ${e.message}\n    ${sourceLine(shaders[e.shader], e.lineNum)}`);
-      throw Object.assign(new ModelError(`${manifest.model}: WGSL compilation failed:\n${where.join('\n')}`), { compilationMessages });
+      throw Object.assign(new ModelError(`${modelName(manifest)}: WGSL compilation failed:\n${where.join('\n')}`), { compilationMessages });
     }
-    if (scopeError) throw new ModelError(`${manifest.model}: creating the shader modules: WebGPU ${errorKind(scopeError)}: ${scopeError.message}`);
+    if (scopeError) throw new ModelError(`${modelName(manifest)}: creating the shader modules: WebGPU ${errorKind(scopeError)}: ${scopeError.message}`);
 
     /** @type {Map<string, { pipeline: GPUComputePipeline; bindGroup: GPUBindGroup }>} */
     const compiled = new Map();
@@ -579,7 +610,7 @@ class ModelImpl {
    */
   serialize(op) {
     const next = this.queue.then(() => {
-      if (this.destroyed) throw new ModelError(`${this.manifest.model}: the model was destroyed`);
+      if (this.destroyed) throw new ModelError(`${modelName(this.manifest)}: the model was destroyed`);
       return op();
     });
     this.queue = next.then(
@@ -629,7 +660,7 @@ class ModelImpl {
    */
   async runNow(inputs, seed, sliceIndex = 0) {
     const { manifest: m, device } = this;
-    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new ModelError(`${m.model}: seed ${seed} is not a u32`);
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new ModelError(`${modelName(m)}: seed ${seed} is not a u32`);
     const ins = m.buffers.filter((b) => b.kind === 'input');
     const outs = m.buffers.filter((b) => b.kind === 'output');
     return this.guard.scoped('running', async () => {
@@ -656,7 +687,7 @@ class ModelImpl {
   read(name) {
     return this.serialize(async () => {
       const b = this.manifest.buffers.find((x) => x.name === name);
-      if (!b) throw new ModelError(`${this.manifest.model}: no buffer named '${name}'`);
+      if (!b) throw new ModelError(`${modelName(this.manifest)}: no buffer named '${name}'`);
       return this.guard.scoped(`reading buffer '${name}'`, async () => {
         const enc = this.device.createCommandEncoder({ label: `read ${name}` });
         const read = this.encodeReads(enc, [b]);
@@ -693,7 +724,7 @@ class ModelImpl {
   /** @param {string} name */
   buf(name) {
     const b = this.buffers.get(name);
-    if (!b) throw new ModelError(`${this.manifest.model}: internal: no GPU buffer '${name}'`);
+    if (!b) throw new ModelError(`${modelName(this.manifest)}: internal: no GPU buffer '${name}'`);
     return b;
   }
 
