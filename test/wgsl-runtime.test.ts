@@ -180,6 +180,14 @@ describe('runtime.js without a GPU', () => {
     await expect(createModel(device, { ...MANIFEST, limits: { maxStorageBuffersPerShaderStage: 10 } }, shaders, new Map())).rejects.toThrow(/^manifest of the model compiled from tiny\.ir: needs/);
   });
 
+  it('sends runInChromium inputs as their manifest buffers\' dtypes, refusing another typed array before starting a browser', async () => {
+    await expect(runInChromium(job({ inputs: { x, input_ids: Float32Array.from(ids) } }))).rejects.toThrow(
+      "runInChromium: input 'input_ids' is a Float32Array, its buffer 'ids' holds i32: pass an Int32Array (convert int64 ids to Int32Array)",
+    );
+    await expect(runInChromium(job({ inputs: { x: Int32Array.from(x), input_ids: ids } }))).rejects.toThrow("runInChromium: input 'x' is an Int32Array, its buffer 'x' holds f32: pass a Float32Array");
+    await expect(runInChromium(job({ inputs: { x, input_ids: ids, mask: ids } }))).rejects.toThrow("runInChromium: unknown input 'mask' (the model's inputs are: x, input_ids)");
+  });
+
   it('type-checks under // @ts-check against runtime.d.ts', () => {
     const tsc = join(dirname(createRequire(import.meta.url).resolve('typescript/package.json')), 'bin', 'tsc');
     const args = ['--ignoreConfig', '--noEmit', '--allowJs', '--checkJs', '--strict', '--skipLibCheck', '--target', 'es2022', '--module', 'nodenext', '--lib', 'es2022,dom'];
@@ -220,6 +228,9 @@ describe.skipIf(!browserAvailable && !browserRequired)(`the WebGPU runtime in he
     const want = expectedDropout(1234);
     expect(r.outputs['kept']).toEqual(want.kept);
     expect(r.outputs['dropped']).toEqual(want.dropped);
+    // Each output crosses back as its manifest buffer's dtype says: 'kept' is i32.
+    expect(r.outputs['kept']).toBeInstanceOf(Int32Array);
+    expect(r.outputs['dropped']).toBeInstanceOf(Float32Array);
     // The hash keeps about half, and another seed keeps another half.
     const keptCount = want.kept.reduce((a, b) => a + b, 0);
     expect(keptCount).toBeGreaterThan(400);

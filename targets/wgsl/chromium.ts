@@ -14,7 +14,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { encodeSafetensors } from '../../src/io/safetensors.js';
-import type { CompilationMessage, Manifest } from './runtime.js';
+import type { CompilationMessage, Manifest, ManifestBuffer } from './runtime.js';
 import { runtimeFiles } from './compile.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -57,7 +57,10 @@ export interface ChromiumJob {
   shaders: Record<string, string>;
   /** The bytes of a safetensors file holding every weight buffer's `source` tensor as F32 (or I32). */
   weights: Uint8Array;
-  /** By input name; int64 ids must have been converted to Int32Array. */
+  /**
+   * By input name (each input buffer's `source`): the typed array of the buffer's dtype,
+   * Float32Array for f32 and Int32Array for i32; int64 ids must have been converted to Int32Array.
+   */
   inputs: Record<string, Int32Array | Float32Array>;
   seed?: number;
   /** How many times to run (the outputs are the last run's); 1 by default. */
@@ -128,7 +131,8 @@ window.bertcRun = async (prefix = '') => {
     model.destroy();
     return {
       ok: true,
-      outputs: Object.entries(outputs).map(([name, a]) => ({ name, dtype: a instanceof Int32Array ? 'i32' : 'f32', base64: base64(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)) })),
+      // The bytes alone: Node reads them as the manifest's output buffers' dtypes say.
+      outputs: Object.entries(outputs).map(([name, a]) => ({ name, base64: base64(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)) })),
       compilation: model.compilationMessages,
       adapter: info(opened.adapter),
       timesMs,
@@ -154,7 +158,7 @@ window.bertcProbe = async () => {
 const PAGE = '<!doctype html><meta charset="utf-8"><title>bertc WebGPU harness</title><link rel="icon" href="data:,"><script type="module" src="harness.js"></script>';
 
 type PageAnswer =
-  | { ok: true; outputs: { name: string; dtype: 'f32' | 'i32'; base64: string }[]; compilation: CompilationMessage[]; adapter: AdapterInfo; timesMs: number[] }
+  | { ok: true; outputs: { name: string; base64: string }[]; compilation: CompilationMessage[]; adapter: AdapterInfo; timesMs: number[] }
   | { ok: false; error: string; compilation?: CompilationMessage[] };
 
 export async function runInChromium(job: ChromiumJob): Promise<ChromiumResult> {
@@ -177,15 +181,31 @@ export async function runManyInChromium(jobs: readonly ChromiumJob[], timeoutMs?
   }, timeoutMs);
 }
 
+/** The typed array that holds each manifest dtype on the host, both ways across the page. */
+const HOST_ARRAYS = { f32: Float32Array, i32: Int32Array } as const satisfies Record<ManifestBuffer['dtype'], unknown>;
+
+/** `an Int32Array`, `a Float32Array`. */
+const article = (name: string): string => `${/^[AEIOU]/i.test(name) ? 'an' : 'a'} ${name}`;
+
+/** A manifest's buffers of one kind by the tensor name they hold (`source`, else the buffer's name). */
+function buffersOf(manifest: Manifest, kind: ManifestBuffer['kind']): Map<string, ManifestBuffer> {
+  return new Map(manifest.buffers.filter((b) => b.kind === kind).map((b) => [b.source ?? b.name, b]));
+}
+
 function jobFiles(job: ChromiumJob, prefix: string): ServedFiles {
   const runs = job.runs ?? 1;
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`runInChromium: runs must be a positive integer, got ${runs}`);
+  const ins = buffersOf(job.manifest, 'input');
   const inputs = new Map(
     Object.entries(job.inputs).map(([name, data]) => {
-      if (!(data instanceof Int32Array || data instanceof Float32Array)) {
-        throw new Error(`runInChromium: input '${name}' must be an Int32Array or a Float32Array (convert int64 ids to Int32Array)`);
+      const b = ins.get(name);
+      if (!b) throw new Error(`runInChromium: unknown input '${name}' (the model's inputs are: ${[...ins.keys()].join(', ') || 'none'})`);
+      const host = HOST_ARRAYS[b.dtype];
+      if (!(data instanceof host)) {
+        const got = (data as object | undefined)?.constructor?.name ?? typeof data;
+        throw new Error(`runInChromium: input '${name}' is ${article(got)}, its buffer '${b.name}' holds ${b.dtype}: pass ${article(host.name)}${b.dtype === 'i32' ? ' (convert int64 ids to Int32Array)' : ''}`);
       }
-      return [name, { dtype: data instanceof Int32Array ? ('i32' as const) : ('f32' as const), shape: [data.length], data }];
+      return [name, { dtype: b.dtype, shape: [data.length], data }];
     }),
   );
   return {
@@ -201,11 +221,14 @@ function answerOf(job: ChromiumJob, answer: PageAnswer): ChromiumResult | Chromi
     if (answer.compilation) error.compilation = answer.compilation;
     return error;
   }
+  const outs = buffersOf(job.manifest, 'output');
   const outputs: Record<string, Float32Array | Int32Array> = {};
   for (const o of answer.outputs) {
+    const b = outs.get(o.name);
+    if (!b) return new Error(`WebGPU run of ${job.manifest.model} in Chromium: the page returned output '${o.name}', which the manifest does not list`);
     // Copied into a fresh ArrayBuffer: a Buffer's bytes may sit at an offset that is not 4-aligned.
     const bytes = new Uint8Array(Buffer.from(o.base64, 'base64')).buffer;
-    outputs[o.name] = o.dtype === 'i32' ? new Int32Array(bytes) : new Float32Array(bytes);
+    outputs[o.name] = new HOST_ARRAYS[b.dtype](bytes);
   }
   return { outputs, compilation: answer.compilation, adapter: answer.adapter, timesMs: answer.timesMs };
 }
