@@ -1,5 +1,6 @@
-import type { GraphBuilder } from './builder.js';
-import type { Node } from './node.js';
+import type { DType } from './dtype.js';
+import type { Attrs, Node } from './node.js';
+import type { OpName } from './ops.js';
 import { normalizeAxis, numel } from './shape.js';
 
 /**
@@ -176,15 +177,31 @@ export const gatherBatch: BatchRule = (n, c) => {
   return normalizeAxis(n.attr<number>('axis'), table.type.shape.length)! + c.axisOf(idx)!;
 };
 
-// ---------------------------------------------------------------- gradient (slot)
+// ---------------------------------------------------------------- gradient
+
+/**
+ * What a gradient rule builds with: the graph builder bound to the node being differentiated, so
+ * that every node the rule makes carries the provenance "derived from node N by autodiff" (N that
+ * node, its span and scope kept) without each rule passing it. The rule table is in `gradients.ts`,
+ * the walk that calls it in `autodiff.ts`.
+ *
+ * (The slot first took the bare GraphBuilder; a rule then had to build the same Meta for every one
+ * of its nodes, and forgetting it would make gradient nodes look like forward ones in reports.)
+ */
+export interface GradEmitter {
+  /** `op` over `srcs`, attribute defaults filled and the type inferred (GraphBuilder.op). */
+  op(op: OpName, srcs: readonly Node[], attrs?: Attrs): Node;
+  /** A scalar constant of a dtype. */
+  constant(value: number, dtype: DType): Node;
+}
 
 /**
  * Reverse-mode rule of an op, in the style of tinygrad's `pm_gradient`: given node `n` and the
  * gradient `grad` of its result (same type as `n`), builds the gradients of its operands as ordinary
- * IR with `b`, one entry per operand in order, undefined for an operand that gets none (gather's
- * indices, a comparison's operands). The caller walks only nodes on a path to the targets and sums
+ * IR with `e`, one entry per operand in order, undefined for an operand that gets none (a where's
+ * condition, a comparison's operands). The caller walks only nodes on a path to the targets and sums
  * gradients where a value fans out, so a rule sees one node and one incoming gradient; a broadcast
- * operand's gradient is reduced back to the operand's shape by the rule. Nodes it makes carry
- * provenance "derived from `n` by the gradient pass". Filled in by the training work; unset today.
+ * operand's gradient is reduced back to the operand's shape by the rule. An op without a rule
+ * (gather, dropout, until they get theirs) stops the walk with a located error when it lies on a path.
  */
-export type GradRule = (b: GraphBuilder, n: Node, grad: Node) => readonly (Node | undefined)[];
+export type GradRule = (e: GradEmitter, n: Node, grad: Node) => readonly (Node | undefined)[];

@@ -7,6 +7,7 @@ import {
   type BatchRule, type FlopsRule, type GradRule, type ReducedAxesRule, type SpecialRule, type SpecialUnit,
 } from './opRules.js';
 import { broadcastShapes, formatShape, normalizeAxis, numel } from './shape.js';
+import * as G from './gradients.js';
 import { expandView, reshapeView, sliceBounds, sliceView, transposeView, type ViewRule } from './view.js';
 import { formatType, tensorType, type TensorType } from './types.js';
 
@@ -89,7 +90,7 @@ export interface OpDef<N extends string = string> {
   readonly view?: ViewRule;
   /** Binary ops whose operands may be swapped. */
   readonly commutative?: boolean;
-  /** Reverse-mode rule; unset until the training work fills it (see GradRule). */
+  /** Reverse-mode rule (`gradients.ts`, see GradRule); unset for gather and dropout until they get theirs. */
   readonly grad?: GradRule;
 }
 
@@ -337,84 +338,85 @@ const op = <const N extends string>(name: N, group: OpGroup, summary: string, fa
 const elementwise = { batch: elementwiseBatch, flops: flopsPerElement, attrs: {} } as const;
 const unaryFloat = <const N extends string>(name: N, summary: string, extra: ExtraFacts = {}) =>
   op(name, 'unary', summary, { ...elementwise, arity: [1, 1], infer: inferUnaryFloat, ...extra });
-const unaryNum = <const N extends string>(name: N, summary: string) => op(name, 'unary', summary, { ...elementwise, arity: [1, 1], infer: inferUnaryNumeric });
+const unaryNum = <const N extends string>(name: N, summary: string, extra: ExtraFacts = {}) =>
+  op(name, 'unary', summary, { ...elementwise, arity: [1, 1], infer: inferUnaryNumeric, ...extra });
 const binary = <const N extends string>(name: N, summary: string, extra: ExtraFacts = {}) =>
   op(name, 'binary', summary, { ...elementwise, arity: [2, 2], infer: inferBinary, ...extra });
 const compare = <const N extends string>(name: N, summary: string, extra: ExtraFacts = {}) =>
   op(name, 'compare', summary, { ...elementwise, arity: [2, 2], infer: inferCompare, ...extra });
-const reduce = <const N extends string>(name: N, summary: string, accumulates: boolean) =>
+const reduce = <const N extends string>(name: N, summary: string, accumulates: boolean, grad: GradRule) =>
   op(name, 'reduce', summary, {
     arity: [1, 1], attrs: { axes: { kind: 'ints' }, keepdims: { kind: 'bool', default: false }, ...(accumulates ? { acc: ACC_ATTR } : {}) }, infer: inferReduce,
-    flops: reduceFlops, reducedAxes: reduceAxes, batch: reduceBatch,
+    flops: reduceFlops, reducedAxes: reduceAxes, batch: reduceBatch, grad,
   });
 const movement = <const N extends string>(name: N, summary: string, facts: Omit<Facts, 'flops'>) => op(name, 'movement', summary, { flops: noFlops, ...facts });
-const special = (unit: SpecialUnit): ExtraFacts => ({ flops: specialPerElement, special: unit });
+const special = (unit: SpecialUnit, grad: GradRule): ExtraFacts => ({ flops: specialPerElement, special: unit, grad });
 
 const DEFS = [
   op('input', 'source', 'a model input (declared in the model signature)', {
-    arity: [0, 0], attrs: { name: { kind: 'string' }, range: { kind: 'ints', default: [] } }, infer: declared, flops: noFlops, batch: batchOnAxis0, source: 'input',
+    arity: [0, 0], attrs: { name: { kind: 'string' }, range: { kind: 'ints', default: [] } }, infer: declared, flops: noFlops, batch: batchOnAxis0, source: 'input', grad: G.noGradient,
   }),
   op('param', 'source', 'a weight, bound by its Hugging Face state-dict name', {
-    arity: [0, 0], attrs: { name: { kind: 'string' } }, infer: declared, flops: noFlops, batch: noBatch, source: 'weight',
+    arity: [0, 0], attrs: { name: { kind: 'string' } }, infer: declared, flops: noFlops, batch: noBatch, source: 'weight', grad: G.noGradient,
   }),
-  op('const', 'source', 'a scalar constant', { arity: [0, 0], attrs: { value: { kind: 'number' } }, infer: declared, flops: noFlops, batch: noBatch, source: 'inline' }),
+  op('const', 'source', 'a scalar constant', { arity: [0, 0], attrs: { value: { kind: 'number' } }, infer: declared, flops: noFlops, batch: noBatch, source: 'inline', grad: G.noGradient }),
   op('iota', 'source', 'iota(shape=[..], axis=k, dtype=i32): index along axis k', {
     arity: [0, 0], attrs: { shape: { kind: 'ints' }, axis: { kind: 'int', default: 0 }, dtype: { kind: 'dtype', default: 'i32' } }, infer: inferIota,
-    flops: noFlops, batch: noBatch, source: 'inline',
+    flops: noFlops, batch: noBatch, source: 'inline', grad: G.noGradient,
   }),
-  unaryNum('neg', 'negation'),
-  unaryNum('abs', 'absolute value'),
-  unaryFloat('exp', 'e^x', special('exp')),
-  unaryFloat('log', 'natural logarithm', special('erf')),
-  unaryFloat('tanh', 'hyperbolic tangent', special('tanh')),
-  unaryFloat('erf', 'error function', special('erf')),
-  unaryFloat('sqrt', 'square root', special('rsqrt')),
-  unaryFloat('rsqrt', '1 / sqrt(x)', special('rsqrt')),
-  unaryFloat('recip', '1 / x'),
-  unaryNum('relu', 'max(x, 0)'),
+  unaryNum('neg', 'negation', { grad: G.negGrad }),
+  unaryNum('abs', 'absolute value', { grad: G.absGrad }),
+  unaryFloat('exp', 'e^x', special('exp', G.expGrad)),
+  unaryFloat('log', 'natural logarithm', special('erf', G.logGrad)),
+  unaryFloat('tanh', 'hyperbolic tangent', special('tanh', G.tanhGrad)),
+  unaryFloat('erf', 'error function', special('erf', G.erfGrad)),
+  unaryFloat('sqrt', 'square root', special('rsqrt', G.sqrtGrad)),
+  unaryFloat('rsqrt', '1 / sqrt(x)', special('rsqrt', G.rsqrtGrad)),
+  unaryFloat('recip', '1 / x', { grad: G.recipGrad }),
+  unaryNum('relu', 'max(x, 0)', { grad: G.reluGrad }),
   unaryFloat('gelu', 'GELU: x * Phi(x), exact (erf) or approximate="tanh"', {
-    attrs: { approximate: { kind: 'enum', values: ['none', 'tanh'], default: 'none' } }, flops: geluFlops, special: geluUnit,
+    attrs: { approximate: { kind: 'enum', values: ['none', 'tanh'], default: 'none' } }, flops: geluFlops, special: geluUnit, grad: G.geluGrad,
   }),
-  binary('add', 'a + b, broadcast', { commutative: true }),
-  binary('sub', 'a - b, broadcast'),
-  binary('mul', 'a * b, broadcast', { commutative: true }),
-  binary('div', 'a / b, broadcast'),
-  binary('max', 'elementwise maximum, broadcast', { commutative: true }),
-  binary('min', 'elementwise minimum, broadcast', { commutative: true }),
-  binary('pow', 'a ^ b, broadcast', special('erf')),
-  compare('lt', 'a < b'),
-  compare('le', 'a <= b'),
-  compare('gt', 'a > b'),
-  compare('ge', 'a >= b'),
-  compare('eq', 'a == b', { commutative: true }),
-  compare('ne', 'a != b', { commutative: true }),
-  op('where', 'select', 'where(cond, a, b): a where cond is true, else b', { ...elementwise, arity: [3, 3], infer: inferWhere }),
-  op('cast', 'cast', 'cast(x, to=dtype)', { ...elementwise, arity: [1, 1], attrs: { to: { kind: 'dtype' } }, infer: inferCast }),
+  binary('add', 'a + b, broadcast', { commutative: true, grad: G.addGrad }),
+  binary('sub', 'a - b, broadcast', { grad: G.subGrad }),
+  binary('mul', 'a * b, broadcast', { commutative: true, grad: G.mulGrad }),
+  binary('div', 'a / b, broadcast', { grad: G.divGrad }),
+  binary('max', 'elementwise maximum, broadcast', { commutative: true, grad: G.maxGrad }),
+  binary('min', 'elementwise minimum, broadcast', { commutative: true, grad: G.minGrad }),
+  binary('pow', 'a ^ b, broadcast', special('erf', G.powGrad)),
+  compare('lt', 'a < b', { grad: G.noGradient }),
+  compare('le', 'a <= b', { grad: G.noGradient }),
+  compare('gt', 'a > b', { grad: G.noGradient }),
+  compare('ge', 'a >= b', { grad: G.noGradient }),
+  compare('eq', 'a == b', { commutative: true, grad: G.noGradient }),
+  compare('ne', 'a != b', { commutative: true, grad: G.noGradient }),
+  op('where', 'select', 'where(cond, a, b): a where cond is true, else b', { ...elementwise, arity: [3, 3], infer: inferWhere, grad: G.whereGrad }),
+  op('cast', 'cast', 'cast(x, to=dtype)', { ...elementwise, arity: [1, 1], attrs: { to: { kind: 'dtype' } }, infer: inferCast, grad: G.castGrad }),
   op('dropout', 'random', 'dropout(x, p=..): identity at inference; in training zeroes with probability p and scales by 1/(1-p)', {
     ...elementwise, arity: [1, 1], attrs: { p: { kind: 'float' }, id: { kind: 'int', default: -1 } }, infer: inferDropout, flops: dropoutFlops,
   }),
-  reduce('reduce_sum', 'sum over axes', true),
-  reduce('reduce_max', 'maximum over axes', false),
-  reduce('reduce_mean', 'mean over axes', true),
+  reduce('reduce_sum', 'sum over axes', true, G.reduceSumGrad),
+  reduce('reduce_max', 'maximum over axes', false, G.reduceMaxGrad),
+  reduce('reduce_mean', 'mean over axes', true, G.reduceMeanGrad),
   op('softmax', 'norm', 'softmax(x, axis=-1), max-subtracted', {
     arity: [1, 1], attrs: { axis: { kind: 'int', default: -1 }, acc: ACC_ATTR }, infer: inferSoftmax,
-    flops: softmaxFlops, special: 'exp', reducedAxes: softmaxAxes, batch: rowBatch(softmaxAxes),
+    flops: softmaxFlops, special: 'exp', reducedAxes: softmaxAxes, batch: rowBatch(softmaxAxes), grad: G.softmaxGrad,
   }),
   op('layernorm', 'norm', 'layernorm(x, gamma, beta, eps=..) over the last axis, biased variance, eps inside the root', {
     arity: [3, 3], attrs: { eps: { kind: 'float', default: 1e-12 }, acc: ACC_ATTR }, infer: inferLayernorm,
-    flops: layernormFlops, special: 'rsqrt', reducedAxes: lastAxis, batch: rowBatch(lastAxis),
+    flops: layernormFlops, special: 'rsqrt', reducedAxes: lastAxis, batch: rowBatch(lastAxis), grad: G.layernormGrad,
   }),
   op('matmul', 'matmul', 'matmul(a, b, transpose_a=false, transpose_b=false): batched, batch dimensions broadcast', {
     arity: [2, 2], attrs: { transpose_a: { kind: 'bool', default: false }, transpose_b: { kind: 'bool', default: false }, acc: ACC_ATTR }, infer: inferMatmul,
-    flops: matmulFlops, batch: matmulBatch,
+    flops: matmulFlops, batch: matmulBatch, grad: G.matmulGrad,
   }),
-  movement('reshape', 'reshape(x, shape=[..]), one -1 allowed', { arity: [1, 1], attrs: { shape: { kind: 'ints' } }, infer: inferReshape, batch: reshapeBatch, view: reshapeView }),
-  movement('transpose', 'transpose(x, perm=[..])', { arity: [1, 1], attrs: { perm: { kind: 'ints' } }, infer: inferTranspose, batch: transposeBatch, view: transposeView }),
-  movement('expand', 'expand(x, shape=[..]): broadcast to a shape', { arity: [1, 1], attrs: { shape: { kind: 'ints' } }, infer: inferExpand, batch: keepBatch, view: expandView }),
+  movement('reshape', 'reshape(x, shape=[..]), one -1 allowed', { arity: [1, 1], attrs: { shape: { kind: 'ints' } }, infer: inferReshape, batch: reshapeBatch, view: reshapeView, grad: G.reshapeGrad }),
+  movement('transpose', 'transpose(x, perm=[..])', { arity: [1, 1], attrs: { perm: { kind: 'ints' } }, infer: inferTranspose, batch: transposeBatch, view: transposeView, grad: G.transposeGrad }),
+  movement('expand', 'expand(x, shape=[..]): broadcast to a shape', { arity: [1, 1], attrs: { shape: { kind: 'ints' } }, infer: inferExpand, batch: keepBatch, view: expandView, grad: G.expandGrad }),
   movement('slice', 'slice(x, axis=k, start=s, end=e): Python-style bounds', {
-    arity: [1, 1], attrs: { axis: { kind: 'int' }, start: { kind: 'int', default: 0 }, end: { kind: 'int' } }, infer: inferSlice, batch: alongAxisBatch, view: sliceView,
+    arity: [1, 1], attrs: { axis: { kind: 'int' }, start: { kind: 'int', default: 0 }, end: { kind: 'int' } }, infer: inferSlice, batch: alongAxisBatch, view: sliceView, grad: G.sliceGrad,
   }),
-  movement('concat', 'concat(a, b, .., axis=k)', { arity: [1, Infinity], attrs: { axis: { kind: 'int' } }, infer: inferConcat, batch: alongAxisBatch }),
+  movement('concat', 'concat(a, b, .., axis=k)', { arity: [1, Infinity], attrs: { axis: { kind: 'int' } }, infer: inferConcat, batch: alongAxisBatch, grad: G.concatGrad }),
   op('gather', 'gather', 'gather(table, indices, axis=0): embedding lookup', {
     arity: [2, 2], attrs: { axis: { kind: 'int', default: 0 } }, infer: inferGather, flops: noFlops, bytes: { partialOperands: [0] }, batch: gatherBatch,
   }),
