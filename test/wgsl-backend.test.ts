@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PRESETS } from '../src/accel/presets.js';
-import { loadText, plan, planWgsl, Session } from '../src/driver.js';
+import { build, loadText, plan, planWgsl, Session } from '../src/driver.js';
 import { interpret } from '../src/interp/interpret.js';
-import type { Tensor } from '../src/interp/tensor.js';
+import { makeTensor, type Tensor } from '../src/interp/tensor.js';
+import { encodeSafetensors } from '../src/io/safetensors.js';
 import type { Module } from '../src/kernel/module.js';
 import { LEVELS } from '../passes/registry.js';
 import { generateWgsl } from '../targets/wgsl/module.js';
@@ -43,6 +44,43 @@ describe.skipIf(!browserAvailable && !browserRequired)(`generated WGSL in headle
     const r = await runWgsl(bertModule({}, true), refInputs, 4242);
     const want = interpret(bertGraph('tiny'), refInputs, (n) => weights.get(n), { train: true, seed: 4242 }).outputs;
     for (const [name, t] of want) expect(maxAbsDiff(asTensor(r.outputs[name]!, t), t), name).toBeLessThan(1e-5);
+  });
+});
+
+/** The same value, NaN included (each NaN equals another, -0 equals 0). */
+function sameValues(got: ArrayLike<number>, want: ArrayLike<number>): string | undefined {
+  if (got.length !== want.length) return `${got.length} elements, expected ${want.length}`;
+  for (let i = 0; i < got.length; i++) {
+    const [g, w] = [got[i]!, want[i]!];
+    if (!(g === w || (Number.isNaN(g) && Number.isNaN(w)))) return `element ${i} is ${g}, the interpreter has ${w}`;
+  }
+  return undefined;
+}
+
+describe.skipIf(!browserAvailable && !browserRequired)(`non-finite constants in WGSL${browserSkipReason ? ` (${browserSkipReason})` : ''}`, () => {
+  // inf and nan as operands of elementwise ops and of a reduction, and as results of their own.
+  const text = `model m(x: f32[4, 8]) -> (top: f32[4, 8], bottom: f32[4, 8], same: f32[4, 8], same2: f32[4, 8], nans: f32[4, 8], row: f32[4], inf_row: f32[4]) {
+  return max(x, inf), min(x, -inf), max(x, -inf), min(x, inf), x * nan, reduce_max(min(x, -inf), axes=[-1]), reduce_max(max(x, inf), axes=[-1]);
+}
+`;
+  const x = makeTensor('f32', [4, 8], Float32Array.from({ length: 32 }, (_, i) => (i % 7) - 3.5));
+
+  it.each(['O0', 'O2'])('equal the interpreter, NaN and infinities included, at -%s', async (level) => {
+    const s = new Session();
+    const program = loadText(s, 'nonfinite.ir', text);
+    const { files: f } = planWgsl(s, program, { train: false, pipeline: LEVELS[level]!, accel, source: 'nonfinite.ir' });
+    // Spelled as bit patterns, never the largest finite f32 in their place.
+    const code = Object.values(f.shaders).join('\n');
+    expect(code).not.toMatch(/3\.40282/);
+    for (const bits of ['0x7fc00000u', '0x7f800000u', '0xff800000u']) expect(code).toContain(`bertc_f32_bits(${bits})`);
+    const r = await runInChromium({ manifest: f.manifest, shaders: f.shaders, weights: encodeSafetensors(new Map()), inputs: { x: x.data as Float32Array } });
+    expect(r.compilation).toEqual([]);
+    const want = interpret(build(new Session(), loadText(new Session(), 'nonfinite.ir', text), {}).graph, new Map([['x', x]]), (n) => {
+      throw new Error(`no weight ${n}`);
+    }).outputs;
+    for (const [name, t] of want) expect(sameValues(r.outputs[f.results[name]!]!, t.data), name).toBeUndefined();
+    expect([...want.get('top')!.data].every((v) => v === Infinity)).toBe(true);
+    expect([...want.get('nans')!.data].every(Number.isNaN)).toBe(true);
   });
 });
 

@@ -17,7 +17,6 @@ function unsupported(n: Node, target: TargetName): string | undefined {
   const d = n.type.dtype;
   if (d === 'f16' || d === 'bf16') return `${d} storage is not supported by the backends yet (compute in f32 and cast at the edges)`;
   if (target === 'wgsl' && d === 'i64') return 'WGSL has no 64-bit integers (use i32)';
-  if (target === 'wgsl' && n.op === 'const' && Number.isNaN(n.attr<number>('value'))) return 'a NaN constant cannot be written in WGSL';
   return undefined;
 }
 

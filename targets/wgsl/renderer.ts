@@ -36,9 +36,25 @@ export const WGSL_OPS = {
 } satisfies OpTable;
 
 /**
+ * The f32 bit patterns of the values WGSL has no literal for: the quiet NaN and the infinities. A
+ * non-finite value of a constant expression is a shader-creation error (a float literal that
+ * overflows, and `bitcast<f32>(0x7f800000u)` too: Tint says "value inf cannot be represented as
+ * 'f32'"), so the bitcast happens in a helper, `bertc_f32_bits`, whose call is not a constant
+ * expression.
+ */
+export const WGSL_NON_FINITE = { nan: '0x7fc00000u', inf: '0x7f800000u', negInf: '0xff800000u' } as const;
+
+function nonFiniteBits(v: number): string | undefined {
+  if (Number.isNaN(v)) return WGSL_NON_FINITE.nan;
+  if (v === Infinity) return WGSL_NON_FINITE.inf;
+  if (v === -Infinity) return WGSL_NON_FINITE.negInf;
+  return undefined;
+}
+
+/**
  * WGSL as a variant of the C-like renderer: its dtype table, op spellings that differ, literals and
  * math functions, `select` for conditionals, and WGSL versions of the helpers. WGSL has no erf and
- * no infinity literal.
+ * no literal for NaN or the infinities (they are bitcasts of their bit patterns).
  */
 export class WgslRenderer extends CLikeRenderer {
   override readonly language = 'WGSL';
@@ -61,11 +77,9 @@ export class WgslRenderer extends CLikeRenderer {
     if (c === 'bool') return v ? 'true' : 'false';
     const suffix = this.form(c).suffix ?? '';
     if (!isFloat(c)) return `${Math.trunc(v)}${suffix}`;
-    // A non-finite constant expression is a shader-creation error in WGSL: the largest finite f32
-    // stands in for infinity (as the start of a max reduction it behaves the same).
-    if (Number.isNaN(v)) throw new Error('the WGSL backend cannot express a NaN constant');
-    if (v === Infinity) return `3.4028234663852886e+38${suffix}`;
-    if (v === -Infinity) return `(-3.4028234663852886e+38${suffix})`;
+    // WGSL has no literal for them: NaN and the infinities are their f32 bit patterns (WGSL_NON_FINITE).
+    const bits = nonFiniteBits(v);
+    if (bits !== undefined) return this.call('bertc_f32_bits', bits);
     return floatLiteral(v, suffix);
   }
 
@@ -125,6 +139,8 @@ export function paramsStruct(slots: number): string {
 
 /** The WGSL helpers; the same numerics as the C ones (src/ir/scalar.ts, docs/dropout-rng.md). */
 export const WGSL_HELPERS: Readonly<Record<string, string>> = {
+  // A call is never a constant expression, so NaN and the infinities are not refused (WGSL_NON_FINITE).
+  bertc_f32_bits: 'fn bertc_f32_bits(bits: u32) -> f32 { return bitcast<f32>(bits); }',
   bertc_fmax: 'fn bertc_fmax(a: f32, b: f32) -> f32 { return max(a, b); }',
   bertc_fmin: 'fn bertc_fmin(a: f32, b: f32) -> f32 { return min(a, b); }',
   // Integer division by zero is 0, as in the C helper and the interpreter.

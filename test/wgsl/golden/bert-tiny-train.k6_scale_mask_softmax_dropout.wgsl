@@ -7,6 +7,7 @@ struct Params { seed: u32, slice: u32, pad0: u32, pad1: u32, dropout: array<vec4
 @group(0) @binding(1) var<storage, read> b1: array<f32>;
 @group(0) @binding(2) var<storage, read_write> b2: array<f32>;
 @group(0) @binding(3) var<uniform> params: Params;
+fn bertc_f32_bits(bits: u32) -> f32 { return bitcast<f32>(bits); }
 fn bertc_fmix32(v: u32) -> u32 {
   var h = v;
   h = h ^ (h >> 16u);
@@ -32,7 +33,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation
     xs[j] = t1;
   }
   workgroupBarrier();
-  var t2_max_part = (-3.4028234663852886e+38f);
+  var t2_max_part = bertc_f32_bits(0xff800000u);
   for (var j: i32 = lid; j < 16; j += 64) {
     t2_max_part = max(t2_max_part, xs[j]);
   }
