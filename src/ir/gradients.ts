@@ -264,3 +264,35 @@ export const concatGrad: GradRule = (e, n, g) => {
     return width === n.type.shape[axis] ? g : e.op('slice', [g], { axis, start: at - width, end: at });
   });
 };
+
+// ---------------------------------------------------------------- gather and dropout
+
+/**
+ * gather(table, indices, axis): the table's gradient as a one-hot product, in ordinary IR so every
+ * backend runs it: one_hot[i, r] = (indices[i] == r) for the flattened indices and the table's R rows
+ * along `axis`, then one_hot^T (matmul) the gradient viewed as [pre, indices, post], reshaped to the
+ * table's shape. Rows picked several times get the sum. It costs O(indices x rows) (docs/autodiff.md);
+ * a scatter-add op is the planned optimisation. The indices get no gradient.
+ */
+export const gatherGrad: GradRule = (e, n, g) => {
+  const [table, idx] = n.srcs as [Node, Node];
+  const ts = table.type.shape;
+  const axis = normalizeAxis(n.attr<number>('axis'), ts.length)!;
+  const rows = ts[axis]!;
+  const nPre = numel(ts.slice(0, axis));
+  const nPost = numel(ts.slice(axis + 1));
+  const nIdx = numel(idx.type.shape);
+  const flat = reshape(e, idx, [nIdx, 1]);
+  const iota = e.op('iota', [], { shape: [nIdx, rows], axis: 1, dtype: dtypeOf(idx) });
+  const oneHot = indicator(e, e.op('eq', [expandTo(e, flat, [nIdx, rows]), iota]), dtypeOf(g));
+  const g3 = reshape(e, g, nPre === 1 ? [nIdx, nPost] : [nPre, nIdx, nPost]);
+  const dt = e.op('matmul', [oneHot, g3], { transpose_a: true, transpose_b: false });
+  return [reshape(e, dt, ts), undefined];
+};
+
+/**
+ * dropout(x, p, id): the gradient is the same dropout of g, with the same p and id. The
+ * counter-based mask depends only on the seed, the id and the element index (docs/dropout-rng.md),
+ * so it is regenerated rather than stored; in inference mode both are the identity.
+ */
+export const dropoutGrad: GradRule = (e, n, g) => [e.op('dropout', [g], { p: n.attr<number>('p'), id: n.attr<number>('id') })];

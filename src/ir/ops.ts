@@ -90,7 +90,7 @@ export interface OpDef<N extends string = string> {
   readonly view?: ViewRule;
   /** Binary ops whose operands may be swapped. */
   readonly commutative?: boolean;
-  /** Reverse-mode rule (`gradients.ts`, see GradRule); unset for gather and dropout until they get theirs. */
+  /** Reverse-mode rule (`gradients.ts`, see GradRule). */
   readonly grad?: GradRule;
 }
 
@@ -393,7 +393,7 @@ const DEFS = [
   op('where', 'select', 'where(cond, a, b): a where cond is true, else b', { ...elementwise, arity: [3, 3], infer: inferWhere, grad: G.whereGrad }),
   op('cast', 'cast', 'cast(x, to=dtype)', { ...elementwise, arity: [1, 1], attrs: { to: { kind: 'dtype' } }, infer: inferCast, grad: G.castGrad }),
   op('dropout', 'random', 'dropout(x, p=..): identity at inference; in training zeroes with probability p and scales by 1/(1-p)', {
-    ...elementwise, arity: [1, 1], attrs: { p: { kind: 'float' }, id: { kind: 'int', default: -1 } }, infer: inferDropout, flops: dropoutFlops,
+    ...elementwise, arity: [1, 1], attrs: { p: { kind: 'float' }, id: { kind: 'int', default: -1 } }, infer: inferDropout, flops: dropoutFlops, grad: G.dropoutGrad,
   }),
   reduce('reduce_sum', 'sum over axes', true, G.reduceSumGrad),
   reduce('reduce_max', 'maximum over axes', false, G.reduceMaxGrad),
@@ -418,7 +418,7 @@ const DEFS = [
   }),
   movement('concat', 'concat(a, b, .., axis=k)', { arity: [1, Infinity], attrs: { axis: { kind: 'int' } }, infer: inferConcat, batch: alongAxisBatch, grad: G.concatGrad }),
   op('gather', 'gather', 'gather(table, indices, axis=0): embedding lookup', {
-    arity: [2, 2], attrs: { axis: { kind: 'int', default: 0 } }, infer: inferGather, flops: noFlops, bytes: { partialOperands: [0] }, batch: gatherBatch,
+    arity: [2, 2], attrs: { axis: { kind: 'int', default: 0 } }, infer: inferGather, flops: noFlops, bytes: { partialOperands: [0] }, batch: gatherBatch, grad: G.gatherGrad,
   }),
 ];
 

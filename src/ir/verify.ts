@@ -53,7 +53,11 @@ export function verifyGraph(g: Graph, stage = 'graph'): void {
       const id = n.attr<number>('id');
       if (id < 0) problems.push(`${where(n)} has no identity`);
       const prev = dropoutIds.get(id);
-      if (prev && prev.structuralKey !== n.structuralKey) problems.push(`dropout identity ${id} used twice`);
+      // One id may be drawn by several dropouts of one shape and p: the mask depends only on the seed,
+      // the id and the element index, so they share it (autodiff's backward regenerates the forward's).
+      if (prev && prev.structuralKey !== n.structuralKey && (!typeEquals(prev.type, n.type) || prev.attr<number>('p') !== n.attr<number>('p'))) {
+        problems.push(`dropout identity ${id} used twice`);
+      }
       dropoutIds.set(id, n);
     }
   }
