@@ -9,6 +9,7 @@ item        : configDecl
             | constDecl
             | assertStmt
             | layerDecl
+            | lossDecl
             ;
 
 configDecl  : 'config' name=ID '{' (configEntry (',' configEntry)* ','?)? '}' ;
@@ -20,6 +21,9 @@ assertStmt  : 'assert' expr (',' STRING)? ';' ;
 // at a call or inferred from the arguments' shapes.
 layerDecl   : kind=('layer' | 'model') name=ID dimParams? '(' (input (',' input)*)? ')' '->' results block ;
 dimParams   : '<' ID (',' ID)* '>' ;
+// A training objective over the model: its body reads the model's outputs by name and its own
+// inputs, which are read from the inputs file as `loss.<name>`; it returns one scalar.
+lossDecl    : 'loss' name=ID '(' (input (',' input)*)? ')' block ;
 // An integer model input may declare its values' range, half-open as in `for`: `in 0 .. 2` is 0 or 1.
 input       : ID ':' tensorType ('in' lo=expr '..' hi=expr)? ;
 results     : tensorType                                    # singleResult

@@ -43,6 +43,7 @@ export function checkDeclarations(el: Elaboration): void {
     const results = layer.results();
     if (results instanceof NamedResultsContext) reportDuplicates(el, results.namedResult().map((r) => r.ID()));
   }
+  for (const loss of el.p.losses.values()) reportDuplicates(el, loss.input().map((i) => i.ID()));
 }
 
 

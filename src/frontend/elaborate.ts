@@ -5,7 +5,7 @@ import type { Node } from '../ir/node.js';
 import { ConstDeclContext } from './generated/BertIRParser.js';
 import { checkAssert, defineGlobal, selectConfig } from './constants.js';
 import { checkDeclarations, checkNesting, checkRecursion } from './declarations.js';
-import { elaborateModel } from './instantiate.js';
+import { elaborateLoss, elaborateModel, type LossValue } from './instantiate.js';
 import { spanOfToken } from './parse.js';
 import { entryOf, type Program } from './program.js';
 import { Abort, Elaboration, Fatal } from './state.js';
@@ -25,6 +25,8 @@ export interface Elaborated {
   readonly constants: ReadonlyMap<string, number | boolean>;
   /** The ops of each `kernel NAME { ... }` block of a printed plan, by name, in source order. */
   readonly kernels?: ReadonlyMap<string, readonly Node[]>;
+  /** The file's `loss` blocks over this model, by name (every one is checked whatever the command). */
+  readonly losses?: ReadonlyMap<string, LossValue>;
 }
 
 /** Usage errors (bad --config or --set) that the CLI reports with exit code 2. */
@@ -76,7 +78,13 @@ function run(el: Elaboration, opts: ElaborateOptions): Elaborated | undefined {
   }
   try {
     const graph = elaborateModel(el, entry);
-    return graph && { graph, config, constants: el.constants, kernels: el.kernels.size ? el.kernels : undefined };
+    if (!graph) return undefined;
+    const losses = new Map<string, LossValue>();
+    for (const decl of p.losses.values()) {
+      const l = elaborateLoss(el, decl, graph);
+      if (l) losses.set(l.name, l);
+    }
+    return { graph, config, constants: el.constants, kernels: el.kernels.size ? el.kernels : undefined, losses };
   } catch (err) {
     if (err instanceof Fatal) return undefined;
     throw err;

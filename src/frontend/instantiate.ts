@@ -9,6 +9,7 @@ import {
   type ExprContext,
   type KernelStmtContext,
   type LayerDeclContext,
+  type LossDeclContext,
   NamedResultsContext,
   SingleResultContext,
   type StmtContext,
@@ -66,6 +67,71 @@ export function elaborateModel(el: Elaboration, entry: LayerDeclContext): Graph 
     if (!values) return undefined;
     const outputs = values.map((v, i) => ({ name: names[i]!, node: (v as { node: Node }).node }));
     return { ctx: el.builder.ctx, name: frame.layer, body: [...el.builder.created], inputs, outputs, taps: el.taps };
+  } catch (err) {
+    if (err instanceof Abort) return undefined;
+    throw err;
+  }
+}
+
+/** A `loss` block, elaborated over the model: its scalar and the inputs it declares (`loss.<name>`). */
+export interface LossValue {
+  readonly name: string;
+  readonly node: Node;
+  readonly inputs: readonly Node[];
+}
+
+/** What the inputs file calls a loss's input `name`. */
+export const lossInputName = (name: string) => `loss.${name}`;
+
+/**
+ * A `loss NAME(inputs) { ... return scalar; }` block: its body sees the model's outputs by name and
+ * its own inputs, which become graph inputs named `loss.<input>`; it returns one floating-point
+ * value (any shape of one element). Undefined, reported, on a mistake.
+ */
+export function elaborateLoss(el: Elaboration, decl: LossDeclContext, model: Graph): LossValue | undefined {
+  const name = decl._name!.text!;
+  const env = new Env();
+  const frame: Frame = { layer: `loss ${name}`, scope: '', env, failed: false };
+  for (const o of model.outputs) env.define(o.name, tensor(o.node), undefined);
+  const inputs: Node[] = [];
+  for (const inp of decl.input()) {
+    const local = inp.ID().getText();
+    if (model.outputs.some((o) => o.name === local)) {
+      el.error('E0015', { name: local, where: ' as an output of the model' }, spanOfToken(inp.ID().symbol, el.p.file));
+      continue;
+    }
+    if (env.has(local)) continue; // reported by checkDeclarations
+    try {
+      const type = evalType(el, inp.tensorType(), env);
+      const node = el.builder.input(lossInputName(local), type, el.meta(el.span(inp), local, ''));
+      inputs.push(node);
+      env.define(local, tensor(node), el.span(inp));
+    } catch (err) {
+      if (!(err instanceof Abort)) throw err;
+      env.define(local, POISON, el.span(inp));
+    }
+  }
+  const taps = el.taps.length;
+  try {
+    execBlock(el, decl.block(), frame, env, false);
+    if (el.taps.length > taps) {
+      el.taps.splice(taps);
+      el.fail('E0016', { detail: `loss '${name}' cannot tap values: taps belong to the model` }, spanOfToken(decl._name!, el.p.file));
+    }
+    if (!frame.returned) el.fail('E0021', { detail: `loss '${name}' ends without 'return'` }, spanOfToken(decl.block().stop!, el.p.file));
+    const { values, span } = frame.returned;
+    if (values.length !== 1) el.fail('E0021', { detail: `loss '${name}' must return one value, not ${values.length}` }, span);
+    const v = values[0]!;
+    if (isPoisoned(v) || frame.failed) return undefined;
+    if (v.kind !== 'tensor') el.fail('E0021', { detail: `loss '${name}' must return a tensor, not ${describeValue(v)}` }, span);
+    const t = v.node.type;
+    if (!(t.dtype === 'f32' || t.dtype === 'f16' || t.dtype === 'bf16') || t.shape.some((d) => d !== 1)) {
+      el.fail('E0021', {
+        detail: `loss '${name}' must return one floating-point value (f32[] or any shape of one element), not ${formatType(t)}: reduce it, e.g. reduce_sum(x, axes=[..])`,
+      }, span);
+    }
+    for (const u of env.unusedParams()) el.diags.emit('E0013', { name: u.name }, u.span);
+    return { name, node: v.node, inputs };
   } catch (err) {
     if (err instanceof Abort) return undefined;
     throw err;

@@ -63,6 +63,9 @@ function describeExpected(set: IntervalSet, eof: string): string {
     names.push('an expression');
     types = types.filter((t) => !EXPRESSION_START.includes(t) && !['-', '!'].includes(literal(t)));
   }
+  // A top-level 'loss' block is an addition to a model, not an alternative to one: the list of what
+  // may start an item names the model's kinds (and stays as it was before losses existed).
+  if (types.some((t) => literal(t) === 'model')) types = types.filter((t) => literal(t) !== 'loss');
   // End of file reads best last: "expected 'layer' or 'model' or end of file".
   const name = (t: number) => tokenName(t, eof);
   names.push(...types.filter((t) => t !== Token.EOF).map(name), ...types.filter((t) => t === Token.EOF).map(name));

@@ -5,6 +5,7 @@ import {
   type ConfigDeclContext,
   type ConstDeclContext,
   type LayerDeclContext,
+  type LossDeclContext,
   type AssertStmtContext,
   NameRefContext,
   PrimaryExprContext,
@@ -19,6 +20,8 @@ export interface Program {
   readonly tree: ProgramContext;
   readonly configs: ReadonlyMap<string, ConfigDeclContext>;
   readonly layers: ReadonlyMap<string, LayerDeclContext>;
+  /** `loss NAME(..) { .. }` blocks: training objectives over the model's outputs (docs/language.md). */
+  readonly losses: ReadonlyMap<string, LossDeclContext>;
   /** Top-level `const` and `assert` items in source order: they are evaluated in that order. */
   readonly globals: readonly (ConstDeclContext | AssertStmtContext)[];
 }
@@ -29,6 +32,7 @@ export function loadProgram(text: string, file: string, diags: DiagnosticBag): P
   if (!tree) return undefined;
   const configs = new Map<string, ConfigDeclContext>();
   const layers = new Map<string, LayerDeclContext>();
+  const losses = new Map<string, LossDeclContext>();
   const globals: (ConstDeclContext | AssertStmtContext)[] = [];
   for (const item of tree.item()) {
     const cfg = item.configDecl();
@@ -36,13 +40,15 @@ export function loadProgram(text: string, file: string, diags: DiagnosticBag): P
     const c = item.constDecl() ?? item.assertStmt();
     if (cfg) define(configs, cfg._name!.text!, cfg, file, diags);
     if (layer) define(layers, layer._name!.text!, layer, file, diags);
+    const loss = item.lossDecl();
+    if (loss) define(losses, loss._name!.text!, loss, file, diags);
     if (c) globals.push(c);
   }
-  return { file, text, tree, configs, layers, globals };
+  return { file, text, tree, configs, layers, losses, globals };
 }
 
 /** The first definition of a name wins; a later one is reported at its name. */
-function define<T extends ConfigDeclContext | LayerDeclContext>(map: Map<string, T>, name: string, ctx: T, file: string, diags: DiagnosticBag): void {
+function define<T extends ConfigDeclContext | LayerDeclContext | LossDeclContext>(map: Map<string, T>, name: string, ctx: T, file: string, diags: DiagnosticBag): void {
   const prev = map.get(name);
   if (prev) {
     diags.emit('E0015', { name, where: ` at ${formatSpan(spanOfToken(prev._name!, file))}` }, spanOfToken(ctx._name!, file));

@@ -49,13 +49,14 @@ export class BertIRParser extends antlr.Parser {
     public static readonly T__35 = 36;
     public static readonly T__36 = 37;
     public static readonly T__37 = 38;
-    public static readonly NUMBER = 39;
-    public static readonly ID = 40;
-    public static readonly STRING = 41;
-    public static readonly LINE_COMMENT = 42;
-    public static readonly BLOCK_COMMENT = 43;
-    public static readonly WS = 44;
-    public static readonly ERROR_CHAR = 45;
+    public static readonly T__38 = 39;
+    public static readonly NUMBER = 40;
+    public static readonly ID = 41;
+    public static readonly STRING = 42;
+    public static readonly LINE_COMMENT = 43;
+    public static readonly BLOCK_COMMENT = 44;
+    public static readonly WS = 45;
+    public static readonly ERROR_CHAR = 46;
     public static readonly RULE_program = 0;
     public static readonly RULE_item = 1;
     public static readonly RULE_configDecl = 2;
@@ -64,43 +65,45 @@ export class BertIRParser extends antlr.Parser {
     public static readonly RULE_assertStmt = 5;
     public static readonly RULE_layerDecl = 6;
     public static readonly RULE_dimParams = 7;
-    public static readonly RULE_input = 8;
-    public static readonly RULE_results = 9;
-    public static readonly RULE_namedResult = 10;
-    public static readonly RULE_tensorType = 11;
-    public static readonly RULE_block = 12;
-    public static readonly RULE_stmt = 13;
-    public static readonly RULE_paramDecl = 14;
-    public static readonly RULE_letStmt = 15;
-    public static readonly RULE_forStmt = 16;
-    public static readonly RULE_tapStmt = 17;
-    public static readonly RULE_returnStmt = 18;
-    public static readonly RULE_kernelStmt = 19;
-    public static readonly RULE_expr = 20;
-    public static readonly RULE_primary = 21;
-    public static readonly RULE_call = 22;
-    public static readonly RULE_arg = 23;
+    public static readonly RULE_lossDecl = 8;
+    public static readonly RULE_input = 9;
+    public static readonly RULE_results = 10;
+    public static readonly RULE_namedResult = 11;
+    public static readonly RULE_tensorType = 12;
+    public static readonly RULE_block = 13;
+    public static readonly RULE_stmt = 14;
+    public static readonly RULE_paramDecl = 15;
+    public static readonly RULE_letStmt = 16;
+    public static readonly RULE_forStmt = 17;
+    public static readonly RULE_tapStmt = 18;
+    public static readonly RULE_returnStmt = 19;
+    public static readonly RULE_kernelStmt = 20;
+    public static readonly RULE_expr = 21;
+    public static readonly RULE_primary = 22;
+    public static readonly RULE_call = 23;
+    public static readonly RULE_arg = 24;
 
     public static readonly literalNames = [
         null, "'config'", "'{'", "','", "'}'", "'='", "'const'", "';'", 
         "'assert'", "'layer'", "'model'", "'('", "')'", "'->'", "'<'", "'>'", 
-        "':'", "'in'", "'..'", "'['", "']'", "'param'", "'for'", "'tap'", 
-        "'return'", "'kernel'", "'-'", "'!'", "'*'", "'/'", "'%'", "'+'", 
-        "'<='", "'>='", "'=='", "'!='", "'&&'", "'||'", "'@'"
+        "'loss'", "':'", "'in'", "'..'", "'['", "']'", "'param'", "'for'", 
+        "'tap'", "'return'", "'kernel'", "'-'", "'!'", "'*'", "'/'", "'%'", 
+        "'+'", "'<='", "'>='", "'=='", "'!='", "'&&'", "'||'", "'@'"
     ];
 
     public static readonly symbolicNames = [
         null, null, null, null, null, null, null, null, null, null, null, 
         null, null, null, null, null, null, null, null, null, null, null, 
         null, null, null, null, null, null, null, null, null, null, null, 
-        null, null, null, null, null, null, "NUMBER", "ID", "STRING", "LINE_COMMENT", 
-        "BLOCK_COMMENT", "WS", "ERROR_CHAR"
+        null, null, null, null, null, null, null, "NUMBER", "ID", "STRING", 
+        "LINE_COMMENT", "BLOCK_COMMENT", "WS", "ERROR_CHAR"
     ];
     public static readonly ruleNames = [
         "program", "item", "configDecl", "configEntry", "constDecl", "assertStmt", 
-        "layerDecl", "dimParams", "input", "results", "namedResult", "tensorType", 
-        "block", "stmt", "paramDecl", "letStmt", "forStmt", "tapStmt", "returnStmt", 
-        "kernelStmt", "expr", "primary", "call", "arg",
+        "layerDecl", "dimParams", "lossDecl", "input", "results", "namedResult", 
+        "tensorType", "block", "stmt", "paramDecl", "letStmt", "forStmt", 
+        "tapStmt", "returnStmt", "kernelStmt", "expr", "primary", "call", 
+        "arg",
     ];
 
     public get grammarFileName(): string { return "BertIR.g4"; }
@@ -124,21 +127,21 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 51;
+            this.state = 53;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
-            while ((((_la) & ~0x1F) === 0 && ((1 << _la) & 1858) !== 0)) {
+            while ((((_la) & ~0x1F) === 0 && ((1 << _la) & 67394) !== 0)) {
                 {
                 {
-                this.state = 48;
+                this.state = 50;
                 this.item();
                 }
                 }
-                this.state = 53;
+                this.state = 55;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
             }
-            this.state = 54;
+            this.state = 56;
             this.match(BertIRParser.EOF);
             }
         }
@@ -159,27 +162,27 @@ export class BertIRParser extends antlr.Parser {
         let localContext = new ItemContext(this.context, this.state);
         this.enterRule(localContext, 2, BertIRParser.RULE_item);
         try {
-            this.state = 60;
+            this.state = 63;
             this.errorHandler.sync(this);
             switch (this.tokenStream.LA(1)) {
             case BertIRParser.T__0:
                 this.enterOuterAlt(localContext, 1);
                 {
-                this.state = 56;
+                this.state = 58;
                 this.configDecl();
                 }
                 break;
             case BertIRParser.T__5:
                 this.enterOuterAlt(localContext, 2);
                 {
-                this.state = 57;
+                this.state = 59;
                 this.constDecl();
                 }
                 break;
             case BertIRParser.T__7:
                 this.enterOuterAlt(localContext, 3);
                 {
-                this.state = 58;
+                this.state = 60;
                 this.assertStmt();
                 }
                 break;
@@ -187,8 +190,15 @@ export class BertIRParser extends antlr.Parser {
             case BertIRParser.T__9:
                 this.enterOuterAlt(localContext, 4);
                 {
-                this.state = 59;
+                this.state = 61;
                 this.layerDecl();
+                }
+                break;
+            case BertIRParser.T__15:
+                this.enterOuterAlt(localContext, 5);
+                {
+                this.state = 62;
+                this.lossDecl();
                 }
                 break;
             default:
@@ -216,43 +226,43 @@ export class BertIRParser extends antlr.Parser {
             let alternative: number;
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 62;
+            this.state = 65;
             this.match(BertIRParser.T__0);
-            this.state = 63;
+            this.state = 66;
             localContext._name = this.match(BertIRParser.ID);
-            this.state = 64;
+            this.state = 67;
             this.match(BertIRParser.T__1);
-            this.state = 76;
+            this.state = 79;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
-            if (_la === 40) {
+            if (_la === 41) {
                 {
-                this.state = 65;
+                this.state = 68;
                 this.configEntry();
-                this.state = 70;
+                this.state = 73;
                 this.errorHandler.sync(this);
                 alternative = this.interpreter.adaptivePredict(this.tokenStream, 2, this.context);
                 while (alternative !== 2 && alternative !== antlr.ATN.INVALID_ALT_NUMBER) {
                     if (alternative === 1) {
                         {
                         {
-                        this.state = 66;
+                        this.state = 69;
                         this.match(BertIRParser.T__2);
-                        this.state = 67;
+                        this.state = 70;
                         this.configEntry();
                         }
                         }
                     }
-                    this.state = 72;
+                    this.state = 75;
                     this.errorHandler.sync(this);
                     alternative = this.interpreter.adaptivePredict(this.tokenStream, 2, this.context);
                 }
-                this.state = 74;
+                this.state = 77;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (_la === 3) {
                     {
-                    this.state = 73;
+                    this.state = 76;
                     this.match(BertIRParser.T__2);
                     }
                 }
@@ -260,7 +270,7 @@ export class BertIRParser extends antlr.Parser {
                 }
             }
 
-            this.state = 78;
+            this.state = 81;
             this.match(BertIRParser.T__3);
             }
         }
@@ -283,11 +293,11 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 80;
+            this.state = 83;
             this.match(BertIRParser.ID);
-            this.state = 81;
+            this.state = 84;
             this.match(BertIRParser.T__4);
-            this.state = 82;
+            this.state = 85;
             this.expr(0);
             }
         }
@@ -310,15 +320,15 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 84;
-            this.match(BertIRParser.T__5);
-            this.state = 85;
-            this.match(BertIRParser.ID);
-            this.state = 86;
-            this.match(BertIRParser.T__4);
             this.state = 87;
-            this.expr(0);
+            this.match(BertIRParser.T__5);
             this.state = 88;
+            this.match(BertIRParser.ID);
+            this.state = 89;
+            this.match(BertIRParser.T__4);
+            this.state = 90;
+            this.expr(0);
+            this.state = 91;
             this.match(BertIRParser.T__6);
             }
         }
@@ -342,23 +352,23 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 90;
+            this.state = 93;
             this.match(BertIRParser.T__7);
-            this.state = 91;
-            this.expr(0);
             this.state = 94;
+            this.expr(0);
+            this.state = 97;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 3) {
                 {
-                this.state = 92;
+                this.state = 95;
                 this.match(BertIRParser.T__2);
-                this.state = 93;
+                this.state = 96;
                 this.match(BertIRParser.STRING);
                 }
             }
 
-            this.state = 96;
+            this.state = 99;
             this.match(BertIRParser.T__6);
             }
         }
@@ -382,7 +392,7 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 98;
+            this.state = 101;
             localContext._kind = this.tokenStream.LT(1);
             _la = this.tokenStream.LA(1);
             if(!(_la === 9 || _la === 10)) {
@@ -392,53 +402,53 @@ export class BertIRParser extends antlr.Parser {
                 this.errorHandler.reportMatch(this);
                 this.consume();
             }
-            this.state = 99;
+            this.state = 102;
             localContext._name = this.match(BertIRParser.ID);
-            this.state = 101;
+            this.state = 104;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 14) {
                 {
-                this.state = 100;
+                this.state = 103;
                 this.dimParams();
                 }
             }
 
-            this.state = 103;
+            this.state = 106;
             this.match(BertIRParser.T__10);
-            this.state = 112;
+            this.state = 115;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
-            if (_la === 40) {
+            if (_la === 41) {
                 {
-                this.state = 104;
+                this.state = 107;
                 this.input();
-                this.state = 109;
+                this.state = 112;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 while (_la === 3) {
                     {
                     {
-                    this.state = 105;
+                    this.state = 108;
                     this.match(BertIRParser.T__2);
-                    this.state = 106;
+                    this.state = 109;
                     this.input();
                     }
                     }
-                    this.state = 111;
+                    this.state = 114;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                 }
                 }
             }
 
-            this.state = 114;
-            this.match(BertIRParser.T__11);
-            this.state = 115;
-            this.match(BertIRParser.T__12);
-            this.state = 116;
-            this.results();
             this.state = 117;
+            this.match(BertIRParser.T__11);
+            this.state = 118;
+            this.match(BertIRParser.T__12);
+            this.state = 119;
+            this.results();
+            this.state = 120;
             this.block();
             }
         }
@@ -462,28 +472,86 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 119;
+            this.state = 122;
             this.match(BertIRParser.T__13);
-            this.state = 120;
+            this.state = 123;
             this.match(BertIRParser.ID);
-            this.state = 125;
+            this.state = 128;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             while (_la === 3) {
                 {
                 {
-                this.state = 121;
+                this.state = 124;
                 this.match(BertIRParser.T__2);
-                this.state = 122;
+                this.state = 125;
                 this.match(BertIRParser.ID);
                 }
                 }
-                this.state = 127;
+                this.state = 130;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
             }
-            this.state = 128;
+            this.state = 131;
             this.match(BertIRParser.T__14);
+            }
+        }
+        catch (re) {
+            if (re instanceof antlr.RecognitionException) {
+                this.errorHandler.reportError(this, re);
+                this.errorHandler.recover(this, re);
+            } else {
+                throw re;
+            }
+        }
+        finally {
+            this.exitRule();
+        }
+        return localContext;
+    }
+    public lossDecl(): LossDeclContext {
+        let localContext = new LossDeclContext(this.context, this.state);
+        this.enterRule(localContext, 16, BertIRParser.RULE_lossDecl);
+        let _la: number;
+        try {
+            this.enterOuterAlt(localContext, 1);
+            {
+            this.state = 133;
+            this.match(BertIRParser.T__15);
+            this.state = 134;
+            localContext._name = this.match(BertIRParser.ID);
+            this.state = 135;
+            this.match(BertIRParser.T__10);
+            this.state = 144;
+            this.errorHandler.sync(this);
+            _la = this.tokenStream.LA(1);
+            if (_la === 41) {
+                {
+                this.state = 136;
+                this.input();
+                this.state = 141;
+                this.errorHandler.sync(this);
+                _la = this.tokenStream.LA(1);
+                while (_la === 3) {
+                    {
+                    {
+                    this.state = 137;
+                    this.match(BertIRParser.T__2);
+                    this.state = 138;
+                    this.input();
+                    }
+                    }
+                    this.state = 143;
+                    this.errorHandler.sync(this);
+                    _la = this.tokenStream.LA(1);
+                }
+                }
+            }
+
+            this.state = 146;
+            this.match(BertIRParser.T__11);
+            this.state = 147;
+            this.block();
             }
         }
         catch (re) {
@@ -501,29 +569,29 @@ export class BertIRParser extends antlr.Parser {
     }
     public input(): InputContext {
         let localContext = new InputContext(this.context, this.state);
-        this.enterRule(localContext, 16, BertIRParser.RULE_input);
+        this.enterRule(localContext, 18, BertIRParser.RULE_input);
         let _la: number;
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 130;
+            this.state = 149;
             this.match(BertIRParser.ID);
-            this.state = 131;
-            this.match(BertIRParser.T__15);
-            this.state = 132;
+            this.state = 150;
+            this.match(BertIRParser.T__16);
+            this.state = 151;
             this.tensorType();
-            this.state = 138;
+            this.state = 157;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
-            if (_la === 17) {
+            if (_la === 18) {
                 {
-                this.state = 133;
-                this.match(BertIRParser.T__16);
-                this.state = 134;
-                localContext._lo = this.expr(0);
-                this.state = 135;
+                this.state = 152;
                 this.match(BertIRParser.T__17);
-                this.state = 136;
+                this.state = 153;
+                localContext._lo = this.expr(0);
+                this.state = 154;
+                this.match(BertIRParser.T__18);
+                this.state = 155;
                 localContext._hi = this.expr(0);
                 }
             }
@@ -545,17 +613,17 @@ export class BertIRParser extends antlr.Parser {
     }
     public results(): ResultsContext {
         let localContext = new ResultsContext(this.context, this.state);
-        this.enterRule(localContext, 18, BertIRParser.RULE_results);
+        this.enterRule(localContext, 20, BertIRParser.RULE_results);
         let _la: number;
         try {
-            this.state = 152;
+            this.state = 171;
             this.errorHandler.sync(this);
             switch (this.tokenStream.LA(1)) {
             case BertIRParser.ID:
                 localContext = new SingleResultContext(localContext);
                 this.enterOuterAlt(localContext, 1);
                 {
-                this.state = 140;
+                this.state = 159;
                 this.tensorType();
                 }
                 break;
@@ -563,27 +631,27 @@ export class BertIRParser extends antlr.Parser {
                 localContext = new NamedResultsContext(localContext);
                 this.enterOuterAlt(localContext, 2);
                 {
-                this.state = 141;
+                this.state = 160;
                 this.match(BertIRParser.T__10);
-                this.state = 142;
+                this.state = 161;
                 this.namedResult();
-                this.state = 147;
+                this.state = 166;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 while (_la === 3) {
                     {
                     {
-                    this.state = 143;
+                    this.state = 162;
                     this.match(BertIRParser.T__2);
-                    this.state = 144;
+                    this.state = 163;
                     this.namedResult();
                     }
                     }
-                    this.state = 149;
+                    this.state = 168;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                 }
-                this.state = 150;
+                this.state = 169;
                 this.match(BertIRParser.T__11);
                 }
                 break;
@@ -606,15 +674,15 @@ export class BertIRParser extends antlr.Parser {
     }
     public namedResult(): NamedResultContext {
         let localContext = new NamedResultContext(this.context, this.state);
-        this.enterRule(localContext, 20, BertIRParser.RULE_namedResult);
+        this.enterRule(localContext, 22, BertIRParser.RULE_namedResult);
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 154;
+            this.state = 173;
             this.match(BertIRParser.ID);
-            this.state = 155;
-            this.match(BertIRParser.T__15);
-            this.state = 156;
+            this.state = 174;
+            this.match(BertIRParser.T__16);
+            this.state = 175;
             this.tensorType();
             }
         }
@@ -633,43 +701,43 @@ export class BertIRParser extends antlr.Parser {
     }
     public tensorType(): TensorTypeContext {
         let localContext = new TensorTypeContext(this.context, this.state);
-        this.enterRule(localContext, 22, BertIRParser.RULE_tensorType);
+        this.enterRule(localContext, 24, BertIRParser.RULE_tensorType);
         let _la: number;
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 158;
+            this.state = 177;
             localContext._dtype = this.match(BertIRParser.ID);
-            this.state = 159;
-            this.match(BertIRParser.T__18);
-            this.state = 168;
+            this.state = 178;
+            this.match(BertIRParser.T__19);
+            this.state = 187;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
-            if (((((_la - 11)) & ~0x1F) === 0 && ((1 << (_la - 11)) & 1879146753) !== 0)) {
+            if (((((_la - 11)) & ~0x1F) === 0 && ((1 << (_la - 11)) & 3758293505) !== 0)) {
                 {
-                this.state = 160;
+                this.state = 179;
                 this.expr(0);
-                this.state = 165;
+                this.state = 184;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 while (_la === 3) {
                     {
                     {
-                    this.state = 161;
+                    this.state = 180;
                     this.match(BertIRParser.T__2);
-                    this.state = 162;
+                    this.state = 181;
                     this.expr(0);
                     }
                     }
-                    this.state = 167;
+                    this.state = 186;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                 }
                 }
             }
 
-            this.state = 170;
-            this.match(BertIRParser.T__19);
+            this.state = 189;
+            this.match(BertIRParser.T__20);
             }
         }
         catch (re) {
@@ -687,28 +755,28 @@ export class BertIRParser extends antlr.Parser {
     }
     public block(): BlockContext {
         let localContext = new BlockContext(this.context, this.state);
-        this.enterRule(localContext, 24, BertIRParser.RULE_block);
+        this.enterRule(localContext, 26, BertIRParser.RULE_block);
         let _la: number;
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 172;
+            this.state = 191;
             this.match(BertIRParser.T__1);
-            this.state = 176;
+            this.state = 195;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
-            while ((((_la) & ~0x1F) === 0 && ((1 << _la) & 65011968) !== 0) || _la === 40) {
+            while ((((_la) & ~0x1F) === 0 && ((1 << _la) & 130023680) !== 0) || _la === 41) {
                 {
                 {
-                this.state = 173;
+                this.state = 192;
                 this.stmt();
                 }
                 }
-                this.state = 178;
+                this.state = 197;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
             }
-            this.state = 179;
+            this.state = 198;
             this.match(BertIRParser.T__3);
             }
         }
@@ -727,57 +795,57 @@ export class BertIRParser extends antlr.Parser {
     }
     public stmt(): StmtContext {
         let localContext = new StmtContext(this.context, this.state);
-        this.enterRule(localContext, 26, BertIRParser.RULE_stmt);
+        this.enterRule(localContext, 28, BertIRParser.RULE_stmt);
         try {
-            this.state = 188;
+            this.state = 207;
             this.errorHandler.sync(this);
             switch (this.tokenStream.LA(1)) {
-            case BertIRParser.T__20:
+            case BertIRParser.T__21:
                 this.enterOuterAlt(localContext, 1);
                 {
-                this.state = 181;
+                this.state = 200;
                 this.paramDecl();
                 }
                 break;
             case BertIRParser.ID:
                 this.enterOuterAlt(localContext, 2);
                 {
-                this.state = 182;
+                this.state = 201;
                 this.letStmt();
                 }
                 break;
-            case BertIRParser.T__21:
+            case BertIRParser.T__22:
                 this.enterOuterAlt(localContext, 3);
                 {
-                this.state = 183;
+                this.state = 202;
                 this.forStmt();
                 }
                 break;
-            case BertIRParser.T__22:
+            case BertIRParser.T__23:
                 this.enterOuterAlt(localContext, 4);
                 {
-                this.state = 184;
+                this.state = 203;
                 this.tapStmt();
                 }
                 break;
             case BertIRParser.T__7:
                 this.enterOuterAlt(localContext, 5);
                 {
-                this.state = 185;
+                this.state = 204;
                 this.assertStmt();
                 }
                 break;
-            case BertIRParser.T__23:
+            case BertIRParser.T__24:
                 this.enterOuterAlt(localContext, 6);
                 {
-                this.state = 186;
+                this.state = 205;
                 this.returnStmt();
                 }
                 break;
-            case BertIRParser.T__24:
+            case BertIRParser.T__25:
                 this.enterOuterAlt(localContext, 7);
                 {
-                this.state = 187;
+                this.state = 206;
                 this.kernelStmt();
                 }
                 break;
@@ -800,32 +868,32 @@ export class BertIRParser extends antlr.Parser {
     }
     public paramDecl(): ParamDeclContext {
         let localContext = new ParamDeclContext(this.context, this.state);
-        this.enterRule(localContext, 28, BertIRParser.RULE_paramDecl);
+        this.enterRule(localContext, 30, BertIRParser.RULE_paramDecl);
         let _la: number;
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 190;
-            this.match(BertIRParser.T__20);
-            this.state = 191;
+            this.state = 209;
+            this.match(BertIRParser.T__21);
+            this.state = 210;
             this.match(BertIRParser.ID);
-            this.state = 192;
-            this.match(BertIRParser.T__15);
-            this.state = 193;
+            this.state = 211;
+            this.match(BertIRParser.T__16);
+            this.state = 212;
             this.tensorType();
-            this.state = 196;
+            this.state = 215;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 5) {
                 {
-                this.state = 194;
+                this.state = 213;
                 this.match(BertIRParser.T__4);
-                this.state = 195;
+                this.state = 214;
                 this.match(BertIRParser.STRING);
                 }
             }
 
-            this.state = 198;
+            this.state = 217;
             this.match(BertIRParser.T__6);
             }
         }
@@ -844,30 +912,30 @@ export class BertIRParser extends antlr.Parser {
     }
     public letStmt(): LetStmtContext {
         let localContext = new LetStmtContext(this.context, this.state);
-        this.enterRule(localContext, 30, BertIRParser.RULE_letStmt);
+        this.enterRule(localContext, 32, BertIRParser.RULE_letStmt);
         let _la: number;
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 200;
+            this.state = 219;
             this.match(BertIRParser.ID);
-            this.state = 203;
+            this.state = 222;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
-            if (_la === 16) {
+            if (_la === 17) {
                 {
-                this.state = 201;
-                this.match(BertIRParser.T__15);
-                this.state = 202;
+                this.state = 220;
+                this.match(BertIRParser.T__16);
+                this.state = 221;
                 this.tensorType();
                 }
             }
 
-            this.state = 205;
+            this.state = 224;
             this.match(BertIRParser.T__4);
-            this.state = 206;
+            this.state = 225;
             this.expr(0);
-            this.state = 207;
+            this.state = 226;
             this.match(BertIRParser.T__6);
             }
         }
@@ -886,23 +954,23 @@ export class BertIRParser extends antlr.Parser {
     }
     public forStmt(): ForStmtContext {
         let localContext = new ForStmtContext(this.context, this.state);
-        this.enterRule(localContext, 32, BertIRParser.RULE_forStmt);
+        this.enterRule(localContext, 34, BertIRParser.RULE_forStmt);
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 209;
-            this.match(BertIRParser.T__21);
-            this.state = 210;
+            this.state = 228;
+            this.match(BertIRParser.T__22);
+            this.state = 229;
             this.match(BertIRParser.ID);
-            this.state = 211;
-            this.match(BertIRParser.T__16);
-            this.state = 212;
-            this.expr(0);
-            this.state = 213;
+            this.state = 230;
             this.match(BertIRParser.T__17);
-            this.state = 214;
+            this.state = 231;
             this.expr(0);
-            this.state = 215;
+            this.state = 232;
+            this.match(BertIRParser.T__18);
+            this.state = 233;
+            this.expr(0);
+            this.state = 234;
             this.block();
             }
         }
@@ -921,19 +989,19 @@ export class BertIRParser extends antlr.Parser {
     }
     public tapStmt(): TapStmtContext {
         let localContext = new TapStmtContext(this.context, this.state);
-        this.enterRule(localContext, 34, BertIRParser.RULE_tapStmt);
+        this.enterRule(localContext, 36, BertIRParser.RULE_tapStmt);
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 217;
-            this.match(BertIRParser.T__22);
-            this.state = 218;
+            this.state = 236;
+            this.match(BertIRParser.T__23);
+            this.state = 237;
             this.match(BertIRParser.STRING);
-            this.state = 219;
+            this.state = 238;
             this.match(BertIRParser.T__4);
-            this.state = 220;
+            this.state = 239;
             this.expr(0);
-            this.state = 221;
+            this.state = 240;
             this.match(BertIRParser.T__6);
             }
         }
@@ -952,32 +1020,32 @@ export class BertIRParser extends antlr.Parser {
     }
     public returnStmt(): ReturnStmtContext {
         let localContext = new ReturnStmtContext(this.context, this.state);
-        this.enterRule(localContext, 36, BertIRParser.RULE_returnStmt);
+        this.enterRule(localContext, 38, BertIRParser.RULE_returnStmt);
         let _la: number;
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 223;
-            this.match(BertIRParser.T__23);
-            this.state = 224;
+            this.state = 242;
+            this.match(BertIRParser.T__24);
+            this.state = 243;
             this.expr(0);
-            this.state = 229;
+            this.state = 248;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             while (_la === 3) {
                 {
                 {
-                this.state = 225;
+                this.state = 244;
                 this.match(BertIRParser.T__2);
-                this.state = 226;
+                this.state = 245;
                 this.expr(0);
                 }
                 }
-                this.state = 231;
+                this.state = 250;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
             }
-            this.state = 232;
+            this.state = 251;
             this.match(BertIRParser.T__6);
             }
         }
@@ -996,15 +1064,15 @@ export class BertIRParser extends antlr.Parser {
     }
     public kernelStmt(): KernelStmtContext {
         let localContext = new KernelStmtContext(this.context, this.state);
-        this.enterRule(localContext, 38, BertIRParser.RULE_kernelStmt);
+        this.enterRule(localContext, 40, BertIRParser.RULE_kernelStmt);
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 234;
-            this.match(BertIRParser.T__24);
-            this.state = 235;
+            this.state = 253;
+            this.match(BertIRParser.T__25);
+            this.state = 254;
             this.match(BertIRParser.ID);
-            this.state = 236;
+            this.state = 255;
             this.block();
             }
         }
@@ -1033,18 +1101,18 @@ export class BertIRParser extends antlr.Parser {
         let parentState = this.state;
         let localContext = new ExprContext(this.context, parentState);
         let previousContext = localContext;
-        let _startState = 40;
-        this.enterRecursionRule(localContext, 40, BertIRParser.RULE_expr, _p);
+        let _startState = 42;
+        this.enterRecursionRule(localContext, 42, BertIRParser.RULE_expr, _p);
         let _la: number;
         try {
             let alternative: number;
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 242;
+            this.state = 261;
             this.errorHandler.sync(this);
             switch (this.tokenStream.LA(1)) {
             case BertIRParser.T__10:
-            case BertIRParser.T__18:
+            case BertIRParser.T__19:
             case BertIRParser.NUMBER:
             case BertIRParser.ID:
             case BertIRParser.STRING:
@@ -1053,27 +1121,27 @@ export class BertIRParser extends antlr.Parser {
                 this.context = localContext;
                 previousContext = localContext;
 
-                this.state = 239;
+                this.state = 258;
                 this.primary();
                 }
                 break;
-            case BertIRParser.T__25:
             case BertIRParser.T__26:
+            case BertIRParser.T__27:
                 {
                 localContext = new UnaryExprContext(localContext);
                 this.context = localContext;
                 previousContext = localContext;
-                this.state = 240;
+                this.state = 259;
                 (localContext as UnaryExprContext)._op = this.tokenStream.LT(1);
                 _la = this.tokenStream.LA(1);
-                if(!(_la === 26 || _la === 27)) {
+                if(!(_la === 27 || _la === 28)) {
                     (localContext as UnaryExprContext)._op = this.errorHandler.recoverInline(this);
                 }
                 else {
                     this.errorHandler.reportMatch(this);
                     this.consume();
                 }
-                this.state = 241;
+                this.state = 260;
                 this.expr(7);
                 }
                 break;
@@ -1081,9 +1149,9 @@ export class BertIRParser extends antlr.Parser {
                 throw new antlr.NoViableAltException(this);
             }
             this.context!.stop = this.tokenStream.LT(-1);
-            this.state = 264;
+            this.state = 283;
             this.errorHandler.sync(this);
-            alternative = this.interpreter.adaptivePredict(this.tokenStream, 22, this.context);
+            alternative = this.interpreter.adaptivePredict(this.tokenStream, 24, this.context);
             while (alternative !== 2 && alternative !== antlr.ATN.INVALID_ALT_NUMBER) {
                 if (alternative === 1) {
                     if (this.parseListeners != null) {
@@ -1091,28 +1159,28 @@ export class BertIRParser extends antlr.Parser {
                     }
                     previousContext = localContext;
                     {
-                    this.state = 262;
+                    this.state = 281;
                     this.errorHandler.sync(this);
-                    switch (this.interpreter.adaptivePredict(this.tokenStream, 21, this.context) ) {
+                    switch (this.interpreter.adaptivePredict(this.tokenStream, 23, this.context) ) {
                     case 1:
                         {
                         localContext = new MulExprContext(new ExprContext(parentContext, parentState));
                         this.pushNewRecursionContext(localContext, _startState, BertIRParser.RULE_expr);
-                        this.state = 244;
+                        this.state = 263;
                         if (!(this.precpred(this.context, 6))) {
                             throw this.createFailedPredicateException("this.precpred(this.context, 6)");
                         }
-                        this.state = 245;
+                        this.state = 264;
                         (localContext as MulExprContext)._op = this.tokenStream.LT(1);
                         _la = this.tokenStream.LA(1);
-                        if(!((((_la) & ~0x1F) === 0 && ((1 << _la) & 1879048192) !== 0))) {
+                        if(!((((_la) & ~0x1F) === 0 && ((1 << _la) & 3758096384) !== 0))) {
                             (localContext as MulExprContext)._op = this.errorHandler.recoverInline(this);
                         }
                         else {
                             this.errorHandler.reportMatch(this);
                             this.consume();
                         }
-                        this.state = 246;
+                        this.state = 265;
                         this.expr(7);
                         }
                         break;
@@ -1120,21 +1188,21 @@ export class BertIRParser extends antlr.Parser {
                         {
                         localContext = new AddExprContext(new ExprContext(parentContext, parentState));
                         this.pushNewRecursionContext(localContext, _startState, BertIRParser.RULE_expr);
-                        this.state = 247;
+                        this.state = 266;
                         if (!(this.precpred(this.context, 5))) {
                             throw this.createFailedPredicateException("this.precpred(this.context, 5)");
                         }
-                        this.state = 248;
+                        this.state = 267;
                         (localContext as AddExprContext)._op = this.tokenStream.LT(1);
                         _la = this.tokenStream.LA(1);
-                        if(!(_la === 26 || _la === 31)) {
+                        if(!(_la === 27 || _la === 32)) {
                             (localContext as AddExprContext)._op = this.errorHandler.recoverInline(this);
                         }
                         else {
                             this.errorHandler.reportMatch(this);
                             this.consume();
                         }
-                        this.state = 249;
+                        this.state = 268;
                         this.expr(6);
                         }
                         break;
@@ -1142,21 +1210,21 @@ export class BertIRParser extends antlr.Parser {
                         {
                         localContext = new RelExprContext(new ExprContext(parentContext, parentState));
                         this.pushNewRecursionContext(localContext, _startState, BertIRParser.RULE_expr);
-                        this.state = 250;
+                        this.state = 269;
                         if (!(this.precpred(this.context, 4))) {
                             throw this.createFailedPredicateException("this.precpred(this.context, 4)");
                         }
-                        this.state = 251;
+                        this.state = 270;
                         (localContext as RelExprContext)._op = this.tokenStream.LT(1);
                         _la = this.tokenStream.LA(1);
-                        if(!(((((_la - 14)) & ~0x1F) === 0 && ((1 << (_la - 14)) & 786435) !== 0))) {
+                        if(!(((((_la - 14)) & ~0x1F) === 0 && ((1 << (_la - 14)) & 1572867) !== 0))) {
                             (localContext as RelExprContext)._op = this.errorHandler.recoverInline(this);
                         }
                         else {
                             this.errorHandler.reportMatch(this);
                             this.consume();
                         }
-                        this.state = 252;
+                        this.state = 271;
                         this.expr(5);
                         }
                         break;
@@ -1164,21 +1232,21 @@ export class BertIRParser extends antlr.Parser {
                         {
                         localContext = new EqExprContext(new ExprContext(parentContext, parentState));
                         this.pushNewRecursionContext(localContext, _startState, BertIRParser.RULE_expr);
-                        this.state = 253;
+                        this.state = 272;
                         if (!(this.precpred(this.context, 3))) {
                             throw this.createFailedPredicateException("this.precpred(this.context, 3)");
                         }
-                        this.state = 254;
+                        this.state = 273;
                         (localContext as EqExprContext)._op = this.tokenStream.LT(1);
                         _la = this.tokenStream.LA(1);
-                        if(!(_la === 34 || _la === 35)) {
+                        if(!(_la === 35 || _la === 36)) {
                             (localContext as EqExprContext)._op = this.errorHandler.recoverInline(this);
                         }
                         else {
                             this.errorHandler.reportMatch(this);
                             this.consume();
                         }
-                        this.state = 255;
+                        this.state = 274;
                         this.expr(4);
                         }
                         break;
@@ -1186,13 +1254,13 @@ export class BertIRParser extends antlr.Parser {
                         {
                         localContext = new AndExprContext(new ExprContext(parentContext, parentState));
                         this.pushNewRecursionContext(localContext, _startState, BertIRParser.RULE_expr);
-                        this.state = 256;
+                        this.state = 275;
                         if (!(this.precpred(this.context, 2))) {
                             throw this.createFailedPredicateException("this.precpred(this.context, 2)");
                         }
-                        this.state = 257;
-                        this.match(BertIRParser.T__35);
-                        this.state = 258;
+                        this.state = 276;
+                        this.match(BertIRParser.T__36);
+                        this.state = 277;
                         this.expr(3);
                         }
                         break;
@@ -1200,22 +1268,22 @@ export class BertIRParser extends antlr.Parser {
                         {
                         localContext = new OrExprContext(new ExprContext(parentContext, parentState));
                         this.pushNewRecursionContext(localContext, _startState, BertIRParser.RULE_expr);
-                        this.state = 259;
+                        this.state = 278;
                         if (!(this.precpred(this.context, 1))) {
                             throw this.createFailedPredicateException("this.precpred(this.context, 1)");
                         }
-                        this.state = 260;
-                        this.match(BertIRParser.T__36);
-                        this.state = 261;
+                        this.state = 279;
+                        this.match(BertIRParser.T__37);
+                        this.state = 280;
                         this.expr(2);
                         }
                         break;
                     }
                     }
                 }
-                this.state = 266;
+                this.state = 285;
                 this.errorHandler.sync(this);
-                alternative = this.interpreter.adaptivePredict(this.tokenStream, 22, this.context);
+                alternative = this.interpreter.adaptivePredict(this.tokenStream, 24, this.context);
             }
             }
         }
@@ -1234,17 +1302,17 @@ export class BertIRParser extends antlr.Parser {
     }
     public primary(): PrimaryContext {
         let localContext = new PrimaryContext(this.context, this.state);
-        this.enterRule(localContext, 42, BertIRParser.RULE_primary);
+        this.enterRule(localContext, 44, BertIRParser.RULE_primary);
         let _la: number;
         try {
-            this.state = 287;
+            this.state = 306;
             this.errorHandler.sync(this);
-            switch (this.interpreter.adaptivePredict(this.tokenStream, 25, this.context) ) {
+            switch (this.interpreter.adaptivePredict(this.tokenStream, 27, this.context) ) {
             case 1:
                 localContext = new NumberLitContext(localContext);
                 this.enterOuterAlt(localContext, 1);
                 {
-                this.state = 267;
+                this.state = 286;
                 this.match(BertIRParser.NUMBER);
                 }
                 break;
@@ -1252,7 +1320,7 @@ export class BertIRParser extends antlr.Parser {
                 localContext = new StringLitContext(localContext);
                 this.enterOuterAlt(localContext, 2);
                 {
-                this.state = 268;
+                this.state = 287;
                 this.match(BertIRParser.STRING);
                 }
                 break;
@@ -1260,7 +1328,7 @@ export class BertIRParser extends antlr.Parser {
                 localContext = new CallExprContext(localContext);
                 this.enterOuterAlt(localContext, 3);
                 {
-                this.state = 269;
+                this.state = 288;
                 this.call();
                 }
                 break;
@@ -1268,7 +1336,7 @@ export class BertIRParser extends antlr.Parser {
                 localContext = new NameRefContext(localContext);
                 this.enterOuterAlt(localContext, 4);
                 {
-                this.state = 270;
+                this.state = 289;
                 this.match(BertIRParser.ID);
                 }
                 break;
@@ -1276,47 +1344,47 @@ export class BertIRParser extends antlr.Parser {
                 localContext = new ListLitContext(localContext);
                 this.enterOuterAlt(localContext, 5);
                 {
-                this.state = 271;
-                this.match(BertIRParser.T__18);
-                this.state = 280;
+                this.state = 290;
+                this.match(BertIRParser.T__19);
+                this.state = 299;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
-                if (((((_la - 11)) & ~0x1F) === 0 && ((1 << (_la - 11)) & 1879146753) !== 0)) {
+                if (((((_la - 11)) & ~0x1F) === 0 && ((1 << (_la - 11)) & 3758293505) !== 0)) {
                     {
-                    this.state = 272;
+                    this.state = 291;
                     this.expr(0);
-                    this.state = 277;
+                    this.state = 296;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                     while (_la === 3) {
                         {
                         {
-                        this.state = 273;
+                        this.state = 292;
                         this.match(BertIRParser.T__2);
-                        this.state = 274;
+                        this.state = 293;
                         this.expr(0);
                         }
                         }
-                        this.state = 279;
+                        this.state = 298;
                         this.errorHandler.sync(this);
                         _la = this.tokenStream.LA(1);
                     }
                     }
                 }
 
-                this.state = 282;
-                this.match(BertIRParser.T__19);
+                this.state = 301;
+                this.match(BertIRParser.T__20);
                 }
                 break;
             case 6:
                 localContext = new ParenExprContext(localContext);
                 this.enterOuterAlt(localContext, 6);
                 {
-                this.state = 283;
+                this.state = 302;
                 this.match(BertIRParser.T__10);
-                this.state = 284;
+                this.state = 303;
                 this.expr(0);
-                this.state = 285;
+                this.state = 304;
                 this.match(BertIRParser.T__11);
                 }
                 break;
@@ -1337,51 +1405,51 @@ export class BertIRParser extends antlr.Parser {
     }
     public call(): CallContext {
         let localContext = new CallContext(this.context, this.state);
-        this.enterRule(localContext, 44, BertIRParser.RULE_call);
+        this.enterRule(localContext, 46, BertIRParser.RULE_call);
         let _la: number;
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 289;
+            this.state = 308;
             localContext._callee = this.match(BertIRParser.ID);
-            this.state = 290;
+            this.state = 309;
             this.match(BertIRParser.T__10);
-            this.state = 299;
+            this.state = 318;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
-            if (((((_la - 11)) & ~0x1F) === 0 && ((1 << (_la - 11)) & 1879146753) !== 0)) {
+            if (((((_la - 11)) & ~0x1F) === 0 && ((1 << (_la - 11)) & 3758293505) !== 0)) {
                 {
-                this.state = 291;
+                this.state = 310;
                 this.arg();
-                this.state = 296;
+                this.state = 315;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 while (_la === 3) {
                     {
                     {
-                    this.state = 292;
+                    this.state = 311;
                     this.match(BertIRParser.T__2);
-                    this.state = 293;
+                    this.state = 312;
                     this.arg();
                     }
                     }
-                    this.state = 298;
+                    this.state = 317;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                 }
                 }
             }
 
-            this.state = 301;
+            this.state = 320;
             this.match(BertIRParser.T__11);
-            this.state = 304;
+            this.state = 323;
             this.errorHandler.sync(this);
-            switch (this.interpreter.adaptivePredict(this.tokenStream, 28, this.context) ) {
+            switch (this.interpreter.adaptivePredict(this.tokenStream, 30, this.context) ) {
             case 1:
                 {
-                this.state = 302;
-                this.match(BertIRParser.T__37);
-                this.state = 303;
+                this.state = 321;
+                this.match(BertIRParser.T__38);
+                this.state = 322;
                 localContext._scope = this.match(BertIRParser.STRING);
                 }
                 break;
@@ -1403,23 +1471,23 @@ export class BertIRParser extends antlr.Parser {
     }
     public arg(): ArgContext {
         let localContext = new ArgContext(this.context, this.state);
-        this.enterRule(localContext, 46, BertIRParser.RULE_arg);
+        this.enterRule(localContext, 48, BertIRParser.RULE_arg);
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 308;
+            this.state = 327;
             this.errorHandler.sync(this);
-            switch (this.interpreter.adaptivePredict(this.tokenStream, 29, this.context) ) {
+            switch (this.interpreter.adaptivePredict(this.tokenStream, 31, this.context) ) {
             case 1:
                 {
-                this.state = 306;
+                this.state = 325;
                 this.match(BertIRParser.ID);
-                this.state = 307;
+                this.state = 326;
                 this.match(BertIRParser.T__4);
                 }
                 break;
             }
-            this.state = 310;
+            this.state = 329;
             this.expr(0);
             }
         }
@@ -1439,7 +1507,7 @@ export class BertIRParser extends antlr.Parser {
 
     public override sempred(localContext: antlr.ParserRuleContext | null, ruleIndex: number, predIndex: number): boolean {
         switch (ruleIndex) {
-        case 20:
+        case 21:
             return this.expr_sempred(localContext as ExprContext, predIndex);
         }
         return true;
@@ -1463,118 +1531,125 @@ export class BertIRParser extends antlr.Parser {
     }
 
     public static readonly _serializedATN: number[] = [
-        4,1,45,313,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,
+        4,1,46,332,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,
         6,2,7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,
         2,14,7,14,2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,
-        7,20,2,21,7,21,2,22,7,22,2,23,7,23,1,0,5,0,50,8,0,10,0,12,0,53,9,
-        0,1,0,1,0,1,1,1,1,1,1,1,1,3,1,61,8,1,1,2,1,2,1,2,1,2,1,2,1,2,5,2,
-        69,8,2,10,2,12,2,72,9,2,1,2,3,2,75,8,2,3,2,77,8,2,1,2,1,2,1,3,1,
-        3,1,3,1,3,1,4,1,4,1,4,1,4,1,4,1,4,1,5,1,5,1,5,1,5,3,5,95,8,5,1,5,
-        1,5,1,6,1,6,1,6,3,6,102,8,6,1,6,1,6,1,6,1,6,5,6,108,8,6,10,6,12,
-        6,111,9,6,3,6,113,8,6,1,6,1,6,1,6,1,6,1,6,1,7,1,7,1,7,1,7,5,7,124,
-        8,7,10,7,12,7,127,9,7,1,7,1,7,1,8,1,8,1,8,1,8,1,8,1,8,1,8,1,8,3,
-        8,139,8,8,1,9,1,9,1,9,1,9,1,9,5,9,146,8,9,10,9,12,9,149,9,9,1,9,
-        1,9,3,9,153,8,9,1,10,1,10,1,10,1,10,1,11,1,11,1,11,1,11,1,11,5,11,
-        164,8,11,10,11,12,11,167,9,11,3,11,169,8,11,1,11,1,11,1,12,1,12,
-        5,12,175,8,12,10,12,12,12,178,9,12,1,12,1,12,1,13,1,13,1,13,1,13,
-        1,13,1,13,1,13,3,13,189,8,13,1,14,1,14,1,14,1,14,1,14,1,14,3,14,
-        197,8,14,1,14,1,14,1,15,1,15,1,15,3,15,204,8,15,1,15,1,15,1,15,1,
-        15,1,16,1,16,1,16,1,16,1,16,1,16,1,16,1,16,1,17,1,17,1,17,1,17,1,
-        17,1,17,1,18,1,18,1,18,1,18,5,18,228,8,18,10,18,12,18,231,9,18,1,
-        18,1,18,1,19,1,19,1,19,1,19,1,20,1,20,1,20,1,20,3,20,243,8,20,1,
-        20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,
-        20,1,20,1,20,1,20,1,20,5,20,263,8,20,10,20,12,20,266,9,20,1,21,1,
-        21,1,21,1,21,1,21,1,21,1,21,1,21,5,21,276,8,21,10,21,12,21,279,9,
-        21,3,21,281,8,21,1,21,1,21,1,21,1,21,1,21,3,21,288,8,21,1,22,1,22,
-        1,22,1,22,1,22,5,22,295,8,22,10,22,12,22,298,9,22,3,22,300,8,22,
-        1,22,1,22,1,22,3,22,305,8,22,1,23,1,23,3,23,309,8,23,1,23,1,23,1,
-        23,0,1,40,24,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,
-        38,40,42,44,46,0,6,1,0,9,10,1,0,26,27,1,0,28,30,2,0,26,26,31,31,
-        2,0,14,15,32,33,1,0,34,35,333,0,51,1,0,0,0,2,60,1,0,0,0,4,62,1,0,
-        0,0,6,80,1,0,0,0,8,84,1,0,0,0,10,90,1,0,0,0,12,98,1,0,0,0,14,119,
-        1,0,0,0,16,130,1,0,0,0,18,152,1,0,0,0,20,154,1,0,0,0,22,158,1,0,
-        0,0,24,172,1,0,0,0,26,188,1,0,0,0,28,190,1,0,0,0,30,200,1,0,0,0,
-        32,209,1,0,0,0,34,217,1,0,0,0,36,223,1,0,0,0,38,234,1,0,0,0,40,242,
-        1,0,0,0,42,287,1,0,0,0,44,289,1,0,0,0,46,308,1,0,0,0,48,50,3,2,1,
-        0,49,48,1,0,0,0,50,53,1,0,0,0,51,49,1,0,0,0,51,52,1,0,0,0,52,54,
-        1,0,0,0,53,51,1,0,0,0,54,55,5,0,0,1,55,1,1,0,0,0,56,61,3,4,2,0,57,
-        61,3,8,4,0,58,61,3,10,5,0,59,61,3,12,6,0,60,56,1,0,0,0,60,57,1,0,
-        0,0,60,58,1,0,0,0,60,59,1,0,0,0,61,3,1,0,0,0,62,63,5,1,0,0,63,64,
-        5,40,0,0,64,76,5,2,0,0,65,70,3,6,3,0,66,67,5,3,0,0,67,69,3,6,3,0,
-        68,66,1,0,0,0,69,72,1,0,0,0,70,68,1,0,0,0,70,71,1,0,0,0,71,74,1,
-        0,0,0,72,70,1,0,0,0,73,75,5,3,0,0,74,73,1,0,0,0,74,75,1,0,0,0,75,
-        77,1,0,0,0,76,65,1,0,0,0,76,77,1,0,0,0,77,78,1,0,0,0,78,79,5,4,0,
-        0,79,5,1,0,0,0,80,81,5,40,0,0,81,82,5,5,0,0,82,83,3,40,20,0,83,7,
-        1,0,0,0,84,85,5,6,0,0,85,86,5,40,0,0,86,87,5,5,0,0,87,88,3,40,20,
-        0,88,89,5,7,0,0,89,9,1,0,0,0,90,91,5,8,0,0,91,94,3,40,20,0,92,93,
-        5,3,0,0,93,95,5,41,0,0,94,92,1,0,0,0,94,95,1,0,0,0,95,96,1,0,0,0,
-        96,97,5,7,0,0,97,11,1,0,0,0,98,99,7,0,0,0,99,101,5,40,0,0,100,102,
-        3,14,7,0,101,100,1,0,0,0,101,102,1,0,0,0,102,103,1,0,0,0,103,112,
-        5,11,0,0,104,109,3,16,8,0,105,106,5,3,0,0,106,108,3,16,8,0,107,105,
-        1,0,0,0,108,111,1,0,0,0,109,107,1,0,0,0,109,110,1,0,0,0,110,113,
-        1,0,0,0,111,109,1,0,0,0,112,104,1,0,0,0,112,113,1,0,0,0,113,114,
-        1,0,0,0,114,115,5,12,0,0,115,116,5,13,0,0,116,117,3,18,9,0,117,118,
-        3,24,12,0,118,13,1,0,0,0,119,120,5,14,0,0,120,125,5,40,0,0,121,122,
-        5,3,0,0,122,124,5,40,0,0,123,121,1,0,0,0,124,127,1,0,0,0,125,123,
-        1,0,0,0,125,126,1,0,0,0,126,128,1,0,0,0,127,125,1,0,0,0,128,129,
-        5,15,0,0,129,15,1,0,0,0,130,131,5,40,0,0,131,132,5,16,0,0,132,138,
-        3,22,11,0,133,134,5,17,0,0,134,135,3,40,20,0,135,136,5,18,0,0,136,
-        137,3,40,20,0,137,139,1,0,0,0,138,133,1,0,0,0,138,139,1,0,0,0,139,
-        17,1,0,0,0,140,153,3,22,11,0,141,142,5,11,0,0,142,147,3,20,10,0,
-        143,144,5,3,0,0,144,146,3,20,10,0,145,143,1,0,0,0,146,149,1,0,0,
-        0,147,145,1,0,0,0,147,148,1,0,0,0,148,150,1,0,0,0,149,147,1,0,0,
-        0,150,151,5,12,0,0,151,153,1,0,0,0,152,140,1,0,0,0,152,141,1,0,0,
-        0,153,19,1,0,0,0,154,155,5,40,0,0,155,156,5,16,0,0,156,157,3,22,
-        11,0,157,21,1,0,0,0,158,159,5,40,0,0,159,168,5,19,0,0,160,165,3,
-        40,20,0,161,162,5,3,0,0,162,164,3,40,20,0,163,161,1,0,0,0,164,167,
-        1,0,0,0,165,163,1,0,0,0,165,166,1,0,0,0,166,169,1,0,0,0,167,165,
-        1,0,0,0,168,160,1,0,0,0,168,169,1,0,0,0,169,170,1,0,0,0,170,171,
-        5,20,0,0,171,23,1,0,0,0,172,176,5,2,0,0,173,175,3,26,13,0,174,173,
-        1,0,0,0,175,178,1,0,0,0,176,174,1,0,0,0,176,177,1,0,0,0,177,179,
-        1,0,0,0,178,176,1,0,0,0,179,180,5,4,0,0,180,25,1,0,0,0,181,189,3,
-        28,14,0,182,189,3,30,15,0,183,189,3,32,16,0,184,189,3,34,17,0,185,
-        189,3,10,5,0,186,189,3,36,18,0,187,189,3,38,19,0,188,181,1,0,0,0,
-        188,182,1,0,0,0,188,183,1,0,0,0,188,184,1,0,0,0,188,185,1,0,0,0,
-        188,186,1,0,0,0,188,187,1,0,0,0,189,27,1,0,0,0,190,191,5,21,0,0,
-        191,192,5,40,0,0,192,193,5,16,0,0,193,196,3,22,11,0,194,195,5,5,
-        0,0,195,197,5,41,0,0,196,194,1,0,0,0,196,197,1,0,0,0,197,198,1,0,
-        0,0,198,199,5,7,0,0,199,29,1,0,0,0,200,203,5,40,0,0,201,202,5,16,
-        0,0,202,204,3,22,11,0,203,201,1,0,0,0,203,204,1,0,0,0,204,205,1,
-        0,0,0,205,206,5,5,0,0,206,207,3,40,20,0,207,208,5,7,0,0,208,31,1,
-        0,0,0,209,210,5,22,0,0,210,211,5,40,0,0,211,212,5,17,0,0,212,213,
-        3,40,20,0,213,214,5,18,0,0,214,215,3,40,20,0,215,216,3,24,12,0,216,
-        33,1,0,0,0,217,218,5,23,0,0,218,219,5,41,0,0,219,220,5,5,0,0,220,
-        221,3,40,20,0,221,222,5,7,0,0,222,35,1,0,0,0,223,224,5,24,0,0,224,
-        229,3,40,20,0,225,226,5,3,0,0,226,228,3,40,20,0,227,225,1,0,0,0,
-        228,231,1,0,0,0,229,227,1,0,0,0,229,230,1,0,0,0,230,232,1,0,0,0,
-        231,229,1,0,0,0,232,233,5,7,0,0,233,37,1,0,0,0,234,235,5,25,0,0,
-        235,236,5,40,0,0,236,237,3,24,12,0,237,39,1,0,0,0,238,239,6,20,-1,
-        0,239,243,3,42,21,0,240,241,7,1,0,0,241,243,3,40,20,7,242,238,1,
-        0,0,0,242,240,1,0,0,0,243,264,1,0,0,0,244,245,10,6,0,0,245,246,7,
-        2,0,0,246,263,3,40,20,7,247,248,10,5,0,0,248,249,7,3,0,0,249,263,
-        3,40,20,6,250,251,10,4,0,0,251,252,7,4,0,0,252,263,3,40,20,5,253,
-        254,10,3,0,0,254,255,7,5,0,0,255,263,3,40,20,4,256,257,10,2,0,0,
-        257,258,5,36,0,0,258,263,3,40,20,3,259,260,10,1,0,0,260,261,5,37,
-        0,0,261,263,3,40,20,2,262,244,1,0,0,0,262,247,1,0,0,0,262,250,1,
-        0,0,0,262,253,1,0,0,0,262,256,1,0,0,0,262,259,1,0,0,0,263,266,1,
-        0,0,0,264,262,1,0,0,0,264,265,1,0,0,0,265,41,1,0,0,0,266,264,1,0,
-        0,0,267,288,5,39,0,0,268,288,5,41,0,0,269,288,3,44,22,0,270,288,
-        5,40,0,0,271,280,5,19,0,0,272,277,3,40,20,0,273,274,5,3,0,0,274,
-        276,3,40,20,0,275,273,1,0,0,0,276,279,1,0,0,0,277,275,1,0,0,0,277,
-        278,1,0,0,0,278,281,1,0,0,0,279,277,1,0,0,0,280,272,1,0,0,0,280,
-        281,1,0,0,0,281,282,1,0,0,0,282,288,5,20,0,0,283,284,5,11,0,0,284,
-        285,3,40,20,0,285,286,5,12,0,0,286,288,1,0,0,0,287,267,1,0,0,0,287,
-        268,1,0,0,0,287,269,1,0,0,0,287,270,1,0,0,0,287,271,1,0,0,0,287,
-        283,1,0,0,0,288,43,1,0,0,0,289,290,5,40,0,0,290,299,5,11,0,0,291,
-        296,3,46,23,0,292,293,5,3,0,0,293,295,3,46,23,0,294,292,1,0,0,0,
-        295,298,1,0,0,0,296,294,1,0,0,0,296,297,1,0,0,0,297,300,1,0,0,0,
-        298,296,1,0,0,0,299,291,1,0,0,0,299,300,1,0,0,0,300,301,1,0,0,0,
-        301,304,5,12,0,0,302,303,5,38,0,0,303,305,5,41,0,0,304,302,1,0,0,
-        0,304,305,1,0,0,0,305,45,1,0,0,0,306,307,5,40,0,0,307,309,5,5,0,
-        0,308,306,1,0,0,0,308,309,1,0,0,0,309,310,1,0,0,0,310,311,3,40,20,
-        0,311,47,1,0,0,0,30,51,60,70,74,76,94,101,109,112,125,138,147,152,
-        165,168,176,188,196,203,229,242,262,264,277,280,287,296,299,304,
-        308
+        7,20,2,21,7,21,2,22,7,22,2,23,7,23,2,24,7,24,1,0,5,0,52,8,0,10,0,
+        12,0,55,9,0,1,0,1,0,1,1,1,1,1,1,1,1,1,1,3,1,64,8,1,1,2,1,2,1,2,1,
+        2,1,2,1,2,5,2,72,8,2,10,2,12,2,75,9,2,1,2,3,2,78,8,2,3,2,80,8,2,
+        1,2,1,2,1,3,1,3,1,3,1,3,1,4,1,4,1,4,1,4,1,4,1,4,1,5,1,5,1,5,1,5,
+        3,5,98,8,5,1,5,1,5,1,6,1,6,1,6,3,6,105,8,6,1,6,1,6,1,6,1,6,5,6,111,
+        8,6,10,6,12,6,114,9,6,3,6,116,8,6,1,6,1,6,1,6,1,6,1,6,1,7,1,7,1,
+        7,1,7,5,7,127,8,7,10,7,12,7,130,9,7,1,7,1,7,1,8,1,8,1,8,1,8,1,8,
+        1,8,5,8,140,8,8,10,8,12,8,143,9,8,3,8,145,8,8,1,8,1,8,1,8,1,9,1,
+        9,1,9,1,9,1,9,1,9,1,9,1,9,3,9,158,8,9,1,10,1,10,1,10,1,10,1,10,5,
+        10,165,8,10,10,10,12,10,168,9,10,1,10,1,10,3,10,172,8,10,1,11,1,
+        11,1,11,1,11,1,12,1,12,1,12,1,12,1,12,5,12,183,8,12,10,12,12,12,
+        186,9,12,3,12,188,8,12,1,12,1,12,1,13,1,13,5,13,194,8,13,10,13,12,
+        13,197,9,13,1,13,1,13,1,14,1,14,1,14,1,14,1,14,1,14,1,14,3,14,208,
+        8,14,1,15,1,15,1,15,1,15,1,15,1,15,3,15,216,8,15,1,15,1,15,1,16,
+        1,16,1,16,3,16,223,8,16,1,16,1,16,1,16,1,16,1,17,1,17,1,17,1,17,
+        1,17,1,17,1,17,1,17,1,18,1,18,1,18,1,18,1,18,1,18,1,19,1,19,1,19,
+        1,19,5,19,247,8,19,10,19,12,19,250,9,19,1,19,1,19,1,20,1,20,1,20,
+        1,20,1,21,1,21,1,21,1,21,3,21,262,8,21,1,21,1,21,1,21,1,21,1,21,
+        1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,
+        5,21,282,8,21,10,21,12,21,285,9,21,1,22,1,22,1,22,1,22,1,22,1,22,
+        1,22,1,22,5,22,295,8,22,10,22,12,22,298,9,22,3,22,300,8,22,1,22,
+        1,22,1,22,1,22,1,22,3,22,307,8,22,1,23,1,23,1,23,1,23,1,23,5,23,
+        314,8,23,10,23,12,23,317,9,23,3,23,319,8,23,1,23,1,23,1,23,3,23,
+        324,8,23,1,24,1,24,3,24,328,8,24,1,24,1,24,1,24,0,1,42,25,0,2,4,
+        6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,
+        0,6,1,0,9,10,1,0,27,28,1,0,29,31,2,0,27,27,32,32,2,0,14,15,33,34,
+        1,0,35,36,354,0,53,1,0,0,0,2,63,1,0,0,0,4,65,1,0,0,0,6,83,1,0,0,
+        0,8,87,1,0,0,0,10,93,1,0,0,0,12,101,1,0,0,0,14,122,1,0,0,0,16,133,
+        1,0,0,0,18,149,1,0,0,0,20,171,1,0,0,0,22,173,1,0,0,0,24,177,1,0,
+        0,0,26,191,1,0,0,0,28,207,1,0,0,0,30,209,1,0,0,0,32,219,1,0,0,0,
+        34,228,1,0,0,0,36,236,1,0,0,0,38,242,1,0,0,0,40,253,1,0,0,0,42,261,
+        1,0,0,0,44,306,1,0,0,0,46,308,1,0,0,0,48,327,1,0,0,0,50,52,3,2,1,
+        0,51,50,1,0,0,0,52,55,1,0,0,0,53,51,1,0,0,0,53,54,1,0,0,0,54,56,
+        1,0,0,0,55,53,1,0,0,0,56,57,5,0,0,1,57,1,1,0,0,0,58,64,3,4,2,0,59,
+        64,3,8,4,0,60,64,3,10,5,0,61,64,3,12,6,0,62,64,3,16,8,0,63,58,1,
+        0,0,0,63,59,1,0,0,0,63,60,1,0,0,0,63,61,1,0,0,0,63,62,1,0,0,0,64,
+        3,1,0,0,0,65,66,5,1,0,0,66,67,5,41,0,0,67,79,5,2,0,0,68,73,3,6,3,
+        0,69,70,5,3,0,0,70,72,3,6,3,0,71,69,1,0,0,0,72,75,1,0,0,0,73,71,
+        1,0,0,0,73,74,1,0,0,0,74,77,1,0,0,0,75,73,1,0,0,0,76,78,5,3,0,0,
+        77,76,1,0,0,0,77,78,1,0,0,0,78,80,1,0,0,0,79,68,1,0,0,0,79,80,1,
+        0,0,0,80,81,1,0,0,0,81,82,5,4,0,0,82,5,1,0,0,0,83,84,5,41,0,0,84,
+        85,5,5,0,0,85,86,3,42,21,0,86,7,1,0,0,0,87,88,5,6,0,0,88,89,5,41,
+        0,0,89,90,5,5,0,0,90,91,3,42,21,0,91,92,5,7,0,0,92,9,1,0,0,0,93,
+        94,5,8,0,0,94,97,3,42,21,0,95,96,5,3,0,0,96,98,5,42,0,0,97,95,1,
+        0,0,0,97,98,1,0,0,0,98,99,1,0,0,0,99,100,5,7,0,0,100,11,1,0,0,0,
+        101,102,7,0,0,0,102,104,5,41,0,0,103,105,3,14,7,0,104,103,1,0,0,
+        0,104,105,1,0,0,0,105,106,1,0,0,0,106,115,5,11,0,0,107,112,3,18,
+        9,0,108,109,5,3,0,0,109,111,3,18,9,0,110,108,1,0,0,0,111,114,1,0,
+        0,0,112,110,1,0,0,0,112,113,1,0,0,0,113,116,1,0,0,0,114,112,1,0,
+        0,0,115,107,1,0,0,0,115,116,1,0,0,0,116,117,1,0,0,0,117,118,5,12,
+        0,0,118,119,5,13,0,0,119,120,3,20,10,0,120,121,3,26,13,0,121,13,
+        1,0,0,0,122,123,5,14,0,0,123,128,5,41,0,0,124,125,5,3,0,0,125,127,
+        5,41,0,0,126,124,1,0,0,0,127,130,1,0,0,0,128,126,1,0,0,0,128,129,
+        1,0,0,0,129,131,1,0,0,0,130,128,1,0,0,0,131,132,5,15,0,0,132,15,
+        1,0,0,0,133,134,5,16,0,0,134,135,5,41,0,0,135,144,5,11,0,0,136,141,
+        3,18,9,0,137,138,5,3,0,0,138,140,3,18,9,0,139,137,1,0,0,0,140,143,
+        1,0,0,0,141,139,1,0,0,0,141,142,1,0,0,0,142,145,1,0,0,0,143,141,
+        1,0,0,0,144,136,1,0,0,0,144,145,1,0,0,0,145,146,1,0,0,0,146,147,
+        5,12,0,0,147,148,3,26,13,0,148,17,1,0,0,0,149,150,5,41,0,0,150,151,
+        5,17,0,0,151,157,3,24,12,0,152,153,5,18,0,0,153,154,3,42,21,0,154,
+        155,5,19,0,0,155,156,3,42,21,0,156,158,1,0,0,0,157,152,1,0,0,0,157,
+        158,1,0,0,0,158,19,1,0,0,0,159,172,3,24,12,0,160,161,5,11,0,0,161,
+        166,3,22,11,0,162,163,5,3,0,0,163,165,3,22,11,0,164,162,1,0,0,0,
+        165,168,1,0,0,0,166,164,1,0,0,0,166,167,1,0,0,0,167,169,1,0,0,0,
+        168,166,1,0,0,0,169,170,5,12,0,0,170,172,1,0,0,0,171,159,1,0,0,0,
+        171,160,1,0,0,0,172,21,1,0,0,0,173,174,5,41,0,0,174,175,5,17,0,0,
+        175,176,3,24,12,0,176,23,1,0,0,0,177,178,5,41,0,0,178,187,5,20,0,
+        0,179,184,3,42,21,0,180,181,5,3,0,0,181,183,3,42,21,0,182,180,1,
+        0,0,0,183,186,1,0,0,0,184,182,1,0,0,0,184,185,1,0,0,0,185,188,1,
+        0,0,0,186,184,1,0,0,0,187,179,1,0,0,0,187,188,1,0,0,0,188,189,1,
+        0,0,0,189,190,5,21,0,0,190,25,1,0,0,0,191,195,5,2,0,0,192,194,3,
+        28,14,0,193,192,1,0,0,0,194,197,1,0,0,0,195,193,1,0,0,0,195,196,
+        1,0,0,0,196,198,1,0,0,0,197,195,1,0,0,0,198,199,5,4,0,0,199,27,1,
+        0,0,0,200,208,3,30,15,0,201,208,3,32,16,0,202,208,3,34,17,0,203,
+        208,3,36,18,0,204,208,3,10,5,0,205,208,3,38,19,0,206,208,3,40,20,
+        0,207,200,1,0,0,0,207,201,1,0,0,0,207,202,1,0,0,0,207,203,1,0,0,
+        0,207,204,1,0,0,0,207,205,1,0,0,0,207,206,1,0,0,0,208,29,1,0,0,0,
+        209,210,5,22,0,0,210,211,5,41,0,0,211,212,5,17,0,0,212,215,3,24,
+        12,0,213,214,5,5,0,0,214,216,5,42,0,0,215,213,1,0,0,0,215,216,1,
+        0,0,0,216,217,1,0,0,0,217,218,5,7,0,0,218,31,1,0,0,0,219,222,5,41,
+        0,0,220,221,5,17,0,0,221,223,3,24,12,0,222,220,1,0,0,0,222,223,1,
+        0,0,0,223,224,1,0,0,0,224,225,5,5,0,0,225,226,3,42,21,0,226,227,
+        5,7,0,0,227,33,1,0,0,0,228,229,5,23,0,0,229,230,5,41,0,0,230,231,
+        5,18,0,0,231,232,3,42,21,0,232,233,5,19,0,0,233,234,3,42,21,0,234,
+        235,3,26,13,0,235,35,1,0,0,0,236,237,5,24,0,0,237,238,5,42,0,0,238,
+        239,5,5,0,0,239,240,3,42,21,0,240,241,5,7,0,0,241,37,1,0,0,0,242,
+        243,5,25,0,0,243,248,3,42,21,0,244,245,5,3,0,0,245,247,3,42,21,0,
+        246,244,1,0,0,0,247,250,1,0,0,0,248,246,1,0,0,0,248,249,1,0,0,0,
+        249,251,1,0,0,0,250,248,1,0,0,0,251,252,5,7,0,0,252,39,1,0,0,0,253,
+        254,5,26,0,0,254,255,5,41,0,0,255,256,3,26,13,0,256,41,1,0,0,0,257,
+        258,6,21,-1,0,258,262,3,44,22,0,259,260,7,1,0,0,260,262,3,42,21,
+        7,261,257,1,0,0,0,261,259,1,0,0,0,262,283,1,0,0,0,263,264,10,6,0,
+        0,264,265,7,2,0,0,265,282,3,42,21,7,266,267,10,5,0,0,267,268,7,3,
+        0,0,268,282,3,42,21,6,269,270,10,4,0,0,270,271,7,4,0,0,271,282,3,
+        42,21,5,272,273,10,3,0,0,273,274,7,5,0,0,274,282,3,42,21,4,275,276,
+        10,2,0,0,276,277,5,37,0,0,277,282,3,42,21,3,278,279,10,1,0,0,279,
+        280,5,38,0,0,280,282,3,42,21,2,281,263,1,0,0,0,281,266,1,0,0,0,281,
+        269,1,0,0,0,281,272,1,0,0,0,281,275,1,0,0,0,281,278,1,0,0,0,282,
+        285,1,0,0,0,283,281,1,0,0,0,283,284,1,0,0,0,284,43,1,0,0,0,285,283,
+        1,0,0,0,286,307,5,40,0,0,287,307,5,42,0,0,288,307,3,46,23,0,289,
+        307,5,41,0,0,290,299,5,20,0,0,291,296,3,42,21,0,292,293,5,3,0,0,
+        293,295,3,42,21,0,294,292,1,0,0,0,295,298,1,0,0,0,296,294,1,0,0,
+        0,296,297,1,0,0,0,297,300,1,0,0,0,298,296,1,0,0,0,299,291,1,0,0,
+        0,299,300,1,0,0,0,300,301,1,0,0,0,301,307,5,21,0,0,302,303,5,11,
+        0,0,303,304,3,42,21,0,304,305,5,12,0,0,305,307,1,0,0,0,306,286,1,
+        0,0,0,306,287,1,0,0,0,306,288,1,0,0,0,306,289,1,0,0,0,306,290,1,
+        0,0,0,306,302,1,0,0,0,307,45,1,0,0,0,308,309,5,41,0,0,309,318,5,
+        11,0,0,310,315,3,48,24,0,311,312,5,3,0,0,312,314,3,48,24,0,313,311,
+        1,0,0,0,314,317,1,0,0,0,315,313,1,0,0,0,315,316,1,0,0,0,316,319,
+        1,0,0,0,317,315,1,0,0,0,318,310,1,0,0,0,318,319,1,0,0,0,319,320,
+        1,0,0,0,320,323,5,12,0,0,321,322,5,39,0,0,322,324,5,42,0,0,323,321,
+        1,0,0,0,323,324,1,0,0,0,324,47,1,0,0,0,325,326,5,41,0,0,326,328,
+        5,5,0,0,327,325,1,0,0,0,327,328,1,0,0,0,328,329,1,0,0,0,329,330,
+        3,42,21,0,330,49,1,0,0,0,32,53,63,73,77,79,97,104,112,115,128,141,
+        144,157,166,171,184,187,195,207,215,222,248,261,281,283,296,299,
+        306,315,318,323,327
     ];
 
     private static __ATN: antlr.ATN;
@@ -1640,6 +1715,9 @@ export class ItemContext extends antlr.ParserRuleContext {
     }
     public layerDecl(): LayerDeclContext | null {
         return this.getRuleContext(0, LayerDeclContext);
+    }
+    public lossDecl(): LossDeclContext | null {
+        return this.getRuleContext(0, LossDeclContext);
     }
     public override get ruleIndex(): number {
         return BertIRParser.RULE_item;
@@ -1812,6 +1890,39 @@ export class DimParamsContext extends antlr.ParserRuleContext {
     public override accept<Result>(visitor: BertIRVisitor<Result>): Result | null {
         if (visitor.visitDimParams) {
             return visitor.visitDimParams(this);
+        } else {
+            return visitor.visitChildren(this);
+        }
+    }
+}
+
+
+export class LossDeclContext extends antlr.ParserRuleContext {
+    public _name?: Token | null;
+    public constructor(parent: antlr.ParserRuleContext | null, invokingState: number) {
+        super(parent, invokingState);
+    }
+    public block(): BlockContext {
+        return this.getRuleContext(0, BlockContext)!;
+    }
+    public ID(): antlr.TerminalNode {
+        return this.getToken(BertIRParser.ID, 0)!;
+    }
+    public input(): InputContext[];
+    public input(i: number): InputContext | null;
+    public input(i?: number): InputContext[] | InputContext | null {
+        if (i === undefined) {
+            return this.getRuleContexts(InputContext);
+        }
+
+        return this.getRuleContext(i, InputContext);
+    }
+    public override get ruleIndex(): number {
+        return BertIRParser.RULE_lossDecl;
+    }
+    public override accept<Result>(visitor: BertIRVisitor<Result>): Result | null {
+        if (visitor.visitLossDecl) {
+            return visitor.visitLossDecl(this);
         } else {
             return visitor.visitChildren(this);
         }

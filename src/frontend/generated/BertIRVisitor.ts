@@ -11,6 +11,7 @@ import { ConstDeclContext } from "./BertIRParser.js";
 import { AssertStmtContext } from "./BertIRParser.js";
 import { LayerDeclContext } from "./BertIRParser.js";
 import { DimParamsContext } from "./BertIRParser.js";
+import { LossDeclContext } from "./BertIRParser.js";
 import { InputContext } from "./BertIRParser.js";
 import { SingleResultContext } from "./BertIRParser.js";
 import { NamedResultsContext } from "./BertIRParser.js";
@@ -98,6 +99,12 @@ export class BertIRVisitor<Result> extends AbstractParseTreeVisitor<Result> {
      * @return the visitor result
      */
     visitDimParams?: (ctx: DimParamsContext) => Result;
+    /**
+     * Visit a parse tree produced by `BertIRParser.lossDecl`.
+     * @param ctx the parse tree
+     * @return the visitor result
+     */
+    visitLossDecl?: (ctx: LossDeclContext) => Result;
     /**
      * Visit a parse tree produced by `BertIRParser.input`.
      * @param ctx the parse tree
