@@ -7,3 +7,4 @@ export * from './core/session.js';
 export * from './core/plan.js';
 export * from './core/bind.js';
 export * from './node/run.js';
+export * from './core/grad.js';

@@ -5,7 +5,7 @@ import { renderDiagnostics } from '../diag/render.js';
 import { didYouMean } from '../diag/suggest.js';
 import { checkFileDestination, checkFolderDestination, requireDistinct, writeFileAtomic } from '../io/output.js';
 import { USAGE_CODES } from '../frontend/elaborate.js';
-import { build, loadFile, plan, planWgsl, runFile, Session, type BuildOptions } from '../driver.js';
+import { build, loadFile, plan, planWgsl, gradFile, runFile, Session, type BuildOptions } from '../driver.js';
 import { parsePipeline, PipelineError, type PassRecord } from '../../passes/pipeline.js';
 import type { Accelerator } from '../accel/accelerator.js';
 import { describeAccelerator, listAccelerators } from '../accel/describe.js';
@@ -296,6 +296,30 @@ function makeProgram(io: Io): Command {
       io.err(s.render());
       const written = [...r.outputs.keys(), ...r.taps.keys()];
       io.out(`wrote ${o.output}: ${written.join(', ')}\n`);
+    });
+
+  program
+    .command('grad')
+    .description("the loss and the gradient of every parameter: writes 'loss' (f32 [1]) and 'grad.<HF parameter name>' (f32) for a 'loss' block of FILE, with the run contract of 'bertc run'. The loss's own inputs are read from the inputs file as 'loss.<name>'.")
+    .argument('<file>', 'IR source')
+    .addOption(configOption())
+    .addOption(setOption())
+    .requiredOption('-l, --loss <name>', "the 'loss NAME(..) { .. }' block to differentiate (models/bert.ir: probe)")
+    .requiredOption('-w, --weights <file>', 'safetensors file with the parameters, by Hugging Face state-dict names')
+    .requiredOption('-i, --inputs <file>', "safetensors file with the model inputs and the loss's (loss.R, loss.R2 for probe)")
+    .requiredOption('-o, --output <file>', 'safetensors file to write (loss, grad.<name>); written only on success')
+    .option('--train', 'training mode: dropout is applied, and its gradient regenerates the same mask (docs/dropout-rng.md)')
+    .addOption(new Option('--seed <n>', 'with --train: dropout seed, a u32 (default 0)').argParser(seedOf))
+    .addOption(new Option('-t, --target <target>', 'interp: the reference interpreter (c and wgsl: not yet)').default('interp'))
+    .action((file: string, o: RunCliOptions & { loss: string; target: string }) => {
+      if (o.target === 'c' || o.target === 'wgsl') throw new UsageError(`grad --target ${o.target} is not yet supported: the backward runs on the interpreter only for now (--target interp)`);
+      if (o.target !== 'interp') throw new UsageError(`--target: '${o.target}' is not a target; grad runs on interp (c and wgsl: not yet)`);
+      if (o.seed !== undefined && !o.train) throw new UsageError('--seed sets the dropout seed, which only --train uses: add --train, or drop --seed');
+      const s = new Session();
+      const r = gradFile(s, file, o, { ...buildOptions(o), loss: o.loss, train: o.train, seed: o.seed, target: 'interp' });
+      io.err(s.render());
+      const grads = [...r.outputs.keys()].filter((k) => k !== 'loss').length;
+      io.out(`wrote ${o.output}: loss = ${r.outputs.get('loss')!.data[0]}, ${grads} gradients (grad.<parameter name>)\n`);
     });
 
   program

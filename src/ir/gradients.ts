@@ -271,7 +271,8 @@ export const concatGrad: GradRule = (e, n, g) => {
  * gather(table, indices, axis): the table's gradient as a one-hot product, in ordinary IR so every
  * backend runs it: one_hot[i, r] = (indices[i] == r) for the flattened indices and the table's R rows
  * along `axis`, then one_hot^T (matmul) the gradient viewed as [pre, indices, post], reshaped to the
- * table's shape. Rows picked several times get the sum. It costs O(indices x rows) (docs/autodiff.md);
+ * table's shape. Rows picked several times get the sum; the `padding_idx` row (when >= 0) gets none,
+ * as nn.Embedding's. It costs O(indices x rows) (docs/autodiff.md);
  * a scatter-add op is the planned optimisation. The indices get no gradient.
  */
 export const gatherGrad: GradRule = (e, n, g) => {
@@ -284,7 +285,10 @@ export const gatherGrad: GradRule = (e, n, g) => {
   const nIdx = numel(idx.type.shape);
   const flat = reshape(e, idx, [nIdx, 1]);
   const iota = e.op('iota', [], { shape: [nIdx, rows], axis: 1, dtype: dtypeOf(idx) });
-  const oneHot = indicator(e, e.op('eq', [expandTo(e, flat, [nIdx, rows]), iota]), dtypeOf(g));
+  let oneHot = indicator(e, e.op('eq', [expandTo(e, flat, [nIdx, rows]), iota]), dtypeOf(g));
+  // nn.Embedding's padding_idx: the lookup is unchanged, but that row gets no gradient.
+  const pad = n.attr<number>('padding_idx');
+  if (pad >= 0) oneHot = e.op('where', [e.op('eq', [iota, e.constant(pad, dtypeOf(idx))]), e.constant(0, dtypeOf(g)), oneHot]);
   const g3 = reshape(e, g, nPre === 1 ? [nIdx, nPost] : [nPre, nIdx, nPost]);
   const dt = e.op('matmul', [oneHot, g3], { transpose_a: true, transpose_b: false });
   return [reshape(e, dt, ts), undefined];

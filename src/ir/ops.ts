@@ -417,8 +417,8 @@ const DEFS = [
     arity: [1, 1], attrs: { axis: { kind: 'int' }, start: { kind: 'int', default: 0 }, end: { kind: 'int' } }, infer: inferSlice, batch: alongAxisBatch, view: sliceView, grad: G.sliceGrad,
   }),
   movement('concat', 'concat(a, b, .., axis=k)', { arity: [1, Infinity], attrs: { axis: { kind: 'int' } }, infer: inferConcat, batch: alongAxisBatch, grad: G.concatGrad }),
-  op('gather', 'gather', 'gather(table, indices, axis=0): embedding lookup', {
-    arity: [2, 2], attrs: { axis: { kind: 'int', default: 0 } }, infer: inferGather, flops: noFlops, bytes: { partialOperands: [0] }, batch: gatherBatch, grad: G.gatherGrad,
+  op('gather', 'gather', 'gather(table, indices, axis=0, padding_idx=-1): embedding lookup; the padding_idx row gets no gradient (nn.Embedding)', {
+    arity: [2, 2], attrs: { axis: { kind: 'int', default: 0 }, padding_idx: { kind: 'int', default: -1 } }, infer: inferGather, flops: noFlops, bytes: { partialOperands: [0] }, batch: gatherBatch, grad: G.gatherGrad,
   }),
 ];
 

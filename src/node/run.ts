@@ -17,6 +17,7 @@ import { runInChromium } from '../../targets/wgsl/chromium.js';
 import { bindInputs, bindWeights, checkInputValues, setsFromInputs } from '../core/bind.js';
 import { planBuilt, planProgram, planWgsl, type Plan, type PlanOptions } from '../core/plan.js';
 import { build, loadText, type BuildOptions, type Session } from '../core/session.js';
+import { gradientProgram } from '../core/grad.js';
 
 /*
  * What needs Node: reading the source and tensor files, and running a model on each target (the
@@ -123,4 +124,44 @@ export async function runFile(s: Session, file: string, files: RunFiles, opts: R
   const all = new Map([...r.outputs, ...r.taps]);
   s.guard(() => writeFileAtomic(files.output, encodeSafetensors(all, { producer: 'bertc', model: file, config: opts.config ?? '' })));
   return { graph, outputs: r.outputs, taps: r.taps };
+}
+
+export interface GradOptions extends BuildOptions {
+  /** The `loss` block to differentiate. */
+  readonly loss: string;
+  readonly train?: boolean;
+  readonly seed?: number;
+  /** Only the interpreter, for now. */
+  readonly target?: 'interp';
+}
+
+export interface GradResult {
+  readonly graph: Graph;
+  /** `loss` (f32 [1]) and `grad.<parameter name>` (f32), as written. */
+  readonly outputs: Map<string, Tensor>;
+}
+
+/**
+ * `bertc grad`: the loss and the gradient of every parameter, on the interpreter, with the run
+ * contract of `bertc run` (sizes from the inputs, input ranges checked, nothing written unless every
+ * stage succeeded). The loss's own inputs are read from the inputs file as `loss.<name>`.
+ */
+export function gradFile(s: Session, file: string, files: RunFiles, opts: GradOptions): GradResult {
+  s.guard(() => {
+    requireDistinct(files.output, [file, files.weights, files.inputs]);
+    checkFileDestination(files.output);
+  });
+  const p = loadFile(s, file);
+  const inputsFile = openSafetensors(s, files.inputs);
+  const weightsFile = openSafetensors(s, files.weights);
+  const sets = setsFromInputs(s, p, inputsFile, opts.sets ?? new Map());
+  const built = build(s, p, { config: opts.config, sets });
+  const graph = gradientProgram(s, built, opts.loss);
+  const weights = bindWeights(s, graph, weightsFile);
+  const inputs = bindInputs(s, graph, inputsFile);
+  checkInputValues(s, graph, inputs, inputsFile.path);
+  const r = interpret(graph, inputs, (name) => weights.get(name)!, { train: opts.train, seed: opts.seed });
+  const outputs = new Map([...r.outputs].map(([name, t]) => [name, name === 'loss' ? makeTensor('f32', [1], Float32Array.from(t.data)) : t]));
+  s.guard(() => writeFileAtomic(files.output, encodeSafetensors(outputs, { producer: 'bertc', model: file, config: opts.config ?? '', loss: opts.loss })));
+  return { graph, outputs };
 }
