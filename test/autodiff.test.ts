@@ -353,6 +353,17 @@ describe('gather and dropout', () => {
     expect(gs.get(p.leaves[1]!)!.type).toEqual(p.leaves[1]!.type);
   });
 
+  it('gather with padding_idx: the lookup is unchanged and that row gets no gradient (nn.Embedding)', () => {
+    const rng = generator(77);
+    const ids = Float64Array.of(0, 2, 0, 1, 2, 4);
+    const p = problem(rng, [{ name: 'table', shape: [5, 3], param: true }], (b, [t, i]) => b.op('gather', [t!, i!], { padding_idx: 0 }, M('g')), [['ids', [2, 3], ids]]);
+    const gg = gradientGraph(p.graph, p.loss, p.wrt, p.b);
+    const dt = run(gg, p.values).get('grad.table')!.data;
+    expect(Array.from(dt.slice(0, 3))).toEqual([0, 0, 0]);
+    expect(Array.from(dt.slice(9, 12))).toEqual([0, 0, 0]); // row 3 is never picked
+    expect(Array.from(dt.slice(3, 9)).every((v) => v !== 0)).toBe(true);
+  });
+
   it('dropout in training mode with a fixed seed: the mask is regenerated (same p and id), linear in x', () => {
     TRAIN = { train: true, seed: 1234 };
     try {
