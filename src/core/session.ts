@@ -52,6 +52,8 @@ export class Session {
 export interface BuildOptions {
   readonly config?: string;
   readonly sets?: ReadonlyMap<string, number>;
+  /** A `loss` block to elaborate with the model (ElaborateOptions.loss). */
+  readonly loss?: string;
 }
 
 export function loadText(s: Session, file: string, text: string): Program {

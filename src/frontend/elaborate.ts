@@ -1,4 +1,4 @@
-import type { DiagnosticBag } from '../diag/diagnostics.js';
+import { DiagnosticBag } from '../diag/diagnostics.js';
 import type { DiagCode } from '../diag/catalogue.js';
 import type { Graph } from '../ir/graph.js';
 import type { Node } from '../ir/node.js';
@@ -16,6 +16,12 @@ export interface ElaborateOptions {
   readonly config?: string;
   /** `--set NAME=VALUE` overrides of config constants. */
   readonly sets?: ReadonlyMap<string, number>;
+  /**
+   * The `loss` block to elaborate over the model (its nodes join the model's context; `bertc grad`).
+   * Without it every loss of the file is still checked, in a scratch elaboration, so that the
+   * model's graph and its node numbering do not depend on the losses the file defines.
+   */
+  readonly loss?: string;
 }
 
 export interface Elaborated {
@@ -25,7 +31,7 @@ export interface Elaborated {
   readonly constants: ReadonlyMap<string, number | boolean>;
   /** The ops of each `kernel NAME { ... }` block of a printed plan, by name, in source order. */
   readonly kernels?: ReadonlyMap<string, readonly Node[]>;
-  /** The file's `loss` blocks over this model, by name (every one is checked whatever the command). */
+  /** The `loss` block asked for by ElaborateOptions.loss, by name. */
   readonly losses?: ReadonlyMap<string, LossValue>;
 }
 
@@ -79,14 +85,48 @@ function run(el: Elaboration, opts: ElaborateOptions): Elaborated | undefined {
   try {
     const graph = elaborateModel(el, entry);
     if (!graph) return undefined;
-    const losses = new Map<string, LossValue>();
-    for (const decl of p.losses.values()) {
+    const result: Elaborated = { graph, config, constants: el.constants, kernels: el.kernels.size ? el.kernels : undefined };
+    if (opts.loss !== undefined) {
+      const decl = p.losses.get(opts.loss);
+      if (!decl) {
+        const known = p.losses.size ? `this file defines: ${[...p.losses.keys()].join(', ')}` : 'this file defines no loss';
+        el.error('E0019', { detail: `unknown loss '${opts.loss}' (${known}); a loss is a 'loss NAME(..) { .. }' block of the source` });
+        return undefined;
+      }
       const l = elaborateLoss(el, decl, graph);
-      if (l) losses.set(l.name, l);
+      return l && { ...result, losses: new Map([[l.name, l]]) };
     }
-    return { graph, config, constants: el.constants, kernels: el.kernels.size ? el.kernels : undefined, losses };
+    if (p.losses.size && !el.diags.hasErrors) checkLosses(p, opts, el.diags);
+    return result;
   } catch (err) {
     if (err instanceof Fatal) return undefined;
     throw err;
+  }
+}
+
+/**
+ * Every loss of the file, elaborated over a second instance of the model in its own context; only
+ * the diagnostics the losses add are kept (the model's were reported by the first instance).
+ */
+function checkLosses(p: Program, opts: ElaborateOptions, diags: DiagnosticBag): void {
+  const scratch = new DiagnosticBag();
+  const el = new Elaboration(p, scratch);
+  if (!checkNesting(el, p.tree) || selectConfig(el, opts) === null) return;
+  try {
+    for (const g of p.globals) {
+      try {
+        if (g instanceof ConstDeclContext) defineGlobal(el, g);
+        else checkAssert(el, g, new Env());
+      } catch (err) {
+        if (!(err instanceof Abort)) throw err;
+      }
+    }
+    const graph = elaborateModel(el, entryOf(p)!);
+    if (!graph) return;
+    const before = new Set(scratch.sorted());
+    for (const decl of p.losses.values()) elaborateLoss(el, decl, graph);
+    for (const d of scratch.sorted()) if (!before.has(d)) diags.add(d);
+  } catch (err) {
+    if (!(err instanceof Fatal)) throw err;
   }
 }

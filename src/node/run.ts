@@ -155,8 +155,8 @@ export function gradFile(s: Session, file: string, files: RunFiles, opts: GradOp
   const inputsFile = openSafetensors(s, files.inputs);
   const weightsFile = openSafetensors(s, files.weights);
   const sets = setsFromInputs(s, p, inputsFile, opts.sets ?? new Map());
-  const built = build(s, p, { config: opts.config, sets });
-  const graph = gradientProgram(s, built, opts.loss);
+  const built = build(s, p, { config: opts.config, sets, loss: opts.loss });
+  const graph = gradientProgram(built, opts.loss);
   const weights = bindWeights(s, graph, weightsFile);
   const inputs = bindInputs(s, graph, inputsFile);
   checkInputValues(s, graph, inputs, inputsFile.path);

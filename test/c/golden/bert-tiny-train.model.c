@@ -134,7 +134,7 @@ struct bertc_model {
 
 /* k0_embedding_add_layernorm_dropout (reduction): gather: f32[2, 16, 128], gather: f32[2, 16, 128], add: f32[2, 16, 128], gather: f32[16, 128], add 'x': f32[2, 16, 128], layernorm: f32[2, 16, 128], dropout: f32[2, 16, 128]
  * layers: embeddings, embeddings.LayerNorm
- * IR: models/bert.ir:47:7 models/bert.ir:47:34 models/bert.ir:47:72 models/bert.ir:39:10 models/bert.ir:49:10 */
+ * IR: models/bert.ir:47:7 models/bert.ir:47:49 models/bert.ir:47:87 models/bert.ir:39:10 models/bert.ir:49:10 */
 static void k0_embedding_add_layernorm_dropout(bertc_model *m, int *status, uint32_t key0, const float *restrict b0, const int32_t *restrict b1, const float *restrict b2, const int32_t *restrict b3, const float *restrict b4, const float *restrict b5, const float *restrict b6, float *restrict b7) {
   (void)m; (void)status;
   #pragma omp parallel for schedule(static)

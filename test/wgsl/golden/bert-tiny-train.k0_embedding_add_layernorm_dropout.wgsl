@@ -1,6 +1,6 @@
 // k0_embedding_add_layernorm_dropout (reduction): gather: f32[2, 16, 128], gather: f32[2, 16, 128], add: f32[2, 16, 128], gather: f32[16, 128], add 'x': f32[2, 16, 128], layernorm: f32[2, 16, 128], dropout: f32[2, 16, 128]
 // layers: embeddings, embeddings.LayerNorm
-// IR: models/bert.ir:47:7 models/bert.ir:47:34 models/bert.ir:47:72 models/bert.ir:39:10 models/bert.ir:49:10
+// IR: models/bert.ir:47:7 models/bert.ir:47:49 models/bert.ir:47:87 models/bert.ir:39:10 models/bert.ir:49:10
 struct Params { seed: u32, slice: u32, pad0: u32, pad1: u32, dropout: array<vec4<u32>, 1> }
 @group(0) @binding(0) var<storage, read> b0: array<f32>;
 @group(0) @binding(1) var<storage, read> b1: array<i32>;
