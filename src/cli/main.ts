@@ -5,7 +5,7 @@ import { renderDiagnostics } from '../diag/render.js';
 import { didYouMean } from '../diag/suggest.js';
 import { checkFileDestination, checkFolderDestination, requireDistinct, writeFileAtomic } from '../io/output.js';
 import { USAGE_CODES } from '../frontend/elaborate.js';
-import { build, loadFile, plan, planWgsl, gradFile, runFile, Session, type BuildOptions } from '../driver.js';
+import { build, loadFile, plan, planProgram, planWgsl, gradFile, runFile, Session, type BuildOptions } from '../driver.js';
 import { parsePipeline, PipelineError, type PassRecord } from '../../passes/pipeline.js';
 import type { Accelerator } from '../accel/accelerator.js';
 import { describeAccelerator, listAccelerators } from '../accel/describe.js';
@@ -412,7 +412,9 @@ function makeProgram(io: Io): Command {
       checkFolderDestination(o.out);
       const s = new Session();
       const accel = accelOrUsage(o.accel ?? (o.target === 'wgsl' ? 'webgpu-generic' : 'host-cpu'));
-      const p = plan(s, file, { ...buildOptions(o), train: o.train ?? false, pipeline: pipelineText(o), accel });
+      const program = loadFile(s, file);
+      const planOptions = { ...buildOptions(o), train: o.train ?? false, pipeline: pipelineText(o), accel };
+      const p = planProgram(s, program, planOptions);
       io.err(s.render());
       const command = commandLine('compile', file, p.built.config, o.set, `${o.train ? ' --train' : ''} --target ${o.target} --accel ${accel.name}`);
       const report = buildReport({ file, config: p.built.config ?? '', sets: Object.fromEntries(o.set), pipeline: p.records.map((r) => r.step).join(','), stages: p.stages }, accel);
@@ -424,7 +426,7 @@ function makeProgram(io: Io): Command {
       const reports = { 'report.txt': text, 'report.json': `${JSON.stringify(memory ? { ...report, memory } : report, null, 2)}\n` };
       const written =
         o.target === 'wgsl'
-          ? s.guard(() => writeWgsl(planWgsl(s, loadFile(s, file), { ...buildOptions(o), train: o.train ?? false, pipeline: pipelineText(o), accel, source: file }).files, o.out, reports))
+          ? s.guard(() => writeWgsl(planWgsl(s, program, { ...planOptions, source: file }).files, o.out, reports))
           : s.guard(() => writeC(p.module, { source: file, command, accel }, o.out, reports));
       io.out(`wrote ${o.out}: ${written.join(', ')}\n\n${renderSummary(report)}${memory ? `C memory plan: activation arena ${memory.arena_bytes} bytes, weights ${memory.weight_bytes} bytes\n` : ''}(the full report is ${o.out}/report.txt)\n`);
     });

@@ -47,16 +47,15 @@ export function requireDistinct(output: string, inputs: readonly string[]): void
   }
 }
 
-/** Checks, before any work, that a file could be written at `path`. */
-export function checkFileDestination(path: string): void {
-  requireParent(path, 'the file');
-  const st = statOrUndefined(path);
-  if (st?.isDirectory()) throw cannotWrite(`cannot write the file ${path}: it is a folder`);
+/** Checks, before any work, that a file could be written at `path`; returns the folder it goes into. */
+export function checkFileDestination(path: string): string {
+  const parent = requireParent(path, 'the file');
+  if (statOrUndefined(path)?.isDirectory()) throw cannotWrite(`cannot write the file ${path}: it is a folder`);
+  return parent;
 }
 
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const parent = requireParent(path, 'the file');
-  if (statOrUndefined(path)?.isDirectory()) throw cannotWrite(`cannot write the file ${path}: it is a folder`);
+  const parent = checkFileDestination(path);
   let staging: string | undefined;
   try {
     staging = mkdtempSync(join(parent, `.${basename(path)}.bertc-`));

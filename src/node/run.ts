@@ -10,7 +10,7 @@ import { interpret, type InterpretOptions } from '../interp/interpret.js';
 import { makeTensor, type Tensor } from '../interp/tensor.js';
 import { checkFileDestination, requireDistinct, writeFileAtomic } from '../io/output.js';
 import { INPUT_KINDS, InputFileError, readInputText } from '../io/readInput.js';
-import { encodeSafetensors, readSafetensors, readSafetensorsBytes, SafetensorsError, type SafetensorsFile } from '../io/safetensors.js';
+import { encodeSafetensors, parseSafetensors, readSafetensorsBytes, SafetensorsError, type SafetensorsFile } from '../io/safetensors.js';
 import { LEVELS } from '../../passes/registry.js';
 import { buildC, runBuilt, writeC, type CBuildOptions } from '../../targets/c/compile.js';
 import { runInChromium } from '../../targets/wgsl/chromium.js';
@@ -53,14 +53,40 @@ export interface RunResult {
   readonly taps: Map<string, Tensor>;
 }
 
-function openSafetensors(s: Session, file: string): SafetensorsFile {
+/** A safetensors file and its bytes, read once: the WGSL runner hands the same bytes to the page. */
+function openSafetensors(s: Session, file: string): { readonly tensors: SafetensorsFile; readonly bytes: Uint8Array } {
   try {
-    return readSafetensors(file);
+    const bytes = readSafetensorsBytes(file);
+    return { tensors: parseSafetensors(bytes, file), bytes };
   } catch (e) {
     if (!(e instanceof SafetensorsError)) throw e;
     s.diags.emit(e.code, { detail: e.message });
     s.fail();
   }
+}
+
+/**
+ * What `run` and `grad` share before they differ: the destination checked first (so a long run
+ * never ends in a file that cannot be written), the source and both tensor files read, and the
+ * config sizes the inputs imply.
+ */
+function openRun(s: Session, file: string, files: RunFiles, explicit: ReadonlyMap<string, number> | undefined) {
+  s.guard(() => {
+    requireDistinct(files.output, [file, files.weights, files.inputs]);
+    checkFileDestination(files.output);
+  });
+  const program = loadFile(s, file);
+  const inputs = openSafetensors(s, files.inputs).tensors;
+  const weights = openSafetensors(s, files.weights);
+  return { program, inputs, weights, sets: setsFromInputs(s, program, inputs, explicit ?? new Map()) };
+}
+
+/** Weights and inputs bound to the graph, the inputs checked against their value ranges. */
+function bindRun(s: Session, graph: Graph, weightsFile: SafetensorsFile, inputsFile: SafetensorsFile) {
+  const weights = bindWeights(s, graph, weightsFile);
+  const inputs = bindInputs(s, graph, inputsFile);
+  checkInputValues(s, graph, inputs, inputsFile.path);
+  return { weights, inputs };
 }
 
 export interface RunOptions extends BuildOptions, InterpretOptions {
@@ -89,12 +115,12 @@ function runC(s: Session, built: Elaborated, weights: string, inputs: ReadonlyMa
 }
 
 /** Compiles the model to WGSL and runs it in headless Chromium (WebGPU, on SwiftShader without a GPU). */
-async function runWgsl(s: Session, program: Program, built: Elaborated, weights: string, inputs: ReadonlyMap<string, Tensor>, opts: RunOptions): Promise<Outputs> {
+async function runWgsl(s: Session, program: Program, built: Elaborated, weights: Uint8Array, inputs: ReadonlyMap<string, Tensor>, opts: RunOptions): Promise<Outputs> {
   const accel = opts.accel ?? WEBGPU_GENERIC;
   const { graph } = built;
   const { files: f } = planWgsl(s, program, { config: built.config, sets: opts.sets, train: opts.train ?? false, pipeline: opts.pipeline ?? LEVELS.O2!, accel, source: 'model.ir' });
   const typed = Object.fromEntries([...inputs].map(([k, t]) => [k, t.dtype === 'f32' ? Float32Array.from(t.data) : Int32Array.from(t.data)]));
-  const r = await runInChromium({ manifest: f.manifest, shaders: f.shaders, weights: readSafetensorsBytes(weights), inputs: typed, seed: opts.seed ?? 0 });
+  const r = await runInChromium({ manifest: f.manifest, shaders: f.shaders, weights, inputs: typed, seed: opts.seed ?? 0 });
   // Shapes from the whole-batch graph: the shaders may have been compiled for a slice of it.
   const outputs = new Map(graph.outputs.map((o) => [o.name, makeTensor('f32', o.node.type.shape, Float32Array.from(r.outputs[f.results[o.name]!]!))]));
   return { outputs, taps: new Map() };
@@ -102,24 +128,14 @@ async function runWgsl(s: Session, program: Program, built: Elaborated, weights:
 
 /** `bertc run`: nothing is written unless every stage succeeded. */
 export async function runFile(s: Session, file: string, files: RunFiles, opts: RunOptions): Promise<RunResult> {
-  // Where the result goes is checked first, so a long run never ends in a file that cannot be written.
-  s.guard(() => {
-    requireDistinct(files.output, [file, files.weights, files.inputs]);
-    checkFileDestination(files.output);
-  });
-  const p = loadFile(s, file);
-  const inputsFile = openSafetensors(s, files.inputs);
-  const weightsFile = openSafetensors(s, files.weights);
-  const sets = setsFromInputs(s, p, inputsFile, opts.sets ?? new Map());
+  const { program: p, inputs: inputsFile, weights: weightsFile, sets } = openRun(s, file, files, opts.sets);
   const built = build(s, p, { config: opts.config, sets });
   const { graph } = built;
-  const weights = bindWeights(s, graph, weightsFile);
-  const inputs = bindInputs(s, graph, inputsFile);
-  checkInputValues(s, graph, inputs, inputsFile.path);
+  const { weights, inputs } = bindRun(s, graph, weightsFile.tensors, inputsFile);
   const r =
     opts.target === 'c' ? s.guard(() => runC(s, built, files.weights, inputs, opts))
     // With the sizes the inputs set (B, S), not the config's defaults: planned like the graph that was bound.
-    : opts.target === 'wgsl' ? await runWgsl(s, p, built, files.weights, inputs, { ...opts, sets })
+    : opts.target === 'wgsl' ? await runWgsl(s, p, built, weightsFile.bytes, inputs, { ...opts, sets })
     : interpret(graph, inputs, (name) => weights.get(name)!, opts);
   const all = new Map([...r.outputs, ...r.taps]);
   s.guard(() => writeFileAtomic(files.output, encodeSafetensors(all, { producer: 'bertc', model: file, config: opts.config ?? '' })));
@@ -147,19 +163,10 @@ export interface GradResult {
  * stage succeeded). The loss's own inputs are read from the inputs file as `loss.<name>`.
  */
 export function gradFile(s: Session, file: string, files: RunFiles, opts: GradOptions): GradResult {
-  s.guard(() => {
-    requireDistinct(files.output, [file, files.weights, files.inputs]);
-    checkFileDestination(files.output);
-  });
-  const p = loadFile(s, file);
-  const inputsFile = openSafetensors(s, files.inputs);
-  const weightsFile = openSafetensors(s, files.weights);
-  const sets = setsFromInputs(s, p, inputsFile, opts.sets ?? new Map());
+  const { program: p, inputs: inputsFile, weights: weightsFile, sets } = openRun(s, file, files, opts.sets);
   const built = build(s, p, { config: opts.config, sets, loss: opts.loss });
   const graph = gradientProgram(built, opts.loss);
-  const weights = bindWeights(s, graph, weightsFile);
-  const inputs = bindInputs(s, graph, inputsFile);
-  checkInputValues(s, graph, inputs, inputsFile.path);
+  const { weights, inputs } = bindRun(s, graph, weightsFile.tensors, inputsFile);
   const r = interpret(graph, inputs, (name) => weights.get(name)!, { train: opts.train, seed: opts.seed });
   const outputs = new Map([...r.outputs].map(([name, t]) => [name, name === 'loss' ? makeTensor('f32', [1], Float32Array.from(t.data)) : t]));
   s.guard(() => writeFileAtomic(files.output, encodeSafetensors(outputs, { producer: 'bertc', model: file, config: opts.config ?? '', loss: opts.loss })));
