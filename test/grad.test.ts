@@ -70,7 +70,7 @@ describe('bertc grad on the shared reference (bert tiny, probe loss)', () => {
   it('an unknown loss is E0019 naming the losses of the file', async () => {
     const r = await bertc('grad', BERT_PATH, '--config', 'tiny', '--loss', 'mlmx', '--weights', WEIGHTS_PATH, '--inputs', REFERENCE_PATH, '--output', join(dir, 'x.safetensors'));
     expect(r.code).toBe(1);
-    expect(r.err).toContain("error[E0019]: unknown loss 'mlmx' (this file defines: probe)");
+    expect(r.err).toContain("error[E0019]: unknown loss 'mlmx' (this file defines: probe, mlm)");
   });
 
   it.each(['c', 'wgsl'])('--target %s is a usage error: not yet', async (target) => {

@@ -103,7 +103,8 @@ export function elaborateLoss(el: Elaboration, decl: LossDeclContext, model: Gra
     if (env.has(local)) continue; // reported by checkDeclarations
     try {
       const type = evalType(el, inp.tensorType(), env);
-      const node = el.builder.input(lossInputName(local), type, el.meta(el.span(inp), local, ''));
+      const range = inputRange(el, inp, type, env); // `labels: i32[B, S] in -100 .. V`, checked by bind as a model input's
+      const node = el.builder.input(lossInputName(local), type, el.meta(el.span(inp), local, ''), range);
       inputs.push(node);
       env.define(local, tensor(node), el.span(inp));
     } catch (err) {
