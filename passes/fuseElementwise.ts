@@ -7,9 +7,11 @@ import { anchorOf, FusionContext } from './fusion.js';
 export const fuseElementwise = definePass({
   name: 'fuse-elementwise',
   summary: 'fuse producer-consumer chains of elementwise kernels',
-  description: `Merges an elementwise kernel into the elementwise kernel that reads it, when that is its only
-reader and both run over the same shape. This is what makes bias + GELU one kernel when GEMM epilogue
-fusion is off or not allowed.
+  description: `Merges an elementwise kernel into an elementwise kernel that reads it, when both run over the same
+shape. This is what makes bias + GELU one kernel when GEMM epilogue fusion is off or not allowed.
+When other kernels read the producer too, the merged kernel still stores its result for them (one
+more output): the read is saved, not the store. That is what makes AdamW's updates of a weight and
+of its two moments one kernel.
 
   before:  kernel { z = y + b }  kernel { h = gelu(z) }
   after:   kernel k_bias_gelu { z = y + b; h = gelu(z) }`,
@@ -34,12 +36,11 @@ fusion is off or not allowed.
           const key = `${pg}>${g}`;
           if (pg === g || judged.has(key) || !c.isElementwiseGroup(pg)) continue;
           judged.add(key);
-          const bytes = c.savedBytes(pg);
+          // A producer that other kernels (or the results) read too is still computed here, and
+          // its result still stored for them: the kernel gets another output, and the read is saved.
+          const alone = c.onlyFeeds(pg, g);
+          const bytes = alone ? c.savedBytes(pg) : c.readBytes(pg, g);
           const anchor = anchorOf(c, pg);
-          if (!c.onlyFeeds(pg, g)) {
-            reject('multi-consumer', anchor, n, bytes, 'its result is also read by another kernel');
-            continue;
-          }
           const mismatched = c.outputs(pg).find((o) => !shapeEquals(o.type.shape, n.type.shape));
           if (mismatched) {
             const broadcast = numel(mismatched.type.shape) < numel(n.type.shape);
@@ -55,8 +56,12 @@ fusion is off or not allowed.
             reject('would-cycle', anchor, n, bytes, 'another kernel lies between them');
             continue;
           }
+          if (!c.fitsBindings(pg, g)) {
+            reject('binding-limit', anchor, n, bytes, 'the merged kernel would bind more storage buffers than the accelerator allows');
+            continue;
+          }
           c.b.merge(g, pg);
-          c.decide('vertical', true, anchor, n, bytes);
+          c.decide(alone ? 'vertical' : 'multi-output', true, anchor, n, bytes);
           stats.add('fused');
           changed = true;
         }

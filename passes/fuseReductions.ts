@@ -16,6 +16,12 @@ function sameRows(a: Node, b: Node): boolean {
   return shapeEquals(a.srcs[0]!.type.shape, b.srcs[0]!.type.shape) && ax.length === bx.length && ax.every((x, i) => x === bx[i]);
 }
 
+/** Does a value of `shape`, broadcast onto `rowShape`, vary along every outer (not reduced) axis? */
+function storedOncePerElement(shape: readonly number[], rowShape: readonly number[], rowAxes: readonly number[]): boolean {
+  const lead = rowShape.length - shape.length;
+  return rowShape.every((d, i) => rowAxes.includes(i) || (i >= lead && shape[i - lead] === d));
+}
+
 /** Tries to pull producer group `p` into the row kernel `g` as its prologue. */
 function tryPrologue(c: FusionContext, p: number, g: number, r: Node): boolean {
   const anchor = anchorOf(c, p);
@@ -30,15 +36,20 @@ function tryPrologue(c: FusionContext, p: number, g: number, r: Node): boolean {
   } else if (!c.isPrologueGroup(p)) {
     return false;
   }
-  if (!c.onlyFeeds(p, g)) {
-    c.decide('multi-consumer', false, anchor, r, bytes, 'its result is also read outside the row kernel');
-    return false;
-  }
+  // A producer read outside the row kernel too is still computed inside it, and its result stored.
+  const alone = c.onlyFeeds(p, g);
+  const saved = alone ? bytes : c.readBytes(p, g);
   const outs = c.outputs(p);
   const rowShape = r.srcs[0]!.type.shape;
   const fits = outs.every((o) => broadcastShapes(o.type.shape, rowShape)?.every((d, i) => d === rowShape[i]) ?? false);
   if (!fits) {
     c.decide('shape-mismatch', false, anchor, r, bytes, `its result does not broadcast onto the rows ${rowShape.join('x')}`);
+    return false;
+  }
+  // Stored from inside the row kernel, a value broadcast along the outer axes would be written once
+  // per row that reads it; per-row results (reductions over these rows) are written once per row.
+  if (!alone && !outs.every((o) => (isRowReduction(o) && sameRows(o, r)) || storedOncePerElement(o.type.shape, rowShape, reducedAxes(r)))) {
+    c.decide('multi-consumer', false, anchor, r, bytes, `its result is also read outside the row kernel, and it is broadcast onto the rows ${rowShape.join('x')}`);
     return false;
   }
   const view = c.viewBetween(p, g);
@@ -50,8 +61,12 @@ function tryPrologue(c: FusionContext, p: number, g: number, r: Node): boolean {
     c.decide('would-cycle', false, anchor, r, bytes, 'another kernel lies between them');
     return false;
   }
+  if (!c.fitsBindings(p, g)) {
+    c.decide('binding-limit', false, anchor, r, saved, 'the row kernel would bind more storage buffers than the accelerator allows');
+    return false;
+  }
   c.b.merge(g, p);
-  c.decide(otherReductions.length ? 'row-compatible' : 'prologue', true, anchor, r, bytes);
+  c.decide(!alone ? 'multi-output' : otherReductions.length ? 'row-compatible' : 'prologue', true, anchor, r, saved);
   return true;
 }
 
@@ -72,6 +87,10 @@ function tryEpilogue(c: FusionContext, g: number, e: number, r: Node): boolean {
   }
   if (c.b.wouldCycle(g, e)) {
     c.decide('would-cycle', false, r, anchor, bytes, 'another kernel lies between them');
+    return false;
+  }
+  if (!c.fitsBindings(g, e)) {
+    c.decide('binding-limit', false, r, anchor, bytes, 'the row kernel would bind more storage buffers than the accelerator allows');
     return false;
   }
   c.b.merge(g, e);

@@ -1,5 +1,5 @@
 import { describeOrigin, type Node } from '../src/ir/node.js';
-import { isElementwise, isGather, isMovement } from '../src/kernel/classify.js';
+import { isElementwise, isGather, isInline, isMovement } from '../src/kernel/classify.js';
 import { bytesOf } from '../src/kernel/kernels.js';
 import type { FusionDecision, Module } from '../src/kernel/module.js';
 import { PartitionBuilder } from '../src/kernel/partition.js';
@@ -75,6 +75,30 @@ export class FusionContext {
   /** DRAM bytes saved by not writing `from`'s outputs and not reading them back in `to`. */
   savedBytes(from: number): number {
     return this.outputs(from).reduce((s, n) => s + 2 * bytesOf(n), 0);
+  }
+
+  /**
+   * Would a kernel of both groups bind no more storage buffers than the accelerator allows (WebGPU's
+   * per-stage limit)? It binds each value it reads from elsewhere (a view, the buffer under it) and
+   * each output. Without such a limit (a CPU) every merge fits.
+   */
+  fitsBindings(a: number, b: number): boolean {
+    const limit = this.m.accel?.webgpu?.max_storage_buffers_per_stage;
+    if (limit === undefined) return true;
+    const members = new Set([...this.b.members(a), ...this.b.members(b)]);
+    const buffer = (n: Node): Node => (this.b.isView(n) && !members.has(n) ? buffer(n.srcs[0]!) : n);
+    const reads = new Set<Node>();
+    for (const n of members) for (const s of n.srcs) if (!members.has(s) && !isInline(buffer(s))) reads.add(buffer(s));
+    const outputs = [...members].filter((n) => this.isResult(n) || this.b.consumers(n).some((c) => !members.has(c)));
+    return reads.size + outputs.length <= limit;
+  }
+
+  /**
+   * DRAM bytes saved by computing `from` inside `to` while still storing its outputs for their
+   * other readers: only `to`'s reads of them.
+   */
+  readBytes(from: number, to: number): number {
+    return this.outputs(from).filter((n) => this.b.consumers(n).some((c) => this.b.group(c) === to)).reduce((s, n) => s + bytesOf(n), 0);
   }
 
   decide(rule: string, fused: boolean, producer: Node, consumer: Node, bytes: number, detail = ''): void {

@@ -8,3 +8,5 @@ export * from './core/plan.js';
 export * from './core/bind.js';
 export * from './node/run.js';
 export * from './core/grad.js';
+export * from './core/adamw.js';
+export * from './node/train.js';

@@ -105,9 +105,10 @@ describe('mistakes in the input', () => {
     expect(r.err).not.toMatch(/internal compiler error|\n\s+at .*:\d+:\d+|Please report|even with the batch run in slices/);
   };
 
-  it('a kernel that binds more storage buffers than the device allows: located, naming the kernel', async () => {
+  it('a kernel that binds more storage buffers than the device allows: located, naming the kernel; fusion stays within the limit', async () => {
     const three = join(dir, 'three.ir');
-    writeFileSync(three, 'model m(x: f32[4, 8], y: f32[4, 8], z: f32[4, 8]) -> f32[4, 8] {\n  return x * y + z;\n}\n');
+    // One op that reads three buffers and writes a fourth: no plan can bind fewer.
+    writeFileSync(three, 'model m(x: f32[4, 8], g: f32[8], b: f32[8]) -> f32[4, 8] {\n  return layernorm(x, g, b);\n}\n');
     const accel = JSON.parse(readFileSync(join(import.meta.dirname, 'diagnostics/tiny-binding.accel.json'), 'utf8')) as { name: string; webgpu: Record<string, number> };
     accel.name = 'three-buffers';
     accel.webgpu['max_storage_buffers_per_stage'] = 3;
@@ -117,6 +118,12 @@ describe('mistakes in the input', () => {
     const r = await bertc('compile', three, '--target', 'wgsl', '--accel', file, '--out', join(dir, 'never-bound'));
     expectLocatedLimit(r, /three\.ir:2:10: error\[E0029\]: kernel 'k0_\w+' binds 4 storage buffers, over the limit of 3 per shader stage on accelerator 'three-buffers'/);
     expect(readdirSync(dir)).not.toContain('never-bound');
+    // x * y + z as one kernel would bind four buffers: fusion leaves the add in a kernel of its own.
+    const split = join(dir, 'split.ir');
+    writeFileSync(split, 'model m(x: f32[4, 8], y: f32[4, 8], z: f32[4, 8]) -> f32[4, 8] {\n  return x * y + z;\n}\n');
+    const ok = await bertc('opt', split, '--accel', file, '--fusion-report');
+    expect(ok.code, ok.err).toBe(0);
+    expect(ok.out).toMatch(/rejected fuse-elementwise\/binding-limit .* mul .* -> {2}add/);
   });
 
   it('rows too long for workgroup memory: located, naming the kernel', async () => {

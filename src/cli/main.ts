@@ -5,7 +5,7 @@ import { renderDiagnostics } from '../diag/render.js';
 import { didYouMean } from '../diag/suggest.js';
 import { checkFileDestination, checkFolderDestination, requireDistinct, writeFileAtomic } from '../io/output.js';
 import { USAGE_CODES } from '../frontend/elaborate.js';
-import { build, loadFile, plan, planProgram, planWgsl, gradFile, runFile, Session, type BuildOptions } from '../driver.js';
+import { ADAMW_DEFAULTS, build, type Objective, loadFile, plan, planProgram, planWgsl, gradFile, runFile, Session, trainFile, type BuildOptions } from '../driver.js';
 import { parsePipeline, PipelineError, type PassRecord } from '../../passes/pipeline.js';
 import type { Accelerator } from '../accel/accelerator.js';
 import { describeAccelerator, listAccelerators } from '../accel/describe.js';
@@ -68,6 +68,50 @@ function seedOf(value: string): number {
   return v;
 }
 
+function positiveInteger(flag: string): (value: string) => number {
+  return (value) => {
+    const v = Number(value);
+    if (!Number.isInteger(v) || v < 1) throw new UsageError(`${flag} expects a positive integer, got '${value}'`);
+    return v;
+  };
+}
+
+function finiteNumber(flag: string, valid: (x: number) => boolean): (value: string) => number {
+  return (value) => {
+    const v = Number(value);
+    if (value.trim() === '' || !Number.isFinite(v) || !valid(v)) throw new UsageError(`${flag}: '${value}' is not a valid value (see --help)`);
+    return v;
+  };
+}
+
+/** --step and --loss, for the commands that plan (opt, report, compile, bench). */
+const stepOption = () => new Option('--step', 'the whole training step instead of the forward pass: forward, backward of --loss, and AdamW (docs/autodiff.md)');
+const stepLossOption = () => new Option('-l, --loss <name>', "with --step: the 'loss NAME(..) { .. }' block to train (models/bert.ir: probe, mlm)");
+
+function objectiveOf(o: { step?: boolean; loss?: string }): Objective | undefined {
+  if (o.step && o.loss === undefined) throw new UsageError("--step needs --loss NAME: the 'loss' block whose training step to compile");
+  if (!o.step && o.loss !== undefined) throw new UsageError('--loss is for --step: add --step to compile the training step of that loss');
+  return o.step ? { kind: 'step', loss: o.loss!, clip: false } : undefined;
+}
+
+/** -t for commands that run a model (run, grad, train). */
+const targetOption = (what: string) =>
+  new Option('-t, --target <target>', `where to compute ${what}: interp, the reference interpreter; c, generated C (-O2, tiled for --accel) built with --cc; wgsl, WebGPU shaders in headless Chromium`).choices(['interp', 'c', 'wgsl']).default('interp');
+
+/** The target options of run, grad and train, checked against each other. */
+function targetChoice(o: RunCliOptions) {
+  if (o.seed !== undefined && !o.train) throw new UsageError('--seed sets the dropout seed, which only --train uses: add --train, or drop --seed');
+  if (o.target !== 'c' && (o.cc !== undefined || o.cflags !== undefined)) throw new UsageError(`--${o.cc !== undefined ? 'cc' : 'cflags'} is for --target c`);
+  if (o.target === 'interp' && o.accel !== undefined) throw new UsageError('--accel is for --target c or wgsl');
+  return {
+    target: o.target,
+    train: o.train,
+    seed: o.seed,
+    accel: o.accel === undefined ? undefined : accelOrUsage(o.accel),
+    cc: { cc: o.cc, cflags: o.cflags?.split(/\s+/).filter(Boolean) },
+  };
+}
+
 const configOption = () => new Option('-c, --config <name>', 'config to compile (required when the file defines several)');
 const setOption = () => new Option('-s, --set <name=value>', 'override a config constant; repeatable, or comma-separated (B=4,S=40)').argParser(collectSet).default(new Map(), '');
 
@@ -116,6 +160,11 @@ function renderReport(r: Report, format: string): string {
     default:
       return renderText(r);
   }
+}
+
+interface StepChoice {
+  step?: boolean;
+  loss?: string;
 }
 
 interface RunCliOptions {
@@ -281,18 +330,14 @@ function makeProgram(io: Io): Command {
     .addOption(new Option('--seed <n>', 'with --train: dropout seed, a u32 (default 0)').argParser(seedOf))
     .option('--f64', 'interpret in float64 instead of float32')
     .option('--taps', "also write the model's taps (hidden_states.0 .. L); interpreter only")
-    .addOption(new Option('-t, --target <target>', 'interp: the reference interpreter; c: compile to C (-O2, tiled for --accel), build with --cc and run; wgsl: compile to WebGPU shaders and run them in headless Chromium').choices(['interp', 'c', 'wgsl']).default('interp'))
+    .addOption(targetOption('the outputs'))
     .option('-a, --accel <preset|file>', 'with --target c or wgsl: the accelerator to tile for (default host-cpu, or webgpu-generic for wgsl)')
     .option('--cc <compiler>', 'with --target c: the C compiler (default: cc)')
     .option('--cflags <flags>', "with --target c: compiler flags replacing '-O3 -march=native'")
     .action(async (file: string, o: RunCliOptions) => {
       const s = new Session();
       if (o.target !== 'interp' && (o.taps || o.f64)) throw new UsageError(`--${o.taps ? 'taps' : 'f64'} is for the interpreter (--target interp)`);
-      if (o.seed !== undefined && !o.train) throw new UsageError('--seed sets the dropout seed, which only --train uses: add --train, or drop --seed');
-      if (o.target !== 'c' && (o.cc !== undefined || o.cflags !== undefined)) throw new UsageError(`--${o.cc !== undefined ? 'cc' : 'cflags'} is for --target c`);
-      const cc = { cc: o.cc, cflags: o.cflags?.split(/\s+/).filter(Boolean) };
-      const accel = o.accel === undefined ? undefined : accelOrUsage(o.accel);
-      const r = await runFile(s, file, o, { ...buildOptions(o), train: o.train, seed: o.seed, f64: o.f64, taps: o.taps, target: o.target, accel, cc });
+      const r = await runFile(s, file, o, { ...buildOptions(o), ...targetChoice(o), f64: o.f64, taps: o.taps });
       io.err(s.render());
       const written = [...r.outputs.keys(), ...r.taps.keys()];
       io.out(`wrote ${o.output}: ${written.join(', ')}\n`);
@@ -300,26 +345,67 @@ function makeProgram(io: Io): Command {
 
   program
     .command('grad')
-    .description("the loss and the gradient of every parameter: writes 'loss' (f32 [1]) and 'grad.<HF parameter name>' (f32) for a 'loss' block of FILE, with the run contract of 'bertc run'. The loss's own inputs are read from the inputs file as 'loss.<name>'.")
+    .description("the loss and the gradient of every parameter: writes 'loss' (f32 [1]) and 'grad.<HF parameter name>' (f32) for a 'loss' block of FILE, on any target, with the run contract of 'bertc run'. The loss's own inputs are read from the inputs file as 'loss.<name>'.")
     .argument('<file>', 'IR source')
     .addOption(configOption())
     .addOption(setOption())
-    .requiredOption('-l, --loss <name>', "the 'loss NAME(..) { .. }' block to differentiate (models/bert.ir: probe)")
+    .requiredOption('-l, --loss <name>', "the 'loss NAME(..) { .. }' block to differentiate (models/bert.ir: probe, mlm)")
     .requiredOption('-w, --weights <file>', 'safetensors file with the parameters, by Hugging Face state-dict names')
-    .requiredOption('-i, --inputs <file>', "safetensors file with the model inputs and the loss's (loss.R, loss.R2 for probe)")
+    .requiredOption('-i, --inputs <file>', "safetensors file with the model inputs and the loss's (loss.R, loss.R2 for probe; loss.labels for mlm)")
     .requiredOption('-o, --output <file>', 'safetensors file to write (loss, grad.<name>); written only on success')
     .option('--train', 'training mode: dropout is applied, and its gradient regenerates the same mask (docs/dropout-rng.md)')
     .addOption(new Option('--seed <n>', 'with --train: dropout seed, a u32 (default 0)').argParser(seedOf))
-    .addOption(new Option('-t, --target <target>', 'interp: the reference interpreter (c and wgsl: not yet)').default('interp'))
-    .action((file: string, o: RunCliOptions & { loss: string; target: string }) => {
-      if (o.target === 'c' || o.target === 'wgsl') throw new UsageError(`grad --target ${o.target} is not yet supported: the backward runs on the interpreter only for now (--target interp)`);
-      if (o.target !== 'interp') throw new UsageError(`--target: '${o.target}' is not a target; grad runs on interp (c and wgsl: not yet)`);
-      if (o.seed !== undefined && !o.train) throw new UsageError('--seed sets the dropout seed, which only --train uses: add --train, or drop --seed');
+    .addOption(targetOption('the loss and gradients'))
+    .option('-a, --accel <preset|file>', 'with --target c or wgsl: the accelerator to tile for (default host-cpu, or webgpu-generic for wgsl)')
+    .option('--cc <compiler>', 'with --target c: the C compiler (default: cc)')
+    .option('--cflags <flags>', "with --target c: compiler flags replacing '-O3 -march=native'")
+    .action(async (file: string, o: RunCliOptions & { loss: string }) => {
       const s = new Session();
-      const r = gradFile(s, file, o, { ...buildOptions(o), loss: o.loss, train: o.train, seed: o.seed, target: 'interp' });
+      const r = await gradFile(s, file, o, { ...buildOptions(o), ...targetChoice(o), loss: o.loss });
       io.err(s.render());
       const grads = [...r.outputs.keys()].filter((k) => k !== 'loss').length;
       io.out(`wrote ${o.output}: loss = ${r.outputs.get('loss')!.data[0]}, ${grads} gradients (grad.<parameter name>)\n`);
+    });
+
+  program
+    .command('train')
+    .description("run N AdamW steps (torch.optim.AdamW: decoupled weight decay, bias correction, eps outside the root) of a 'loss' block of FILE on one batch, on any target, printing each step's loss; writes the new weights under their HF names and the optimizer state (adamw.m.<name>, adamw.v.<name>, adamw.step), which --resume continues from. The step is compiled once: forward, backward and the optimizer.")
+    .argument('<file>', 'IR source')
+    .addOption(configOption())
+    .addOption(setOption())
+    .requiredOption('-l, --loss <name>', "the 'loss NAME(..) { .. }' block to minimise (models/bert.ir: probe, mlm)")
+    .requiredOption('-w, --weights <file>', 'safetensors file with the parameters, by Hugging Face state-dict names')
+    .requiredOption('-i, --inputs <file>', "safetensors file with the batch: the model inputs and the loss's (loss.labels for mlm)")
+    .requiredOption('-n, --steps <n>', 'optimizer steps to run', positiveInteger('--steps'))
+    .requiredOption('--lr <x>', 'learning rate', finiteNumber('--lr', (x) => x > 0))
+    .option('--weight-decay <x>', `decoupled weight decay (default ${ADAMW_DEFAULTS.weightDecay})`, finiteNumber('--weight-decay', (x) => x >= 0))
+    .option('--beta1 <x>', `first-moment decay, in [0, 1) (default ${ADAMW_DEFAULTS.beta1})`, finiteNumber('--beta1', (x) => x >= 0 && x < 1))
+    .option('--beta2 <x>', `second-moment decay, in [0, 1) (default ${ADAMW_DEFAULTS.beta2})`, finiteNumber('--beta2', (x) => x >= 0 && x < 1))
+    .option('--eps <x>', `added to the root of the second moment (default ${ADAMW_DEFAULTS.eps})`, finiteNumber('--eps', (x) => x > 0))
+    .option('--clip-norm <x>', 'clip the gradients to this global L2 norm first (torch.nn.utils.clip_grad_norm_)', finiteNumber('--clip-norm', (x) => x > 0))
+    .option('--resume <file>', "continue from a file 'bertc train' wrote (its weights and optimizer state replace those of --weights)")
+    .requiredOption('-o, --output <file>', 'safetensors file to write (weights, adamw.*); written only when every step succeeded')
+    .option('--train', 'training mode: dropout is applied (the same mask in forward and backward, docs/dropout-rng.md)')
+    .addOption(new Option('--seed <n>', 'with --train: dropout seed, a u32 (default 0)').argParser(seedOf))
+    .addOption(targetOption('the training steps'))
+    .option('-a, --accel <preset|file>', 'with --target c or wgsl: the accelerator to tile for (default host-cpu, or webgpu-generic for wgsl)')
+    .option('--cc <compiler>', 'with --target c: the C compiler (default: cc)')
+    .option('--cflags <flags>', "with --target c: compiler flags replacing '-O3 -march=native'")
+    .action(async (file: string, o: RunCliOptions & { loss: string; steps: number; lr: number; weightDecay?: number; beta1?: number; beta2?: number; eps?: number; clipNorm?: number; resume?: string }) => {
+      const s = new Session();
+      const hyper = {
+        lr: o.lr,
+        weightDecay: o.weightDecay ?? ADAMW_DEFAULTS.weightDecay,
+        beta1: o.beta1 ?? ADAMW_DEFAULTS.beta1,
+        beta2: o.beta2 ?? ADAMW_DEFAULTS.beta2,
+        eps: o.eps ?? ADAMW_DEFAULTS.eps,
+        clipNorm: o.clipNorm,
+      };
+      const width = String(o.steps).length;
+      const progress = (step: number, total: number, loss: number) => io.err(`step ${String(step).padStart(width)}/${total}  loss ${loss.toPrecision(8)}\n`);
+      const r = await trainFile(s, file, o, { ...buildOptions(o), ...targetChoice(o), loss: o.loss, steps: o.steps, hyper, progress });
+      io.err(s.render());
+      io.out(`wrote ${o.output}: ${o.steps} steps, loss ${r.losses[0]} -> ${r.losses[r.losses.length - 1]}; weights, adamw.m.*, adamw.v.*, adamw.step\n`);
     });
 
   program
@@ -328,6 +414,8 @@ function makeProgram(io: Io): Command {
     .argument('<file>', 'IR source (plain, or a printed kernel plan)')
     .addOption(configOption())
     .addOption(setOption())
+    .addOption(stepOption())
+    .addOption(stepLossOption())
     .addOption(levelOption())
     .option('-p, --passes <pipeline>', "explicit pipeline, e.g. 'canonicalize,cse,fuse-gemm-epilogue{ops=bias,gelu}' (overrides -O)")
     .option('-a, --accel <preset|file>', 'tile GEMMs for this accelerator (appends tile-gemm)')
@@ -342,7 +430,7 @@ function makeProgram(io: Io): Command {
     .option('--fusion-report', 'print every fusion candidate, the rule that decided it and the bytes involved')
     .option('--locations', 'annotate each op with its layer scope and source position')
     .option('-o, --output <file>', 'write the plan to a file instead of stdout')
-    .action((file: string, o: OptOptions) => {
+    .action((file: string, o: OptOptions & StepChoice) => {
       checkOutput(o.output, [file]);
       const s = new Session();
       const pipeline = pipelineText(o);
@@ -354,6 +442,7 @@ function makeProgram(io: Io): Command {
       const dump = (when: string, m: Module) => io.err(`// -----// IR dump ${when} //----- //\n${printModule(m, { locations: o.locations })}`);
       const { built, module, records } = plan(s, file, {
         ...buildOptions(o),
+        objective: objectiveOf(o),
         train: o.train ?? false,
         pipeline,
         accel: o.accel === undefined ? undefined : accelOrUsage(o.accel),
@@ -369,7 +458,7 @@ function makeProgram(io: Io): Command {
       }
       if (o.fusionReport && !o.output) return;
       const steps = records.map((r) => r.step).join(',');
-      const text = printModule(module, { header: commandLine('opt', file, built.config, o.set, `${o.train ? ' --train' : ''} --passes '${steps}'`), locations: o.locations });
+      const text = printModule(module, { header: commandLine('opt', file, built.config, o.set, `${o.train ? ' --train' : ''}${o.step ? ` --step --loss ${o.loss}` : ''} --passes '${steps}'`), locations: o.locations });
       emit(text, o.output);
     });
 
@@ -379,18 +468,20 @@ function makeProgram(io: Io): Command {
     .argument('<file>', 'IR source')
     .addOption(configOption())
     .addOption(setOption())
+    .addOption(stepOption())
+    .addOption(stepLossOption())
     .option('-a, --accel <preset|file>', 'accelerator: a preset (bertc accel list) or a JSON description (docs/accelerators.md)', 'host-cpu')
     .addOption(levelOption())
     .option('-p, --passes <pipeline>', 'explicit pipeline (overrides -O); tile-gemm is appended when missing')
     .option('--train', 'training-mode forward: dropout is applied')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'md', 'html']).default('text'))
     .option('-o, --output <file>', 'write to a file instead of stdout')
-    .action((file: string, o: ReportOptions) => {
+    .action((file: string, o: ReportOptions & StepChoice) => {
       checkOutput(o.output, [file]);
       const s = new Session();
       const accel = accelOrUsage(o.accel);
       const pipeline = pipelineText(o);
-      const p = plan(s, file, { ...buildOptions(o), train: o.train ?? false, pipeline, accel });
+      const p = plan(s, file, { ...buildOptions(o), objective: objectiveOf(o), train: o.train ?? false, pipeline, accel });
       io.err(s.render());
       const report = buildReport({ file, config: p.built.config ?? '', sets: Object.fromEntries(o.set), pipeline: p.records.map((r) => r.step).join(','), stages: p.stages }, accel);
       emit(renderReport(report, o.format), o.output);
@@ -402,21 +493,23 @@ function makeProgram(io: Io): Command {
     .argument('<file>', 'IR source')
     .addOption(configOption())
     .addOption(setOption())
+    .addOption(stepOption())
+    .addOption(stepLossOption())
     .addOption(new Option('-t, --target <target>', 'code to generate: c, or wgsl (WebGPU compute shaders, a manifest and runtime.js)').choices(['c', 'wgsl']).default('c'))
     .option('-a, --accel <preset|file>', 'accelerator to tile GEMMs for and to cost (default: host-cpu for c, webgpu-generic for wgsl)')
     .addOption(levelOption())
     .option('-p, --passes <pipeline>', 'explicit pipeline (overrides -O); tile-gemm is appended when missing')
     .option('--train', 'training-mode forward: dropout is applied, with the seed given to bertc_run')
     .requiredOption('--out <dir>', 'output folder, created in an existing folder, or replaced whole if a previous compile wrote it; on failure it is left as it was')
-    .action((file: string, o: CompileOptions) => {
+    .action((file: string, o: CompileOptions & StepChoice) => {
       checkFolderDestination(o.out);
       const s = new Session();
       const accel = accelOrUsage(o.accel ?? (o.target === 'wgsl' ? 'webgpu-generic' : 'host-cpu'));
       const program = loadFile(s, file);
-      const planOptions = { ...buildOptions(o), train: o.train ?? false, pipeline: pipelineText(o), accel };
+      const planOptions = { ...buildOptions(o), objective: objectiveOf(o), train: o.train ?? false, pipeline: pipelineText(o), accel };
       const p = planProgram(s, program, planOptions);
       io.err(s.render());
-      const command = commandLine('compile', file, p.built.config, o.set, `${o.train ? ' --train' : ''} --target ${o.target} --accel ${accel.name}`);
+      const command = commandLine('compile', file, p.built.config, o.set, `${o.train ? ' --train' : ''}${o.step ? ` --step --loss ${o.loss}` : ''} --target ${o.target} --accel ${accel.name}`);
       const report = buildReport({ file, config: p.built.config ?? '', sets: Object.fromEntries(o.set), pipeline: p.records.map((r) => r.step).join(','), stages: p.stages }, accel);
       // The C model's memory plan goes into its report, next to the predicted costs.
       const memory = o.target === 'c' ? memoryOf(p.module) : undefined;
@@ -437,6 +530,8 @@ function makeProgram(io: Io): Command {
     .argument('<file>', 'IR source')
     .addOption(configOption())
     .addOption(setOption())
+    .addOption(stepOption())
+    .addOption(stepLossOption())
     .addOption(new Option('-t, --target <target>', 'code to benchmark').choices(['c']).default('c'))
     .option('-a, --accel <preset|file>', 'accelerator to tile for and predict with (bertc calibrate writes one for this machine)', 'host-cpu')
     .addOption(levelOption())
@@ -445,12 +540,12 @@ function makeProgram(io: Io): Command {
     .option('--cc <compiler>', 'the C compiler (default: cc)')
     .option('--cflags <flags>', "compiler flags replacing '-O3 -march=native'")
     .option('--json', 'print JSON: median_ms, kernels[].{name, measured_ms, predicted_ms}')
-    .action((file: string, o: PipelineChoice & { config?: string; set: Map<string, number>; accel: string; train?: boolean; runs: string; cc?: string; cflags?: string; json?: boolean }) => {
+    .action((file: string, o: PipelineChoice & StepChoice & { config?: string; set: Map<string, number>; accel: string; train?: boolean; runs: string; cc?: string; cflags?: string; json?: boolean }) => {
       const runs = Number(o.runs);
       if (!(Number.isInteger(runs) && runs > 0)) throw new UsageError(`--runs expects a positive integer, got '${o.runs}'`);
       const s = new Session();
       const accel = accelOrUsage(o.accel);
-      const p = plan(s, file, { ...buildOptions(o), train: o.train ?? false, pipeline: pipelineText(o), accel });
+      const p = plan(s, file, { ...buildOptions(o), objective: objectiveOf(o), train: o.train ?? false, pipeline: pipelineText(o), accel });
       io.err(s.render());
       const b = benchC(p.module, accel, { runs, cc: o.cc, cflags: o.cflags?.split(/\s+/).filter(Boolean) });
       io.out(o.json ? `${JSON.stringify(b, null, 2)}\n` : formatBench(b));

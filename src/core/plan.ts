@@ -10,7 +10,10 @@ import { Statistics } from '../../passes/pass.js';
 import { parsePipeline, runPipeline, type PassRecord, type PipelineStep, type RunPipelineOptions } from '../../passes/pipeline.js';
 import { rewriteGraph } from '../../passes/rewrite.js';
 import { generateWgsl, LimitError, type WgslFiles } from '../../targets/wgsl/module.js';
+import { withObjective, type Objective } from './grad.js';
 import { build, type BuildOptions, type Session } from './session.js';
+
+const FORWARD: Objective = { kind: 'forward' };
 
 /**
  * The module a pipeline starts from: the plan a printed plan declares, or else the unfused plan,
@@ -25,6 +28,8 @@ export function initialModule(e: Elaborated, train: boolean): Module {
 
 export interface PlanOptions extends BuildOptions {
   readonly train: boolean;
+  /** What to compile: the forward pass (default), one loss's gradients, or a whole training step. */
+  readonly objective?: Objective;
   readonly pipeline: string;
   readonly accel?: Accelerator;
   readonly runOptions?: RunPipelineOptions;
@@ -44,7 +49,9 @@ export function pipelineSteps(pipeline: string, accel: Accelerator | undefined):
 }
 
 export function planProgram(s: Session, program: Program, opts: PlanOptions): Plan {
-  return planBuilt(s, build(s, program, opts), opts);
+  const objective = opts.objective ?? FORWARD;
+  const built = build(s, program, { ...opts, loss: objective.kind === 'forward' ? opts.loss : objective.loss });
+  return planBuilt(s, withObjective(built, objective), opts);
 }
 
 /** Runs the pipeline over an elaborated program. */

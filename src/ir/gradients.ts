@@ -226,6 +226,15 @@ export const matmulGrad: GradRule = (e, n, g) => {
   const tb = n.attr<boolean>('transpose_b');
   const mm = (x: Node, y: Node, transpose_a: boolean, transpose_b: boolean) => e.op('matmul', [x, y], { transpose_a, transpose_b, acc: n.attr<string>('acc') });
   const da = ta ? mm(b, g, tb, true) : mm(g, b, false, !tb);
+  if (!ta && rank(b) === 2 && rank(a) > 2) {
+    // A weight applied to every row of a batch: its gradient is one product whose contraction runs
+    // over all the rows (dW accumulated over the batch inside the GEMM), not a product per batch
+    // element summed afterwards.
+    const rows = numel(a.type.shape.slice(0, -1));
+    const a2 = reshape(e, a, [rows, a.type.shape[rank(a) - 1]!]);
+    const g2 = reshape(e, g, [rows, g.type.shape[rank(g) - 1]!]);
+    return [unbroadcast(e, da, a.type.shape), tb ? mm(g2, a2, true, false) : mm(a2, g2, true, false)];
+  }
   const db = tb ? mm(g, a, true, ta) : mm(a, g, !ta, false);
   return both(e, n, da, db);
 };

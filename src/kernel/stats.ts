@@ -1,4 +1,6 @@
 import { totalFlops } from '../cost/flops.js';
+import { OPTIMIZER_SCOPE } from '../ir/adamw.js';
+import { AUTODIFF } from '../ir/autodiff.js';
 import { describeOrigins } from '../ir/node.js';
 import { kernelsOf, type Kernel, type KernelKind } from './kernels.js';
 import type { FusionDecision, Module } from './module.js';
@@ -14,6 +16,16 @@ export interface KernelStats {
   /** Where the ops come from: `file:line:col` in source order, then origins without a span. */
   readonly source: readonly string[];
   readonly layers: readonly string[];
+  /** Which part of a training step the kernel belongs to; every kernel of a forward pass is 'forward'. */
+  readonly phase: Phase;
+}
+
+export type Phase = 'forward' | 'backward' | 'optimizer';
+
+/** The optimizer's nodes carry its scope; the backward's were derived from the forward's by autodiff. */
+export function phaseOf(k: Kernel): Phase {
+  if (k.scopes.includes(OPTIMIZER_SCOPE)) return 'optimizer';
+  return k.ops.some((n) => n.meta.origin?.kind === 'derived' && n.meta.origin.pass === AUTODIFF) ? 'backward' : 'forward';
 }
 
 export interface Totals {
@@ -41,6 +53,7 @@ function statsOf(k: Kernel): KernelStats {
     bytes_written: k.bytesWritten,
     source: describeOrigins(k.ops),
     layers: k.scopes.filter(Boolean),
+    phase: phaseOf(k),
   };
 }
 

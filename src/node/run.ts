@@ -17,7 +17,7 @@ import { runInChromium } from '../../targets/wgsl/chromium.js';
 import { bindInputs, bindWeights, checkInputValues, setsFromInputs } from '../core/bind.js';
 import { planBuilt, planProgram, planWgsl, type Plan, type PlanOptions } from '../core/plan.js';
 import { build, loadText, type BuildOptions, type Session } from '../core/session.js';
-import { gradientProgram } from '../core/grad.js';
+import { withObjective, type Objective } from '../core/grad.js';
 
 /*
  * What needs Node: reading the source and tensor files, and running a model on each target (the
@@ -54,7 +54,7 @@ export interface RunResult {
 }
 
 /** A safetensors file and its bytes, read once: the WGSL runner hands the same bytes to the page. */
-function openSafetensors(s: Session, file: string): { readonly tensors: SafetensorsFile; readonly bytes: Uint8Array } {
+export function openSafetensors(s: Session, file: string): { readonly tensors: SafetensorsFile; readonly bytes: Uint8Array } {
   try {
     const bytes = readSafetensorsBytes(file);
     return { tensors: parseSafetensors(bytes, file), bytes };
@@ -70,7 +70,7 @@ function openSafetensors(s: Session, file: string): { readonly tensors: Safetens
  * never ends in a file that cannot be written), the source and both tensor files read, and the
  * config sizes the inputs imply.
  */
-function openRun(s: Session, file: string, files: RunFiles, explicit: ReadonlyMap<string, number> | undefined) {
+export function openRun(s: Session, file: string, files: RunFiles, explicit: ReadonlyMap<string, number> | undefined) {
   s.guard(() => {
     requireDistinct(files.output, [file, files.weights, files.inputs]);
     checkFileDestination(files.output);
@@ -82,7 +82,7 @@ function openRun(s: Session, file: string, files: RunFiles, explicit: ReadonlyMa
 }
 
 /** Weights and inputs bound to the graph, the inputs checked against their value ranges. */
-function bindRun(s: Session, graph: Graph, weightsFile: SafetensorsFile, inputsFile: SafetensorsFile) {
+export function bindRun(s: Session, graph: Graph, weightsFile: SafetensorsFile, inputsFile: SafetensorsFile) {
   const weights = bindWeights(s, graph, weightsFile);
   const inputs = bindInputs(s, graph, inputsFile);
   checkInputValues(s, graph, inputs, inputsFile.path);
@@ -90,15 +90,23 @@ function bindRun(s: Session, graph: Graph, weightsFile: SafetensorsFile, inputsF
 }
 
 export interface RunOptions extends BuildOptions, InterpretOptions {
-  /** Where to run: the reference interpreter (default), or generated C built with a C compiler. */
-  readonly target?: 'interp' | 'c' | 'wgsl';
+  /** Where to run: the reference interpreter (default), generated C built with a C compiler, or WGSL in headless Chromium. */
+  readonly target?: Target;
   /** For the C target: the accelerator description to tile for (default host-cpu), and the compiler. */
   readonly accel?: Accelerator;
   readonly cc?: CBuildOptions;
   readonly pipeline?: string;
 }
 
+export type Target = 'interp' | 'c' | 'wgsl';
+
 type Outputs = { outputs: Map<string, Tensor>; taps: Map<string, Tensor> };
+
+/** A weights file as the targets read it: the C program by path, the WGSL page by its bytes. */
+export interface WeightsSource {
+  readonly path: string;
+  readonly bytes: Uint8Array;
+}
 
 /** Compiles the model to C for the accelerator, builds it in a temporary folder and runs it. */
 function runC(s: Session, built: Elaborated, weights: string, inputs: ReadonlyMap<string, Tensor>, opts: RunOptions): Outputs {
@@ -115,15 +123,30 @@ function runC(s: Session, built: Elaborated, weights: string, inputs: ReadonlyMa
 }
 
 /** Compiles the model to WGSL and runs it in headless Chromium (WebGPU, on SwiftShader without a GPU). */
-async function runWgsl(s: Session, program: Program, built: Elaborated, weights: Uint8Array, inputs: ReadonlyMap<string, Tensor>, opts: RunOptions): Promise<Outputs> {
+async function runWgsl(s: Session, program: Program, built: Elaborated, weights: Uint8Array, inputs: ReadonlyMap<string, Tensor>, opts: RunOptions & { readonly objective?: Objective }): Promise<Outputs> {
   const accel = opts.accel ?? WEBGPU_GENERIC;
   const { graph } = built;
-  const { files: f } = planWgsl(s, program, { config: built.config, sets: opts.sets, train: opts.train ?? false, pipeline: opts.pipeline ?? LEVELS.O2!, accel, source: 'model.ir' });
+  const { files: f } = planWgsl(s, program, { config: built.config, sets: opts.sets, train: opts.train ?? false, pipeline: opts.pipeline ?? LEVELS.O2!, accel, source: 'model.ir', objective: opts.objective });
   const typed = Object.fromEntries([...inputs].map(([k, t]) => [k, t.dtype === 'f32' ? Float32Array.from(t.data) : Int32Array.from(t.data)]));
   const r = await runInChromium({ manifest: f.manifest, shaders: f.shaders, weights, inputs: typed, seed: opts.seed ?? 0 });
   // Shapes from the whole-batch graph: the shaders may have been compiled for a slice of it.
   const outputs = new Map(graph.outputs.map((o) => [o.name, makeTensor('f32', o.node.type.shape, Float32Array.from(r.outputs[f.results[o.name]!]!))]));
   return { outputs, taps: new Map() };
+}
+
+/**
+ * Runs `built` (its graph: the forward pass, or the objective's) on a target. `program` and the
+ * objective let the WGSL planner elaborate again for a slice of the batch.
+ */
+async function execute(s: Session, program: Program, built: Elaborated, weights: WeightsSource, bound: ReadonlyMap<string, Tensor>, inputs: ReadonlyMap<string, Tensor>, opts: RunOptions & { readonly objective?: Objective }): Promise<Outputs> {
+  switch (opts.target ?? 'interp') {
+    case 'c':
+      return s.guard(() => runC(s, built, weights.path, inputs, opts));
+    case 'wgsl':
+      return runWgsl(s, program, built, weights.bytes, inputs, opts);
+    case 'interp':
+      return interpret(built.graph, inputs, (name) => bound.get(name)!, opts);
+  }
 }
 
 /** `bertc run`: nothing is written unless every stage succeeded. */
@@ -132,23 +155,20 @@ export async function runFile(s: Session, file: string, files: RunFiles, opts: R
   const built = build(s, p, { config: opts.config, sets });
   const { graph } = built;
   const { weights, inputs } = bindRun(s, graph, weightsFile.tensors, inputsFile);
-  const r =
-    opts.target === 'c' ? s.guard(() => runC(s, built, files.weights, inputs, opts))
-    // With the sizes the inputs set (B, S), not the config's defaults: planned like the graph that was bound.
-    : opts.target === 'wgsl' ? await runWgsl(s, p, built, weightsFile.bytes, inputs, { ...opts, sets })
-    : interpret(graph, inputs, (name) => weights.get(name)!, opts);
+  // With the sizes the inputs set (B, S), not the config's defaults: planned like the graph that was bound.
+  const r = await execute(s, p, built, { path: files.weights, bytes: weightsFile.bytes }, weights, inputs, { ...opts, sets });
   const all = new Map([...r.outputs, ...r.taps]);
   s.guard(() => writeFileAtomic(files.output, encodeSafetensors(all, { producer: 'bertc', model: file, config: opts.config ?? '' })));
   return { graph, outputs: r.outputs, taps: r.taps };
 }
 
-export interface GradOptions extends BuildOptions {
+export interface GradOptions extends BuildOptions, InterpretOptions {
   /** The `loss` block to differentiate. */
   readonly loss: string;
-  readonly train?: boolean;
-  readonly seed?: number;
-  /** Only the interpreter, for now. */
-  readonly target?: 'interp';
+  readonly target?: Target;
+  readonly accel?: Accelerator;
+  readonly cc?: CBuildOptions;
+  readonly pipeline?: string;
 }
 
 export interface GradResult {
@@ -158,16 +178,17 @@ export interface GradResult {
 }
 
 /**
- * `bertc grad`: the loss and the gradient of every parameter, on the interpreter, with the run
- * contract of `bertc run` (sizes from the inputs, input ranges checked, nothing written unless every
- * stage succeeded). The loss's own inputs are read from the inputs file as `loss.<name>`.
+ * `bertc grad`: the loss and the gradient of every parameter, on any target, with the run contract
+ * of `bertc run` (sizes from the inputs, input ranges checked, nothing written unless every stage
+ * succeeded). The loss's own inputs are read from the inputs file as `loss.<name>`.
  */
-export function gradFile(s: Session, file: string, files: RunFiles, opts: GradOptions): GradResult {
+export async function gradFile(s: Session, file: string, files: RunFiles, opts: GradOptions): Promise<GradResult> {
   const { program: p, inputs: inputsFile, weights: weightsFile, sets } = openRun(s, file, files, opts.sets);
-  const built = build(s, p, { config: opts.config, sets, loss: opts.loss });
-  const graph = gradientProgram(built, opts.loss);
+  const objective: Objective = { kind: 'grad', loss: opts.loss };
+  const built = withObjective(build(s, p, { config: opts.config, sets, loss: opts.loss }), objective);
+  const { graph } = built;
   const { weights, inputs } = bindRun(s, graph, weightsFile.tensors, inputsFile);
-  const r = interpret(graph, inputs, (name) => weights.get(name)!, { train: opts.train, seed: opts.seed });
+  const r = await execute(s, p, built, { path: files.weights, bytes: weightsFile.bytes }, weights, inputs, { ...opts, sets, objective });
   const outputs = new Map([...r.outputs].map(([name, t]) => [name, name === 'loss' ? makeTensor('f32', [1], Float32Array.from(t.data)) : t]));
   s.guard(() => writeFileAtomic(files.output, encodeSafetensors(outputs, { producer: 'bertc', model: file, config: opts.config ?? '', loss: opts.loss })));
   return { graph, outputs };

@@ -65,6 +65,13 @@ export interface ChromiumJob {
   seed?: number;
   /** How many times to run (the outputs are the last run's); 1 by default. */
   runs?: number;
+  /**
+   * A training run instead (a model compiled with `--step`): one model.step() per entry, with the
+   * entry's tensors (the step's optimizer scalars) added to `inputs`. The outputs are the last
+   * step's, and `tracked` collects the outputs named in `track` after every step.
+   */
+  steps?: Record<string, Float32Array>[];
+  track?: string[];
   /** Gives up on the page after this long; 5 minutes by default (SwiftShader is slow on big models). */
   timeoutMs?: number;
 }
@@ -84,6 +91,8 @@ export interface ChromiumResult {
   adapter: AdapterInfo;
   /** Wall time of each run in the page, in ms; on SwiftShader it says nothing about a GPU. */
   timesMs: number[];
+  /** With `steps`: the `track`ed outputs after each step. */
+  tracked: Record<string, number[]>[];
 }
 
 /** What a failed run's error carries besides its message. */
@@ -123,9 +132,18 @@ window.bertcRun = async (prefix = '') => {
     const model = await createModel(device, job.manifest, job.shaders, weights);
     const timesMs = [];
     let outputs = {};
+    const tracked = [];
+    const steps = job.steps && parseSafetensors(await (await get(prefix + 'steps.safetensors')).arrayBuffer());
     for (let i = 0; i < job.runs; i++) {
       const t0 = performance.now();
-      outputs = await model.run({ inputs, seed: job.seed });
+      if (steps) {
+        const extra = {};
+        for (const [name, t] of steps) if (name.startsWith(i + '/')) extra[name.slice(name.indexOf('/') + 1)] = t.data;
+        outputs = await model.step({ inputs: { ...inputs, ...extra }, seed: job.seed });
+        tracked.push(Object.fromEntries(job.track.map((n) => [n, Array.from(outputs[n])])));
+      } else {
+        outputs = await model.run({ inputs, seed: job.seed });
+      }
       timesMs.push(performance.now() - t0);
     }
     model.destroy();
@@ -136,6 +154,7 @@ window.bertcRun = async (prefix = '') => {
       compilation: model.compilationMessages,
       adapter: info(opened.adapter),
       timesMs,
+      tracked,
     };
   } catch (e) {
     return { ok: false, error: String(e && e.message || e), compilation: e && e.compilationMessages };
@@ -158,7 +177,7 @@ window.bertcProbe = async () => {
 const PAGE = '<!doctype html><meta charset="utf-8"><title>bertc WebGPU harness</title><link rel="icon" href="data:,"><script type="module" src="harness.js"></script>';
 
 type PageAnswer =
-  | { ok: true; outputs: { name: string; base64: string }[]; compilation: CompilationMessage[]; adapter: AdapterInfo; timesMs: number[] }
+  | { ok: true; outputs: { name: string; base64: string }[]; compilation: CompilationMessage[]; adapter: AdapterInfo; timesMs: number[]; tracked: Record<string, number[]>[] }
   | { ok: false; error: string; compilation?: CompilationMessage[] };
 
 export async function runInChromium(job: ChromiumJob): Promise<ChromiumResult> {
@@ -193,7 +212,7 @@ function buffersOf(manifest: Manifest, kind: ManifestBuffer['kind']): Map<string
 }
 
 function jobFiles(job: ChromiumJob, prefix: string): ServedFiles {
-  const runs = job.runs ?? 1;
+  const runs = job.steps ? job.steps.length : job.runs ?? 1;
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`runInChromium: runs must be a positive integer, got ${runs}`);
   const ins = buffersOf(job.manifest, 'input');
   const inputs = new Map(
@@ -209,10 +228,16 @@ function jobFiles(job: ChromiumJob, prefix: string): ServedFiles {
     }),
   );
   return {
-    [`${prefix}job.json`]: { type: 'application/json', body: JSON.stringify({ manifest: job.manifest, shaders: job.shaders, seed: job.seed ?? 0, runs }) },
+    [`${prefix}job.json`]: { type: 'application/json', body: JSON.stringify({ manifest: job.manifest, shaders: job.shaders, seed: job.seed ?? 0, runs, steps: job.steps !== undefined, track: job.track ?? [] }) },
+    ...(job.steps && { [`${prefix}steps.safetensors`]: { type: 'application/octet-stream', body: encodeSafetensors(stepTensors(job.steps)) } }),
     [`${prefix}weights.safetensors`]: { type: 'application/octet-stream', body: job.weights },
     [`${prefix}inputs.safetensors`]: { type: 'application/octet-stream', body: encodeSafetensors(inputs) },
   };
+}
+
+/** Each step's tensors under `<step>/<name>`, so that one file carries them all. */
+function stepTensors(steps: readonly Record<string, Float32Array>[]): Map<string, { dtype: 'f32'; shape: number[]; data: Float32Array }> {
+  return new Map(steps.flatMap((t, i) => Object.entries(t).map(([name, data]) => [`${i}/${name}`, { dtype: 'f32' as const, shape: [data.length], data }])));
 }
 
 function answerOf(job: ChromiumJob, answer: PageAnswer): ChromiumResult | ChromiumRunError {
@@ -230,7 +255,7 @@ function answerOf(job: ChromiumJob, answer: PageAnswer): ChromiumResult | Chromi
     const bytes = new Uint8Array(Buffer.from(o.base64, 'base64')).buffer;
     outputs[o.name] = new HOST_ARRAYS[b.dtype](bytes);
   }
-  return { outputs, compilation: answer.compilation, adapter: answer.adapter, timesMs: answer.timesMs };
+  return { outputs, compilation: answer.compilation, adapter: answer.adapter, timesMs: answer.timesMs, tracked: answer.tracked };
 }
 
 /** Whether this machine can run WebGPU in headless Chromium, and if not, why; never throws. */

@@ -208,7 +208,10 @@ function rowKernel(k: Kernel, env: WgslEnv, instances: readonly Kernel[]): WgslK
   const acc = accs[0]!;
   const accType = r.type(acc);
   const lit = (v: number) => r.literal(v, acc);
-  const bytes = r.storageBytes(acc) * (D * (1 + rowArrays) + ROW_WG);
+  // Plain reductions compute each element inside their reduction loop; softmax and layernorm pass
+  // over the row several times, so they stage it in workgroup memory (`xs`).
+  const staged = reductions.some((n) => opDef(n.op).group !== 'reduce');
+  const bytes = r.storageBytes(acc) * (D * ((staged ? 1 : 0) + rowArrays) + ROW_WG);
   const limit = env.maxWorkgroupStorageBytes;
   if (bytes > limit) {
     throw new LimitError(`kernel '${k.name}': rows of ${D} floats need ${bytes} bytes of workgroup storage, over the limit of ${limit}`, kernelSpan(k), false);
@@ -230,11 +233,11 @@ function rowKernel(k: Kernel, env: WgslEnv, instances: readonly Kernel[]): WgslK
     b.close();
   };
   /** Reduces the invocations' partial results across the workgroup; the result is `name`. */
-  const reduce = (name: string, init: string, step: (acc: string, v: string) => string, elem: string, span: Node['meta']['span'], assign?: string) => {
+  const reduce = (name: string, init: string, step: (acc: string, v: string) => string, elem: string | (() => string), span: Node['meta']['span'], assign?: string) => {
     b.line(`var ${name}_part = ${init};`, span);
     stride(() => {
       if (assign) b.line(assign, span);
-      b.line(`${name}_part = ${step(`${name}_part`, elem)};`, span);
+      b.line(`${name}_part = ${step(`${name}_part`, typeof elem === 'string' ? elem : elem())};`, span);
     });
     b.line(`partial[lid] = ${name}_part;`, span);
     b.line('workgroupBarrier();');
@@ -247,7 +250,7 @@ function rowKernel(k: Kernel, env: WgslEnv, instances: readonly Kernel[]): WgslK
   };
   const sum = (a: string, v: string) => `${a} + ${v}`;
   const mx = (a: string, v: string) => `max(${a}, ${v})`;
-  const shared = [`var<workgroup> xs: array<${accType}, ${D}>;`, `var<workgroup> partial: array<${accType}, ${ROW_WG}>;`];
+  const shared = [...(staged ? [`var<workgroup> xs: array<${accType}, ${D}>;`] : []), `var<workgroup> partial: array<${accType}, ${ROW_WG}>;`];
   const done = new Set<Node>();
   /** The members a node needs within this kernel that are not computed yet, producers first. */
   const pending = (n: Node): Node[] => {
@@ -269,13 +272,18 @@ function rowKernel(k: Kernel, env: WgslEnv, instances: readonly Kernel[]): WgslK
     const span = red.meta.span;
     const x = red.srcs[0]!;
     const needed = pending(red);
-    stride(() => {
+    const element = () => {
       perElement(needed);
-      b.line(`xs[j] = ${r.cast(b.value(x, b.here(x)), x.type.dtype, acc)};`, span);
-    });
-    // Values computed in that loop go out of scope with it; later uses recompute them.
-    for (const n of needed) if (!isRowReduction(n)) b.locals.delete(n);
-    b.line('workgroupBarrier();');
+      return r.cast(b.value(x, b.here(x)), x.type.dtype, acc);
+    };
+    const forget = () => {
+      for (const n of needed) if (!isRowReduction(n)) b.locals.delete(n);
+    };
+    if (staged) {
+      stride(() => b.line(`xs[j] = ${element()};`, span));
+      forget();
+      b.line('workgroupBarrier();');
+    }
     const name = b.local(red);
     const rv = `rv${i}`;
     switch (red.op) {
@@ -300,26 +308,30 @@ function rowKernel(k: Kernel, env: WgslEnv, instances: readonly Kernel[]): WgslK
       }
       default: {
         const isMax = red.op === 'reduce_max';
-        reduce(`${name}_r`, lit(isMax ? -Infinity : 0), isMax ? mx : sum, 'xs[j]', span);
+        reduce(`${name}_r`, lit(isMax ? -Infinity : 0), isMax ? mx : sum, staged ? 'xs[j]' : element, span);
         b.line(r.declare(name, red.type.dtype, r.cast(red.op === 'reduce_mean' ? `${name}_r / ${lit(D)}` : `${name}_r`, acc, red.type.dtype)), span);
         b.locals.set(red, { name, array: false });
       }
     }
+    // Values computed in a loop go out of scope with it; later uses recompute them.
+    forget();
     b.line('workgroupBarrier();');
     done.add(red);
   });
   // Results that do not vary along the row (reduce_* without the row axis) are stored once per row.
-  const alongRow = (o: Node) => {
+  // A value varies along the row when one of its dimensions on a row axis is > 1 (as in the C row
+  // kernel): decided from shapes, since a prologue value that other kernels read too is an output
+  // whose element the reduction loops computed and then let go out of scope.
+  const rowVaries = (n: Node) => b.axesOf(n).some((a, d) => a !== undefined && rowAxes.includes(a) && n.type.shape[d]! > 1);
+  const rowResults = new Set(k.outputs.filter((o) => {
     const { v } = b.stored(o);
-    return /\bj\b/.test(b.value(v, b.here(v)));
-  };
-  // Decided once, before the loops below put values in locals (a local's name says nothing of j).
-  const rowResults = new Set(k.outputs.filter(alongRow));
+    return rowVaries(v) || isMovement(v);
+  }));
   const perRow = k.outputs.filter((o) => !rowResults.has(o));
   if (perRow.length) {
     b.open('if (lid == 0)');
     const needed = new Set(perRow.flatMap(pending));
-    perElement(k.ops.filter((n) => needed.has(n) && !rowResults.has(n) && !alongRow(n)));
+    perElement(k.ops.filter((n) => needed.has(n) && !rowResults.has(n) && !rowVaries(n)));
     for (const o of perRow) b.line(b.storeStatement(o), o.meta.span);
     b.close();
   }

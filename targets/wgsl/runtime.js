@@ -683,6 +683,29 @@ class ModelImpl {
     });
   }
 
+  /**
+   * One training step: a run, then each output that is the next value of a weight (an output buffer
+   * whose tensor names a weight buffer's) copied over that weight on the device, and the weight
+   * transforms (the once kernels) run again over the new weights.
+   * @param {RunOptions} options
+   */
+  step({ inputs, seed = 0 }) {
+    if (this.manifest.batch) return Promise.reject(new ModelError(`${modelName(this.manifest)}: a training step cannot run in batch slices`));
+    return this.serialize(async () => {
+      const outputs = await this.runNow(checkInputs(this.manifest, inputs), seed);
+      const weights = new Map(this.manifest.buffers.filter((b) => b.kind === 'weight').map((b) => [sourceOf(b), b]));
+      const updates = this.manifest.buffers.filter((b) => b.kind === 'output' && weights.has(sourceOf(b)));
+      await this.guard.scoped('updating the weights', async () => {
+        const enc = this.device.createCommandEncoder({ label: 'step' });
+        for (const b of updates) enc.copyBufferToBuffer(this.buf(b.name), 0, this.buf(/** @type {ManifestBuffer} */ (weights.get(sourceOf(b))).name), 0, b.bytes);
+        if (this.manifest.kernels.some((k) => k.once)) this.encodeKernels(true, enc);
+        this.device.queue.submit([enc.finish()]);
+        await this.guard.race(this.device.queue.onSubmittedWorkDone());
+      });
+      return outputs;
+    });
+  }
+
   /** @param {string} name */
   read(name) {
     return this.serialize(async () => {

@@ -1,0 +1,100 @@
+import { derivedMeta, type GraphBuilder } from './builder.js';
+import { topoOrder, type Graph, type NamedValue } from './graph.js';
+import type { Meta, Node } from './node.js';
+import { tensorType } from './types.js';
+import { verifyGraph } from './verify.js';
+
+/**
+ * AdamW as graph nodes (docs/autodiff.md, "The optimizer step"): the update of
+ * `torch.optim.AdamW` (single-tensor path), term by term, so that one step of bertc and of
+ * PyTorch round alike:
+ *
+ *   p  <- p * (1 - lr * weight_decay)                 decoupled weight decay
+ *   m  <- m + (1 - beta1) * (g - m)                   exp_avg.lerp_(g, 1 - beta1)
+ *   v  <- v * beta2 + (1 - beta2) * g * g             exp_avg_sq.mul_(beta2).addcmul_(g, g, 1 - beta2)
+ *   p  <- p + (-lr / bc1) * m / (sqrt(v) / sqrt(bc2) + eps)    param.addcdiv_(m, denom, -step_size)
+ *
+ * with bc1 = 1 - beta1^t and bc2 = 1 - beta2^t. Every scalar that depends on the step count or the
+ * hyper-parameters is an input (`adamw.<scalar>`, f32 []): the host computes them in double for
+ * each step (src/core/adamw.ts), so one compiled step serves every step and every setting.
+ */
+
+/** The per-step scalars, in the order of the compiled step's inputs. */
+export const ADAMW_SCALARS = ['decay', 'one_minus_beta1', 'beta2', 'one_minus_beta2', 'neg_step_size', 'bc2_sqrt', 'eps'] as const;
+export type AdamwScalar = (typeof ADAMW_SCALARS)[number];
+/** The clipping threshold's input, present when the step clips gradients by their global norm. */
+export const CLIP_INPUT = 'adamw.max_norm';
+
+/** The step's own inputs (its scalars), which the training loop supplies rather than the batch. */
+export const isOptimizerInput = (n: Node): boolean => n.op === 'input' && n.attr<string>('name').startsWith('adamw.');
+
+/** The optimizer state of a weight, named as `bertc train` writes it. */
+export const stateName = (moment: 'm' | 'v', param: string): string => `adamw.${moment}.${param}`;
+export const STEP_COUNT = 'adamw.step';
+/** Optimizer nodes carry this scope, so that reports can tell the optimizer from the model. */
+export const OPTIMIZER_SCOPE = 'optimizer';
+
+export interface AdamwOptions {
+  /** Scale the gradients by min(1, max_norm / (||g||_2 + 1e-6)) over all of them, as torch.nn.utils.clip_grad_norm_. */
+  readonly clip: boolean;
+}
+
+/**
+ * The training step: `grads`' graph (outputs `loss` and `grad.<name>`) followed by AdamW. Its inputs
+ * are the batch, then the `adamw.*` scalars; the moments `adamw.m.<name>` and `adamw.v.<name>` are
+ * weights. Its outputs are `loss`, then for each parameter its next value under its own name, and its
+ * next moments under theirs: an output named after a weight is that weight's next value
+ * (stateUpdates), which a training loop writes back.
+ */
+export function adamwStep(grads: Graph, b: GraphBuilder, opts: AdamwOptions): Graph {
+  const loss = grads.outputs.find((o) => o.name === 'loss')!;
+  const pairs = grads.outputs.filter((o) => o.name.startsWith('grad.')).map((o) => ({ param: paramNamed(grads, o.name.slice(5)), grad: o.node }));
+  const scalarMeta: Meta = { scope: OPTIMIZER_SCOPE, hint: '' };
+  const f32 = tensorType('f32', []);
+  const s = Object.fromEntries(ADAMW_SCALARS.map((k) => [k, b.input(`adamw.${k}`, f32, { ...scalarMeta, hint: k })])) as Record<AdamwScalar, Node>;
+  const clipInput = opts.clip ? b.input(CLIP_INPUT, f32, { ...scalarMeta, hint: 'max_norm' }) : undefined;
+  const coef = clipInput && clipCoefficient(b, pairs.map((p) => p.grad), clipInput, scalarMeta);
+  const outputs: NamedValue[] = [loss];
+  const moments: NamedValue[] = [];
+  for (const { param: p, grad } of pairs) {
+    const name = p.attr<string>('name');
+    const meta = { ...derivedMeta(p.meta, p, 'adamw'), scope: OPTIMIZER_SCOPE, hint: '' };
+    const op = (o: string, ...srcs: Node[]) => b.op(o, srcs, {}, meta);
+    const g = coef ? op('mul', grad, coef) : grad;
+    const m = b.param(stateName('m', name), p.type, { ...meta, hint: 'm' });
+    const v = b.param(stateName('v', name), p.type, { ...meta, hint: 'v' });
+    const decayed = op('mul', p, s.decay);
+    const m1 = op('add', m, op('mul', s.one_minus_beta1, op('sub', g, m)));
+    const v1 = op('add', op('mul', v, s.beta2), op('mul', op('mul', s.one_minus_beta2, g), g));
+    const denom = op('add', op('div', op('sqrt', v1), s.bc2_sqrt), s.eps);
+    const p1 = op('add', decayed, op('div', op('mul', s.neg_step_size, m1), denom));
+    outputs.push({ name, node: p1 });
+    moments.push({ name: stateName('m', name), node: m1 }, { name: stateName('v', name), node: v1 });
+  }
+  outputs.push(...moments);
+  const inputs = [...grads.inputs, ...Object.values(s), ...(clipInput ? [clipInput] : [])];
+  const g: Graph = { ctx: grads.ctx, name: grads.name, body: topoOrder([...outputs.map((o) => o.node), ...inputs]), inputs, outputs, taps: [] };
+  verifyGraph(g, 'adamw');
+  return g;
+}
+
+/** min(1, max_norm / (sqrt(sum of every g^2) + 1e-6)), as torch.nn.utils.clip_grad_norm_ scales. */
+function clipCoefficient(b: GraphBuilder, grads: readonly Node[], maxNorm: Node, meta: Meta): Node {
+  const op = (o: string, srcs: Node[], attrs = {}) => b.op(o, srcs, attrs, { ...meta, hint: 'clip' });
+  const squares = grads.map((g) => op('reduce_sum', [op('mul', [g, g])], { axes: g.type.shape.map((_, i) => i) }));
+  const total = op('sqrt', [squares.reduce((a, x) => op('add', [a, x]))]);
+  const coef = op('div', [maxNorm, op('add', [total, b.constant(1e-6, 'f32', meta)])]);
+  return op('min', [coef, b.constant(1, 'f32', meta)]);
+}
+
+function paramNamed(g: Graph, name: string): Node {
+  const p = topoOrder(g.outputs.map((o) => o.node)).find((n) => n.op === 'param' && n.attr<string>('name') === name);
+  if (!p) throw new Error(`internal: the gradient graph has 'grad.${name}' but no weight '${name}'`);
+  return p;
+}
+
+/** The outputs of a training step that are the next value of one of its weights, by weight name. */
+export function stateUpdates(g: Graph): Map<string, NamedValue> {
+  const weights = new Set(topoOrder(g.outputs.map((o) => o.node)).filter((n) => n.op === 'param').map((n) => n.attr<string>('name')));
+  return new Map(g.outputs.filter((o) => weights.has(o.name)).map((o) => [o.name, o]));
+}

@@ -1,0 +1,115 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HOST_CPU, WEBGPU_GENERIC } from '../accel/presets.js';
+import { adamwInputs, type AdamwHyper } from '../core/adamw.js';
+import { withObjective, type Objective } from '../core/grad.js';
+import { planBuilt, planWgsl } from '../core/plan.js';
+import { build, type Session } from '../core/session.js';
+import { diagnosticError } from '../diag/diagnostics.js';
+import type { Graph } from '../ir/graph.js';
+import { params } from '../ir/graph.js';
+import { isOptimizerInput, STEP_COUNT, stateUpdates } from '../ir/adamw.js';
+import { interpret } from '../interp/interpret.js';
+import { makeTensor, type Tensor } from '../interp/tensor.js';
+import { requireDistinct, writeFileAtomic } from '../io/output.js';
+import { encodeSafetensors, parseSafetensors } from '../io/safetensors.js';
+import { LEVELS } from '../../passes/registry.js';
+import { buildC, runBuilt, writeC } from '../../targets/c/compile.js';
+import { runInChromium } from '../../targets/wgsl/chromium.js';
+import { bindRun, openRun, openSafetensors, type GradOptions, type RunFiles } from './run.js';
+
+export interface TrainOptions extends GradOptions {
+  readonly steps: number;
+  readonly hyper: AdamwHyper;
+  /** A file `bertc train` wrote: the weights and optimizer state to continue from. */
+  readonly resume?: string;
+  /** Called after every step with its number (from 1) and loss. */
+  readonly progress?: (step: number, total: number, loss: number) => void;
+}
+
+export interface TrainResult {
+  readonly graph: Graph;
+  /** The loss of each step, before its update. */
+  readonly losses: number[];
+  /** What was written: the weights under their names, `adamw.m.*`, `adamw.v.*` and `adamw.step`. */
+  readonly state: Map<string, Tensor>;
+}
+
+/**
+ * `bertc train`: `steps` AdamW steps on one batch, on any target, with the run contract of `bertc
+ * run`. The step is compiled once (docs/autodiff.md, "The optimizer step"): a pure function from the
+ * weights, the moments, the batch and the step's scalars to the loss and the next weights and
+ * moments, which the loop feeds back. Nothing is written unless every step succeeded.
+ */
+export async function trainFile(s: Session, file: string, files: RunFiles & { readonly resume?: string }, opts: TrainOptions): Promise<TrainResult> {
+  if (files.resume) s.guard(() => requireDistinct(files.output, [files.resume!]));
+  const { program: p, inputs: inputsFile, weights: weightsFile, sets } = openRun(s, file, files, opts.sets);
+  const objective: Objective = { kind: 'step', loss: opts.loss, clip: opts.hyper.clipNorm !== undefined };
+  const built = withObjective(build(s, p, { config: opts.config, sets, loss: opts.loss }), objective);
+  const { graph } = built;
+  const resumed = files.resume ? openSafetensors(s, files.resume).tensors : undefined;
+  // The state the first step reads: the weights (or the resumed ones) and the moments (zero, or resumed).
+  const start = new Map<string, Tensor>();
+  for (const name of weightsFile.tensors.names) start.set(name, weightsFile.tensors.get(name));
+  for (const n of params(graph)) {
+    const name = n.attr<string>('name');
+    if (resumed?.has(name)) start.set(name, resumed.get(name));
+    else if (!start.has(name) && name.startsWith('adamw.') && weightsFile.tensors.has(name.replace(/^adamw\.[mv]\./, ''))) start.set(name, makeTensor('f32', n.type.shape));
+  }
+  if (files.resume && !resumed?.has(STEP_COUNT)) {
+    s.diags.emit('E0023', { detail: `${files.resume} holds no '${STEP_COUNT}': resume from a file that 'bertc train' wrote` });
+    s.fail();
+  }
+  const firstStep = resumed ? resumed.get(STEP_COUNT).data[0]! + 1 : 1;
+  const stateFile = parseSafetensors(encodeSafetensors(start), files.resume ?? files.weights);
+  // The batch from the inputs file; the optimizer's scalars come from the loop, step by step.
+  const { weights, inputs } = bindRun(s, { ...graph, inputs: graph.inputs.filter((n) => !isOptimizerInput(n)) }, stateFile, inputsFile);
+  const stepInputs = (i: number) => new Map([...inputs, ...adamwInputs(opts.hyper, firstStep + i)]);
+  const updates = stateUpdates(graph);
+  const losses: number[] = [];
+  const state = new Map(start);
+  const record = (i: number, outputs: ReadonlyMap<string, Tensor>) => {
+    losses.push(outputs.get('loss')!.data[0]!);
+    opts.progress?.(i + 1, opts.steps, losses[i]!);
+  };
+  const target = opts.target ?? 'interp';
+  if (target === 'interp') {
+    for (let i = 0; i < opts.steps; i++) {
+      const outputs = interpret(graph, stepInputs(i), (name) => state.get(name)!, { train: opts.train, seed: opts.seed }).outputs;
+      for (const name of updates.keys()) state.set(name, outputs.get(name)!);
+      record(i, outputs);
+    }
+  } else if (target === 'c') {
+    const accel = opts.accel ?? HOST_CPU;
+    const { module } = planBuilt(s, built, { train: opts.train ?? false, pipeline: opts.pipeline ?? LEVELS.O2!, accel });
+    const dir = mkdtempSync(join(tmpdir(), 'bertc-train-'));
+    try {
+      s.guard(() => writeC(module, { source: 'model.ir', command: 'bertc train --target c', accel }, dir));
+      const exe = s.guard(() => buildC(dir, opts.cc));
+      for (let i = 0; i < opts.steps; i++) {
+        const weightsPath = join(dir, 'state.safetensors');
+        writeFileSync(weightsPath, encodeSafetensors(new Map(params(graph).map((n) => [n.attr<string>('name'), state.get(n.attr<string>('name'))!]))));
+        const outputs = s.guard(() => runBuilt(module, exe, weightsPath, stepInputs(i), opts.seed ?? 0));
+        for (const name of updates.keys()) state.set(name, outputs.get(name)!);
+        record(i, outputs);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  } else {
+    const accel = opts.accel ?? WEBGPU_GENERIC;
+    const { files: f } = planWgsl(s, p, { config: built.config, sets, train: opts.train ?? false, pipeline: opts.pipeline ?? LEVELS.O2!, accel, source: 'model.ir', objective });
+    if (f.manifest.batch) throw diagnosticError('E0029', { detail: `the training step does not fit accelerator '${accel.name}' and cannot run in batch slices` });
+    const typed = Object.fromEntries([...inputs].map(([k, t]) => [k, t.dtype === 'f32' ? Float32Array.from(t.data) : Int32Array.from(t.data)]));
+    const steps = Array.from({ length: opts.steps }, (_, i) => Object.fromEntries([...adamwInputs(opts.hyper, firstStep + i)].map(([k, t]) => [k, Float32Array.from(t.data)])));
+    const r = await runInChromium({ manifest: f.manifest, shaders: f.shaders, weights: encodeSafetensors(weights), inputs: typed, seed: opts.seed ?? 0, steps, track: [f.results['loss']!] });
+    for (const [name, o] of updates) state.set(name, makeTensor('f32', o.node.type.shape, Float32Array.from(r.outputs[f.results[name]!]!)));
+    r.tracked.forEach((t, i) => record(i, new Map([['loss', makeTensor('f32', [1], Float32Array.from(t[f.results['loss']!]!))]])));
+  }
+  const lastStep = firstStep + opts.steps - 1;
+  const written = new Map([...[...state].filter(([name]) => !name.startsWith('adamw.') || updates.has(name)), [STEP_COUNT, makeTensor('i32', [1], Int32Array.of(lastStep))]]);
+  s.guard(() => writeFileAtomic(files.output, encodeSafetensors(written, { producer: 'bertc', model: file, config: opts.config ?? '', loss: opts.loss, steps: String(lastStep) })));
+  return { graph, losses, state: written };
+}
+
