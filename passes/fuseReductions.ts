@@ -75,8 +75,10 @@ function tryEpilogue(c: FusionContext, g: number, e: number, r: Node): boolean {
   const anchor = anchorOf(c, e);
   if (!c.isElementwiseGroup(e)) return false;
   const bytes = c.outputs(g).filter((o) => c.b.consumers(o).some((x) => c.b.group(x) === e)).reduce((s, o) => s + 2 * bytesOf(o), 0);
-  const rowShape = r.type.shape;
-  if (!c.outputs(e).every((o) => shapeEquals(o.type.shape, rowShape))) {
+  // The epilogue runs per element of the rows: a reduce_* result is read back along the row it sums
+  // (softmax's and layernorm's backward: x * (g - sum(g * x))).
+  const rowShape = r.srcs[0]!.type.shape;
+  if (!c.outputs(e).every((o) => shapeEquals(o.type.shape, rowShape) || shapeEquals(o.type.shape, r.type.shape))) {
     c.decide('shape-mismatch', false, r, anchor, bytes, 'the consumer changes the shape of the rows');
     return false;
   }
