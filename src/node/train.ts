@@ -15,7 +15,7 @@ import { makeTensor, type Tensor } from '../interp/tensor.js';
 import { requireDistinct, writeFileAtomic } from '../io/output.js';
 import { encodeSafetensors, parseSafetensors } from '../io/safetensors.js';
 import { LEVELS } from '../../passes/registry.js';
-import { buildC, runBuilt, writeC } from '../../targets/c/compile.js';
+import { buildC, trainBuilt, writeC } from '../../targets/c/compile.js';
 import { runInChromium } from '../../targets/wgsl/chromium.js';
 import { bindRun, openRun, openSafetensors, type GradOptions, type RunFiles } from './run.js';
 
@@ -87,13 +87,13 @@ export async function trainFile(s: Session, file: string, files: RunFiles & { re
     try {
       s.guard(() => writeC(module, { source: 'model.ir', command: 'bertc train --target c', accel }, dir));
       const exe = s.guard(() => buildC(dir, opts.cc));
-      for (let i = 0; i < opts.steps; i++) {
-        const weightsPath = join(dir, 'state.safetensors');
-        writeFileSync(weightsPath, encodeSafetensors(new Map(params(graph).map((n) => [n.attr<string>('name'), state.get(n.attr<string>('name'))!]))));
-        const outputs = s.guard(() => runBuilt(module, exe, weightsPath, stepInputs(i), opts.seed ?? 0));
-        for (const name of updates.keys()) state.set(name, outputs.get(name)!);
-        record(i, outputs);
-      }
+      const weightsPath = join(dir, 'state.safetensors');
+      writeFileSync(weightsPath, encodeSafetensors(new Map(params(graph).map((n) => [n.attr<string>('name'), state.get(n.attr<string>('name'))!]))));
+      // One process for every step: the harness calls bertc_step, which updates the weights in place.
+      const scalars = Array.from({ length: opts.steps }, (_, i) => adamwInputs(opts.hyper, firstStep + i));
+      const r = s.guard(() => trainBuilt(module, exe, weightsPath, inputs, scalars, opts.seed ?? 0));
+      r.perStep.forEach((outputs, i) => record(i, outputs));
+      for (const [name, t] of r.final) state.set(name, t);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

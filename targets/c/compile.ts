@@ -5,7 +5,10 @@ import { writeFolderAtomic } from '../../src/io/output.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Module } from '../../src/kernel/module.js';
+import { isOptimizerInput, stateUpdates } from '../../src/ir/adamw.js';
 import type { DType } from '../../src/ir/dtype.js';
+import type { NamedValue } from '../../src/ir/graph.js';
+import type { Node } from '../../src/ir/node.js';
 import { numel } from '../../src/ir/shape.js';
 import { makeTensor, type Tensor, type TensorData } from '../../src/interp/tensor.js';
 import { C_DTYPES } from '../common/renderer.js';
@@ -82,20 +85,29 @@ function hostForm(d: DType): HostForm {
   return f;
 }
 
-/** The inputs as the harness reads them: back to back, raw little-endian, each in its own dtype. */
-export function encodeInputs(m: Module, inputs: ReadonlyMap<string, Tensor>): Buffer {
-  return Buffer.concat(m.graph.inputs.map((n) => {
-    const t = inputs.get(n.attr<string>('name'))!;
+/** Input nodes' tensors as the harness reads them: back to back, raw little-endian, each in its own dtype. */
+function encodeTensors(nodes: readonly Node[], tensors: ReadonlyMap<string, Tensor>): Buffer {
+  return Buffer.concat(nodes.map((n) => {
+    const t = tensors.get(n.attr<string>('name'))!;
     const typed = hostForm(n.type.dtype).encode(Array.from(t.data as ArrayLike<number>));
     return Buffer.from(typed.buffer, typed.byteOffset, typed.byteLength);
   }));
 }
 
+/** The inputs as the harness reads them: back to back, raw little-endian, each in its own dtype. */
+export function encodeInputs(m: Module, inputs: ReadonlyMap<string, Tensor>): Buffer {
+  return encodeTensors(m.graph.inputs, inputs);
+}
+
 /** The outputs the harness wrote, by name, each in its own dtype (i64 as the interpreter holds it). */
 export function decodeOutputs(m: Module, raw: Buffer): Map<string, Tensor> {
+  return decodeTensors(m.graph.outputs, raw);
+}
+
+function decodeTensors(outputs: readonly NamedValue[], raw: Buffer): Map<string, Tensor> {
   const out = new Map<string, Tensor>();
   let at = 0;
-  for (const o of m.graph.outputs) {
+  for (const o of outputs) {
     const { dtype, shape } = o.node.type;
     const bytes = numel(shape) * C_DTYPES[dtype].bytes;
     const copy = raw.buffer.slice(raw.byteOffset + at, raw.byteOffset + at + bytes);
@@ -118,6 +130,37 @@ export function runBuilt(m: Module, exe: string, weights: string, inputs: Readon
       throw new CRunError(`the compiled model ${why}: ${err.stderr?.toString().trim() || err.message}`);
     }
     return decodeOutputs(m, readFileSync(join(work, 'out.bin')));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Runs a built training step `steps.length` times in one process (the harness's --steps mode, which
+ * calls bertc_step): the batch once, each step's optimizer scalars. Returns the outputs that are not
+ * next values of weights, for each step, and the weights and moments after the last step.
+ */
+export function trainBuilt(m: Module, exe: string, weights: string, batch: ReadonlyMap<string, Tensor>, steps: readonly ReadonlyMap<string, Tensor>[], seed: number): { perStep: Map<string, Tensor>[]; final: Map<string, Tensor> } {
+  const updated = stateUpdates(m.graph);
+  const batchInputs = m.graph.inputs.filter((n) => !isOptimizerInput(n));
+  const scalarInputs = m.graph.inputs.filter(isOptimizerInput);
+  const perStepOutputs = m.graph.outputs.filter((o) => !updated.has(o.name));
+  const work = mkdtempSync(join(tmpdir(), 'bertc-train-'));
+  try {
+    writeFileSync(join(work, 'batch.bin'), encodeTensors(batchInputs, batch));
+    writeFileSync(join(work, 'scalars.bin'), Buffer.concat(steps.map((s) => encodeTensors(scalarInputs, s))));
+    try {
+      execFileSync(exe, ['--steps', String(steps.length), weights, join(work, 'batch.bin'), join(work, 'scalars.bin'), join(work, 'out.bin'), String(seed >>> 0)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (e) {
+      const err = e as { stderr?: Buffer; status?: number; signal?: string; message: string };
+      const why = err.signal ? `was killed by ${err.signal}` : `exited with ${err.status}`;
+      throw new CRunError(`the compiled training step ${why}: ${err.stderr?.toString().trim() || err.message}`);
+    }
+    const raw = readFileSync(join(work, 'out.bin'));
+    const perStepBytes = perStepOutputs.reduce((s, o) => s + numel(o.node.type.shape) * C_DTYPES[o.node.type.dtype].bytes, 0);
+    const perStep = steps.map((_, t) => decodeTensors(perStepOutputs, raw.subarray(t * perStepBytes, (t + 1) * perStepBytes)));
+    const final = decodeTensors([...updated.values()], raw.subarray(steps.length * perStepBytes));
+    return { perStep, final };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -1,6 +1,7 @@
 import { SourceMapGenerator } from 'source-map';
 import type { Accelerator } from '../../src/accel/accelerator.js';
 import type { Node } from '../../src/ir/node.js';
+import { isOptimizerInput, stateUpdates } from '../../src/ir/adamw.js';
 import { formatShape, numel } from '../../src/ir/shape.js';
 import { isMatmul } from '../../src/kernel/classify.js';
 import { buildKernels, type Kernel } from '../../src/kernel/kernels.js';
@@ -69,6 +70,7 @@ export function generateC(m: Module, opts: COptions): CFiles {
   checkTarget(m, 'c');
   const r = new CLikeRenderer();
   const L = layoutOf(m);
+  const updates = updatePairs(m, L);
   const outputs = m.graph.outputs;
   const initOutputs = new Set(L.init.flatMap((k) => k.outputs));
   /** Where a buffer lives, at a call site in init or run. */
@@ -127,6 +129,7 @@ export function generateC(m: Module, opts: COptions): CFiles {
   put('  bertc_safetensors weights;');
   for (const p of L.params) put(`  const ${r.storageType(p.type.dtype)} *w${p.id}; /* ${p.attr<string>('name')} ${formatShape(p.type.shape)} */`);
   for (const n of initOutputs) put(`  ${r.storageType(n.type.dtype)} *i${n.id}; /* computed from weights at load: ${formatShape(n.type.shape)} */`);
+  for (const { param: p } of updates) put(`  ${r.storageType(p.type.dtype)} *u${p.id}; void *own${p.id}; /* bertc_step writes the next ${p.attr<string>('name')} here, then swaps it with w${p.id} */`);
   put('  unsigned char *arena;');
   put(`  ${r.type(SGEMM_DTYPE)} *gemm_ws, *gemm_scratch;`);
   put('  size_t gemm_ws_floats, gemm_scratch_floats;');
@@ -134,8 +137,9 @@ export function generateC(m: Module, opts: COptions): CFiles {
   put('};');
   put();
   for (const [c, f] of fns) emitKernel(put, c.representative, f, r);
-  emitInit(put, L, call, opts, m, r);
+  emitInit(put, L, call, opts, m, r, updates);
   emitRun(put, L, call, home, m, r);
+  if (updates.length) emitStep(put, L, call, m, r, updates);
   put('void bertc_kernel_times(const bertc_model *m, double *seconds) {');
   put('  for (int i = 0; i < bertc_kernel_count; i++) seconds[i] = m->kernel_seconds[i];');
   put('}');
@@ -143,6 +147,7 @@ export function generateC(m: Module, opts: COptions): CFiles {
   put('void bertc_free(bertc_model *m) {');
   put('  if (!m) return;');
   for (const n of initOutputs) put(`  bertc_free_aligned(m->i${n.id});`);
+  for (const { param: p } of updates) put(`  bertc_free_aligned(m->own${p.id});`);
   put('  bertc_free_aligned(m->arena);');
   put('  bertc_free_aligned(m->gemm_ws);');
   put('  bertc_free_aligned(m->gemm_scratch);');
@@ -157,9 +162,9 @@ export function generateC(m: Module, opts: COptions): CFiles {
   const c = `${lines.map((l) => l.text).join('\n')}\n`;
   return {
     'model.c': c,
-    'model.h': header(m, L, opts, r),
+    'model.h': header(m, L, opts, r, updates),
     'model.c.map': `${map.toString()}\n`,
-    'main.c': harness(m, r),
+    'main.c': harness(m, r, updates),
     Makefile: makefile(),
   };
 }
@@ -188,7 +193,7 @@ function emitKernel(put: (t?: string, s?: Line['span']) => void, k: Kernel, f: K
   put();
 }
 
-function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, call: (k: Kernel) => Call, opts: COptions, m: Module, r: CLikeRenderer): void {
+function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, call: (k: Kernel) => Call, opts: COptions, m: Module, r: CLikeRenderer, updates: readonly Update[]): void {
   put('int bertc_init(bertc_model **out, const char *weights_path, char *err, size_t errlen) {');
   put('  *out = NULL;');
   put('  bertc_model *m = calloc(1, sizeof *m);');
@@ -202,6 +207,7 @@ function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, call: 
     put(`    if (!m->w${p.id}) { bertc_free(m); return BERTC_ERR_MISSING; } }`);
   }
   for (const k of L.init) for (const o of k.outputs) put(`  m->i${o.id} = bertc_alloc(${bytesOf(o)});`);
+  for (const { param: p } of updates) put(`  m->u${p.id} = m->own${p.id} = bertc_alloc(${bytesOf(p)});`);
   put(`  m->arena = bertc_alloc(${Math.max(64, L.plan.bytes)});`);
   // Weight transforms run GEMMs too (a product of two weights), so their scratch counts as well.
   const gemms = L.kernels.filter((k) => k.ops.some(isMatmul));
@@ -214,7 +220,7 @@ function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, call: 
   put(`  m->gemm_scratch_floats = ${Math.max(16, ...gemms.map((k) => scratchFloats(k, opts.accel)))};`);
   put(`  m->gemm_ws = bertc_alloc(sizeof(${r.type(SGEMM_DTYPE)}) * (m->gemm_ws_floats + 16) * (size_t)bertc_max_threads());`);
   put(`  m->gemm_scratch = bertc_alloc(sizeof(${r.type(SGEMM_DTYPE)}) * m->gemm_scratch_floats * (size_t)bertc_max_threads());`);
-  put(`  if (!m->arena || !m->gemm_ws || !m->gemm_scratch${L.init.flatMap((k) => k.outputs).map((o) => ` || !m->i${o.id}`).join('')}) { bertc_free(m); return bertc_error(err, errlen, BERTC_ERR_MEMORY, "out of memory"); }`);
+  put(`  if (!m->arena || !m->gemm_ws || !m->gemm_scratch${[...L.init.flatMap((k) => k.outputs).map((o) => ` || !m->i${o.id}`), ...updates.map((u) => ` || !m->u${u.param.id}`)].join('')}) { bertc_free(m); return bertc_error(err, errlen, BERTC_ERR_MEMORY, "out of memory"); }`);
   put('  /* Weight transforms run once, here; they draw no random numbers. */');
   for (const k of L.init) put(`  ${call(k).text};`, k.ops[0]?.meta.span);
   put('  *out = m;');
@@ -274,7 +280,53 @@ function emitRun(put: (t?: string, s?: Line['span']) => void, L: Layout, call: (
   put();
 }
 
-function header(m: Module, L: Layout, opts: COptions, r: CLikeRenderer): string {
+/** A weight that the step updates, and the output holding its next value (docs/autodiff.md). */
+interface Update {
+  readonly param: Node;
+  readonly output: string;
+}
+
+function updatePairs(m: Module, L: Layout): Update[] {
+  const byName = new Map(L.params.map((p) => [p.attr<string>('name'), p]));
+  return [...stateUpdates(m.graph).values()].map((o) => {
+    const param = byName.get(o.name);
+    if (!param) throw new Error(`internal: the step updates '${o.name}', which no kernel reads`);
+    return { param, output: o.name };
+  });
+}
+
+/** The step's arguments: its inputs, and the outputs that are not next values of weights. */
+function stepParams(m: Module, r: CLikeRenderer, updates: readonly Update[]): string[] {
+  const updated = new Set(updates.map((u) => u.output));
+  const ins = m.graph.inputs.map((n) => `const ${r.storageType(n.type.dtype)} *in_${cName(n.attr<string>('name'))}`);
+  const outs = m.graph.outputs.filter((o) => !updated.has(o.name)).map((o) => `${r.storageType(o.node.type.dtype)} *out_${cName(o.name)}`);
+  return [...ins, ...outs, 'uint32_t seed'];
+}
+
+function emitStep(put: (t?: string, s?: Line['span']) => void, L: Layout, call: (k: Kernel) => Call, m: Module, r: CLikeRenderer, updates: readonly Update[]): void {
+  const next = new Map(updates.map((u) => [u.output, `m->u${u.param.id}`]));
+  put(`int bertc_step(bertc_model *m, ${stepParams(m, r, updates).join(', ')}) {`);
+  const args = [...m.graph.inputs.map((n) => `in_${cName(n.attr<string>('name'))}`), ...m.graph.outputs.map((o) => next.get(o.name) ?? `out_${cName(o.name)}`), 'seed'];
+  put(`  int status = bertc_run(m, ${args.join(', ')});`);
+  put('  if (status) return status;');
+  put('  /* The next values become the current ones: the buffers swap, nothing is copied. */');
+  for (const { param: p } of updates) {
+    const t = r.storageType(p.type.dtype);
+    put(`  { const ${t} *t = m->w${p.id}; m->w${p.id} = m->u${p.id}; m->u${p.id} = (${t} *)t; }`);
+  }
+  if (L.init.length) put('  /* Weight transforms (the fused QKV concatenation) over the new weights. */');
+  for (const k of L.init) put(`  ${call(k).text};`, k.ops[0]?.meta.span);
+  put('  return status;');
+  put('}');
+  put();
+  put('const void *bertc_weight(const bertc_model *m, const char *name) {');
+  for (const p of L.params) put(`  if (!strcmp(name, ${JSON.stringify(p.attr<string>('name'))})) return m->w${p.id};`);
+  put('  return NULL;');
+  put('}');
+  put();
+}
+
+function header(m: Module, L: Layout, opts: COptions, r: CLikeRenderer, updates: readonly Update[]): string {
   const shapes = [
     ...m.graph.inputs.map((n) => ` *   in_${cName(n.attr<string>('name'))}: ${n.type.dtype} ${formatShape(n.type.shape)}`),
     ...m.graph.outputs.map((o) => ` *   out_${cName(o.name)}: ${o.node.type.dtype} ${formatShape(o.node.type.shape)}`),
@@ -304,7 +356,15 @@ int bertc_init(bertc_model **model, const char *weights_path, char *err, size_t 
 
 /* Runs one forward pass. Returns 0, or BERTC_ERR_INDEX (6) when an input id is out of range. */
 int bertc_run(bertc_model *model, ${apiParams(m, r).join(', ')});
+${updates.length ? `
+/* One training step: bertc_run, then the next value of every weight and optimizer moment (the
+ * outputs named after them) becomes the model's own, in place, and the weight transforms run again.
+ * The in_adamw_* scalars are the step's (docs/autodiff.md). Returns as bertc_run does. */
+int bertc_step(bertc_model *model, ${stepParams(m, r, updates).join(', ')});
 
+/* A weight's (or moment's) current values, by name; NULL for a name the model has not. */
+const void *bertc_weight(const bertc_model *model, const char *name);
+` : ''}
 void bertc_free(bertc_model *model);
 
 /* The kernels of bertc_run, in order, and (built with -DBERTC_PROFILE) their times in the last run. */
@@ -316,17 +376,72 @@ void bertc_kernel_times(const bertc_model *model, double *seconds);
 `;
 }
 
-function harness(m: Module, r: CLikeRenderer): string {
+/** The training mode of the harness: N calls of bertc_step on one batch, each with its own scalars. */
+function trainingHarness(m: Module, r: CLikeRenderer, updates: readonly Update[]): { usage: string; fn: string } {
+  const updated = new Set(updates.map((u) => u.output));
+  const batch = m.graph.inputs.filter((n) => !isOptimizerInput(n));
+  const scalars = m.graph.inputs.filter(isOptimizerInput);
+  const perStep = m.graph.outputs.filter((o) => !updated.has(o.name));
+  const finals = m.graph.outputs.filter((o) => updated.has(o.name));
+  const sum = (ns: readonly Node[]) => ns.reduce((s, n) => s + bytesOf(n), 0);
+  const offset = (ns: readonly Node[], n: Node) => sum(ns.slice(0, ns.indexOf(n)));
+  const [B, SC, PS] = [sum(batch), sum(scalars), sum(perStep.map((o) => o.node))];
+  const arg = (n: Node) => (isOptimizerInput(n) ? `(const ${r.storageType(n.type.dtype)} *)(scal + (size_t)t * ${SC} + ${offset(scalars, n)})` : `(const ${r.storageType(n.type.dtype)} *)(batch + ${offset(batch, n)})`);
+  const perStepArgs = perStep.map((o) => `(${r.storageType(o.node.type.dtype)} *)(out + (size_t)t * ${PS} + ${offset(perStep.map((x) => x.node), o.node)})`);
+  let at = 0;
+  const copies = finals.map((o) => {
+    const line = `  memcpy(out + (size_t)steps * ${PS} + ${at}, bertc_weight(m, ${JSON.stringify(o.name)}), ${bytesOf(o.node)});`;
+    at += bytesOf(o.node);
+    return line;
+  });
+  return {
+    usage: ` * or, for a training step, N steps on one batch:
+ *   ./model --steps N WEIGHTS.safetensors BATCH.bin SCALARS.bin OUTPUTS.bin [SEED]
+ * BATCH.bin holds ${batch.map((n) => n.attr<string>('name')).join(', ')}; SCALARS.bin, for each step, ${scalars.map((n) => n.attr<string>('name')).join(', ')};
+ * OUTPUTS.bin receives, for each step, ${perStep.map((o) => o.name).join(', ')}, then the weights and moments after the last step. */`,
+    fn: `
+static int train(int argc, char **argv) {
+  if (argc < 7) { fprintf(stderr, "usage: %s --steps N WEIGHTS BATCH.bin SCALARS.bin OUTPUTS.bin [SEED]\\n", argv[0]); return 2; }
+  long steps = strtol(argv[2], NULL, 10);
+  if (steps < 1) { fprintf(stderr, "error: --steps wants a positive count, got %s\\n", argv[2]); return 2; }
+  char err[512];
+  bertc_model *m;
+  int status = bertc_init(&m, argv[3], err, sizeof err);
+  if (status) { fprintf(stderr, "error: %s\\n", err); return 1; }
+  static unsigned char batch[${Math.max(1, B)}];
+  unsigned char *scal = malloc((size_t)steps * ${SC}), *out = malloc((size_t)steps * ${PS} + ${at});
+  if (!scal || !out) { fprintf(stderr, "error: out of memory\\n"); free(scal); free(out); bertc_free(m); return 1; }
+  if (slurp(argv[4], batch, sizeof batch) || slurp(argv[5], scal, (size_t)steps * ${SC})) { fprintf(stderr, "error: cannot read the batch or the step scalars\\n"); free(scal); free(out); bertc_free(m); return 1; }
+  uint32_t seed = argc > 7 ? (uint32_t)strtoul(argv[7], NULL, 10) : 0;
+  for (long t = 0; t < steps && !status; t++) status = bertc_step(m, ${[...m.graph.inputs.map(arg), ...perStepArgs, 'seed'].join(', ')});
+  if (status) { fprintf(stderr, "error: an input id is out of range (status %d)\\n", status); free(scal); free(out); bertc_free(m); return 1; }
+${copies.join('\n')}
+  bertc_free(m);
+  free(scal);
+  FILE *f = fopen(argv[6], "wb");
+  size_t bytes = (size_t)steps * ${PS} + ${at};
+  if (!f || fwrite(out, 1, bytes, f) != bytes) { fprintf(stderr, "error: cannot write %s\\n", argv[6]); if (f) fclose(f); free(out); return 1; }
+  fclose(f);
+  free(out);
+  return 0;
+}
+`,
+  };
+}
+
+function harness(m: Module, r: CLikeRenderer, updates: readonly Update[]): string {
   const ins = m.graph.inputs;
   const outs = m.graph.outputs;
+  const training = updates.length ? trainingHarness(m, r, updates) : undefined;
   return `/* A command-line harness for the generated model (bertc run --target c uses it):
  *   ./model WEIGHTS.safetensors INPUTS.bin OUTPUTS.bin [SEED]
  * INPUTS.bin holds ${ins.map((n) => n.attr<string>('name')).join(', ')} back to back, raw little-endian;
- * OUTPUTS.bin receives ${outs.map((o) => o.name).join(', ')} the same way. */
+ * OUTPUTS.bin receives ${outs.map((o) => o.name).join(', ')} the same way.${training ? `
+${training.usage}` : ' */'}
 #include "model.h"
 #include <stdio.h>
 #include <stdlib.h>
-
+${training ? '#include <string.h>\n' : ''}
 static int slurp(const char *path, void *dst, size_t bytes) {
   FILE *f = fopen(path, "rb");
   if (!f) return 1;
@@ -335,7 +450,8 @@ static int slurp(const char *path, void *dst, size_t bytes) {
   return got != bytes;
 }
 
-int main(int argc, char **argv) {
+${training?.fn ?? ''}
+int main(int argc, char **argv) {${training ? '\n  if (argc > 1 && !strcmp(argv[1], "--steps")) return train(argc, argv);' : ''}
   if (argc < 4) { fprintf(stderr, "usage: %s WEIGHTS INPUTS.bin OUTPUTS.bin [SEED]\\n", argv[0]); return 2; }
   char err[512];
   bertc_model *m;
