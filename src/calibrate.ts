@@ -111,6 +111,9 @@ export function buildProbe(cc: string, dir: string): Probe {
   return (what, args) => parseProbe(run(what, exe, args.map(String)));
 }
 
+/** The register blockings (mr x nr) that bertc_sgemm runs vectorised (bertc_runtime.h, bertc_ukr). */
+const MICRO_TILES: readonly (readonly [number, number])[] = [[8, 32], [6, 32], [8, 16], [6, 16], [4, 16]];
+
 export function calibrate(opts: CalibrateOptions = {}): Accelerator {
   const cc = opts.cc ?? 'cc';
   const seconds = opts.seconds ?? 4;
@@ -122,7 +125,14 @@ export function calibrate(opts: CalibrateOptions = {}): Accelerator {
     // that every other rate is divided by, so it keeps the largest share; the sgemm rate is only
     // reported; the special probe runs four times (one function each).
     const fma = probe('the FMA probe', ['fma', seconds * 0.4]);
-    const gemm = probe('the sgemm probe', ['sgemm', GEMM_SIZE, GEMM_SIZE, GEMM_SIZE, 'nn', 1, 1, seconds * 0.15]);
+    // Each register blocking the runtime vectorises, on one thread: the fastest is the micro-tile
+    // (matrix.array) the C backend will use, since the best one depends on the vector ISA (8x32 for
+    // AVX-512's 32 registers, 6x16 for AVX2's 16).
+    const blockings = MICRO_TILES.map(([mr, nr]) => {
+      const r = probe(`the sgemm probe (${mr}x${nr})`, ['sgemm', GEMM_SIZE, GEMM_SIZE, GEMM_SIZE, 'nn', 1, 1, (seconds * 0.15) / MICRO_TILES.length, mr, nr]);
+      return { mr, nr, rate: need(r, 'sgemm_gflops') * 1e9 };
+    });
+    const best = blockings.reduce((a, b) => (b.rate > a.rate ? b : a));
     const copy = probe('the copy probe', ['copy', COPY_MIB, seconds * 0.2]);
     const ln = probe('the layernorm probe', ['layernorm', LAYERNORM_ROWS, seconds * 0.1]);
     const special = probe('the special-function probe', ['special', SPECIAL_N, seconds * 0.15]);
@@ -130,7 +140,7 @@ export function calibrate(opts: CalibrateOptions = {}): Accelerator {
     const peak1 = need(fma, 'fma_gflops_1') * 1e9;
     const peakAll = need(fma, 'fma_gflops_all') * 1e9;
     const threads = need(fma, 'threads');
-    const sgemm = need(gemm, 'sgemm_gflops') * 1e9;
+    const sgemm = best.rate;
     const bandwidth = need(copy, 'copy_bytes_per_s');
     const rowFlops = need(ln, 'layernorm_flops_per_s');
     const specialRates = Object.fromEntries(SPECIAL_FUNCTIONS.map((fn) => [fn, need(special, `${fn}_per_s`)])) as Record<SpecialFunction, number>;
@@ -156,7 +166,7 @@ export function calibrate(opts: CalibrateOptions = {}): Accelerator {
       description:
         `The machine bertc calibrate ran on (${date}): the host-cpu preset with clock, cores and DRAM bandwidth ` +
         'from measurements, and vector and special-function rates measured on code written as the C backend ' +
-        "generates it (that code's effective rates, not the hardware's peaks); the AVX-512 C backend, one thread per core.",
+        "generates it (that code's effective rates, not the hardware's peaks), and the GEMM register blocking that runs fastest here; one thread per core.",
       sources: [
         `measured ${date} by bertc calibrate with ${PROBE} (${cc} ${PROBE_FLAGS.join(' ')}): f32 FMA peak ${fmt(peak1 / 1e9)} GFLOP/s ` +
           `on 1 thread, ${fmt(peakAll / 1e9)} GFLOP/s on ${threads} threads.`,
@@ -164,8 +174,9 @@ export function calibrate(opts: CalibrateOptions = {}): Accelerator {
           'so that the matrix peak equals the measured one.',
         `cores ${threads}: the threads the probe ran on (OpenMP default, the online CPUs).`,
         `macs_per_cycle f32 ${macs}: Zen 4 AVX-512 rate, kept from host-cpu; bf16 ${HOST_CPU.matrix.macs_per_cycle.bf16}: kept from host-cpu, not measured.`,
-        `bertc_sgemm ${GEMM_SIZE}x${GEMM_SIZE}x${GEMM_SIZE} on 1 thread: ${fmt(sgemm / 1e9)} GFLOP/s, ` +
-          `${fmt((100 * sgemm) / peak1)}% of the 1-thread FMA peak (for reference; not used in the description).`,
+        `matrix.array ${best.mr}x${best.nr}: the fastest register blocking of bertc_sgemm ${GEMM_SIZE}x${GEMM_SIZE}x${GEMM_SIZE} on 1 thread ` +
+          `(${blockings.map((b) => `${b.mr}x${b.nr} ${fmt(b.rate / 1e9)}`).join(', ')} GFLOP/s); ${fmt(sgemm / 1e9)} GFLOP/s is ` +
+          `${fmt((100 * sgemm) / peak1)}% of the 1-thread FMA peak.`,
         `dram bandwidth ${fmt(bandwidth / 1e9)} GB/s: copy between two ${COPY_MIB} MiB arrays on ${threads} threads, bytes read + written, best run.`,
         `dram capacity: os.totalmem() on the measured machine.`,
         'memory levels: capacities kept from host-cpu (lscpu); bandwidths are host-cpu\'s bytes per cycle per core at the derived clock and cores.',
@@ -182,6 +193,7 @@ export function calibrate(opts: CalibrateOptions = {}): Accelerator {
       ],
       clock_hz: clock,
       cores: threads,
+      matrix: { ...HOST_CPU.matrix, array: { ...HOST_CPU.matrix.array, rows: best.mr, cols: best.nr } },
       vector: { lanes, ops_per_lane_per_cycle: ops, special_per_cycle: specialPerCycle },
       memory: HOST_CPU.memory.map((level) => ({ ...level, bandwidth_bytes_per_s: level.bandwidth_bytes_per_s * scale })),
       dram: { capacity_bytes: os.totalmem(), bandwidth_bytes_per_s: bandwidth },

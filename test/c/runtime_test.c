@@ -185,7 +185,7 @@ static int test_gemm(void) {
   /* Each register blocking the runtime specialises, and two that take the scalar kernel, each at
    * a realistic size and at tiny blocks that make every loop run many times with partial edges
    * (including an mc that is not a multiple of mr). */
-  static const int tiles[][2] = {{8, 32}, {6, 32}, {8, 16}, {4, 16}, {3, 5}, {1, 1}};
+  static const int tiles[][2] = {{8, 32}, {6, 32}, {8, 16}, {6, 16}, {4, 16}, {3, 5}, {1, 1}};
   enum { NTILES = sizeof tiles / sizeof tiles[0] };
   bertc_blocking blockings[3 * NTILES];
   int nblk = 0;

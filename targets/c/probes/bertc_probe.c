@@ -5,8 +5,9 @@
  * slow runs measure interference (other processes, frequency ramps), not the machine.
  *
  *   bertc_probe fma SECONDS             peak f32 FMA rate, one thread and all threads (GFLOP/s)
- *   bertc_probe sgemm M N K LAYOUT BATCH THREADS SECONDS
- *                                       bertc_sgemm rate (GFLOP/s); LAYOUT is
+ *   bertc_probe sgemm M N K LAYOUT BATCH THREADS SECONDS [MR NR]
+ *                                       bertc_sgemm rate (GFLOP/s), with the default blocking or
+ *                                       its MR x NR register blocking; LAYOUT is
  *                                         nn  A [M,K] and B [K,N] row-major
  *                                         nt  B given as W [N,K] row-major (x @ W^T)
  *                                         qk  BATCH heads of Q K^T: A and B are column slices of
@@ -166,6 +167,13 @@ static int probe_sgemm(char **argv) {
     return 2;
   }
   g.blk = BERTC_BLOCKING_DEFAULT;
+  /* An optional register blocking MR NR: calibrate times each one the runtime vectorises. */
+  if (argv[7] && argv[8]) {
+    g.blk.mr = atoi(argv[7]), g.blk.nr = atoi(argv[8]);
+    if (g.blk.mr <= 0 || g.blk.nr <= 0) return fprintf(stderr, "bertc_probe sgemm: bad MR NR\n"), 2;
+    g.blk.mc = (g.blk.mc + g.blk.mr - 1) / g.blk.mr * g.blk.mr;
+    g.blk.nc = (g.blk.nc + g.blk.nr - 1) / g.blk.nr * g.blk.nr;
+  }
   const size_t na = (size_t)g.batch * g.M * g.K, nb = (size_t)g.batch * g.K * g.N, nc = (size_t)g.batch * g.M * g.N;
   g.a = (float *)bertc_alloc(na * sizeof(float));
   g.b = (float *)bertc_alloc(nb * sizeof(float));
@@ -398,7 +406,7 @@ int main(int argc, char **argv) {
     printf("threads %d\n", bertc_max_threads());
     return 0;
   }
-  if (argc == 9 && strcmp(argv[1], "sgemm") == 0) return probe_sgemm(argv + 2);
+  if ((argc == 9 || argc == 11) && strcmp(argv[1], "sgemm") == 0) return probe_sgemm(argv + 2);
   if (argc == 4 && strcmp(argv[1], "copy") == 0) return probe_copy(argv + 2);
   if (argc == 4 && strcmp(argv[1], "layernorm") == 0) return probe_layernorm(argv + 2);
   if (argc == 4 && strcmp(argv[1], "special") == 0) return probe_special(argv + 2);

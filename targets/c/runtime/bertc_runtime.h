@@ -429,6 +429,7 @@ static inline __attribute__((always_inline)) void bertc_ukr_vec(const int MR, co
 BERTC_DEFINE_UKR(8, 32)
 BERTC_DEFINE_UKR(6, 32)
 BERTC_DEFINE_UKR(8, 16)
+BERTC_DEFINE_UKR(6, 16)
 BERTC_DEFINE_UKR(4, 16)
 #undef BERTC_DEFINE_UKR
 
@@ -443,6 +444,7 @@ static inline void bertc_ukr(int mr, int nr, int kc, const float *restrict a, co
   case 8 * 64 + 32: bertc_ukr_8x32(kc, a, b, c, ldc, m, n, accumulate); return;
   case 6 * 64 + 32: bertc_ukr_6x32(kc, a, b, c, ldc, m, n, accumulate); return;
   case 8 * 64 + 16: bertc_ukr_8x16(kc, a, b, c, ldc, m, n, accumulate); return;
+  case 6 * 64 + 16: bertc_ukr_6x16(kc, a, b, c, ldc, m, n, accumulate); return;
   case 4 * 64 + 16: bertc_ukr_4x16(kc, a, b, c, ldc, m, n, accumulate); return;
   default: break;
   }
@@ -453,7 +455,7 @@ static inline void bertc_ukr(int mr, int nr, int kc, const float *restrict a, co
 /* Single-threaded: callers parallelise by giving each thread its own slice of M, N or a batch,
  * and its own workspace of bertc_sgemm_workspace_floats(blk) floats. Every field of `blk` must be
  * positive; mc should be a multiple of mr and nc of nr (otherwise partial micro-panels appear
- * inside blocks and waste work). mr x nr in {8x32, 6x32, 8x16, 4x16} run vectorised, any other
+ * inside blocks and waste work). mr x nr in {8x32, 6x32, 8x16, 6x16, 4x16} run vectorised, any other
  * shape on the scalar kernel. Operands may not overlap C. */
 BERTC_FN void bertc_sgemm(int M, int N, int K, const float *A, ptrdiff_t a_rs, ptrdiff_t a_cs, const float *B,
                           ptrdiff_t b_rs, ptrdiff_t b_cs, float *C, ptrdiff_t ldc, const bertc_blocking *blk,
