@@ -39,6 +39,12 @@ function tryPrologue(c: FusionContext, p: number, g: number, r: Node): boolean {
   // A producer read outside the row kernel too is still computed inside it, and its result stored.
   const alone = c.onlyFeeds(p, g);
   const saved = alone ? bytes : c.readBytes(p, g);
+  // A reduction over outer axes (a bias gradient: the sum over the batch's rows) walks its input a
+  // column at a time: storing a producer's whole result from there would write it in column order.
+  if (!alone && !reducedAxes(r).includes(r.srcs[0]!.type.shape.length - 1)) {
+    c.decide('multi-consumer', false, anchor, r, bytes, 'its result is also read outside the kernel, which reduces over outer axes and would store it a column at a time');
+    return false;
+  }
   const outs = c.outputs(p);
   const rowShape = r.srcs[0]!.type.shape;
   const fits = outs.every((o) => broadcastShapes(o.type.shape, rowShape)?.every((d, i) => d === rowShape[i]) ?? false);

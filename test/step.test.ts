@@ -33,9 +33,10 @@ describe('the training step of one BERT-base layer (B=8, S=128), training mode',
     expect(traffic).toBeGreaterThanOrEqual(3);
   });
 
-  it('computes the GELU backward with its bias-gradient reduction, and softmax + dropout + scale backward, each as one kernel', () => {
-    const gelu = o2.filter((k) => k.pattern.includes('erf') && k.pattern.includes('reduce_sum'));
-    expect(gelu.map((k) => k.name)).toHaveLength(1);
+  it('computes the GELU backward, and softmax + dropout + scale backward, each as one kernel', () => {
+    // The GELU backward's result feeds the dX GEMM too, so the bias gradient (a sum over rows) reads it from memory.
+    const gelu = o2.filter((k) => k.pattern.includes('erf'));
+    expect(gelu.map((k) => k.kind)).toEqual(['elementwise']);
     const softmax = o2.filter((k) => k.layers.every((l) => l.endsWith('attention.self')) && ['dropout', 'reduce_sum', 'scale'].every((p) => k.pattern.includes(p)));
     expect(softmax.map((k) => k.name)).toHaveLength(1);
   });

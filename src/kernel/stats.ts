@@ -20,7 +20,8 @@ export interface KernelStats {
   readonly phase: Phase;
 }
 
-export type Phase = 'forward' | 'backward' | 'optimizer';
+export const PHASES = ['forward', 'backward', 'optimizer'] as const;
+export type Phase = (typeof PHASES)[number];
 
 /** The optimizer's nodes carry its scope; the backward's were derived from the forward's by autodiff. */
 export function phaseOf(k: Kernel): Phase {

@@ -2,7 +2,8 @@ import { peakMatrixFlops, peakVectorFlops, type Accelerator, type MatrixDType } 
 import { CATEGORIES, costModule, type Category, type KernelCost } from '../cost/model.js';
 import type { GemmSchedule, LevelTile } from '../cost/gemm.js';
 import type { Module } from '../kernel/module.js';
-import { totalsOver } from '../kernel/stats.js';
+import { kernelsOf } from '../kernel/kernels.js';
+import { PHASES, phaseOf, totalsOver, type Phase } from '../kernel/stats.js';
 
 /**
  * The cost report, as data. Its JSON form is versioned (REPORT_SCHEMA below, documented in
@@ -50,6 +51,8 @@ export interface Report {
   readonly totals: TotalsJson;
   /** Predicted time per category, in CATEGORIES order, with its share of the total. */
   readonly categories: readonly { readonly category: Category; readonly kernels: number; readonly predicted_s: number; readonly share: number }[];
+  /** For a training step (`--step`): predicted time per phase, forward, backward, optimizer, with its share. */
+  readonly phases?: readonly { readonly phase: Phase; readonly kernels: number; readonly predicted_s: number; readonly share: number }[];
   /** Totals after each pass of the pipeline; the first entry is the unfused plan. */
   readonly passes: readonly ({ readonly after: string } & TotalsJson)[];
   readonly unfused: TotalsJson;
@@ -95,6 +98,13 @@ export function buildReport(input: ReportInput, a: Accelerator): Report {
     const t = mine.reduce((s, c) => s + c.predicted_s, 0);
     return { category, kernels: mine.length, predicted_s: t, share: all.predicted_s ? t / all.predicted_s : 0 };
   });
+  const phaseOfKernel = new Map(kernelsOf(final).map((k) => [k.name, phaseOf(k)]));
+  const phases = PHASES.map((phase) => {
+    const mine = costs.filter((c) => phaseOfKernel.get(c.name) === phase);
+    const t = mine.reduce((s, c) => s + c.predicted_s, 0);
+    return { phase, kernels: mine.length, predicted_s: t, share: all.predicted_s ? t / all.predicted_s : 0 };
+  });
+  const step = phases.some((p) => p.phase !== 'forward' && p.kernels > 0);
   const shapes = new Map<string, Report['gemm_shapes'][number] & { flops: number }>();
   for (const c of costs) {
     if (!c.schedule) continue;
@@ -125,6 +135,7 @@ export function buildReport(input: ReportInput, a: Accelerator): Report {
     kernels: costs.map(kernelJson),
     totals: all,
     categories,
+    ...(step && { phases }),
     passes: input.stages.map((s) => ({ after: s.after, ...totals(costModule(s.module, a)) })),
     unfused: totals(costModule(input.stages[0]!.module, a)),
     gemm_shapes,

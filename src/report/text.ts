@@ -43,6 +43,11 @@ export function reportTables(r: Report): { title: string; table: Table; note?: s
     right: [1, 2, 3],
     rows: r.categories.filter((c) => c.kernels).map((c) => [c.category, String(c.kernels), fmt.ms(c.predicted_s), fmt.pct(c.share)]),
   };
+  const phases: Table | undefined = r.phases && {
+    head: ['phase', 'kernels', 'predicted ms', 'share'],
+    right: [1, 2, 3],
+    rows: r.phases.map((p) => [p.phase, String(p.kernels), fmt.ms(p.predicted_s), fmt.pct(p.share)]),
+  };
   const passes: Table = {
     head: ['after', 'kernels', 'GFLOP', 'MB moved', 'predicted ms'],
     right: [1, 2, 3, 4],
@@ -58,6 +63,7 @@ export function reportTables(r: Report): { title: string; table: Table; note?: s
   return [
     { title: 'Kernels', table: kernels },
     { title: 'Time by category', table: categories, note: `memory-bound (non-GEMM) share: ${fmt.pct(memoryBound)}` },
+    ...(phases ? [{ title: 'Time by phase of the training step', table: phases }] : []),
     {
       title: 'Effect of each pass',
       table: passes,
@@ -86,7 +92,9 @@ export function renderText(r: Report): string {
 
 /** What `bertc compile` prints: the header, the time by category and what fusion bought. */
 export function renderSummary(r: Report): string {
-  const [, categories, passes] = reportTables(r);
+  const tables = reportTables(r);
+  const categories = tables.find((t) => t.title === 'Time by category');
+  const passes = tables.find((t) => t.title === 'Effect of each pass');
   return `${header(r).join('\n')}\n\n${categories!.title}\n${textTable(categories!.table)}\n${categories!.note}\n${passes!.note}\n`;
 }
 
