@@ -98,6 +98,14 @@ function objectiveOf(o: { step?: boolean; loss?: string }): Objective | undefine
 const targetOption = (what: string) =>
   new Option('-t, --target <target>', `where to compute ${what}: interp, the reference interpreter; c, generated C (-O2, tiled for --accel) built with --cc; wgsl, WebGPU shaders in headless Chromium`).choices(['interp', 'c', 'wgsl']).default('interp');
 
+/** What run, grad and train take besides -t: the accelerator and the C compiler. */
+function withTargetOptions(c: Command): Command {
+  return c
+    .option('-a, --accel <preset|file>', 'with --target c or wgsl: the accelerator to tile for (default host-cpu, or webgpu-generic for wgsl)')
+    .option('--cc <compiler>', 'with --target c: the C compiler (default: cc)')
+    .option('--cflags <flags>', "with --target c: compiler flags replacing '-O3 -march=native'");
+}
+
 /** The target options of run, grad and train, checked against each other. */
 function targetChoice(o: RunCliOptions) {
   if (o.seed !== undefined && !o.train) throw new UsageError('--seed sets the dropout seed, which only --train uses: add --train, or drop --seed');
@@ -317,7 +325,7 @@ function makeProgram(io: Io): Command {
       emit(text, o.output);
     });
 
-  program
+  const runCommand = program
     .command('run')
     .description('run the model on the reference interpreter, on generated C or on WGSL in headless Chromium, with one contract: B and S (any config constant a model input is declared with) are taken from the inputs, integer inputs are checked against their ranges before any target runs, and nothing is written unless the run succeeds.')
     .argument('<file>', 'IR source')
@@ -330,10 +338,8 @@ function makeProgram(io: Io): Command {
     .addOption(new Option('--seed <n>', 'with --train: dropout seed, a u32 (default 0)').argParser(seedOf))
     .option('--f64', 'interpret in float64 instead of float32')
     .option('--taps', "also write the model's taps (hidden_states.0 .. L); interpreter only")
-    .addOption(targetOption('the outputs'))
-    .option('-a, --accel <preset|file>', 'with --target c or wgsl: the accelerator to tile for (default host-cpu, or webgpu-generic for wgsl)')
-    .option('--cc <compiler>', 'with --target c: the C compiler (default: cc)')
-    .option('--cflags <flags>', "with --target c: compiler flags replacing '-O3 -march=native'")
+    .addOption(targetOption('the outputs'));
+  withTargetOptions(runCommand)
     .action(async (file: string, o: RunCliOptions) => {
       const s = new Session();
       if (o.target !== 'interp' && (o.taps || o.f64)) throw new UsageError(`--${o.taps ? 'taps' : 'f64'} is for the interpreter (--target interp)`);
@@ -343,7 +349,7 @@ function makeProgram(io: Io): Command {
       io.out(`wrote ${o.output}: ${written.join(', ')}\n`);
     });
 
-  program
+  const gradCommand = program
     .command('grad')
     .description("the loss and the gradient of every parameter: writes 'loss' (f32 [1]) and 'grad.<HF parameter name>' (f32) for a 'loss' block of FILE, on any target, with the run contract of 'bertc run'. The loss's own inputs are read from the inputs file as 'loss.<name>'.")
     .argument('<file>', 'IR source')
@@ -355,10 +361,8 @@ function makeProgram(io: Io): Command {
     .requiredOption('-o, --output <file>', 'safetensors file to write (loss, grad.<name>); written only on success')
     .option('--train', 'training mode: dropout is applied, and its gradient regenerates the same mask (docs/dropout-rng.md)')
     .addOption(new Option('--seed <n>', 'with --train: dropout seed, a u32 (default 0)').argParser(seedOf))
-    .addOption(targetOption('the loss and gradients'))
-    .option('-a, --accel <preset|file>', 'with --target c or wgsl: the accelerator to tile for (default host-cpu, or webgpu-generic for wgsl)')
-    .option('--cc <compiler>', 'with --target c: the C compiler (default: cc)')
-    .option('--cflags <flags>', "with --target c: compiler flags replacing '-O3 -march=native'")
+    .addOption(targetOption('the loss and gradients'));
+  withTargetOptions(gradCommand)
     .action(async (file: string, o: RunCliOptions & { loss: string }) => {
       const s = new Session();
       const r = await gradFile(s, file, o, { ...buildOptions(o), ...targetChoice(o), loss: o.loss });
@@ -367,7 +371,7 @@ function makeProgram(io: Io): Command {
       io.out(`wrote ${o.output}: loss = ${r.outputs.get('loss')!.data[0]}, ${grads} gradients (grad.<parameter name>)\n`);
     });
 
-  program
+  const trainCommand = program
     .command('train')
     .description("run N AdamW steps (torch.optim.AdamW: decoupled weight decay, bias correction, eps outside the root) of a 'loss' block of FILE on one batch, on any target, printing each step's loss; writes the new weights under their HF names and the optimizer state (adamw.m.<name>, adamw.v.<name>, adamw.step), which --resume continues from. The step is compiled once: forward, backward and the optimizer.")
     .argument('<file>', 'IR source')
@@ -387,10 +391,8 @@ function makeProgram(io: Io): Command {
     .requiredOption('-o, --output <file>', 'safetensors file to write (weights, adamw.*); written only when every step succeeded')
     .option('--train', 'training mode: dropout is applied (the same mask in forward and backward, docs/dropout-rng.md)')
     .addOption(new Option('--seed <n>', 'with --train: dropout seed, a u32 (default 0)').argParser(seedOf))
-    .addOption(targetOption('the training steps'))
-    .option('-a, --accel <preset|file>', 'with --target c or wgsl: the accelerator to tile for (default host-cpu, or webgpu-generic for wgsl)')
-    .option('--cc <compiler>', 'with --target c: the C compiler (default: cc)')
-    .option('--cflags <flags>', "with --target c: compiler flags replacing '-O3 -march=native'")
+    .addOption(targetOption('the training steps'));
+  withTargetOptions(trainCommand)
     .action(async (file: string, o: RunCliOptions & { loss: string; steps: number; lr: number; weightDecay?: number; beta1?: number; beta2?: number; eps?: number; clipNorm?: number; resume?: string }) => {
       const s = new Session();
       const hyper = {

@@ -139,7 +139,9 @@ window.bertcRun = async (prefix = '') => {
       if (steps) {
         const extra = {};
         for (const [name, t] of steps) if (name.startsWith(i + '/')) extra[name.slice(name.indexOf('/') + 1)] = t.data;
-        outputs = await model.step({ inputs: { ...inputs, ...extra }, seed: job.seed });
+        // Only the tracked outputs come back until the last step, whose outputs are the result.
+        const last = i === job.runs - 1;
+        outputs = await model.step({ inputs: { ...inputs, ...extra }, seed: job.seed, read: last ? undefined : job.track });
         tracked.push(Object.fromEntries(job.track.map((n) => [n, Array.from(outputs[n])])));
       } else {
         outputs = await model.run({ inputs, seed: job.seed });

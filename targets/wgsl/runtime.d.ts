@@ -119,9 +119,10 @@ export interface Model {
   /**
    * One training step (a model compiled with `--step`): run(), then every output whose tensor is
    * named after a weight (the weight's next value, or an optimizer moment's) is copied over that
-   * weight on the device, and the weight transforms run again. Resolves to the run's outputs.
+   * weight on the device, and the weight transforms run again. Resolves to the run's outputs, or to
+   * those named in `read` (a step whose weights stay on the device need not read them back).
    */
-  step(options: RunOptions): Promise<Record<string, Float32Array | Int32Array>>;
+  step(options: RunOptions & { read?: string[] }): Promise<Record<string, Float32Array | Int32Array>>;
   /** A copy of any buffer's current contents (for debugging intermediates). */
   read(buffer: string): Promise<Float32Array | Int32Array>;
   /** Frees the model's buffers; the device is the caller's and stays alive. */

@@ -657,12 +657,13 @@ class ModelImpl {
    * @param {Record<string, Int32Array | Float32Array>} inputs checked, one slice's when the batch is sliced
    * @param {number} seed
    * @param {number} [sliceIndex] which slice of the batch this is (dropout numbers elements across the whole batch)
+   * @param {string[]} [read] the outputs to read back (by tensor name); all of them by default
    */
-  async runNow(inputs, seed, sliceIndex = 0) {
+  async runNow(inputs, seed, sliceIndex = 0, read) {
     const { manifest: m, device } = this;
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new ModelError(`${modelName(m)}: seed ${seed} is not a u32`);
     const ins = m.buffers.filter((b) => b.kind === 'input');
-    const outs = m.buffers.filter((b) => b.kind === 'output');
+    const outs = m.buffers.filter((b) => b.kind === 'output' && (!read || read.includes(sourceOf(b))));
     return this.guard.scoped('running', async () => {
       const uniform = new ArrayBuffer(this.buf('params').size);
       const seedField = m.uniform.fields['seed'];
@@ -689,10 +690,10 @@ class ModelImpl {
    * transforms (the once kernels) run again over the new weights.
    * @param {RunOptions} options
    */
-  step({ inputs, seed = 0 }) {
+  step({ inputs, seed = 0, read }) {
     if (this.manifest.batch) return Promise.reject(new ModelError(`${modelName(this.manifest)}: a training step cannot run in batch slices`));
     return this.serialize(async () => {
-      const outputs = await this.runNow(checkInputs(this.manifest, inputs), seed);
+      const outputs = await this.runNow(checkInputs(this.manifest, inputs), seed, 0, read);
       const weights = new Map(this.manifest.buffers.filter((b) => b.kind === 'weight').map((b) => [sourceOf(b), b]));
       const updates = this.manifest.buffers.filter((b) => b.kind === 'output' && weights.has(sourceOf(b)));
       await this.guard.scoped('updating the weights', async () => {
