@@ -687,8 +687,9 @@ class ModelImpl {
   /**
    * One training step: a run, then each output that is the next value of a weight (an output buffer
    * whose tensor names a weight buffer's) copied over that weight on the device, and the weight
-   * transforms (the once kernels) run again over the new weights.
-   * @param {RunOptions} options
+   * transforms (the once kernels) run again over the new weights. `read` names the outputs to read
+   * back (all of them by default).
+   * @param {RunOptions & { read?: string[] }} options
    */
   step({ inputs, seed = 0, read }) {
     if (this.manifest.batch) return Promise.reject(new ModelError(`${modelName(this.manifest)}: a training step cannot run in batch slices`));
