@@ -74,6 +74,25 @@ describe('bertc train: one AdamW step equals torch.optim.AdamW', () => {
     expect(worstRef.rel).toBeLessThan(2e-6);
   });
 
+  it('--clip-norm scales the gradients by min(1, max_norm / (||g|| + 1e-6)) over all of them first, as clip_grad_norm_', async () => {
+    const gradOut = join(dir, 'grad-clip.safetensors');
+    const g = await bertc('grad', BERT_PATH, '--config', 'tiny', '--loss', 'probe', '--weights', WEIGHTS_PATH, '--inputs', REFERENCE_PATH, '--output', gradOut);
+    expect(g.code, g.err).toBe(0);
+    const grads = readSafetensors(gradOut);
+    let squares = 0;
+    for (const name of weights.names) for (const x of grads.get(`grad.${name}`).data) squares += x * x;
+    const maxNorm = 0.5;
+    const coef = Math.min(1, maxNorm / (Math.sqrt(squares) + 1e-6));
+    expect(coef).toBeLessThan(0.1);
+    const { state } = await train('interp', 'probe', WEIGHTS_PATH, REFERENCE_PATH, 1, ['--clip-norm', String(maxNorm)]);
+    // The first moment is (1 - beta1) times the clipped gradient.
+    for (const name of weights.names) {
+      const own = grads.get(`grad.${name}`).data;
+      const scale = Math.max(1e-30, ...Array.from(own, (x) => (1 - HYPER.beta1) * coef * Math.abs(x)));
+      expect(relativeError(state.get(`adamw.m.${name}`), (i) => (1 - HYPER.beta1) * coef * own[i]!, scale), name).toBeLessThan(1e-5);
+    }
+  });
+
   it('--resume continues exactly where a run stopped', async () => {
     const two = (await train('interp', 'probe', WEIGHTS_PATH, REFERENCE_PATH, 2)).state;
     const one = join(dir, 'one.safetensors');

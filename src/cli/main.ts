@@ -87,11 +87,12 @@ function finiteNumber(flag: string, valid: (x: number) => boolean): (value: stri
 /** --step and --loss, for the commands that plan (opt, report, compile, bench). */
 const stepOption = () => new Option('--step', 'the whole training step instead of the forward pass: forward, backward of --loss, and AdamW (docs/autodiff.md)');
 const stepLossOption = () => new Option('-l, --loss <name>', "with --step: the 'loss NAME(..) { .. }' block to train (models/bert.ir: probe, mlm)");
+const stepClipOption = () => new Option('--clip', 'with --step: clip the gradients by their global norm first (the threshold is the step\'s input adamw.max_norm)');
 
-function objectiveOf(o: { step?: boolean; loss?: string }): Objective | undefined {
+function objectiveOf(o: StepChoice): Objective | undefined {
   if (o.step && o.loss === undefined) throw new UsageError("--step needs --loss NAME: the 'loss' block whose training step to compile");
-  if (!o.step && o.loss !== undefined) throw new UsageError('--loss is for --step: add --step to compile the training step of that loss');
-  return o.step ? { kind: 'step', loss: o.loss!, clip: false } : undefined;
+  if (!o.step && (o.loss !== undefined || o.clip)) throw new UsageError(`--${o.clip ? 'clip' : 'loss'} is for --step: add --step to compile the training step of that loss`);
+  return o.step ? { kind: 'step', loss: o.loss!, clip: o.clip ?? false } : undefined;
 }
 
 /** -t for commands that run a model (run, grad, train). */
@@ -173,6 +174,7 @@ function renderReport(r: Report, format: string): string {
 interface StepChoice {
   step?: boolean;
   loss?: string;
+  clip?: boolean;
 }
 
 interface RunCliOptions {
@@ -418,6 +420,7 @@ function makeProgram(io: Io): Command {
     .addOption(setOption())
     .addOption(stepOption())
     .addOption(stepLossOption())
+    .addOption(stepClipOption())
     .addOption(levelOption())
     .option('-p, --passes <pipeline>', "explicit pipeline, e.g. 'canonicalize,cse,fuse-gemm-epilogue{ops=bias,gelu}' (overrides -O)")
     .option('-a, --accel <preset|file>', 'tile GEMMs for this accelerator (appends tile-gemm)')
@@ -460,7 +463,7 @@ function makeProgram(io: Io): Command {
       }
       if (o.fusionReport && !o.output) return;
       const steps = records.map((r) => r.step).join(',');
-      const text = printModule(module, { header: commandLine('opt', file, built.config, o.set, `${o.train ? ' --train' : ''}${o.step ? ` --step --loss ${o.loss}` : ''} --passes '${steps}'`), locations: o.locations });
+      const text = printModule(module, { header: commandLine('opt', file, built.config, o.set, `${o.train ? ' --train' : ''}${o.step ? ` --step --loss ${o.loss}${o.clip ? ' --clip' : ''}` : ''} --passes '${steps}'`), locations: o.locations });
       emit(text, o.output);
     });
 
@@ -472,6 +475,7 @@ function makeProgram(io: Io): Command {
     .addOption(setOption())
     .addOption(stepOption())
     .addOption(stepLossOption())
+    .addOption(stepClipOption())
     .option('-a, --accel <preset|file>', 'accelerator: a preset (bertc accel list) or a JSON description (docs/accelerators.md)', 'host-cpu')
     .addOption(levelOption())
     .option('-p, --passes <pipeline>', 'explicit pipeline (overrides -O); tile-gemm is appended when missing')
@@ -497,6 +501,7 @@ function makeProgram(io: Io): Command {
     .addOption(setOption())
     .addOption(stepOption())
     .addOption(stepLossOption())
+    .addOption(stepClipOption())
     .addOption(new Option('-t, --target <target>', 'code to generate: c, or wgsl (WebGPU compute shaders, a manifest and runtime.js)').choices(['c', 'wgsl']).default('c'))
     .option('-a, --accel <preset|file>', 'accelerator to tile GEMMs for and to cost (default: host-cpu for c, webgpu-generic for wgsl)')
     .addOption(levelOption())
@@ -511,7 +516,7 @@ function makeProgram(io: Io): Command {
       const planOptions = { ...buildOptions(o), objective: objectiveOf(o), train: o.train ?? false, pipeline: pipelineText(o), accel };
       const p = planProgram(s, program, planOptions);
       io.err(s.render());
-      const command = commandLine('compile', file, p.built.config, o.set, `${o.train ? ' --train' : ''}${o.step ? ` --step --loss ${o.loss}` : ''} --target ${o.target} --accel ${accel.name}`);
+      const command = commandLine('compile', file, p.built.config, o.set, `${o.train ? ' --train' : ''}${o.step ? ` --step --loss ${o.loss}${o.clip ? ' --clip' : ''}` : ''} --target ${o.target} --accel ${accel.name}`);
       const report = buildReport({ file, config: p.built.config ?? '', sets: Object.fromEntries(o.set), pipeline: p.records.map((r) => r.step).join(','), stages: p.stages }, accel);
       // The C model's memory plan goes into its report, next to the predicted costs.
       const memory = o.target === 'c' ? memoryOf(p.module) : undefined;
@@ -534,6 +539,7 @@ function makeProgram(io: Io): Command {
     .addOption(setOption())
     .addOption(stepOption())
     .addOption(stepLossOption())
+    .addOption(stepClipOption())
     .addOption(new Option('-t, --target <target>', 'code to benchmark').choices(['c']).default('c'))
     .option('-a, --accel <preset|file>', 'accelerator to tile for and predict with (bertc calibrate writes one for this machine)', 'host-cpu')
     .addOption(levelOption())
