@@ -6,8 +6,9 @@ import { adamwInputs, type AdamwHyper } from '../core/adamw.js';
 import { withObjective, type Objective } from '../core/grad.js';
 import { planBuilt, planWgsl } from '../core/plan.js';
 import { build, type Session } from '../core/session.js';
-import { diagnosticError } from '../diag/diagnostics.js';
-import type { Graph } from '../ir/graph.js';
+import type { Graph, NamedValue } from '../ir/graph.js';
+import type { Elaborated } from '../frontend/elaborate.js';
+import type { Program } from '../frontend/program.js';
 import { params } from '../ir/graph.js';
 import { isOptimizerInput, STEP_COUNT, stateUpdates } from '../ir/adamw.js';
 import { interpret } from '../interp/interpret.js';
@@ -65,51 +66,88 @@ export async function trainFile(s: Session, file: string, files: RunFiles & { re
   const stateFile = parseSafetensors(encodeSafetensors(start), files.resume ?? files.weights);
   // The batch from the inputs file; the optimizer's scalars come from the loop, step by step.
   const { weights, inputs } = bindRun(s, { ...graph, inputs: graph.inputs.filter((n) => !isOptimizerInput(n)) }, stateFile, inputsFile);
-  const stepInputs = (i: number) => new Map([...inputs, ...adamwInputs(opts.hyper, firstStep + i)]);
   const updates = stateUpdates(graph);
+  const run: StepRun = { graph, built, objective, program: p, sets, inputs, weights, start, updates, firstStep };
   const losses: number[] = [];
-  const state = new Map(start);
-  const record = (i: number, outputs: ReadonlyMap<string, Tensor>) => {
-    losses.push(outputs.get('loss')!.data[0]!);
-    opts.progress?.(i + 1, opts.steps, losses[i]!);
+  const record = (i: number, loss: number) => {
+    losses.push(loss);
+    opts.progress?.(i + 1, opts.steps, loss);
   };
   const target = opts.target ?? 'interp';
-  if (target === 'interp') {
-    for (let i = 0; i < opts.steps; i++) {
-      const outputs = interpret(graph, stepInputs(i), (name) => state.get(name)!, { train: opts.train, seed: opts.seed }).outputs;
-      for (const name of updates.keys()) state.set(name, outputs.get(name)!);
-      record(i, outputs);
-    }
-  } else if (target === 'c') {
-    const accel = opts.accel ?? HOST_CPU;
-    const { module } = planBuilt(s, built, { train: opts.train ?? false, pipeline: opts.pipeline ?? LEVELS.O2!, accel });
-    const dir = mkdtempSync(join(tmpdir(), 'bertc-train-'));
-    try {
-      s.guard(() => writeC(module, { source: 'model.ir', command: 'bertc train --target c', accel }, dir));
-      const exe = s.guard(() => buildC(dir, opts.cc));
-      const weightsPath = join(dir, 'state.safetensors');
-      writeFileSync(weightsPath, encodeSafetensors(new Map(params(graph).map((n) => [n.attr<string>('name'), state.get(n.attr<string>('name'))!]))));
-      // One process for every step: the harness calls bertc_step, which updates the weights in place.
-      const scalars = Array.from({ length: opts.steps }, (_, i) => adamwInputs(opts.hyper, firstStep + i));
-      const r = s.guard(() => trainBuilt(module, exe, weightsPath, inputs, scalars, opts.seed ?? 0));
-      r.perStep.forEach((outputs, i) => record(i, outputs));
-      for (const [name, t] of r.final) state.set(name, t);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  } else {
-    const accel = opts.accel ?? WEBGPU_GENERIC;
-    const { files: f } = planWgsl(s, p, { config: built.config, sets, train: opts.train ?? false, pipeline: opts.pipeline ?? LEVELS.O2!, accel, source: 'model.ir', objective });
-    if (f.manifest.batch) throw diagnosticError('E0029', { detail: `the training step does not fit accelerator '${accel.name}' and cannot run in batch slices` });
-    const typed = Object.fromEntries([...inputs].map(([k, t]) => [k, t.dtype === 'f32' ? Float32Array.from(t.data) : Int32Array.from(t.data)]));
-    const steps = Array.from({ length: opts.steps }, (_, i) => Object.fromEntries([...adamwInputs(opts.hyper, firstStep + i)].map(([k, t]) => [k, Float32Array.from(t.data)])));
-    const r = await runInChromium({ manifest: f.manifest, shaders: f.shaders, weights: encodeSafetensors(weights), inputs: typed, seed: opts.seed ?? 0, steps, track: [f.results['loss']!] });
-    for (const [name, o] of updates) state.set(name, makeTensor('f32', o.node.type.shape, Float32Array.from(r.outputs[f.results[name]!]!)));
-    r.tracked.forEach((t, i) => record(i, new Map([['loss', makeTensor('f32', [1], Float32Array.from(t[f.results['loss']!]!))]])));
-  }
+  const next = target === 'interp' ? trainInterp(run, opts, record) : target === 'c' ? trainC(s, run, opts, record) : await trainWgsl(s, run, opts, record);
+  const state = new Map([...start, ...next]);
   const lastStep = firstStep + opts.steps - 1;
   const written = new Map([...[...state].filter(([name]) => !name.startsWith('adamw.') || updates.has(name)), [STEP_COUNT, makeTensor('i32', [1], Int32Array.of(lastStep))]]);
   s.guard(() => writeFileAtomic(files.output, encodeSafetensors(written, { producer: 'bertc', model: file, config: opts.config ?? '', loss: opts.loss, steps: String(lastStep) })));
   return { graph, losses, state: written };
 }
 
+/** What every target's training loop starts from. */
+interface StepRun {
+  readonly graph: Graph;
+  readonly built: Elaborated;
+  readonly objective: Objective;
+  readonly program: Program;
+  readonly sets: ReadonlyMap<string, number>;
+  /** The batch (the step's inputs but its optimizer scalars). */
+  readonly inputs: ReadonlyMap<string, Tensor>;
+  /** Every weight and moment the step reads, as bound. */
+  readonly weights: ReadonlyMap<string, Tensor>;
+  readonly start: ReadonlyMap<string, Tensor>;
+  readonly updates: ReadonlyMap<string, NamedValue>;
+  /** The optimizer's step count of the first step (1, or one past a resumed run's). */
+  readonly firstStep: number;
+}
+
+/** Called with each step's loss as it is known. */
+type LossRecorder = (step: number, loss: number) => void;
+
+/** The step's inputs for step `i` of this run: the batch and that step's optimizer scalars. */
+const scalarsOf = (run: StepRun, opts: TrainOptions, i: number) => adamwInputs(opts.hyper, run.firstStep + i);
+
+/** The interpreter runs the step graph once per step, feeding each step's next values back. */
+function trainInterp(run: StepRun, opts: TrainOptions, record: LossRecorder): Map<string, Tensor> {
+  const state = new Map(run.start);
+  for (let i = 0; i < opts.steps; i++) {
+    const inputs = new Map([...run.inputs, ...scalarsOf(run, opts, i)]);
+    const outputs = interpret(run.graph, inputs, (name) => state.get(name)!, { train: opts.train, seed: opts.seed }).outputs;
+    for (const name of run.updates.keys()) state.set(name, outputs.get(name)!);
+    record(i, outputs.get('loss')!.data[0]!);
+  }
+  return new Map([...run.updates.keys()].map((name) => [name, state.get(name)!]));
+}
+
+/** Generated C, built once; its harness runs every step in one process through bertc_step. */
+function trainC(s: Session, run: StepRun, opts: TrainOptions, record: LossRecorder): Map<string, Tensor> {
+  const accel = opts.accel ?? HOST_CPU;
+  const { module } = planBuilt(s, run.built, { train: opts.train ?? false, pipeline: opts.pipeline ?? LEVELS.O2!, accel });
+  const dir = mkdtempSync(join(tmpdir(), 'bertc-train-'));
+  try {
+    s.guard(() => writeC(module, { source: 'model.ir', command: 'bertc train --target c', accel }, dir));
+    const exe = s.guard(() => buildC(dir, opts.cc));
+    const weightsPath = join(dir, 'state.safetensors');
+    writeFileSync(weightsPath, encodeSafetensors(run.weights));
+    const scalars = Array.from({ length: opts.steps }, (_, i) => scalarsOf(run, opts, i));
+    const r = s.guard(() => trainBuilt(module, exe, weightsPath, run.inputs, scalars, opts.seed ?? 0));
+    r.perStep.forEach((outputs, i) => record(i, outputs.get('loss')!.data[0]!));
+    return r.final;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** WGSL in one headless-Chromium page: model.step() updates the weights on the device. */
+async function trainWgsl(s: Session, run: StepRun, opts: TrainOptions, record: LossRecorder): Promise<Map<string, Tensor>> {
+  const accel = opts.accel ?? WEBGPU_GENERIC;
+  const { files: f } = planWgsl(s, run.program, { config: run.built.config, sets: run.sets, train: opts.train ?? false, pipeline: opts.pipeline ?? LEVELS.O2!, accel, source: 'model.ir', objective: run.objective });
+  if (f.manifest.batch) {
+    s.diags.emit('E0029', { detail: `the training step does not fit accelerator '${accel.name}', and a step cannot run the batch in slices` });
+    s.fail();
+  }
+  const typed = Object.fromEntries([...run.inputs].map(([k, t]) => [k, t.dtype === 'f32' ? Float32Array.from(t.data) : Int32Array.from(t.data)]));
+  const steps = Array.from({ length: opts.steps }, (_, i) => Object.fromEntries([...scalarsOf(run, opts, i)].map(([k, t]) => [k, Float32Array.from(t.data)])));
+  const loss = f.results['loss']!;
+  const r = await runInChromium({ manifest: f.manifest, shaders: f.shaders, weights: encodeSafetensors(run.weights), inputs: typed, seed: opts.seed ?? 0, steps, track: [loss] });
+  r.tracked.forEach((t, i) => record(i, t[loss]![0]!));
+  return new Map([...run.updates].map(([name, o]) => [name, makeTensor('f32', o.node.type.shape, Float32Array.from(r.outputs[f.results[name]!]!))]));
+}
