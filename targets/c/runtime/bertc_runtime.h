@@ -429,9 +429,47 @@ static inline __attribute__((always_inline)) void bertc_ukr_vec(const int MR, co
 BERTC_DEFINE_UKR(8, 32)
 BERTC_DEFINE_UKR(6, 32)
 BERTC_DEFINE_UKR(8, 16)
-BERTC_DEFINE_UKR(6, 16)
 BERTC_DEFINE_UKR(4, 16)
 #undef BERTC_DEFINE_UKR
+
+#if !(defined(__FMA__) && !defined(__AVX512F__))
+static void bertc_ukr_6x16(int kc, const float *restrict a, const float *restrict b, float *restrict c, ptrdiff_t ldc, int m,
+                           int n, int accumulate) {
+  bertc_ukr_vec(6, 1, kc, a, b, c, ldc, m, n, accumulate);
+}
+#else
+/* 6 x 16 for AVX2's 16 registers: 12 accumulators, two of B and one broadcast of A. Written with
+ * 256-bit registers named one by one, since the 16-wide path's split vectors leave the
+ * accumulators in memory on such a machine. */
+#define BERTC_ROW6(I) __m256 c##I##0 = _mm256_setzero_ps(), c##I##1 = _mm256_setzero_ps();
+#define BERTC_FMA6(I)                                                                                              \
+  {                                                                                                                \
+    const __m256 s = _mm256_broadcast_ss(a + (I));                                                                 \
+    c##I##0 = _mm256_fmadd_ps(s, b0, c##I##0);                                                                     \
+    c##I##1 = _mm256_fmadd_ps(s, b1, c##I##1);                                                                     \
+  }
+#define BERTC_PUT6(I)                                                                                              \
+  _mm256_storeu_ps(row + 16 * (I), c##I##0);                                                                       \
+  _mm256_storeu_ps(row + 16 * (I) + 8, c##I##1);
+static void bertc_ukr_6x16(int kc, const float *restrict a, const float *restrict b, float *restrict c, ptrdiff_t ldc, int m,
+                           int n, int accumulate) {
+  BERTC_ROW6(0) BERTC_ROW6(1) BERTC_ROW6(2) BERTC_ROW6(3) BERTC_ROW6(4) BERTC_ROW6(5)
+  for (int i = 0; i < m; i++) __builtin_prefetch(c + i * ldc, 1);
+  for (int k = 0; k < kc; k++) {
+    const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
+    BERTC_FMA6(0) BERTC_FMA6(1) BERTC_FMA6(2) BERTC_FMA6(3) BERTC_FMA6(4) BERTC_FMA6(5)
+    a += 6;
+    b += 16;
+  }
+  float row[6 * 16];
+  BERTC_PUT6(0) BERTC_PUT6(1) BERTC_PUT6(2) BERTC_PUT6(3) BERTC_PUT6(4) BERTC_PUT6(5)
+  for (int i = 0; i < m; i++)
+    for (int j = 0; j < n; j++) c[i * ldc + j] = accumulate ? c[i * ldc + j] + row[16 * i + j] : row[16 * i + j];
+}
+#undef BERTC_ROW6
+#undef BERTC_FMA6
+#undef BERTC_PUT6
+#endif
 
 #endif /* __GNUC__ */
 
