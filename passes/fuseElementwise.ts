@@ -38,8 +38,7 @@ of its two moments one kernel.
           judged.add(key);
           // A producer that other kernels (or the results) read too is still computed here, and
           // its result still stored for them: the kernel gets another output, and the read is saved.
-          const alone = c.onlyFeeds(pg, g);
-          const bytes = alone ? c.savedBytes(pg) : c.readBytes(pg, g);
+          const { alone, bytes } = c.mergeSavings(pg, g);
           const anchor = anchorOf(c, pg);
           const mismatched = c.outputs(pg).find((o) => !shapeEquals(o.type.shape, n.type.shape));
           if (mismatched) {

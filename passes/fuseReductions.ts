@@ -37,8 +37,7 @@ function tryPrologue(c: FusionContext, p: number, g: number, r: Node): boolean {
     return false;
   }
   // A producer read outside the row kernel too is still computed inside it, and its result stored.
-  const alone = c.onlyFeeds(p, g);
-  const saved = alone ? bytes : c.readBytes(p, g);
+  const { alone, bytes: saved } = c.mergeSavings(p, g);
   // A reduction over outer axes (a bias gradient: the sum over the batch's rows) walks its input a
   // column at a time: storing a producer's whole result from there would write it in column order.
   if (!alone && !reducedAxes(r).includes(r.srcs[0]!.type.shape.length - 1)) {

@@ -94,11 +94,13 @@ export class FusionContext {
   }
 
   /**
-   * DRAM bytes saved by computing `from` inside `to` while still storing its outputs for their
-   * other readers: only `to`'s reads of them.
+   * What merging `from` into `to` saves: when `from` feeds only `to`, its stores and reloads
+   * (`alone`); when others read it too, it stays stored for them and only `to`'s reads are saved.
    */
-  readBytes(from: number, to: number): number {
-    return this.outputs(from).filter((n) => this.b.consumers(n).some((c) => this.b.group(c) === to)).reduce((s, n) => s + bytesOf(n), 0);
+  mergeSavings(from: number, to: number): { readonly alone: boolean; readonly bytes: number } {
+    if (this.onlyFeeds(from, to)) return { alone: true, bytes: this.savedBytes(from) };
+    const read = this.outputs(from).filter((n) => this.b.consumers(n).some((c) => this.b.group(c) === to));
+    return { alone: false, bytes: read.reduce((s, n) => s + bytesOf(n), 0) };
   }
 
   decide(rule: string, fused: boolean, producer: Node, consumer: Node, bytes: number, detail = ''): void {

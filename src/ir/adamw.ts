@@ -48,7 +48,12 @@ export interface AdamwOptions {
  */
 export function adamwStep(grads: Graph, b: GraphBuilder, opts: AdamwOptions): Graph {
   const loss = grads.outputs.find((o) => o.name === 'loss')!;
-  const pairs = grads.outputs.filter((o) => o.name.startsWith('grad.')).map((o) => ({ param: paramNamed(grads, o.name.slice(5)), grad: o.node }));
+  const weights = new Map(topoOrder(grads.outputs.map((o) => o.node)).filter((n) => n.op === 'param').map((n) => [n.attr<string>('name'), n]));
+  const pairs = grads.outputs.filter((o) => o.name.startsWith('grad.')).map((o) => {
+    const param = weights.get(o.name.slice(5));
+    if (!param) throw new Error(`internal: the gradient graph has '${o.name}' but no weight '${o.name.slice(5)}'`);
+    return { param, grad: o.node };
+  });
   const scalarMeta: Meta = { scope: OPTIMIZER_SCOPE, hint: '' };
   const f32 = tensorType('f32', []);
   const s = Object.fromEntries(ADAMW_SCALARS.map((k) => [k, b.input(`adamw.${k}`, f32, { ...scalarMeta, hint: k })])) as Record<AdamwScalar, Node>;
@@ -87,14 +92,14 @@ function clipCoefficient(b: GraphBuilder, grads: readonly Node[], maxNorm: Node,
   return op('min', [coef, b.constant(1, 'f32', meta)]);
 }
 
-function paramNamed(g: Graph, name: string): Node {
-  const p = topoOrder(g.outputs.map((o) => o.node)).find((n) => n.op === 'param' && n.attr<string>('name') === name);
-  if (!p) throw new Error(`internal: the gradient graph has 'grad.${name}' but no weight '${name}'`);
-  return p;
-}
-
 /** The outputs of a training step that are the next value of one of its weights, by weight name. */
 export function stateUpdates(g: Graph): Map<string, NamedValue> {
   const weights = new Set(topoOrder(g.outputs.map((o) => o.node)).filter((n) => n.op === 'param').map((n) => n.attr<string>('name')));
   return new Map(g.outputs.filter((o) => weights.has(o.name)).map((o) => [o.name, o]));
+}
+
+/** The outputs of a training step that a loop hands back each step (the loss): all but the next weights. */
+export function stepResults(g: Graph): NamedValue[] {
+  const updates = stateUpdates(g);
+  return g.outputs.filter((o) => !updates.has(o.name));
 }

@@ -6,6 +6,7 @@ import { HOST_CPU, WEBGPU_GENERIC } from '../accel/presets.js';
 import type { Elaborated } from '../frontend/elaborate.js';
 import type { Program } from '../frontend/program.js';
 import type { Graph } from '../ir/graph.js';
+import type { Module } from '../kernel/module.js';
 import { interpret, type InterpretOptions } from '../interp/interpret.js';
 import { makeTensor, type Tensor } from '../interp/tensor.js';
 import { checkFileDestination, requireDistinct, writeFileAtomic } from '../io/output.js';
@@ -108,27 +109,46 @@ export interface WeightsSource {
   readonly bytes: Uint8Array;
 }
 
-/** Compiles the model to C for the accelerator, builds it in a temporary folder and runs it. */
-function runC(s: Session, built: Elaborated, weights: string, inputs: ReadonlyMap<string, Tensor>, opts: RunOptions): Outputs {
+/**
+ * Plans `built` for C on the accelerator (default host-cpu), writes and builds it in a temporary
+ * folder, and hands the module, the executable and the folder to `use`; the folder goes afterwards.
+ */
+export function withBuiltC<T>(s: Session, built: Elaborated, opts: RunOptions, command: string, use: (module: Module, exe: string, dir: string) => T): T {
   const accel = opts.accel ?? HOST_CPU;
   const { module } = planBuilt(s, built, { train: opts.train ?? false, pipeline: opts.pipeline ?? LEVELS.O2!, accel });
   const dir = mkdtempSync(join(tmpdir(), 'bertc-c-'));
   try {
-    writeC(module, { source: 'model.ir', command: 'bertc run --target c', accel }, dir);
-    const exe = buildC(dir, opts.cc);
-    return { outputs: runBuilt(module, exe, weights, inputs, opts.seed ?? 0), taps: new Map() };
+    writeC(module, { source: 'model.ir', command, accel }, dir);
+    return use(module, buildC(dir, opts.cc), dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
+/** Compiles the model to C for the accelerator, builds it in a temporary folder and runs it. */
+function runC(s: Session, built: Elaborated, weights: string, inputs: ReadonlyMap<string, Tensor>, opts: RunOptions): Outputs {
+  return withBuiltC(s, built, opts, 'bertc run --target c', (module, exe) => ({ outputs: runBuilt(module, exe, weights, inputs, opts.seed ?? 0), taps: new Map() }));
+}
+
+/**
+ * The WGSL plan of `built` for the accelerator (default webgpu-generic); `program` and the objective
+ * let the planner elaborate again for a slice of the batch.
+ */
+export function planWgslOf(s: Session, program: Program, built: Elaborated, opts: RunOptions & { readonly objective?: Objective }) {
+  const accel = opts.accel ?? WEBGPU_GENERIC;
+  return { accel, ...planWgsl(s, program, { config: built.config, sets: opts.sets, train: opts.train ?? false, pipeline: opts.pipeline ?? LEVELS.O2!, accel, source: 'model.ir', objective: opts.objective }) };
+}
+
+/** Host tensors as the page takes them: Float32Array for f32, Int32Array for integers. */
+export function pageInputs(inputs: ReadonlyMap<string, Tensor>): Record<string, Float32Array | Int32Array> {
+  return Object.fromEntries([...inputs].map(([k, t]) => [k, t.dtype === 'f32' ? Float32Array.from(t.data) : Int32Array.from(t.data)]));
+}
+
 /** Compiles the model to WGSL and runs it in headless Chromium (WebGPU, on SwiftShader without a GPU). */
 async function runWgsl(s: Session, program: Program, built: Elaborated, weights: Uint8Array, inputs: ReadonlyMap<string, Tensor>, opts: RunOptions & { readonly objective?: Objective }): Promise<Outputs> {
-  const accel = opts.accel ?? WEBGPU_GENERIC;
   const { graph } = built;
-  const { files: f } = planWgsl(s, program, { config: built.config, sets: opts.sets, train: opts.train ?? false, pipeline: opts.pipeline ?? LEVELS.O2!, accel, source: 'model.ir', objective: opts.objective });
-  const typed = Object.fromEntries([...inputs].map(([k, t]) => [k, t.dtype === 'f32' ? Float32Array.from(t.data) : Int32Array.from(t.data)]));
-  const r = await runInChromium({ manifest: f.manifest, shaders: f.shaders, weights, inputs: typed, seed: opts.seed ?? 0 });
+  const { files: f } = planWgslOf(s, program, built, opts);
+  const r = await runInChromium({ manifest: f.manifest, shaders: f.shaders, weights, inputs: pageInputs(inputs), seed: opts.seed ?? 0 });
   // Shapes from the whole-batch graph: the shaders may have been compiled for a slice of it.
   const outputs = new Map(graph.outputs.map((o) => [o.name, makeTensor('f32', o.node.type.shape, Float32Array.from(r.outputs[f.results[o.name]!]!))]));
   return { outputs, taps: new Map() };

@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HOST_CPU, WEBGPU_GENERIC } from '../accel/presets.js';
 import { adamwInputs, type AdamwHyper } from '../core/adamw.js';
 import { withObjective, type Objective } from '../core/grad.js';
-import { planBuilt, planWgsl } from '../core/plan.js';
 import { build, type Session } from '../core/session.js';
 import type { Graph, NamedValue } from '../ir/graph.js';
 import type { Elaborated } from '../frontend/elaborate.js';
@@ -15,10 +12,9 @@ import { interpret } from '../interp/interpret.js';
 import { makeTensor, type Tensor } from '../interp/tensor.js';
 import { requireDistinct, writeFileAtomic } from '../io/output.js';
 import { encodeSafetensors, parseSafetensors } from '../io/safetensors.js';
-import { LEVELS } from '../../passes/registry.js';
-import { buildC, trainBuilt, writeC } from '../../targets/c/compile.js';
+import { trainBuilt } from '../../targets/c/compile.js';
 import { runInChromium } from '../../targets/wgsl/chromium.js';
-import { bindRun, openRun, openSafetensors, type GradOptions, type RunFiles } from './run.js';
+import { bindRun, openRun, openSafetensors, pageInputs, planWgslOf, withBuiltC, type GradOptions, type RunFiles } from './run.js';
 
 export interface TrainOptions extends GradOptions {
   readonly steps: number;
@@ -119,35 +115,28 @@ function trainInterp(run: StepRun, opts: TrainOptions, record: LossRecorder): Ma
 
 /** Generated C, built once; its harness runs every step in one process through bertc_step. */
 function trainC(s: Session, run: StepRun, opts: TrainOptions, record: LossRecorder): Map<string, Tensor> {
-  const accel = opts.accel ?? HOST_CPU;
-  const { module } = planBuilt(s, run.built, { train: opts.train ?? false, pipeline: opts.pipeline ?? LEVELS.O2!, accel });
-  const dir = mkdtempSync(join(tmpdir(), 'bertc-train-'));
-  try {
-    s.guard(() => writeC(module, { source: 'model.ir', command: 'bertc train --target c', accel }, dir));
-    const exe = s.guard(() => buildC(dir, opts.cc));
-    const weightsPath = join(dir, 'state.safetensors');
-    writeFileSync(weightsPath, encodeSafetensors(run.weights));
-    const scalars = Array.from({ length: opts.steps }, (_, i) => scalarsOf(run, opts, i));
-    const r = s.guard(() => trainBuilt(module, exe, weightsPath, run.inputs, scalars, opts.seed ?? 0));
-    r.perStep.forEach((outputs, i) => record(i, outputs.get('loss')!.data[0]!));
-    return r.final;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return s.guard(() =>
+    withBuiltC(s, run.built, opts, 'bertc train --target c', (module, exe, dir) => {
+      const weightsPath = join(dir, 'state.safetensors');
+      writeFileSync(weightsPath, encodeSafetensors(run.weights));
+      const scalars = Array.from({ length: opts.steps }, (_, i) => scalarsOf(run, opts, i));
+      const r = trainBuilt(module, exe, weightsPath, run.inputs, scalars, opts.seed ?? 0);
+      r.perStep.forEach((outputs, i) => record(i, outputs.get('loss')!.data[0]!));
+      return r.final;
+    }),
+  );
 }
 
 /** WGSL in one headless-Chromium page: model.step() updates the weights on the device. */
 async function trainWgsl(s: Session, run: StepRun, opts: TrainOptions, record: LossRecorder): Promise<Map<string, Tensor>> {
-  const accel = opts.accel ?? WEBGPU_GENERIC;
-  const { files: f } = planWgsl(s, run.program, { config: run.built.config, sets: run.sets, train: opts.train ?? false, pipeline: opts.pipeline ?? LEVELS.O2!, accel, source: 'model.ir', objective: run.objective });
+  const { accel, files: f } = planWgslOf(s, run.program, run.built, { ...opts, sets: run.sets, objective: run.objective });
   if (f.manifest.batch) {
     s.diags.emit('E0029', { detail: `the training step does not fit accelerator '${accel.name}', and a step cannot run the batch in slices` });
     s.fail();
   }
-  const typed = Object.fromEntries([...run.inputs].map(([k, t]) => [k, t.dtype === 'f32' ? Float32Array.from(t.data) : Int32Array.from(t.data)]));
-  const steps = Array.from({ length: opts.steps }, (_, i) => Object.fromEntries([...scalarsOf(run, opts, i)].map(([k, t]) => [k, Float32Array.from(t.data)])));
+  const steps = Array.from({ length: opts.steps }, (_, i) => pageInputs(scalarsOf(run, opts, i)) as Record<string, Float32Array>);
   const loss = f.results['loss']!;
-  const r = await runInChromium({ manifest: f.manifest, shaders: f.shaders, weights: encodeSafetensors(run.weights), inputs: typed, seed: opts.seed ?? 0, steps, track: [loss] });
+  const r = await runInChromium({ manifest: f.manifest, shaders: f.shaders, weights: encodeSafetensors(run.weights), inputs: pageInputs(run.inputs), seed: opts.seed ?? 0, steps, track: [loss] });
   r.tracked.forEach((t, i) => record(i, t[loss]![0]!));
   return new Map([...run.updates].map(([name, o]) => [name, makeTensor('f32', o.node.type.shape, Float32Array.from(r.outputs[f.results[name]!]!))]));
 }

@@ -5,7 +5,7 @@ import { writeFolderAtomic } from '../../src/io/output.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Module } from '../../src/kernel/module.js';
-import { isOptimizerInput, stateUpdates } from '../../src/ir/adamw.js';
+import { isOptimizerInput, stateUpdates, stepResults } from '../../src/ir/adamw.js';
 import type { DType } from '../../src/ir/dtype.js';
 import type { NamedValue } from '../../src/ir/graph.js';
 import type { Node } from '../../src/ir/node.js';
@@ -122,13 +122,7 @@ export function runBuilt(m: Module, exe: string, weights: string, inputs: Readon
   const work = mkdtempSync(join(tmpdir(), 'bertc-run-'));
   try {
     writeFileSync(join(work, 'in.bin'), encodeInputs(m, inputs));
-    try {
-      execFileSync(exe, [weights, join(work, 'in.bin'), join(work, 'out.bin'), String(seed >>> 0)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    } catch (e) {
-      const err = e as { stderr?: Buffer; status?: number; signal?: string; message: string };
-      const why = err.signal ? `was killed by ${err.signal}` : `exited with ${err.status}`;
-      throw new CRunError(`the compiled model ${why}: ${err.stderr?.toString().trim() || err.message}`);
-    }
+    runHarness(exe, [weights, join(work, 'in.bin'), join(work, 'out.bin'), String(seed >>> 0)], 'the compiled model');
     return decodeOutputs(m, readFileSync(join(work, 'out.bin')));
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -141,28 +135,32 @@ export function runBuilt(m: Module, exe: string, weights: string, inputs: Readon
  * next values of weights, for each step, and the weights and moments after the last step.
  */
 export function trainBuilt(m: Module, exe: string, weights: string, batch: ReadonlyMap<string, Tensor>, steps: readonly ReadonlyMap<string, Tensor>[], seed: number): { perStep: Map<string, Tensor>[]; final: Map<string, Tensor> } {
-  const updated = stateUpdates(m.graph);
   const batchInputs = m.graph.inputs.filter((n) => !isOptimizerInput(n));
   const scalarInputs = m.graph.inputs.filter(isOptimizerInput);
-  const perStepOutputs = m.graph.outputs.filter((o) => !updated.has(o.name));
+  const perStepOutputs = stepResults(m.graph);
   const work = mkdtempSync(join(tmpdir(), 'bertc-train-'));
   try {
     writeFileSync(join(work, 'batch.bin'), encodeTensors(batchInputs, batch));
     writeFileSync(join(work, 'scalars.bin'), Buffer.concat(steps.map((s) => encodeTensors(scalarInputs, s))));
-    try {
-      execFileSync(exe, ['--steps', String(steps.length), weights, join(work, 'batch.bin'), join(work, 'scalars.bin'), join(work, 'out.bin'), String(seed >>> 0)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    } catch (e) {
-      const err = e as { stderr?: Buffer; status?: number; signal?: string; message: string };
-      const why = err.signal ? `was killed by ${err.signal}` : `exited with ${err.status}`;
-      throw new CRunError(`the compiled training step ${why}: ${err.stderr?.toString().trim() || err.message}`);
-    }
+    runHarness(exe, ['--steps', String(steps.length), weights, join(work, 'batch.bin'), join(work, 'scalars.bin'), join(work, 'out.bin'), String(seed >>> 0)], 'the compiled training step');
     const raw = readFileSync(join(work, 'out.bin'));
     const perStepBytes = perStepOutputs.reduce((s, o) => s + numel(o.node.type.shape) * C_DTYPES[o.node.type.dtype].bytes, 0);
     const perStep = steps.map((_, t) => decodeTensors(perStepOutputs, raw.subarray(t * perStepBytes, (t + 1) * perStepBytes)));
-    const final = decodeTensors([...updated.values()], raw.subarray(steps.length * perStepBytes));
+    const final = decodeTensors([...stateUpdates(m.graph).values()], raw.subarray(steps.length * perStepBytes));
     return { perStep, final };
   } finally {
     rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Runs the harness; its failure (bad input, or a crash) is a CRunError naming `what` ran. */
+function runHarness(exe: string, args: readonly string[], what: string): void {
+  try {
+    execFileSync(exe, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    const err = e as { stderr?: Buffer; status?: number; signal?: string; message: string };
+    const why = err.signal ? `was killed by ${err.signal}` : `exited with ${err.status}`;
+    throw new CRunError(`${what} ${why}: ${err.stderr?.toString().trim() || err.message}`);
   }
 }
 

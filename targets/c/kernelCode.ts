@@ -92,8 +92,7 @@ function rowKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[]): Ker
   outerAxes.forEach((a, i) => (idx[a] = outerIdx[i]!));
   rowAxes.forEach((a, i) => (idx[a] = rowIdx[i]!));
   b.setIteration(idx);
-  // A value varies along the row when one of its dimensions on a row axis is > 1.
-  const rowVaries = (n: Node) => b.axesOf(n).some((a, d) => a !== undefined && rowAxes.includes(a) && n.type.shape[d]! > 1);
+  const rowVaries = (n: Node) => b.variesAlong(n, rowAxes);
 
   for (const line of header(k, instances)) b.w.line(line);
   if (ROWS > 1 && ROWS * D >= 4096) b.w.line('#pragma omp parallel for schedule(static)');

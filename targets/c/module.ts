@@ -1,7 +1,7 @@
 import { SourceMapGenerator } from 'source-map';
 import type { Accelerator } from '../../src/accel/accelerator.js';
 import type { Node } from '../../src/ir/node.js';
-import { isOptimizerInput, stateUpdates } from '../../src/ir/adamw.js';
+import { isOptimizerInput, stateUpdates, stepResults } from '../../src/ir/adamw.js';
 import { formatShape, numel } from '../../src/ir/shape.js';
 import { isMatmul } from '../../src/kernel/classify.js';
 import { buildKernels, type Kernel } from '../../src/kernel/kernels.js';
@@ -70,7 +70,7 @@ export function generateC(m: Module, opts: COptions): CFiles {
   checkTarget(m, 'c');
   const r = new CLikeRenderer();
   const L = layoutOf(m);
-  const updates = updatePairs(m, L);
+  const updates = updatedWeights(m, L);
   const outputs = m.graph.outputs;
   const initOutputs = new Set(L.init.flatMap((k) => k.outputs));
   /** Where a buffer lives, at a call site in init or run. */
@@ -129,7 +129,7 @@ export function generateC(m: Module, opts: COptions): CFiles {
   put('  bertc_safetensors weights;');
   for (const p of L.params) put(`  const ${r.storageType(p.type.dtype)} *w${p.id}; /* ${p.attr<string>('name')} ${formatShape(p.type.shape)} */`);
   for (const n of initOutputs) put(`  ${r.storageType(n.type.dtype)} *i${n.id}; /* computed from weights at load: ${formatShape(n.type.shape)} */`);
-  for (const { param: p } of updates) put(`  ${r.storageType(p.type.dtype)} *u${p.id}; void *own${p.id}; /* bertc_step writes the next ${p.attr<string>('name')} here, then swaps it with w${p.id} */`);
+  for (const p of updates) put(`  ${r.storageType(p.type.dtype)} *u${p.id}; void *own${p.id}; /* bertc_step writes the next ${p.attr<string>('name')} here, then swaps it with w${p.id} */`);
   put('  unsigned char *arena;');
   put(`  ${r.type(SGEMM_DTYPE)} *gemm_ws, *gemm_scratch;`);
   put('  size_t gemm_ws_floats, gemm_scratch_floats;');
@@ -147,7 +147,7 @@ export function generateC(m: Module, opts: COptions): CFiles {
   put('void bertc_free(bertc_model *m) {');
   put('  if (!m) return;');
   for (const n of initOutputs) put(`  bertc_free_aligned(m->i${n.id});`);
-  for (const { param: p } of updates) put(`  bertc_free_aligned(m->own${p.id});`);
+  for (const p of updates) put(`  bertc_free_aligned(m->own${p.id});`);
   put('  bertc_free_aligned(m->arena);');
   put('  bertc_free_aligned(m->gemm_ws);');
   put('  bertc_free_aligned(m->gemm_scratch);');
@@ -193,7 +193,7 @@ function emitKernel(put: (t?: string, s?: Line['span']) => void, k: Kernel, f: K
   put();
 }
 
-function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, call: (k: Kernel) => Call, opts: COptions, m: Module, r: CLikeRenderer, updates: readonly Update[]): void {
+function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, call: (k: Kernel) => Call, opts: COptions, m: Module, r: CLikeRenderer, updates: readonly Node[]): void {
   put('int bertc_init(bertc_model **out, const char *weights_path, char *err, size_t errlen) {');
   put('  *out = NULL;');
   put('  bertc_model *m = calloc(1, sizeof *m);');
@@ -207,7 +207,7 @@ function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, call: 
     put(`    if (!m->w${p.id}) { bertc_free(m); return BERTC_ERR_MISSING; } }`);
   }
   for (const k of L.init) for (const o of k.outputs) put(`  m->i${o.id} = bertc_alloc(${bytesOf(o)});`);
-  for (const { param: p } of updates) put(`  m->u${p.id} = m->own${p.id} = bertc_alloc(${bytesOf(p)});`);
+  for (const p of updates) put(`  m->u${p.id} = m->own${p.id} = bertc_alloc(${bytesOf(p)});`);
   put(`  m->arena = bertc_alloc(${Math.max(64, L.plan.bytes)});`);
   // Weight transforms run GEMMs too (a product of two weights), so their scratch counts as well.
   const gemms = L.kernels.filter((k) => k.ops.some(isMatmul));
@@ -220,7 +220,7 @@ function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, call: 
   put(`  m->gemm_scratch_floats = ${Math.max(16, ...gemms.map((k) => scratchFloats(k, opts.accel)))};`);
   put(`  m->gemm_ws = bertc_alloc(sizeof(${r.type(SGEMM_DTYPE)}) * (m->gemm_ws_floats + 16) * (size_t)bertc_max_threads());`);
   put(`  m->gemm_scratch = bertc_alloc(sizeof(${r.type(SGEMM_DTYPE)}) * m->gemm_scratch_floats * (size_t)bertc_max_threads());`);
-  put(`  if (!m->arena || !m->gemm_ws || !m->gemm_scratch${[...L.init.flatMap((k) => k.outputs).map((o) => ` || !m->i${o.id}`), ...updates.map((u) => ` || !m->u${u.param.id}`)].join('')}) { bertc_free(m); return bertc_error(err, errlen, BERTC_ERR_MEMORY, "out of memory"); }`);
+  put(`  if (!m->arena || !m->gemm_ws || !m->gemm_scratch${[...L.init.flatMap((k) => k.outputs).map((o) => ` || !m->i${o.id}`), ...updates.map((p) => ` || !m->u${p.id}`)].join('')}) { bertc_free(m); return bertc_error(err, errlen, BERTC_ERR_MEMORY, "out of memory"); }`);
   put('  /* Weight transforms run once, here; they draw no random numbers. */');
   for (const k of L.init) put(`  ${call(k).text};`, k.ops[0]?.meta.span);
   put('  *out = m;');
@@ -280,37 +280,31 @@ function emitRun(put: (t?: string, s?: Line['span']) => void, L: Layout, call: (
   put();
 }
 
-/** A weight that the step updates, and the output holding its next value (docs/autodiff.md). */
-interface Update {
-  readonly param: Node;
-  readonly output: string;
-}
-
-function updatePairs(m: Module, L: Layout): Update[] {
+/** The weights a training step updates (docs/autodiff.md): each has an output of its own name holding its next value. */
+function updatedWeights(m: Module, L: Layout): Node[] {
   const byName = new Map(L.params.map((p) => [p.attr<string>('name'), p]));
-  return [...stateUpdates(m.graph).values()].map((o) => {
-    const param = byName.get(o.name);
-    if (!param) throw new Error(`internal: the step updates '${o.name}', which no kernel reads`);
-    return { param, output: o.name };
+  return [...stateUpdates(m.graph).keys()].map((name) => {
+    const param = byName.get(name);
+    if (!param) throw new Error(`internal: the step updates '${name}', which no kernel reads`);
+    return param;
   });
 }
 
 /** The step's arguments: its inputs, and the outputs that are not next values of weights. */
-function stepParams(m: Module, r: CLikeRenderer, updates: readonly Update[]): string[] {
-  const updated = new Set(updates.map((u) => u.output));
+function stepParams(m: Module, r: CLikeRenderer): string[] {
   const ins = m.graph.inputs.map((n) => `const ${r.storageType(n.type.dtype)} *in_${cName(n.attr<string>('name'))}`);
-  const outs = m.graph.outputs.filter((o) => !updated.has(o.name)).map((o) => `${r.storageType(o.node.type.dtype)} *out_${cName(o.name)}`);
+  const outs = stepResults(m.graph).map((o) => `${r.storageType(o.node.type.dtype)} *out_${cName(o.name)}`);
   return [...ins, ...outs, 'uint32_t seed'];
 }
 
-function emitStep(put: (t?: string, s?: Line['span']) => void, L: Layout, call: (k: Kernel) => Call, m: Module, r: CLikeRenderer, updates: readonly Update[]): void {
-  const next = new Map(updates.map((u) => [u.output, `m->u${u.param.id}`]));
-  put(`int bertc_step(bertc_model *m, ${stepParams(m, r, updates).join(', ')}) {`);
+function emitStep(put: (t?: string, s?: Line['span']) => void, L: Layout, call: (k: Kernel) => Call, m: Module, r: CLikeRenderer, updates: readonly Node[]): void {
+  const next = new Map(updates.map((p) => [p.attr<string>('name'), `m->u${p.id}`]));
+  put(`int bertc_step(bertc_model *m, ${stepParams(m, r).join(', ')}) {`);
   const args = [...m.graph.inputs.map((n) => `in_${cName(n.attr<string>('name'))}`), ...m.graph.outputs.map((o) => next.get(o.name) ?? `out_${cName(o.name)}`), 'seed'];
   put(`  int status = bertc_run(m, ${args.join(', ')});`);
   put('  if (status) return status;');
   put('  /* The next values become the current ones: the buffers swap, nothing is copied. */');
-  for (const { param: p } of updates) {
+  for (const p of updates) {
     const t = r.storageType(p.type.dtype);
     put(`  { const ${t} *t = m->w${p.id}; m->w${p.id} = m->u${p.id}; m->u${p.id} = (${t} *)t; }`);
   }
@@ -326,7 +320,7 @@ function emitStep(put: (t?: string, s?: Line['span']) => void, L: Layout, call: 
   put();
 }
 
-function header(m: Module, L: Layout, opts: COptions, r: CLikeRenderer, updates: readonly Update[]): string {
+function header(m: Module, L: Layout, opts: COptions, r: CLikeRenderer, updates: readonly Node[]): string {
   const shapes = [
     ...m.graph.inputs.map((n) => ` *   in_${cName(n.attr<string>('name'))}: ${n.type.dtype} ${formatShape(n.type.shape)}`),
     ...m.graph.outputs.map((o) => ` *   out_${cName(o.name)}: ${o.node.type.dtype} ${formatShape(o.node.type.shape)}`),
@@ -360,7 +354,7 @@ ${updates.length ? `
 /* One training step: bertc_run, then the next value of every weight and optimizer moment (the
  * outputs named after them) becomes the model's own, in place, and the weight transforms run again.
  * The in_adamw_* scalars are the step's (docs/autodiff.md). Returns as bertc_run does. */
-int bertc_step(bertc_model *model, ${stepParams(m, r, updates).join(', ')});
+int bertc_step(bertc_model *model, ${stepParams(m, r).join(', ')});
 
 /* A weight's (or moment's) current values, by name; NULL for a name the model has not. */
 const void *bertc_weight(const bertc_model *model, const char *name);
@@ -377,12 +371,11 @@ void bertc_kernel_times(const bertc_model *model, double *seconds);
 }
 
 /** The training mode of the harness: N calls of bertc_step on one batch, each with its own scalars. */
-function trainingHarness(m: Module, r: CLikeRenderer, updates: readonly Update[]): { usage: string; fn: string } {
-  const updated = new Set(updates.map((u) => u.output));
+function trainingHarness(m: Module, r: CLikeRenderer): { usage: string; fn: string } {
   const batch = m.graph.inputs.filter((n) => !isOptimizerInput(n));
   const scalars = m.graph.inputs.filter(isOptimizerInput);
-  const perStep = m.graph.outputs.filter((o) => !updated.has(o.name));
-  const finals = m.graph.outputs.filter((o) => updated.has(o.name));
+  const perStep = stepResults(m.graph);
+  const finals = [...stateUpdates(m.graph).values()];
   const sum = (ns: readonly Node[]) => ns.reduce((s, n) => s + bytesOf(n), 0);
   const offset = (ns: readonly Node[], n: Node) => sum(ns.slice(0, ns.indexOf(n)));
   const [B, SC, PS] = [sum(batch), sum(scalars), sum(perStep.map((o) => o.node))];
@@ -429,10 +422,10 @@ ${copies.join('\n')}
   };
 }
 
-function harness(m: Module, r: CLikeRenderer, updates: readonly Update[]): string {
+function harness(m: Module, r: CLikeRenderer, updates: readonly Node[]): string {
   const ins = m.graph.inputs;
   const outs = m.graph.outputs;
-  const training = updates.length ? trainingHarness(m, r, updates) : undefined;
+  const training = updates.length ? trainingHarness(m, r) : undefined;
   return `/* A command-line harness for the generated model (bertc run --target c uses it):
  *   ./model WEIGHTS.safetensors INPUTS.bin OUTPUTS.bin [SEED]
  * INPUTS.bin holds ${ins.map((n) => n.attr<string>('name')).join(', ')} back to back, raw little-endian;

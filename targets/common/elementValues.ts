@@ -111,6 +111,11 @@ export class ElementValues {
     return this.axisMap.get(n) ?? this.aligned(n.type.shape.length);
   }
 
+  /** Does `n` vary along the row, that is, is one of its dimensions on a row axis larger than 1? */
+  variesAlong(n: Node, rowAxes: readonly number[]): boolean {
+    return this.axesOf(n).some((a, d) => a !== undefined && rowAxes.includes(a) && n.type.shape[d]! > 1);
+  }
+
   /** The index of `n` at the iteration point. */
   here(n: Node): Index {
     const shape = n.type.shape;

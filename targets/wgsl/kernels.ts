@@ -319,10 +319,9 @@ function rowKernel(k: Kernel, env: WgslEnv, instances: readonly Kernel[]): WgslK
     done.add(red);
   });
   // Results that do not vary along the row (reduce_* without the row axis) are stored once per row.
-  // A value varies along the row when one of its dimensions on a row axis is > 1 (as in the C row
-  // kernel): decided from shapes, since a prologue value that other kernels read too is an output
-  // whose element the reduction loops computed and then let go out of scope.
-  const rowVaries = (n: Node) => b.axesOf(n).some((a, d) => a !== undefined && rowAxes.includes(a) && n.type.shape[d]! > 1);
+  // Decided from shapes, as in the C row kernel: a prologue value that other kernels read too is an
+  // output whose element the reduction loops computed and then let go out of scope.
+  const rowVaries = (n: Node) => b.variesAlong(n, rowAxes);
   const rowResults = new Set(k.outputs.filter((o) => {
     const { v } = b.stored(o);
     return rowVaries(v) || isMovement(v);
