@@ -75,6 +75,22 @@ function tryPrologue(c: FusionContext, p: number, g: number, r: Node): boolean {
   return true;
 }
 
+/** A `reduce_*` along its input's rows (its last axis), not across them (a bias gradient). */
+function isRowSum(n: Node): boolean {
+  return n.op.startsWith('reduce_') && isRowReduction(n) && reducedAxes(n).includes(n.srcs[0]!.type.shape.length - 1);
+}
+
+/** The members of `g` computed from one of its `reduce_*` results: the per-row sums and what reads them back. */
+function downstreamOfReductions(c: FusionContext, g: number): Set<Node> {
+  const members = c.b.members(g);
+  const inside = new Set(members);
+  const found = new Set<Node>();
+  for (const n of members) {
+    if (isRowSum(n) || n.srcs.some((s) => found.has(s) && inside.has(s))) found.add(n);
+  }
+  return found;
+}
+
 /** Tries to pull consumer group `e` into the row kernel `g` as its epilogue. */
 function tryEpilogue(c: FusionContext, g: number, e: number, r: Node): boolean {
   const anchor = anchorOf(c, e);
@@ -137,9 +153,25 @@ after softmax). A producer with another reader, or a reduction along other rows,
         if (changed) continue;
         const consumerGroups = new Set(c.outputs(g).flatMap((o) => c.b.consumers(o)).map((x) => c.b.group(x)!).filter((x) => x !== g));
         const [only] = consumerGroups;
-        if (consumerGroups.size === 1 && !judgedAfter.has(only!)) {
-          judgedAfter.add(only!);
-          changed = tryEpilogue(c, g, only!, r);
+        if (consumerGroups.size === 1) {
+          if (!judgedAfter.has(only!)) {
+            judgedAfter.add(only!);
+            changed = tryEpilogue(c, g, only!, r);
+          }
+          continue;
+        }
+        // With several readers, the ones worth pulling in read the per-row results back (the input
+        // gradient of layernorm: dy*g - mean(dy*g) - xhat*mean(dy*g*xhat)). Left outside, each
+        // would make the kernel store its row sums and reread the rows they came from.
+        const perRow = downstreamOfReductions(c, g);
+        for (const e of consumerGroups) {
+          if (judgedAfter.has(e) || !c.isElementwiseGroup(e) || c.b.wouldCycle(g, e)) continue;
+          if (!c.b.members(e).some((n) => n.srcs.some((s) => perRow.has(s)))) continue;
+          judgedAfter.add(e);
+          if (tryEpilogue(c, g, e, r)) {
+            changed = true;
+            break;
+          }
         }
       }
     }

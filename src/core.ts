@@ -6,7 +6,7 @@
  * Files, C compilers and Chromium live in `src/node/` and the CLI.
  */
 export { Session, loadText, build, type BuildOptions } from './core/session.js';
-export { initialModule, pipelineSteps, planBuilt, planProgram, planWgsl, type Plan, type PlanOptions } from './core/plan.js';
+export { initialModule, pipelineSteps, planBuilt, planProgram, planWgsl, policyPlans, type Plan, type PlanOptions, type PolicyPlan } from './core/plan.js';
 export { bindInputs, bindWeights, checkInputValues, setsFromInputs } from './core/bind.js';
 export { CompileError, DiagnosticError, type Diagnostic } from './diag/diagnostics.js';
 export { CATALOGUE } from './diag/catalogue.js';

@@ -335,7 +335,7 @@ describe('the walk', () => {
   });
 });
 
-describe('gather and dropout', () => {
+describe('gather, scatter_add and dropout', () => {
   const GATHERS: [string, Shape, Shape, number][] = [
     ['embedding lookup, rows picked twice', [5, 3], [2, 4], 0],
     ['one-dimensional table', [6], [3], 0],
@@ -362,6 +362,35 @@ describe('gather and dropout', () => {
     expect(Array.from(dt.slice(0, 3))).toEqual([0, 0, 0]);
     expect(Array.from(dt.slice(9, 12))).toEqual([0, 0, 0]); // row 3 is never picked
     expect(Array.from(dt.slice(3, 9)).every((v) => v !== 0)).toBe(true);
+  });
+
+  it('gather\'s rule is a scatter_add of the gradient, not a product with a one-hot matrix', () => {
+    const rng = generator(5);
+    const p = problem(rng, [{ name: 'table', shape: [6, 3], param: true }], (b, [t, i]) => b.op('gather', [t!, i!], { padding_idx: 2 }, M('g')), [['ids', [2, 2], Float64Array.of(1, 2, 1, 5)]]);
+    const dt = gradients(p.graph, p.loss, p.wrt, p.b).get(p.leaves[0]!)!;
+    expect([dt.op, dt.attrs, dt.srcs.map((s) => s.type.shape)]).toEqual(['scatter_add', { rows: 6, axis: 0, padding_idx: 2 }, [[4, 3], [4]]]);
+    const backward = gradientGraph(p.graph, p.loss, p.wrt, p.b).body.filter((n) => n.meta.origin?.kind === 'derived');
+    expect(backward.filter((n) => n.op === 'matmul' || n.op === 'iota')).toEqual([]);
+  });
+
+  // [what, updates, indices, rows, axis, padding_idx]; the indices repeat some rows and skip others.
+  const SCATTERS: [string, Shape, Shape, number, number, number][] = [
+    ['rows named several times, [2, 3] indices', [2, 3, 4], [2, 3], 5, 0, -1],
+    ['along a middle axis', [2, 4, 3], [4], 3, 1, -1],
+    ['along the last axis', [3, 5], [5], 4, -1, -1],
+    ['with padding_idx: the updates it names get none', [6, 2], [6], 4, 0, 0],
+  ];
+  it.each(SCATTERS)('scatter_add: %s (the updates; the indices get none)', (_what, us, is, rows, axis, padding_idx) => {
+    const rng = generator(us.length * 19 + rows);
+    const ids = Float64Array.from({ length: numel(is) }, (_, i) => (i < 2 ? 0 : rng.int(0, rows - 1)));
+    const p = problem(rng, [{ name: 'u', shape: us }], (b, [u, i]) => b.op('scatter_add', [u!, i!], { rows, axis, padding_idx }, M('s')), [['ids', is, ids]]);
+    checkAgainstFiniteDifferences(p);
+    const gs = gradients(p.graph, p.loss, p.leaves, p.b);
+    expect(gs.get(p.leaves[1]!)!.type).toEqual(p.leaves[1]!.type);
+    if (padding_idx < 0) return;
+    const du = run(gradientGraph(p.graph, p.loss, p.wrt, p.b), p.values).get('grad.u')!.data;
+    const row = us[us.length - 1]!;
+    ids.forEach((r, i) => expect(Array.from(du.slice(i * row, (i + 1) * row)).every((v) => v === 0), `update ${i} (index ${r})`).toBe(r === padding_idx));
   });
 
   it('dropout in training mode with a fixed seed: the mask is regenerated (same p and id), linear in x', () => {

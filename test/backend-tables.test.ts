@@ -39,6 +39,17 @@ describe('op spelling tables', () => {
   });
 });
 
+describe('ops the op table does not spell', () => {
+  it('are each group with a code path of its own in both backends, so a new group cannot slip through', () => {
+    // source: inputs, weights, inline constants and iota (ElementValues.value); random: dropout
+    // (CLikeRenderer.dropout); reduce and norm: the row kernels; matmul: the GEMM kernels; movement:
+    // views and copies (indexing.ts); gather: ElementValues.gatherValue; scatter: the scatter_add
+    // kernels (targets/common/scatter.ts, scatterKernel in targets/c and targets/wgsl).
+    const groups = new Set([...OPS.values()].map((d) => d.group).filter((g) => !SPELLED.has(g)));
+    expect([...groups].sort()).toEqual(['gather', 'matmul', 'movement', 'norm', 'random', 'reduce', 'scatter', 'source']);
+  });
+});
+
 describe('movement index tables', () => {
   it('map an index through every op with a view rule, and store through every relabelling one', () => {
     expect(opsIn((d) => d.view !== undefined).filter((op) => !SOURCE_INDEX[op])).toEqual([]);

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HOST_CPU } from '../src/accel/presets.js';
-import { plan, Session } from '../src/driver.js';
+import { build, initialModule, loadText, plan, Session } from '../src/driver.js';
+import { parsePipeline, runPipeline } from '../passes/pipeline.js';
+import { makeTensor } from '../src/interp/tensor.js';
 import { interpret } from '../src/interp/interpret.js';
 import type { Tensor } from '../src/interp/tensor.js';
 import type { Module } from '../src/kernel/module.js';
@@ -128,5 +130,48 @@ describe('C kernels identified by what they compute', () => {
       expect(classes.some((c) => c.instances.length > 1)).toBe(true);
       for (const c of classes) for (const k of c.instances.slice(1)) expect(body(k), k.name).toBe(body(c.representative));
     }
+  });
+});
+
+describe('generated C for scatter_add', () => {
+  // Rows named several times, rows never named, and padding_idx; 1024 columns, split between the 2 cores.
+  const text = 'model m(u: f32[6, 1024], ids: i32[6]) -> (y: f32[5, 1024], z: f32[5, 1024]) {\n  return scatter_add(u, ids, rows=5), scatter_add(u, ids, rows=5, padding_idx=1);\n}\n';
+  const source = 'scatter.ir';
+  const build1 = () => {
+    const s = new Session();
+    return build(s, loadText(s, source, text), {});
+  };
+  const module = () => runPipeline({ ...initialModule(build1(), false), accel: HOST_CPU }, parsePipeline(`${LEVELS.O2!},tile-gemm`)).module;
+  const u = makeTensor('f32', [6, 1024], Float32Array.from({ length: 6 * 1024 }, (_, i) => ((i * 37) % 101) / 25 - 2));
+  const inputs = (ids: number[]) => new Map([['u', u], ['ids', makeTensor('i32', [6], Int32Array.from(ids))]]);
+  const noWeights = join(tmp, 'no-weights.safetensors');
+  writeFileSync(noWeights, encodeSafetensors(new Map()));
+
+  it('is a kernel of its own whose tasks own column ranges: zeroed, then rows added in index order, no atomics', () => {
+    const c = generateC(module(), { source, command: 'test', accel: HOST_CPU })['model.c'];
+    const fns = c.split('\n\n').filter((f) => f.includes('(scatter):'));
+    expect(fns).toHaveLength(2);
+    for (const f of fns) {
+      expect(f).toContain('#pragma omp parallel for schedule(static)\n  for (ptrdiff_t task = 0; task < 2; task++) {');
+      expect(f).toContain('const ptrdiff_t q0 = (task % 2) * 512;');
+      expect(f).toMatch(/for \(ptrdiff_t row = 0; row < 5; row\+\+\) for \(ptrdiff_t q = q0; q < q1; q\+\+\) b2\[\(row \* 1024 \+ q\)\] = 0\.0f;/);
+      expect(f).toContain('const ptrdiff_t row = bertc_checked_index(b1[i], 5, status);');
+      expect(f).not.toMatch(/atomic/);
+    }
+    expect(fns.filter((f) => f.includes('if (row == 1) continue;'))).toHaveLength(1);
+  });
+
+  it('equals the interpreter, and reports an index out of range without writing outside the result (ASan)', () => {
+    const m = module();
+    const dir = join(tmp, 'scatter');
+    writeC(m, { source, command: 'test', accel: HOST_CPU }, dir);
+    const exe = buildC(dir, { cflags: ['-O1', '-g', '-fsanitize=address,undefined', '-fno-sanitize-recover=all', '-fno-omit-frame-pointer'] });
+    const ids = [1, 3, 1, 2, 0, 1];
+    const got = runBuilt(m, exe, noWeights, inputs(ids), 0);
+    const want = interpret(build1().graph, inputs(ids), () => {
+      throw new Error('no weights');
+    }, { f64: true }).outputs;
+    for (const [name, t] of want) expect(maxAbsDiff(got.get(name)!, t), name).toBeLessThan(1e-5);
+    expect(() => runBuilt(m, exe, noWeights, inputs([1, 7, -3, 2, 0, 1 << 30]), 0)).toThrow(/out of range/);
   });
 });

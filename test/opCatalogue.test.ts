@@ -28,6 +28,10 @@ describe('the op catalogue', () => {
     for (const d of defs.filter((x) => x.commutative)) expect(['binary', 'compare'], d.name).toContain(d.group);
   });
 
+  it('says which operand addresses rows exactly for the ops that take indices (gather, scatter_add)', () => {
+    expect(names((d) => d.indexedRows !== undefined)).toEqual(names((d) => d.group === 'gather' || d.group === 'scatter'));
+  });
+
   it('names the special-function unit of exactly the ops that evaluate special functions', () => {
     expect(names((d) => d.special !== undefined)).toEqual(['erf', 'exp', 'gelu', 'layernorm', 'log', 'pow', 'rsqrt', 'softmax', 'sqrt', 'tanh']);
   });

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { LEVELS } from '../passes/registry.js';
-import { plan, Session } from '../src/driver.js';
+import { plan, policyPlans, Session } from '../src/driver.js';
+import { kernelsOf } from '../src/kernel/kernels.js';
+import type { Module } from '../src/kernel/module.js';
+import { keptForBackward } from '../src/kernel/saved.js';
 import { printModule } from '../src/kernel/printer.js';
-import { moduleStats, type KernelStats } from '../src/kernel/stats.js';
+import { moduleStats, phaseOf, type KernelStats } from '../src/kernel/stats.js';
 import type { Objective } from '../src/core/grad.js';
+import { loadAccelerator } from '../src/accel/load.js';
 import { BERT_PATH } from './support/reference.js';
 
 /**
@@ -39,6 +43,60 @@ describe('the training step of one BERT-base layer (B=8, S=128), training mode',
     expect(gelu.map((k) => k.kind)).toEqual(['elementwise']);
     const softmax = o2.filter((k) => k.layers.every((l) => l.endsWith('attention.self')) && ['dropout', 'reduce_sum', 'scale'].every((p) => k.pattern.includes(p)));
     expect(softmax.map((k) => k.name)).toHaveLength(1);
+  });
+
+  it('computes each layernorm\'s input gradient, with the dropout backward of its branch, as one row kernel', () => {
+    for (const ln of ['attention.output.LayerNorm', 'output.LayerNorm']) {
+      const rows = o2.filter((k) => k.layers.includes(`encoder.layer.0.${ln}`) && k.pattern.includes('reduce_mean'));
+      expect(rows.map((k) => k.kind), ln).toEqual(['reduction']);
+      expect(rows[0]!.pattern).toContain('dropout');
+    }
+  });
+});
+
+describe('the optimizer of one BERT-base layer (B=8, S=128)', () => {
+  const sets = { B: 8, S: 128, L: 1, V: 1024 };
+  const optimizer = (accel?: string) => {
+    const p = plan(new Session(), BERT_PATH, { config: 'base', sets: new Map(Object.entries(sets)), train: true, pipeline: LEVELS['O2']!, objective: STEP, ...(accel && { accel: loadAccelerator(accel) }) });
+    return kernelsOf(p.module).filter((k) => phaseOf(k) === 'optimizer');
+  };
+
+  it('is one multi-tensor kernel on a CPU, a segment per weight', () => {
+    const ks = optimizer();
+    expect(ks.map((k) => k.pattern)).toEqual(['multi_tensor_mul_sub_residual_add_sqrt_div_mask']);
+    expect(ks[0]!.segments).toHaveLength(23);
+  });
+
+  it('stays a kernel per update on WebGPU, whose shaders bind too few buffers for two', () => {
+    const ks = optimizer('webgpu-generic');
+    expect(ks.some((k) => k.segments)).toBe(false);
+    expect(ks.length).toBeGreaterThanOrEqual(23);
+  });
+});
+
+describe('save or recompute, for one BERT-base layer (B=8, S=128)', () => {
+  const sets = new Map(Object.entries({ B: 8, S: 128, L: 1, V: 1024 }));
+  const s = new Session();
+  const opts = { config: 'base', sets, train: true, pipeline: LEVELS['O2']!, objective: STEP };
+  const p = plan(s, BERT_PATH, opts);
+  const policies = policyPlans(s, p, opts);
+  const kept = (name: string) => keptForBackward(policies.find((x) => x.policy === name)!.module);
+  const bigDropouts = (m: Module) => kernelsOf(m).filter((k) => phaseOf(k) === 'forward').flatMap((k) => k.outputs).filter((o) => o.op === 'dropout' && o.type.shape.length === 4);
+
+  it('compiles the step under both policies, -O2 using recompute', () => {
+    expect(policies.map((x) => [x.policy, x.used])).toEqual([['keep', false], ['recompute', true]]);
+    expect(policies.find((x) => x.used)!.module).toBe(p.module);
+  });
+
+  it('keeps fewer bytes for the backward when it recomputes, and the dropped-out attention probabilities are what it stops keeping', () => {
+    const keep = kept('keep');
+    const recompute = kept('recompute');
+    console.log(`kept for the backward: keep ${keep.values} tensors ${(keep.bytes / 1e6).toFixed(1)} MB, recompute ${recompute.values} tensors ${(recompute.bytes / 1e6).toFixed(1)} MB`);
+    expect(recompute.bytes).toBeLessThan(keep.bytes);
+    const probs = 8 * 12 * 128 * 128 * 4;
+    expect(keep.bytes - recompute.bytes).toBe(probs);
+    // The forward still stores them for its own P·V product; the backward computes its own copy.
+    for (const pol of policies) expect(bigDropouts(pol.module)).toHaveLength(1);
   });
 });
 

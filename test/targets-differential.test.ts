@@ -50,6 +50,14 @@ const FORMS: Record<string, Case[]> = {
   'a reduction read by a broadcasting op that a reshape returns':
     handWritten('model m(x: f32[4, 8]) -> (a: f32[32]) {\n  m = reduce_mean(x, axes=[-1], keepdims=true);\n  return reshape(x - m, shape=[32]);\n}\n', { x: [4, 8] }),
   'a softmax read through a transpose of its square tile': handWritten('model m(x: f32[4, 4]) -> (y: f32[4, 4]) {\n  return neg(transpose(softmax(x, axis=-1), perm=[1, 0]));\n}\n', { x: [4, 4] }),
+  'a softmax and a layernorm over a size-1 axis (a row of one element)': handWritten(
+    'model m(x: f32[3, 1], g: f32[1], b: f32[1]) -> (y: f32[3, 1], z: f32[3, 1]) {\n  return softmax(x, axis=-1) * 2.0, layernorm(x, g, b);\n}\n',
+    { x: [3, 1], g: [1], b: [1] },
+  ),
+  'a scatter_add with repeated indices stored through the transpose that its reader reshapes (merging heads)': handWritten(
+    'model m(u: f32[2, 3, 4], x: f32[5, 8]) -> (y: f32[5, 8]) {\n  ids = min(iota(shape=[3], dtype=i32) * 3 / 2, 4);\n  t = transpose(scatter_add(u, ids, rows=5, axis=1), perm=[1, 0, 2]);\n  return neg(reshape(t, shape=[5, 8])) + x;\n}\n',
+    { u: [2, 3, 4], x: [5, 8] },
+  ),
 };
 
 /** The catalogue programs, then the hand-written forms: one compiler run and one browser page for all. */

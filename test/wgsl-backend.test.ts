@@ -178,3 +178,36 @@ describe('WGSL kernels identified by what they compute', () => {
     }
   });
 });
+
+describe('generated WGSL for scatter_add', () => {
+  const text = 'model m(u: f32[6, 300], ids: i32[6]) -> (y: f32[5, 300], z: f32[5, 300]) {\n  return scatter_add(u, ids, rows=5), scatter_add(u, ids, rows=5, padding_idx=1);\n}\n';
+  const source = 'scatter.ir';
+  const files = () => planWgsl(new Session(), loadText(new Session(), source, text), { train: false, pipeline: LEVELS.O2!, accel, source }).files;
+  const u = makeTensor('f32', [6, 300], Float32Array.from({ length: 6 * 300 }, (_, i) => ((i * 37) % 101) / 25 - 2));
+  const want = (ids: number[]) =>
+    interpret(build(new Session(), loadText(new Session(), source, text), {}).graph, new Map([['u', u], ['ids', makeTensor('i32', [6], Int32Array.from(ids))]]), () => {
+      throw new Error('no weights');
+    }, { f64: true }).outputs;
+
+  it('runs one invocation per column, which zeroes it and adds the rows in index order, without atomics', () => {
+    const f = files();
+    const scatters = f.manifest.kernels.filter((k) => k.name.includes('scatter_add'));
+    expect(scatters.map((k) => k.dispatch)).toEqual([[2, 1, 1], [2, 1, 1]]);
+    for (const k of scatters) {
+      const code = f.shaders[k.shader]!;
+      expect(code).toContain('if (col >= 300) { return; }');
+      expect(code).toContain('for (var zr: i32 = 0; zr < 5; zr++) {\n    b2[(zr * 300 + q)] = 0.0f;');
+      expect(code).toContain('let row = clamp(b1[i], 0, 4);');
+      expect(code).not.toMatch(/atomic/);
+    }
+  });
+
+  it.skipIf(!browserAvailable && !browserRequired)(`equals the interpreter; an index out of range adds into the nearest row${browserSkipReason ? ` (${browserSkipReason})` : ''}`, async () => {
+    const f = files();
+    for (const [ids, as] of [[[1, 3, 1, 2, 0, 1], [1, 3, 1, 2, 0, 1]], [[1, 7, -3, 2, 0, 1], [1, 4, 0, 2, 0, 1]]] as const) {
+      const r = await runInChromium({ manifest: f.manifest, shaders: f.shaders, weights: encodeSafetensors(new Map()), inputs: { u: u.data as Float32Array, ids: Int32Array.from(ids) } });
+      expect(r.compilation).toEqual([]);
+      for (const [name, t] of want([...as])) expect(maxAbsDiff(asTensor(r.outputs[f.results[name]!]!, t), t), `${name} for ids ${ids.join(', ')}`).toBeLessThan(1e-5);
+    }
+  });
+});

@@ -5,7 +5,7 @@ import { renderDiagnostics } from '../diag/render.js';
 import { didYouMean } from '../diag/suggest.js';
 import { checkFileDestination, checkFolderDestination, requireDistinct, writeFileAtomic } from '../io/output.js';
 import { USAGE_CODES } from '../frontend/elaborate.js';
-import { ADAMW_DEFAULTS, build, type Objective, loadFile, plan, planProgram, planWgsl, gradFile, runFile, Session, trainFile, type BuildOptions } from '../driver.js';
+import { ADAMW_DEFAULTS, build, type Objective, loadFile, plan, planProgram, planWgsl, policyPlans, gradFile, runFile, Session, trainFile, type BuildOptions } from '../driver.js';
 import { parsePipeline, PipelineError, type PassRecord } from '../../passes/pipeline.js';
 import type { Accelerator } from '../accel/accelerator.js';
 import { describeAccelerator, listAccelerators } from '../accel/describe.js';
@@ -488,8 +488,9 @@ function makeProgram(io: Io): Command {
       const accel = accelOrUsage(o.accel);
       const pipeline = pipelineText(o);
       const p = plan(s, file, { ...buildOptions(o), objective: objectiveOf(o), train: o.train ?? false, pipeline, accel });
+      const policies = policyPlans(s, p, { pipeline, accel });
       io.err(s.render());
-      const report = buildReport({ file, config: p.built.config ?? '', sets: Object.fromEntries(o.set), pipeline: p.records.map((r) => r.step).join(','), stages: p.stages }, accel);
+      const report = buildReport({ file, config: p.built.config ?? '', sets: Object.fromEntries(o.set), pipeline: p.records.map((r) => r.step).join(','), stages: p.stages, policies }, accel);
       emit(renderReport(report, o.format), o.output);
     });
 
@@ -515,9 +516,10 @@ function makeProgram(io: Io): Command {
       const program = loadFile(s, file);
       const planOptions = { ...buildOptions(o), objective: objectiveOf(o), train: o.train ?? false, pipeline: pipelineText(o), accel };
       const p = planProgram(s, program, planOptions);
+      const policies = policyPlans(s, p, planOptions);
       io.err(s.render());
       const command = commandLine('compile', file, p.built.config, o.set, `${o.train ? ' --train' : ''}${o.step ? ` --step --loss ${o.loss}${o.clip ? ' --clip' : ''}` : ''} --target ${o.target} --accel ${accel.name}`);
-      const report = buildReport({ file, config: p.built.config ?? '', sets: Object.fromEntries(o.set), pipeline: p.records.map((r) => r.step).join(','), stages: p.stages }, accel);
+      const report = buildReport({ file, config: p.built.config ?? '', sets: Object.fromEntries(o.set), pipeline: p.records.map((r) => r.step).join(','), stages: p.stages, policies }, accel);
       // The C model's memory plan goes into its report, next to the predicted costs.
       const memory = o.target === 'c' ? memoryOf(p.module) : undefined;
       const text = memory

@@ -1,10 +1,12 @@
 import type { Accelerator } from '../accel/accelerator.js';
 import type { Elaborated } from '../frontend/elaborate.js';
 import { inputDimNames, type Program } from '../frontend/program.js';
+import { isBackward } from '../ir/autodiff.js';
 import { batchAxes } from '../kernel/batchAxis.js';
 import { isRandom } from '../kernel/classify.js';
 import type { Module } from '../kernel/module.js';
 import { baselinePartition, declaredPartition } from '../kernel/partition.js';
+import { RECOMPUTE_POLICIES } from '../kernel/saved.js';
 import { INERT_DROPOUT } from '../../passes/canonicalize.js';
 import { Statistics } from '../../passes/pass.js';
 import { parsePipeline, runPipeline, type PassRecord, type PipelineStep, type RunPipelineOptions } from '../../passes/pipeline.js';
@@ -46,6 +48,31 @@ export interface Plan {
 /** The pipeline's steps; with an accelerator, GEMMs are tiled for it (tile-gemm is appended when missing). */
 export function pipelineSteps(pipeline: string, accel: Accelerator | undefined): PipelineStep[] {
   return parsePipeline(accel && !/(^|,)tile-gemm($|[,{])/.test(pipeline) ? [pipeline, 'tile-gemm'].filter(Boolean).join(',') : pipeline);
+}
+
+/** A training step compiled under one save-or-recompute policy. */
+export interface PolicyPlan {
+  readonly policy: string;
+  /** Is this the plan the pipeline itself produced (its recompute step has this policy's classes)? */
+  readonly used: boolean;
+  readonly module: Module;
+}
+
+/**
+ * The plan of a training step under each named save-or-recompute policy (RECOMPUTE_POLICIES): the
+ * pipeline rerun from its `recompute` step with that policy's classes. Empty when the pipeline has
+ * no such step or the program has no backward pass.
+ */
+export function policyPlans(s: Session, p: Plan, opts: Pick<PlanOptions, 'pipeline' | 'accel' | 'runOptions'>): PolicyPlan[] {
+  const steps = pipelineSteps(opts.pipeline, opts.accel);
+  const at = steps.findIndex((x) => x.pass.name === 'recompute');
+  if (at < 0 || !p.module.graph.body.some(isBackward)) return [];
+  const mine = [...(steps[at]!.options['classes'] as readonly string[])].sort().join(',');
+  return RECOMPUTE_POLICIES.map(({ name, classes }) => {
+    const used = [...classes].sort().join(',') === mine;
+    const rest = [{ ...steps[at]!, options: { classes } }, ...steps.slice(at + 1)];
+    return { policy: name, used, module: used ? p.module : s.guard(() => runPipeline(p.stages[at]!.module, rest)).module };
+  });
 }
 
 export function planProgram(s: Session, program: Program, opts: PlanOptions): Plan {

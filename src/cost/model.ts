@@ -2,7 +2,7 @@ import { peakMatrixFlops, type Accelerator, type MatrixDType, type SpecialFuncti
 import { byteSize } from '../ir/dtype.js';
 import { describeOrigins, type Node } from '../ir/node.js';
 import { specialUnitOf } from '../ir/ops.js';
-import { isGather, isMatmul, isMovement, isRandom, isWeight } from '../kernel/classify.js';
+import { isGather, isMatmul, isMovement, isRandom, isScatter, isWeight } from '../kernel/classify.js';
 import { kernelsOf, type Kernel, type KernelKind } from '../kernel/kernels.js';
 import type { Module } from '../kernel/module.js';
 import { opFlops, totalFlops, type Flops } from './flops.js';
@@ -60,7 +60,8 @@ export function categoryOf(k: Kernel, views: ReadonlySet<Node>): Category {
   if (has('softmax')) return 'softmax';
   if (has('layernorm')) return 'layernorm';
   if (has('gelu')) return 'gelu';
-  if (k.ops.some(isGather)) return 'embedding';
+  // Table lookups and their adjoint (the embedding tables' gradients): memory-bound row traffic by index.
+  if (k.ops.some(isGather) || k.ops.some(isScatter)) return 'embedding';
   if (k.ops.every(isMovement)) return 'data-movement';
   if (k.ops.some(isRandom) && k.ops.every((n) => isRandom(n) || isMovement(n))) return 'dropout';
   return 'elementwise';

@@ -298,21 +298,47 @@ function gather(n: Node, xs: readonly Tensor[], k: KernelContext): Tensor {
   for (let a = 0; a < outer; a++) {
     for (let j = 0; j < count; j++) {
       const r = idx.data[j]!;
-      if (!(r >= 0 && r < dim)) throw gatherRangeError(n, table, idx, axis, j);
+      if (!(r >= 0 && r < dim)) throw indexRangeError(n, `the table ${table.dtype}${formatShape(table.shape)}`, dim, idx, axis, j);
       copy(o.data, (a * count + j) * inner, table.data, (a * dim + r) * inner, inner);
     }
   }
   return o;
 }
 
-/** Names the bad index, where it sits in the indices, the valid range and the op's source location. */
-function gatherRangeError(n: Node, table: Tensor, idx: Tensor, axis: number, j: number): InterpError {
+/**
+ * Each index's row of updates added into the result row it names, in float64 and in index order
+ * (so the result is deterministic and, for f32 storage, rounded once); rows never named stay 0 and
+ * so does the padding_idx row.
+ */
+function scatterAdd(n: Node, xs: readonly Tensor[], k: KernelContext): Tensor {
+  const [updates, idx] = xs as [Tensor, Tensor];
+  const axis = normalizeAxis(n.attr<number>('axis'), n.type.shape.length)!;
+  const [outer, rows, inner] = around(n.type.shape, axis);
+  const pad = n.attr<number>('padding_idx');
+  const count = idx.data.length;
+  const acc = new Float64Array(outer * rows * inner);
+  for (let a = 0; a < outer; a++) {
+    for (let j = 0; j < count; j++) {
+      const r = idx.data[j]!;
+      if (!(r >= 0 && r < rows)) throw indexRangeError(n, `the result ${n.type.dtype}${formatShape(n.type.shape)}`, rows, idx, axis, j);
+      if (r === pad) continue;
+      const from = (a * count + j) * inner;
+      const to = (a * rows + r) * inner;
+      for (let c = 0; c < inner; c++) acc[to + c]! += updates.data[from + c]!;
+    }
+  }
+  const o = out(n, k);
+  o.data.set(acc);
+  return roundToStorage(o);
+}
+
+/** Names the op, the bad index, where it sits in the indices, the valid range and the op's source location. */
+function indexRangeError(n: Node, what: string, dim: number, idx: Tensor, axis: number, j: number): InterpError {
   const pos = stridesOf(idx.shape).map((s, i) => Math.floor(j / s) % idx.shape[i]!);
-  const dim = table.shape[axis]!;
   const where = [n.meta.span && `at ${formatSpan(n.meta.span)}`, n.meta.scope && `in ${n.meta.scope}`].filter(Boolean).join(' ');
   return new InterpError(
-    `gather index ${idx.data[j]} at position ${formatShape(pos)} of the indices is out of range for axis ${axis} of ` +
-      `the table ${table.dtype}${formatShape(table.shape)}: it must be in 0..${dim - 1}${where ? ` (gather ${where})` : ''}`,
+    `${n.op} index ${idx.data[j]} at position ${formatShape(pos)} of the indices is out of range for axis ${axis} of ` +
+      `${what}: it must be in 0..${dim - 1}${where ? ` (${n.op} ${where})` : ''}`,
   );
 }
 
@@ -396,5 +422,6 @@ export const KERNELS: Readonly<Record<CatalogueOp, Kernel>> = {
   slice,
   concat,
   gather,
+  scatter_add: scatterAdd,
 };
 

@@ -1,7 +1,7 @@
 import { derivedMeta, type GraphBuilder } from './builder.js';
 import { isFloat } from './dtype.js';
 import { topoOrder, type Graph, type NamedValue } from './graph.js';
-import { describeOrigin, type Node } from './node.js';
+import { describeOrigin, type Meta, type Node } from './node.js';
 import type { GradEmitter } from './opRules.js';
 import { opDef } from './ops.js';
 import { numel } from './shape.js';
@@ -32,10 +32,29 @@ export class NoGradientRuleError extends Error {
   }
 }
 
-/** The builder bound to node `n`: what its rule makes is derived from `n` by autodiff. */
+/**
+ * The builder bound to node `n`: what its rule makes is derived from `n` by autodiff, and is
+ * backward work (Meta.backward): `gradient` when it reads a gradient, directly or not, else
+ * `recompute`.
+ */
 function emitterFor(b: GraphBuilder, n: Node): GradEmitter {
   const meta = derivedMeta(n.meta, n, AUTODIFF);
-  return { op: (op, srcs, attrs = {}) => b.op(op, srcs, attrs, meta), constant: (value, dtype) => b.constant(value, dtype, meta) };
+  const gradient: Meta = { ...meta, backward: 'gradient' };
+  const recompute: Meta = { ...meta, backward: 'recompute' };
+  return {
+    op: (op, srcs, attrs = {}) => b.op(op, srcs, attrs, srcs.some(carriesGradient) ? gradient : recompute),
+    constant: (value, dtype) => b.constant(value, dtype, meta),
+  };
+}
+
+/** Is `n` backward work: made by a gradient rule or for the backward pass? */
+export function isBackward(n: Node): boolean {
+  return n.meta.backward !== undefined;
+}
+
+/** Is `n` a gradient, or computed from one? */
+export function carriesGradient(n: Node): boolean {
+  return n.meta.backward === 'gradient';
 }
 
 /**
@@ -64,8 +83,10 @@ export function gradients(graph: Graph, loss: Node, wrt: readonly Node[], b: Gra
   const on = new Set(path);
   const grads = new Map<Node, Node>();
   if (on.has(loss)) {
-    const e = emitterFor(b, loss);
-    grads.set(loss, zerosLike(e, loss, 1));
+    // The seed is where gradient starts: marked as backward work although it reads nothing, so
+    // that everything computed from it is marked too.
+    const one = b.constant(1, loss.type.dtype, { ...derivedMeta(loss.meta, loss, AUTODIFF), backward: 'gradient' });
+    grads.set(loss, loss.type.shape.length ? emitterFor(b, loss).op('expand', [one], { shape: [...loss.type.shape] }) : one);
   }
   for (const n of [...path].reverse()) {
     const g = grads.get(n);
@@ -78,7 +99,7 @@ export function gradients(graph: Graph, loss: Node, wrt: readonly Node[], b: Gra
       if (!on.has(s) || !gi) return;
       if (!typeEquals(gi.type, s.type)) throw new Error(`internal: the '${n.op}' gradient rule gives ${formatType(gi.type)} for an operand of type ${formatType(s.type)}`);
       const prev = grads.get(s);
-      grads.set(s, prev ? b.op('add', [prev, gi], {}, derivedMeta(s.meta, s, AUTODIFF)) : gi);
+      grads.set(s, prev ? b.op('add', [prev, gi], {}, { ...derivedMeta(s.meta, s, AUTODIFF), backward: 'gradient' }) : gi);
     });
   }
   return new Map(wrt.map((w) => [w, grads.get(w) ?? zerosLike(emitterFor(b, w), w, 0)]));

@@ -274,33 +274,41 @@ export const concatGrad: GradRule = (e, n, g) => {
   });
 };
 
-// ---------------------------------------------------------------- gather and dropout
+// ---------------------------------------------------------------- gather, scatter_add and dropout
 
 /**
- * gather(table, indices, axis): the table's gradient as a one-hot product, in ordinary IR so every
- * backend runs it: one_hot[i, r] = (indices[i] == r) for the flattened indices and the table's R rows
- * along `axis`, then one_hot^T (matmul) the gradient viewed as [pre, indices, post], reshaped to the
- * table's shape. Rows picked several times get the sum; the `padding_idx` row (when >= 0) gets none,
- * as nn.Embedding's. It costs O(indices x rows) (docs/autodiff.md);
- * a scatter-add op is the planned optimisation. The indices get no gradient.
+ * gather(table, indices, axis): the table's gradient is the incoming gradient scattered back, each
+ * index's row added into the row it picked (scatter_add, gather's adjoint), so rows picked several
+ * times get the sum and rows never picked get 0, in O(indices x row size). The indices are flattened to
+ * one dimension and the gradient viewed to match (both reshapes are views). The `padding_idx` row
+ * (when >= 0) gets none, as nn.Embedding's. The indices get no gradient.
  */
 export const gatherGrad: GradRule = (e, n, g) => {
   const [table, idx] = n.srcs as [Node, Node];
   const ts = table.type.shape;
   const axis = normalizeAxis(n.attr<number>('axis'), ts.length)!;
-  const rows = ts[axis]!;
-  const nPre = numel(ts.slice(0, axis));
-  const nPost = numel(ts.slice(axis + 1));
-  const nIdx = numel(idx.type.shape);
-  const flat = reshape(e, idx, [nIdx, 1]);
-  const iota = e.op('iota', [], { shape: [nIdx, rows], axis: 1, dtype: dtypeOf(idx) });
-  let oneHot = indicator(e, e.op('eq', [expandTo(e, flat, [nIdx, rows]), iota]), dtypeOf(g));
-  // nn.Embedding's padding_idx: the lookup is unchanged, but that row gets no gradient.
+  const count = numel(idx.type.shape);
+  const flatIdx = reshape(e, idx, [count]);
+  const flatG = reshape(e, g, [...ts.slice(0, axis), count, ...ts.slice(axis + 1)]);
+  const attrs = { rows: ts[axis]!, axis, padding_idx: n.attr<number>('padding_idx') };
+  return [e.op('scatter_add', [flatG, flatIdx], attrs), undefined];
+};
+
+/**
+ * scatter_add(updates, indices, rows, axis): each update's gradient is the gradient of the row it
+ * was added into, a gather at the indices; 0 for updates whose index is `padding_idx` (they were
+ * not added). The indices get none.
+ */
+export const scatterAddGrad: GradRule = (e, n, g) => {
+  const [updates, idx] = n.srcs as [Node, Node];
+  const axis = normalizeAxis(n.attr<number>('axis'), rank(n))!;
+  const picked = e.op('gather', [g, idx], { axis });
   const pad = n.attr<number>('padding_idx');
-  if (pad >= 0) oneHot = e.op('where', [e.op('eq', [iota, e.constant(pad, dtypeOf(idx))]), e.constant(0, dtypeOf(g)), oneHot]);
-  const g3 = reshape(e, g, nPre === 1 ? [nIdx, nPost] : [nPre, nIdx, nPost]);
-  const dt = e.op('matmul', [oneHot, g3], { transpose_a: true, transpose_b: false });
-  return [reshape(e, dt, ts), undefined];
+  if (pad < 0) return [picked, undefined];
+  // The indices, right-aligned against the updates: size-1 axes for those after the indexed ones.
+  const after = rank(updates) - axis - rank(idx);
+  const isPad = e.op('eq', [reshape(e, idx, [...idx.type.shape, ...new Array<number>(after).fill(1)]), e.constant(pad, dtypeOf(idx))]);
+  return [e.op('where', [isPad, e.constant(0, dtypeOf(g)), picked]), undefined];
 };
 
 /**

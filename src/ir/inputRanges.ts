@@ -3,19 +3,19 @@ import { graphNodes } from './graph.js';
 import { isInteger } from './dtype.js';
 import type { Node } from './node.js';
 import { opDef } from './ops.js';
-import { normalizeAxis } from './shape.js';
 
 /**
  * The values each integer model input may hold, half-open [lo, hi): what its declaration says
  * (`attention_mask: i32[B, S] in 0 .. 2`) and what the graph implies (an input that indexes a
- * gather must address a row of the table). Every target checks inputs against these on the host
- * before running, so an out-of-range id is the same diagnostic everywhere instead of a clamped
- * read on one backend and a trap on another.
+ * gather must address a row of the table, and one that scatter_add scatters by a row of its
+ * result). Every target checks inputs against these on the host before running, so an
+ * out-of-range id is the same diagnostic everywhere instead of a clamped read (or add) on one
+ * backend and a trap on another.
  */
 export interface InputRange {
   readonly lo: number;
   readonly hi: number;
-  /** Why the range holds, for the diagnostic: "declared", or the gather that reads through it. */
+  /** Why the range holds, for the diagnostic: "declared", or the gather or scatter_add that reads through it. */
   readonly because: string;
 }
 
@@ -40,10 +40,6 @@ function sourceInput(n: Node): Node | undefined {
   }
 }
 
-function tableName(table: Node): string {
-  return table.op === 'param' ? `'${table.attr<string>('name')}'` : `of ${table.type.shape[0]} rows`;
-}
-
 export function inputRanges(g: Graph): Map<string, InputRange> {
   const ranges = new Map<string, InputRange>();
   const narrow = (input: Node, lo: number, hi: number, because: string) => {
@@ -57,12 +53,11 @@ export function inputRanges(g: Graph): Map<string, InputRange> {
     if (r) narrow(input, r[0], r[1], 'as declared');
   }
   for (const n of graphNodes(g)) {
-    if (n.op !== 'gather') continue;
-    const [table, indices] = n.srcs as [Node, Node];
-    const input = sourceInput(indices);
-    if (!input) continue;
-    const axis = normalizeAxis(n.attr<number>('axis'), table.type.shape.length) ?? 0;
-    narrow(input, 0, table.type.shape[axis]!, `it indexes axis ${axis} of the table ${tableName(table)}`);
+    const rule = opDef(n.op).indexedRows;
+    if (!rule) continue;
+    const { operand, rows, because } = rule(n);
+    const input = sourceInput(n.srcs[operand]!);
+    if (input) narrow(input, 0, rows, because);
   }
   return ranges;
 }

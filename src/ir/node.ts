@@ -21,6 +21,13 @@ export interface Meta {
   /** The source-level name the value was bound to, used by the printer; empty when anonymous. */
   readonly hint: string;
   readonly origin?: Origin;
+  /**
+   * Set on the nodes autodiff's rules make, the backward pass: `gradient` on those that read a
+   * gradient (directly or not), `recompute` on those computed from forward values only (layernorm's
+   * row statistics, GELU's derivative at the forward input, a recompute pass's copies). The
+   * difference decides what the forward must keep for the backward (src/kernel/saved.ts).
+   */
+  readonly backward?: 'gradient' | 'recompute';
 }
 
 /**
@@ -89,7 +96,7 @@ function originKey(o: Origin | undefined): string {
 
 function metaKey(m: Meta): string {
   const s = m.span;
-  return `${m.scope}|${m.hint}|${s ? `${s.file}:${s.line}:${s.col}:${s.endLine}:${s.endCol}` : ''}|${originKey(m.origin)}`;
+  return `${m.scope}|${m.hint}|${s ? `${s.file}:${s.line}:${s.col}:${s.endLine}:${s.endCol}` : ''}|${originKey(m.origin)}${m.backward ? `|${m.backward}` : ''}`;
 }
 
 function freezeAttrs(attrs: Attrs): Attrs {

@@ -74,6 +74,9 @@ export const layernormFlops: FlopsRule = (n) => {
 /** One step per element of the operand. */
 export const reduceFlops: FlopsRule = (n) => vector(numel(n.srcs[0]!.type.shape));
 
+/** One add per element of the updates: each index's row added into the row it names. */
+export const scatterAddFlops: FlopsRule = (n) => vector(numel(n.srcs[0]!.type.shape));
+
 // ---------------------------------------------------------------- special-function unit
 
 /** The special-function unit an op's evaluations run on (the accelerator's `special_per_cycle` keys). */
@@ -177,6 +180,48 @@ export const gatherBatch: BatchRule = (n, c) => {
   return normalizeAxis(n.attr<number>('axis'), table.type.shape.length)! + c.axisOf(idx)!;
 };
 
+/**
+ * Updates summed into rows by batched indices mix the batch rows; a batch along the axes the
+ * indices leave alone (before or after them) passes through.
+ */
+export const scatterBatch: BatchRule = (n, c) => {
+  const [updates, idx] = n.srcs as [Node, Node];
+  if (c.axisOf(idx) !== undefined) return MIXES_ROWS;
+  const axis = normalizeAxis(n.attr<number>('axis'), n.type.shape.length)!;
+  const r = idx.type.shape.length;
+  const a = c.axisOf(updates)!;
+  if (a < axis) return a;
+  return a >= axis + r ? a - r + 1 : MIXES_ROWS;
+};
+
+// ---------------------------------------------------------------- indexed rows
+
+/**
+ * What an integer operand of an op addresses: a row along one axis, of `rows` (gather's table,
+ * scatter_add's result). `because` says so for the input-range diagnostic (`inputRanges.ts`).
+ */
+export interface IndexedRows {
+  readonly operand: number;
+  readonly rows: number;
+  readonly because: string;
+}
+
+export type IndexedRowsRule = (n: Node) => IndexedRows;
+
+const tableName = (table: Node) => (table.op === 'param' ? `'${table.attr<string>('name')}'` : `of ${table.type.shape[0]} rows`);
+
+export const gatherRows: IndexedRowsRule = (n) => {
+  const table = n.srcs[0]!;
+  const axis = normalizeAxis(n.attr<number>('axis'), table.type.shape.length) ?? 0;
+  return { operand: 1, rows: table.type.shape[axis]!, because: `it indexes axis ${axis} of the table ${tableName(table)}` };
+};
+
+export const scatterRows: IndexedRowsRule = (n) => {
+  const axis = normalizeAxis(n.attr<number>('axis'), n.type.shape.length) ?? 0;
+  const rows = n.attr<number>('rows');
+  return { operand: 1, rows, because: `it names rows of axis ${axis} of a scatter_add into ${rows} rows` };
+};
+
 // ---------------------------------------------------------------- gradient
 
 /**
@@ -201,7 +246,7 @@ export interface GradEmitter {
  * IR with `e`, one entry per operand in order, undefined for an operand that gets none (a where's
  * condition, a comparison's operands). The caller walks only nodes on a path to the targets and sums
  * gradients where a value fans out, so a rule sees one node and one incoming gradient; a broadcast
- * operand's gradient is reduced back to the operand's shape by the rule. An op without a rule
- * (gather, dropout, until they get theirs) stops the walk with a located error when it lies on a path.
+ * operand's gradient is reduced back to the operand's shape by the rule. An op without a rule (none
+ * in the catalogue today) stops the walk with a located error when it lies on a path.
  */
 export type GradRule = (e: GradEmitter, n: Node, grad: Node) => readonly (Node | undefined)[];

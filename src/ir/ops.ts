@@ -1,10 +1,10 @@
 import { isDType, isFloat, isInteger, type DType } from './dtype.js';
 import type { Attrs, AttrValue, Node } from './node.js';
 import {
-  alongAxisBatch, batchOnAxis0, dropoutFlops, elementwiseBatch, flopsPerElement, gatherBatch, geluFlops, geluUnit, keepBatch,
+  alongAxisBatch, batchOnAxis0, dropoutFlops, elementwiseBatch, flopsPerElement, gatherBatch, gatherRows, geluFlops, geluUnit, keepBatch,
   lastAxis, layernormFlops, matmulBatch, matmulFlops, noBatch, noFlops, reduceAxes, reduceBatch, reduceFlops, reshapeBatch,
-  rowBatch, softmaxAxes, softmaxFlops, specialPerElement, transposeBatch,
-  type BatchRule, type FlopsRule, type GradRule, type ReducedAxesRule, type SpecialRule, type SpecialUnit,
+  rowBatch, scatterAddFlops, scatterBatch, scatterRows, softmaxAxes, softmaxFlops, specialPerElement, transposeBatch,
+  type BatchRule, type FlopsRule, type GradRule, type IndexedRowsRule, type ReducedAxesRule, type SpecialRule, type SpecialUnit,
 } from './opRules.js';
 import { broadcastShapes, formatShape, normalizeAxis, numel } from './shape.js';
 import * as G from './gradients.js';
@@ -41,7 +41,8 @@ export type OpGroup =
   | 'norm' // softmax, layernorm: row reductions with elementwise work around them
   | 'matmul'
   | 'movement' // reshape, transpose, expand, slice, concat: index remapping only
-  | 'gather';
+  | 'gather'
+  | 'scatter'; // scatter_add: rows of updates added into the result rows that indices name
 
 export type AttrKind = 'int' | 'float' | 'number' | 'bool' | 'ints' | 'dtype' | 'enum' | 'string';
 
@@ -90,6 +91,8 @@ export interface OpDef<N extends string = string> {
   readonly view?: ViewRule;
   /** Binary ops whose operands may be swapped. */
   readonly commutative?: boolean;
+  /** Ops with an integer operand that addresses rows (gather, scatter_add): which operand, and how many rows. */
+  readonly indexedRows?: IndexedRowsRule;
   /** Reverse-mode rule (`gradients.ts`, see GradRule). */
   readonly grad?: GradRule;
 }
@@ -322,6 +325,29 @@ function inferGather(srcs: readonly TensorType[], a: Attrs, name: string): Infer
   return ok(tensorType(table.dtype, [...table.shape.slice(0, axis), ...idx.shape, ...table.shape.slice(axis + 1)]));
 }
 
+/**
+ * scatter_add(updates, indices, rows=R, axis=A): the adjoint of gather(table, indices, axis=A) for a
+ * table of R rows along A, so updates have gather's result shape (the indices' dimensions in place
+ * of axis A) and the result has the table's.
+ */
+function inferScatterAdd(srcs: readonly TensorType[], a: Attrs, name: string): InferResult {
+  const [updates, idx] = srcs as [TensorType, TensorType];
+  const e = requireFloat(name, updates);
+  if (e) return e;
+  if (!isInteger(idx.dtype)) return err('E0007', `'${name}' needs integer indices, got ${formatType(idx)}`);
+  const rows = a['rows'] as number;
+  if (!(rows > 0)) return err('E0014', `must be a positive integer, got ${rows}`, 'rows');
+  const r = idx.shape.length;
+  const rank = updates.shape.length - r + 1;
+  const axis = rank >= 1 ? normalizeAxis(a['axis'] as number, rank) : undefined;
+  if (axis === undefined) return err('E0014', `is ${a['axis']}, out of range for a result of rank ${rank} from updates ${formatType(updates)} and indices ${formatType(idx)}`, 'axis');
+  const at = updates.shape.slice(axis, axis + r);
+  if (at.some((d, i) => d !== idx.shape[i])) {
+    return err('E0006', `'${name}' along axis ${axis} needs updates with the indices' shape ${formatShape(idx.shape)} at axes ${axis}..${axis + r - 1}, got ${formatType(updates)}`);
+  }
+  return ok(tensorType(updates.dtype, [...updates.shape.slice(0, axis), rows, ...updates.shape.slice(axis + r)]));
+}
+
 function inferIota(_s: readonly TensorType[], a: Attrs): InferResult {
   const shape = a['shape'] as readonly number[];
   if (normalizeAxis(a['axis'] as number, shape.length) === undefined) return err('E0014', `is out of range for ${formatShape(shape)}`, 'axis');
@@ -418,7 +444,12 @@ const DEFS = [
   }),
   movement('concat', 'concat(a, b, .., axis=k)', { arity: [1, Infinity], attrs: { axis: { kind: 'int' } }, infer: inferConcat, batch: alongAxisBatch, grad: G.concatGrad }),
   op('gather', 'gather', 'gather(table, indices, axis=0, padding_idx=-1): embedding lookup; the padding_idx row gets no gradient (nn.Embedding)', {
-    arity: [2, 2], attrs: { axis: { kind: 'int', default: 0 }, padding_idx: { kind: 'int', default: -1 } }, infer: inferGather, flops: noFlops, bytes: { partialOperands: [0] }, batch: gatherBatch, grad: G.gatherGrad,
+    arity: [2, 2], attrs: { axis: { kind: 'int', default: 0 }, padding_idx: { kind: 'int', default: -1 } }, infer: inferGather, flops: noFlops, bytes: { partialOperands: [0] }, batch: gatherBatch,
+    indexedRows: gatherRows, grad: G.gatherGrad,
+  }),
+  op('scatter_add', 'scatter', 'scatter_add(updates, indices, rows=R, axis=0, padding_idx=-1): the adjoint of gather, each row of updates added into the result row its index names; the padding_idx row stays 0', {
+    arity: [2, 2], attrs: { rows: { kind: 'int' }, axis: { kind: 'int', default: 0 }, padding_idx: { kind: 'int', default: -1 } }, infer: inferScatterAdd,
+    flops: scatterAddFlops, batch: scatterBatch, indexedRows: scatterRows, grad: G.scatterAddGrad,
   }),
 ];
 

@@ -57,6 +57,14 @@ export function isGather(n: Node): boolean {
   return opDef(n.op).group === 'gather';
 }
 
+/**
+ * scatter_add: it reads every index for each result element it writes, so it fuses with nothing
+ * elementwise (it is not an elementwise, prologue or row-reduction op) and is a kernel of its own.
+ */
+export function isScatter(n: Node): boolean {
+  return opDef(n.op).group === 'scatter';
+}
+
 /** The axes a row reduction reduces over (normalised, ascending), by its op's rule in the catalogue. */
 export function reducedAxes(n: Node): number[] {
   const rule = opDef(n.op).reducedAxes;

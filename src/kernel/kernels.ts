@@ -5,10 +5,10 @@ import type { Node } from '../ir/node.js';
 import { numel } from '../ir/shape.js';
 import { addFlops, NO_FLOPS, opFlops, type Flops } from '../cost/flops.js';
 import { opDef } from '../ir/ops.js';
-import { isGather, isInline, isMatmul, isMovement, isRowReduction, isWeight, weightTransforms } from './classify.js';
+import { isGather, isInline, isMatmul, isMovement, isRowReduction, isScatter, isWeight, weightTransforms } from './classify.js';
 import type { Module } from './module.js';
 
-export type KernelKind = 'gemm' | 'reduction' | 'elementwise' | 'gather' | 'data-movement';
+export type KernelKind = 'gemm' | 'reduction' | 'elementwise' | 'gather' | 'scatter' | 'data-movement';
 
 /**
  * One fused region: it reads `inputs` from memory once and writes `outputs` once; everything else
@@ -30,6 +30,11 @@ export interface Kernel {
   readonly flops: Flops;
   readonly bytesRead: number;
   readonly bytesWritten: number;
+  /**
+   * A multi-tensor kernel's segments (fuse-multi-tensor): independent chains, each a kernel of its
+   * own that the backends run in the one launch (docs/autodiff.md). Absent for other kernels.
+   */
+  readonly segments?: readonly Kernel[];
 }
 
 export function bytesOf(n: Node): number {
@@ -68,6 +73,7 @@ function role(n: Node, members: ReadonlySet<Node>, views: ReadonlySet<Node>): st
 
 function kindOf(ops: readonly Node[]): KernelKind {
   if (ops.some(isMatmul)) return 'gemm';
+  if (ops.some(isScatter)) return 'scatter';
   if (ops.some(isRowReduction)) return 'reduction';
   if (ops.some(isGather)) return 'gather';
   if (ops.every(isMovement)) return 'data-movement';
@@ -167,30 +173,52 @@ function computeKernels(m: Module): Kernel[] {
   }
   if (sorted.length < built.length) throw new Error('internal: the kernel partition has a cycle');
 
-  return sorted.map((b, i) => {
-    const members = new Set(b.ops);
+  const patternOf = (ops: readonly Node[]): string => {
+    const members = new Set(ops);
     const roles: string[] = [];
-    for (const n of b.ops) {
+    for (const n of ops) {
       const r = role(n, members, partition.views);
       if (!roles.includes(r)) roles.push(r);
     }
-    const pattern = roles.join('_');
-    const flops = b.ops.reduce((f, n) => addFlops(f, opFlops(n, m.train)), NO_FLOPS);
-    return {
-      name: partition.names?.get(b.g) ?? `k${i}_${pattern}`,
-      kind: kindOf(b.ops),
-      pattern,
-      ops: b.ops,
-      inputs: b.inputs,
-      outputs: b.outputs,
-      views: b.views,
-      init: b.ops.every((n) => init.has(n)),
-      scopes: [...new Set(b.ops.map((n) => n.meta.scope))],
-      spans: b.ops.flatMap((n) => (n.meta.span ? [n.meta.span] : [])),
-      flops,
-      bytesRead: b.bytesRead,
-      bytesWritten: b.outputs.reduce((s, n) => s + bytesOf(n), 0),
-    };
+    return roles.join('_');
+  };
+  const kernel = (b: ReturnType<typeof describe>, name: string, pattern: string, segments?: readonly Kernel[]): Kernel => ({
+    name,
+    kind: kindOf(b.ops),
+    pattern,
+    ops: b.ops,
+    inputs: b.inputs,
+    outputs: b.outputs,
+    views: b.views,
+    init: b.ops.every((n) => init.has(n)),
+    scopes: [...new Set(b.ops.map((n) => n.meta.scope))],
+    spans: b.ops.flatMap((n) => (n.meta.span ? [n.meta.span] : [])),
+    flops: b.ops.reduce((f, n) => addFlops(f, opFlops(n, m.train)), NO_FLOPS),
+    bytesRead: b.bytesRead,
+    bytesWritten: b.outputs.reduce((s, n) => s + bytesOf(n), 0),
+    ...(segments && { segments }),
   });
+  return sorted.map((b, i) => {
+    const parts = components(b.ops, partition.views);
+    const pattern = `${parts.length > 1 ? 'multi_tensor_' : ''}${patternOf(b.ops)}`;
+    const name = partition.names?.get(b.g) ?? `k${i}_${pattern}`;
+    if (parts.length === 1) return kernel(b, name, pattern);
+    return kernel(b, name, pattern, parts.map((ops, j) => kernel(describe(ops), `${name}_s${j}`, patternOf(ops))));
+  });
+}
+
+/** The ops of a kernel split into the sets that read one another (a multi-tensor kernel has several). */
+function components(ops: readonly Node[], views: ReadonlySet<Node>): Node[][] {
+  const members = new Set(ops);
+  const root = new Map<Node, Node>(ops.map((n) => [n, n]));
+  const find = (n: Node): Node => (root.get(n) === n ? n : find(root.get(n)!));
+  const link = (n: Node, s: Node): void => {
+    if (members.has(s)) root.set(find(s), find(n));
+    else if (views.has(s)) s.srcs.forEach((x) => link(n, x));
+  };
+  for (const n of ops) for (const s of n.srcs) link(n, s);
+  const parts = new Map<Node, Node[]>();
+  for (const n of ops) parts.set(find(n), [...(parts.get(find(n)) ?? []), n]);
+  return [...parts.values()];
 }
 

@@ -1,6 +1,6 @@
 import { totalFlops } from '../cost/flops.js';
 import { OPTIMIZER_SCOPE } from '../ir/adamw.js';
-import { AUTODIFF } from '../ir/autodiff.js';
+import { carriesGradient, isBackward } from '../ir/autodiff.js';
 import { describeOrigins } from '../ir/node.js';
 import { kernelsOf, type Kernel, type KernelKind } from './kernels.js';
 import type { FusionDecision, Module } from './module.js';
@@ -23,10 +23,15 @@ export interface KernelStats {
 export const PHASES = ['forward', 'backward', 'optimizer'] as const;
 export type Phase = (typeof PHASES)[number];
 
-/** The optimizer's nodes carry its scope; the backward's were derived from the forward's by autodiff. */
+/**
+ * The optimizer's nodes carry its scope; the backward's are marked by autodiff (Meta.backward). A
+ * kernel that computes a gradient is backward work; so is one of backward nodes only (a value
+ * recomputed for the backward). A forward kernel that also stores what the backward recomputes
+ * from it (layernorm's row statistics) stays forward.
+ */
 export function phaseOf(k: Kernel): Phase {
   if (k.scopes.includes(OPTIMIZER_SCOPE)) return 'optimizer';
-  return k.ops.some((n) => n.meta.origin?.kind === 'derived' && n.meta.origin.pass === AUTODIFF) ? 'backward' : 'forward';
+  return k.ops.some(carriesGradient) || k.ops.every(isBackward) ? 'backward' : 'forward';
 }
 
 export interface Totals {

@@ -117,12 +117,19 @@ export function withBuiltC<T>(s: Session, built: Elaborated, opts: RunOptions, c
   const accel = opts.accel ?? HOST_CPU;
   const { module } = planBuilt(s, built, { train: opts.train ?? false, pipeline: opts.pipeline ?? LEVELS.O2!, accel });
   const dir = mkdtempSync(join(tmpdir(), 'bertc-c-'));
+  const clean = () => rmSync(dir, { recursive: true, force: true });
+  let used: T;
   try {
     writeC(module, { source: 'model.ir', command, accel }, dir);
-    return use(module, buildC(dir, opts.cc), dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+    used = use(module, buildC(dir, opts.cc), dir);
+  } catch (e) {
+    clean();
+    throw e;
   }
+  // A use that runs on (a training loop reading the harness's progress) keeps the folder until it ends.
+  if (used instanceof Promise) return used.finally(clean) as T;
+  clean();
+  return used;
 }
 
 /** Compiles the model to C for the accelerator, builds it in a temporary folder and runs it. */

@@ -70,7 +70,7 @@ export async function trainFile(s: Session, file: string, files: RunFiles & { re
     opts.progress?.(i + 1, opts.steps, loss);
   };
   const target = opts.target ?? 'interp';
-  const next = target === 'interp' ? trainInterp(run, opts, record) : target === 'c' ? trainC(s, run, opts, record) : await trainWgsl(s, run, opts, record);
+  const next = target === 'interp' ? trainInterp(run, opts, record) : target === 'c' ? await trainC(s, run, opts, record) : await trainWgsl(s, run, opts, record);
   const state = new Map([...start, ...next]);
   const lastStep = firstStep + opts.steps - 1;
   const written = new Map([...[...state].filter(([name]) => !name.startsWith('adamw.') || updates.has(name)), [STEP_COUNT, makeTensor('i32', [1], Int32Array.of(lastStep))]]);
@@ -113,16 +113,17 @@ function trainInterp(run: StepRun, opts: TrainOptions, record: LossRecorder): Ma
   return new Map([...run.updates.keys()].map((name) => [name, state.get(name)!]));
 }
 
-/** Generated C, built once; its harness runs every step in one process through bertc_step. */
-function trainC(s: Session, run: StepRun, opts: TrainOptions, record: LossRecorder): Map<string, Tensor> {
+/**
+ * Generated C, built once; its harness runs every step in one process through bertc_step and
+ * prints each step's loss as it is done.
+ */
+function trainC(s: Session, run: StepRun, opts: TrainOptions, record: LossRecorder): Promise<Map<string, Tensor>> {
   return s.guard(() =>
-    withBuiltC(s, run.built, opts, 'bertc train --target c', (module, exe, dir) => {
+    withBuiltC(s, run.built, opts, 'bertc train --target c', async (module, exe, dir) => {
       const weightsPath = join(dir, 'state.safetensors');
       writeFileSync(weightsPath, encodeSafetensors(run.weights));
       const scalars = Array.from({ length: opts.steps }, (_, i) => scalarsOf(run, opts, i));
-      const r = trainBuilt(module, exe, weightsPath, run.inputs, scalars, opts.seed ?? 0);
-      r.perStep.forEach((outputs, i) => record(i, outputs.get('loss')!.data[0]!));
-      return r.final;
+      return (await trainBuilt(module, exe, weightsPath, run.inputs, scalars, opts.seed ?? 0, (step, loss) => record(step - 1, loss))).final;
     }),
   );
 }

@@ -3,6 +3,7 @@ import { CATEGORIES, costModule, type Category, type KernelCost } from '../cost/
 import type { GemmSchedule, LevelTile } from '../cost/gemm.js';
 import type { Module } from '../kernel/module.js';
 import { kernelsOf } from '../kernel/kernels.js';
+import { keptForBackward } from '../kernel/saved.js';
 import { PHASES, phaseOf, totalsOver, type Phase } from '../kernel/stats.js';
 
 /**
@@ -53,6 +54,11 @@ export interface Report {
   readonly categories: readonly { readonly category: Category; readonly kernels: number; readonly predicted_s: number; readonly share: number }[];
   /** For a training step (`--step`): predicted time per phase, forward, backward, optimizer, with its share. */
   readonly phases?: readonly { readonly phase: Phase; readonly kernels: number; readonly predicted_s: number; readonly share: number }[];
+  /**
+   * For a training step whose pipeline has a `recompute` step: each save-or-recompute policy's plan,
+   * with the tensors and bytes its forward kernels keep for its backward kernels, and its totals.
+   */
+  readonly recompute?: readonly ({ readonly policy: string; readonly used: boolean; readonly kept_tensors: number; readonly kept_bytes: number } & TotalsJson)[];
   /** Totals after each pass of the pipeline; the first entry is the unfused plan. */
   readonly passes: readonly ({ readonly after: string } & TotalsJson)[];
   readonly unfused: TotalsJson;
@@ -86,6 +92,8 @@ export interface ReportInput {
   readonly pipeline: string;
   /** The module before any pass, then after each pass, labelled. */
   readonly stages: readonly { readonly after: string; readonly module: Module }[];
+  /** A training step's plan under each save-or-recompute policy (policyPlans). */
+  readonly policies?: readonly { readonly policy: string; readonly used: boolean; readonly module: Module }[];
 }
 
 export function buildReport(input: ReportInput, a: Accelerator): Report {
@@ -136,6 +144,12 @@ export function buildReport(input: ReportInput, a: Accelerator): Report {
     totals: all,
     categories,
     ...(step && { phases }),
+    ...(input.policies?.length && {
+      recompute: input.policies.map((p) => {
+        const kept = keptForBackward(p.module);
+        return { policy: p.policy, used: p.used, kept_tensors: kept.values, kept_bytes: kept.bytes, ...(p.used ? all : totals(costModule(p.module, a))) };
+      }),
+    }),
     passes: input.stages.map((s) => ({ after: s.after, ...totals(costModule(s.module, a)) })),
     unfused: totals(costModule(input.stages[0]!.module, a)),
     gemm_shapes,

@@ -48,6 +48,11 @@ export function reportTables(r: Report): { title: string; table: Table; note?: s
     right: [1, 2, 3],
     rows: r.phases.map((p) => [p.phase, String(p.kernels), fmt.ms(p.predicted_s), fmt.pct(p.share)]),
   };
+  const recompute: Table | undefined = r.recompute && {
+    head: ['policy', 'kept tensors', 'kept MB', 'kernels', 'MB moved', 'predicted ms', ''],
+    right: [1, 2, 3, 4, 5],
+    rows: r.recompute.map((p) => [p.policy, String(p.kept_tensors), fmt.mb(p.kept_bytes), String(p.kernels), fmt.mb(p.bytes), fmt.ms(p.predicted_s), p.used ? '(this plan)' : '']),
+  };
   const passes: Table = {
     head: ['after', 'kernels', 'GFLOP', 'MB moved', 'predicted ms'],
     right: [1, 2, 3, 4],
@@ -64,6 +69,7 @@ export function reportTables(r: Report): { title: string; table: Table; note?: s
     { title: 'Kernels', table: kernels },
     { title: 'Time by category', table: categories, note: `memory-bound (non-GEMM) share: ${fmt.pct(memoryBound)}` },
     ...(phases ? [{ title: 'Time by phase of the training step', table: phases }] : []),
+    ...(recompute ? [{ title: 'Save or recompute: what the forward keeps for the backward', table: recompute, note: 'kept: tensors forward kernels store that backward kernels read (the recompute pass, docs/autodiff.md)' }] : []),
     {
       title: 'Effect of each pass',
       table: passes,

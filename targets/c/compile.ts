@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { repositoryFile } from '../common/files.js';
 import { writeFolderAtomic } from '../../src/io/output.js';
@@ -131,10 +131,14 @@ export function runBuilt(m: Module, exe: string, weights: string, inputs: Readon
 
 /**
  * Runs a built training step `steps.length` times in one process (the harness's --steps mode, which
- * calls bertc_step): the batch once, each step's optimizer scalars. Returns the outputs that are not
- * next values of weights, for each step, and the weights and moments after the last step.
+ * calls bertc_step): the batch once, each step's optimizer scalars. `onStep` hears each step's loss
+ * as soon as the step is done (the harness prints it). Returns the outputs that are not next values
+ * of weights, for each step, and the weights and moments after the last step.
  */
-export function trainBuilt(m: Module, exe: string, weights: string, batch: ReadonlyMap<string, Tensor>, steps: readonly ReadonlyMap<string, Tensor>[], seed: number): { perStep: Map<string, Tensor>[]; final: Map<string, Tensor> } {
+export async function trainBuilt(
+  m: Module, exe: string, weights: string, batch: ReadonlyMap<string, Tensor>, steps: readonly ReadonlyMap<string, Tensor>[], seed: number,
+  onStep: (step: number, loss: number) => void = () => {},
+): Promise<{ perStep: Map<string, Tensor>[]; final: Map<string, Tensor> }> {
   const batchInputs = m.graph.inputs.filter((n) => !isOptimizerInput(n));
   const scalarInputs = m.graph.inputs.filter(isOptimizerInput);
   const perStepOutputs = stepResults(m.graph);
@@ -142,7 +146,11 @@ export function trainBuilt(m: Module, exe: string, weights: string, batch: Reado
   try {
     writeFileSync(join(work, 'batch.bin'), encodeTensors(batchInputs, batch));
     writeFileSync(join(work, 'scalars.bin'), Buffer.concat(steps.map((s) => encodeTensors(scalarInputs, s))));
-    runHarness(exe, ['--steps', String(steps.length), weights, join(work, 'batch.bin'), join(work, 'scalars.bin'), join(work, 'out.bin'), String(seed >>> 0)], 'the compiled training step');
+    const args = ['--steps', String(steps.length), weights, join(work, 'batch.bin'), join(work, 'scalars.bin'), join(work, 'out.bin'), String(seed >>> 0)];
+    await streamHarness(exe, args, 'the compiled training step', (line) => {
+      const step = /^step (\d+) loss ([0-9a-f]{8})$/.exec(line);
+      if (step) onStep(Number(step[1]), new Float32Array(Uint32Array.of(parseInt(step[2]!, 16)).buffer)[0]!);
+    });
     const raw = readFileSync(join(work, 'out.bin'));
     const perStepBytes = perStepOutputs.reduce((s, o) => s + numel(o.node.type.shape) * C_DTYPES[o.node.type.dtype].bytes, 0);
     const perStep = steps.map((_, t) => decodeTensors(perStepOutputs, raw.subarray(t * perStepBytes, (t + 1) * perStepBytes)));
@@ -151,6 +159,28 @@ export function trainBuilt(m: Module, exe: string, weights: string, batch: Reado
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** Runs the harness, handing each line it prints to `onLine` as it comes; failure as in runHarness. */
+function streamHarness(exe: string, args: readonly string[], what: string, onLine: (line: string) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(exe, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const stderr: Buffer[] = [];
+    let pending = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      const lines = (pending + chunk).split('\n');
+      pending = lines.pop()!;
+      lines.forEach(onLine);
+    });
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.on('error', (e) => reject(new CRunError(`${what} could not start: ${e.message}`)));
+    child.on('close', (status, signal) => {
+      if (status === 0) return resolve();
+      const why = signal ? `was killed by ${signal}` : `exited with ${status}`;
+      reject(new CRunError(`${what} ${why}: ${Buffer.concat(stderr).toString().trim()}`));
+    });
+  });
 }
 
 /** Runs the harness; its failure (bad input, or a crash) is a CRunError naming `what` ran. */

@@ -3,12 +3,13 @@ import type { GemmSchedule } from '../../src/cost/gemm.js';
 import type { DType } from '../../src/ir/dtype.js';
 import type { Node } from '../../src/ir/node.js';
 import { numel, type Shape } from '../../src/ir/shape.js';
-import { isMatmul, isMovement, isRowReduction, reducedAxes } from '../../src/kernel/classify.js';
+import { isMatmul, isMovement, isRowReduction, isScatter, reducedAxes } from '../../src/kernel/classify.js';
 import type { Kernel } from '../../src/kernel/kernels.js';
 import { dropoutOps, kernelParams } from '../../src/kernel/signature.js';
 import { affine, gemmAccess, gemmBatchOffset, unravel, type Index } from '../common/indexing.js';
 import { accumulatorOf, ElementValues, kernelHeader, parameterNames, rowResultType, type ValueEnv } from '../common/elementValues.js';
 import { Writer, type Line } from '../common/writer.js';
+import { scatterParts } from '../common/scatter.js';
 
 
 export interface KernelEnv extends ValueEnv {
@@ -71,7 +72,7 @@ function done(b: KernelBuilder, k: Kernel): KernelFunction {
 }
 
 /** Row kernels: elementwise chains, reductions with their prologue and epilogue, gathers, copies. */
-function rowKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[]): KernelFunction {
+function rowKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[], shared: boolean): KernelFunction {
   const b = new KernelBuilder(k, env);
   const r = env.r;
   const reductions = k.ops.filter(isRowReduction);
@@ -95,7 +96,9 @@ function rowKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[]): Ker
   const rowVaries = (n: Node) => b.variesAlong(n, rowAxes);
 
   for (const line of header(k, instances)) b.w.line(line);
-  if (ROWS > 1 && ROWS * D >= 4096) b.w.line('#pragma omp parallel for schedule(static)');
+  // Without `nowait`, every thread would wait at the end of each segment for the slowest.
+  if (shared) b.w.line('#pragma omp for schedule(static) nowait');
+  else if (ROWS > 1 && ROWS * D >= 4096) b.w.line('#pragma omp parallel for schedule(static)');
   b.w.open(r.loop('row', ROWS));
   for (const n of k.ops) {
     if (isMovement(n)) continue;
@@ -181,10 +184,69 @@ function checkGemmDtypes(mm: Node, a: Node, b: Node, direct: boolean): void {
   if (held.some((d) => d !== SGEMM_DTYPE)) throw new Error(`internal: matmul #${mm.id} holds ${held.join(', ')}; the runtime GEMM (bertc_sgemm) is ${SGEMM_DTYPE} only`);
 }
 
-/** The function of kernel `k`, shared by `instances` (the kernels with its signature, `k` first). */
-export function kernelFunction(k: Kernel, env: Omit<KernelEnv, 'ptr'>, instances: readonly Kernel[] = [k]): KernelFunction {
+/**
+ * The function of kernel `k`, shared by `instances` (the kernels with its signature, `k` first).
+ * A `shared` function is a multi-tensor kernel's segment: called by every thread of the region the
+ * kernel opens, it shares its loop out among them (an orphaned `omp for`) instead of opening a region.
+ */
+export function kernelFunction(k: Kernel, env: Omit<KernelEnv, 'ptr'>, instances: readonly Kernel[] = [k], opts: { readonly shared?: boolean } = {}): KernelFunction {
   const own = { ...env, ptr: parameterNames(k) };
-  return k.ops.some(isMatmul) ? gemmKernel(k, own, instances) : rowKernel(k, own, instances);
+  if (opts.shared && k.ops.some(isMatmul)) throw new Error(`internal: segment ${k.name} of a multi-tensor kernel holds a GEMM`);
+  if (k.ops.some(isScatter)) {
+    if (opts.shared) throw new Error(`internal: segment ${k.name} of a multi-tensor kernel holds a scatter_add`);
+    return scatterKernel(k, own, instances);
+  }
+  return k.ops.some(isMatmul) ? gemmKernel(k, own, instances) : rowKernel(k, own, instances, opts.shared ?? false);
+}
+
+/**
+ * Columns of a scatter_add's post-axis elements one task owns: enough tasks for the cores (with
+ * the pre-axis elements), in multiples of 16 so that each task's rows stay vector-aligned.
+ */
+export function scatterColumnChunk(pre: number, post: number, a: Accelerator): number {
+  const split = Math.max(1, Math.ceil(a.cores / pre));
+  return Math.min(post, Math.ceil(Math.ceil(post / split) / 16) * 16);
+}
+
+/**
+ * scatter_add: each task owns a range of columns (a pre-axis element and a range of post-axis
+ * ones) of every row, zeroes it, then walks the indices in order adding each one's update row into
+ * the row it names, the inner loop over the columns vectorised. No two tasks write one element and
+ * each element sums in index order, so the result is deterministic without atomics. An index out
+ * of range sets the status (the run fails with BERTC_ERR_INDEX) and adds into row 0, the row C's
+ * gather reads for it, so nothing outside the result is written.
+ */
+function scatterKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[]): KernelFunction {
+  const b = new KernelBuilder(k, env);
+  const r = env.r;
+  const s = scatterParts(b, k);
+  const dtype = s.node.type.dtype;
+  const chunk = scatterColumnChunk(s.pre, s.post, env.accel);
+  const chunks = Math.ceil(s.post / chunk);
+  const tasks = s.pre * chunks;
+  const span = s.node.meta.span;
+  const p = s.pre > 1 ? 'p' : '0';
+  const columns = 'for (ptrdiff_t q = q0; q < q1; q++)';
+  for (const line of header(k, instances)) b.w.line(line);
+  if (tasks > 1 && s.pre * s.rows * s.post >= 4096) b.w.line('#pragma omp parallel for schedule(static)');
+  b.w.open(r.loop('task', tasks), span);
+  if (s.pre > 1) b.w.line(`const ptrdiff_t p = ${chunks > 1 ? `task / ${chunks}` : 'task'};`);
+  if (chunks > 1) {
+    b.w.line(`const ptrdiff_t q0 = (task % ${chunks}) * ${chunk};`);
+    b.w.line(`const ptrdiff_t q1 = q0 + ${chunk} < ${s.post} ? q0 + ${chunk} : ${s.post};`);
+  } else {
+    b.w.line(`const ptrdiff_t q0 = 0, q1 = ${s.post};`);
+  }
+  b.w.line(`${r.loop('row', s.rows)} ${columns} ${s.target(p, 'row', 'q')} = ${r.store(r.literal(0, dtype), dtype)};`, span);
+  b.w.open(r.loop('i', s.count), span);
+  b.usesStatus = true;
+  b.w.line(`const ptrdiff_t row = ${r.checkedIndex(s.index('i'), s.rows)};`, span);
+  if (s.padding !== undefined) b.w.line(`if (row == ${s.padding}) continue;`, span);
+  const at = s.target(p, 'row', 'q');
+  b.w.line(`${columns} ${at} = ${r.store(`${r.load(at, dtype)} + ${s.update(p, 'i', 'q')}`, dtype)};`, span);
+  b.w.close();
+  b.w.close();
+  return done(b, k);
 }
 
 /**

@@ -86,8 +86,16 @@ export function generateC(m: Module, opts: COptions): CFiles {
   };
   const env = { r, views: m.partition.views, train: m.train, accel: opts.accel, schedules: m.schedules };
   // One function per kernel class: the encoder layers' kernels are calls of the first layer's.
-  const { classes, classOf } = kernelClasses(L.kernels, m);
-  const fns = new Map(classes.map((c) => [c, kernelFunction(c.representative, env, c.instances)]));
+  // A multi-tensor kernel's segments are functions of their own, sharing out their loops among the
+  // threads of the one parallel region the kernel opens; they are classed apart from whole kernels,
+  // whose functions open their own.
+  const whole = kernelClasses(L.kernels.filter((k) => !k.segments), m);
+  const parts = kernelClasses(L.kernels.flatMap((k) => k.segments ?? []), m);
+  const classOf = new Map([...whole.classOf, ...parts.classOf]);
+  const fns = new Map([
+    ...whole.classes.map((c) => [c, kernelFunction(c.representative, env, c.instances)] as const),
+    ...parts.classes.map((c) => [c, kernelFunction(c.representative, env, c.instances, { shared: true })] as const),
+  ]);
   /** The call of kernel `k`: its class's function, with its dropout keys and buffers. */
   const call = (k: Kernel): Call => {
     const f = fns.get(classOf.get(k)!)!;
@@ -247,7 +255,7 @@ function emitRun(put: (t?: string, s?: Line['span']) => void, L: Layout, call: (
   put(`int bertc_run(bertc_model *m, ${apiParams(m, r).join(', ')}) {`);
   put('  int status = BERTC_OK;');
   for (const n of m.graph.inputs) put(`  (void)in_${cName(n.attr<string>('name'))};`);
-  const calls = L.run.map(call);
+  const calls = L.run.map((k) => (k.segments ? { text: '', keys: k.segments.map(call).reduce((t, c) => t + c.keys, 0) } : call(k)));
   if (calls.some((c) => c.keys)) {
     // One key per dropout stream, derived from the seed once per run (docs/dropout-rng.md).
     const ids = L.run.flatMap(dropoutOps).map((n) => n.attr<number>('id'));
@@ -257,7 +265,22 @@ function emitRun(put: (t?: string, s?: Line['span']) => void, L: Layout, call: (
   } else {
     put('  (void)seed;');
   }
-  L.run.forEach((k, i) => put(`  BERTC_TIMED(${i}, ${calls[i]!.text});`, k.ops[0]?.meta.span));
+  L.run.forEach((k, i) => {
+    if (!k.segments) return put(`  BERTC_TIMED(${i}, ${calls[i]!.text});`, k.ops[0]?.meta.span);
+    // One parallel region for every segment: its threads share out each segment's loop in turn.
+    put('  {');
+    put('#ifdef BERTC_PROFILE');
+    put('    double t0_ = bertc_now();');
+    put('#endif');
+    put('#pragma omp parallel');
+    put('    {');
+    for (const seg of k.segments) put(`      ${call(seg).text};`, seg.ops[0]?.meta.span);
+    put('    }');
+    put('#ifdef BERTC_PROFILE');
+    put(`    m->kernel_seconds[${i}] = bertc_now() - t0_;`);
+    put('#endif');
+    put('  }');
+  });
   // Results that no kernel writes (a source, an iota, a view of either or of a buffer) are copied
   // out; a result named twice is copied once for each name.
   const env = { r, views: m.partition.views, train: m.train, ptr: (n: Node) => `(${home(n)})` };
@@ -382,6 +405,11 @@ function trainingHarness(m: Module, r: CLikeRenderer): { usage: string; fn: stri
   const arg = (n: Node) => (isOptimizerInput(n) ? `(const ${r.storageType(n.type.dtype)} *)(scal + (size_t)t * ${SC} + ${offset(scalars, n)})` : `(const ${r.storageType(n.type.dtype)} *)(batch + ${offset(batch, n)})`);
   const perStepArgs = perStep.map((o) => `(${r.storageType(o.node.type.dtype)} *)(out + (size_t)t * ${PS} + ${offset(perStep.map((x) => x.node), o.node)})`);
   let at = 0;
+  // Each step's loss as it is done, as the bits of its float (bertc train shows it as progress).
+  const loss = perStep.find((o) => o.name === 'loss' && numel(o.node.type.shape) === 1 && o.node.type.dtype === 'f32');
+  const progress = loss
+    ? `\n    if (!status) { uint32_t bits; memcpy(&bits, out + (size_t)t * ${PS} + ${offset(perStep.map((x) => x.node), loss.node)}, 4); printf("step %ld loss %08lx\\n", t + 1, (unsigned long)bits); fflush(stdout); }`
+    : '';
   const copies = finals.map((o) => {
     const line = `  memcpy(out + (size_t)steps * ${PS} + ${at}, bertc_weight(m, ${JSON.stringify(o.name)}), ${bytesOf(o.node)});`;
     at += bytesOf(o.node);
@@ -391,7 +419,7 @@ function trainingHarness(m: Module, r: CLikeRenderer): { usage: string; fn: stri
     usage: ` * or, for a training step, N steps on one batch:
  *   ./model --steps N WEIGHTS.safetensors BATCH.bin SCALARS.bin OUTPUTS.bin [SEED]
  * BATCH.bin holds ${batch.map((n) => n.attr<string>('name')).join(', ')}; SCALARS.bin, for each step, ${scalars.map((n) => n.attr<string>('name')).join(', ')};
- * OUTPUTS.bin receives, for each step, ${perStep.map((o) => o.name).join(', ')}, then the weights and moments after the last step. */`,
+ * OUTPUTS.bin receives, for each step, ${perStep.map((o) => o.name).join(', ')}, then the weights and moments after the last step.${loss ? '\n * After each step it prints "step T loss BITS", the loss as the hex bits of its float.' : ''} */`,
     fn: `
 static int train(int argc, char **argv) {
   if (argc < 7) { fprintf(stderr, "usage: %s --steps N WEIGHTS BATCH.bin SCALARS.bin OUTPUTS.bin [SEED]\\n", argv[0]); return 2; }
@@ -406,7 +434,9 @@ static int train(int argc, char **argv) {
   if (!scal || !out) { fprintf(stderr, "error: out of memory\\n"); free(scal); free(out); bertc_free(m); return 1; }
   if (slurp(argv[4], batch, sizeof batch) || slurp(argv[5], scal, (size_t)steps * ${SC})) { fprintf(stderr, "error: cannot read the batch or the step scalars\\n"); free(scal); free(out); bertc_free(m); return 1; }
   uint32_t seed = argc > 7 ? (uint32_t)strtoul(argv[7], NULL, 10) : 0;
-  for (long t = 0; t < steps && !status; t++) status = bertc_step(m, ${[...m.graph.inputs.map(arg), ...perStepArgs, 'seed'].join(', ')});
+  for (long t = 0; t < steps && !status; t++) {
+    status = bertc_step(m, ${[...m.graph.inputs.map(arg), ...perStepArgs, 'seed'].join(', ')});${progress}
+  }
   if (status) { fprintf(stderr, "error: an input id is out of range (status %d)\\n", status); free(scal); free(out); bertc_free(m); return 1; }
 ${copies.join('\n')}
   bertc_free(m);

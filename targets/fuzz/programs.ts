@@ -8,8 +8,8 @@ import { OPS } from '../../src/ir/ops.js';
  * against the interpreter: every reduction in both keepdims forms on any axis (negative ones too),
  * softmax on any axis, layernorm with several eps, both GELUs, unary and binary maths, comparisons
  * and `where`, casts between f32, i32 and bool, every movement op, batched and transposed matmuls,
- * dense layers of odd sizes with epilogues, gathers, iota and dropout; results may be an input, a
- * weight or a view.
+ * dense layers of odd sizes with epilogues, gathers and scatter-adds, iota and dropout; results may
+ * be an input, a weight or a view.
  *
  * Each program comes with its inputs and weights. Values stay finite and moderate (every value
  * carries a bound on its magnitude, and an op that could exceed it is not drawn), so f32 backends
@@ -434,6 +434,34 @@ function gather(g: Gen): void {
   g.emit(`gather(${t.name}, ${clamped.name}, axis=${axis})`, shape, t.dtype, t.bound, t.exact);
 }
 
+/**
+ * gather's adjoint: an operand's rows added into a few rows by repeated indices (from iota, as the
+ * gather step makes them), sometimes skipping a padding_idx row; or the rows of a value over the id
+ * input scattered back into the vocabulary, as an embedding's gradient is.
+ */
+function scatter(g: Gen): void {
+  const ids = g.values.find((v) => v.name === 'ids');
+  const count = ids ? numel(ids.shape) : 0;
+  const overIds = ids ? g.values.filter((v) => isF32(v) && v.bound * count <= LIMIT && ids.shape.every((d, i) => v.shape[i] === d)) : [];
+  if (overIds.length && g.chance(0.6)) {
+    const u = g.pick(overIds);
+    g.emit(`scatter_add(${u.name}, ids, rows=${VOCAB})`, [VOCAB, ...u.shape.slice(ids!.shape.length)], 'f32', u.bound * count);
+    return;
+  }
+  const t = g.operand((v) => isF32(v) && v.shape.length >= 1 && v.shape.length <= 3);
+  if (!t) return;
+  const axis = g.int(0, t.shape.length - 1);
+  const n = t.shape[axis]!;
+  if (t.bound * n > LIMIT) return;
+  const rows = g.int(1, 5);
+  const index = g.emit(`iota(shape=[${n}], dtype=i32) * ${g.int(0, 3)} / ${g.int(1, 3)}`, [n], 'i32', rows, true);
+  const clamped = g.emit(`min(${index.name}, ${rows - 1})`, [n], 'i32', rows, true);
+  const pad = g.chance(0.4) ? `, padding_idx=${g.int(0, rows - 1)}` : '';
+  const ax = g.chance(0.3) ? axis - t.shape.length : axis;
+  const shape = t.shape.map((d, i) => (i === axis ? rows : d));
+  g.emit(`scatter_add(${t.name}, ${clamped.name}, rows=${rows}, axis=${ax}${pad})`, shape, 'f32', t.bound * n, n === 1 && t.exact);
+}
+
 function dropout(g: Gen): void {
   const a = g.operand()!;
   const p = g.pick([0.1, 0.5]);
@@ -495,6 +523,7 @@ const MAKERS: Readonly<Record<string, readonly Step[]>> = {
   concat: [concat],
   expand: [expand],
   gather: [gather],
+  scatter_add: [scatter],
   dropout: [dropout],
 };
 

@@ -5,7 +5,7 @@ import type { Span } from '../../src/diag/span.js';
 import { numel, type Shape } from '../../src/ir/shape.js';
 import { formatType } from '../../src/ir/types.js';
 import { opDef } from '../../src/ir/ops.js';
-import { isMatmul, isMovement, isRowReduction, reducedAxes } from '../../src/kernel/classify.js';
+import { isMatmul, isMovement, isRowReduction, isScatter, reducedAxes } from '../../src/kernel/classify.js';
 import type { Kernel } from '../../src/kernel/kernels.js';
 import type { DType } from '../../src/ir/dtype.js';
 import { dropoutOps, kernelParams } from '../../src/kernel/signature.js';
@@ -13,6 +13,7 @@ import { computeDtype } from '../../src/ir/dtype.js';
 import { accumulatorOf, ElementValues, kernelHeader, parameterNames, resultCopyValue, rowResultType, type ResultCopy, type ValueEnv } from '../common/elementValues.js';
 import { Writer, type Line } from '../common/writer.js';
 import { gemmAccess, gemmBatchOffset, unravel } from '../common/indexing.js';
+import { scatterParts } from '../common/scatter.js';
 import { paramsStruct, type WgslRenderer } from './renderer.js';
 
 /** One compute shader: its bindings (in binding order), its dispatch, and its resource use. */
@@ -187,6 +188,39 @@ function elementwise(k: Kernel, env: WgslEnv, instances: readonly Kernel[]): Wgs
 }
 
 /**
+ * scatter_add: one invocation per column (a pre-axis and a post-axis element), which owns that
+ * column of every row: it zeroes it, then walks the indices in order adding each one's update into
+ * the row it names. No two invocations write one element and each element sums in index order, so
+ * the result is deterministic without atomics (WGSL has no float atomics). An index out of range
+ * adds into the nearest valid row, the row WGSL's gather reads for it: nothing outside the result
+ * is written (the host checks the ids before a run).
+ */
+function scatterKernel(k: Kernel, env: WgslEnv, instances: readonly Kernel[]): WgslKernel {
+  const b = new Body(k, env);
+  const r = env.r;
+  const s = scatterParts(b, k);
+  const dtype = s.node.type.dtype;
+  const span = s.node.meta.span;
+  const columns = s.pre * s.post;
+  const [x, y] = fold(Math.ceil(columns / ELEMENTWISE_WG), env.maxWorkgroupsPerDimension);
+  b.line(`let col = i32(gid.x) + i32(gid.y) * ${x * ELEMENTWISE_WG};`);
+  b.line(`if (col >= ${columns}) { return; }`);
+  if (s.pre > 1) b.line(`let p = ${s.post > 1 ? `col / ${s.post}` : 'col'};`);
+  if (s.post > 1) b.line(`let q = ${s.pre > 1 ? `col % ${s.post}` : 'col'};`);
+  const p = s.pre > 1 ? 'p' : '0';
+  b.open(r.loop('zr', s.rows), span);
+  b.line(`${s.target(p, 'zr', 'q')} = ${r.store(r.literal(0, dtype), dtype)};`, span);
+  b.close();
+  b.open(r.loop('i', s.count), span);
+  b.line(`let row = ${r.checkedIndex(s.index('i'), s.rows)};`, span);
+  if (s.padding !== undefined) b.line(`if (row == ${s.padding}) { continue; }`, span);
+  const at = s.target(p, 'row', 'q');
+  b.line(`${at} = ${r.store(`${r.load(at, dtype)} + ${s.update(p, 'i', 'q')}`, dtype)};`, span);
+  b.close();
+  return { ...assemble(k, env, b, [ELEMENTWISE_WG, 1], [], instances), dispatch: [x, y, 1], workgroupBytes: 0 };
+}
+
+/**
  * Row kernels: one workgroup per row. Reductions over the same rows run one after the other: each
  * one's input is computed per element into workgroup memory (`xs`), reduced across the workgroup,
  * and its result kept per element (`rv<i>`) for what follows; then the rest of the kernel runs per
@@ -329,6 +363,9 @@ function rowKernel(k: Kernel, env: WgslEnv, instances: readonly Kernel[]): WgslK
   const perRow = k.outputs.filter((o) => !rowResults.has(o));
   if (perRow.length) {
     b.open('if (lid == 0)');
+    // A row of one element (a softmax over a size-1 axis) does not vary along it, yet its values are
+    // held per element (`rv<i>[j]`, `xs[j]`): here outside any loop, `j` is that one element.
+    if (D === 1) b.line('let j: i32 = 0;');
     const needed = new Set(perRow.flatMap(pending));
     perElement(k.ops.filter((n) => needed.has(n) && !rowResults.has(n) && !rowVaries(n)));
     for (const o of perRow) b.line(b.storeStatement(o), o.meta.span);
@@ -418,6 +455,7 @@ function gemmKernel(k: Kernel, env: WgslEnv, instances: readonly Kernel[]): Wgsl
  */
 export function wgslKernel(k: Kernel, env: Omit<WgslEnv, 'ptr'>, instances: readonly Kernel[] = [k]): WgslKernel {
   const own = { ...env, ptr: parameterNames(k) };
+  if (k.ops.some(isScatter)) return scatterKernel(k, own, instances);
   if (k.ops.some(isMatmul)) return gemmKernel(k, own, instances);
   if (k.ops.some(isRowReduction)) return rowKernel(k, own, instances);
   return elementwise(k, own, instances);

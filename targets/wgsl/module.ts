@@ -38,7 +38,9 @@ export { LimitError };
 export function generateWgsl(m: Module, opts: { readonly source: string; readonly accel: Accelerator; readonly batchSliced?: boolean }): WgslFiles {
   checkTarget(m, 'wgsl');
   const limits = opts.accel.webgpu ?? WEBGPU_SPEC_DEFAULTS;
-  const kernels = buildKernels(m);
+  // A multi-tensor kernel runs as a dispatch per segment: a shader binds each segment's buffers, and
+  // fuse-multi-tensor merges no more segments than the storage-buffer limit lets one shader bind.
+  const kernels = buildKernels(m).flatMap((k) => k.segments ?? [k]);
   /** The dtype table buffers are declared with (the shaders' renderers spell the same). */
   const spelling = new WgslRenderer(opts.batchSliced);
   const names = new Map<Node, string>();

@@ -55,6 +55,7 @@ const EXAMPLES: Readonly<Record<string, { src: string; inputs?: Record<string, n
   slice: { src: 'model m(x: f32[4]) -> f32[2] { return slice(x, axis=0, start=1, end=-1); }', inputs: { x: [1, 2, 3, 4] }, expected: [2, 3] },
   concat: { src: 'model m(x: f32[1], y: f32[2]) -> f32[3] { return concat(y, x, axis=0); }', inputs: { x: [1], y: [2, 3] }, expected: [2, 3, 1] },
   gather: { src: 'model m(t: f32[3], i: i32[2]) -> f32[2] { return gather(t, i); }', inputs: { t: [5, 6, 7], i: [2, 0] }, expected: [7, 5] },
+  scatter_add: { src: 'model m(u: f32[3], i: i32[3]) -> f32[2] { return scatter_add(u, i, rows=2); }', inputs: { u: [5, 6, 7], i: [1, 0, 1] }, expected: [6, 12] },
 };
 
 describe('the op catalogue', () => {

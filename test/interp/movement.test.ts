@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InterpError } from '../../src/interp/kernels.js';
 import { compile, run1, runBoth, runGraph, vals } from './helpers.js';
 
-/** Movement ops (reshape, transpose, expand, slice, concat), gather and the source ops iota and const. */
+/** Movement ops (reshape, transpose, expand, slice, concat), gather and scatter_add, and the source ops iota and const. */
 
 const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => i + from);
 
@@ -193,4 +193,38 @@ describe('const', () => {
     expect(vals(run1('model m(x: f16[1]) -> f16[1] { return x * 0.1; }', { x: [1] }))).toEqual([0.0999755859375]);
   });
 
+});
+
+describe('scatter_add', () => {
+  // Updates [3, 2]: row i is [10 i + 1, 10 i + 2].
+  const updates = [1, 2, 11, 12, 21, 22];
+
+  it('adds each update row into the row its index names; rows named twice get the sum, others 0', () => {
+    check('model m(u: f32[3, 2], ids: i32[3]) -> f32[4, 2] { return scatter_add(u, ids, rows=4); }', { u: updates, ids: [2, 0, 2] }, [4, 2], [11, 12, 0, 0, 22, 24, 0, 0]);
+  });
+
+  it('sums in index order, in float64 before the f32 result is rounded once', () => {
+    // 2^24 + 1 + 1 is 2^24 + 2 (an f32) in float64; a running sum in f32 would lose each + 1.
+    const { f32, f64 } = runBoth('model m(u: f32[3], ids: i32[3]) -> f32[1] { return scatter_add(u, ids, rows=1); }', { u: [16777216, 1, 1], ids: [0, 0, 0] });
+    expect(vals(f64)).toEqual([16777218]);
+    expect(vals(f32)).toEqual([16777218]);
+  });
+
+  it('leaves the padding_idx row 0, as gather leaves that row without a gradient', () => {
+    check('model m(u: f32[3, 2], ids: i32[3]) -> f32[3, 2] { return scatter_add(u, ids, rows=3, padding_idx=0); }', { u: updates, ids: [0, 1, 0] }, [3, 2], [0, 0, 11, 12, 0, 0]);
+  });
+
+  it('with [2, 2] indices, along a middle axis, and along the last with a negative axis', () => {
+    check('model m(u: f32[2, 2, 1], ids: i32[2, 2]) -> f32[3, 1] { return scatter_add(u, ids, rows=3); }', { u: [1, 2, 3, 4], ids: [1, 1, 0, 2] }, [3, 1], [3, 3, 4]);
+    // u: [2, 3, 2] = 0..11; out[a, r, c] = sum over i with ids[i] = r of u[a, i, c].
+    check('model m(u: f32[2, 3, 2], ids: i32[3]) -> f32[2, 2, 2] { return scatter_add(u, ids, rows=2, axis=1); }', { u: range(12), ids: [1, 0, 1] }, [2, 2, 2], [2, 3, 4, 6, 8, 9, 16, 18]);
+    check('model m(u: f32[2, 3], ids: i32[3]) -> f32[2, 2] { return scatter_add(u, ids, rows=2, axis=-1); }', { u: range(6), ids: [1, 1, 0] }, [2, 2], [2, 1, 5, 7]);
+  });
+
+  it('raises InterpError naming the index, its position and the rows of the result', () => {
+    expect(() => run1('model m(u: f32[2, 2], ids: i32[2]) -> f32[3, 2] { return scatter_add(u, ids, rows=3); }', { u: [1, 2, 3, 4], ids: [0, 3] })).toThrow(
+      /scatter_add index 3 at position \[1\] of the indices is out of range for axis 0 of the result f32\[3, 2\]: it must be in 0\.\.2 \(scatter_add at snippet\d+\.ir:1:\d+\)$/,
+    );
+    expect(() => run1('model m(u: f32[1, 2], ids: i32[1]) -> f32[3, 2] { return scatter_add(u, ids, rows=3, padding_idx=0); }', { u: [1, 2], ids: [-1] })).toThrow(/scatter_add index -1 at position \[0\]/);
+  });
 });
