@@ -57,6 +57,15 @@ class KernelBuilder extends ElementValues {
     }
   }
 
+  /** Declares each of `nodes` (movement ops aside) as a scalar local at the iteration point, in order. */
+  scalars(nodes: readonly Node[]): void {
+    for (const n of nodes) {
+      if (isMovement(n)) continue;
+      this.w.line(this.env.r.declare(this.local(n), n.type.dtype, this.valueOfOp(n, this.here(n))), n.meta.span);
+      this.locals.set(n, { name: this.local(n), array: false });
+    }
+  }
+
   /** Stores output `o` at the iteration point (or per row, for a per-row scalar). */
   store(o: Node): void {
     this.w.line(this.storeStatement(o), o.meta.span);
@@ -96,10 +105,24 @@ function rowKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[], shar
   const rowVaries = (n: Node) => b.variesAlong(n, rowAxes);
 
   for (const line of header(k, instances)) b.w.line(line);
+  if (!shared && isColumnSum(b, k, reductions, rowAxes, rank, rowVaries)) {
+    columnSum(b, k, env, reductions, D, ROWS);
+    return done(b, k);
+  }
   // Without `nowait`, every thread would wait at the end of each segment for the slowest.
   if (shared) b.w.line('#pragma omp for schedule(static) nowait');
   else if (ROWS > 1 && ROWS * D >= 4096) b.w.line('#pragma omp parallel for schedule(static)');
   b.w.open(r.loop('row', ROWS));
+  if (elementByElement(k, iterShape)) {
+    // Every op and every output is one element per point: one loop computes each element through
+    // the whole chain in registers and stores it, rather than a loop per op through row arrays.
+    b.w.open(r.loop('j', D));
+    b.scalars(k.ops);
+    for (const o of k.outputs) b.store(o);
+    b.w.close();
+    b.w.close();
+    return done(b, k);
+  }
   for (const n of k.ops) {
     if (isMovement(n)) continue;
     if (isRowReduction(n)) reduction(b, n, D, rowVaries);
@@ -115,6 +138,78 @@ function rowKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[], shar
   }
   b.w.close();
   return done(b, k);
+}
+
+/**
+ * Sums over leading axes only (a bias gradient: the sum over a batch's rows), whose every output is
+ * one value per column: these walk the rows in memory order, column by column within each row,
+ * rather than each column down the rows.
+ */
+function isColumnSum(b: KernelBuilder, k: Kernel, reductions: readonly Node[], rowAxes: readonly number[], rank: number, rowVaries: (n: Node) => boolean): boolean {
+  const same = (n: Node) => reducedAxes(n).length === rowAxes.length && reducedAxes(n).every((a, i) => a === rowAxes[i]);
+  return (
+    reductions.length > 0 &&
+    !rowAxes.includes(rank - 1) &&
+    reductions.every((n) => (n.op === 'reduce_sum' || n.op === 'reduce_mean') && same(n)) &&
+    k.outputs.every((o) => !b.storedAlongRow(o, rowVaries))
+  );
+}
+
+/**
+ * A column sum (isColumnSum): each task owns a range of columns (the kept axes, `row` in the
+ * iteration's names), holds one accumulator per column and reduction, and adds the rows (`j`) into
+ * them in order, the inner loop over its columns contiguous in memory; then it finishes each column
+ * (the mean's division, the epilogue) and stores it. Each column sums in row order, whatever the
+ * thread count.
+ */
+function columnSum(b: KernelBuilder, k: Kernel, env: KernelEnv, reductions: readonly Node[], D: number, COLS: number): void {
+  const r = env.r;
+  const chunk = columnChunk(1, COLS, env.accel);
+  const tasks = Math.ceil(COLS / chunk);
+  // The prologue: what the sums read, computed per element inside the row walk.
+  const prologue = new Set<Node>();
+  const visit = (n: Node): void => n.srcs.forEach((s) => {
+    if (k.ops.includes(s) && !prologue.has(s)) {
+      prologue.add(s);
+      visit(s);
+    }
+  });
+  reductions.forEach(visit);
+  const columns = 'for (ptrdiff_t row = c0; row < c1; row++)';
+  if (tasks > 1 && COLS * D >= 4096) b.w.line('#pragma omp parallel for schedule(static)');
+  b.w.open(r.loop('task', tasks));
+  b.w.line(`const ptrdiff_t c0 = task * ${chunk}, c1 = c0 + ${chunk} < ${COLS} ? c0 + ${chunk} : ${COLS};`);
+  reductions.forEach((n, i) => {
+    b.w.line(`${r.type(accumulatorOf(n))} acc${i}[${chunk}];`, n.meta.span);
+    b.w.line(`${columns} acc${i}[row - c0] = ${r.literal(0, accumulatorOf(n))};`, n.meta.span);
+  });
+  b.w.open(r.loop('j', D));
+  b.w.open(columns);
+  b.scalars(k.ops.filter((n) => prologue.has(n)));
+  reductions.forEach((n, i) => {
+    const x = n.srcs[0]!;
+    b.w.line(`acc${i}[row - c0] += ${r.cast(b.value(x, b.here(x)), x.type.dtype, accumulatorOf(n))};`, n.meta.span);
+  });
+  b.w.close();
+  b.w.close();
+  for (const n of prologue) b.locals.delete(n);
+  b.w.open(columns);
+  reductions.forEach((n, i) => {
+    const acc = accumulatorOf(n);
+    const total = n.op === 'reduce_mean' ? `acc${i}[row - c0] / ${r.literal(D, acc)}` : `acc${i}[row - c0]`;
+    b.w.line(r.declare(b.local(n), n.type.dtype, r.cast(total, acc, n.type.dtype)), n.meta.span);
+    b.locals.set(n, { name: b.local(n), array: false });
+  });
+  b.scalars(k.ops.filter((n) => !prologue.has(n) && !reductions.includes(n)));
+  for (const o of k.outputs) b.store(o);
+  b.w.close();
+  b.w.close();
+}
+
+/** No reductions, and every computed op and every output one element per point of the iteration. */
+function elementByElement(k: Kernel, iterShape: Shape): boolean {
+  const points = numel(iterShape);
+  return !k.ops.some(isRowReduction) && k.ops.every((n) => isMovement(n) || numel(n.type.shape) === points) && k.outputs.every((o) => numel(o.type.shape) === points);
 }
 
 /**
@@ -200,10 +295,11 @@ export function kernelFunction(k: Kernel, env: Omit<KernelEnv, 'ptr'>, instances
 }
 
 /**
- * Columns of a scatter_add's post-axis elements one task owns: enough tasks for the cores (with
- * the pre-axis elements), in multiples of 16 so that each task's rows stay vector-aligned.
+ * Columns one task owns, of `post` columns under each of `pre` independent elements (a scatter_add's
+ * post-axis elements; a column sum's kept elements, pre = 1): enough tasks for the cores, in
+ * multiples of 16 so that each task's rows stay vector-aligned.
  */
-export function scatterColumnChunk(pre: number, post: number, a: Accelerator): number {
+export function columnChunk(pre: number, post: number, a: Accelerator): number {
   const split = Math.max(1, Math.ceil(a.cores / pre));
   return Math.min(post, Math.ceil(Math.ceil(post / split) / 16) * 16);
 }
@@ -221,7 +317,7 @@ function scatterKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[]):
   const r = env.r;
   const s = scatterParts(b, k);
   const dtype = s.node.type.dtype;
-  const chunk = scatterColumnChunk(s.pre, s.post, env.accel);
+  const chunk = columnChunk(s.pre, s.post, env.accel);
   const chunks = Math.ceil(s.post / chunk);
   const tasks = s.pre * chunks;
   const span = s.node.meta.span;
@@ -313,11 +409,7 @@ function gemmKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[]): Ke
     const idx: Index = [...bi, '(m0 + mi)', 'n'];
     b.setIteration(idx);
     b.locals.set(mm, { name: 'c[mi * ' + N + ' + n]', array: false });
-    for (const n of epilogue) {
-      if (isMovement(n)) continue;
-      b.w.line(r.declare(b.local(n), n.type.dtype, b.valueOfOp(n, b.here(n))), n.meta.span);
-      b.locals.set(n, { name: b.local(n), array: false });
-    }
+    b.scalars(epilogue);
     for (const o of k.outputs) b.store(o);
     b.w.close();
     b.w.close();

@@ -241,14 +241,11 @@ static void k4_gemm(bertc_model *m, int *status, const float *restrict b0, float
 static void k5_cast_sub_scale(bertc_model *m, int *status, const int32_t *restrict b0, float *restrict b1) {
   (void)m; (void)status;
   for (ptrdiff_t row = 0; row < 2; row++) {
-    float t0[16];
-    for (ptrdiff_t j = 0; j < 16; j++) t0[j] = ((float)(b0[(((row * 16 + j) / 16) * 16 + ((row * 16 + j) % 16))]));
-    float t1[16];
-    for (ptrdiff_t j = 0; j < 16; j++) t1[j] = (1.0f - t0[j]);
-    float t2[16];
-    for (ptrdiff_t j = 0; j < 16; j++) t2[j] = (t1[j] * (-3.4028234663852886e+38f));
     for (ptrdiff_t j = 0; j < 16; j++) {
-      b1[(row * 16 + j)] = t2[j];
+      float t0 = ((float)(b0[(((row * 16 + j) / 16) * 16 + ((row * 16 + j) % 16))]));
+      float t1 = (1.0f - t0);
+      float t2 = (t1 * (-3.4028234663852886e+38f));
+      b1[(row * 16 + j)] = t2;
     }
   }
 }
