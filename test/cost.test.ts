@@ -7,6 +7,7 @@ import { costModule } from '../src/cost/model.js';
 import { byteSize } from '../src/ir/dtype.js';
 import { graphNodes } from '../src/ir/graph.js';
 import { build, initialModule, loadText, Session } from '../src/driver.js';
+import { buildUnitMs } from './support/pace.js';
 import { parsePipeline, runPipeline } from '../passes/pipeline.js';
 import { LEVELS } from '../passes/registry.js';
 import { tileGemm } from '../passes/tileGemm.js';
@@ -182,13 +183,14 @@ describe('cost model properties over random accelerators', () => {
     );
   });
 
-  it('schedules all of BERT-large well under a second', () => {
+  it('schedules all of BERT-large in less time than ten builds of BERT-base', () => {
     const m = runPipeline({ ...initialModule({ graph: bertGraph('large', { B: 32, S: 512 }), config: 'large', constants: new Map() }, true), accel: HOST_CPU }, parsePipeline(LEVELS.O2!)).module;
     const t0 = performance.now();
     const tiled = tileGemm.run(m, {}, new Statistics());
     expect(tiled.schedules!.size).toBe(24 * 6 + 1);
-    // Not a benchmark: a guard against an exhaustive search creeping in (bench/ measures it).
-    expect(performance.now() - t0).toBeLessThan(1000);
+    // Not a benchmark: a guard against an exhaustive search creeping in (bench/ measures it), in
+    // units of this machine's pace so that a busy machine does not fail it.
+    expect(performance.now() - t0).toBeLessThan(10 * buildUnitMs());
   });
 
   it('compute time accounts for the fill and drain of a systolic array', () => {
