@@ -242,7 +242,7 @@ static void k5_cast_sub_scale(bertc_model *m, int *status, const int32_t *restri
   (void)m; (void)status;
   for (ptrdiff_t row = 0; row < 2; row++) {
     for (ptrdiff_t j = 0; j < 16; j++) {
-      float t0 = ((float)(b0[(((row * 16 + j) / 16) * 16 + ((row * 16 + j) % 16))]));
+      float t0 = ((float)(b0[(row * 16 + j)]));
       float t1 = (1.0f - t0);
       float t2 = (t1 * (-3.4028234663852886e+38f));
       b1[(row * 16 + j)] = t2;
