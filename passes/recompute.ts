@@ -42,16 +42,17 @@ function recomputeRule(classes: ReadonlySet<string>, chosen: ReadonlySet<Node>):
 export const recompute = definePass({
   name: 'recompute',
   summary: 'recompute cheap forward values in the backward pass instead of keeping them',
-  description: `Gives the backward pass its own copy of every forward value of the classes named, computed from the
-values kept for it: GEMM outputs, layernorm and softmax results and row statistics, lookups, inputs
-and weights. Fusion then computes the copy inside the backward kernel that reads it. An empty class
-list keeps everything the gradient rules read (the policy 'keep'); the default recomputes
-elementwise chains and dropout (the policy 'recompute', in the spirit of AOTAutograd's
-partitioner). bertc report gives the bytes each policy keeps for the backward pass. A forward
-pass has no backward work, and the pass changes nothing.
+  description: `Gives the backward pass its own copy of a forward value of the classes named, computed from the
+values kept for it (GEMM outputs, layernorm and softmax results and row statistics, lookups, inputs
+and weights), where those hold fewer bytes than the value itself, counting as free the ones kept
+anyway; the largest values are decided first (a greedy form of AOTAutograd's min-cut partitioner).
+Fusion then computes the copy inside the backward kernel that reads it. An empty class list keeps
+everything the gradient rules read (the policy 'keep'); the default is the policy 'recompute'.
+bertc report gives the bytes each policy keeps for the backward pass. A forward pass has no
+backward work, and the pass changes nothing.
 
-  before:  h = gelu(z);  ...  dz = dh * gelu'(z)          (z = u + b is kept for the backward)
-  after:   h = gelu(z);  ...  z' = u + b;  dz = dh * gelu'(z')   (u, the GEMM output, is kept)`,
+  before:  s = softmax(x);  p = dropout(s);  ...  dV = p^T dO         (p and s are kept)
+  after:   s = softmax(x);  p = dropout(s);  ...  dV = dropout(s)^T dO   (s alone is kept)`,
   options: {
     classes: { kind: 'list', default: [...RECOMPUTE_CLASSES], values: [...RECOMPUTE_CLASSES], doc: 'forward value classes the backward recomputes: elementwise, dropout' },
   },
