@@ -658,8 +658,10 @@ class ModelImpl {
    * @param {number} seed
    * @param {number} [sliceIndex] which slice of the batch this is (dropout numbers elements across the whole batch)
    * @param {string[]} [read] the outputs to read back (by tensor name); all of them by default
+   * @param {(enc: GPUCommandEncoder) => void} [then] encodes more work after the run and its reads,
+   *   in the same submission (a training step's weight updates)
    */
-  async runNow(inputs, seed, sliceIndex = 0, read) {
+  async runNow(inputs, seed, sliceIndex = 0, read, then) {
     const { manifest: m, device } = this;
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new ModelError(`${modelName(m)}: seed ${seed} is not a u32`);
     const ins = m.buffers.filter((b) => b.kind === 'input');
@@ -678,6 +680,7 @@ class ModelImpl {
       // kernels computed from the weights (the concatenated QKV weights) must survive between runs.
       this.encodeKernels(false, enc);
       const read = this.encodeReads(enc, outs);
+      then?.(enc);
       device.queue.submit([enc.finish()]);
       const data = await read();
       return Object.fromEntries(outs.map((b, i) => [sourceOf(b), /** @type {Float32Array | Int32Array} */ (data[i])]));
@@ -685,26 +688,22 @@ class ModelImpl {
   }
 
   /**
-   * One training step: a run, then each output that is the next value of a weight (an output buffer
-   * whose tensor names a weight buffer's) copied over that weight on the device, and the weight
-   * transforms (the once kernels) run again over the new weights. `read` names the outputs to read
-   * back (all of them by default).
+   * One training step, in one submission: a run and its reads, then each output that is the next
+   * value of a weight (an output buffer whose tensor names a weight buffer's) copied over that weight
+   * on the device, and the weight transforms (the once kernels) run again over the new weights.
+   * `read` names the outputs to read back (all of them by default); they are copied out before the
+   * weights change.
    * @param {RunOptions & { read?: string[] }} options
    */
   step({ inputs, seed = 0, read }) {
     if (this.manifest.batch) return Promise.reject(new ModelError(`${modelName(this.manifest)}: a training step cannot run in batch slices`));
-    return this.serialize(async () => {
-      const outputs = await this.runNow(checkInputs(this.manifest, inputs), seed, 0, read);
+    return this.serialize(() => {
       const weights = new Map(this.manifest.buffers.filter((b) => b.kind === 'weight').map((b) => [sourceOf(b), b]));
       const updates = this.manifest.buffers.filter((b) => b.kind === 'output' && weights.has(sourceOf(b)));
-      await this.guard.scoped('updating the weights', async () => {
-        const enc = this.device.createCommandEncoder({ label: 'step' });
+      return this.runNow(checkInputs(this.manifest, inputs), seed, 0, read, (enc) => {
         for (const b of updates) enc.copyBufferToBuffer(this.buf(b.name), 0, this.buf(/** @type {ManifestBuffer} */ (weights.get(sourceOf(b))).name), 0, b.bytes);
         if (this.manifest.kernels.some((k) => k.once)) this.encodeKernels(true, enc);
-        this.device.queue.submit([enc.finish()]);
-        await this.guard.race(this.device.queue.onSubmittedWorkDone());
       });
-      return outputs;
     });
   }
 
