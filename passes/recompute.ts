@@ -60,7 +60,7 @@ backward work, and the pass changes nothing.
   run(m, o, stats) {
     const classes = new Set(o.classes);
     if (!classes.size || !m.graph.body.some(isBackward)) return m;
-    const { recompute: chosen } = planRecompute(m.graph, classes);
+    const chosen = planRecompute(m.graph, classes);
     if (!chosen.size) return m;
     const { graph, map } = rewriteGraph(m.graph, [recomputeRule(classes, chosen)], stats, m.train, 'recompute');
     return { ...m, graph, partition: remapPartition(m.partition, map, graph) };

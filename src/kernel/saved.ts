@@ -39,31 +39,24 @@ function ridesAlong(n: Node): boolean {
   return isBackward(n) && !carriesGradient(n) && (isElementwise(n) || isMovement(n));
 }
 
-export interface SavedForBackward {
+export interface KeptForBackward {
   /** Forward values held in memory from the forward pass until the backward reads them. */
   readonly values: number;
   readonly bytes: number;
-}
-
-export interface RecomputePlan {
-  /** The forward values (as backward work reads them: views included) that it gets its own copy of. */
-  readonly recompute: ReadonlySet<Node>;
-  /** The stored forward values the backward then reads. */
-  readonly saved: ReadonlySet<Node>;
 }
 
 /** The tensor a view shows: views are strided reads, so their source is what is held. */
 const stored = (v: Node): Node => (isViewable(v) ? stored(v.srcs[0]!) : v);
 
 /**
- * Which forward values the backward of `g` recomputes under `classes`, and what it keeps. Each
- * candidate (a value of those classes that backward work reads) is recomputed from the kept values
- * its chain reaches when they hold fewer bytes than it does, counting as free those already kept;
- * the largest are decided first. So dropout after softmax is recomputed from the softmax output the
+ * Which forward values (as backward work reads them: views included) the backward of `g` gets its
+ * own copy of under `classes`. Each candidate (a value of those classes that backward work reads)
+ * is recomputed from the kept values its chain reaches when they hold fewer bytes than it does,
+ * counting as free those already kept; the largest are decided first. So dropout after softmax is recomputed from the softmax output the
  * backward keeps anyway, and an embedding sum stays kept rather than keeping its three lookups
  * (AOTAutograd's min-cut partitioner, greedily). With no classes, everything read is kept.
  */
-export function planRecompute(g: Graph, classes: ReadonlySet<string>): RecomputePlan {
+export function planRecompute(g: Graph, classes: ReadonlySet<string>): ReadonlySet<Node> {
   const once = weightTransforms(g);
   const held = (v: Node) => !carriesGradient(v) && !ridesAlong(v) && !isMemorySource(v) && !isInline(v) && !once.has(v);
   const candidates = new Set<Node>();
@@ -93,18 +86,7 @@ export function planRecompute(g: Graph, classes: ReadonlySet<string>): Recompute
       for (const k of frontier(c)) saved.add(k);
     } else saved.add(stored(c));
   }
-  return { recompute, saved };
-}
-
-/**
- * The forward values the backward of `g` reads from memory under `classes` (none: as the graph
- * stands): stored tensors (through views) that backward work, or the forward ops riding along with
- * it, read; weights, inputs, constants and what is computed once from weights are in memory anyway
- * and not counted.
- */
-export function savedForBackward(g: Graph, classes: ReadonlySet<string> = new Set()): SavedForBackward {
-  const { saved } = planRecompute(g, classes);
-  return { values: saved.size, bytes: [...saved].reduce((t, v) => t + bytesOf(v), 0) };
+  return recompute;
 }
 
 /**
@@ -112,7 +94,7 @@ export function savedForBackward(g: Graph, classes: ReadonlySet<string> = new Se
  * backward kernels read. This is what memory holds between the two, fusion included (a row kernel
  * of the forward may store layernorm's normalised rows for the backward in place of its input).
  */
-export function keptForBackward(m: Module): SavedForBackward {
+export function keptForBackward(m: Module): KeptForBackward {
   const ks = kernelsOf(m);
   const producer = new Map<Node, Kernel>();
   for (const k of ks) for (const o of k.outputs) producer.set(o, k);
