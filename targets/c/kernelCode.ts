@@ -81,7 +81,7 @@ function done(b: KernelBuilder, k: Kernel): KernelFunction {
 }
 
 /** Row kernels: elementwise chains, reductions with their prologue and epilogue, gathers, copies. */
-function rowKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[], shared: boolean): KernelFunction {
+function rowKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[], shared: boolean, inPlace: boolean): KernelFunction {
   const b = new KernelBuilder(k, env);
   const r = env.r;
   const reductions = k.ops.filter(isRowReduction);
@@ -116,6 +116,9 @@ function rowKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[], shar
   if (elementByElement(k, iterShape)) {
     // Every op and every output is one element per point: one loop computes each element through
     // the whole chain in registers and stores it, rather than a loop per op through row arrays.
+    // Written in place (a weight's update), it reads and writes one element of a buffer through two
+    // parameters: no element depends on another, which `ivdep` tells the vectoriser.
+    if (inPlace) b.w.line('#pragma GCC ivdep');
     b.w.open(r.loop('j', D));
     b.scalars(k.ops);
     for (const o of k.outputs) b.store(o);
@@ -284,14 +287,15 @@ function checkGemmDtypes(mm: Node, a: Node, b: Node, direct: boolean): void {
  * A `shared` function is a multi-tensor kernel's segment: called by every thread of the region the
  * kernel opens, it shares its loop out among them (an orphaned `omp for`) instead of opening a region.
  */
-export function kernelFunction(k: Kernel, env: Omit<KernelEnv, 'ptr'>, instances: readonly Kernel[] = [k], opts: { readonly shared?: boolean } = {}): KernelFunction {
+export function kernelFunction(k: Kernel, env: Omit<KernelEnv, 'ptr'>, instances: readonly Kernel[] = [k], opts: { readonly shared?: boolean; readonly inPlace?: boolean } = {}): KernelFunction {
   const own = { ...env, ptr: parameterNames(k) };
   if (opts.shared && k.ops.some(isMatmul)) throw new Error(`internal: segment ${k.name} of a multi-tensor kernel holds a GEMM`);
   if (k.ops.some(isScatter)) {
     if (opts.shared) throw new Error(`internal: segment ${k.name} of a multi-tensor kernel holds a scatter_add`);
     return scatterKernel(k, own, instances);
   }
-  return k.ops.some(isMatmul) ? gemmKernel(k, own, instances) : rowKernel(k, own, instances, opts.shared ?? false);
+  if (opts.inPlace && (k.ops.some(isMatmul) || !elementByElement(k, k.outputs[0]!.type.shape))) throw new Error(`internal: ${k.name} writes in place but is not elementwise`);
+  return k.ops.some(isMatmul) ? gemmKernel(k, own, instances) : rowKernel(k, own, instances, opts.shared ?? false, opts.inPlace ?? false);
 }
 
 /**

@@ -2,11 +2,11 @@ import { SourceMapGenerator } from 'source-map';
 import type { Accelerator } from '../../src/accel/accelerator.js';
 import type { Node } from '../../src/ir/node.js';
 import { isOptimizerInput, stateUpdates, stepResults } from '../../src/ir/adamw.js';
-import { formatShape, numel } from '../../src/ir/shape.js';
-import { isMatmul } from '../../src/kernel/classify.js';
+import { formatShape, numel, shapeEquals } from '../../src/ir/shape.js';
+import { isElementwise, isMatmul } from '../../src/kernel/classify.js';
 import { buildKernels, type Kernel } from '../../src/kernel/kernels.js';
 import type { Module } from '../../src/kernel/module.js';
-import { dropoutOps, kernelClasses, kernelParams } from '../../src/kernel/signature.js';
+import { dropoutOps, kernelClasses, kernelParams, type KernelClass } from '../../src/kernel/signature.js';
 import { resultCopies, resultCopyValue } from '../common/elementValues.js';
 import { planMemory, type MemoryPlan } from '../common/memoryPlan.js';
 import { checkTarget } from '../common/unsupported.js';
@@ -71,6 +71,10 @@ export function generateC(m: Module, opts: COptions): CFiles {
   const r = new CLikeRenderer();
   const L = layoutOf(m);
   const updates = updatedWeights(m, L);
+  const inPlace = updatesInPlace(m, L, updates);
+  // Buffers that a kernel reads and, through another parameter, writes in place (a weight and its
+  // next value): those parameters are not `restrict`.
+  const aliased = new Set(inPlace ? updates.flatMap((p) => [p, stateUpdates(m.graph).get(p.attr<string>('name'))!.node]) : []);
   const outputs = m.graph.outputs;
   const initOutputs = new Set(L.init.flatMap((k) => k.outputs));
   /** Where a buffer lives, at a call site in init or run. */
@@ -92,10 +96,15 @@ export function generateC(m: Module, opts: COptions): CFiles {
   const whole = kernelClasses(L.kernels.filter((k) => !k.segments), m);
   const parts = kernelClasses(L.kernels.flatMap((k) => k.segments ?? []), m);
   const classOf = new Map([...whole.classOf, ...parts.classOf]);
+  // Only a kernel that writes a next value reads and writes one buffer through two parameters.
+  const writesInPlace = (k: Kernel) => k.outputs.some((o) => aliased.has(o));
+  const aliasing = (c: KernelClass) => c.instances.some(writesInPlace);
   const fns = new Map([
-    ...whole.classes.map((c) => [c, kernelFunction(c.representative, env, c.instances)] as const),
-    ...parts.classes.map((c) => [c, kernelFunction(c.representative, env, c.instances, { shared: true })] as const),
+    ...whole.classes.map((c) => [c, kernelFunction(c.representative, env, c.instances, { inPlace: aliasing(c) })] as const),
+    ...parts.classes.map((c) => [c, kernelFunction(c.representative, env, c.instances, { shared: true, inPlace: aliasing(c) })] as const),
   ]);
+  /** The parameter positions of a class's function that some instance writes in place. */
+  const aliasedParams = (c: KernelClass) => new Set(c.instances.filter(writesInPlace).flatMap((k) => kernelParams(k).flatMap((n, i) => (aliased.has(n) ? [i] : []))));
   /** The call of kernel `k`: its class's function, with its dropout keys and buffers. */
   const call = (k: Kernel): Call => {
     const f = fns.get(classOf.get(k)!)!;
@@ -137,17 +146,21 @@ export function generateC(m: Module, opts: COptions): CFiles {
   put('  bertc_safetensors weights;');
   for (const p of L.params) put(`  const ${r.storageType(p.type.dtype)} *w${p.id}; /* ${p.attr<string>('name')} ${formatShape(p.type.shape)} */`);
   for (const n of initOutputs) put(`  ${r.storageType(n.type.dtype)} *i${n.id}; /* computed from weights at load: ${formatShape(n.type.shape)} */`);
-  for (const p of updates) put(`  ${r.storageType(p.type.dtype)} *u${p.id}; void *own${p.id}; /* bertc_step writes the next ${p.attr<string>('name')} here, then swaps it with w${p.id} */`);
+  for (const p of updates) {
+    put(inPlace
+      ? `  void *own${p.id}; /* w${p.id}'s own copy of ${p.attr<string>('name')}, which bertc_step updates in place */`
+      : `  ${r.storageType(p.type.dtype)} *u${p.id}; void *own${p.id}; /* bertc_step writes the next ${p.attr<string>('name')} here, then swaps it with w${p.id} */`);
+  }
   put('  unsigned char *arena;');
   put(`  ${r.type(SGEMM_DTYPE)} *gemm_ws, *gemm_scratch;`);
   put('  size_t gemm_ws_floats, gemm_scratch_floats;');
   put(`  double kernel_seconds[${Math.max(1, L.run.length)}];`);
   put('};');
   put();
-  for (const [c, f] of fns) emitKernel(put, c.representative, f, r);
-  emitInit(put, L, call, opts, m, r, updates);
+  for (const [c, f] of fns) emitKernel(put, c.representative, f, r, aliasedParams(c));
+  emitInit(put, L, call, opts, m, r, updates, inPlace);
   emitRun(put, L, call, home, m, r);
-  if (updates.length) emitStep(put, L, call, m, r, updates);
+  if (updates.length) emitStep(put, L, call, m, r, updates, inPlace);
   put('void bertc_kernel_times(const bertc_model *m, double *seconds) {');
   put('  for (int i = 0; i < bertc_kernel_count; i++) seconds[i] = m->kernel_seconds[i];');
   put('}');
@@ -183,25 +196,25 @@ interface Call {
   readonly keys: number;
 }
 
-function signature(k: Kernel, f: KernelFunction, r: CLikeRenderer): string {
+function signature(k: Kernel, f: KernelFunction, r: CLikeRenderer, aliased: ReadonlySet<number>): string {
   const keys = Array.from({ length: f.keys }, (_, i) => `uint32_t key${i}`);
-  const buffers = f.params.map((n, i) => `${k.outputs.includes(n) ? '' : 'const '}${r.storageType(n.type.dtype)} *restrict b${i}`);
+  const buffers = f.params.map((n, i) => `${k.outputs.includes(n) ? '' : 'const '}${r.storageType(n.type.dtype)} *${aliased.has(i) ? '' : 'restrict '}b${i}`);
   return `static void ${f.name}(${['bertc_model *m', 'int *status', ...keys, ...buffers].join(', ')})`;
 }
 
-function emitKernel(put: (t?: string, s?: Line['span']) => void, k: Kernel, f: KernelFunction, r: CLikeRenderer): void {
+function emitKernel(put: (t?: string, s?: Line['span']) => void, k: Kernel, f: KernelFunction, r: CLikeRenderer, aliased: ReadonlySet<number>): void {
   const [first, ...rest] = f.lines;
   // The header comment goes above the signature; the body follows.
   const headerLines = f.lines.filter((l) => /^\s*(\/\*| \*)/.test(l.text));
   for (const l of headerLines) put(l.text.trim().startsWith('*') ? ` ${l.text.trim()}` : l.text.trim(), l.span);
-  put(`${signature(k, f, r)} {`, k.ops[0]?.meta.span);
+  put(`${signature(k, f, r, aliased)} {`, k.ops[0]?.meta.span);
   put('  (void)m; (void)status;');
   for (const l of [first!, ...rest]) if (!headerLines.includes(l)) put(l.text, l.span);
   put('}');
   put();
 }
 
-function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, call: (k: Kernel) => Call, opts: COptions, m: Module, r: CLikeRenderer, updates: readonly Node[]): void {
+function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, call: (k: Kernel) => Call, opts: COptions, m: Module, r: CLikeRenderer, updates: readonly Node[], inPlace: boolean): void {
   put('int bertc_init(bertc_model **out, const char *weights_path, char *err, size_t errlen) {');
   put('  *out = NULL;');
   put('  bertc_model *m = calloc(1, sizeof *m);');
@@ -215,7 +228,10 @@ function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, call: 
     put(`    if (!m->w${p.id}) { bertc_free(m); return BERTC_ERR_MISSING; } }`);
   }
   for (const k of L.init) for (const o of k.outputs) put(`  m->i${o.id} = bertc_alloc(${bytesOf(o)});`);
-  for (const p of updates) put(`  m->u${p.id} = m->own${p.id} = bertc_alloc(${bytesOf(p)});`);
+  for (const p of updates) {
+    if (!inPlace) put(`  m->u${p.id} = m->own${p.id} = bertc_alloc(${bytesOf(p)});`);
+    else put(`  if ((m->own${p.id} = bertc_alloc(${bytesOf(p)}))) { memcpy(m->own${p.id}, m->w${p.id}, ${bytesOf(p)}); m->w${p.id} = m->own${p.id}; }`);
+  }
   put(`  m->arena = bertc_alloc(${Math.max(64, L.plan.bytes)});`);
   // Weight transforms run GEMMs too (a product of two weights), so their scratch counts as well.
   const gemms = L.kernels.filter((k) => k.ops.some(isMatmul));
@@ -228,7 +244,7 @@ function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, call: 
   put(`  m->gemm_scratch_floats = ${Math.max(16, ...gemms.map((k) => scratchFloats(k, opts.accel)))};`);
   put(`  m->gemm_ws = bertc_alloc(sizeof(${r.type(SGEMM_DTYPE)}) * (m->gemm_ws_floats + 16) * (size_t)bertc_max_threads());`);
   put(`  m->gemm_scratch = bertc_alloc(sizeof(${r.type(SGEMM_DTYPE)}) * m->gemm_scratch_floats * (size_t)bertc_max_threads());`);
-  put(`  if (!m->arena || !m->gemm_ws || !m->gemm_scratch${[...L.init.flatMap((k) => k.outputs).map((o) => ` || !m->i${o.id}`), ...updates.map((p) => ` || !m->u${p.id}`)].join('')}) { bertc_free(m); return bertc_error(err, errlen, BERTC_ERR_MEMORY, "out of memory"); }`);
+  put(`  if (!m->arena || !m->gemm_ws || !m->gemm_scratch${[...L.init.flatMap((k) => k.outputs).map((o) => ` || !m->i${o.id}`), ...updates.map((p) => ` || !m->own${p.id}`)].join('')}) { bertc_free(m); return bertc_error(err, errlen, BERTC_ERR_MEMORY, "out of memory"); }`);
   put('  /* Weight transforms run once, here; they draw no random numbers. */');
   for (const k of L.init) put(`  ${call(k).text};`, k.ops[0]?.meta.span);
   put('  *out = m;');
@@ -313,6 +329,28 @@ function updatedWeights(m: Module, L: Layout): Node[] {
   });
 }
 
+/**
+ * Can bertc_step write every weight's next value over the weight itself? Each must be computed by
+ * the one kernel (a multi-tensor kernel's one segment) that, elementwise and at the same element,
+ * is the last in the run to read the weight; then the run never reads a weight it has overwritten.
+ * Otherwise the next values go to second buffers that bertc_step swaps in.
+ */
+function updatesInPlace(m: Module, L: Layout, updates: readonly Node[]): boolean {
+  if (!updates.length) return false;
+  const next = stateUpdates(m.graph);
+  const reads = (k: Kernel, p: Node) => k.inputs.includes(p);
+  return updates.every((p) => {
+    const o = next.get(p.attr<string>('name'))!.node;
+    if (!L.direct.has(o) || !shapeEquals(o.type.shape, p.type.shape)) return false;
+    const at = L.run.findIndex((k) => k.outputs.includes(o));
+    const k = L.run[at];
+    if (!k || L.run.slice(at + 1).some((later) => reads(later, p))) return false;
+    const part = (k.segments ?? [k]).find((sg) => sg.outputs.includes(o))!;
+    if ((k.segments ?? []).some((sg) => sg !== part && reads(sg, p))) return false;
+    return part.ops.every((n) => !n.srcs.includes(p) || (isElementwise(n) && shapeEquals(n.type.shape, p.type.shape)));
+  });
+}
+
 /** The step's arguments: its inputs, and the outputs that are not next values of weights. */
 function stepParams(m: Module, r: CLikeRenderer): string[] {
   const ins = m.graph.inputs.map((n) => `const ${r.storageType(n.type.dtype)} *in_${cName(n.attr<string>('name'))}`);
@@ -320,16 +358,20 @@ function stepParams(m: Module, r: CLikeRenderer): string[] {
   return [...ins, ...outs, 'uint32_t seed'];
 }
 
-function emitStep(put: (t?: string, s?: Line['span']) => void, L: Layout, call: (k: Kernel) => Call, m: Module, r: CLikeRenderer, updates: readonly Node[]): void {
-  const next = new Map(updates.map((p) => [p.attr<string>('name'), `m->u${p.id}`]));
+function emitStep(put: (t?: string, s?: Line['span']) => void, L: Layout, call: (k: Kernel) => Call, m: Module, r: CLikeRenderer, updates: readonly Node[], inPlace: boolean): void {
+  const next = new Map(updates.map((p) => [p.attr<string>('name'), inPlace ? `(${r.storageType(p.type.dtype)} *)m->w${p.id}` : `m->u${p.id}`]));
   put(`int bertc_step(bertc_model *m, ${stepParams(m, r).join(', ')}) {`);
   const args = [...m.graph.inputs.map((n) => `in_${cName(n.attr<string>('name'))}`), ...m.graph.outputs.map((o) => next.get(o.name) ?? `out_${cName(o.name)}`), 'seed'];
   put(`  int status = bertc_run(m, ${args.join(', ')});`);
   put('  if (status) return status;');
-  put('  /* The next values become the current ones: the buffers swap, nothing is copied. */');
-  for (const p of updates) {
-    const t = r.storageType(p.type.dtype);
-    put(`  { const ${t} *t = m->w${p.id}; m->w${p.id} = m->u${p.id}; m->u${p.id} = (${t} *)t; }`);
+  if (inPlace) {
+    put('  /* The run wrote the next values over the current ones: the update is the last kernel to read them. */');
+  } else {
+    put('  /* The next values become the current ones: the buffers swap, nothing is copied. */');
+    for (const p of updates) {
+      const t = r.storageType(p.type.dtype);
+      put(`  { const ${t} *t = m->w${p.id}; m->w${p.id} = m->u${p.id}; m->u${p.id} = (${t} *)t; }`);
+    }
   }
   if (L.init.length) put('  /* Weight transforms (the fused QKV concatenation) over the new weights. */');
   for (const k of L.init) put(`  ${call(k).text};`, k.ops[0]?.meta.span);
