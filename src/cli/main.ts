@@ -123,6 +123,9 @@ function targetChoice(o: RunCliOptions) {
 
 const configOption = () => new Option('-c, --config <name>', 'config to compile (required when the file defines several)');
 const setOption = () => new Option('-s, --set <name=value>', 'override a config constant; repeatable, or comma-separated (B=4,S=40)').argParser(collectSet).default(new Map(), '');
+/** The weights and the dropout seed of the commands that run a model: run, grad and train. */
+const weightsOption = () => new Option('-w, --weights <file>', 'safetensors file with the parameters, by Hugging Face state-dict names').makeOptionMandatory();
+const seedOption = () => new Option('--seed <n>', 'with --train: dropout seed, a u32 (default 0)').argParser(seedOf);
 
 function collectList(value: string, prev: string[]): string[] {
   return [...prev, ...value.split(',').map((x) => x.trim()).filter(Boolean)];
@@ -333,11 +336,11 @@ function makeProgram(io: Io): Command {
     .argument('<file>', 'IR source')
     .addOption(configOption())
     .addOption(setOption())
-    .requiredOption('-w, --weights <file>', 'safetensors file with the parameters, by Hugging Face state-dict names')
+    .addOption(weightsOption())
     .requiredOption('-i, --inputs <file>', 'safetensors file with the model inputs (input_ids, token_type_ids, attention_mask: int32 or int64 [B, S])')
     .requiredOption('-o, --output <file>', 'safetensors file to write (last_hidden_state, pooler_output); written only on success')
     .option('--train', 'training-mode forward: dropout is applied (docs/dropout-rng.md)')
-    .addOption(new Option('--seed <n>', 'with --train: dropout seed, a u32 (default 0)').argParser(seedOf))
+    .addOption(seedOption())
     .option('--f64', 'interpret in float64 instead of float32')
     .option('--taps', "also write the model's taps (hidden_states.0 .. L); interpreter only")
     .addOption(targetOption('the outputs'));
@@ -358,11 +361,11 @@ function makeProgram(io: Io): Command {
     .addOption(configOption())
     .addOption(setOption())
     .requiredOption('-l, --loss <name>', "the 'loss NAME(..) { .. }' block to differentiate (models/bert.ir: probe, mlm)")
-    .requiredOption('-w, --weights <file>', 'safetensors file with the parameters, by Hugging Face state-dict names')
+    .addOption(weightsOption())
     .requiredOption('-i, --inputs <file>', "safetensors file with the model inputs and the loss's (loss.R, loss.R2 for probe; loss.labels for mlm)")
     .requiredOption('-o, --output <file>', 'safetensors file to write (loss, grad.<name>); written only on success')
     .option('--train', 'training mode: dropout is applied, and its gradient regenerates the same mask (docs/dropout-rng.md)')
-    .addOption(new Option('--seed <n>', 'with --train: dropout seed, a u32 (default 0)').argParser(seedOf))
+    .addOption(seedOption())
     .addOption(targetOption('the loss and gradients'));
   withTargetOptions(gradCommand)
     .action(async (file: string, o: RunCliOptions & { loss: string }) => {
@@ -380,7 +383,7 @@ function makeProgram(io: Io): Command {
     .addOption(configOption())
     .addOption(setOption())
     .requiredOption('-l, --loss <name>', "the 'loss NAME(..) { .. }' block to minimise (models/bert.ir: probe, mlm)")
-    .requiredOption('-w, --weights <file>', 'safetensors file with the parameters, by Hugging Face state-dict names')
+    .addOption(weightsOption())
     .requiredOption('-i, --inputs <file>', "safetensors file with the batch: the model inputs and the loss's (loss.labels for mlm)")
     .requiredOption('-n, --steps <n>', 'optimizer steps to run', positiveInteger('--steps'))
     .requiredOption('--lr <x>', 'learning rate', finiteNumber('--lr', (x) => x > 0))
@@ -392,7 +395,7 @@ function makeProgram(io: Io): Command {
     .option('--resume <file>', "continue from a file 'bertc train' wrote (its weights and optimizer state replace those of --weights)")
     .requiredOption('-o, --output <file>', 'safetensors file to write (weights, adamw.*); written only when every step succeeded')
     .option('--train', 'training mode: dropout is applied (the same mask in forward and backward, docs/dropout-rng.md)')
-    .addOption(new Option('--seed <n>', 'with --train: dropout seed, a u32 (default 0)').argParser(seedOf))
+    .addOption(seedOption())
     .addOption(targetOption('the training steps'));
   withTargetOptions(trainCommand)
     .action(async (file: string, o: RunCliOptions & { loss: string; steps: number; lr: number; weightDecay?: number; beta1?: number; beta2?: number; eps?: number; clipNorm?: number; resume?: string }) => {

@@ -175,11 +175,7 @@ function streamHarness(exe: string, args: readonly string[], what: string, onLin
     });
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.on('error', (e) => reject(new CRunError(`${what} could not start: ${e.message}`)));
-    child.on('close', (status, signal) => {
-      if (status === 0) return resolve();
-      const why = signal ? `was killed by ${signal}` : `exited with ${status}`;
-      reject(new CRunError(`${what} ${why}: ${Buffer.concat(stderr).toString().trim()}`));
-    });
+    child.on('close', (status, signal) => (status === 0 ? resolve() : reject(harnessFailure(what, status, signal, Buffer.concat(stderr).toString()))));
   });
 }
 
@@ -188,10 +184,14 @@ function runHarness(exe: string, args: readonly string[], what: string): void {
   try {
     execFileSync(exe, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
-    const err = e as { stderr?: Buffer; status?: number; signal?: string; message: string };
-    const why = err.signal ? `was killed by ${err.signal}` : `exited with ${err.status}`;
-    throw new CRunError(`${what} ${why}: ${err.stderr?.toString().trim() || err.message}`);
+    const err = e as { stderr?: Buffer; status?: number | null; signal?: string | null; message: string };
+    throw harnessFailure(what, err.status ?? null, err.signal ?? null, err.stderr?.toString().trim() || err.message);
   }
+}
+
+/** How a harness run that did not exit 0 is reported: what ran, how it ended, and what it printed. */
+function harnessFailure(what: string, status: number | null, signal: string | null, stderr: string): CRunError {
+  return new CRunError(`${what} ${signal ? `was killed by ${signal}` : `exited with ${status}`}: ${stderr.trim()}`);
 }
 
 /** The compiled model failed at run time (bad input, or a crash): reported, not thrown as a bug. */

@@ -71,10 +71,12 @@ export function generateC(m: Module, opts: COptions): CFiles {
   const r = new CLikeRenderer();
   const L = layoutOf(m);
   const updates = updatedWeights(m, L);
-  const inPlace = updatesInPlace(m, L, updates);
+  const nextValues = stateUpdates(m.graph);
+  const next = new Map(updates.map((p) => [p, nextValues.get(p.attr<string>('name'))!.node]));
+  const inPlace = updatesInPlace(L, next);
   // Buffers that a kernel reads and, through another parameter, writes in place (a weight and its
   // next value): those parameters are not `restrict`.
-  const aliased = new Set(inPlace ? updates.flatMap((p) => [p, stateUpdates(m.graph).get(p.attr<string>('name'))!.node]) : []);
+  const aliased = new Set(inPlace ? [...next].flat() : []);
   const outputs = m.graph.outputs;
   const initOutputs = new Set(L.init.flatMap((k) => k.outputs));
   /** Where a buffer lives, at a call site in init or run. */
@@ -271,8 +273,8 @@ function emitRun(put: (t?: string, s?: Line['span']) => void, L: Layout, call: (
   put(`int bertc_run(bertc_model *m, ${apiParams(m, r).join(', ')}) {`);
   put('  int status = BERTC_OK;');
   for (const n of m.graph.inputs) put(`  (void)in_${cName(n.attr<string>('name'))};`);
-  const calls = L.run.map((k) => (k.segments ? { text: '', keys: k.segments.map(call).reduce((t, c) => t + c.keys, 0) } : call(k)));
-  if (calls.some((c) => c.keys)) {
+  const calls = L.run.map((k) => (k.segments ?? [k]).map(call));
+  if (calls.flat().some((c) => c.keys)) {
     // One key per dropout stream, derived from the seed once per run (docs/dropout-rng.md).
     const ids = L.run.flatMap(dropoutOps).map((n) => n.attr<number>('id'));
     const count = Math.max(1, ...ids.map((i) => i + 1));
@@ -282,7 +284,7 @@ function emitRun(put: (t?: string, s?: Line['span']) => void, L: Layout, call: (
     put('  (void)seed;');
   }
   L.run.forEach((k, i) => {
-    if (!k.segments) return put(`  BERTC_TIMED(${i}, ${calls[i]!.text});`, k.ops[0]?.meta.span);
+    if (!k.segments) return put(`  BERTC_TIMED(${i}, ${calls[i]![0]!.text});`, k.ops[0]?.meta.span);
     // One parallel region for every segment: its threads share out each segment's loop in turn.
     put('  {');
     put('#ifdef BERTC_PROFILE');
@@ -290,7 +292,7 @@ function emitRun(put: (t?: string, s?: Line['span']) => void, L: Layout, call: (
     put('#endif');
     put('#pragma omp parallel');
     put('    {');
-    for (const seg of k.segments) put(`      ${call(seg).text};`, seg.ops[0]?.meta.span);
+    k.segments.forEach((seg, j) => put(`      ${calls[i]![j]!.text};`, seg.ops[0]?.meta.span));
     put('    }');
     put('#ifdef BERTC_PROFILE');
     put(`    m->kernel_seconds[${i}] = bertc_now() - t0_;`);
@@ -335,12 +337,10 @@ function updatedWeights(m: Module, L: Layout): Node[] {
  * is the last in the run to read the weight; then the run never reads a weight it has overwritten.
  * Otherwise the next values go to second buffers that bertc_step swaps in.
  */
-function updatesInPlace(m: Module, L: Layout, updates: readonly Node[]): boolean {
-  if (!updates.length) return false;
-  const next = stateUpdates(m.graph);
+function updatesInPlace(L: Layout, next: ReadonlyMap<Node, Node>): boolean {
+  if (!next.size) return false;
   const reads = (k: Kernel, p: Node) => k.inputs.includes(p);
-  return updates.every((p) => {
-    const o = next.get(p.attr<string>('name'))!.node;
+  return [...next].every(([p, o]) => {
     if (!L.direct.has(o) || !shapeEquals(o.type.shape, p.type.shape)) return false;
     const at = L.run.findIndex((k) => k.outputs.includes(o));
     const k = L.run[at];
