@@ -1,3 +1,4 @@
+import { isFloat } from '../src/ir/dtype.js';
 import type { Node } from '../src/ir/node.js';
 import { shapeEquals } from '../src/ir/shape.js';
 import { isMatmul } from '../src/kernel/classify.js';
@@ -5,21 +6,25 @@ import { bytesOf } from '../src/kernel/kernels.js';
 import { definePass } from './pass.js';
 import { FusionContext } from './fusion.js';
 
-export const EPILOGUE_OPS = ['bias', 'gelu', 'tanh', 'relu', 'scale', 'residual'] as const;
+export const EPILOGUE_OPS = ['bias', 'gelu', 'tanh', 'relu', 'scale', 'residual', 'cast'] as const;
 
 /** What an elementwise op would be in a GEMM epilogue, or undefined when it has no epilogue form. */
 function epilogueRole(n: Node, acc: Node): string | undefined {
   const other = n.srcs.find((s) => s !== acc);
+  // A constant, possibly cast to the precision of the accumulator's result.
+  const constant = other !== undefined && (other.op === 'const' || (other.op === 'cast' && other.srcs[0]!.op === 'const'));
   switch (n.op) {
     case 'gelu':
     case 'tanh':
     case 'relu':
       return n.op;
+    case 'cast':
+      return isFloat(n.type.dtype) && isFloat(acc.type.dtype) ? 'cast' : undefined;
     case 'mul':
-      return other?.op === 'const' ? 'scale' : undefined;
+      return constant ? 'scale' : undefined;
     case 'div':
       // acc / c is a scale; c / acc is a reciprocal, which has no epilogue form.
-      return n.srcs[0] === acc && other?.op === 'const' ? 'scale' : undefined;
+      return n.srcs[0] === acc && constant ? 'scale' : undefined;
     case 'add': {
       if (!other) return undefined;
       const s = other.type.shape;
@@ -37,7 +42,8 @@ export const fuseGemmEpilogue = definePass({
   summary: 'apply bias, activation, scale and residual add to a GEMM result before it is stored',
   description: `Follows each matmul's result through single-reader elementwise ops whose role is in 'ops'
 (bias: a row vector added along the last axis; scale: a constant factor; residual: a same-shaped add;
-gelu, tanh, relu) and merges them into the GEMM kernel. A result read twice stays stored.
+gelu, tanh, relu; cast: a change of float precision, which the precision pass places) and merges them
+into the GEMM kernel. A result read twice stays stored.
 
   before:  kernel { y = matmul(x, w, transpose_b=true) }  kernel { z = y + b }  kernel { h = gelu(z) }
   after:   kernel k_gemm_bias_gelu { y = matmul(x, w, transpose_b=true); z = y + b; h = gelu(z) }`,

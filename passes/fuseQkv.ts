@@ -6,9 +6,9 @@ import type { FusionDecision } from '../src/kernel/module.js';
 import { describeNode } from './fusion.js';
 import { definePass, Statistics } from './pass.js';
 import { rewriteGraph, type Rewriter } from './rewrite.js';
-import { isWeight } from '../src/kernel/classify.js';
+import { isWeightOrCast } from '../src/kernel/classify.js';
 
-/** A projection `x W^T (+ b)` with W (and b) weights: a candidate for merging with its siblings. */
+/** A projection `x W^T (+ b)` with W (and b) weights, or their casts: a candidate for merging with its siblings. */
 interface Projection {
   readonly matmul: Node;
   /** The bias add reading the matmul, when there is exactly one. */
@@ -18,11 +18,11 @@ interface Projection {
 
 function projectionOf(mm: Node, readers: ReadonlyMap<Node, Node[]>): Projection | undefined {
   const [, w] = mm.srcs as [Node, Node];
-  if (mm.attr<boolean>('transpose_a') || !mm.attr<boolean>('transpose_b') || !isWeight(w) || w.type.shape.length !== 2) return undefined;
+  if (mm.attr<boolean>('transpose_a') || !mm.attr<boolean>('transpose_b') || !isWeightOrCast(w) || w.type.shape.length !== 2) return undefined;
   const rs = readers.get(mm) ?? [];
   const add = rs.length === 1 && rs[0]!.op === 'add' ? rs[0] : undefined;
   const b = add?.srcs.find((s) => s !== mm);
-  return b && isWeight(b) && b.type.shape.length === 1 ? { matmul: mm, bias: add, biasParam: b } : { matmul: mm };
+  return b && isWeightOrCast(b) && b.type.shape.length === 1 ? { matmul: mm, bias: add, biasParam: b } : { matmul: mm };
 }
 
 /** The longest dotted prefix shared by the scopes, e.g. `encoder.layer.0.attention.self`. */

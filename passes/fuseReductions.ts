@@ -1,5 +1,5 @@
 import type { Node } from '../src/ir/node.js';
-import { broadcastShapes, shapeEquals } from '../src/ir/shape.js';
+import { broadcastShapes, numel, shapeEquals } from '../src/ir/shape.js';
 import { isRowReduction, reducedAxes } from '../src/kernel/classify.js';
 import { bytesOf } from '../src/kernel/kernels.js';
 import { definePass } from './pass.js';
@@ -91,6 +91,12 @@ function downstreamOfReductions(c: FusionContext, g: number): Set<Node> {
   return found;
 }
 
+/** Is group `e` casts alone, of values of group `g` no larger than `r`'s rows? */
+function castsRowsOf(c: FusionContext, e: number, g: number, r: Node): boolean {
+  const rows = numel(r.srcs[0]!.type.shape);
+  return c.b.members(e).every((n) => n.op === 'cast' && c.b.group(n.srcs[0]!) === g && numel(n.type.shape) <= rows);
+}
+
 /** Tries to pull consumer group `e` into the row kernel `g` as its epilogue. */
 function tryEpilogue(c: FusionContext, g: number, e: number, r: Node): boolean {
   const anchor = anchorOf(c, e);
@@ -163,10 +169,12 @@ after softmax). A producer with another reader, or a reduction along other rows,
         // With several readers, the ones worth pulling in read the per-row results back (the input
         // gradient of layernorm: dy*g - mean(dy*g) - xhat*mean(dy*g*xhat)). Left outside, each
         // would make the kernel store its row sums and reread the rows they came from.
+        // So are casts of the rows (layernorm's output to a GEMM's 16-bit operand): inside, they
+        // store the 16-bit copy instead of rereading the rows to make it.
         const perRow = downstreamOfReductions(c, g);
         for (const e of consumerGroups) {
           if (judgedAfter.has(e) || !c.isElementwiseGroup(e) || c.b.wouldCycle(g, e)) continue;
-          if (!c.b.members(e).some((n) => n.srcs.some((s) => perRow.has(s)))) continue;
+          if (!c.b.members(e).some((n) => n.srcs.some((s) => perRow.has(s))) && !castsRowsOf(c, e, g, r)) continue;
           judgedAfter.add(e);
           if (tryEpilogue(c, g, e, r)) {
             changed = true;

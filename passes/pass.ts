@@ -4,10 +4,11 @@ import type { Module } from '../src/kernel/module.js';
 export type OptionSpec =
   | { readonly kind: 'bool'; readonly default: boolean; readonly doc: string }
   | { readonly kind: 'int'; readonly default: number; readonly doc: string }
-  | { readonly kind: 'list'; readonly default: readonly string[]; readonly values: readonly string[]; readonly doc: string };
+  | { readonly kind: 'list'; readonly default: readonly string[]; readonly values: readonly string[]; readonly doc: string }
+  | { readonly kind: 'enum'; readonly default: string; readonly values: readonly string[]; readonly doc: string };
 
 export type OptionValues<O extends Record<string, OptionSpec>> = {
-  readonly [K in keyof O]: O[K] extends { kind: 'bool' } ? boolean : O[K] extends { kind: 'int' } ? number : readonly string[];
+  readonly [K in keyof O]: O[K] extends { kind: 'bool' } ? boolean : O[K] extends { kind: 'int' } ? number : O[K] extends { kind: 'enum' } ? string : readonly string[];
 };
 
 /** Counters a pass increments while it runs; `--stats` and `--time-passes` print them. */
@@ -37,6 +38,8 @@ export interface PassDef<O extends Record<string, OptionSpec> = Record<string, O
   readonly description: string;
   readonly options: O;
   readonly statistics: Readonly<Record<string, string>>;
+  /** Set on a pass that changes what the program computes by design (precision rounds values); every other pass preserves it. */
+  readonly approximates?: boolean;
   run(m: Module, options: OptionValues<O>, stats: Statistics): Module;
 }
 

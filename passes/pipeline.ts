@@ -55,6 +55,9 @@ function parseOption(pass: PassDef<Record<string, OptionSpec>>, key: string, raw
       if (bad !== undefined) throw new PipelineError(`option '${key}' of '${pass.name}' accepts ${spec.values.join(', ')}; got '${bad}'`);
       return items;
     }
+    case 'enum':
+      if (!spec.values.includes(raw)) throw new PipelineError(`option '${key}' of '${pass.name}' takes one of ${spec.values.join(', ')}; got '${raw}'`);
+      return raw;
   }
 }
 

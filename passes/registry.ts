@@ -7,13 +7,14 @@ import { fuseGemmEpilogue } from './fuseGemmEpilogue.js';
 import { fuseMultiTensor } from './fuseMultiTensor.js';
 import { fuseQkv } from './fuseQkv.js';
 import { fuseReductions } from './fuseReductions.js';
+import { precision } from './precision.js';
 import { recompute } from './recompute.js';
 import { tileGemm } from './tileGemm.js';
 import type { OptionSpec, PassDef } from './pass.js';
 
 /** Every pass, by its command-line name. */
 export const PASSES: ReadonlyMap<string, PassDef<Record<string, OptionSpec>>> = new Map(
-  ([canonicalize, cse, dce, fuseQkv, recompute, foldMovement, fuseReductions, fuseGemmEpilogue, fuseElementwise, fuseMultiTensor, tileGemm] as PassDef<Record<string, OptionSpec>>[]).map((p) => [p.name, p]),
+  ([precision, canonicalize, cse, dce, fuseQkv, recompute, foldMovement, fuseReductions, fuseGemmEpilogue, fuseElementwise, fuseMultiTensor, tileGemm] as PassDef<Record<string, OptionSpec>>[]).map((p) => [p.name, p]),
 );
 
 /** The default pipeline of each optimisation level. */

@@ -70,7 +70,9 @@ describe('kernel counts of one BERT encoder layer', () => {
 
 describe('passes preserve semantics', () => {
   const bindings = { inputs: new Map(['input_ids', 'token_type_ids', 'attention_mask'].map((n) => [n, reference.get(n)])), param: (n: string) => weights.get(n) };
-  const pipelines = [...PASSES.keys(), LEVELS.O2!, 'fuse-gemm-epilogue{ops=bias},fuse-elementwise', 'fold-movement,fuse-elementwise,fuse-reductions'];
+  // Every pass but those that round by design (precision, tested against its own tolerance in test/precision.test.ts).
+  const exact = [...PASSES.values()].filter((p) => !p.approximates).map((p) => p.name);
+  const pipelines = [...exact, LEVELS.O2!, 'fuse-gemm-epilogue{ops=bias},fuse-elementwise', 'fold-movement,fuse-elementwise,fuse-reductions'];
 
   for (const train of [false, true]) {
     it.each(pipelines)(`bert tiny, ${train ? 'training' : 'inference'}: %s`, (pipeline) => {
@@ -83,7 +85,7 @@ describe('passes preserve semantics', () => {
   }
 
   it('on 200 random graphs, for every pass alone and for -O2', () => {
-    const all = [...PASSES.keys(), LEVELS.O2!];
+    const all = [...exact, LEVELS.O2!];
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 0x7fffffff }), fc.boolean(), (seed, train) => {
         const s = new Session();

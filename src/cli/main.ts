@@ -7,6 +7,8 @@ import { checkFileDestination, checkFolderDestination, requireDistinct, writeFil
 import { USAGE_CODES } from '../frontend/elaborate.js';
 import { ADAMW_DEFAULTS, build, type Objective, loadFile, plan, planProgram, planWgsl, policyPlans, gradFile, runFile, Session, trainFile, type BuildOptions } from '../driver.js';
 import { parsePipeline, PipelineError, type PassRecord } from '../../passes/pipeline.js';
+import { policyOf } from '../../passes/precision.js';
+import { PRECISION_MODES, type PrecisionPolicy } from '../ir/precision.js';
 import type { Accelerator } from '../accel/accelerator.js';
 import { describeAccelerator, listAccelerators } from '../accel/describe.js';
 import { AcceleratorError, loadAccelerator } from '../accel/load.js';
@@ -139,10 +141,12 @@ interface PipelineChoice {
 }
 
 /** The pipeline text; a malformed one is a usage error. */
-function pipelineText(o: PipelineChoice): string {
+function pipelineText(o: PipelineChoice & { step?: boolean }): string {
   const text = o.passes ?? LEVELS[`O${o.optLevel}`]!;
   try {
-    parsePipeline(text);
+    const steps = parsePipeline(text);
+    // A training step is differentiated after its precision is chosen, not before.
+    if (o.step && steps.some((x) => x.pass.approximates)) throw new UsageError("--passes: the precision pass rewrites a forward pass; for --step, choose it with --precision");
   } catch (e) {
     if (e instanceof PipelineError) throw new UsageError(`--passes: ${e.message}`);
     throw e;
@@ -244,9 +248,27 @@ function checkOutput(output: string | undefined, inputs: readonly string[]): voi
   checkFileDestination(output);
 }
 
-function buildOptions(o: { config?: string; set: Map<string, number> }): BuildOptions {
-  return { config: o.config, sets: o.set };
+function buildOptions(o: { config?: string; set: Map<string, number>; precision?: PrecisionPolicy }): BuildOptions {
+  return { config: o.config, sets: o.set, precision: o.precision };
 }
+
+/** `--precision MODE` or `MODE{low=.. f32=..}`: the precision pass's options, checked by its parser. */
+function precisionOf(value: string): PrecisionPolicy {
+  const m = /^([a-z0-9]+)(?:\{(.*)\})?$/s.exec(value.trim());
+  const mode = m?.[1] ?? '';
+  if (!(PRECISION_MODES as readonly string[]).includes(mode)) throw new UsageError(`--precision: '${value}' is not ${PRECISION_MODES.join(', ')} (optionally with {low=.. f32=..}, see bertc passes)`);
+  try {
+    const [step] = parsePipeline(`precision{mode=${mode}${m![2] ? ` ${m![2]}` : ''}}`);
+    return policyOf(step!.options as Parameters<typeof policyOf>[0]);
+  } catch (e) {
+    if (e instanceof PipelineError) throw new UsageError(`--precision: ${e.message}`);
+    throw e;
+  }
+}
+
+const precisionOption = () =>
+  new Option('--precision <mode>', `f32, bf16 or f16: store GEMM operands and most activations in that precision, accumulate and normalise in f32 (the precision pass; override its op classes as 'bf16{low=matmul,softmax f32=layernorm,reduce}')`)
+    .argParser(precisionOf);
 
 const EXAMPLES = `
 Examples:
@@ -319,6 +341,7 @@ function makeProgram(io: Io): Command {
     .argument('<file>', 'IR source')
     .addOption(configOption())
     .addOption(setOption())
+    .addOption(precisionOption())
     .option('--locations', 'annotate each op with its layer scope and source position')
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .action((file: string, o: { config?: string; set: Map<string, number>; locations?: boolean; output?: string }) => {
@@ -336,6 +359,7 @@ function makeProgram(io: Io): Command {
     .argument('<file>', 'IR source')
     .addOption(configOption())
     .addOption(setOption())
+    .addOption(precisionOption())
     .addOption(weightsOption())
     .requiredOption('-i, --inputs <file>', 'safetensors file with the model inputs (input_ids, token_type_ids, attention_mask: int32 or int64 [B, S])')
     .requiredOption('-o, --output <file>', 'safetensors file to write (last_hidden_state, pooler_output); written only on success')
@@ -360,6 +384,7 @@ function makeProgram(io: Io): Command {
     .argument('<file>', 'IR source')
     .addOption(configOption())
     .addOption(setOption())
+    .addOption(precisionOption())
     .requiredOption('-l, --loss <name>', "the 'loss NAME(..) { .. }' block to differentiate (models/bert.ir: probe, mlm)")
     .addOption(weightsOption())
     .requiredOption('-i, --inputs <file>', "safetensors file with the model inputs and the loss's (loss.R, loss.R2 for probe; loss.labels for mlm)")
@@ -382,6 +407,7 @@ function makeProgram(io: Io): Command {
     .argument('<file>', 'IR source')
     .addOption(configOption())
     .addOption(setOption())
+    .addOption(precisionOption())
     .requiredOption('-l, --loss <name>', "the 'loss NAME(..) { .. }' block to minimise (models/bert.ir: probe, mlm)")
     .addOption(weightsOption())
     .requiredOption('-i, --inputs <file>', "safetensors file with the batch: the model inputs and the loss's (loss.labels for mlm)")
@@ -421,6 +447,7 @@ function makeProgram(io: Io): Command {
     .argument('<file>', 'IR source (plain, or a printed kernel plan)')
     .addOption(configOption())
     .addOption(setOption())
+    .addOption(precisionOption())
     .addOption(stepOption())
     .addOption(stepLossOption())
     .addOption(stepClipOption())
@@ -476,6 +503,7 @@ function makeProgram(io: Io): Command {
     .argument('<file>', 'IR source')
     .addOption(configOption())
     .addOption(setOption())
+    .addOption(precisionOption())
     .addOption(stepOption())
     .addOption(stepLossOption())
     .addOption(stepClipOption())
@@ -503,6 +531,7 @@ function makeProgram(io: Io): Command {
     .argument('<file>', 'IR source')
     .addOption(configOption())
     .addOption(setOption())
+    .addOption(precisionOption())
     .addOption(stepOption())
     .addOption(stepLossOption())
     .addOption(stepClipOption())
@@ -542,6 +571,7 @@ function makeProgram(io: Io): Command {
     .argument('<file>', 'IR source')
     .addOption(configOption())
     .addOption(setOption())
+    .addOption(precisionOption())
     .addOption(stepOption())
     .addOption(stepLossOption())
     .addOption(stepClipOption())

@@ -1,7 +1,10 @@
 import { CompileError, DiagnosticBag, DiagnosticError } from '../diag/diagnostics.js';
 import { renderDiagnostics } from '../diag/render.js';
 import { elaborate, type Elaborated } from '../frontend/elaborate.js';
+import { GraphBuilder } from '../ir/builder.js';
+import type { Node } from '../ir/node.js';
 import { loadProgram, type Program } from '../frontend/program.js';
+import { applyPrecision, type PrecisionPolicy } from '../ir/precision.js';
 import { verifyGraph } from '../ir/verify.js';
 
 /**
@@ -54,6 +57,8 @@ export interface BuildOptions {
   readonly sets?: ReadonlyMap<string, number>;
   /** A `loss` block to elaborate with the model (ElaborateOptions.loss). */
   readonly loss?: string;
+  /** The precision policy (src/ir/precision.ts); absent or mode f32: the program as written. */
+  readonly precision?: PrecisionPolicy;
 }
 
 export function loadText(s: Session, file: string, text: string): Program {
@@ -67,5 +72,17 @@ export function build(s: Session, p: Program, opts: BuildOptions): Elaborated {
   const e = elaborate(p, opts, s.diags);
   s.check();
   verifyGraph(e!.graph, 'elaboration');
-  return e!;
+  if (!opts.precision || opts.precision.mode === 'f32') return e!;
+  return withPrecision(e!, opts.precision);
+}
+
+/** The model and its losses under a precision policy, before anything differentiates them. */
+function withPrecision(e: Elaborated, policy: PrecisionPolicy): Elaborated {
+  const losses = [...(e.losses?.values() ?? [])];
+  const { graph, map } = applyPrecision(e.graph, policy, losses.map((l) => l.node));
+  verifyGraph(graph, 'precision');
+  if (!e.losses) return { ...e, graph };
+  // A loss is a scalar the optimizer reads in f32, whatever the policy made of it.
+  const f32 = (n: Node) => (n.type.dtype === 'f32' ? n : new GraphBuilder(graph.ctx).op('cast', [n], { to: 'f32' }, n.meta));
+  return { ...e, graph, losses: new Map([...e.losses].map(([k, l]) => [k, { ...l, node: f32(map.get(l.node)!) }])) };
 }

@@ -2,7 +2,7 @@ import { peakMatrixFlops, type Accelerator, type MatrixDType, type SpecialFuncti
 import { byteSize } from '../ir/dtype.js';
 import { describeOrigins, type Node } from '../ir/node.js';
 import { specialUnitOf } from '../ir/ops.js';
-import { isGather, isMatmul, isMovement, isRandom, isScatter, isWeight } from '../kernel/classify.js';
+import { isGather, isMatmul, isMovement, isRandom, isScatter, isWeightOrCast } from '../kernel/classify.js';
 import { kernelsOf, type Kernel, type KernelKind } from '../kernel/kernels.js';
 import type { Module } from '../kernel/module.js';
 import { opFlops, totalFlops, type Flops } from './flops.js';
@@ -15,7 +15,7 @@ import { gemmCompute, gemmProblem, untiledSchedule, type GemmSchedule } from './
  * decides, plus a fixed launch overhead.
  */
 
-export const CATEGORIES = ['gemm', 'attention-gemm', 'softmax', 'layernorm', 'gelu', 'dropout', 'elementwise', 'embedding', 'data-movement'] as const;
+export const CATEGORIES = ['gemm', 'attention-gemm', 'softmax', 'layernorm', 'gelu', 'dropout', 'elementwise', 'embedding', 'casts', 'data-movement'] as const;
 export type Category = (typeof CATEGORIES)[number];
 export type Bound = 'compute' | 'memory' | 'latency';
 
@@ -52,8 +52,8 @@ export function categoryOf(k: Kernel, views: ReadonlySet<Node>): Category {
   const mm = k.ops.find(isMatmul);
   if (mm) {
     const b = resolveBuffer(mm.srcs[1]!, views);
-    // A weight, or the concatenation of weights (the fused QKV weight).
-    const weight = isWeight(b) || (b.op === 'concat' && b.srcs.every(isWeight));
+    // A weight (or its cast), or the concatenation of weights (the fused QKV weight).
+    const weight = isWeightOrCast(b) || (b.op === 'concat' && b.srcs.every(isWeightOrCast));
     return weight ? 'gemm' : 'attention-gemm';
   }
   const has = (op: string) => k.ops.some((n) => n.op === op);
@@ -63,6 +63,8 @@ export function categoryOf(k: Kernel, views: ReadonlySet<Node>): Category {
   // Table lookups and their adjoint (the embedding tables' gradients): memory-bound row traffic by index.
   if (k.ops.some(isGather) || k.ops.some(isScatter)) return 'embedding';
   if (k.ops.every(isMovement)) return 'data-movement';
+  // A precision change that found no kernel to ride along with.
+  if (k.ops.every((n) => n.op === 'cast' || isMovement(n))) return 'casts';
   if (k.ops.some(isRandom) && k.ops.every((n) => isRandom(n) || isMovement(n))) return 'dropout';
   return 'elementwise';
 }

@@ -20,6 +20,11 @@ export function isWeight(n: Node): boolean {
   return opDef(n.op).source === 'weight';
 }
 
+/** A weight as an op reads it: the weight itself, or its cast to another precision (made once at load). */
+export function isWeightOrCast(n: Node): boolean {
+  return isWeight(n) || (n.op === 'cast' && isWeight(n.srcs[0]!));
+}
+
 /** Values computed where they are used, at no memory cost: scalar constants and iota. */
 export function isInline(n: Node): boolean {
   return opDef(n.op).source === 'inline';

@@ -43,17 +43,18 @@ export function bytesOf(n: Node): number {
 
 /** What an op does in a fused chain, for kernel names. */
 function role(n: Node, members: ReadonlySet<Node>, views: ReadonlySet<Node>): string {
-  const through = (s: Node): Node => (views.has(s) ? through(s.srcs[0]!) : s);
+  // A view, or a cast to another precision, is the value it shows.
+  const through = (s: Node): Node => (views.has(s) || s.op === 'cast' ? through(s.srcs[0]!) : s);
   switch (n.op) {
     case 'matmul':
       return 'gemm';
     case 'gather':
       return isWeight(n.srcs[0]!) ? 'embedding' : 'gather';
     case 'mul':
-      return n.srcs.some((s) => s.op === 'const') ? 'scale' : n.op;
+      return n.srcs.some((s) => through(s).op === 'const') ? 'scale' : n.op;
     case 'div':
       // x / c scales x; c / x is a reciprocal, not a scale.
-      return n.srcs[1]!.op === 'const' ? 'scale' : n.op;
+      return through(n.srcs[1]!).op === 'const' ? 'scale' : n.op;
     case 'add': {
       const [a, b] = n.srcs as [Node, Node];
       const outside = (x: Node) => !members.has(through(x));
@@ -180,7 +181,9 @@ function computeKernels(m: Module): Kernel[] {
       const r = role(n, members, partition.views);
       if (!roles.includes(r)) roles.push(r);
     }
-    return roles.join('_');
+    // Casts riding along with other work are not what the kernel is for.
+    const named = roles.filter((r) => r !== 'cast');
+    return (named.length ? named : roles).join('_');
   };
   const kernel = (b: ReturnType<typeof describe>, name: string, pattern: string, segments?: readonly Kernel[]): Kernel => ({
     name,

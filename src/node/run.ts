@@ -14,7 +14,7 @@ import { INPUT_KINDS, InputFileError, readInputText } from '../io/readInput.js';
 import { encodeSafetensors, parseSafetensors, readSafetensorsBytes, SafetensorsError, type SafetensorsFile } from '../io/safetensors.js';
 import { LEVELS } from '../../passes/registry.js';
 import { buildC, runBuilt, writeC, type CBuildOptions } from '../../targets/c/compile.js';
-import { runInChromium } from '../../targets/wgsl/chromium.js';
+import { halfBits, runInChromium } from '../../targets/wgsl/chromium.js';
 import { bindInputs, bindWeights, checkInputValues, setsFromInputs } from '../core/bind.js';
 import { planBuilt, planProgram, planWgsl, type Plan, type PlanOptions } from '../core/plan.js';
 import { build, loadText, type BuildOptions, type Session } from '../core/session.js';
@@ -143,12 +143,12 @@ function runC(s: Session, built: Elaborated, weights: string, inputs: ReadonlyMa
  */
 export function planWgslOf(s: Session, program: Program, built: Elaborated, opts: RunOptions & { readonly objective?: Objective }) {
   const accel = opts.accel ?? WEBGPU_GENERIC;
-  return { accel, ...planWgsl(s, program, { config: built.config, sets: opts.sets, train: opts.train ?? false, pipeline: opts.pipeline ?? LEVELS.O2!, accel, source: 'model.ir', objective: opts.objective }) };
+  return { accel, ...planWgsl(s, program, { config: built.config, sets: opts.sets, precision: opts.precision, train: opts.train ?? false, pipeline: opts.pipeline ?? LEVELS.O2!, accel, source: 'model.ir', objective: opts.objective }) };
 }
 
-/** Host tensors as the page takes them: Float32Array for f32, Int32Array for integers. */
-export function pageInputs(inputs: ReadonlyMap<string, Tensor>): Record<string, Float32Array | Int32Array> {
-  return Object.fromEntries([...inputs].map(([k, t]) => [k, t.dtype === 'f32' ? Float32Array.from(t.data) : Int32Array.from(t.data)]));
+/** Host tensors as the page takes them: Float32Array for f32, the bits of f16 and bf16, Int32Array for integers. */
+export function pageInputs(inputs: ReadonlyMap<string, Tensor>): Record<string, Float32Array | Int32Array | Uint16Array> {
+  return Object.fromEntries([...inputs].map(([k, t]) => [k, t.dtype === 'f16' || t.dtype === 'bf16' ? halfBits(t.data, t.dtype) : t.dtype === 'f32' ? Float32Array.from(t.data) : Int32Array.from(t.data)]));
 }
 
 /** Compiles the model to WGSL and runs it in headless Chromium (WebGPU, on SwiftShader without a GPU). */
@@ -179,7 +179,7 @@ async function execute(s: Session, program: Program, built: Elaborated, weights:
 /** `bertc run`: nothing is written unless every stage succeeded. */
 export async function runFile(s: Session, file: string, files: RunFiles, opts: RunOptions): Promise<RunResult> {
   const { program: p, inputs: inputsFile, weights: weightsFile, sets } = openRun(s, file, files, opts.sets);
-  const built = build(s, p, { config: opts.config, sets });
+  const built = build(s, p, { config: opts.config, sets, precision: opts.precision });
   const { graph } = built;
   const { weights, inputs } = bindRun(s, graph, weightsFile.tensors, inputsFile);
   // With the sizes the inputs set (B, S), not the config's defaults: planned like the graph that was bound.
@@ -212,7 +212,7 @@ export interface GradResult {
 export async function gradFile(s: Session, file: string, files: RunFiles, opts: GradOptions): Promise<GradResult> {
   const { program: p, inputs: inputsFile, weights: weightsFile, sets } = openRun(s, file, files, opts.sets);
   const objective: Objective = { kind: 'grad', loss: opts.loss };
-  const built = withObjective(build(s, p, { config: opts.config, sets, loss: opts.loss }), objective);
+  const built = withObjective(build(s, p, { config: opts.config, sets, loss: opts.loss, precision: opts.precision }), objective);
   const { graph } = built;
   const { weights, inputs } = bindRun(s, graph, weightsFile.tensors, inputsFile);
   const r = await execute(s, p, built, { path: files.weights, bytes: weightsFile.bytes }, weights, inputs, { ...opts, sets, objective });

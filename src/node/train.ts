@@ -43,7 +43,7 @@ export async function trainFile(s: Session, file: string, files: RunFiles & { re
   if (files.resume) s.guard(() => requireDistinct(files.output, [files.resume!]));
   const { program: p, inputs: inputsFile, weights: weightsFile, sets } = openRun(s, file, files, opts.sets);
   const objective: Objective = { kind: 'step', loss: opts.loss, clip: opts.hyper.clipNorm !== undefined };
-  const built = withObjective(build(s, p, { config: opts.config, sets, loss: opts.loss }), objective);
+  const built = withObjective(build(s, p, { config: opts.config, sets, loss: opts.loss, precision: opts.precision }), objective);
   const { graph } = built;
   const resumed = files.resume ? openSafetensors(s, files.resume).tensors : undefined;
   // The state the first step reads: the weights (or the resumed ones) and the moments (zero, or resumed).

@@ -100,7 +100,10 @@ export function buildReport(input: ReportInput, a: Accelerator): Report {
   const final = input.stages[input.stages.length - 1]!.module;
   const costs = costModule(final, a);
   const all = totals(costs);
-  const dtype = (final.graph.outputs[0]?.node.type.dtype ?? 'f32') as MatrixDType;
+  // The matrix dtype of most GEMM work (the precision policy's), for the headline peak.
+  const gemmFlops = new Map<MatrixDType, number>();
+  for (const c of costs) if (c.schedule) gemmFlops.set(c.schedule.problem.dtype as MatrixDType, (gemmFlops.get(c.schedule.problem.dtype as MatrixDType) ?? 0) + c.flops_detail.matrix);
+  const dtype = [...gemmFlops].sort((x, y) => y[1] - x[1])[0]?.[0] ?? ((final.graph.outputs[0]?.node.type.dtype ?? 'f32') as MatrixDType);
   const categories = CATEGORIES.map((category) => {
     const mine = costs.filter((c) => c.category === category);
     const t = mine.reduce((s, c) => s + c.predicted_s, 0);
@@ -113,11 +116,12 @@ export function buildReport(input: ReportInput, a: Accelerator): Report {
     return { phase, kernels: mine.length, predicted_s: t, share: all.predicted_s ? t / all.predicted_s : 0 };
   });
   const step = phases.some((p) => p.phase !== 'forward' && p.kernels > 0);
-  const shapes = new Map<string, Report['gemm_shapes'][number] & { flops: number }>();
+  const shapes = new Map<string, Report['gemm_shapes'][number] & { flops: number; peak: number }>();
   for (const c of costs) {
     if (!c.schedule) continue;
     const { batch, m, n, k } = c.schedule.problem;
-    const key = `${c.category}:${batch}x${m}x${n}x${k}`;
+    const gemmDtype = c.schedule.problem.dtype as MatrixDType;
+    const key = `${c.category}:${batch}x${m}x${n}x${k}:${gemmDtype}`;
     const prev = shapes.get(key);
     shapes.set(key, {
       category: c.category, batch, m, n, k,
@@ -125,10 +129,11 @@ export function buildReport(input: ReportInput, a: Accelerator): Report {
       predicted_s: (prev?.predicted_s ?? 0) + c.predicted_s,
       flops: (prev?.flops ?? 0) + c.flops_detail.matrix,
       fraction_of_peak: 0,
+      peak: peakMatrixFlops(a, gemmDtype) ?? peakVectorFlops(a),
     });
   }
   const peak = peakMatrixFlops(a, dtype) ?? peakVectorFlops(a);
-  const gemm_shapes = [...shapes.values()].map(({ flops, ...s }) => ({ ...s, fraction_of_peak: flops / (peak * s.predicted_s) }));
+  const gemm_shapes = [...shapes.values()].map(({ flops, peak: shapePeak, ...s }) => ({ ...s, fraction_of_peak: flops / (shapePeak * s.predicted_s) }));
   return {
     schema: REPORT_SCHEMA,
     model: { file: input.file, config: input.config, sets: input.sets, train: final.train, pipeline: input.pipeline },

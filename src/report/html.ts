@@ -17,6 +17,7 @@ const COLORS: Readonly<Record<Category, string>> = {
   dropout: '#9467bd',
   elementwise: '#8c564b',
   embedding: '#e377c2',
+  casts: '#bcbd22',
   'data-movement': '#7f7f7f',
 };
 

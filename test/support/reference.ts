@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build, loadText, Session } from '../../src/driver.js';
 import type { Graph } from '../../src/ir/graph.js';
+import type { PrecisionPolicy } from '../../src/ir/precision.js';
 import { readSafetensors, type SafetensorsFile } from '../../src/io/safetensors.js';
 import { makeTensor, type Tensor } from '../../src/interp/tensor.js';
 import { rng } from './randomProgram.js';
@@ -21,10 +22,10 @@ function requireReference(path: string): SafetensorsFile {
 export const weights: SafetensorsFile = requireReference(WEIGHTS_PATH);
 export const reference: SafetensorsFile = requireReference(REFERENCE_PATH);
 
-export function bertGraph(config: string, sets: Record<string, number> = {}): Graph {
+export function bertGraph(config: string, sets: Record<string, number> = {}, precision?: PrecisionPolicy): Graph {
   const s = new Session();
   const p = loadText(s, 'models/bert.ir', readFileSync(BERT_PATH, 'utf8'));
-  return build(s, p, { config, sets: new Map(Object.entries(sets)) }).graph;
+  return build(s, p, { config, sets: new Map(Object.entries(sets)), precision }).graph;
 }
 
 export function maxAbsDiff(a: Tensor, b: Tensor, pick: (i: number) => boolean = () => true): number {
@@ -43,7 +44,7 @@ const REF_S = 16;
  * by padding (random tokens with mask 0) gives the same outputs on its tokens, because padded keys
  * get zero attention. Row 1, whose last 5 tokens are padding, can also be cut short (S 11 to 15).
  */
-export function embeddedBatch(B: number, S: number, seed: number): { inputs: Map<string, Tensor>; worst: (outputs: ReadonlyMap<string, Tensor>) => number } {
+export function embeddedBatch(B: number, S: number, seed: number): { inputs: Map<string, Tensor>; worst: (outputs: ReadonlyMap<string, Tensor>) => number; meanAbs: (outputs: ReadonlyMap<string, Tensor>) => number } {
   const r = rng(seed);
   const ids = reference.get('input_ids').data;
   const types = reference.get('token_type_ids').data;
@@ -59,19 +60,25 @@ export function embeddedBatch(B: number, S: number, seed: number): { inputs: Map
       input.attention_mask.data[b * S + s] = inRef ? mask[src * REF_S + s]! : 0;
     }
   });
-  const worst = (outputs: ReadonlyMap<string, Tensor>) => {
+  /** Every compared element's absolute difference from the reference: the reference tokens' hidden states, then the pooled rows. */
+  const differences = (outputs: ReadonlyMap<string, Tensor>): number[] => {
     const last = outputs.get('last_hidden_state')!;
     const pooled = outputs.get('pooler_output')!;
     const refLast = reference.get('last_hidden_state').data;
     const refPooled = reference.get('pooler_output').data;
-    let w = 0;
+    const d: number[] = [];
     rows.forEach((src, b) => {
       for (let s = 0; s < Math.min(S, REF_S); s++) {
-        for (let h = 0; h < H; h++) w = Math.max(w, Math.abs(last.data[(b * S + s) * H + h]! - refLast[(src * REF_S + s) * H + h]!));
+        for (let h = 0; h < H; h++) d.push(Math.abs(last.data[(b * S + s) * H + h]! - refLast[(src * REF_S + s) * H + h]!));
       }
-      for (let h = 0; h < H; h++) w = Math.max(w, Math.abs(pooled.data[b * H + h]! - refPooled[src * H + h]!));
+      for (let h = 0; h < H; h++) d.push(Math.abs(pooled.data[b * H + h]! - refPooled[src * H + h]!));
     });
-    return w;
+    return d;
   };
-  return { inputs: new Map(Object.entries(input)), worst };
+  const worst = (outputs: ReadonlyMap<string, Tensor>) => differences(outputs).reduce((w, x) => Math.max(w, x), 0);
+  const meanAbs = (outputs: ReadonlyMap<string, Tensor>) => {
+    const d = differences(outputs);
+    return d.reduce((s, x) => s + x, 0) / d.length;
+  };
+  return { inputs: new Map(Object.entries(input)), worst, meanAbs };
 }
