@@ -1,11 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { interpret } from '../src/interp/interpret.js';
 import type { Tensor } from '../src/interp/tensor.js';
 import { defaultPolicy, type PrecisionMode } from '../src/ir/precision.js';
-import { readSafetensors } from '../src/io/safetensors.js';
+import { convertFloat } from '../src/core/bind.js';
+import { encodeSafetensors, readSafetensors } from '../src/io/safetensors.js';
 import { bertc } from './support/cli.js';
 import { BERT_PATH, bertGraph, embeddedBatch, reference, REFERENCE_PATH, weights, WEIGHTS_PATH } from './support/reference.js';
 
@@ -100,5 +101,41 @@ describe('--precision on the command line', () => {
     const [a, b] = await Promise.all([bertc('opt', BERT_PATH, '--config', 'tiny'), bertc('opt', BERT_PATH, '--config', 'tiny', '--precision', 'f32')]);
     expect(b.code).toBe(0);
     expect(b.out.replace(/^\/\/.*\n/, '')).toBe(a.out.replace(/^\/\/.*\n/, ''));
+  });
+});
+
+describe('weights in 16-bit files, outputs in the dtype asked for', () => {
+  /** bert tiny's weights rounded to `dtype`, as a file of that dtype and as an f32 file of the same values. */
+  function roundedWeights(dtype: 'f16' | 'bf16'): { half: string; wide: string } {
+    const half = new Map(weights.names.map((n) => [n, convertFloat(weights.get(n), dtype)]));
+    const wide = new Map([...half].map(([n, t]) => [n, convertFloat(t, 'f32')]));
+    const paths = { half: join(dir, `w-${dtype}.safetensors`), wide: join(dir, `w-${dtype}-as-f32.safetensors`) };
+    writeFileSync(paths.half, encodeSafetensors(half));
+    writeFileSync(paths.wide, encodeSafetensors(wide));
+    return paths;
+  }
+
+  it.each([['f16', 'interp'], ['bf16', 'c']] as const)('a %s weights file binds to f32 parameters exactly (widening) on %s', async (dtype, target) => {
+    const { half, wide } = roundedWeights(dtype);
+    const run = async (w: string, out: string) => {
+      const r = await bertc('run', BERT_PATH, '--config', 'tiny', '--weights', w, '--inputs', REFERENCE_PATH, '--output', out, '--target', target);
+      expect([r.code, r.err]).toEqual([0, '']);
+      return readSafetensors(out).get('last_hidden_state').data;
+    };
+    const a = await run(half, join(dir, `o-${dtype}-half.safetensors`));
+    const b = await run(wide, join(dir, `o-${dtype}-wide.safetensors`));
+    expect(Array.from(a)).toEqual(Array.from(b));
+  });
+
+  it('--output-dtype bf16 writes BF16 tensors holding the f32 results rounded to nearest even', async () => {
+    const f32 = join(dir, 'out-f32.safetensors');
+    const bf16 = join(dir, 'out-bf16.safetensors');
+    for (const [out, dtype] of [[f32, 'f32'], [bf16, 'bf16']]) {
+      const r = await bertc('run', BERT_PATH, '--config', 'tiny', '--weights', WEIGHTS_PATH, '--inputs', REFERENCE_PATH, '--output', out!, '--output-dtype', dtype!);
+      expect([r.code, r.err]).toEqual([0, '']);
+    }
+    const got = readSafetensors(bf16);
+    expect(got.info('last_hidden_state').dtype).toBe('BF16');
+    expect(Array.from(got.get('last_hidden_state').data)).toEqual(Array.from(convertFloat(readSafetensors(f32).get('last_hidden_state'), 'bf16').data));
   });
 });

@@ -190,6 +190,7 @@ interface RunCliOptions {
   weights: string;
   inputs: string;
   output: string;
+  outputDtype?: 'f32' | 'bf16' | 'f16';
   train?: boolean;
   seed?: number;
   f64?: boolean;
@@ -265,6 +266,10 @@ function precisionOf(value: string): PrecisionPolicy {
     throw e;
   }
 }
+
+/** --output-dtype: the float dtype run and grad write their float results in. */
+const outputDtypeOption = () =>
+  new Option('--output-dtype <dtype>', 'the dtype of the float tensors written to --output: f32, bf16 or f16 (rounded to nearest even)').choices(['f32', 'bf16', 'f16']).default('f32');
 
 const precisionOption = () =>
   new Option('--precision <mode>', `f32, bf16 or f16: store GEMM operands and most activations in that precision, accumulate and normalise in f32 (the precision pass; override its op classes as 'bf16{low=matmul,softmax f32=layernorm,reduce}')`)
@@ -363,6 +368,7 @@ function makeProgram(io: Io): Command {
     .addOption(weightsOption())
     .requiredOption('-i, --inputs <file>', 'safetensors file with the model inputs (input_ids, token_type_ids, attention_mask: int32 or int64 [B, S])')
     .requiredOption('-o, --output <file>', 'safetensors file to write (last_hidden_state, pooler_output); written only on success')
+    .addOption(outputDtypeOption())
     .option('--train', 'training-mode forward: dropout is applied (docs/dropout-rng.md)')
     .addOption(seedOption())
     .option('--f64', 'interpret in float64 instead of float32')
@@ -389,6 +395,7 @@ function makeProgram(io: Io): Command {
     .addOption(weightsOption())
     .requiredOption('-i, --inputs <file>', "safetensors file with the model inputs and the loss's (loss.R, loss.R2 for probe; loss.labels for mlm)")
     .requiredOption('-o, --output <file>', 'safetensors file to write (loss, grad.<name>); written only on success')
+    .addOption(outputDtypeOption())
     .option('--train', 'training mode: dropout is applied, and its gradient regenerates the same mask (docs/dropout-rng.md)')
     .addOption(seedOption())
     .addOption(targetOption('the loss and gradients'));

@@ -1,12 +1,13 @@
 import { didYouMean } from '../diag/suggest.js';
 import { inputDimNames, type Program } from '../frontend/program.js';
-import { isInteger, type DType } from '../ir/dtype.js';
+import { isFloat, isInteger, type DType } from '../ir/dtype.js';
 import type { Graph } from '../ir/graph.js';
 import { params } from '../ir/graph.js';
 import { inputRanges } from '../ir/inputRanges.js';
 import { formatShape, shapeEquals } from '../ir/shape.js';
 import { formatType } from '../ir/types.js';
 import { makeTensor, type Tensor } from '../interp/tensor.js';
+import { bf16BitsToF32, f16BitsToF32, f32ToBf16Bits, f32ToF16Bits } from '../io/halfFloat.js';
 import type { SafetensorsFile } from '../io/safetensorsFormat.js';
 import type { Session } from './session.js';
 
@@ -53,16 +54,27 @@ export function bindWeights(s: Session, g: Graph, w: SafetensorsFile): Map<strin
     }
     const info = w.info(name);
     const dtype = info.dtype.toLowerCase() as DType;
-    if (dtype !== p.type.dtype || !shapeEquals(info.shape, p.type.shape)) {
+    // Weights may come in any float precision: converted to the declared one (exactly when widening).
+    const convertible = dtype === p.type.dtype || (isFloat(dtype) && isFloat(p.type.dtype));
+    if (!convertible || !shapeEquals(info.shape, p.type.shape)) {
       s.diags.emit('E0022', { name, file: w.path, found: `${dtype}${formatShape(info.shape)}`, expected: formatType(p.type) }, p.meta.span);
       continue;
     }
-    bound.set(name, w.get(name));
+    bound.set(name, convertFloat(w.get(name), p.type.dtype));
   }
   const names = new Set(declared.map((p) => p.attr<string>('name')));
   for (const name of w.names) if (!names.has(name)) s.diags.emit('E0012', { name, file: w.path });
   s.check();
   return bound;
+}
+
+/** `t` in float dtype `to`: widening is exact, narrowing rounds to nearest even. */
+export function convertFloat(t: Tensor, to: DType): Tensor {
+  if (t.dtype === to) return t;
+  const round = to === 'f16' ? (x: number) => f16BitsToF32(f32ToF16Bits(x)) : to === 'bf16' ? (x: number) => bf16BitsToF32(f32ToBf16Bits(x)) : (x: number) => x;
+  const r = makeTensor(to, t.shape);
+  for (let i = 0; i < t.data.length; i++) r.data[i] = round(t.data[i]!);
+  return r;
 }
 
 /** The model's inputs from a safetensors file; integer inputs may come as i32 or i64. */

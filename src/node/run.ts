@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Accelerator } from '../accel/accelerator.js';
 import { HOST_CPU, WEBGPU_GENERIC } from '../accel/presets.js';
 import type { Elaborated } from '../frontend/elaborate.js';
 import type { Program } from '../frontend/program.js';
+import { isFloat, type DType } from '../ir/dtype.js';
 import type { Graph } from '../ir/graph.js';
 import type { Module } from '../kernel/module.js';
 import { interpret, type InterpretOptions } from '../interp/interpret.js';
@@ -15,7 +16,7 @@ import { encodeSafetensors, parseSafetensors, readSafetensorsBytes, SafetensorsE
 import { LEVELS } from '../../passes/registry.js';
 import { buildC, runBuilt, writeC, type CBuildOptions } from '../../targets/c/compile.js';
 import { halfBits, runInChromium } from '../../targets/wgsl/chromium.js';
-import { bindInputs, bindWeights, checkInputValues, setsFromInputs } from '../core/bind.js';
+import { bindInputs, bindWeights, checkInputValues, convertFloat, setsFromInputs } from '../core/bind.js';
 import { planBuilt, planProgram, planWgsl, type Plan, type PlanOptions } from '../core/plan.js';
 import { build, loadText, type BuildOptions, type Session } from '../core/session.js';
 import { withObjective, type Objective } from '../core/grad.js';
@@ -46,6 +47,13 @@ export interface RunFiles {
   readonly weights: string;
   readonly inputs: string;
   readonly output: string;
+  /** The float dtype the output file holds its float tensors in (default f32). */
+  readonly outputDtype?: DType;
+}
+
+/** The tensors to write, float ones in the dtype the user asked for. */
+function asWritten(tensors: ReadonlyMap<string, Tensor>, files: RunFiles): Map<string, Tensor> {
+  return new Map([...tensors].map(([k, t]) => [k, isFloat(t.dtype) ? convertFloat(t, files.outputDtype ?? 'f32') : t]));
 }
 
 export interface RunResult {
@@ -105,8 +113,15 @@ type Outputs = { outputs: Map<string, Tensor>; taps: Map<string, Tensor> };
 
 /** A weights file as the targets read it: the C program by path, the WGSL page by its bytes. */
 export interface WeightsSource {
-  readonly path: string;
+  /** Absent when the bytes are not those of a file (weights converted to the declared precision). */
+  readonly path?: string;
   readonly bytes: Uint8Array;
+}
+
+/** The weights file as the targets read it, or, when binding converted a tensor's precision, the bound tensors encoded. */
+function weightsSource(path: string, file: { readonly tensors: SafetensorsFile; readonly bytes: Uint8Array }, bound: ReadonlyMap<string, Tensor>): WeightsSource {
+  const asFiled = [...bound].every(([name, t]) => file.tensors.info(name).dtype.toLowerCase() === t.dtype);
+  return asFiled ? { path, bytes: file.bytes } : { bytes: encodeSafetensors(bound) };
 }
 
 /**
@@ -133,8 +148,12 @@ export function withBuiltC<T>(s: Session, built: Elaborated, opts: RunOptions, c
 }
 
 /** Compiles the model to C for the accelerator, builds it in a temporary folder and runs it. */
-function runC(s: Session, built: Elaborated, weights: string, inputs: ReadonlyMap<string, Tensor>, opts: RunOptions): Outputs {
-  return withBuiltC(s, built, opts, 'bertc run --target c', (module, exe) => ({ outputs: runBuilt(module, exe, weights, inputs, opts.seed ?? 0), taps: new Map() }));
+function runC(s: Session, built: Elaborated, weights: WeightsSource, inputs: ReadonlyMap<string, Tensor>, opts: RunOptions): Outputs {
+  return withBuiltC(s, built, opts, 'bertc run --target c', (module, exe, dir) => {
+    const path = weights.path ?? join(dir, 'weights.safetensors');
+    if (weights.path === undefined) writeFileSync(path, weights.bytes);
+    return { outputs: runBuilt(module, exe, path, inputs, opts.seed ?? 0), taps: new Map() };
+  });
 }
 
 /**
@@ -168,7 +187,7 @@ async function runWgsl(s: Session, program: Program, built: Elaborated, weights:
 async function execute(s: Session, program: Program, built: Elaborated, weights: WeightsSource, bound: ReadonlyMap<string, Tensor>, inputs: ReadonlyMap<string, Tensor>, opts: RunOptions & { readonly objective?: Objective }): Promise<Outputs> {
   switch (opts.target ?? 'interp') {
     case 'c':
-      return s.guard(() => runC(s, built, weights.path, inputs, opts));
+      return s.guard(() => runC(s, built, weights, inputs, opts));
     case 'wgsl':
       return runWgsl(s, program, built, weights.bytes, inputs, opts);
     case 'interp':
@@ -183,9 +202,9 @@ export async function runFile(s: Session, file: string, files: RunFiles, opts: R
   const { graph } = built;
   const { weights, inputs } = bindRun(s, graph, weightsFile.tensors, inputsFile);
   // With the sizes the inputs set (B, S), not the config's defaults: planned like the graph that was bound.
-  const r = await execute(s, p, built, { path: files.weights, bytes: weightsFile.bytes }, weights, inputs, { ...opts, sets });
+  const r = await execute(s, p, built, weightsSource(files.weights, weightsFile, weights), weights, inputs, { ...opts, sets });
   const all = new Map([...r.outputs, ...r.taps]);
-  s.guard(() => writeFileAtomic(files.output, encodeSafetensors(all, { producer: 'bertc', model: file, config: opts.config ?? '' })));
+  s.guard(() => writeFileAtomic(files.output, encodeSafetensors(asWritten(all, files), { producer: 'bertc', model: file, config: opts.config ?? '' })));
   return { graph, outputs: r.outputs, taps: r.taps };
 }
 
@@ -215,8 +234,8 @@ export async function gradFile(s: Session, file: string, files: RunFiles, opts: 
   const built = withObjective(build(s, p, { config: opts.config, sets, loss: opts.loss, precision: opts.precision }), objective);
   const { graph } = built;
   const { weights, inputs } = bindRun(s, graph, weightsFile.tensors, inputsFile);
-  const r = await execute(s, p, built, { path: files.weights, bytes: weightsFile.bytes }, weights, inputs, { ...opts, sets, objective });
+  const r = await execute(s, p, built, weightsSource(files.weights, weightsFile, weights), weights, inputs, { ...opts, sets, objective });
   const outputs = new Map([...r.outputs].map(([name, t]) => [name, name === 'loss' ? makeTensor('f32', [1], Float32Array.from(t.data)) : t]));
-  s.guard(() => writeFileAtomic(files.output, encodeSafetensors(outputs, { producer: 'bertc', model: file, config: opts.config ?? '', loss: opts.loss })));
+  s.guard(() => writeFileAtomic(files.output, encodeSafetensors(asWritten(outputs, files), { producer: 'bertc', model: file, config: opts.config ?? '', loss: opts.loss })));
   return { graph, outputs };
 }
