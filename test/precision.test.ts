@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { interpret } from '../src/interp/interpret.js';
 import type { Tensor } from '../src/interp/tensor.js';
@@ -137,5 +138,48 @@ describe('weights in 16-bit files, outputs in the dtype asked for', () => {
     const got = readSafetensors(bf16);
     expect(got.info('last_hidden_state').dtype).toBe('BF16');
     expect(Array.from(got.get('last_hidden_state').data)).toEqual(Array.from(convertFloat(readSafetensors(f32).get('last_hidden_state'), 'bf16').data));
+  });
+});
+
+describe('bertc train --precision f16 with loss scaling (mlm, bert tiny)', () => {
+  const fixture = fileURLToPath(new URL('./fixtures/mlm_reference.safetensors', import.meta.url));
+  const mlmWeights = join(dir, 'bert_tiny_mlm.safetensors');
+  const head = readSafetensors(fixture);
+  const merged = new Map(weights.names.filter((n) => !n.startsWith('pooler.')).map((n) => [n, weights.get(n)]));
+  for (const n of head.names.filter((x) => x.startsWith('cls.predictions.'))) merged.set(n, head.get(n));
+  writeFileSync(mlmWeights, encodeSafetensors(merged));
+
+  const train = async (steps: number, ...extra: string[]) => {
+    const out = join(dir, `train-${extra.join('_').replace(/\W/g, '_')}.safetensors`);
+    const r = await bertc('train', BERT_PATH, '--config', 'tiny', '--loss', 'mlm', '--weights', mlmWeights, '--inputs', fixture, '--steps', String(steps), '--lr', '1e-3', '--output', out, ...extra);
+    expect(r.code, r.err).toBe(0);
+    return { losses: [...r.err.matchAll(/^step +\d+\/\d+ +loss (\S+)$/gm)].map((m) => Number(m[1])), out: r.out, state: readSafetensors(out) };
+  };
+
+  it('decreases the loss over 20 steps as f32 does, with dynamic scaling by default and no step skipped', async () => {
+    const f32 = await train(20);
+    const f16 = await train(20, '--precision', 'f16');
+    for (let i = 1; i < 20; i++) expect(f16.losses[i]!, `step ${i + 1}`).toBeLessThan(f16.losses[i - 1]!);
+    f16.losses.forEach((l, i) => expect(Math.abs(l - f32.losses[i]!) / f32.losses[i]!, `step ${i + 1}`).toBeLessThan(1e-2));
+    expect(f16.out).toContain('loss scaling: 0 of 20 steps skipped on overflow, scale now 65536');
+    expect(f16.state.get('adamw.step').data[0]).toBe(20);
+  }, 240_000);
+
+  it('skips the steps whose 16-bit gradients overflow, halving the scale until they fit, and counts only the steps taken', async () => {
+    const r = await train(8, '--precision', 'f16', '--loss-scale', `dynamic:${2 ** 20}`);
+    const skipped = Number(/loss scaling: (\d+) of 8 steps skipped/.exec(r.out)?.[1]);
+    expect(skipped).toBeGreaterThan(0);
+    expect(skipped).toBeLessThan(8);
+    // A skipped step leaves the weights, hence the next step's loss, as they were.
+    for (let i = 1; i <= skipped; i++) expect(r.losses[i]).toBe(r.losses[0]);
+    for (let i = skipped + 1; i < 8; i++) expect(r.losses[i]!).toBeLessThan(r.losses[i - 1]!);
+    expect(r.state.get('adamw.loss_scale').data[0]).toBe(2 ** 20 / 2 ** skipped);
+    expect(r.state.get('adamw.step').data[0]).toBe(8 - skipped);
+  }, 120_000);
+
+  it('with a static scale that always overflows, takes no step and leaves every weight as it was', async () => {
+    const r = await train(3, '--precision', 'f16', '--loss-scale', '1e9');
+    expect(r.out).toContain('loss scaling: 3 of 3 steps skipped on overflow, scale now 1000000000');
+    for (const name of merged.keys()) expect(Array.from(r.state.get(name).data), name).toEqual(Array.from(merged.get(name)!.data));
   });
 });

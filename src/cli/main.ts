@@ -5,7 +5,7 @@ import { renderDiagnostics } from '../diag/render.js';
 import { didYouMean } from '../diag/suggest.js';
 import { checkFileDestination, checkFolderDestination, requireDistinct, writeFileAtomic } from '../io/output.js';
 import { USAGE_CODES } from '../frontend/elaborate.js';
-import { ADAMW_DEFAULTS, build, type Objective, loadFile, plan, planProgram, planWgsl, policyPlans, gradFile, runFile, Session, trainFile, type BuildOptions } from '../driver.js';
+import { ADAMW_DEFAULTS, DYNAMIC_SCALING, type LossScaling, build, type Objective, loadFile, plan, planProgram, planWgsl, policyPlans, gradFile, runFile, Session, trainFile, type BuildOptions } from '../driver.js';
 import { parsePipeline, PipelineError, type PassRecord } from '../../passes/pipeline.js';
 import { policyOf } from '../../passes/precision.js';
 import { PRECISION_MODES, type PrecisionPolicy } from '../ir/precision.js';
@@ -191,6 +191,7 @@ interface RunCliOptions {
   inputs: string;
   output: string;
   outputDtype?: 'f32' | 'bf16' | 'f16';
+  precision?: PrecisionPolicy;
   train?: boolean;
   seed?: number;
   f64?: boolean;
@@ -265,6 +266,16 @@ function precisionOf(value: string): PrecisionPolicy {
     if (e instanceof PipelineError) throw new UsageError(`--precision: ${e.message}`);
     throw e;
   }
+}
+
+/** --loss-scale: 'dynamic', 'none' or a static scale. */
+function lossScaleOf(value: string): LossScaling | 'none' {
+  if (value === 'none') return 'none';
+  if (value === 'dynamic') return DYNAMIC_SCALING;
+  const m = /^(dynamic:)?(.+)$/.exec(value.trim());
+  const v = Number(m?.[2]);
+  if (!m || !Number.isFinite(v) || v <= 0) throw new UsageError(`--loss-scale: '${value}' is not 'dynamic', 'dynamic:SCALE', a positive number (a static scale) or 'none'`);
+  return { init: v, dynamic: m[1] !== undefined };
 }
 
 /** --output-dtype: the float dtype run and grad write their float results in. */
@@ -426,12 +437,13 @@ function makeProgram(io: Io): Command {
     .option('--eps <x>', `added to the root of the second moment (default ${ADAMW_DEFAULTS.eps})`, finiteNumber('--eps', (x) => x > 0))
     .option('--clip-norm <x>', 'clip the gradients to this global L2 norm first (torch.nn.utils.clip_grad_norm_)', finiteNumber('--clip-norm', (x) => x > 0))
     .option('--resume <file>', "continue from a file 'bertc train' wrote (its weights and optimizer state replace those of --weights)")
+    .option('--loss-scale <scale>', "scale the loss so that small 16-bit gradients survive, skipping steps whose gradients overflow: 'dynamic' (from 2^16, halved on an overflow, doubled after 2000 finite steps), 'dynamic:SCALE' (from SCALE), a number (static), or 'none'; default dynamic with --precision f16, else none", lossScaleOf)
     .requiredOption('-o, --output <file>', 'safetensors file to write (weights, adamw.*); written only when every step succeeded')
     .option('--train', 'training mode: dropout is applied (the same mask in forward and backward, docs/dropout-rng.md)')
     .addOption(seedOption())
     .addOption(targetOption('the training steps'));
   withTargetOptions(trainCommand)
-    .action(async (file: string, o: RunCliOptions & { loss: string; steps: number; lr: number; weightDecay?: number; beta1?: number; beta2?: number; eps?: number; clipNorm?: number; resume?: string }) => {
+    .action(async (file: string, o: RunCliOptions & { loss: string; steps: number; lr: number; weightDecay?: number; beta1?: number; beta2?: number; eps?: number; clipNorm?: number; resume?: string; lossScale?: LossScaling | 'none' }) => {
       const s = new Session();
       const hyper = {
         lr: o.lr,
@@ -443,9 +455,11 @@ function makeProgram(io: Io): Command {
       };
       const width = String(o.steps).length;
       const progress = (step: number, total: number, loss: number) => io.err(`step ${String(step).padStart(width)}/${total}  loss ${loss.toPrecision(8)}\n`);
-      const r = await trainFile(s, file, o, { ...buildOptions(o), ...targetChoice(o), loss: o.loss, steps: o.steps, hyper, progress });
+      const lossScale = o.lossScale === undefined ? (o.precision?.mode === 'f16' ? DYNAMIC_SCALING : undefined) : o.lossScale === 'none' ? undefined : o.lossScale;
+      const r = await trainFile(s, file, o, { ...buildOptions(o), ...targetChoice(o), loss: o.loss, steps: o.steps, hyper, progress, lossScale });
       io.err(s.render());
-      io.out(`wrote ${o.output}: ${o.steps} steps, loss ${r.losses[0]} -> ${r.losses[r.losses.length - 1]}; weights, adamw.m.*, adamw.v.*, adamw.step\n`);
+      const scaling = r.scaling ? `; loss scaling: ${r.scaling.skipped} of ${o.steps} steps skipped on overflow, scale now ${r.scaling.scale}` : '';
+      io.out(`wrote ${o.output}: ${o.steps} steps, loss ${r.losses[0]} -> ${r.losses[r.losses.length - 1]}; weights, adamw.m.*, adamw.v.*, adamw.step${r.scaling ? ', adamw.loss_scale and its state' : ''}${scaling}\n`);
     });
 
   program

@@ -37,7 +37,23 @@ export const OPTIMIZER_SCOPE = 'optimizer';
 export interface AdamwOptions {
   /** Scale the gradients by min(1, max_norm / (||g||_2 + 1e-6)) over all of them, as torch.nn.utils.clip_grad_norm_. */
   readonly clip: boolean;
+  /**
+   * The gradients are of the loss times the state `adamw.loss_scale` (gradientProgram's `scaled`):
+   * unscale them, and skip the step where one is not finite, as torch.cuda.amp.GradScaler does.
+   */
+  readonly lossScale?: boolean;
 }
+
+/**
+ * Loss scaling's state, as `bertc train` writes it: the scale, the finite steps since it last
+ * changed, the steps skipped, and the optimizer's own step count (the steps taken), from which the
+ * step computes its bias corrections, since a skipped step does not count.
+ */
+export const LOSS_SCALE = 'adamw.loss_scale';
+export const SCALE_STATE = [LOSS_SCALE, 'adamw.good_steps', 'adamw.skipped', 'adamw.taken'] as const;
+/** The scalars a loss-scaled step reads instead of the per-step ones its bias corrections replace. */
+export const SCALED_SCALARS = ['decay', 'one_minus_beta1', 'beta2', 'one_minus_beta2', 'eps', 'neg_lr', 'beta1', 'growth_interval', 'backoff'] as const;
+export type ScaledScalar = (typeof SCALED_SCALARS)[number];
 
 /**
  * The training step: `grads`' graph (outputs `loss` and `grad.<name>`) followed by AdamW. Its inputs
@@ -56,16 +72,21 @@ export function adamwStep(grads: Graph, b: GraphBuilder, opts: AdamwOptions): Gr
   });
   const scalarMeta: Meta = { scope: OPTIMIZER_SCOPE, hint: '' };
   const f32 = tensorType('f32', []);
-  const s = Object.fromEntries(ADAMW_SCALARS.map((k) => [k, b.input(`adamw.${k}`, f32, { ...scalarMeta, hint: k })])) as Record<AdamwScalar, Node>;
+  const input = (k: string) => b.input(`adamw.${k}`, f32, { ...scalarMeta, hint: k });
+  const scaled = opts.lossScale ? lossScaling(b, pairs.map((p) => p.grad), Object.fromEntries(SCALED_SCALARS.map((k) => [k, input(k)])) as Record<ScaledScalar, Node>, scalarMeta) : undefined;
+  const s = scaled?.scalars ?? (Object.fromEntries(ADAMW_SCALARS.map((k) => [k, input(k)])) as Record<AdamwScalar, Node>);
   const clipInput = opts.clip ? b.input(CLIP_INPUT, f32, { ...scalarMeta, hint: 'max_norm' }) : undefined;
-  const coef = clipInput && clipCoefficient(b, pairs.map((p) => p.grad), clipInput, scalarMeta);
+  const unscaled = pairs.map((p) => (scaled ? b.op('mul', [p.grad, scaled.unscale], {}, { ...scalarMeta, hint: 'unscaled' }) : p.grad));
+  const coef = clipInput && clipCoefficient(b, unscaled, clipInput, scalarMeta);
   const outputs: NamedValue[] = [loss];
   const moments: NamedValue[] = [];
-  for (const { param: p, grad } of pairs) {
+  pairs.forEach(({ param: p }, i) => {
     const name = p.attr<string>('name');
     const meta = { ...derivedMeta(p.meta, p, 'adamw'), scope: OPTIMIZER_SCOPE, hint: '' };
     const op = (o: string, ...srcs: Node[]) => b.op(o, srcs, {}, meta);
-    const g = coef ? op('mul', grad, coef) : grad;
+    // A skipped step leaves every weight and moment as it was.
+    const taken = (next: Node, now: Node) => (scaled ? op('where', scaled.finite, next, now) : next);
+    const g = coef ? op('mul', unscaled[i]!, coef) : unscaled[i]!;
     const m = b.param(stateName('m', name), p.type, { ...meta, hint: 'm' });
     const v = b.param(stateName('v', name), p.type, { ...meta, hint: 'v' });
     const decayed = op('mul', p, s.decay);
@@ -73,14 +94,52 @@ export function adamwStep(grads: Graph, b: GraphBuilder, opts: AdamwOptions): Gr
     const v1 = op('add', op('mul', v, s.beta2), op('mul', op('mul', s.one_minus_beta2, g), g));
     const denom = op('add', op('div', op('sqrt', v1), s.bc2_sqrt), s.eps);
     const p1 = op('add', decayed, op('div', op('mul', s.neg_step_size, m1), denom));
-    outputs.push({ name, node: p1 });
-    moments.push({ name: stateName('m', name), node: m1 }, { name: stateName('v', name), node: v1 });
-  }
-  outputs.push(...moments);
-  const inputs = [...grads.inputs, ...Object.values(s), ...(clipInput ? [clipInput] : [])];
+    outputs.push({ name, node: taken(p1, p) });
+    moments.push({ name: stateName('m', name), node: taken(m1, m) }, { name: stateName('v', name), node: taken(v1, v) });
+  });
+  outputs.push(...moments, ...(scaled?.state ?? []));
+  const inputs = [...grads.inputs, ...(scaled ? scaled.inputs : Object.values(s)), ...(clipInput ? [clipInput] : [])];
   const g: Graph = { ctx: grads.ctx, name: grads.name, body: topoOrder([...outputs.map((o) => o.node), ...inputs]), inputs, outputs, taps: [] };
   verifyGraph(g, 'adamw');
   return g;
+}
+
+/**
+ * Dynamic loss scaling (torch.cuda.amp.GradScaler): whether every gradient is finite (a sum of
+ * g * 0 over all of them is 0, or NaN when one holds an infinity or a NaN), the factor that unscales
+ * them, and the state's next values: on a finite step the count of steps taken grows and the scale
+ * doubles every `growth_interval` finite steps; otherwise the scale is multiplied by `backoff` and
+ * the step is skipped. The bias corrections come from the steps taken, computed here in f32.
+ */
+function lossScaling(b: GraphBuilder, grads: readonly Node[], k: Record<ScaledScalar, Node>, meta: Meta) {
+  const op = (o: string, srcs: Node[], attrs = {}) => b.op(o, srcs, attrs, { ...meta, hint: 'scaler' });
+  const f32 = tensorType('f32', []);
+  const [scale, good, skipped, taken] = SCALE_STATE.map((name) => b.param(name, f32, { ...meta, hint: name.slice(6) })) as [Node, Node, Node, Node];
+  const zero = b.constant(0, 'f32', meta);
+  const one = b.constant(1, 'f32', meta);
+  const probe = grads.map((g) => op('reduce_sum', [op('mul', [g, zero])], { axes: g.type.shape.map((_, i) => i) })).reduce((a, x) => op('add', [a, x]));
+  const finite = op('eq', [probe, zero]);
+  const taken1 = op('add', [taken, op('where', [finite, one, zero])]);
+  const good1 = op('where', [finite, op('add', [good, one]), zero]);
+  const grow = op('ge', [good1, k.growth_interval]);
+  const scale1 = op('where', [finite, op('where', [grow, op('mul', [scale, b.constant(2, 'f32', meta)]), scale]), op('mul', [scale, k.backoff])]);
+  const t = op('max', [taken1, one]);
+  const scalars: Record<AdamwScalar, Node> = {
+    decay: k.decay,
+    one_minus_beta1: k.one_minus_beta1,
+    beta2: k.beta2,
+    one_minus_beta2: k.one_minus_beta2,
+    eps: k.eps,
+    neg_step_size: op('div', [k.neg_lr, op('sub', [one, op('pow', [k.beta1, t])])]),
+    bc2_sqrt: op('sqrt', [op('sub', [one, op('pow', [k.beta2, t])])]),
+  };
+  const state: NamedValue[] = [
+    { name: LOSS_SCALE, node: scale1 },
+    { name: 'adamw.good_steps', node: op('where', [grow, zero, good1]) },
+    { name: 'adamw.skipped', node: op('add', [skipped, op('where', [finite, zero, one])]) },
+    { name: 'adamw.taken', node: taken1 },
+  ];
+  return { finite, unscale: op('recip', [scale]), scalars, state, inputs: Object.values(k) };
 }
 
 /** min(1, max_norm / (sqrt(sum of every g^2) + 1e-6)), as torch.nn.utils.clip_grad_norm_ scales. */

@@ -1,13 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { adamwInputs, type AdamwHyper } from '../core/adamw.js';
+import { adamwInputs, scaledAdamwInputs, type AdamwHyper, type LossScaling } from '../core/adamw.js';
 import { withObjective, type Objective } from '../core/grad.js';
 import { build, type Session } from '../core/session.js';
 import type { Graph, NamedValue } from '../ir/graph.js';
 import type { Elaborated } from '../frontend/elaborate.js';
 import type { Program } from '../frontend/program.js';
 import { params } from '../ir/graph.js';
-import { isOptimizerInput, STEP_COUNT, stateUpdates } from '../ir/adamw.js';
+import { isOptimizerInput, LOSS_SCALE, SCALE_STATE, STEP_COUNT, stateUpdates } from '../ir/adamw.js';
 import { interpret } from '../interp/interpret.js';
 import { makeTensor, type Tensor } from '../interp/tensor.js';
 import { requireDistinct, writeFileAtomic } from '../io/output.js';
@@ -23,6 +23,8 @@ export interface TrainOptions extends GradOptions {
   readonly resume?: string;
   /** Called after every step with its number (from 1) and loss. */
   readonly progress?: (step: number, total: number, loss: number) => void;
+  /** Scale the loss (docs/precision.md): steps whose gradients overflow are skipped. */
+  readonly lossScale?: LossScaling;
 }
 
 export interface TrainResult {
@@ -31,6 +33,8 @@ export interface TrainResult {
   readonly losses: number[];
   /** What was written: the weights under their names, `adamw.m.*`, `adamw.v.*` and `adamw.step`. */
   readonly state: Map<string, Tensor>;
+  /** With loss scaling: the steps skipped on overflow and the scale the next step would use. */
+  readonly scaling?: { readonly skipped: number; readonly scale: number };
 }
 
 /**
@@ -42,7 +46,7 @@ export interface TrainResult {
 export async function trainFile(s: Session, file: string, files: RunFiles & { readonly resume?: string }, opts: TrainOptions): Promise<TrainResult> {
   if (files.resume) s.guard(() => requireDistinct(files.output, [files.resume!]));
   const { program: p, inputs: inputsFile, weights: weightsFile, sets } = openRun(s, file, files, opts.sets);
-  const objective: Objective = { kind: 'step', loss: opts.loss, clip: opts.hyper.clipNorm !== undefined };
+  const objective: Objective = { kind: 'step', loss: opts.loss, clip: opts.hyper.clipNorm !== undefined, lossScale: opts.lossScale !== undefined };
   const built = withObjective(build(s, p, { config: opts.config, sets, loss: opts.loss, precision: opts.precision }), objective);
   const { graph } = built;
   const resumed = files.resume ? openSafetensors(s, files.resume).tensors : undefined;
@@ -59,6 +63,12 @@ export async function trainFile(s: Session, file: string, files: RunFiles & { re
     s.fail();
   }
   const firstStep = resumed ? resumed.get(STEP_COUNT).data[0]! + 1 : 1;
+  if (opts.lossScale) {
+    // The scaler's state starts fresh unless the resumed file carries it; steps taken so far count.
+    const scalar = (v: number) => makeTensor('f32', [], Float32Array.of(v));
+    const fresh: Record<(typeof SCALE_STATE)[number], number> = { [LOSS_SCALE]: opts.lossScale.init, 'adamw.good_steps': 0, 'adamw.skipped': 0, 'adamw.taken': firstStep - 1 };
+    for (const name of SCALE_STATE) start.set(name, resumed?.has(name) ? resumed.get(name) : scalar(fresh[name]));
+  }
   const stateFile = parseSafetensors(encodeSafetensors(start), files.resume ?? files.weights);
   // The batch from the inputs file; the optimizer's scalars come from the loop, step by step.
   const { weights, inputs } = bindRun(s, { ...graph, inputs: graph.inputs.filter((n) => !isOptimizerInput(n)) }, stateFile, inputsFile);
@@ -72,10 +82,12 @@ export async function trainFile(s: Session, file: string, files: RunFiles & { re
   const target = opts.target ?? 'interp';
   const next = target === 'interp' ? trainInterp(run, opts, record) : target === 'c' ? await trainC(s, run, opts, record) : await trainWgsl(s, run, opts, record);
   const state = new Map([...start, ...next]);
-  const lastStep = firstStep + opts.steps - 1;
+  // A skipped step is not an optimizer step: the count written is that of the steps taken.
+  const lastStep = opts.lossScale ? state.get('adamw.taken')!.data[0]! : firstStep + opts.steps - 1;
   const written = new Map([...[...state].filter(([name]) => !name.startsWith('adamw.') || updates.has(name)), [STEP_COUNT, makeTensor('i32', [1], Int32Array.of(lastStep))]]);
   s.guard(() => writeFileAtomic(files.output, encodeSafetensors(written, { producer: 'bertc', model: file, config: opts.config ?? '', loss: opts.loss, steps: String(lastStep) })));
-  return { graph, losses, state: written };
+  const scaling = opts.lossScale ? { skipped: state.get('adamw.skipped')!.data[0]! - (start.get('adamw.skipped')?.data[0] ?? 0), scale: state.get(LOSS_SCALE)!.data[0]! } : undefined;
+  return { graph, losses, state: written, ...(scaling ? { scaling } : {}) };
 }
 
 /** What every target's training loop starts from. */
@@ -99,7 +111,7 @@ interface StepRun {
 type LossRecorder = (step: number, loss: number) => void;
 
 /** The step's inputs for step `i` of this run: the batch and that step's optimizer scalars. */
-const scalarsOf = (run: StepRun, opts: TrainOptions, i: number) => adamwInputs(opts.hyper, run.firstStep + i);
+const scalarsOf = (run: StepRun, opts: TrainOptions, i: number) => (opts.lossScale ? scaledAdamwInputs(opts.hyper, opts.lossScale) : adamwInputs(opts.hyper, run.firstStep + i));
 
 /** The interpreter runs the step graph once per step, feeding each step's next values back. */
 function trainInterp(run: StepRun, opts: TrainOptions, record: LossRecorder): Map<string, Tensor> {
