@@ -94,7 +94,8 @@ const stepClipOption = () => new Option('--clip', 'with --step: clip the gradien
 function objectiveOf(o: StepChoice): Objective | undefined {
   if (o.step && o.loss === undefined) throw new UsageError("--step needs --loss NAME: the 'loss' block whose training step to compile");
   if (!o.step && (o.loss !== undefined || o.clip)) throw new UsageError(`--${o.clip ? 'clip' : 'loss'} is for --step: add --step to compile the training step of that loss`);
-  return o.step ? { kind: 'step', loss: o.loss!, clip: o.clip ?? false } : undefined;
+  // An f16 step scales its loss, as 'bertc train --precision f16' does by default.
+  return o.step ? { kind: 'step', loss: o.loss!, clip: o.clip ?? false, lossScale: o.precision?.mode === 'f16' } : undefined;
 }
 
 /** -t for commands that run a model (run, grad, train). */
@@ -182,6 +183,7 @@ interface StepChoice {
   step?: boolean;
   loss?: string;
   clip?: boolean;
+  precision?: PrecisionPolicy;
 }
 
 interface RunCliOptions {
