@@ -1,4 +1,4 @@
-import { peakMatrixFlops, type Accelerator, type MatrixDType, type SpecialFunction } from '../accel/accelerator.js';
+import { peakMatrixFlops, peakVectorFlops, type Accelerator, type MatrixDType, type SpecialFunction } from '../accel/accelerator.js';
 import { byteSize } from '../ir/dtype.js';
 import { describeOrigins, type Node } from '../ir/node.js';
 import { specialUnitOf } from '../ir/ops.js';
@@ -119,8 +119,9 @@ export function costKernel(k: Kernel, a: Accelerator, views: ReadonlySet<Node>, 
   const predicted_s = launch_s + Math.max(compute_s, memory_s);
   const bound: Bound = launch_s >= Math.max(compute_s, memory_s) ? 'latency' : compute_s >= memory_s ? 'compute' : 'memory';
   if (mm) {
-    const peak = peakMatrixFlops(a, mm.type.dtype as MatrixDType);
-    utilization = peak ? k.flops.matrix / (peak * predicted_s) : 0;
+    // A dtype the matrix unit lacks runs on the vector unit (gemmCompute).
+    const peak = peakMatrixFlops(a, mm.type.dtype as MatrixDType) ?? peakVectorFlops(a);
+    utilization = k.flops.matrix / (peak * predicted_s);
   }
   const flops = totalFlops(k.flops);
   return {
