@@ -25,11 +25,13 @@ dimParams   : '<' ID (',' ID)* '>' ;
 // inputs, which are read from the inputs file as `loss.<name>`; it returns one scalar.
 lossDecl    : 'loss' name=ID '(' (input (',' input)*)? ')' block ;
 // An integer model input may declare its values' range, half-open as in `for`: `in 0 .. 2` is 0 or 1.
-input       : ID ':' tensorType ('in' lo=expr '..' hi=expr)? ;
+// A model input or result may name its tensor otherwise than the identifier the body uses, as a
+// parameter does: `loss_R: f32[B, S, H] = "loss.R"` (how printed training steps name theirs).
+input       : ID ':' tensorType ('in' lo=expr '..' hi=expr)? ('=' external=STRING)? ;
 results     : tensorType                                    # singleResult
             | '(' namedResult (',' namedResult)* ')'        # namedResults
             ;
-namedResult : ID ':' tensorType ;
+namedResult : ID ':' tensorType ('=' external=STRING)? ;
 tensorType  : dtype=ID '[' (expr (',' expr)*)? ']' ;
 
 block       : '{' stmt* '}' ;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { objectiveProgram } from '../src/core/grad.js';
 import { build, loadText, Session } from '../src/driver.js';
 import type { Graph } from '../src/ir/graph.js';
 import { canonicalForm, printGraph } from '../src/ir/printer.js';
@@ -36,6 +37,20 @@ describe('printer round trip', () => {
     expect(again.taps.map((t) => t.name)).toEqual(['hidden_states.0', 'hidden_states.1', 'hidden_states.2']);
     const ids = (x: Graph) => canonicalForm(x).match(/dropout\([^)]*\) \{id=\d+/g);
     expect(ids(again)).toEqual(ids(g));
+  });
+
+  it('holds for a training step, whose inputs and outputs are named loss.R, adamw.<scalar>, grad.<weight> and <weight> (spelled id: type = "name")', () => {
+    const s = new Session();
+    const built = build(s, loadText(s, 'models/bert.ir', bert), { config: 'tiny', sets: new Map([['L', 1]]), loss: 'probe' });
+    const g = objectiveProgram(built, { kind: 'step', loss: 'probe', clip: false, lossScale: true });
+    const printed = printGraph(g);
+    const again = graphOf(printed, 'printed.ir');
+    // Autodiff builds the body out of declaration order, so compare in the graph's own (live) order.
+    expect(canonicalForm(again, 'live')).toBe(canonicalForm(g, 'live'));
+    expect(printGraph(again)).toBe(printed);
+    expect(again.inputs.map((n) => n.attr<string>('name'))).toEqual(g.inputs.map((n) => n.attr<string>('name')));
+    expect(again.outputs.map((o) => o.name)).toEqual(g.outputs.map((o) => o.name));
+    expect(g.outputs.map((o) => o.name)).toEqual(expect.arrayContaining(['loss', 'embeddings.word_embeddings.weight', 'adamw.m.embeddings.word_embeddings.weight', 'adamw.loss_scale']));
   });
 
   it('holds for 300 random programs', () => {

@@ -15,10 +15,10 @@ import {
   type TensorTypeContext,
 } from './generated/BertIRParser.js';
 import type { ElaborateOptions } from './elaborate.js';
-import { evalExpr, unquote } from './expressions.js';
+import { evalExpr } from './expressions.js';
 import { MAX_ELEMENTS } from './limits.js';
 import { spanOfToken } from './parse.js';
-import { sourceText } from './program.js';
+import { sourceText, unquote } from './program.js';
 import { Abort, type Elaboration } from './state.js';
 import { bool, describeValue, Env, isPoisoned, num, type Value } from './values.js';
 

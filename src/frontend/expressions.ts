@@ -3,6 +3,7 @@ import { didYouMean } from '../diag/suggest.js';
 import { DTYPES, isFloat, type DType } from '../ir/dtype.js';
 import { withDefaults } from '../ir/builder.js';
 import type { AttrValue, Node } from '../ir/node.js';
+import { formatShape } from '../ir/shape.js';
 import { checkAttrValue, describeArity, OPS, type AttrSpec, type OpDef } from '../ir/ops.js';
 import { BINARY, COMPARE, UNARY } from '../ir/scalar.js';
 import {
@@ -27,7 +28,7 @@ import {
 import { BUILTINS, checkSize, explain } from './constants.js';
 import { callLayer, interpolate } from './instantiate.js';
 import { spanOfToken } from './parse.js';
-import { sourceText } from './program.js';
+import { sourceText, unquote } from './program.js';
 import { joinScope, type Elaboration } from './state.js';
 import { bool, describeValue, type Env, isPoisoned, num, POISON, tensor, type Value } from './values.js';
 
@@ -151,7 +152,7 @@ function applyOp(el: Elaboration, def: OpDef, args: Value[], kwargs: Map<string,
   const attrs = attrsFor(el, def, kwargs, span);
   const dtype = operandDtype(el, def, args, span);
   const srcs = args.map((a, i) => operandNode(el, def, a, i, dtype, span));
-  if (def.name === 'dropout') attrs['id'] = dropoutId(el, attrs['id'] as number, kwargs.get('id')?.span ?? span);
+  if (def.name === 'dropout') attrs['id'] = dropoutId(el, attrs['id'] as number, `p=${attrs['p']} on ${formatShape(srcs[0]!.type.shape)}`, kwargs.get('id')?.span ?? span);
   const r = el.builder.tryOp(def.name, srcs, attrs, el.meta(span, hint));
   if ('error' in r) {
     const at = r.error.attr ? kwargs.get(r.error.attr)?.span ?? span : span;
@@ -227,15 +228,20 @@ export function constNode(el: Elaboration, value: number, dtype: DType, span: Sp
   return el.builder.constant(value, dtype, el.meta(span, hint));
 }
 
-function dropoutId(el: Elaboration, explicit: number, span: Span): number {
+/**
+ * A dropout's mask stream. An explicit id may be given twice for the same mask (the same p over the
+ * same shape, as a training step's backward reapplies the forward's); anything else would draw
+ * one stream for two different masks.
+ */
+function dropoutId(el: Elaboration, explicit: number, mask: string, span: Span): number {
   let id = explicit;
   if (id < 0) {
     while (el.dropoutIds.has(el.nextDropoutId)) el.nextDropoutId++;
     id = el.nextDropoutId++;
-  } else if (el.dropoutIds.has(id)) {
-    el.fail('E0015', { name: `dropout id ${id}`, where: '' }, span);
+  } else if (el.dropoutIds.has(id) && el.dropoutIds.get(id) !== mask) {
+    el.fail('E0015', { name: `dropout id ${id}`, where: ` for another mask (${el.dropoutIds.get(id)}; this one is ${mask})` }, span);
   }
-  el.dropoutIds.add(id);
+  el.dropoutIds.set(id, mask);
   return id;
 }
 
@@ -283,6 +289,3 @@ function formatAttr(v: AttrValue): string {
   return String(v);
 }
 
-export function unquote(s: string): string {
-  return s.slice(1, -1).replace(/\\(.)/g, '$1');
-}

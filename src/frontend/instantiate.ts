@@ -17,10 +17,10 @@ import {
 } from './generated/BertIRParser.js';
 import { checkAssert, evalDim, evalDType, evalInt, evalType, explain, inputRange } from './constants.js';
 import { checkNesting } from './declarations.js';
-import { constNode, evalExpr, unquote } from './expressions.js';
+import { constNode, evalExpr } from './expressions.js';
 import { MAX_CALL_DEPTH, MAX_ELEMENTS, MAX_LOOP_TRIPS, MAX_STEPS } from './limits.js';
 import { parseExpr, spanOfToken } from './parse.js';
-import { sourceText } from './program.js';
+import { externalName, sourceText, unquote } from './program.js';
 import { Abort, Fatal, joinScope, type Elaboration, type Frame } from './state.js';
 import { describeValue, Env, isPoisoned, num, POISON, tensor, type Value } from './values.js';
 
@@ -50,7 +50,7 @@ export function elaborateModel(el: Elaboration, entry: LayerDeclContext): Graph 
     try {
       const type = evalType(el, inp.tensorType(), env);
       const range = inputRange(el, inp, type, env);
-      const node = el.builder.input(name, type, el.meta(el.span(inp), name, ''), range);
+      const node = el.builder.input(externalName(inp), type, el.meta(el.span(inp), name, ''), range);
       inputs.push(node);
       env.define(name, tensor(node), el.span(inp));
     } catch (err) {
@@ -59,8 +59,9 @@ export function elaborateModel(el: Elaboration, entry: LayerDeclContext): Graph 
     }
   }
   const results = entry.results();
-  const names = results instanceof NamedResultsContext ? results.namedResult().map((r) => r.ID().getText()) : ['output'];
-  for (const n of names) el.modelNames.set(n, 'an output of the model');
+  const named = results instanceof NamedResultsContext ? results.namedResult() : [];
+  for (const r of named) el.modelNames.set(r.ID().getText(), 'an output of the model');
+  const names = results instanceof NamedResultsContext ? named.map(externalName) : ['output'];
   execBlock(el, entry.block(), frame, env, false);
   try {
     const values = checkResults(el, entry, frame);
@@ -104,7 +105,7 @@ export function elaborateLoss(el: Elaboration, decl: LossDeclContext, model: Gra
     try {
       const type = evalType(el, inp.tensorType(), env);
       const range = inputRange(el, inp, type, env); // `labels: i32[B, S] in -100 .. V`, checked by bind as a model input's
-      const node = el.builder.input(lossInputName(local), type, el.meta(el.span(inp), local, ''), range);
+      const node = el.builder.input(inp._external ? externalName(inp) : lossInputName(local), type, el.meta(el.span(inp), local, ''), range);
       inputs.push(node);
       env.define(local, tensor(node), el.span(inp));
     } catch (err) {

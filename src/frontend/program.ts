@@ -1,4 +1,4 @@
-import type { ParserRuleContext } from 'antlr4ng';
+import type { ParserRuleContext, TerminalNode, Token } from 'antlr4ng';
 import type { DiagnosticBag } from '../diag/diagnostics.js';
 import { formatSpan } from '../diag/span.js';
 import {
@@ -62,6 +62,16 @@ export function entryOf(p: Program): LayerDeclContext | undefined {
   return [...p.layers.values()].find((l) => l._kind!.text === 'model');
 }
 
+/** The text of a STRING token, its quotes removed and its escapes resolved. */
+export function unquote(s: string): string {
+  return s.slice(1, -1).replace(/\\(.)/g, '$1');
+}
+
+/** The tensor a model input or result names: its `= "name"`, or its identifier. */
+export function externalName(ctx: { readonly _external?: Token | null; ID(): TerminalNode }): string {
+  return ctx._external ? unquote(ctx._external.text!) : ctx.ID().getText();
+}
+
 /**
  * Config constants that a model input's shape names directly (`input_ids: i32[B, S]` names B and S),
  * with the input and axis that determine them: `run` takes their values from the input tensors.
@@ -73,7 +83,7 @@ export function inputDimNames(p: Program): { input: string; axis: number; name: 
   for (const inp of entry.input()) {
     inp.tensorType().expr().forEach((e, axis) => {
       if (e instanceof PrimaryExprContext && e.primary() instanceof NameRefContext) {
-        out.push({ input: inp.ID().getText(), axis, name: e.primary().getText() });
+        out.push({ input: externalName(inp), axis, name: e.primary().getText() });
       }
     });
   }

@@ -65,7 +65,8 @@ export class Elaboration {
   steps = 0;
 
   // expressions (expressions.ts)
-  readonly dropoutIds = new Set<number>();
+  /** Dropout ids in use, each with the mask it draws (its p and shape). */
+  readonly dropoutIds = new Map<number, string>();
   nextDropoutId = 0;
 
   constructor(readonly p: Program, readonly diags: DiagnosticBag) {}

@@ -73,7 +73,7 @@ export function adamwStep(grads: Graph, b: GraphBuilder, opts: AdamwOptions): Gr
   const scalarMeta: Meta = { scope: OPTIMIZER_SCOPE, hint: '' };
   const f32 = tensorType('f32', []);
   const input = (k: string) => b.input(`adamw.${k}`, f32, { ...scalarMeta, hint: k });
-  const scaled = opts.lossScale ? lossScaling(b, pairs.map((p) => p.grad), Object.fromEntries(SCALED_SCALARS.map((k) => [k, input(k)])) as Record<ScaledScalar, Node>, scalarMeta) : undefined;
+  const scaled = opts.lossScale ? lossScaling(b, grads, pairs.map((p) => p.grad), Object.fromEntries(SCALED_SCALARS.map((k) => [k, input(k)])) as Record<ScaledScalar, Node>, scalarMeta) : undefined;
   const s = scaled?.scalars ?? (Object.fromEntries(ADAMW_SCALARS.map((k) => [k, input(k)])) as Record<AdamwScalar, Node>);
   const clipInput = opts.clip ? b.input(CLIP_INPUT, f32, { ...scalarMeta, hint: 'max_norm' }) : undefined;
   const unscaled = pairs.map((p) => (scaled ? b.op('mul', [p.grad, scaled.unscale], {}, { ...scalarMeta, hint: 'unscaled' }) : p.grad));
@@ -111,10 +111,12 @@ export function adamwStep(grads: Graph, b: GraphBuilder, opts: AdamwOptions): Gr
  * doubles every `growth_interval` finite steps; otherwise the scale is multiplied by `backoff` and
  * the step is skipped. The bias corrections come from the steps taken, computed here in f32.
  */
-function lossScaling(b: GraphBuilder, grads: readonly Node[], k: Record<ScaledScalar, Node>, meta: Meta) {
+function lossScaling(b: GraphBuilder, program: Graph, grads: readonly Node[], k: Record<ScaledScalar, Node>, meta: Meta) {
   const op = (o: string, srcs: Node[], attrs = {}) => b.op(o, srcs, attrs, { ...meta, hint: 'scaler' });
   const f32 = tensorType('f32', []);
-  const [scale, good, skipped, taken] = SCALE_STATE.map((name) => b.param(name, f32, { ...meta, hint: name.slice(6) })) as [Node, Node, Node, Node];
+  // The scale is the weight the gradient program multiplied its loss by: the same node.
+  const declared = program.body.find((n) => n.op === 'param' && n.attr<string>('name') === LOSS_SCALE);
+  const [scale, good, skipped, taken] = SCALE_STATE.map((name) => (name === LOSS_SCALE && declared) || b.param(name, f32, { ...meta, hint: name.slice(6) })) as [Node, Node, Node, Node];
   const zero = b.constant(0, 'f32', meta);
   const one = b.constant(1, 'f32', meta);
   const probe = grads.map((g) => op('reduce_sum', [op('mul', [g, zero])], { axes: g.type.shape.map((_, i) => i) })).reduce((a, x) => op('add', [a, x]));

@@ -12,7 +12,7 @@ export interface PrintOptions {
   readonly locations?: boolean;
 }
 
-const RESERVED = new Set(['true', 'false', 'inf', 'nan', 'config', 'const', 'assert', 'layer', 'model', 'param', 'for', 'in', 'tap', 'return']);
+const RESERVED = new Set(['true', 'false', 'inf', 'nan', 'config', 'const', 'assert', 'layer', 'model', 'param', 'for', 'in', 'tap', 'return', 'kernel', 'loss']);
 
 /** Names values uniquely from their source-level hints. */
 class Namer {
@@ -84,11 +84,18 @@ export class ModelWriter {
   readonly lines: string[] = [];
 
   constructor(readonly g: Graph, private readonly opts: PrintOptions) {
-    this.namer = new Namer(g.inputs.map((n) => n.attr<string>('name')));
+    const plain = (name: string) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !RESERVED.has(name);
+    this.namer = new Namer(g.inputs.map((n) => n.attr<string>('name')).filter(plain));
     if (opts.header) this.lines.push(...opts.header.split('\n').map((l) => `// ${l}`));
-    const ins = g.inputs.map((n) => `${n.attr<string>('name')}: ${formatType(n.type)}${formatRange(declaredRange(n))}`);
-    for (const n of g.inputs) this.namer.fix(n, n.attr<string>('name'));
-    const outs = g.outputs.map((o) => `${o.name}: ${formatType(o.node.type)}`);
+    // A name that is not an identifier (`loss.R`, `grad.<weight>`) is spelled `id: type = "name"`.
+    const ins = g.inputs.map((n) => {
+      const name = n.attr<string>('name');
+      const id = plain(name) ? name : this.namer.assign(n, name);
+      if (plain(name)) this.namer.fix(n, name);
+      return `${id}: ${formatType(n.type)}${formatRange(declaredRange(n))}${id === name ? '' : ` = ${JSON.stringify(name)}`}`;
+    });
+    const results = new Namer(g.outputs.map((o) => o.name).filter(plain));
+    const outs = g.outputs.map((o) => (plain(o.name) ? `${o.name}: ${formatType(o.node.type)}` : `${results.assign(o.node, o.name)}: ${formatType(o.node.type)} = ${JSON.stringify(o.name)}`));
     this.lines.push(`model ${g.name}(${ins.join(', ')}) -> (${outs.join(', ')}) {`);
   }
 

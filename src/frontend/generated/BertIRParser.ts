@@ -596,6 +596,18 @@ export class BertIRParser extends antlr.Parser {
                 }
             }
 
+            this.state = 161;
+            this.errorHandler.sync(this);
+            _la = this.tokenStream.LA(1);
+            if (_la === 5) {
+                {
+                this.state = 159;
+                this.match(BertIRParser.T__4);
+                this.state = 160;
+                localContext._external = this.match(BertIRParser.STRING);
+                }
+            }
+
             }
         }
         catch (re) {
@@ -616,14 +628,14 @@ export class BertIRParser extends antlr.Parser {
         this.enterRule(localContext, 20, BertIRParser.RULE_results);
         let _la: number;
         try {
-            this.state = 171;
+            this.state = 175;
             this.errorHandler.sync(this);
             switch (this.tokenStream.LA(1)) {
             case BertIRParser.ID:
                 localContext = new SingleResultContext(localContext);
                 this.enterOuterAlt(localContext, 1);
                 {
-                this.state = 159;
+                this.state = 163;
                 this.tensorType();
                 }
                 break;
@@ -631,27 +643,27 @@ export class BertIRParser extends antlr.Parser {
                 localContext = new NamedResultsContext(localContext);
                 this.enterOuterAlt(localContext, 2);
                 {
-                this.state = 160;
+                this.state = 164;
                 this.match(BertIRParser.T__10);
-                this.state = 161;
+                this.state = 165;
                 this.namedResult();
-                this.state = 166;
+                this.state = 170;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 while (_la === 3) {
                     {
                     {
-                    this.state = 162;
+                    this.state = 166;
                     this.match(BertIRParser.T__2);
-                    this.state = 163;
+                    this.state = 167;
                     this.namedResult();
                     }
                     }
-                    this.state = 168;
+                    this.state = 172;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                 }
-                this.state = 169;
+                this.state = 173;
                 this.match(BertIRParser.T__11);
                 }
                 break;
@@ -675,15 +687,28 @@ export class BertIRParser extends antlr.Parser {
     public namedResult(): NamedResultContext {
         let localContext = new NamedResultContext(this.context, this.state);
         this.enterRule(localContext, 22, BertIRParser.RULE_namedResult);
+        let _la: number;
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 173;
+            this.state = 177;
             this.match(BertIRParser.ID);
-            this.state = 174;
+            this.state = 178;
             this.match(BertIRParser.T__16);
-            this.state = 175;
+            this.state = 179;
             this.tensorType();
+            this.state = 182;
+            this.errorHandler.sync(this);
+            _la = this.tokenStream.LA(1);
+            if (_la === 5) {
+                {
+                this.state = 180;
+                this.match(BertIRParser.T__4);
+                this.state = 181;
+                localContext._external = this.match(BertIRParser.STRING);
+                }
+            }
+
             }
         }
         catch (re) {
@@ -706,37 +731,37 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 177;
+            this.state = 184;
             localContext._dtype = this.match(BertIRParser.ID);
-            this.state = 178;
+            this.state = 185;
             this.match(BertIRParser.T__19);
-            this.state = 187;
+            this.state = 194;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (((((_la - 11)) & ~0x1F) === 0 && ((1 << (_la - 11)) & 3758293505) !== 0)) {
                 {
-                this.state = 179;
+                this.state = 186;
                 this.expr(0);
-                this.state = 184;
+                this.state = 191;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 while (_la === 3) {
                     {
                     {
-                    this.state = 180;
+                    this.state = 187;
                     this.match(BertIRParser.T__2);
-                    this.state = 181;
+                    this.state = 188;
                     this.expr(0);
                     }
                     }
-                    this.state = 186;
+                    this.state = 193;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                 }
                 }
             }
 
-            this.state = 189;
+            this.state = 196;
             this.match(BertIRParser.T__20);
             }
         }
@@ -760,23 +785,23 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 191;
+            this.state = 198;
             this.match(BertIRParser.T__1);
-            this.state = 195;
+            this.state = 202;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             while ((((_la) & ~0x1F) === 0 && ((1 << _la) & 130023680) !== 0) || _la === 41) {
                 {
                 {
-                this.state = 192;
+                this.state = 199;
                 this.stmt();
                 }
                 }
-                this.state = 197;
+                this.state = 204;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
             }
-            this.state = 198;
+            this.state = 205;
             this.match(BertIRParser.T__3);
             }
         }
@@ -797,55 +822,55 @@ export class BertIRParser extends antlr.Parser {
         let localContext = new StmtContext(this.context, this.state);
         this.enterRule(localContext, 28, BertIRParser.RULE_stmt);
         try {
-            this.state = 207;
+            this.state = 214;
             this.errorHandler.sync(this);
             switch (this.tokenStream.LA(1)) {
             case BertIRParser.T__21:
                 this.enterOuterAlt(localContext, 1);
                 {
-                this.state = 200;
+                this.state = 207;
                 this.paramDecl();
                 }
                 break;
             case BertIRParser.ID:
                 this.enterOuterAlt(localContext, 2);
                 {
-                this.state = 201;
+                this.state = 208;
                 this.letStmt();
                 }
                 break;
             case BertIRParser.T__22:
                 this.enterOuterAlt(localContext, 3);
                 {
-                this.state = 202;
+                this.state = 209;
                 this.forStmt();
                 }
                 break;
             case BertIRParser.T__23:
                 this.enterOuterAlt(localContext, 4);
                 {
-                this.state = 203;
+                this.state = 210;
                 this.tapStmt();
                 }
                 break;
             case BertIRParser.T__7:
                 this.enterOuterAlt(localContext, 5);
                 {
-                this.state = 204;
+                this.state = 211;
                 this.assertStmt();
                 }
                 break;
             case BertIRParser.T__24:
                 this.enterOuterAlt(localContext, 6);
                 {
-                this.state = 205;
+                this.state = 212;
                 this.returnStmt();
                 }
                 break;
             case BertIRParser.T__25:
                 this.enterOuterAlt(localContext, 7);
                 {
-                this.state = 206;
+                this.state = 213;
                 this.kernelStmt();
                 }
                 break;
@@ -873,27 +898,27 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 209;
+            this.state = 216;
             this.match(BertIRParser.T__21);
-            this.state = 210;
+            this.state = 217;
             this.match(BertIRParser.ID);
-            this.state = 211;
+            this.state = 218;
             this.match(BertIRParser.T__16);
-            this.state = 212;
+            this.state = 219;
             this.tensorType();
-            this.state = 215;
+            this.state = 222;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 5) {
                 {
-                this.state = 213;
+                this.state = 220;
                 this.match(BertIRParser.T__4);
-                this.state = 214;
+                this.state = 221;
                 this.match(BertIRParser.STRING);
                 }
             }
 
-            this.state = 217;
+            this.state = 224;
             this.match(BertIRParser.T__6);
             }
         }
@@ -917,25 +942,25 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 219;
+            this.state = 226;
             this.match(BertIRParser.ID);
-            this.state = 222;
+            this.state = 229;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (_la === 17) {
                 {
-                this.state = 220;
+                this.state = 227;
                 this.match(BertIRParser.T__16);
-                this.state = 221;
+                this.state = 228;
                 this.tensorType();
                 }
             }
 
-            this.state = 224;
+            this.state = 231;
             this.match(BertIRParser.T__4);
-            this.state = 225;
+            this.state = 232;
             this.expr(0);
-            this.state = 226;
+            this.state = 233;
             this.match(BertIRParser.T__6);
             }
         }
@@ -958,19 +983,19 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 228;
+            this.state = 235;
             this.match(BertIRParser.T__22);
-            this.state = 229;
+            this.state = 236;
             this.match(BertIRParser.ID);
-            this.state = 230;
+            this.state = 237;
             this.match(BertIRParser.T__17);
-            this.state = 231;
+            this.state = 238;
             this.expr(0);
-            this.state = 232;
+            this.state = 239;
             this.match(BertIRParser.T__18);
-            this.state = 233;
+            this.state = 240;
             this.expr(0);
-            this.state = 234;
+            this.state = 241;
             this.block();
             }
         }
@@ -993,15 +1018,15 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 236;
+            this.state = 243;
             this.match(BertIRParser.T__23);
-            this.state = 237;
+            this.state = 244;
             this.match(BertIRParser.STRING);
-            this.state = 238;
+            this.state = 245;
             this.match(BertIRParser.T__4);
-            this.state = 239;
+            this.state = 246;
             this.expr(0);
-            this.state = 240;
+            this.state = 247;
             this.match(BertIRParser.T__6);
             }
         }
@@ -1025,27 +1050,27 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 242;
+            this.state = 249;
             this.match(BertIRParser.T__24);
-            this.state = 243;
+            this.state = 250;
             this.expr(0);
-            this.state = 248;
+            this.state = 255;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             while (_la === 3) {
                 {
                 {
-                this.state = 244;
+                this.state = 251;
                 this.match(BertIRParser.T__2);
-                this.state = 245;
+                this.state = 252;
                 this.expr(0);
                 }
                 }
-                this.state = 250;
+                this.state = 257;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
             }
-            this.state = 251;
+            this.state = 258;
             this.match(BertIRParser.T__6);
             }
         }
@@ -1068,11 +1093,11 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 253;
+            this.state = 260;
             this.match(BertIRParser.T__25);
-            this.state = 254;
+            this.state = 261;
             this.match(BertIRParser.ID);
-            this.state = 255;
+            this.state = 262;
             this.block();
             }
         }
@@ -1108,7 +1133,7 @@ export class BertIRParser extends antlr.Parser {
             let alternative: number;
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 261;
+            this.state = 268;
             this.errorHandler.sync(this);
             switch (this.tokenStream.LA(1)) {
             case BertIRParser.T__10:
@@ -1121,7 +1146,7 @@ export class BertIRParser extends antlr.Parser {
                 this.context = localContext;
                 previousContext = localContext;
 
-                this.state = 258;
+                this.state = 265;
                 this.primary();
                 }
                 break;
@@ -1131,7 +1156,7 @@ export class BertIRParser extends antlr.Parser {
                 localContext = new UnaryExprContext(localContext);
                 this.context = localContext;
                 previousContext = localContext;
-                this.state = 259;
+                this.state = 266;
                 (localContext as UnaryExprContext)._op = this.tokenStream.LT(1);
                 _la = this.tokenStream.LA(1);
                 if(!(_la === 27 || _la === 28)) {
@@ -1141,7 +1166,7 @@ export class BertIRParser extends antlr.Parser {
                     this.errorHandler.reportMatch(this);
                     this.consume();
                 }
-                this.state = 260;
+                this.state = 267;
                 this.expr(7);
                 }
                 break;
@@ -1149,9 +1174,9 @@ export class BertIRParser extends antlr.Parser {
                 throw new antlr.NoViableAltException(this);
             }
             this.context!.stop = this.tokenStream.LT(-1);
-            this.state = 283;
+            this.state = 290;
             this.errorHandler.sync(this);
-            alternative = this.interpreter.adaptivePredict(this.tokenStream, 24, this.context);
+            alternative = this.interpreter.adaptivePredict(this.tokenStream, 26, this.context);
             while (alternative !== 2 && alternative !== antlr.ATN.INVALID_ALT_NUMBER) {
                 if (alternative === 1) {
                     if (this.parseListeners != null) {
@@ -1159,18 +1184,18 @@ export class BertIRParser extends antlr.Parser {
                     }
                     previousContext = localContext;
                     {
-                    this.state = 281;
+                    this.state = 288;
                     this.errorHandler.sync(this);
-                    switch (this.interpreter.adaptivePredict(this.tokenStream, 23, this.context) ) {
+                    switch (this.interpreter.adaptivePredict(this.tokenStream, 25, this.context) ) {
                     case 1:
                         {
                         localContext = new MulExprContext(new ExprContext(parentContext, parentState));
                         this.pushNewRecursionContext(localContext, _startState, BertIRParser.RULE_expr);
-                        this.state = 263;
+                        this.state = 270;
                         if (!(this.precpred(this.context, 6))) {
                             throw this.createFailedPredicateException("this.precpred(this.context, 6)");
                         }
-                        this.state = 264;
+                        this.state = 271;
                         (localContext as MulExprContext)._op = this.tokenStream.LT(1);
                         _la = this.tokenStream.LA(1);
                         if(!((((_la) & ~0x1F) === 0 && ((1 << _la) & 3758096384) !== 0))) {
@@ -1180,7 +1205,7 @@ export class BertIRParser extends antlr.Parser {
                             this.errorHandler.reportMatch(this);
                             this.consume();
                         }
-                        this.state = 265;
+                        this.state = 272;
                         this.expr(7);
                         }
                         break;
@@ -1188,11 +1213,11 @@ export class BertIRParser extends antlr.Parser {
                         {
                         localContext = new AddExprContext(new ExprContext(parentContext, parentState));
                         this.pushNewRecursionContext(localContext, _startState, BertIRParser.RULE_expr);
-                        this.state = 266;
+                        this.state = 273;
                         if (!(this.precpred(this.context, 5))) {
                             throw this.createFailedPredicateException("this.precpred(this.context, 5)");
                         }
-                        this.state = 267;
+                        this.state = 274;
                         (localContext as AddExprContext)._op = this.tokenStream.LT(1);
                         _la = this.tokenStream.LA(1);
                         if(!(_la === 27 || _la === 32)) {
@@ -1202,7 +1227,7 @@ export class BertIRParser extends antlr.Parser {
                             this.errorHandler.reportMatch(this);
                             this.consume();
                         }
-                        this.state = 268;
+                        this.state = 275;
                         this.expr(6);
                         }
                         break;
@@ -1210,11 +1235,11 @@ export class BertIRParser extends antlr.Parser {
                         {
                         localContext = new RelExprContext(new ExprContext(parentContext, parentState));
                         this.pushNewRecursionContext(localContext, _startState, BertIRParser.RULE_expr);
-                        this.state = 269;
+                        this.state = 276;
                         if (!(this.precpred(this.context, 4))) {
                             throw this.createFailedPredicateException("this.precpred(this.context, 4)");
                         }
-                        this.state = 270;
+                        this.state = 277;
                         (localContext as RelExprContext)._op = this.tokenStream.LT(1);
                         _la = this.tokenStream.LA(1);
                         if(!(((((_la - 14)) & ~0x1F) === 0 && ((1 << (_la - 14)) & 1572867) !== 0))) {
@@ -1224,7 +1249,7 @@ export class BertIRParser extends antlr.Parser {
                             this.errorHandler.reportMatch(this);
                             this.consume();
                         }
-                        this.state = 271;
+                        this.state = 278;
                         this.expr(5);
                         }
                         break;
@@ -1232,11 +1257,11 @@ export class BertIRParser extends antlr.Parser {
                         {
                         localContext = new EqExprContext(new ExprContext(parentContext, parentState));
                         this.pushNewRecursionContext(localContext, _startState, BertIRParser.RULE_expr);
-                        this.state = 272;
+                        this.state = 279;
                         if (!(this.precpred(this.context, 3))) {
                             throw this.createFailedPredicateException("this.precpred(this.context, 3)");
                         }
-                        this.state = 273;
+                        this.state = 280;
                         (localContext as EqExprContext)._op = this.tokenStream.LT(1);
                         _la = this.tokenStream.LA(1);
                         if(!(_la === 35 || _la === 36)) {
@@ -1246,7 +1271,7 @@ export class BertIRParser extends antlr.Parser {
                             this.errorHandler.reportMatch(this);
                             this.consume();
                         }
-                        this.state = 274;
+                        this.state = 281;
                         this.expr(4);
                         }
                         break;
@@ -1254,13 +1279,13 @@ export class BertIRParser extends antlr.Parser {
                         {
                         localContext = new AndExprContext(new ExprContext(parentContext, parentState));
                         this.pushNewRecursionContext(localContext, _startState, BertIRParser.RULE_expr);
-                        this.state = 275;
+                        this.state = 282;
                         if (!(this.precpred(this.context, 2))) {
                             throw this.createFailedPredicateException("this.precpred(this.context, 2)");
                         }
-                        this.state = 276;
+                        this.state = 283;
                         this.match(BertIRParser.T__36);
-                        this.state = 277;
+                        this.state = 284;
                         this.expr(3);
                         }
                         break;
@@ -1268,22 +1293,22 @@ export class BertIRParser extends antlr.Parser {
                         {
                         localContext = new OrExprContext(new ExprContext(parentContext, parentState));
                         this.pushNewRecursionContext(localContext, _startState, BertIRParser.RULE_expr);
-                        this.state = 278;
+                        this.state = 285;
                         if (!(this.precpred(this.context, 1))) {
                             throw this.createFailedPredicateException("this.precpred(this.context, 1)");
                         }
-                        this.state = 279;
+                        this.state = 286;
                         this.match(BertIRParser.T__37);
-                        this.state = 280;
+                        this.state = 287;
                         this.expr(2);
                         }
                         break;
                     }
                     }
                 }
-                this.state = 285;
+                this.state = 292;
                 this.errorHandler.sync(this);
-                alternative = this.interpreter.adaptivePredict(this.tokenStream, 24, this.context);
+                alternative = this.interpreter.adaptivePredict(this.tokenStream, 26, this.context);
             }
             }
         }
@@ -1305,14 +1330,14 @@ export class BertIRParser extends antlr.Parser {
         this.enterRule(localContext, 44, BertIRParser.RULE_primary);
         let _la: number;
         try {
-            this.state = 306;
+            this.state = 313;
             this.errorHandler.sync(this);
-            switch (this.interpreter.adaptivePredict(this.tokenStream, 27, this.context) ) {
+            switch (this.interpreter.adaptivePredict(this.tokenStream, 29, this.context) ) {
             case 1:
                 localContext = new NumberLitContext(localContext);
                 this.enterOuterAlt(localContext, 1);
                 {
-                this.state = 286;
+                this.state = 293;
                 this.match(BertIRParser.NUMBER);
                 }
                 break;
@@ -1320,7 +1345,7 @@ export class BertIRParser extends antlr.Parser {
                 localContext = new StringLitContext(localContext);
                 this.enterOuterAlt(localContext, 2);
                 {
-                this.state = 287;
+                this.state = 294;
                 this.match(BertIRParser.STRING);
                 }
                 break;
@@ -1328,7 +1353,7 @@ export class BertIRParser extends antlr.Parser {
                 localContext = new CallExprContext(localContext);
                 this.enterOuterAlt(localContext, 3);
                 {
-                this.state = 288;
+                this.state = 295;
                 this.call();
                 }
                 break;
@@ -1336,7 +1361,7 @@ export class BertIRParser extends antlr.Parser {
                 localContext = new NameRefContext(localContext);
                 this.enterOuterAlt(localContext, 4);
                 {
-                this.state = 289;
+                this.state = 296;
                 this.match(BertIRParser.ID);
                 }
                 break;
@@ -1344,35 +1369,35 @@ export class BertIRParser extends antlr.Parser {
                 localContext = new ListLitContext(localContext);
                 this.enterOuterAlt(localContext, 5);
                 {
-                this.state = 290;
+                this.state = 297;
                 this.match(BertIRParser.T__19);
-                this.state = 299;
+                this.state = 306;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 if (((((_la - 11)) & ~0x1F) === 0 && ((1 << (_la - 11)) & 3758293505) !== 0)) {
                     {
-                    this.state = 291;
+                    this.state = 298;
                     this.expr(0);
-                    this.state = 296;
+                    this.state = 303;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                     while (_la === 3) {
                         {
                         {
-                        this.state = 292;
+                        this.state = 299;
                         this.match(BertIRParser.T__2);
-                        this.state = 293;
+                        this.state = 300;
                         this.expr(0);
                         }
                         }
-                        this.state = 298;
+                        this.state = 305;
                         this.errorHandler.sync(this);
                         _la = this.tokenStream.LA(1);
                     }
                     }
                 }
 
-                this.state = 301;
+                this.state = 308;
                 this.match(BertIRParser.T__20);
                 }
                 break;
@@ -1380,11 +1405,11 @@ export class BertIRParser extends antlr.Parser {
                 localContext = new ParenExprContext(localContext);
                 this.enterOuterAlt(localContext, 6);
                 {
-                this.state = 302;
+                this.state = 309;
                 this.match(BertIRParser.T__10);
-                this.state = 303;
+                this.state = 310;
                 this.expr(0);
-                this.state = 304;
+                this.state = 311;
                 this.match(BertIRParser.T__11);
                 }
                 break;
@@ -1410,46 +1435,46 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 308;
+            this.state = 315;
             localContext._callee = this.match(BertIRParser.ID);
-            this.state = 309;
+            this.state = 316;
             this.match(BertIRParser.T__10);
-            this.state = 318;
+            this.state = 325;
             this.errorHandler.sync(this);
             _la = this.tokenStream.LA(1);
             if (((((_la - 11)) & ~0x1F) === 0 && ((1 << (_la - 11)) & 3758293505) !== 0)) {
                 {
-                this.state = 310;
+                this.state = 317;
                 this.arg();
-                this.state = 315;
+                this.state = 322;
                 this.errorHandler.sync(this);
                 _la = this.tokenStream.LA(1);
                 while (_la === 3) {
                     {
                     {
-                    this.state = 311;
+                    this.state = 318;
                     this.match(BertIRParser.T__2);
-                    this.state = 312;
+                    this.state = 319;
                     this.arg();
                     }
                     }
-                    this.state = 317;
+                    this.state = 324;
                     this.errorHandler.sync(this);
                     _la = this.tokenStream.LA(1);
                 }
                 }
             }
 
-            this.state = 320;
+            this.state = 327;
             this.match(BertIRParser.T__11);
-            this.state = 323;
+            this.state = 330;
             this.errorHandler.sync(this);
-            switch (this.interpreter.adaptivePredict(this.tokenStream, 30, this.context) ) {
+            switch (this.interpreter.adaptivePredict(this.tokenStream, 32, this.context) ) {
             case 1:
                 {
-                this.state = 321;
+                this.state = 328;
                 this.match(BertIRParser.T__38);
-                this.state = 322;
+                this.state = 329;
                 localContext._scope = this.match(BertIRParser.STRING);
                 }
                 break;
@@ -1475,19 +1500,19 @@ export class BertIRParser extends antlr.Parser {
         try {
             this.enterOuterAlt(localContext, 1);
             {
-            this.state = 327;
+            this.state = 334;
             this.errorHandler.sync(this);
-            switch (this.interpreter.adaptivePredict(this.tokenStream, 31, this.context) ) {
+            switch (this.interpreter.adaptivePredict(this.tokenStream, 33, this.context) ) {
             case 1:
                 {
-                this.state = 325;
+                this.state = 332;
                 this.match(BertIRParser.ID);
-                this.state = 326;
+                this.state = 333;
                 this.match(BertIRParser.T__4);
                 }
                 break;
             }
-            this.state = 329;
+            this.state = 336;
             this.expr(0);
             }
         }
@@ -1531,7 +1556,7 @@ export class BertIRParser extends antlr.Parser {
     }
 
     public static readonly _serializedATN: number[] = [
-        4,1,46,332,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,
+        4,1,46,339,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,
         6,2,7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,
         2,14,7,14,2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,
         7,20,2,21,7,21,2,22,7,22,2,23,7,23,2,24,7,24,1,0,5,0,52,8,0,10,0,
@@ -1542,114 +1567,117 @@ export class BertIRParser extends antlr.Parser {
         8,6,10,6,12,6,114,9,6,3,6,116,8,6,1,6,1,6,1,6,1,6,1,6,1,7,1,7,1,
         7,1,7,5,7,127,8,7,10,7,12,7,130,9,7,1,7,1,7,1,8,1,8,1,8,1,8,1,8,
         1,8,5,8,140,8,8,10,8,12,8,143,9,8,3,8,145,8,8,1,8,1,8,1,8,1,9,1,
-        9,1,9,1,9,1,9,1,9,1,9,1,9,3,9,158,8,9,1,10,1,10,1,10,1,10,1,10,5,
-        10,165,8,10,10,10,12,10,168,9,10,1,10,1,10,3,10,172,8,10,1,11,1,
-        11,1,11,1,11,1,12,1,12,1,12,1,12,1,12,5,12,183,8,12,10,12,12,12,
-        186,9,12,3,12,188,8,12,1,12,1,12,1,13,1,13,5,13,194,8,13,10,13,12,
-        13,197,9,13,1,13,1,13,1,14,1,14,1,14,1,14,1,14,1,14,1,14,3,14,208,
-        8,14,1,15,1,15,1,15,1,15,1,15,1,15,3,15,216,8,15,1,15,1,15,1,16,
-        1,16,1,16,3,16,223,8,16,1,16,1,16,1,16,1,16,1,17,1,17,1,17,1,17,
-        1,17,1,17,1,17,1,17,1,18,1,18,1,18,1,18,1,18,1,18,1,19,1,19,1,19,
-        1,19,5,19,247,8,19,10,19,12,19,250,9,19,1,19,1,19,1,20,1,20,1,20,
-        1,20,1,21,1,21,1,21,1,21,3,21,262,8,21,1,21,1,21,1,21,1,21,1,21,
-        1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,
-        5,21,282,8,21,10,21,12,21,285,9,21,1,22,1,22,1,22,1,22,1,22,1,22,
-        1,22,1,22,5,22,295,8,22,10,22,12,22,298,9,22,3,22,300,8,22,1,22,
-        1,22,1,22,1,22,1,22,3,22,307,8,22,1,23,1,23,1,23,1,23,1,23,5,23,
-        314,8,23,10,23,12,23,317,9,23,3,23,319,8,23,1,23,1,23,1,23,3,23,
-        324,8,23,1,24,1,24,3,24,328,8,24,1,24,1,24,1,24,0,1,42,25,0,2,4,
-        6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,
-        0,6,1,0,9,10,1,0,27,28,1,0,29,31,2,0,27,27,32,32,2,0,14,15,33,34,
-        1,0,35,36,354,0,53,1,0,0,0,2,63,1,0,0,0,4,65,1,0,0,0,6,83,1,0,0,
-        0,8,87,1,0,0,0,10,93,1,0,0,0,12,101,1,0,0,0,14,122,1,0,0,0,16,133,
-        1,0,0,0,18,149,1,0,0,0,20,171,1,0,0,0,22,173,1,0,0,0,24,177,1,0,
-        0,0,26,191,1,0,0,0,28,207,1,0,0,0,30,209,1,0,0,0,32,219,1,0,0,0,
-        34,228,1,0,0,0,36,236,1,0,0,0,38,242,1,0,0,0,40,253,1,0,0,0,42,261,
-        1,0,0,0,44,306,1,0,0,0,46,308,1,0,0,0,48,327,1,0,0,0,50,52,3,2,1,
-        0,51,50,1,0,0,0,52,55,1,0,0,0,53,51,1,0,0,0,53,54,1,0,0,0,54,56,
-        1,0,0,0,55,53,1,0,0,0,56,57,5,0,0,1,57,1,1,0,0,0,58,64,3,4,2,0,59,
-        64,3,8,4,0,60,64,3,10,5,0,61,64,3,12,6,0,62,64,3,16,8,0,63,58,1,
-        0,0,0,63,59,1,0,0,0,63,60,1,0,0,0,63,61,1,0,0,0,63,62,1,0,0,0,64,
-        3,1,0,0,0,65,66,5,1,0,0,66,67,5,41,0,0,67,79,5,2,0,0,68,73,3,6,3,
-        0,69,70,5,3,0,0,70,72,3,6,3,0,71,69,1,0,0,0,72,75,1,0,0,0,73,71,
-        1,0,0,0,73,74,1,0,0,0,74,77,1,0,0,0,75,73,1,0,0,0,76,78,5,3,0,0,
-        77,76,1,0,0,0,77,78,1,0,0,0,78,80,1,0,0,0,79,68,1,0,0,0,79,80,1,
-        0,0,0,80,81,1,0,0,0,81,82,5,4,0,0,82,5,1,0,0,0,83,84,5,41,0,0,84,
-        85,5,5,0,0,85,86,3,42,21,0,86,7,1,0,0,0,87,88,5,6,0,0,88,89,5,41,
-        0,0,89,90,5,5,0,0,90,91,3,42,21,0,91,92,5,7,0,0,92,9,1,0,0,0,93,
-        94,5,8,0,0,94,97,3,42,21,0,95,96,5,3,0,0,96,98,5,42,0,0,97,95,1,
-        0,0,0,97,98,1,0,0,0,98,99,1,0,0,0,99,100,5,7,0,0,100,11,1,0,0,0,
-        101,102,7,0,0,0,102,104,5,41,0,0,103,105,3,14,7,0,104,103,1,0,0,
-        0,104,105,1,0,0,0,105,106,1,0,0,0,106,115,5,11,0,0,107,112,3,18,
-        9,0,108,109,5,3,0,0,109,111,3,18,9,0,110,108,1,0,0,0,111,114,1,0,
-        0,0,112,110,1,0,0,0,112,113,1,0,0,0,113,116,1,0,0,0,114,112,1,0,
-        0,0,115,107,1,0,0,0,115,116,1,0,0,0,116,117,1,0,0,0,117,118,5,12,
-        0,0,118,119,5,13,0,0,119,120,3,20,10,0,120,121,3,26,13,0,121,13,
-        1,0,0,0,122,123,5,14,0,0,123,128,5,41,0,0,124,125,5,3,0,0,125,127,
-        5,41,0,0,126,124,1,0,0,0,127,130,1,0,0,0,128,126,1,0,0,0,128,129,
-        1,0,0,0,129,131,1,0,0,0,130,128,1,0,0,0,131,132,5,15,0,0,132,15,
-        1,0,0,0,133,134,5,16,0,0,134,135,5,41,0,0,135,144,5,11,0,0,136,141,
-        3,18,9,0,137,138,5,3,0,0,138,140,3,18,9,0,139,137,1,0,0,0,140,143,
-        1,0,0,0,141,139,1,0,0,0,141,142,1,0,0,0,142,145,1,0,0,0,143,141,
-        1,0,0,0,144,136,1,0,0,0,144,145,1,0,0,0,145,146,1,0,0,0,146,147,
-        5,12,0,0,147,148,3,26,13,0,148,17,1,0,0,0,149,150,5,41,0,0,150,151,
-        5,17,0,0,151,157,3,24,12,0,152,153,5,18,0,0,153,154,3,42,21,0,154,
-        155,5,19,0,0,155,156,3,42,21,0,156,158,1,0,0,0,157,152,1,0,0,0,157,
-        158,1,0,0,0,158,19,1,0,0,0,159,172,3,24,12,0,160,161,5,11,0,0,161,
-        166,3,22,11,0,162,163,5,3,0,0,163,165,3,22,11,0,164,162,1,0,0,0,
-        165,168,1,0,0,0,166,164,1,0,0,0,166,167,1,0,0,0,167,169,1,0,0,0,
-        168,166,1,0,0,0,169,170,5,12,0,0,170,172,1,0,0,0,171,159,1,0,0,0,
-        171,160,1,0,0,0,172,21,1,0,0,0,173,174,5,41,0,0,174,175,5,17,0,0,
-        175,176,3,24,12,0,176,23,1,0,0,0,177,178,5,41,0,0,178,187,5,20,0,
-        0,179,184,3,42,21,0,180,181,5,3,0,0,181,183,3,42,21,0,182,180,1,
-        0,0,0,183,186,1,0,0,0,184,182,1,0,0,0,184,185,1,0,0,0,185,188,1,
-        0,0,0,186,184,1,0,0,0,187,179,1,0,0,0,187,188,1,0,0,0,188,189,1,
-        0,0,0,189,190,5,21,0,0,190,25,1,0,0,0,191,195,5,2,0,0,192,194,3,
-        28,14,0,193,192,1,0,0,0,194,197,1,0,0,0,195,193,1,0,0,0,195,196,
-        1,0,0,0,196,198,1,0,0,0,197,195,1,0,0,0,198,199,5,4,0,0,199,27,1,
-        0,0,0,200,208,3,30,15,0,201,208,3,32,16,0,202,208,3,34,17,0,203,
-        208,3,36,18,0,204,208,3,10,5,0,205,208,3,38,19,0,206,208,3,40,20,
-        0,207,200,1,0,0,0,207,201,1,0,0,0,207,202,1,0,0,0,207,203,1,0,0,
-        0,207,204,1,0,0,0,207,205,1,0,0,0,207,206,1,0,0,0,208,29,1,0,0,0,
-        209,210,5,22,0,0,210,211,5,41,0,0,211,212,5,17,0,0,212,215,3,24,
-        12,0,213,214,5,5,0,0,214,216,5,42,0,0,215,213,1,0,0,0,215,216,1,
-        0,0,0,216,217,1,0,0,0,217,218,5,7,0,0,218,31,1,0,0,0,219,222,5,41,
-        0,0,220,221,5,17,0,0,221,223,3,24,12,0,222,220,1,0,0,0,222,223,1,
-        0,0,0,223,224,1,0,0,0,224,225,5,5,0,0,225,226,3,42,21,0,226,227,
-        5,7,0,0,227,33,1,0,0,0,228,229,5,23,0,0,229,230,5,41,0,0,230,231,
-        5,18,0,0,231,232,3,42,21,0,232,233,5,19,0,0,233,234,3,42,21,0,234,
-        235,3,26,13,0,235,35,1,0,0,0,236,237,5,24,0,0,237,238,5,42,0,0,238,
-        239,5,5,0,0,239,240,3,42,21,0,240,241,5,7,0,0,241,37,1,0,0,0,242,
-        243,5,25,0,0,243,248,3,42,21,0,244,245,5,3,0,0,245,247,3,42,21,0,
-        246,244,1,0,0,0,247,250,1,0,0,0,248,246,1,0,0,0,248,249,1,0,0,0,
-        249,251,1,0,0,0,250,248,1,0,0,0,251,252,5,7,0,0,252,39,1,0,0,0,253,
-        254,5,26,0,0,254,255,5,41,0,0,255,256,3,26,13,0,256,41,1,0,0,0,257,
-        258,6,21,-1,0,258,262,3,44,22,0,259,260,7,1,0,0,260,262,3,42,21,
-        7,261,257,1,0,0,0,261,259,1,0,0,0,262,283,1,0,0,0,263,264,10,6,0,
-        0,264,265,7,2,0,0,265,282,3,42,21,7,266,267,10,5,0,0,267,268,7,3,
-        0,0,268,282,3,42,21,6,269,270,10,4,0,0,270,271,7,4,0,0,271,282,3,
-        42,21,5,272,273,10,3,0,0,273,274,7,5,0,0,274,282,3,42,21,4,275,276,
-        10,2,0,0,276,277,5,37,0,0,277,282,3,42,21,3,278,279,10,1,0,0,279,
-        280,5,38,0,0,280,282,3,42,21,2,281,263,1,0,0,0,281,266,1,0,0,0,281,
-        269,1,0,0,0,281,272,1,0,0,0,281,275,1,0,0,0,281,278,1,0,0,0,282,
-        285,1,0,0,0,283,281,1,0,0,0,283,284,1,0,0,0,284,43,1,0,0,0,285,283,
-        1,0,0,0,286,307,5,40,0,0,287,307,5,42,0,0,288,307,3,46,23,0,289,
-        307,5,41,0,0,290,299,5,20,0,0,291,296,3,42,21,0,292,293,5,3,0,0,
-        293,295,3,42,21,0,294,292,1,0,0,0,295,298,1,0,0,0,296,294,1,0,0,
-        0,296,297,1,0,0,0,297,300,1,0,0,0,298,296,1,0,0,0,299,291,1,0,0,
-        0,299,300,1,0,0,0,300,301,1,0,0,0,301,307,5,21,0,0,302,303,5,11,
-        0,0,303,304,3,42,21,0,304,305,5,12,0,0,305,307,1,0,0,0,306,286,1,
-        0,0,0,306,287,1,0,0,0,306,288,1,0,0,0,306,289,1,0,0,0,306,290,1,
-        0,0,0,306,302,1,0,0,0,307,45,1,0,0,0,308,309,5,41,0,0,309,318,5,
-        11,0,0,310,315,3,48,24,0,311,312,5,3,0,0,312,314,3,48,24,0,313,311,
-        1,0,0,0,314,317,1,0,0,0,315,313,1,0,0,0,315,316,1,0,0,0,316,319,
-        1,0,0,0,317,315,1,0,0,0,318,310,1,0,0,0,318,319,1,0,0,0,319,320,
-        1,0,0,0,320,323,5,12,0,0,321,322,5,39,0,0,322,324,5,42,0,0,323,321,
-        1,0,0,0,323,324,1,0,0,0,324,47,1,0,0,0,325,326,5,41,0,0,326,328,
-        5,5,0,0,327,325,1,0,0,0,327,328,1,0,0,0,328,329,1,0,0,0,329,330,
-        3,42,21,0,330,49,1,0,0,0,32,53,63,73,77,79,97,104,112,115,128,141,
-        144,157,166,171,184,187,195,207,215,222,248,261,281,283,296,299,
-        306,315,318,323,327
+        9,1,9,1,9,1,9,1,9,1,9,1,9,3,9,158,8,9,1,9,1,9,3,9,162,8,9,1,10,1,
+        10,1,10,1,10,1,10,5,10,169,8,10,10,10,12,10,172,9,10,1,10,1,10,3,
+        10,176,8,10,1,11,1,11,1,11,1,11,1,11,3,11,183,8,11,1,12,1,12,1,12,
+        1,12,1,12,5,12,190,8,12,10,12,12,12,193,9,12,3,12,195,8,12,1,12,
+        1,12,1,13,1,13,5,13,201,8,13,10,13,12,13,204,9,13,1,13,1,13,1,14,
+        1,14,1,14,1,14,1,14,1,14,1,14,3,14,215,8,14,1,15,1,15,1,15,1,15,
+        1,15,1,15,3,15,223,8,15,1,15,1,15,1,16,1,16,1,16,3,16,230,8,16,1,
+        16,1,16,1,16,1,16,1,17,1,17,1,17,1,17,1,17,1,17,1,17,1,17,1,18,1,
+        18,1,18,1,18,1,18,1,18,1,19,1,19,1,19,1,19,5,19,254,8,19,10,19,12,
+        19,257,9,19,1,19,1,19,1,20,1,20,1,20,1,20,1,21,1,21,1,21,1,21,3,
+        21,269,8,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,
+        21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,5,21,289,8,21,10,21,12,21,
+        292,9,21,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,5,22,302,8,22,10,
+        22,12,22,305,9,22,3,22,307,8,22,1,22,1,22,1,22,1,22,1,22,3,22,314,
+        8,22,1,23,1,23,1,23,1,23,1,23,5,23,321,8,23,10,23,12,23,324,9,23,
+        3,23,326,8,23,1,23,1,23,1,23,3,23,331,8,23,1,24,1,24,3,24,335,8,
+        24,1,24,1,24,1,24,0,1,42,25,0,2,4,6,8,10,12,14,16,18,20,22,24,26,
+        28,30,32,34,36,38,40,42,44,46,48,0,6,1,0,9,10,1,0,27,28,1,0,29,31,
+        2,0,27,27,32,32,2,0,14,15,33,34,1,0,35,36,363,0,53,1,0,0,0,2,63,
+        1,0,0,0,4,65,1,0,0,0,6,83,1,0,0,0,8,87,1,0,0,0,10,93,1,0,0,0,12,
+        101,1,0,0,0,14,122,1,0,0,0,16,133,1,0,0,0,18,149,1,0,0,0,20,175,
+        1,0,0,0,22,177,1,0,0,0,24,184,1,0,0,0,26,198,1,0,0,0,28,214,1,0,
+        0,0,30,216,1,0,0,0,32,226,1,0,0,0,34,235,1,0,0,0,36,243,1,0,0,0,
+        38,249,1,0,0,0,40,260,1,0,0,0,42,268,1,0,0,0,44,313,1,0,0,0,46,315,
+        1,0,0,0,48,334,1,0,0,0,50,52,3,2,1,0,51,50,1,0,0,0,52,55,1,0,0,0,
+        53,51,1,0,0,0,53,54,1,0,0,0,54,56,1,0,0,0,55,53,1,0,0,0,56,57,5,
+        0,0,1,57,1,1,0,0,0,58,64,3,4,2,0,59,64,3,8,4,0,60,64,3,10,5,0,61,
+        64,3,12,6,0,62,64,3,16,8,0,63,58,1,0,0,0,63,59,1,0,0,0,63,60,1,0,
+        0,0,63,61,1,0,0,0,63,62,1,0,0,0,64,3,1,0,0,0,65,66,5,1,0,0,66,67,
+        5,41,0,0,67,79,5,2,0,0,68,73,3,6,3,0,69,70,5,3,0,0,70,72,3,6,3,0,
+        71,69,1,0,0,0,72,75,1,0,0,0,73,71,1,0,0,0,73,74,1,0,0,0,74,77,1,
+        0,0,0,75,73,1,0,0,0,76,78,5,3,0,0,77,76,1,0,0,0,77,78,1,0,0,0,78,
+        80,1,0,0,0,79,68,1,0,0,0,79,80,1,0,0,0,80,81,1,0,0,0,81,82,5,4,0,
+        0,82,5,1,0,0,0,83,84,5,41,0,0,84,85,5,5,0,0,85,86,3,42,21,0,86,7,
+        1,0,0,0,87,88,5,6,0,0,88,89,5,41,0,0,89,90,5,5,0,0,90,91,3,42,21,
+        0,91,92,5,7,0,0,92,9,1,0,0,0,93,94,5,8,0,0,94,97,3,42,21,0,95,96,
+        5,3,0,0,96,98,5,42,0,0,97,95,1,0,0,0,97,98,1,0,0,0,98,99,1,0,0,0,
+        99,100,5,7,0,0,100,11,1,0,0,0,101,102,7,0,0,0,102,104,5,41,0,0,103,
+        105,3,14,7,0,104,103,1,0,0,0,104,105,1,0,0,0,105,106,1,0,0,0,106,
+        115,5,11,0,0,107,112,3,18,9,0,108,109,5,3,0,0,109,111,3,18,9,0,110,
+        108,1,0,0,0,111,114,1,0,0,0,112,110,1,0,0,0,112,113,1,0,0,0,113,
+        116,1,0,0,0,114,112,1,0,0,0,115,107,1,0,0,0,115,116,1,0,0,0,116,
+        117,1,0,0,0,117,118,5,12,0,0,118,119,5,13,0,0,119,120,3,20,10,0,
+        120,121,3,26,13,0,121,13,1,0,0,0,122,123,5,14,0,0,123,128,5,41,0,
+        0,124,125,5,3,0,0,125,127,5,41,0,0,126,124,1,0,0,0,127,130,1,0,0,
+        0,128,126,1,0,0,0,128,129,1,0,0,0,129,131,1,0,0,0,130,128,1,0,0,
+        0,131,132,5,15,0,0,132,15,1,0,0,0,133,134,5,16,0,0,134,135,5,41,
+        0,0,135,144,5,11,0,0,136,141,3,18,9,0,137,138,5,3,0,0,138,140,3,
+        18,9,0,139,137,1,0,0,0,140,143,1,0,0,0,141,139,1,0,0,0,141,142,1,
+        0,0,0,142,145,1,0,0,0,143,141,1,0,0,0,144,136,1,0,0,0,144,145,1,
+        0,0,0,145,146,1,0,0,0,146,147,5,12,0,0,147,148,3,26,13,0,148,17,
+        1,0,0,0,149,150,5,41,0,0,150,151,5,17,0,0,151,157,3,24,12,0,152,
+        153,5,18,0,0,153,154,3,42,21,0,154,155,5,19,0,0,155,156,3,42,21,
+        0,156,158,1,0,0,0,157,152,1,0,0,0,157,158,1,0,0,0,158,161,1,0,0,
+        0,159,160,5,5,0,0,160,162,5,42,0,0,161,159,1,0,0,0,161,162,1,0,0,
+        0,162,19,1,0,0,0,163,176,3,24,12,0,164,165,5,11,0,0,165,170,3,22,
+        11,0,166,167,5,3,0,0,167,169,3,22,11,0,168,166,1,0,0,0,169,172,1,
+        0,0,0,170,168,1,0,0,0,170,171,1,0,0,0,171,173,1,0,0,0,172,170,1,
+        0,0,0,173,174,5,12,0,0,174,176,1,0,0,0,175,163,1,0,0,0,175,164,1,
+        0,0,0,176,21,1,0,0,0,177,178,5,41,0,0,178,179,5,17,0,0,179,182,3,
+        24,12,0,180,181,5,5,0,0,181,183,5,42,0,0,182,180,1,0,0,0,182,183,
+        1,0,0,0,183,23,1,0,0,0,184,185,5,41,0,0,185,194,5,20,0,0,186,191,
+        3,42,21,0,187,188,5,3,0,0,188,190,3,42,21,0,189,187,1,0,0,0,190,
+        193,1,0,0,0,191,189,1,0,0,0,191,192,1,0,0,0,192,195,1,0,0,0,193,
+        191,1,0,0,0,194,186,1,0,0,0,194,195,1,0,0,0,195,196,1,0,0,0,196,
+        197,5,21,0,0,197,25,1,0,0,0,198,202,5,2,0,0,199,201,3,28,14,0,200,
+        199,1,0,0,0,201,204,1,0,0,0,202,200,1,0,0,0,202,203,1,0,0,0,203,
+        205,1,0,0,0,204,202,1,0,0,0,205,206,5,4,0,0,206,27,1,0,0,0,207,215,
+        3,30,15,0,208,215,3,32,16,0,209,215,3,34,17,0,210,215,3,36,18,0,
+        211,215,3,10,5,0,212,215,3,38,19,0,213,215,3,40,20,0,214,207,1,0,
+        0,0,214,208,1,0,0,0,214,209,1,0,0,0,214,210,1,0,0,0,214,211,1,0,
+        0,0,214,212,1,0,0,0,214,213,1,0,0,0,215,29,1,0,0,0,216,217,5,22,
+        0,0,217,218,5,41,0,0,218,219,5,17,0,0,219,222,3,24,12,0,220,221,
+        5,5,0,0,221,223,5,42,0,0,222,220,1,0,0,0,222,223,1,0,0,0,223,224,
+        1,0,0,0,224,225,5,7,0,0,225,31,1,0,0,0,226,229,5,41,0,0,227,228,
+        5,17,0,0,228,230,3,24,12,0,229,227,1,0,0,0,229,230,1,0,0,0,230,231,
+        1,0,0,0,231,232,5,5,0,0,232,233,3,42,21,0,233,234,5,7,0,0,234,33,
+        1,0,0,0,235,236,5,23,0,0,236,237,5,41,0,0,237,238,5,18,0,0,238,239,
+        3,42,21,0,239,240,5,19,0,0,240,241,3,42,21,0,241,242,3,26,13,0,242,
+        35,1,0,0,0,243,244,5,24,0,0,244,245,5,42,0,0,245,246,5,5,0,0,246,
+        247,3,42,21,0,247,248,5,7,0,0,248,37,1,0,0,0,249,250,5,25,0,0,250,
+        255,3,42,21,0,251,252,5,3,0,0,252,254,3,42,21,0,253,251,1,0,0,0,
+        254,257,1,0,0,0,255,253,1,0,0,0,255,256,1,0,0,0,256,258,1,0,0,0,
+        257,255,1,0,0,0,258,259,5,7,0,0,259,39,1,0,0,0,260,261,5,26,0,0,
+        261,262,5,41,0,0,262,263,3,26,13,0,263,41,1,0,0,0,264,265,6,21,-1,
+        0,265,269,3,44,22,0,266,267,7,1,0,0,267,269,3,42,21,7,268,264,1,
+        0,0,0,268,266,1,0,0,0,269,290,1,0,0,0,270,271,10,6,0,0,271,272,7,
+        2,0,0,272,289,3,42,21,7,273,274,10,5,0,0,274,275,7,3,0,0,275,289,
+        3,42,21,6,276,277,10,4,0,0,277,278,7,4,0,0,278,289,3,42,21,5,279,
+        280,10,3,0,0,280,281,7,5,0,0,281,289,3,42,21,4,282,283,10,2,0,0,
+        283,284,5,37,0,0,284,289,3,42,21,3,285,286,10,1,0,0,286,287,5,38,
+        0,0,287,289,3,42,21,2,288,270,1,0,0,0,288,273,1,0,0,0,288,276,1,
+        0,0,0,288,279,1,0,0,0,288,282,1,0,0,0,288,285,1,0,0,0,289,292,1,
+        0,0,0,290,288,1,0,0,0,290,291,1,0,0,0,291,43,1,0,0,0,292,290,1,0,
+        0,0,293,314,5,40,0,0,294,314,5,42,0,0,295,314,3,46,23,0,296,314,
+        5,41,0,0,297,306,5,20,0,0,298,303,3,42,21,0,299,300,5,3,0,0,300,
+        302,3,42,21,0,301,299,1,0,0,0,302,305,1,0,0,0,303,301,1,0,0,0,303,
+        304,1,0,0,0,304,307,1,0,0,0,305,303,1,0,0,0,306,298,1,0,0,0,306,
+        307,1,0,0,0,307,308,1,0,0,0,308,314,5,21,0,0,309,310,5,11,0,0,310,
+        311,3,42,21,0,311,312,5,12,0,0,312,314,1,0,0,0,313,293,1,0,0,0,313,
+        294,1,0,0,0,313,295,1,0,0,0,313,296,1,0,0,0,313,297,1,0,0,0,313,
+        309,1,0,0,0,314,45,1,0,0,0,315,316,5,41,0,0,316,325,5,11,0,0,317,
+        322,3,48,24,0,318,319,5,3,0,0,319,321,3,48,24,0,320,318,1,0,0,0,
+        321,324,1,0,0,0,322,320,1,0,0,0,322,323,1,0,0,0,323,326,1,0,0,0,
+        324,322,1,0,0,0,325,317,1,0,0,0,325,326,1,0,0,0,326,327,1,0,0,0,
+        327,330,5,12,0,0,328,329,5,39,0,0,329,331,5,42,0,0,330,328,1,0,0,
+        0,330,331,1,0,0,0,331,47,1,0,0,0,332,333,5,41,0,0,333,335,5,5,0,
+        0,334,332,1,0,0,0,334,335,1,0,0,0,335,336,1,0,0,0,336,337,3,42,21,
+        0,337,49,1,0,0,0,34,53,63,73,77,79,97,104,112,115,128,141,144,157,
+        161,170,175,182,191,194,202,214,222,229,255,268,288,290,303,306,
+        313,322,325,330,334
     ];
 
     private static __ATN: antlr.ATN;
@@ -1933,6 +1961,7 @@ export class LossDeclContext extends antlr.ParserRuleContext {
 export class InputContext extends antlr.ParserRuleContext {
     public _lo?: ExprContext;
     public _hi?: ExprContext;
+    public _external?: Token | null;
     public constructor(parent: antlr.ParserRuleContext | null, invokingState: number) {
         super(parent, invokingState);
     }
@@ -1950,6 +1979,9 @@ export class InputContext extends antlr.ParserRuleContext {
         }
 
         return this.getRuleContext(i, ExprContext);
+    }
+    public STRING(): antlr.TerminalNode | null {
+        return this.getToken(BertIRParser.STRING, 0);
     }
     public override get ruleIndex(): number {
         return BertIRParser.RULE_input;
@@ -2016,6 +2048,7 @@ export class NamedResultsContext extends ResultsContext {
 
 
 export class NamedResultContext extends antlr.ParserRuleContext {
+    public _external?: Token | null;
     public constructor(parent: antlr.ParserRuleContext | null, invokingState: number) {
         super(parent, invokingState);
     }
@@ -2024,6 +2057,9 @@ export class NamedResultContext extends antlr.ParserRuleContext {
     }
     public tensorType(): TensorTypeContext {
         return this.getRuleContext(0, TensorTypeContext)!;
+    }
+    public STRING(): antlr.TerminalNode | null {
+        return this.getToken(BertIRParser.STRING, 0);
     }
     public override get ruleIndex(): number {
         return BertIRParser.RULE_namedResult;
