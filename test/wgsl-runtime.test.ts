@@ -155,8 +155,11 @@ describe('runtime.js without a GPU', () => {
     expect(() => parseSafetensors(bytes.subarray(0, 5))).toThrow(/truncated: expected at least 8 bytes/);
     expect(() => parseSafetensors(bytes.subarray(0, 20))).toThrow(/truncated: expected at least \d+ bytes \(8 \+ a header/);
     expect(() => parseSafetensors(bytes.subarray(0, bytes.length - 1))).toThrow(/truncated: tensor 'a' ends at byte/);
-    const half = encodeSafetensors({ h: { dtype: 'f32', shape: [2], data: new Float32Array(2) } }, undefined, { h: 'F16' });
-    expect(() => parseSafetensors(half)).toThrow(/tensor 'h' has dtype "F16"; this runtime reads only F32, I32 and I64/);
+    const flags = encodeSafetensors({ h: { dtype: 'bool', shape: [2], data: new Uint8Array(2) } });
+    expect(() => parseSafetensors(flags)).toThrow(/tensor 'h' has dtype "BOOL"; this runtime reads only F32, F16, BF16, I32, I64/);
+    // 16-bit floats come as their bits, which is how their buffers take them.
+    const half = encodeSafetensors({ h: { dtype: 'f32', shape: [3], data: new Float32Array([1, -2, 65520]) } }, undefined, { h: 'F16' });
+    expect(parseSafetensors(half).get('h')).toEqual({ dtype: 'F16', shape: [3], data: new Uint16Array([0x3c00, 0xc000, 0x7c00]) });
   });
 
   it('rejects manifest mistakes before any GPU call', async () => {

@@ -172,13 +172,11 @@ export class ElementValues {
     if (this.members.has(n) || this.env.views.has(n)) {
       // Through the view rule's index, or piecewise for the movement op without one (concat, of several operands).
       if (isMovement(n)) return isViewable(n) ? this.value(n.srcs[0]!, movementSourceIndex(n, idx)) : this.concatValue(n, idx);
-      if (n.op === 'gather') return this.gatherValue(n, idx);
-      if (n.op === 'dropout') return this.dropoutValue(n, idx);
       if (isRowReduction(n) || isMatmul(n)) throw new Error(`internal: ${this.k.name} reads ${n.op} #${n.id} away from its own row`);
-      return r.op(n, n.srcs.map((s) => this.value(s, broadcastIndex(idx, s.type.shape))));
+      return this.valueOfOp(n, idx);
     }
     const { buffer, layout } = viewLayout(n, this.env.views);
-    return r.load(`${this.env.ptr(buffer)}[${layoutOffset(layout, idx)}]`, n.type.dtype);
+    return r.loadAt(this.env.ptr(buffer), layoutOffset(layout, idx), n.type.dtype);
   }
 
   private concatValue(n: Node, idx: Index): string {
@@ -251,10 +249,10 @@ export class ElementValues {
     if (isMovement(v) && this.members.has(v)) {
       // A copy kernel: the iteration runs over the result itself and pulls through the ops.
       const at = this.here(o);
-      return `${this.env.ptr(o)}[${ravel(at, o.type.shape)}] = ${this.env.r.store(this.value(o, at), o.type.dtype)};`;
+      return this.env.r.storeAt(this.env.ptr(o), ravel(at, o.type.shape), this.value(o, at), o.type.dtype);
     }
     const idx = this.here(v);
-    return `${this.env.ptr(o)}[${storeOffset(v, [...chain].reverse(), idx)}] = ${this.env.r.store(this.value(v, idx), o.type.dtype)};`;
+    return this.env.r.storeAt(this.env.ptr(o), storeOffset(v, [...chain].reverse(), idx), this.value(v, idx), o.type.dtype);
   }
 }
 

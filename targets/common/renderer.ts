@@ -18,6 +18,17 @@ export interface DTypeForm {
   /** Storage to compute on a load, and back on a store; absent where the two are the same type. */
   readonly load?: (x: string) => string;
   readonly store?: (x: string) => string;
+  /**
+   * Indexed access, for a storage form that is not one element per slot of the buffer's array
+   * (WGSL's packed 16-bit floats, two to a u32): element `index` of `buffer` as a compute value, and
+   * the statement storing the compute value `value` there. `written` says the kernel stores into
+   * `buffer` too (a form may declare such a buffer otherwise, as `writable`). Absent where
+   * `buffer[index]` is the element, converted by `load` and `store`.
+   */
+  readonly loadAt?: (r: CLikeRenderer, buffer: string, index: string, written: boolean) => string;
+  readonly storeAt?: (r: CLikeRenderer, buffer: string, index: string, value: string) => string;
+  /** The element type of a buffer that a kernel stores into, where it is not `storage` (WGSL's `atomic<u32>`). */
+  readonly writable?: string;
   /** A language extension a program holding the dtype must enable (WGSL's `enable f16;`). */
   readonly enable?: string;
   /** The suffix of its literals (`1.0f`, `1LL`). */
@@ -27,13 +38,15 @@ export interface DTypeForm {
 export type DTypeTable = Readonly<Partial<Record<DType, DTypeForm>>>;
 
 /**
- * C's dtypes. f16 and bf16 are held as their bits in uint16_t and computed in float; their load
- * and store conversions come with mixed precision (until then `checkTarget` refuses them).
+ * C's dtypes. f16 and bf16 are held as their bits in uint16_t and computed in float, converted on
+ * load and store by the runtime's bertc_f16_to_f32 / bertc_f32_to_f16 and bertc_bf16_to_f32 /
+ * bertc_f32_to_bf16 (targets/c/runtime/bertc_runtime.h): src/io/halfFloat.ts's conversions bit for
+ * bit, rounding to nearest even, branch-free so that loops over them vectorise.
  */
 export const C_DTYPES: Readonly<Record<DType, DTypeForm>> = {
   f32: { storage: 'float', bytes: 4, compute: 'float', suffix: 'f' },
-  f16: { storage: 'uint16_t', bytes: 2, compute: 'float' },
-  bf16: { storage: 'uint16_t', bytes: 2, compute: 'float' },
+  f16: { storage: 'uint16_t', bytes: 2, compute: 'float', load: (x) => `bertc_f16_to_f32(${x})`, store: (x) => `bertc_f32_to_f16(${x})` },
+  bf16: { storage: 'uint16_t', bytes: 2, compute: 'float', load: (x) => `bertc_bf16_to_f32(${x})`, store: (x) => `bertc_f32_to_bf16(${x})` },
   i32: { storage: 'int32_t', bytes: 4, compute: 'int32_t' },
   i64: { storage: 'int64_t', bytes: 8, compute: 'int64_t', suffix: 'LL' },
   bool: { storage: 'uint8_t', bytes: 1, compute: 'uint8_t' },
@@ -163,6 +176,22 @@ export class CLikeRenderer {
 
   store(x: string, d: DType): string {
     return this.convert(x, d, 'store');
+  }
+
+  /** Buffers (their expressions) that the kernel being written stores into: `loadAt` reads them as `written`. */
+  readonly written = new Set<string>();
+
+  /** Element `index` of `buffer` (a dtype-`d` buffer) as a compute value. */
+  loadAt(buffer: string, index: string, d: DType): string {
+    const at = this.form(d).loadAt;
+    return at ? at(this, buffer, index, this.written.has(buffer)) : this.load(`${buffer}[${index}]`, d);
+  }
+
+  /** The statement storing the compute value `value` as element `index` of `buffer`. */
+  storeAt(buffer: string, index: string, value: string, d: DType): string {
+    this.written.add(buffer);
+    const at = this.form(d).storeAt;
+    return at ? at(this, buffer, index, value) : `${buffer}[${index}] = ${this.store(value, d)};`;
   }
 
   private convert(x: string, d: DType, way: 'load' | 'store'): string {

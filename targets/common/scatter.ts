@@ -30,6 +30,9 @@ export interface ScatterParts {
   update(p: string, i: string, q: string): string;
   /** The result element at (p, row, q) as an lvalue of the kernel's output buffer. */
   target(p: string, row: string, q: string): string;
+  /** The kernel's output buffer, and the offset in it of the result element at (p, row, q). */
+  readonly out: string;
+  offset(p: string, row: string, q: string): string;
 }
 
 /** The buffer under a chain of views, when it is one (not a constant) and the chain is strided. */
@@ -49,7 +52,7 @@ function stridedSource(n: Node, views: ReadonlySet<Node>): { buffer: Node; layou
 function flatRead(v: ElementValues, n: Node, flat: () => string): string | undefined {
   const src = stridedSource(n, v.env.views);
   if (!src || !isContiguous(src.layout)) return undefined;
-  return v.env.r.load(`${v.env.ptr(src.buffer)}[${flat()}]`, n.type.dtype);
+  return v.env.r.loadAt(v.env.ptr(src.buffer), flat(), n.type.dtype);
 }
 
 /** A scatter_add kernel's loops over `v`'s element expressions; it holds the scatter and what it stores through. */
@@ -74,6 +77,8 @@ export function scatterParts(v: ElementValues, k: Pick<Kernel, 'name' | 'ops' | 
   const flatStore = chain.every((n) => n.op === 'reshape');
   // A scatter along the last axis has no post-axis elements: its column counter is not a term.
   const col = (q: string) => (post > 1 ? q : '0');
+  const offset = (p: string, row: string, q: string) =>
+    flatStore ? affine([[p, rows * post], [row, post], [col(q), 1]]) : storeOffset(node, through, [...unravel(p, preShape), row, ...unravel(q, postShape)]);
   return {
     node,
     pre,
@@ -85,9 +90,8 @@ export function scatterParts(v: ElementValues, k: Pick<Kernel, 'name' | 'ops' | 
     update: (p, i, q) =>
       flatRead(v, updates, () => affine([[p, count * post], [i, post], [col(q), 1]])) ??
       v.value(updates, [...unravel(p, preShape), ...unravel(i, indices.type.shape), ...unravel(q, postShape)]),
-    target: (p, row, q) => {
-      const at = flatStore ? affine([[p, rows * post], [row, post], [col(q), 1]]) : storeOffset(node, through, [...unravel(p, preShape), row, ...unravel(q, postShape)]);
-      return `${v.env.ptr(o!)}[${at}]`;
-    },
+    target: (p, row, q) => `${v.env.ptr(o!)}[${offset(p, row, q)}]`,
+    out: v.env.ptr(o!),
+    offset,
   };
 }

@@ -15,7 +15,6 @@ export type TargetName = 'c' | 'wgsl';
 /** Why a target cannot hold a tensor of this node's type, or undefined when it can. */
 function unsupported(n: Node, target: TargetName): string | undefined {
   const d = n.type.dtype;
-  if (target === 'wgsl' && (d === 'f16' || d === 'bf16')) return `${d} storage is not supported by the WGSL backend yet (compute in f32 and cast at the edges)`;
   if (target === 'wgsl' && d === 'i64') return 'WGSL has no 64-bit integers (use i32)';
   return undefined;
 }

@@ -14,7 +14,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { encodeSafetensors } from '../../src/io/safetensors.js';
-import type { CompilationMessage, Manifest, ManifestBuffer } from './runtime.js';
+import { bf16BitsToF32, f16BitsToF32, f32ToBf16Bits, f32ToF16Bits } from '../../src/io/halfFloat.js';
+import type { CompilationMessage, Manifest, ManifestBuffer, Model } from './runtime.js';
 import { runtimeFiles } from './compile.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -55,13 +56,14 @@ export async function launchBrowser(): Promise<Browser> {
 export interface ChromiumJob {
   manifest: Manifest;
   shaders: Record<string, string>;
-  /** The bytes of a safetensors file holding every weight buffer's `source` tensor as F32 (or I32). */
+  /** The bytes of a safetensors file holding every weight buffer's `source` tensor as F32 (or I32, F16, BF16). */
   weights: Uint8Array;
   /**
    * By input name (each input buffer's `source`): the typed array of the buffer's dtype,
-   * Float32Array for f32 and Int32Array for i32; int64 ids must have been converted to Int32Array.
+   * Float32Array for f32, Int32Array for i32 and Uint16Array of the bits for f16 and bf16 (halfBits);
+   * int64 ids must have been converted to Int32Array.
    */
-  inputs: Record<string, Int32Array | Float32Array>;
+  inputs: Record<string, Int32Array | Float32Array | Uint16Array>;
   seed?: number;
   /** How many times to run (the outputs are the last run's); 1 by default. */
   runs?: number;
@@ -84,8 +86,12 @@ export interface AdapterInfo {
 }
 
 export interface ChromiumResult {
-  /** By output name: Float32Array for f32 outputs, Int32Array for i32 ones. */
+  /** By output name: Float32Array for f32 outputs and the values of f16 and bf16 ones, Int32Array for i32 ones. */
   outputs: Record<string, Float32Array | Int32Array>;
+  /** By output name, the bits the page read back of each f16 and bf16 output. */
+  bits: Record<string, Uint16Array>;
+  /** The form each 16-bit float dtype ran in (Manifest.forms): native f16 only on a device with shader-f16. */
+  forms: Model['forms'];
   /** Every shader's messages, warnings included (errors make the run fail instead). */
   compilation: CompilationMessage[];
   adapter: AdapterInfo;
@@ -126,7 +132,9 @@ window.bertcRun = async (prefix = '') => {
     const job = await (await get(prefix + 'job.json')).json();
     const weights = parseSafetensors(await (await get(prefix + 'weights.safetensors')).arrayBuffer());
     const inputs = {};
-    for (const [name, t] of parseSafetensors(await (await get(prefix + 'inputs.safetensors')).arrayBuffer())) inputs[name] = t.data;
+    // 16-bit float inputs travel as I32 tensors of their bits (jobFiles): the buffers take the bits.
+    const halves = new Set(job.manifest.buffers.filter((b) => b.kind === 'input' && (b.dtype === 'f16' || b.dtype === 'bf16')).map((b) => b.source ?? b.name));
+    for (const [name, t] of parseSafetensors(await (await get(prefix + 'inputs.safetensors')).arrayBuffer())) inputs[name] = halves.has(name) ? Uint16Array.from(t.data) : t.data;
     const opened = await openDevice(job.manifest);
     device = opened.device;
     const model = await createModel(device, job.manifest, job.shaders, weights);
@@ -154,6 +162,7 @@ window.bertcRun = async (prefix = '') => {
       // The bytes alone: Node reads them as the manifest's output buffers' dtypes say.
       outputs: Object.entries(outputs).map(([name, a]) => ({ name, base64: base64(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)) })),
       compilation: model.compilationMessages,
+      forms: model.forms,
       adapter: info(opened.adapter),
       timesMs,
       tracked,
@@ -179,7 +188,7 @@ window.bertcProbe = async () => {
 const PAGE = '<!doctype html><meta charset="utf-8"><title>bertc WebGPU harness</title><link rel="icon" href="data:,"><script type="module" src="harness.js"></script>';
 
 type PageAnswer =
-  | { ok: true; outputs: { name: string; base64: string }[]; compilation: CompilationMessage[]; adapter: AdapterInfo; timesMs: number[]; tracked: Record<string, number[]>[] }
+  | { ok: true; outputs: { name: string; base64: string }[]; compilation: CompilationMessage[]; forms: Model['forms']; adapter: AdapterInfo; timesMs: number[]; tracked: Record<string, number[]>[] }
   | { ok: false; error: string; compilation?: CompilationMessage[] };
 
 export async function runInChromium(job: ChromiumJob): Promise<ChromiumResult> {
@@ -202,8 +211,20 @@ export async function runManyInChromium(jobs: readonly ChromiumJob[], timeoutMs?
   }, timeoutMs);
 }
 
-/** The typed array that holds each manifest dtype on the host, both ways across the page. */
-const HOST_ARRAYS = { f32: Float32Array, i32: Int32Array } as const satisfies Record<ManifestBuffer['dtype'], unknown>;
+/** The typed array that holds each manifest dtype on the host, both ways across the page (16-bit floats as their bits). */
+const HOST_ARRAYS = { f32: Float32Array, i32: Int32Array, f16: Uint16Array, bf16: Uint16Array } as const satisfies Record<ManifestBuffer['dtype'], unknown>;
+
+/** The bits of values rounded to f16 or bf16 (to nearest, ties to even), as a 16-bit input takes them. */
+export function halfBits(values: ArrayLike<number>, dtype: 'f16' | 'bf16'): Uint16Array {
+  const encode = dtype === 'f16' ? f32ToF16Bits : f32ToBf16Bits;
+  return Uint16Array.from({ length: values.length }, (_, i) => encode(values[i]!));
+}
+
+/** The values of f16 or bf16 bits, as a 16-bit output holds them. */
+export function halfValues(bits: ArrayLike<number>, dtype: 'f16' | 'bf16'): Float32Array {
+  const decode = dtype === 'f16' ? f16BitsToF32 : bf16BitsToF32;
+  return Float32Array.from({ length: bits.length }, (_, i) => decode(bits[i]!));
+}
 
 /** `an Int32Array`, `a Float32Array`. */
 const article = (name: string): string => `${/^[AEIOU]/i.test(name) ? 'an' : 'a'} ${name}`;
@@ -226,6 +247,8 @@ function jobFiles(job: ChromiumJob, prefix: string): ServedFiles {
         const got = (data as object | undefined)?.constructor?.name ?? typeof data;
         throw new Error(`runInChromium: input '${name}' is ${article(got)}, its buffer '${b.name}' holds ${b.dtype}: pass ${article(host.name)}${b.dtype === 'i32' ? ' (convert int64 ids to Int32Array)' : ''}`);
       }
+      // 16-bit bits travel as I32 (the harness makes them a Uint16Array again), so that no NaN's payload is lost on the way.
+      if (data instanceof Uint16Array) return [name, { dtype: 'i32' as const, shape: [data.length], data: Int32Array.from(data) }];
       return [name, { dtype: b.dtype, shape: [data.length], data }];
     }),
   );
@@ -250,14 +273,21 @@ function answerOf(job: ChromiumJob, answer: PageAnswer): ChromiumResult | Chromi
   }
   const outs = buffersOf(job.manifest, 'output');
   const outputs: Record<string, Float32Array | Int32Array> = {};
+  const bits: Record<string, Uint16Array> = {};
   for (const o of answer.outputs) {
     const b = outs.get(o.name);
     if (!b) return new Error(`WebGPU run of ${job.manifest.model} in Chromium: the page returned output '${o.name}', which the manifest does not list`);
     // Copied into a fresh ArrayBuffer: a Buffer's bytes may sit at an offset that is not 4-aligned.
     const bytes = new Uint8Array(Buffer.from(o.base64, 'base64')).buffer;
-    outputs[o.name] = new HOST_ARRAYS[b.dtype](bytes);
+    const data = new HOST_ARRAYS[b.dtype](bytes);
+    if (data instanceof Uint16Array) {
+      bits[o.name] = data;
+      outputs[o.name] = halfValues(data, b.dtype as 'f16' | 'bf16');
+    } else {
+      outputs[o.name] = data;
+    }
   }
-  return { outputs, compilation: answer.compilation, adapter: answer.adapter, timesMs: answer.timesMs, tracked: answer.tracked };
+  return { outputs, bits, compilation: answer.compilation, forms: answer.forms, adapter: answer.adapter, timesMs: answer.timesMs, tracked: answer.tracked };
 }
 
 /** Whether this machine can run WebGPU in headless Chromium, and if not, why; never throws. */

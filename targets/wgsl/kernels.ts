@@ -12,17 +12,18 @@ import { dropoutOps, kernelParams } from '../../src/kernel/signature.js';
 import { computeDtype } from '../../src/ir/dtype.js';
 import { accumulatorOf, ElementValues, kernelHeader, parameterNames, resultCopyValue, rowResultType, type ResultCopy, type ValueEnv } from '../common/elementValues.js';
 import { Writer, type Line } from '../common/writer.js';
-import { gemmAccess, gemmBatchOffset, unravel } from '../common/indexing.js';
+import { affine, gemmAccess, gemmBatchOffset, unravel } from '../common/indexing.js';
 import { scatterParts } from '../common/scatter.js';
-import { paramsStruct, type WgslRenderer } from './renderer.js';
+import { isHalfFloat, paramsStruct, type WgslRenderer } from './renderer.js';
 
 /** One compute shader: its bindings (in binding order), its dispatch, and its resource use. */
 export interface WgslKernel {
   readonly name: string;
   readonly code: string;
   /**
-   * Buffers by binding number: a node's buffer, 'params' (the uniform with the dropout seed), or a
-   * result's own buffer (a copy of a result that no kernel writes).
+   * Buffers by binding number: a node's buffer, 'params' (the uniform with the dropout seed), a
+   * result's own buffer (a copy of a result that no kernel writes), or a scratch buffer of f32s (a
+   * 16-bit scatter_add's partial sums).
    */
   readonly bindings: readonly Binding[];
   readonly dispatch: readonly [number, number, number];
@@ -50,7 +51,16 @@ export function kernelSpan(k: Pick<Kernel, 'ops'>): Span | undefined {
   return k.ops.find((n) => n.meta.span)?.meta.span;
 }
 
-export type Binding = Node | 'params' | { readonly result: string };
+export type Binding = Node | 'params' | { readonly result: string } | Scratch;
+
+/**
+ * A buffer of `scratch` f32s that a shader uses for itself (its variable is `result`), whose
+ * contents do not outlive a dispatch: every dispatch of the shader may share one.
+ */
+export interface Scratch {
+  readonly result: string;
+  readonly scratch: number;
+}
 
 export interface WgslEnv extends ValueEnv {
   readonly r: WgslRenderer;
@@ -96,25 +106,26 @@ class Body extends ElementValues {
 }
 
 /** Assembles the shader: bindings, helpers, workgroup variables, entry point around the body. */
-function assemble(k: Kernel, env: WgslEnv, b: Body, size: readonly [number, number], shared: readonly string[], instances: readonly Kernel[]): WgslKernel & { usesSeed: boolean } {
+function assemble(k: Kernel, env: WgslEnv, b: Body, size: readonly [number, number], shared: readonly string[], instances: readonly Kernel[], scratch?: Scratch): WgslKernel & { usesSeed: boolean } {
   const r = env.r;
   // Only what the code reads is bound: WebGPU rejects a binding the shader does not use (a gather
   // from a table of one row reads no index).
   const body = b.lines.map((l) => l.text).join('\n');
   const reads = kernelParams(k).filter((n) => k.inputs.includes(n) && new RegExp(`\\b${env.ptr(n)}\\[`).test(body));
   const writes = k.outputs.filter((o) => !reads.includes(o));
-  const bindings: (Node | 'params')[] = [...reads, ...writes];
+  const bindings: Binding[] = [...reads, ...writes];
+  if (scratch) bindings.push(scratch);
   if (b.usesSeed) bindings.push('params');
   const dropouts = b.usesSeed ? dropoutOps(k).length : 0;
-  const held = bindings.flatMap((x) => (x === 'params' ? [] : [x.type.dtype]));
+  const held = [...reads, ...writes].map((x) => x.type.dtype);
   const lines: { text: string; span?: Span }[] = [...r.enables(held), ...kernelHeader(k, instances).map((l) => `// ${l}`)].map((text) => ({ text }));
   if (b.usesSeed) lines.push({ text: paramsStruct(dropouts) });
   bindings.forEach((x, i) => {
     if (x === 'params') lines.push({ text: `@group(0) @binding(${i}) var<uniform> params: Params;` });
+    else if ('result' in x) lines.push({ text: storageBinding(r, i, x.result, 'f32', true) });
     else lines.push({ text: storageBinding(r, i, env.ptr(x), x.type.dtype, writes.includes(x)) });
   });
-  for (const h of Object.keys(r.helpers)) if (r.used.has(h)) lines.push(...r.helpers[h]!.split('\n').map((text) => ({ text })));
-  for (const h of r.used) if (!r.helpers[h]) throw new Error(`the WGSL backend cannot express ${h} (kernel ${k.name})`);
+  lines.push(...helperLines(r, `kernel ${k.name}`).map((text) => ({ text })));
   for (const s of shared) lines.push({ text: s });
   lines.push({ text: `@compute @workgroup_size(${size[0]}, ${size[1]}, 1)` });
   lines.push({ text: 'fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {' });
@@ -134,7 +145,13 @@ function assemble(k: Kernel, env: WgslEnv, b: Body, size: readonly [number, numb
 }
 
 function storageBinding(r: WgslRenderer, i: number, name: string, dtype: DType, write: boolean): string {
-  return `@group(0) @binding(${i}) var<storage, ${write ? 'read_write' : 'read'}> ${name}: array<${r.storageType(dtype)}>;`;
+  return `@group(0) @binding(${i}) var<storage, ${write ? 'read_write' : 'read'}> ${name}: array<${r.arrayElement(dtype, write)}>;`;
+}
+
+/** The helper functions the code used, in the order of the helper table. */
+function helperLines(r: WgslRenderer, what: string): string[] {
+  for (const h of r.used) if (!r.helpers[h]) throw new Error(`the WGSL backend cannot express ${h} (${what})`);
+  return Object.keys(r.helpers).filter((h) => r.used.has(h)).flatMap((h) => r.helpers[h]!.split('\n'));
 }
 
 /**
@@ -147,17 +164,19 @@ export function copyKernel(c: ResultCopy, name: string, out: string, env: WgslEn
   const total = numel(shape);
   const [x, y] = fold(Math.ceil(total / ELEMENTWISE_WG), env.maxWorkgroupsPerDimension);
   const value = resultCopyValue(c, env, 'flat');
+  const store = r.storeAt(out, 'flat', value, dtype);
   const reads = c.buffer ? [c.buffer] : [];
   const lines: { text: string; span?: Span }[] = [
     ...r.enables([...reads.map((b) => b.type.dtype), dtype]).map((text) => ({ text })),
     { text: `// ${name} (data-movement): the result ${formatType(c.result.type)}, which no kernel writes` },
     ...reads.map((b, i) => ({ text: storageBinding(r, i, env.ptr(b), b.type.dtype, false) })),
     { text: storageBinding(r, reads.length, out, dtype, true) },
+    ...helperLines(r, name).map((text) => ({ text })),
     { text: `@compute @workgroup_size(${ELEMENTWISE_WG}, 1, 1)` },
     { text: 'fn main(@builtin(global_invocation_id) gid: vec3<u32>) {' },
     { text: `  let flat = i32(gid.x) + i32(gid.y) * ${x * ELEMENTWISE_WG};` },
     { text: `  if (flat >= ${total}) { return; }` },
-    { text: `  ${out}[flat] = ${r.store(value, dtype)};`, span: c.result.meta.span },
+    { text: `  ${store}`, span: c.result.meta.span },
     { text: '}' },
   ];
   return {
@@ -193,7 +212,9 @@ function elementwise(k: Kernel, env: WgslEnv, instances: readonly Kernel[]): Wgs
  * the row it names. No two invocations write one element and each element sums in index order, so
  * the result is deterministic without atomics (WGSL has no float atomics). An index out of range
  * adds into the nearest valid row, the row WGSL's gather reads for it: nothing outside the result
- * is written (the host checks the ids before a run).
+ * is written (the host checks the ids before a run). A 16-bit result sums in an f32 scratch buffer
+ * laid out like it and is rounded once at the end, as the interpreter rounds a sum: partial sums
+ * rounded to 16 bits would drift with every repeated index.
  */
 function scatterKernel(k: Kernel, env: WgslEnv, instances: readonly Kernel[]): WgslKernel {
   const b = new Body(k, env);
@@ -208,16 +229,24 @@ function scatterKernel(k: Kernel, env: WgslEnv, instances: readonly Kernel[]): W
   if (s.pre > 1) b.line(`let p = ${s.post > 1 ? `col / ${s.post}` : 'col'};`);
   if (s.post > 1) b.line(`let q = ${s.pre > 1 ? `col % ${s.post}` : 'col'};`);
   const p = s.pre > 1 ? 'p' : '0';
+  const scratch: Scratch | undefined = isHalfFloat(dtype) ? { result: 'scratch', scratch: numel(s.node.type.shape) } : undefined;
+  // The sums' buffer and dtype, and the offset of (p, row, q) in it: the scratch is [pre, rows, post].
+  const sums = scratch ? { buffer: scratch.result, dtype: 'f32' as const, at: (row: string) => affine([[p, s.rows * s.post], [row, s.post], [s.post > 1 ? 'q' : '0', 1]]) } : { buffer: s.out, dtype, at: (row: string) => s.offset(p, row, 'q') };
   b.open(r.loop('zr', s.rows), span);
-  b.line(`${s.target(p, 'zr', 'q')} = ${r.store(r.literal(0, dtype), dtype)};`, span);
+  b.line(r.storeAt(sums.buffer, sums.at('zr'), r.literal(0, sums.dtype), sums.dtype), span);
   b.close();
   b.open(r.loop('i', s.count), span);
   b.line(`let row = ${r.checkedIndex(s.index('i'), s.rows)};`, span);
   if (s.padding !== undefined) b.line(`if (row == ${s.padding}) { continue; }`, span);
-  const at = s.target(p, 'row', 'q');
-  b.line(`${at} = ${r.store(`${r.load(at, dtype)} + ${s.update(p, 'i', 'q')}`, dtype)};`, span);
+  const at = sums.at('row');
+  b.line(r.storeAt(sums.buffer, at, `${r.loadAt(sums.buffer, at, sums.dtype)} + ${s.update(p, 'i', 'q')}`, sums.dtype), span);
   b.close();
-  return { ...assemble(k, env, b, [ELEMENTWISE_WG, 1], [], instances), dispatch: [x, y, 1], workgroupBytes: 0 };
+  if (scratch) {
+    b.open(r.loop('zr', s.rows), span);
+    b.line(r.storeAt(s.out, s.offset(p, 'zr', 'q'), r.loadAt(scratch.result, sums.at('zr'), 'f32'), dtype), span);
+    b.close();
+  }
+  return { ...assemble(k, env, b, [ELEMENTWISE_WG, 1], [], instances, scratch), dispatch: [x, y, 1], workgroupBytes: 0 };
 }
 
 /**
@@ -325,7 +354,7 @@ function rowKernel(k: Kernel, env: WgslEnv, instances: readonly Kernel[]): WgslK
         reduce(`${name}_max`, lit(-Infinity), mx, 'xs[j]', span);
         reduce(`${name}_sum`, lit(0), sum, 'xs[j]', span, `xs[j] = exp(xs[j] - ${name}_max);`);
         shared.push(`var<workgroup> ${rv}: array<${rowResultType(r, red)}, ${D}>;`);
-        stride(() => b.line(`${rv}[j] = xs[j] / ${name}_sum;`, span));
+        stride(() => b.line(`${rv}[j] = ${r.rounded(`xs[j] / ${name}_sum`, red.type.dtype)};`, span));
         b.locals.set(red, { name: `${rv}[j]`, array: false });
         break;
       case 'layernorm': {
@@ -336,7 +365,7 @@ function rowKernel(k: Kernel, env: WgslEnv, instances: readonly Kernel[]): WgslK
         b.line(`let ${name}_inv = inverseSqrt(${name}_sq / ${lit(D)} + ${r.literal(red.attr<number>('eps'), acc)});`, span);
         const col = idx[idx.length - 1]!;
         shared.push(`var<workgroup> ${rv}: array<${rowResultType(r, red)}, ${D}>;`);
-        stride(() => b.line(`${rv}[j] = (xs[j] - ${name}_mean) * ${name}_inv * ${b.value(g, [col])} + ${b.value(bias, [col])};`, span));
+        stride(() => b.line(`${rv}[j] = ${r.rounded(`(xs[j] - ${name}_mean) * ${name}_inv * ${b.value(g, [col])} + ${b.value(bias, [col])}`, red.type.dtype)};`, span));
         b.locals.set(red, { name: `${rv}[j]`, array: false });
         break;
       }
@@ -396,7 +425,7 @@ function gemmKernel(k: Kernel, env: WgslEnv, instances: readonly Kernel[]): Wgsl
   const acc = computeDtype(accumulatorOf(mm));
   const accType = r.type(acc);
   /** An operand element in the accumulator's type, 0 outside the matrix. */
-  const tileLoad = (o: typeof a, at: string, inside: string) => `select(${r.literal(0, acc)}, ${r.cast(r.load(`${env.ptr(o.buffer)}[${at}]`, o.buffer.type.dtype), o.buffer.type.dtype, acc)}, ${inside})`;
+  const tileLoad = (o: typeof a, at: string, inside: string) => `select(${r.literal(0, acc)}, ${r.cast(r.loadAt(env.ptr(o.buffer), at, o.buffer.type.dtype), o.buffer.type.dtype, acc)}, ${inside})`;
   const threads = sx * sy;
   b.line(`let tx = i32(lid3.x);`);
   b.line(`let ty = i32(lid3.y);`);
@@ -435,7 +464,11 @@ function gemmKernel(k: Kernel, env: WgslEnv, instances: readonly Kernel[]): Wgsl
   b.line(`let n = n0 + tx * ${rn} + jj;`);
   b.open(`if (m < ${M} && n < ${N})`);
   b.iteration = [...bi, 'm', 'n'];
-  b.locals.set(mm, { name: `acc[i * ${rn} + jj]`, array: false });
+  // A 16-bit product is its f32 sum rounded, as it would be stored.
+  const sum = `acc[i * ${rn} + jj]`;
+  const product = r.rounded(sum, mm.type.dtype);
+  if (product !== sum) b.line(r.declare('mmv', mm.type.dtype, product), mm.meta.span);
+  b.locals.set(mm, { name: product === sum ? sum : 'mmv', array: false });
   for (const n of k.ops) if (n !== mm && !isMovement(n)) b.compute(n);
   for (const o of k.outputs) b.line(b.storeStatement(o), o.meta.span);
   b.close();
@@ -455,6 +488,8 @@ function gemmKernel(k: Kernel, env: WgslEnv, instances: readonly Kernel[]): Wgsl
  */
 export function wgslKernel(k: Kernel, env: Omit<WgslEnv, 'ptr'>, instances: readonly Kernel[] = [k]): WgslKernel {
   const own = { ...env, ptr: parameterNames(k) };
+  // Known before any load: a packed buffer the shader stores into is read otherwise (packedLoad).
+  for (const o of k.outputs) env.r.written.add(own.ptr(o));
   if (k.ops.some(isScatter)) return scatterKernel(k, own, instances);
   if (k.ops.some(isMatmul)) return gemmKernel(k, own, instances);
   if (k.ops.some(isRowReduction)) return rowKernel(k, own, instances);

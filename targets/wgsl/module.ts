@@ -4,14 +4,15 @@ import { WEBGPU_SPEC_DEFAULTS } from '../../src/accel/presets.js';
 import type { Node } from '../../src/ir/node.js';
 import { buildKernels } from '../../src/kernel/kernels.js';
 import type { Module } from '../../src/kernel/module.js';
-import { WgslRenderer } from './renderer.js';
-import { copyKernel, kernelSpan, LimitError, wgslKernel, type Binding, type WgslKernel } from './kernels.js';
+import { isHalfFloat, WgslRenderer, type F16Form } from './renderer.js';
+import { copyKernel, kernelSpan, LimitError, wgslKernel, type Binding, type Scratch, type WgslKernel } from './kernels.js';
 import { dropoutOps, kernelClasses, kernelParams, type KernelClass } from '../../src/kernel/signature.js';
 import type { Kernel } from '../../src/kernel/kernels.js';
 import type { Span } from '../../src/diag/span.js';
 import { resultCopies } from '../common/elementValues.js';
 import { checkTarget } from '../common/unsupported.js';
 import { numel } from '../../src/ir/shape.js';
+import type { DType } from '../../src/ir/dtype.js';
 import type { Manifest, ManifestBuffer, ManifestKernel } from './runtime.js';
 
 export type { Manifest };
@@ -34,6 +35,11 @@ export { LimitError };
  * workgroup buffer, binding count and binding size is checked against the accelerator's WebGPU
  * limits (the spec's defaults when it has none); a plan that does not fit is an error, not a
  * shader that fails on a device.
+ *
+ * 16-bit floats are packed two to a u32 in every shader (any device can run them); a shader that
+ * binds an f16 buffer comes in a second form too, with `array<f16>` (`<name>.f16.wgsl`, the
+ * kernel's `shaderF16`), which runtime.js uses on a device with shader-f16. The manifest's `forms`
+ * says which forms there are.
  */
 export function generateWgsl(m: Module, opts: { readonly source: string; readonly accel: Accelerator; readonly batchSliced?: boolean }): WgslFiles {
   checkTarget(m, 'wgsl');
@@ -64,13 +70,28 @@ export function generateWgsl(m: Module, opts: { readonly source: string; readonl
     return declareBuffer(name, n, kind, source);
   };
   const declareBuffer = (name: string, n: Node, kind: ManifestBuffer['kind'], source: string | undefined): string => {
-    // The size of the buffer as the shaders hold it (bools as i32).
-    const bytes = numel(n.type.shape) * spelling.storageBytes(n.type.dtype);
+    // The size of the buffer as the shaders hold it (bools as i32, 16-bit floats in whole u32 words).
+    const d = n.type.dtype;
+    const bytes = Math.ceil((numel(n.type.shape) * spelling.storageBytes(d)) / 4) * 4;
     if (bytes > limits.max_storage_buffer_binding_bytes) {
       throw new LimitError(`${kind} ${source ?? name} needs ${bytes} bytes, over the ${limits.max_storage_buffer_binding_bytes}-byte binding limit`);
     }
-    const dtype = spelling.storageType(n.type.dtype) as ManifestBuffer['dtype'];
+    const dtype = (isHalfFloat(d) ? d : spelling.storageType(d)) as ManifestBuffer['dtype'];
     buffers.push({ name, bytes: Math.max(4, bytes), kind, dtype, shape: [...n.type.shape], ...(source ? { source } : {}) });
+    return name;
+  };
+  /** The f32 scratch buffer of each shader that has one, shared by its dispatches. */
+  const scratchOf = new Map<string, string>();
+  const scratchBuffer = (file: string, b: Scratch): string => {
+    let name = scratchOf.get(file);
+    if (name) return name;
+    name = `s${scratchOf.size}`;
+    scratchOf.set(file, name);
+    const bytes = 4 * b.scratch;
+    if (bytes > limits.max_storage_buffer_binding_bytes) {
+      throw new LimitError(`the scratch buffer of ${file} needs ${bytes} bytes, over the ${limits.max_storage_buffer_binding_bytes}-byte binding limit`);
+    }
+    buffers.push({ name, bytes: Math.max(4, bytes), kind: 'intermediate', dtype: 'f32', shape: [b.scratch] });
     return name;
   };
   // Results first, so that the manifest lists them in the model's order. A copy's result is a
@@ -112,17 +133,30 @@ export function generateWgsl(m: Module, opts: { readonly source: string; readonl
     maps[`${file}.map`] = `${map.toString()}\n`;
     return file;
   };
-  const buffer = (b: Binding) => (b === 'params' ? 'params' : 'result' in b ? b.result : bufferOf(b));
+  const buffer = (b: Binding, file: string) => (b === 'params' ? 'params' : 'scratch' in b ? scratchBuffer(file, b) : 'result' in b ? b.result : bufferOf(b));
+  /** Whether a shader binds an f16 buffer, and so comes in the native form too. */
+  const holdsF16 = (w: WgslKernel) => w.bindings.some((b) => b !== 'params' && !('result' in b) && b.type.dtype === 'f16');
+  /**
+   * Shader `w` in the native f16 form, made by `make` with a renderer of that form, when `w` binds
+   * an f16 buffer: the same bindings and dispatch, so that a kernel's entry serves both.
+   */
+  const nativeF16 = (w: WgslKernel, file: string, span: Span | undefined, make: (r: WgslRenderer) => WgslKernel): { shaderF16: string } | Record<string, never> => {
+    if (!holdsF16(w)) return {};
+    const native = make(new WgslRenderer(opts.batchSliced, 'native'));
+    if (JSON.stringify([native.bindings, native.dispatch]) !== JSON.stringify([w.bindings, w.dispatch])) throw new Error(`internal: the native f16 form of ${file} binds or dispatches otherwise`);
+    return { shaderF16: addShader({ ...native, name: `${w.name}.f16` }, span) };
+  };
   /** One dispatch of shader `w` for kernel `k`: its own buffers at the shader's positions, and its dropout ids. */
-  const dispatch = (w: WgslKernel, file: string, k: Kernel | undefined, representative: Kernel | undefined) => {
+  const dispatch = (w: WgslKernel, file: string, k: Kernel | undefined, representative: Kernel | undefined, variant: { shaderF16?: string }) => {
     const own = k && representative ? new Map(kernelParams(representative).map((n, i) => [n, kernelParams(k)[i]!])) : undefined;
     const bound = (b: Binding) => (own && b !== 'params' && !('result' in b) ? own.get(b)! : b);
     const dropout = k && w.dropouts ? { dropout: dropoutOps(k).slice(0, w.dropouts).map((n) => n.attr<number>('id')) } : {};
     entries.push({
       name: k?.name ?? w.name,
       shader: file,
+      ...variant,
       entry: 'main',
-      bindings: w.bindings.map((b, i) => ({ binding: i, buffer: buffer(bound(b)) })),
+      bindings: w.bindings.map((b, i) => ({ binding: i, buffer: buffer(bound(b), file) })),
       dispatch: w.dispatch as [number, number, number],
       once: k?.init ?? false,
       ...dropout,
@@ -130,25 +164,34 @@ export function generateWgsl(m: Module, opts: { readonly source: string; readonl
   };
   // One shader per kernel class: the encoder layers' kernels are dispatches of the first layer's.
   const { classOf } = kernelClasses(kernels, m);
-  const files = new Map<KernelClass, { w: WgslKernel; file: string }>();
+  const files = new Map<KernelClass, { w: WgslKernel; file: string; variant: { shaderF16?: string } }>();
   for (const k of kernels) {
     const c = classOf.get(k)!;
     let shader = files.get(c);
     if (!shader) {
-      const w = wgslKernel(c.representative, env(new WgslRenderer(opts.batchSliced)), c.instances);
-      shader = { w, file: addShader(w, kernelSpan(c.representative)) };
+      const make = (r: WgslRenderer) => wgslKernel(c.representative, env(r), c.instances);
+      const w = make(new WgslRenderer(opts.batchSliced));
+      const span = kernelSpan(c.representative);
+      const file = addShader(w, span);
+      shader = { w, file, variant: nativeF16(w, file, span, make) };
       files.set(c, shader);
     }
-    dispatch(shader.w, shader.file, k, c.representative);
+    dispatch(shader.w, shader.file, k, c.representative, shader.variant);
   }
   copies.forEach((c, i) => {
-    const w = copyKernel(c, `k${kernels.length + i}_copy_${resultOf.get(c.result)}`, copyBuffer.get(c.result)!, { ...env(spelling), ptr: (n: Node) => `b${n.id}` });
-    dispatch(w, addShader(w, c.result.meta.span), undefined, undefined);
+    const make = (r: WgslRenderer) => copyKernel(c, `k${kernels.length + i}_copy_${resultOf.get(c.result)}`, copyBuffer.get(c.result)!, { ...env(r), ptr: (n: Node) => `b${n.id}` });
+    const w = make(new WgslRenderer(opts.batchSliced));
+    const file = addShader(w, c.result.meta.span);
+    dispatch(w, file, undefined, undefined, nativeF16(w, file, c.result.meta.span, make));
   });
   for (const n of m.graph.inputs) bufferOf(n);
+  const halves = new Set(buffers.flatMap((b) => (isHalfFloat(b.dtype as DType) ? [b.dtype as 'f16' | 'bf16'] : [])));
+  const f16Forms: F16Form[] = entries.some((e) => e.shaderF16) ? ['native', 'packed'] : ['packed'];
+  const forms = halves.size ? { forms: { ...(halves.has('f16') ? { f16: f16Forms } : {}), ...(halves.has('bf16') ? { bf16: ['packed' as const] } : {}) } } : {};
   const manifest: Manifest = {
     schema: 'bertc-webgpu/1',
     model: opts.source,
+    ...forms,
     limits: {
       maxComputeWorkgroupStorageSize: Math.max(0, ...entries.map((e) => workgroupBytes.get(e.shader)!)),
       maxStorageBuffersPerShaderStage: Math.max(1, ...entries.map((e) => e.bindings.filter((b) => b.buffer !== 'params').length)),

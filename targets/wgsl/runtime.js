@@ -47,8 +47,9 @@ const modelName = (m) => `model compiled from ${m.model}`;
 // safetensors
 
 /**
- * Reads F32, I32 and I64 tensors: an 8-byte little-endian header length, a JSON header, then the
- * data. I64 is for token ids as Hugging Face writes them; run() narrows them to the model's i32.
+ * Reads F32, F16, BF16, I32 and I64 tensors: an 8-byte little-endian header length, a JSON header,
+ * then the data. F16 and BF16 come as their bits (Uint16Array), which is how the buffers of those
+ * dtypes take them. I64 is for token ids as Hugging Face writes them; run() narrows them to the model's i32.
  * Tensors are views of `bytes` where their data is aligned to its element size (no copy of a large
  * weights file), copies otherwise. Typed arrays use the platform's byte order, which is
  * little-endian on every platform WebGPU runs on.
@@ -91,8 +92,8 @@ export function parseSafetensors(bytes) {
   for (const [name, entry] of Object.entries(header)) {
     if (name === '__metadata__') continue;
     const { dtype, shape, data_offsets: offsets } = entry ?? {};
-    if (dtype !== 'F32' && dtype !== 'I32' && dtype !== 'I64') {
-      throw fail(`tensor '${name}' has dtype ${JSON.stringify(dtype)}; this runtime reads only F32, I32 and I64 (convert the weights, e.g. bf16 -> f32, before compiling)`);
+    if (!Object.hasOwn(HOST_ARRAYS, dtype)) {
+      throw fail(`tensor '${name}' has dtype ${JSON.stringify(dtype)}; this runtime reads only ${Object.keys(HOST_ARRAYS).join(', ')}`);
     }
     const p = entryProblem(shape, offsets, ITEM_BYTES[/** @type {HostTensor['dtype']} */ (dtype)]);
     if (p?.problem === 'shape') throw fail(`tensor '${name}': shape must be an array of non-negative integers`);
@@ -109,12 +110,15 @@ export function parseSafetensors(bytes) {
     const at = base + dataStart + begin;
     const item = ITEM_BYTES[dtype];
     const n = (end - begin) / item;
-    const Ctor = dtype === 'F32' ? Float32Array : dtype === 'I32' ? Int32Array : BigInt64Array;
+    const Ctor = HOST_ARRAYS[dtype];
     const data = at % item === 0 ? new Ctor(buf, at, n) : new Ctor(buf.slice(at, at + item * n));
     out.set(name, /** @type {HostTensor} */ ({ dtype, shape: [...shape], data }));
   }
   return out;
 }
+
+/** The typed array of each safetensors dtype this runtime reads: F16 and BF16 as their bits. */
+const HOST_ARRAYS = { F32: Float32Array, F16: Uint16Array, BF16: Uint16Array, I32: Int32Array, I64: BigInt64Array };
 
 /**
  * @param {import('./safetensors-layout.js').LayoutProblem<{ name: string, begin: number, end: number }>} p
@@ -158,6 +162,9 @@ function limitRecord(limits) {
  */
 export async function requestDevice(adapter, manifest) {
   const offered = limitRecord(adapter.limits);
+  // Native f16 shaders need the feature; without it the packed ones run (formsFor).
+  /** @type {GPUFeatureName[]} */
+  const requiredFeatures = formsFor(manifest, adapter.features).f16 === 'native' ? ['shader-f16'] : [];
   /** @type {Record<string, number>} */
   const requiredLimits = {};
   for (const [name, want] of Object.entries(manifest.limits ?? {})) {
@@ -166,7 +173,7 @@ export async function requestDevice(adapter, manifest) {
     if (!limitMet(name, have, want)) throw new ModelError(`${modelName(manifest)} needs the WebGPU limit ${name} = ${want}, but this adapter offers only ${have}`);
     requiredLimits[name] = want;
   }
-  return adapter.requestDevice({ label: manifest.model, requiredLimits });
+  return adapter.requestDevice({ label: manifest.model, requiredLimits, ...(requiredFeatures.length ? { requiredFeatures } : {}) });
 }
 
 /**
@@ -293,13 +300,22 @@ function checkManifest(m, shaders, device) {
   for (const b of m.buffers) {
     if (names.has(b.name)) throw bad(`buffer name '${b.name}' is used twice (or is the reserved 'params')`);
     names.add(b.name);
-    if (!Object.hasOwn(ELEMENTS, b.dtype)) throw bad(`buffer '${b.name}' has dtype ${JSON.stringify(b.dtype)}; ${Object.keys(ELEMENTS).join(' and ')} only (store bools as i32)`);
+    if (!Object.hasOwn(ELEMENTS, b.dtype)) throw bad(`buffer '${b.name}' has dtype ${JSON.stringify(b.dtype)}; ${Object.keys(ELEMENTS).join(', ')} only (store bools as i32)`);
     if (!Number.isSafeInteger(b.bytes) || b.bytes <= 0 || b.bytes % 4 !== 0) throw bad(`buffer '${b.name}' has ${b.bytes} bytes; expected a positive multiple of 4`);
     if (b.shape !== undefined) {
       if (!Array.isArray(b.shape) || !b.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw bad(`buffer '${b.name}' has shape ${JSON.stringify(b.shape)}; expected an array of non-negative integers`);
-      // An empty tensor still gets a 4-byte buffer: WebGPU has no empty bindings.
-      const bytes = Math.max(4, elementOf(b).bytes * numel(b.shape));
+      // An empty tensor still gets a 4-byte buffer: WebGPU has no empty bindings; 16-bit elements fill whole words.
+      const bytes = Math.max(4, Math.ceil((elementOf(b).bytes * numel(b.shape)) / 4) * 4);
       if (bytes !== b.bytes) throw bad(`buffer '${b.name}' is ${typeName(b)}, which takes ${bytes} bytes, but has ${b.bytes}`);
+    }
+  }
+  const halves = new Set(m.buffers.filter((b) => b.dtype === 'f16' || b.dtype === 'bf16').map((b) => b.dtype));
+  for (const d of /** @type {const} */ (['f16', 'bf16'])) {
+    const forms = m.forms?.[d];
+    const allowed = d === 'f16' ? ['native', 'packed'] : ['packed'];
+    if (halves.has(d) !== (forms !== undefined)) throw bad(halves.has(d) ? `buffers hold ${d}, but forms.${d} does not say how the shaders hold it` : `forms.${d} is given, but no buffer holds ${d}`);
+    if (forms !== undefined && (!Array.isArray(forms) || !forms.includes('packed') || !forms.every((f) => allowed.includes(f)))) {
+      throw bad(`forms.${d} is ${JSON.stringify(forms)}; expected a list of ${allowed.join(' and ')} that has packed`);
     }
   }
   for (const [field, f] of Object.entries(m.uniform.fields)) {
@@ -324,6 +340,7 @@ function checkManifest(m, shaders, device) {
     if (kernelNames.has(k.name)) throw bad(`kernel name '${k.name}' is used twice`);
     kernelNames.add(k.name);
     if (typeof shaders[k.shader] !== 'string') throw bad(`kernel '${k.name}' uses shader '${k.shader}', which is not among the shaders given`);
+    if (k.shaderF16 !== undefined && typeof shaders[k.shaderF16] !== 'string') throw bad(`kernel '${k.name}' has native f16 shader '${k.shaderF16}', which is not among the shaders given`);
     for (const [i, b] of k.bindings.entries()) {
       if (!names.has(b.buffer)) throw bad(`kernel '${k.name}' binds unknown buffer '${b.buffer}' at binding ${b.binding}`);
       const later = k.bindings.slice(i + 1);
@@ -350,13 +367,53 @@ const sourceOf = (b) => b.source ?? b.name;
 
 /**
  * The element types a manifest's buffers may hold, by dtype: bytes per element and the typed array
- * that holds them on the host. Inputs are checked, buffers sized and outputs read through it. (An
- * f16 buffer would need the device's shader-f16 feature and a Float16Array; not yet.)
+ * that holds them on the host. Inputs are checked, buffers sized and outputs read through it. f16
+ * and bf16 are their bits (a buffer rounds them up to whole words), in whichever form the shaders
+ * hold them (Manifest.forms): both lay the elements out alike.
  */
 const ELEMENTS = {
   f32: { bytes: 4, Array: Float32Array },
   i32: { bytes: 4, Array: Int32Array },
+  f16: { bytes: 2, Array: Uint16Array },
+  bf16: { bytes: 2, Array: Uint16Array },
 };
+
+/**
+ * The forms each 16-bit float dtype of the buffers runs in on a device with these features: f16
+ * native where the manifest has native shaders and the device 'shader-f16', else packed.
+ * @param {Manifest} manifest
+ * @param {{ has(feature: string): boolean }} features
+ * @returns {Model['forms']}
+ */
+export function formsFor(manifest, features) {
+  /** @type {Model['forms']} */
+  const out = {};
+  const f16 = manifest.forms?.f16;
+  if (f16) out.f16 = f16.includes('native') && features?.has('shader-f16') === true ? 'native' : 'packed';
+  if (manifest.forms?.bf16) out.bf16 = 'packed';
+  return out;
+}
+
+/**
+ * The elements a buffer holds: its shape's, or as many as its bytes take.
+ * @param {ManifestBuffer} b
+ */
+const elementCount = (b) => (b.shape ? numel(b.shape) : Math.floor(b.bytes / elementOf(b).bytes));
+
+/**
+ * Writes typed-array data at the start of a buffer. writeBuffer takes whole 4-byte words: an odd
+ * number of 16-bit elements goes through a copy padded with a zero half.
+ * @param {GPUDevice} device @param {GPUBuffer} buffer @param {ArrayBufferView} data
+ */
+function upload(device, buffer, data) {
+  if (data.byteLength % 4 === 0) {
+    device.queue.writeBuffer(buffer, 0, data);
+    return;
+  }
+  const padded = new Uint8Array(Math.ceil(data.byteLength / 4) * 4);
+  padded.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  device.queue.writeBuffer(buffer, 0, padded);
+}
 
 /** @param {ManifestBuffer} b */
 const elementOf = (b) => ELEMENTS[b.dtype];
@@ -370,8 +427,8 @@ const numel = (shape) => shape.reduce((a, d) => a * d, 1);
  */
 const typeName = (b) => (b.shape ? `${b.dtype}[${b.shape.join(', ')}]` : b.dtype);
 
-/** @param {Int32Array | Float32Array | BigInt64Array} data */
-const elementType = (data) => (data instanceof Int32Array ? 'i32' : data instanceof Float32Array ? 'f32' : 'i64');
+/** @param {Int32Array | Float32Array | Uint16Array | BigInt64Array} data */
+const elementType = (data) => (data instanceof Int32Array ? 'i32' : data instanceof Float32Array ? 'f32' : data instanceof Uint16Array ? 'u16' : 'i64');
 
 /** @param {readonly number[]} a @param {readonly number[]} b */
 const sameShape = (a, b) => a.length === b.length && a.every((d, i) => d === b[i]);
@@ -394,7 +451,7 @@ function inputParts(input) {
  * batch's: `slices` times axis 0.
  * @param {Manifest} m
  * @param {RunOptions['inputs']} inputs
- * @returns {Record<string, Int32Array | Float32Array>}
+ * @returns {Record<string, Int32Array | Float32Array | Uint16Array>}
  */
 function checkInputs(m, inputs) {
   const ins = m.buffers.filter((b) => b.kind === 'input');
@@ -402,7 +459,7 @@ function checkInputs(m, inputs) {
     if (!ins.some((b) => sourceOf(b) === name)) throw new ModelError(`${modelName(m)}: unknown input '${name}' (the inputs are: ${ins.map(sourceOf).join(', ') || 'none'})`);
   }
   const slices = m.batch ? m.batch.size / m.batch.chunk : 1;
-  /** @type {Record<string, Int32Array | Float32Array>} */
+  /** @type {Record<string, Int32Array | Float32Array | Uint16Array>} */
   const out = {};
   for (const b of ins) {
     const name = sourceOf(b);
@@ -413,7 +470,7 @@ function checkInputs(m, inputs) {
     // i32 ids may come as Hugging Face writes them, int64.
     const ids = b.dtype === 'i32';
     if (!(data instanceof elementOf(b).Array || (ids && data instanceof BigInt64Array))) {
-      const pass = ids ? 'an Int32Array, or a BigInt64Array of values that fit i32' : `a ${elementOf(b).Array.name}`;
+      const pass = ids ? 'an Int32Array, or a BigInt64Array of values that fit i32' : `a ${elementOf(b).Array.name}${elementOf(b).bytes === 2 ? ` of the ${b.dtype} bits` : ''}`;
       throw new ModelError(`${modelName(m)}: input '${name}' is a ${data?.constructor?.name ?? typeof data}, the model takes ${typeName(whole)}: pass ${pass}`);
     }
     if (shape !== undefined) {
@@ -424,7 +481,7 @@ function checkInputs(m, inputs) {
       if (numel(shape) !== data.length) throw new ModelError(`${modelName(m)}: input '${name}' is ${typeName(given)}, but its data has ${data.length} elements`);
       if (whole.shape && !sameShape(shape, whole.shape)) throw new ModelError(`${modelName(m)}: input '${name}' is ${typeName(given)}, the model takes ${typeName(whole)}`);
     }
-    const want = (b.shape ? numel(b.shape) : b.bytes / elementOf(b).bytes) * slices;
+    const want = elementCount(b) * slices;
     if (data.length !== want) {
       throw new ModelError(`${modelName(m)}: input '${name}' has ${data.length} ${elementType(data)} elements, the model takes ${want}${b.shape ? ` (${typeName(whole)})` : ''}`);
     }
@@ -456,6 +513,9 @@ function narrowToI32(m, name, data) {
  */
 export async function createModel(device, manifest, shaders, weights) {
   checkManifest(manifest, shaders, device);
+  const forms = formsFor(manifest, device.features);
+  /** The shader a kernel runs on this device: its native f16 form where the device takes it. */
+  const shaderOf = (/** @type {ManifestKernel} */ k) => (forms.f16 === 'native' && k.shaderF16 !== undefined ? k.shaderF16 : k.shader);
   const guard = new DeviceGuard(device, modelName(manifest));
   /** @type {Map<string, GPUBuffer>} */
   const buffers = new Map();
@@ -489,10 +549,11 @@ export async function createModel(device, manifest, shaders, weights) {
         const t = weights.get(sourceOf(b));
         if (!t) throw new ModelError(`${modelName(manifest)}: weight tensor '${sourceOf(b)}' (buffer '${b.name}') is missing from the weights`);
         if (t.dtype.toLowerCase() !== b.dtype) throw new ModelError(`${modelName(manifest)}: weight tensor '${sourceOf(b)}' has dtype ${t.dtype}, buffer '${b.name}' holds ${b.dtype}`);
-        if (t.data.byteLength !== b.bytes) {
-          throw new ModelError(`${modelName(manifest)}: weight tensor '${sourceOf(b)}' [${t.shape.join(', ')}] has ${t.data.byteLength} bytes, buffer '${b.name}' expects ${b.bytes}`);
+        const bytes = elementCount(b) * elementOf(b).bytes;
+        if (t.data.byteLength !== bytes) {
+          throw new ModelError(`${modelName(manifest)}: weight tensor '${sourceOf(b)}' [${t.shape.join(', ')}] has ${t.data.byteLength} bytes, buffer '${b.name}' expects ${bytes}`);
         }
-        device.queue.writeBuffer(/** @type {GPUBuffer} */ (buffers.get(b.name)), 0, t.data);
+        upload(device, /** @type {GPUBuffer} */ (buffers.get(b.name)), t.data);
       }
     });
 
@@ -503,7 +564,7 @@ export async function createModel(device, manifest, shaders, weights) {
     // Not guard.scoped: the scope's error repeats Tint's message without the shader's name, so the
     // messages of getCompilationInfo come first.
     device.pushErrorScope('validation');
-    for (const key of new Set(manifest.kernels.map((k) => k.shader))) {
+    for (const key of new Set(manifest.kernels.map(shaderOf))) {
       modules.set(key, device.createShaderModule({ label: key, code: /** @type {string} */ (shaders[key]) }));
     }
     for (const [key, mod] of modules) {
@@ -524,12 +585,13 @@ export async function createModel(device, manifest, shaders, weights) {
     /** @type {Map<string, GPUComputePipeline>} */
     const pipelines = new Map();
     for (const k of manifest.kernels) {
-      const what = `kernel '${k.name}' (shader '${k.shader}', entry '${k.entry}')`;
-      const key = JSON.stringify([k.shader, k.entry]);
+      const shader = shaderOf(k);
+      const what = `kernel '${k.name}' (shader '${shader}', entry '${k.entry}')`;
+      const key = JSON.stringify([shader, k.entry]);
       let pipeline = pipelines.get(key);
       if (!pipeline) {
         pipeline = await guard.scoped(`creating the pipeline of ${what}`, () =>
-          device.createComputePipelineAsync({ label: `${k.shader}:${k.entry}`, layout: 'auto', compute: { module: /** @type {GPUShaderModule} */ (modules.get(k.shader)), entryPoint: k.entry } }),
+          device.createComputePipelineAsync({ label: `${shader}:${k.entry}`, layout: 'auto', compute: { module: /** @type {GPUShaderModule} */ (modules.get(shader)), entryPoint: k.entry } }),
         );
         pipelines.set(key, pipeline);
       }
@@ -565,7 +627,7 @@ export async function createModel(device, manifest, shaders, weights) {
         await guard.race(device.queue.onSubmittedWorkDone());
       });
     }
-    return new ModelImpl(device, manifest, guard, buffers, [...uniforms.values()], compilationMessages, encodeKernels, destroyAll);
+    return new ModelImpl(device, manifest, guard, buffers, [...uniforms.values()], compilationMessages, encodeKernels, destroyAll, forms);
   } catch (e) {
     destroyAll();
     throw e;
@@ -588,8 +650,9 @@ class ModelImpl {
    * @param {CompilationMessage[]} compilationMessages
    * @param {(once: boolean, enc: GPUCommandEncoder) => void} encodeKernels
    * @param {() => void} destroyAll
+   * @param {Model['forms']} forms
    */
-  constructor(device, manifest, guard, buffers, ownUniforms, compilationMessages, encodeKernels, destroyAll) {
+  constructor(device, manifest, guard, buffers, ownUniforms, compilationMessages, encodeKernels, destroyAll, forms) {
     this.device = device;
     this.manifest = manifest;
     this.guard = guard;
@@ -598,6 +661,7 @@ class ModelImpl {
     this.compilationMessages = compilationMessages;
     this.encodeKernels = encodeKernels;
     this.destroyAll = destroyAll;
+    this.forms = forms;
     this.destroyed = false;
     /** Error scopes belong to the device, so two runs in flight would catch each other's errors. */
     this.queue = Promise.resolve();
@@ -628,10 +692,10 @@ class ModelImpl {
       const whole = checkInputs(this.manifest, inputs);
       // The shaders hold `chunk` batch rows: run the slices in turn and stitch the outputs together.
       const slices = batch.size / batch.chunk;
-      /** @type {Record<string, (Float32Array | Int32Array)[]>} */
+      /** @type {Record<string, import('./runtime.js').OutputData[]>} */
       const parts = {};
       for (let i = 0; i < slices; i++) {
-        /** @type {Record<string, Int32Array | Float32Array>} */
+        /** @type {Record<string, Int32Array | Float32Array | Uint16Array>} */
         const slice = {};
         for (const [name, data] of Object.entries(whole)) {
           const per = data.length / batch.size;
@@ -654,7 +718,7 @@ class ModelImpl {
   }
 
   /**
-   * @param {Record<string, Int32Array | Float32Array>} inputs checked, one slice's when the batch is sliced
+   * @param {Record<string, Int32Array | Float32Array | Uint16Array>} inputs checked, one slice's when the batch is sliced
    * @param {number} seed
    * @param {number} [sliceIndex] which slice of the batch this is (dropout numbers elements across the whole batch)
    * @param {string[]} [read] the outputs to read back (by tensor name); all of them by default
@@ -674,7 +738,7 @@ class ModelImpl {
       if (sliceField) new DataView(uniform).setUint32(sliceField.offset, sliceIndex, true);
       device.queue.writeBuffer(this.buf('params'), 0, uniform);
       for (const own of this.ownUniforms) device.queue.writeBuffer(own, 0, uniform);
-      for (const b of ins) device.queue.writeBuffer(this.buf(b.name), 0, /** @type {Int32Array | Float32Array} */ (inputs[sourceOf(b)]));
+      for (const b of ins) upload(device, this.buf(b.name), /** @type {Int32Array | Float32Array | Uint16Array} */ (inputs[sourceOf(b)]));
       const enc = device.createCommandEncoder({ label: 'run' });
       // No buffer is cleared: every kernel writes all of its outputs, and intermediates that the once
       // kernels computed from the weights (the concatenated QKV weights) must survive between runs.
@@ -683,7 +747,7 @@ class ModelImpl {
       then?.(enc);
       device.queue.submit([enc.finish()]);
       const data = await read();
-      return Object.fromEntries(outs.map((b, i) => [sourceOf(b), /** @type {Float32Array | Int32Array} */ (data[i])]));
+      return Object.fromEntries(outs.map((b, i) => [sourceOf(b), /** @type {import('./runtime.js').OutputData} */ (data[i])]));
     });
   }
 
@@ -716,7 +780,7 @@ class ModelImpl {
         const enc = this.device.createCommandEncoder({ label: `read ${name}` });
         const read = this.encodeReads(enc, [b]);
         this.device.queue.submit([enc.finish()]);
-        return /** @type {Float32Array | Int32Array} */ ((await read())[0]);
+        return /** @type {import('./runtime.js').OutputData} */ ((await read())[0]);
       });
     });
   }
@@ -737,7 +801,8 @@ class ModelImpl {
         await this.guard.race(Promise.all(staging.map((s) => s.mapAsync(MAP_READ))));
         return list.map((b, i) => {
           const bytes = /** @type {GPUBuffer} */ (staging[i]).getMappedRange().slice(0);
-          return new (elementOf(b).Array)(bytes);
+          // A buffer of 16-bit elements may end in a padding half.
+          return elementOf(b).bytes === 2 ? new Uint16Array(bytes, 0, elementCount(b)) : new (elementOf(b).Array)(bytes);
         });
       } finally {
         for (const s of staging) s.destroy();
