@@ -1,7 +1,7 @@
 import { SourceMapGenerator } from 'source-map';
 import type { Accelerator } from '../../src/accel/accelerator.js';
 import { WEBGPU_SPEC_DEFAULTS } from '../../src/accel/presets.js';
-import type { Node } from '../../src/ir/node.js';
+import { Node } from '../../src/ir/node.js';
 import { buildKernels } from '../../src/kernel/kernels.js';
 import type { Module } from '../../src/kernel/module.js';
 import { isHalfFloat, WgslRenderer, type F16Form } from './renderer.js';
@@ -143,7 +143,9 @@ export function generateWgsl(m: Module, opts: { readonly source: string; readonl
   const nativeF16 = (w: WgslKernel, file: string, span: Span | undefined, make: (r: WgslRenderer) => WgslKernel): { shaderF16: string } | Record<string, never> => {
     if (!holdsF16(w)) return {};
     const native = make(new WgslRenderer(opts.batchSliced, 'native'));
-    if (JSON.stringify([native.bindings, native.dispatch]) !== JSON.stringify([w.bindings, w.dispatch])) throw new Error(`internal: the native f16 form of ${file} binds or dispatches otherwise`);
+    // Nodes by id: spelled out, a node is its whole graph.
+    const key = (x: WgslKernel) => JSON.stringify([x.bindings.map((b) => (b instanceof Node ? b.id : b)), x.dispatch]);
+    if (key(native) !== key(w)) throw new Error(`internal: the native f16 form of ${file} binds or dispatches otherwise`);
     return { shaderF16: addShader({ ...native, name: `${w.name}.f16` }, span) };
   };
   /** One dispatch of shader `w` for kernel `k`: its own buffers at the shader's positions, and its dropout ids. */
