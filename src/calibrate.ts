@@ -10,6 +10,12 @@
  *   nominal one), so scaling the clock makes the matrix peak equal the measurement and keeps
  *   the per-cycle figures of the preset meaningful.
  * - cores: the threads the probe ran on (OpenMP's default, the online CPUs).
+ * - matrix.macs_per_cycle.bf16 and .f16: the f32 rate scaled by how fast bertc's GEMM multiplies
+ *   operands of that type, measured: bertc_gemm on bf16 (f16) operands against bertc_sgemm, at the
+ *   chosen register blocking. The runtime converts 16-bit operands to f32 as it packs them and
+ *   multiplies in f32 (no native bf16 dot product), so on a CPU this is about the f32 rate (less
+ *   the conversion, plus what packing half the bytes saves), not the preset's hardware figure
+ *   (Zen 4's VDPBF16PS, which the runtime does not use).
  * - memory levels: the preset's bytes per cycle per core, at the derived clock and these cores.
  * - dram: bandwidth from a copy between two 256 MiB arrays (bytes read plus bytes written),
  *   capacity from os.totalmem().
@@ -51,6 +57,8 @@ const PROBE = 'targets/c/probes/bertc_probe.c';
 const RUNTIME = 'targets/c/runtime';
 const COPY_MIB = 256;
 const GEMM_SIZE = 1024;
+/** Turns of the f32, bf16 and f16 GEMM probes at the chosen blocking. */
+const GEMM_TURNS = 3;
 /** Rows of 768 floats for the layernorm probe: input, residual and output are 3 x 448 x 3 KiB =
  * 3.9 MiB, within L3, so that the code's arithmetic and its in-cache traffic decide the rate, not
  * DRAM (the cost model charges DRAM traffic separately). */
@@ -112,7 +120,7 @@ export function buildProbe(cc: string, dir: string): Probe {
 }
 
 /** The register blockings (mr x nr) that bertc_sgemm runs vectorised (bertc_runtime.h, bertc_ukr). */
-const MICRO_TILES: readonly (readonly [number, number])[] = [[8, 32], [6, 32], [8, 16], [6, 16], [4, 16]];
+export const MICRO_TILES: readonly (readonly [number, number])[] = [[8, 32], [6, 32], [8, 16], [6, 16], [4, 16]];
 
 export function calibrate(opts: CalibrateOptions = {}): Accelerator {
   const cc = opts.cc ?? 'cc';
@@ -124,7 +132,7 @@ export function calibrate(opts: CalibrateOptions = {}): Accelerator {
     // Shares of the time: the FMA probe runs twice (one thread, all threads) and sets the clock
     // that every other rate is divided by, so it keeps the largest share; the sgemm rate is only
     // reported; the special probe runs four times (one function each).
-    const fma = probe('the FMA probe', ['fma', seconds * 0.4]);
+    const fma = probe('the FMA probe', ['fma', seconds * 0.35]);
     // Each register blocking the runtime vectorises, on one thread: the fastest is the micro-tile
     // (matrix.array) the C backend will use, since the best one depends on the vector ISA (8x32 for
     // AVX-512's 32 registers, 6x16 for AVX2's 16).
@@ -133,7 +141,16 @@ export function calibrate(opts: CalibrateOptions = {}): Accelerator {
       return { mr, nr, rate: need(r, 'sgemm_gflops') * 1e9 };
     });
     const best = blockings.reduce((a, b) => (b.rate > a.rate ? b : a));
-    const copy = probe('the copy probe', ['copy', COPY_MIB, seconds * 0.2]);
+    // The 16-bit operand GEMMs at that blocking, and the f32 one again beside them: in turns, the
+    // best of each kept, so that a burst of load elsewhere does not skew their ratio.
+    const gemmAt = (type: 'f32' | 'bf16' | 'f16', key: string) =>
+      need(probe(`the ${type} GEMM probe (${best.mr}x${best.nr})`, ['sgemm', GEMM_SIZE, GEMM_SIZE, GEMM_SIZE, 'nn', 1, 1, (seconds * 0.12) / (3 * GEMM_TURNS), best.mr, best.nr, type]), key) * 1e9;
+    let [f32Rate, half] = [0, { bf16: 0, f16: 0 }];
+    for (let turn = 0; turn < GEMM_TURNS; turn++) {
+      f32Rate = Math.max(f32Rate, gemmAt('f32', 'sgemm_gflops'));
+      half = { bf16: Math.max(half.bf16, gemmAt('bf16', 'gemm_bf16_gflops')), f16: Math.max(half.f16, gemmAt('f16', 'gemm_f16_gflops')) };
+    }
+    const copy = probe('the copy probe', ['copy', COPY_MIB, seconds * 0.13]);
     const ln = probe('the layernorm probe', ['layernorm', LAYERNORM_ROWS, seconds * 0.1]);
     const special = probe('the special-function probe', ['special', SPECIAL_N, seconds * 0.15]);
 
@@ -146,6 +163,8 @@ export function calibrate(opts: CalibrateOptions = {}): Accelerator {
     const specialRates = Object.fromEntries(SPECIAL_FUNCTIONS.map((fn) => [fn, need(special, `${fn}_per_s`)])) as Record<SpecialFunction, number>;
 
     const macs = HOST_CPU.matrix.macs_per_cycle.f32!;
+    // Scaled by the f32 rate timed in turn with them (not the sweep's, which ran apart, earlier).
+    const halfMacs = { bf16: round4((macs * half.bf16) / f32Rate), f16: round4((macs * half.f16) / f32Rate) };
     const clock = peakAll / (2 * macs * threads);
     // The preset's level bandwidths are bytes/cycle/core x its cores x its clock.
     const scale = (clock / HOST_CPU.clock_hz) * (threads / HOST_CPU.cores);
@@ -166,14 +185,18 @@ export function calibrate(opts: CalibrateOptions = {}): Accelerator {
       description:
         `The machine bertc calibrate ran on (${date}): the host-cpu preset with clock, cores and DRAM bandwidth ` +
         'from measurements, and vector and special-function rates measured on code written as the C backend ' +
-        "generates it (that code's effective rates, not the hardware's peaks), and the GEMM register blocking that runs fastest here; one thread per core.",
+        "generates it (that code's effective rates, not the hardware's peaks), the GEMM register blocking that runs fastest here, and the " +
+        'bf16 and f16 matrix rates of bertc\'s GEMM on 16-bit operands; one thread per core.',
       sources: [
         `measured ${date} by bertc calibrate with ${PROBE} (${cc} ${PROBE_FLAGS.join(' ')}): f32 FMA peak ${fmt(peak1 / 1e9)} GFLOP/s ` +
           `on 1 thread, ${fmt(peakAll / 1e9)} GFLOP/s on ${threads} threads.`,
         `clock_hz ${fmt(clock / 1e9)} GHz: derived, not read: the ${threads}-thread FMA peak / (2 x ${macs} f32 FMAs per cycle x ${threads} cores), ` +
           'so that the matrix peak equals the measured one.',
         `cores ${threads}: the threads the probe ran on (OpenMP default, the online CPUs).`,
-        `macs_per_cycle f32 ${macs}: Zen 4 AVX-512 rate, kept from host-cpu; bf16 ${HOST_CPU.matrix.macs_per_cycle.bf16}: kept from host-cpu, not measured.`,
+        `macs_per_cycle f32 ${macs}: Zen 4 AVX-512 rate, kept from host-cpu. bf16 ${halfMacs.bf16} and f16 ${halfMacs.f16}: measured, ` +
+          `f32's ${macs} x (bertc_gemm on bf16 / f16 operands over bertc_sgemm, ${GEMM_SIZE}x${GEMM_SIZE}x${GEMM_SIZE} at ${best.mr}x${best.nr} on 1 thread: ` +
+          `${fmt(half.bf16 / 1e9)} and ${fmt(half.f16 / 1e9)} against ${fmt(f32Rate / 1e9)} GFLOP/s); the runtime converts 16-bit operands ` +
+          `to f32 as it packs them and multiplies in f32 (no native bf16 dot product is used), replacing host-cpu's bf16 ${HOST_CPU.matrix.macs_per_cycle.bf16} (VDPBF16PS).`,
         `matrix.array ${best.mr}x${best.nr}: the fastest register blocking of bertc_sgemm ${GEMM_SIZE}x${GEMM_SIZE}x${GEMM_SIZE} on 1 thread ` +
           `(${blockings.map((b) => `${b.mr}x${b.nr} ${fmt(b.rate / 1e9)}`).join(', ')} GFLOP/s); ${fmt(sgemm / 1e9)} GFLOP/s is ` +
           `${fmt((100 * sgemm) / peak1)}% of the 1-thread FMA peak.`,
@@ -193,7 +216,7 @@ export function calibrate(opts: CalibrateOptions = {}): Accelerator {
       ],
       clock_hz: clock,
       cores: threads,
-      matrix: { ...HOST_CPU.matrix, array: { ...HOST_CPU.matrix.array, rows: best.mr, cols: best.nr } },
+      matrix: { ...HOST_CPU.matrix, array: { ...HOST_CPU.matrix.array, rows: best.mr, cols: best.nr }, macs_per_cycle: { ...HOST_CPU.matrix.macs_per_cycle, ...halfMacs } },
       vector: { lanes, ops_per_lane_per_cycle: ops, special_per_cycle: specialPerCycle },
       memory: HOST_CPU.memory.map((level) => ({ ...level, bandwidth_bytes_per_s: level.bandwidth_bytes_per_s * scale })),
       dram: { capacity_bytes: os.totalmem(), bandwidth_bytes_per_s: bandwidth },

@@ -2,8 +2,8 @@
  * The backends' per-op and per-dtype tables: every elementwise op the catalogue declares has a
  * spelling in the C-like renderer (and so in WGSL, whose table overrides C's), every viewable
  * movement op an index rule, and every dtype a form in C's dtype table whose compute type is its
- * compute dtype's. f16 and bf16 stay refused by checkTarget, but the code path below it no longer
- * assumes f32: WGSL's f16 form converts on load and store and asks for `enable f16`.
+ * compute dtype's. f16 and bf16 are storage forms computed in f32: C converts them through the
+ * runtime's functions, WGSL packs them two per u32 or, natively, asks for `enable f16`.
  */
 import { describe, expect, it } from 'vitest';
 import { computeDtype, DTYPES } from '../src/ir/dtype.js';
@@ -69,16 +69,22 @@ describe('dtype tables', () => {
     expect(C_DTYPES.f16).toMatchObject({ storage: 'uint16_t', bytes: 2, compute: 'float' });
   });
 
-  it('WGSL stores bools as i32 and f16 behind `enable f16`, and has no i64 or bf16', () => {
+  it('WGSL stores bools as i32, f16 and bf16 two to a u32 (f16 also natively behind `enable f16`), and has no i64', () => {
     expect(WGSL_DTYPES.i64).toBeUndefined();
-    expect(WGSL_DTYPES.bf16).toBeUndefined();
     const r = new WgslRenderer();
     expect([r.storageType('bool'), r.type('bool'), r.storageBytes('bool')]).toEqual(['i32', 'bool', 4]);
-    expect([r.storageType('f16'), r.type('f16'), r.storageBytes('f16')]).toEqual(['f16', 'f32', 2]);
-    expect(r.load('b0[i]', 'f16')).toBe('f32(b0[i])');
-    expect(r.store('x', 'f16')).toBe('f16(x)');
-    expect(r.enables(['f32', 'f16', 'i32', 'f16'])).toEqual(['enable f16;']);
-    expect(r.enables(['f32', 'bool'])).toEqual([]);
+    for (const d of ['f16', 'bf16'] as const) {
+      expect([r.storageType(d), r.type(d), r.storageBytes(d), r.arrayElement(d, true)]).toEqual(['u32', 'f32', 2, 'atomic<u32>']);
+      expect(() => r.load('b0[i]', d)).toThrow(/no load conversion/);
+    }
+    expect(r.loadAt('b0', 'i', 'bf16')).toBe('bertc_bf16_at(b0[(i) >> 1u], i)');
+    expect(r.enables(['f32', 'f16', 'bf16', 'bool'])).toEqual([]);
+    const native = new WgslRenderer(false, 'native');
+    expect([native.storageType('f16'), native.type('f16'), native.storageBytes('f16'), native.arrayElement('f16', true)]).toEqual(['f16', 'f32', 2, 'f16']);
+    expect(native.loadAt('b0', 'i', 'f16')).toBe('f32(b0[i])');
+    expect(native.storeAt('b0', 'i', 'x', 'f16')).toBe('b0[i] = bitcast<vec2<f16>>(bertc_f16_bits(x)).x;');
+    expect(native.enables(['f32', 'f16', 'i32', 'f16'])).toEqual(['enable f16;']);
+    expect(native.storageType('bf16')).toBe('u32');
     expect(() => r.type('i64')).toThrow(/cannot spell i64/);
   });
 
@@ -91,10 +97,10 @@ describe('dtype tables', () => {
     expect(new WgslRenderer().literal(-2, 'i32')).toBe('-2i');
   });
 
-  it('C has no f16 or bf16 load or store yet (mixed precision adds the conversions)', () => {
+  it('C loads and stores f16 and bf16 through the runtime\'s conversions (f32 needs none)', () => {
     const c = new CLikeRenderer();
-    expect(() => c.load('b0[i]', 'bf16')).toThrow(/no load conversion for bf16/);
-    expect(() => c.store('x', 'f16')).toThrow(/no store conversion for f16/);
+    expect(c.load('b0[i]', 'bf16')).toBe('bertc_bf16_to_f32(b0[i])');
+    expect(c.store('x', 'f16')).toBe('bertc_f32_to_f16(x)');
     expect(c.load('b0[i]', 'f32')).toBe('b0[i]');
   });
 });

@@ -11,6 +11,7 @@ import type { NamedValue } from '../../src/ir/graph.js';
 import type { Node } from '../../src/ir/node.js';
 import { numel } from '../../src/ir/shape.js';
 import { makeTensor, type Tensor, type TensorData } from '../../src/interp/tensor.js';
+import { bf16BitsToF32, f16BitsToF32, f32ToBf16Bits, f32ToF16Bits } from '../../src/io/halfFloat.js';
 import { C_DTYPES } from '../common/renderer.js';
 import { generateC, type COptions } from './module.js';
 
@@ -71,9 +72,15 @@ interface HostForm {
   readonly decode: (bytes: ArrayBufferLike) => TensorData;
 }
 
-/** By dtype (i64 held as the interpreter holds it, in a Float64Array); f16 and bf16 come with mixed precision. */
+/**
+ * By dtype (i64 held as the interpreter holds it, in a Float64Array). f16 and bf16 travel as their
+ * bits (src/io/halfFloat.ts's rounding, as a safetensors F16 or BF16 tensor holds them) and come
+ * back as their values in a Float32Array, as the interpreter holds them.
+ */
 const HOST_FORMS: Readonly<Partial<Record<DType, HostForm>>> = {
   f32: { encode: (v) => Float32Array.from(v), decode: (b) => new Float32Array(b) },
+  f16: { encode: (v) => Uint16Array.from(v, f32ToF16Bits), decode: (b) => Float32Array.from(new Uint16Array(b), f16BitsToF32) },
+  bf16: { encode: (v) => Uint16Array.from(v, f32ToBf16Bits), decode: (b) => Float32Array.from(new Uint16Array(b), bf16BitsToF32) },
   i32: { encode: (v) => Int32Array.from(v), decode: (b) => new Int32Array(b) },
   i64: { encode: (v) => BigInt64Array.from(v, (x) => BigInt(Math.trunc(x))), decode: (b) => Float64Array.from(new BigInt64Array(b), Number) },
   bool: { encode: (v) => Uint8Array.from(v), decode: (b) => new Uint8Array(b) },
@@ -81,7 +88,7 @@ const HOST_FORMS: Readonly<Partial<Record<DType, HostForm>>> = {
 
 function hostForm(d: DType): HostForm {
   const f = HOST_FORMS[d];
-  if (!f) throw new Error(`internal: the C harness has no host form for ${d} tensors (checkTarget refuses them)`);
+  if (!f) throw new Error(`internal: the C harness has no host form for ${d} tensors`);
   return f;
 }
 

@@ -1,15 +1,52 @@
 import type { Accelerator } from '../../src/accel/accelerator.js';
 import type { GemmSchedule } from '../../src/cost/gemm.js';
-import type { DType } from '../../src/ir/dtype.js';
+import { DiagnosticError, makeDiagnostic, type Diagnostic } from '../../src/diag/diagnostics.js';
+import { isFloat, type DType } from '../../src/ir/dtype.js';
+import { graphNodes } from '../../src/ir/graph.js';
 import type { Node } from '../../src/ir/node.js';
 import { numel, type Shape } from '../../src/ir/shape.js';
+import { bf16BitsToF32, f16BitsToF32, f32ToBf16Bits, f32ToF16Bits } from '../../src/io/halfFloat.js';
 import { isMatmul, isMovement, isRowReduction, isScatter, reducedAxes } from '../../src/kernel/classify.js';
 import type { Kernel } from '../../src/kernel/kernels.js';
+import type { Module } from '../../src/kernel/module.js';
 import { dropoutOps, kernelParams } from '../../src/kernel/signature.js';
 import { affine, gemmAccess, gemmBatchOffset, unravel, type Index } from '../common/indexing.js';
 import { accumulatorOf, ElementValues, kernelHeader, parameterNames, rowResultType, type ValueEnv } from '../common/elementValues.js';
 import { Writer, type Line } from '../common/writer.js';
 import { scatterParts } from '../common/scatter.js';
+import type { CLikeRenderer } from '../common/renderer.js';
+
+/*
+ * f16 and bf16 values are held as the interpreter holds them: every op's result is rounded to its
+ * storage dtype, so a kernel rounds each 16-bit value it computes (in f32) before anything reads
+ * it, not only where it is stored. A fused chain of bf16 ops gives the interpreter's values, not
+ * those of the chain kept in f32.
+ */
+
+/** A constant's value in a 16-bit float dtype, rounded as the interpreter rounds it. */
+const HALF_VALUES: Readonly<Partial<Record<DType, (v: number) => number>>> = {
+  f16: (v) => f16BitsToF32(f32ToF16Bits(v)),
+  bf16: (v) => bf16BitsToF32(f32ToBf16Bits(v)),
+};
+
+/** Whether `d` is stored narrower than it is computed (f16 and bf16 in float), so that computed values are rounded. */
+function isNarrow(r: CLikeRenderer, d: DType): boolean {
+  return isFloat(d) && r.storageType(d) !== r.type(d);
+}
+
+/** `x`, computed in `d`'s compute type, rounded to `d`'s storage: a store and a load. */
+export function roundToStorage(r: CLikeRenderer, x: string, d: DType): string {
+  return isNarrow(r, d) ? r.load(r.store(x, d), d) : x;
+}
+
+/** Ops whose result is one of their operands' values (or its negation), exact in the operands' dtype. */
+const SELECTS = new Set(['neg', 'abs', 'relu', 'max', 'min', 'where', 'gather']);
+
+/** Whether `n`'s value needs no rounding: a select among operands of its own dtype, or dropout at inference. */
+function exactInStorage(n: Node, train: boolean): boolean {
+  const own = n.srcs.every((s) => !isFloat(s.type.dtype) || s.type.dtype === n.type.dtype);
+  return (own && SELECTS.has(n.op)) || (n.op === 'dropout' && !train) || (n.op === 'cast' && n.srcs[0]!.type.dtype === n.type.dtype);
+}
 
 
 export interface KernelEnv extends ValueEnv {
@@ -35,9 +72,31 @@ export interface KernelFunction {
 /** The C kernel body: the shared element expressions, written into loops. */
 class KernelBuilder extends ElementValues {
   readonly w = new Writer();
+  /**
+   * The 16-bit bits of members whose local holds them (`uint16_t t3 = bertc_f32_to_bf16(..)`, read
+   * as `bertc_bf16_to_f32(t3)`): a store of such a value is the bits themselves, not a conversion
+   * back and forth. They are a conversion's result, so a NaN among them is quiet and converting
+   * them to f32 and back gives them unchanged.
+   */
+  private readonly bits = new Map<Node, string>();
 
   constructor(k: Kernel, env: KernelEnv) {
     super(k, env);
+  }
+
+  /** A 16-bit constant is its value rounded to the dtype, and an index (iota) too. */
+  override value(n: Node, idx: Index): string {
+    const d = n.type.dtype;
+    const half = isNarrow(this.env.r, d) ? HALF_VALUES[d] : undefined;
+    if (half && n.op === 'const') return this.env.r.literal(half(n.attr<number>('value')), d);
+    if (half && n.op === 'iota') return roundToStorage(this.env.r, super.value(n, idx), d);
+    return super.value(n, idx);
+  }
+
+  /** An op's value, rounded to its storage dtype when that is 16 bits (HALF_VALUES). */
+  override valueOfOp(n: Node, idx: Index): string {
+    const v = super.valueOfOp(n, idx);
+    return exactInStorage(n, this.env.train) ? v : roundToStorage(this.env.r, v, n.type.dtype);
   }
 
   /** Declares a member's value for the current row: an array over j, or a scalar. */
@@ -45,30 +104,47 @@ class KernelBuilder extends ElementValues {
     const r = this.env.r;
     const name = this.local(n);
     const t = r.type(n.type.dtype);
-    const expr = this.valueOfOp(n, this.here(n));
     // Along the row when its shape says so, or when it reads a value kept as a row array.
     if (rowVaries(n) || n.srcs.some((x) => this.locals.get(x)?.array)) {
       this.w.line(`${t} ${name}[${D}];`, n.meta.span);
-      this.w.line(`${r.loop('j', D)} ${name}[j] = ${expr};`, n.meta.span);
+      this.w.line(`${r.loop('j', D)} ${name}[j] = ${this.valueOfOp(n, this.here(n))};`, n.meta.span);
       this.locals.set(n, { name, array: true });
     } else {
-      this.w.line(r.declare(name, n.type.dtype, expr), n.meta.span);
-      this.locals.set(n, { name, array: false });
+      this.scalar(n);
     }
   }
 
   /** Declares each of `nodes` (movement ops aside) as a scalar local at the iteration point, in order. */
   scalars(nodes: readonly Node[]): void {
-    for (const n of nodes) {
-      if (isMovement(n)) continue;
-      this.w.line(this.env.r.declare(this.local(n), n.type.dtype, this.valueOfOp(n, this.here(n))), n.meta.span);
-      this.locals.set(n, { name: this.local(n), array: false });
+    for (const n of nodes) if (!isMovement(n)) this.scalar(n);
+  }
+
+  /** Declares `n` as a scalar local at the iteration point: its value, or a 16-bit value's bits. */
+  private scalar(n: Node): void {
+    const r = this.env.r;
+    const d = n.type.dtype;
+    const name = this.local(n);
+    if (isNarrow(r, d)) {
+      this.w.line(`${r.storageType(d)} ${name} = ${r.store(super.valueOfOp(n, this.here(n)), d)};`, n.meta.span);
+      this.setBits(n, name);
+      return;
     }
+    this.w.line(r.declare(name, d, this.valueOfOp(n, this.here(n))), n.meta.span);
+    this.locals.set(n, { name, array: false });
+  }
+
+  /** Makes `n`'s local (a scalar) the 16-bit value whose bits are `bits`. */
+  setBits(n: Node, bits: string): void {
+    this.bits.set(n, bits);
+    this.locals.set(n, { name: this.env.r.load(bits, n.type.dtype), array: false });
   }
 
   /** Stores output `o` at the iteration point (or per row, for a per-row scalar). */
   store(o: Node): void {
-    this.w.line(this.storeStatement(o), o.meta.span);
+    const bits = this.bits.get(this.stored(o).v);
+    const d = o.type.dtype;
+    const statement = this.storeStatement(o);
+    this.w.line(bits === undefined ? statement : statement.replace(this.env.r.store(this.env.r.load(bits, d), d), bits), o.meta.span);
   }
 }
 
@@ -200,7 +276,7 @@ function columnSum(b: KernelBuilder, k: Kernel, env: KernelEnv, reductions: read
   reductions.forEach((n, i) => {
     const acc = accumulatorOf(n);
     const total = n.op === 'reduce_mean' ? `acc${i}[row - c0] / ${r.literal(D, acc)}` : `acc${i}[row - c0]`;
-    b.w.line(r.declare(b.local(n), n.type.dtype, r.cast(total, acc, n.type.dtype)), n.meta.span);
+    b.w.line(r.declare(b.local(n), n.type.dtype, roundToStorage(r, r.cast(total, acc, n.type.dtype), n.type.dtype)), n.meta.span);
     b.locals.set(n, { name: b.local(n), array: false });
   });
   b.scalars(k.ops.filter((n) => !prologue.has(n) && !reductions.includes(n)));
@@ -242,7 +318,7 @@ function reduction(b: KernelBuilder, n: Node, D: number, rowVaries: (n: Node) =>
       w.line(`${out} ${name}[${D}];`, span);
       w.line(`${r.loop('j', D)} ${name}[j] = ${r.call('bertc_exp', `${xs}[j] - ${name}_max`)};`, span);
       w.line(`const ${t} ${name}_sum = ${sum(name)};`, span);
-      w.line(`${r.loop('j', D)} ${name}[j] = ${name}[j] / ${name}_sum;`, span);
+      w.line(`${r.loop('j', D)} ${name}[j] = ${roundToStorage(r, `${name}[j] / ${name}_sum`, n.type.dtype)};`, span);
       b.locals.set(n, { name, array: true });
       return;
     }
@@ -255,7 +331,8 @@ function reduction(b: KernelBuilder, n: Node, D: number, rowVaries: (n: Node) =>
       w.line(`${r.loop('j', D)} ${name}_sq[j] = (${xs}[j] - ${name}_mean) * (${xs}[j] - ${name}_mean);`, span);
       w.line(`const ${t} ${name}_inv = ${lit(1)} / ${r.math['sqrt']}(${sum(`${name}_sq`)} / ${lit(D)} + ${r.literal(n.attr<number>('eps'), acc)});`, span);
       w.line(`${out} ${name}[${D}];`, span);
-      w.line(`${r.loop('j', D)} ${name}[j] = (${xs}[j] - ${name}_mean) * ${name}_inv * ${b.value(g, [col])} + ${b.value(bias, [col])};`, span);
+      const normed = `(${xs}[j] - ${name}_mean) * ${name}_inv * ${b.value(g, [col])} + ${b.value(bias, [col])}`;
+      w.line(`${r.loop('j', D)} ${name}[j] = ${roundToStorage(r, normed, n.type.dtype)};`, span);
       b.locals.set(n, { name, array: true });
       return;
     }
@@ -263,23 +340,45 @@ function reduction(b: KernelBuilder, n: Node, D: number, rowVaries: (n: Node) =>
       const isMax = n.op === 'reduce_max';
       if (isMax) r.used.add('bertc_fmax');
       const total = isMax ? r.call('bertc_row_max', xs, String(D)) : sum(xs);
-      w.line(r.declare(name, n.type.dtype, r.cast(`${total}${n.op === 'reduce_mean' ? ` / ${lit(D)}` : ''}`, acc, n.type.dtype)), span);
+      const result = r.cast(`${total}${n.op === 'reduce_mean' ? ` / ${lit(D)}` : ''}`, acc, n.type.dtype);
+      w.line(r.declare(name, n.type.dtype, isMax ? result : roundToStorage(r, result, n.type.dtype)), span);
       b.locals.set(n, { name, array: rowVaries(n) });
     }
   }
 }
 
 /**
- * The one dtype the runtime's packed GEMM (`bertc_sgemm`) reads, accumulates in and writes, and
- * the type of its workspace and scratch: the GEMM runtime is f32 by design (a mixed-precision GEMM
- * would be a second entry point).
+ * The dtype the runtime's packed GEMM accumulates in and writes (`bertc_sgemm`, `bertc_gemm`), and
+ * the type of its workspace and scratch: its packed panels are f32 whatever the operands are.
  */
 export const SGEMM_DTYPE: DType = 'f32';
 
-/** Refuses a matmul the runtime GEMM cannot run: operands, accumulator and (when written directly) result in its dtype. */
-function checkGemmDtypes(mm: Node, a: Node, b: Node, direct: boolean): void {
-  const held = [a.type.dtype, b.type.dtype, accumulatorOf(mm), ...(direct ? [mm.type.dtype] : [])];
-  if (held.some((d) => d !== SGEMM_DTYPE)) throw new Error(`internal: matmul #${mm.id} holds ${held.join(', ')}; the runtime GEMM (bertc_sgemm) is ${SGEMM_DTYPE} only`);
+/**
+ * The operand dtypes `bertc_gemm` reads, each operand its own (converted to f32 as it is packed),
+ * by the runtime's name for them. A matmul of f32 operands calls `bertc_sgemm`.
+ */
+const GEMM_OPERANDS: Readonly<Partial<Record<DType, string>>> = { f32: 'BERTC_F32', f16: 'BERTC_F16', bf16: 'BERTC_BF16' };
+
+/** Why the runtime GEMM cannot run matmul `mm`, or undefined when it can. */
+function gemmRefusal(mm: Node): string | undefined {
+  const acc = accumulatorOf(mm);
+  if (acc !== SGEMM_DTYPE) return `the C runtime's GEMM accumulates in ${SGEMM_DTYPE} only, and this matmul asks for acc=${acc} (use acc=${SGEMM_DTYPE}, the default)`;
+  const operand = mm.srcs.find((s) => !GEMM_OPERANDS[s.type.dtype]);
+  if (operand) return `the C runtime's GEMM multiplies f32, f16 and bf16 operands only, not ${operand.type.dtype}`;
+  return undefined;
+}
+
+/**
+ * Refuses, as located diagnostics (E0007, exit 1), every matmul of `m` that the runtime GEMM
+ * cannot run: an accumulator other than f32, or integer operands.
+ */
+export function checkGemms(m: Module): void {
+  const diags: Diagnostic[] = [];
+  for (const n of graphNodes(m.graph)) {
+    const why = isMatmul(n) ? gemmRefusal(n) : undefined;
+    if (why) diags.push(makeDiagnostic('E0007', { detail: `'${n.op}' of type ${n.srcs.map((s) => s.type.dtype).join(' x ')} -> ${n.type.dtype} cannot be compiled for the c target: ${why}` }, n.meta.span));
+  }
+  if (diags.length) throw new DiagnosticError(diags);
 }
 
 /**
@@ -327,7 +426,16 @@ function scatterKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[]):
   const span = s.node.meta.span;
   const p = s.pre > 1 ? 'p' : '0';
   const columns = 'for (ptrdiff_t q = q0; q < q1; q++)';
+  // A 16-bit result sums in f32, in a zeroed array of the result's elements, and is rounded once
+  // when each column is done (the interpreter's one rounding): adding into the 16-bit result itself
+  // would round every partial sum.
+  const narrow = isNarrow(r, dtype);
+  const acc = (row: string) => `acc[${affine([[p, s.rows * s.post], [row, s.post], ['q', 1]])}]`;
   for (const line of header(k, instances)) b.w.line(line);
+  if (narrow) {
+    b.w.line(`${r.type(dtype)} *acc = bertc_alloc(sizeof(${r.type(dtype)}) * ${s.pre * s.rows * s.post});`, span);
+    b.w.line('if (!acc) { *status = BERTC_ERR_MEMORY; return; }', span);
+  }
   if (tasks > 1 && s.pre * s.rows * s.post >= 4096) b.w.line('#pragma omp parallel for schedule(static)');
   b.w.open(r.loop('task', tasks), span);
   if (s.pre > 1) b.w.line(`const ptrdiff_t p = ${chunks > 1 ? `task / ${chunks}` : 'task'};`);
@@ -337,15 +445,18 @@ function scatterKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[]):
   } else {
     b.w.line(`const ptrdiff_t q0 = 0, q1 = ${s.post};`);
   }
-  b.w.line(`${r.loop('row', s.rows)} ${columns} ${s.target(p, 'row', 'q')} = ${r.store(r.literal(0, dtype), dtype)};`, span);
+  if (!narrow) b.w.line(`${r.loop('row', s.rows)} ${columns} ${s.target(p, 'row', 'q')} = ${r.store(r.literal(0, dtype), dtype)};`, span);
   b.w.open(r.loop('i', s.count), span);
   b.usesStatus = true;
   b.w.line(`const ptrdiff_t row = ${r.checkedIndex(s.index('i'), s.rows)};`, span);
   if (s.padding !== undefined) b.w.line(`if (row == ${s.padding}) continue;`, span);
   const at = s.target(p, 'row', 'q');
-  b.w.line(`${columns} ${at} = ${r.store(`${r.load(at, dtype)} + ${s.update(p, 'i', 'q')}`, dtype)};`, span);
+  if (narrow) b.w.line(`${columns} ${acc('row')} += ${s.update(p, 'i', 'q')};`, span);
+  else b.w.line(`${columns} ${at} = ${r.store(`${r.load(at, dtype)} + ${s.update(p, 'i', 'q')}`, dtype)};`, span);
   b.w.close();
+  if (narrow) b.w.line(`${r.loop('row', s.rows)} ${columns} ${at} = ${r.store(acc('row'), dtype)};`, span);
   b.w.close();
+  if (narrow) b.w.line('bertc_free_aligned(acc);');
   return done(b, k);
 }
 
@@ -386,9 +497,18 @@ function gemmKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[]): Ke
   const chunk = gemmRowChunk(M, batches, env.accel);
   const chunks = Math.ceil(M / chunk);
   const epilogue = k.ops.filter((n) => n !== mm);
-  const direct = epilogue.length === 0 && k.outputs.length === 1 && k.outputs[0] === mm;
-  checkGemmDtypes(mm, a.buffer, bv.buffer, direct);
+  // Written straight into the result only when that is the GEMM's own f32; else through the
+  // scratch, which the epilogue stores in the result's dtype.
+  const direct = epilogue.length === 0 && k.outputs.length === 1 && k.outputs[0] === mm && mm.type.dtype === SGEMM_DTYPE;
+  const why = gemmRefusal(mm);
+  if (why) throw new Error(`internal: matmul #${mm.id} reached the C backend, which cannot run it (checkGemms refuses it): ${why}`);
   const gemmType = r.type(SGEMM_DTYPE);
+  const [aType, bType] = [a.buffer.type.dtype, bv.buffer.type.dtype].map((d) => GEMM_OPERANDS[d]!) as [string, string];
+  /** The call computing this task's rows into `c`: bertc_sgemm on f32 operands, else bertc_gemm with each operand's type. */
+  const gemmCall = (aBase: string, bBase: string, c: string) =>
+    aType === GEMM_OPERANDS.f32 && bType === GEMM_OPERANDS.f32
+      ? `bertc_sgemm(rows, ${N}, ${K}, ${aBase}, ${a.rowStride}, ${a.colStride}, ${bBase}, ${bv.rowStride}, ${bv.colStride}, ${c}, ${N}, &blk, ws);`
+      : `bertc_gemm(rows, ${N}, ${K}, ${aBase}, ${aType}, ${a.rowStride}, ${a.colStride}, ${bBase}, ${bType}, ${bv.rowStride}, ${bv.colStride}, ${c}, ${N}, &blk, ws);`;
 
   for (const line of header(k, instances)) b.w.line(line);
   b.w.line(`/* schedule (tile-gemm): ${(env.schedules?.get(mm)?.levels ?? []).map((t) => `${t.level} ${t.m}x${t.n}x${t.k} ${t.order}`).join(', ') || 'untiled'}; blocking mc=${blk.mc} nc=${blk.nc} kc=${blk.kc} mr=${blk.mr} nr=${blk.nr} */`);
@@ -404,15 +524,18 @@ function gemmKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[]): Ke
   const bBase = `${env.ptr(bv.buffer)} + ${gemmBatchOffset(bv, bi)}`;
   if (direct) {
     const cBase = `${env.ptr(mm)} + ${affine([['bi', M * N], ['m0', N]])}`;
-    b.w.line(`bertc_sgemm(rows, ${N}, ${K}, ${aBase}, ${a.rowStride}, ${a.colStride}, ${bBase}, ${bv.rowStride}, ${bv.colStride}, ${cBase}, ${N}, &blk, ws);`, mm.meta.span);
+    b.w.line(gemmCall(aBase, bBase, cBase), mm.meta.span);
   } else {
     b.w.line(`${gemmType} *c = m->gemm_scratch + (size_t)bertc_thread_num() * m->gemm_scratch_floats;`);
-    b.w.line(`bertc_sgemm(rows, ${N}, ${K}, ${aBase}, ${a.rowStride}, ${a.colStride}, ${bBase}, ${bv.rowStride}, ${bv.colStride}, c, ${N}, &blk, ws);`, mm.meta.span);
+    b.w.line(gemmCall(aBase, bBase, 'c'), mm.meta.span);
     b.w.open('for (int mi = 0; mi < rows; mi++)');
     b.w.open(r.loop('n', N));
     const idx: Index = [...bi, '(m0 + mi)', 'n'];
     b.setIteration(idx);
-    b.locals.set(mm, { name: 'c[mi * ' + N + ' + n]', array: false });
+    // A 16-bit product is rounded to its dtype before the epilogue reads it, as the interpreter holds it.
+    const product = `c[mi * ${N} + n]`;
+    if (isNarrow(r, mm.type.dtype)) b.setBits(mm, r.store(product, mm.type.dtype));
+    else b.locals.set(mm, { name: product, array: false });
     b.scalars(epilogue);
     for (const o of k.outputs) b.store(o);
     b.w.close();

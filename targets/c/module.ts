@@ -11,7 +11,7 @@ import { resultCopies, resultCopyValue } from '../common/elementValues.js';
 import { planMemory, type MemoryPlan } from '../common/memoryPlan.js';
 import { checkTarget } from '../common/unsupported.js';
 import { C_DTYPES, CLikeRenderer } from '../common/renderer.js';
-import { blockingOf, gemmRowChunk, kernelFunction, SGEMM_DTYPE, type KernelFunction } from './kernelCode.js';
+import { blockingOf, checkGemms, gemmRowChunk, kernelFunction, SGEMM_DTYPE, type KernelFunction } from './kernelCode.js';
 import type { Line } from '../common/writer.js';
 
 /** The files of a compiled model, by name. */
@@ -68,6 +68,7 @@ export function memoryOf(m: Module): { arena_bytes: number; unplanned_arena_byte
 /** Generates model.c, model.h, a harness, a Makefile and the source map for a tiled module. */
 export function generateC(m: Module, opts: COptions): CFiles {
   checkTarget(m, 'c');
+  checkGemms(m);
   const r = new CLikeRenderer();
   const L = layoutOf(m);
   const updates = updatedWeights(m, L);
@@ -347,7 +348,8 @@ function updatesInPlace(L: Layout, next: ReadonlyMap<Node, Node>): boolean {
     if (!k || L.run.slice(at + 1).some((later) => reads(later, p))) return false;
     const part = (k.segments ?? [k]).find((sg) => sg.outputs.includes(o))!;
     if ((k.segments ?? []).some((sg) => sg !== part && reads(sg, p))) return false;
-    return part.ops.every((n) => !n.srcs.includes(p) || (isElementwise(n) && shapeEquals(n.type.shape, p.type.shape)));
+    // Written in place only by an elementwise kernel (the loss scaler's reductions read what they overwrite).
+    return part.kind === 'elementwise' && part.ops.every((n) => !n.srcs.includes(p) || (isElementwise(n) && shapeEquals(n.type.shape, p.type.shape)));
   });
 }
 
@@ -435,25 +437,53 @@ void bertc_kernel_times(const bertc_model *model, double *seconds);
 `;
 }
 
+/**
+ * Where the harness holds tensors that its files store back to back: each at a multiple of 8 bytes
+ * (the largest element, i64), since a tensor after an odd number of 2-byte or 1-byte elements
+ * would not be aligned for its type at its offset in the file. `slurp` reads the file into these
+ * slots; writing goes tensor by tensor.
+ */
+interface Slots {
+  readonly at: readonly number[];
+  readonly bytes: readonly number[];
+  /** Bytes of the slots (a multiple of 8), and of the tensors back to back in a file. */
+  readonly size: number;
+  readonly packed: number;
+}
+
+function slotsOf(nodes: readonly Node[]): Slots {
+  const bytes = nodes.map(bytesOf);
+  const at: number[] = [];
+  let size = 0;
+  for (const b of bytes) {
+    at.push(size);
+    size += Math.ceil(b / 8) * 8;
+  }
+  return { at, bytes, size, packed: bytes.reduce((s, b) => s + b, 0) };
+}
+
+/** The C declarations of slots' offsets and sizes, `NAME_at` and `NAME_bytes`. */
+const slotTables = (name: string, s: Slots) => `static const size_t ${name}_at[] = { ${s.at.join(', ') || '0'} }, ${name}_bytes[] = { ${s.bytes.join(', ') || '0'} };`;
+
 /** The training mode of the harness: N calls of bertc_step on one batch, each with its own scalars. */
 function trainingHarness(m: Module, r: CLikeRenderer): { usage: string; fn: string } {
   const batch = m.graph.inputs.filter((n) => !isOptimizerInput(n));
   const scalars = m.graph.inputs.filter(isOptimizerInput);
   const perStep = stepResults(m.graph);
   const finals = [...stateUpdates(m.graph).values()];
-  const sum = (ns: readonly Node[]) => ns.reduce((s, n) => s + bytesOf(n), 0);
-  const offset = (ns: readonly Node[], n: Node) => sum(ns.slice(0, ns.indexOf(n)));
-  const [B, SC, PS] = [sum(batch), sum(scalars), sum(perStep.map((o) => o.node))];
-  const arg = (n: Node) => (isOptimizerInput(n) ? `(const ${r.storageType(n.type.dtype)} *)(scal + (size_t)t * ${SC} + ${offset(scalars, n)})` : `(const ${r.storageType(n.type.dtype)} *)(batch + ${offset(batch, n)})`);
-  const perStepArgs = perStep.map((o) => `(${r.storageType(o.node.type.dtype)} *)(out + (size_t)t * ${PS} + ${offset(perStep.map((x) => x.node), o.node)})`);
+  // Each step's scalars and results are a record of slots; the weights after the last step follow
+  // the results' records, back to back as they are written (memcpy only, no typed access).
+  const [B, SC, PS] = [slotsOf(batch), slotsOf(scalars), slotsOf(perStep.map((o) => o.node))];
+  const arg = (n: Node) => (isOptimizerInput(n) ? `(const ${r.storageType(n.type.dtype)} *)(scal + (size_t)t * ${SC.size} + ${SC.at[scalars.indexOf(n)]})` : `(const ${r.storageType(n.type.dtype)} *)(batch + ${B.at[batch.indexOf(n)]})`);
+  const perStepArgs = perStep.map((o, i) => `(${r.storageType(o.node.type.dtype)} *)(out + (size_t)t * ${PS.size} + ${PS.at[i]})`);
   let at = 0;
   // Each step's loss as it is done, as the bits of its float (bertc train shows it as progress).
   const loss = perStep.find((o) => o.name === 'loss' && numel(o.node.type.shape) === 1 && o.node.type.dtype === 'f32');
   const progress = loss
-    ? `\n    if (!status) { uint32_t bits; memcpy(&bits, out + (size_t)t * ${PS} + ${offset(perStep.map((x) => x.node), loss.node)}, 4); printf("step %ld loss %08lx\\n", t + 1, (unsigned long)bits); fflush(stdout); }`
+    ? `\n    if (!status) { uint32_t bits; memcpy(&bits, out + (size_t)t * ${PS.size} + ${PS.at[perStep.indexOf(loss)]}, 4); printf("step %ld loss %08lx\\n", t + 1, (unsigned long)bits); fflush(stdout); }`
     : '';
   const copies = finals.map((o) => {
-    const line = `  memcpy(out + (size_t)steps * ${PS} + ${at}, bertc_weight(m, ${JSON.stringify(o.name)}), ${bytesOf(o.node)});`;
+    const line = `  memcpy(out + (size_t)steps * ${PS.size} + ${at}, bertc_weight(m, ${JSON.stringify(o.name)}), ${bytesOf(o.node)});`;
     at += bytesOf(o.node);
     return line;
   });
@@ -471,10 +501,13 @@ static int train(int argc, char **argv) {
   bertc_model *m;
   int status = bertc_init(&m, argv[3], err, sizeof err);
   if (status) { fprintf(stderr, "error: %s\\n", err); return 1; }
-  static unsigned char batch[${Math.max(1, B)}];
-  unsigned char *scal = malloc((size_t)steps * ${SC}), *out = malloc((size_t)steps * ${PS} + ${at});
+  _Alignas(64) static unsigned char batch[${Math.max(8, B.size)}];
+  ${slotTables('batch', B)}
+  ${slotTables('scal', SC)}
+  ${slotTables('res', PS)}
+  unsigned char *scal = malloc((size_t)steps * ${SC.size} + 8), *out = malloc((size_t)steps * ${PS.size} + ${at} + 8);
   if (!scal || !out) { fprintf(stderr, "error: out of memory\\n"); free(scal); free(out); bertc_free(m); return 1; }
-  if (slurp(argv[4], batch, sizeof batch) || slurp(argv[5], scal, (size_t)steps * ${SC})) { fprintf(stderr, "error: cannot read the batch or the step scalars\\n"); free(scal); free(out); bertc_free(m); return 1; }
+  if (slurp(argv[4], batch, 1, 0, batch_at, batch_bytes, ${batch.length}) || slurp(argv[5], scal, steps, ${SC.size}, scal_at, scal_bytes, ${scalars.length})) { fprintf(stderr, "error: cannot read the batch or the step scalars\\n"); free(scal); free(out); bertc_free(m); return 1; }
   uint32_t seed = argc > 7 ? (uint32_t)strtoul(argv[7], NULL, 10) : 0;
   for (long t = 0; t < steps && !status; t++) {
     status = bertc_step(m, ${[...m.graph.inputs.map(arg), ...perStepArgs, 'seed'].join(', ')});${progress}
@@ -484,8 +517,10 @@ ${copies.join('\n')}
   bertc_free(m);
   free(scal);
   FILE *f = fopen(argv[6], "wb");
-  size_t bytes = (size_t)steps * ${PS} + ${at};
-  if (!f || fwrite(out, 1, bytes, f) != bytes) { fprintf(stderr, "error: cannot write %s\\n", argv[6]); if (f) fclose(f); free(out); return 1; }
+  int bad = f == NULL;
+  for (long t = 0; t < steps && !bad; t++)
+    for (int i = 0; i < ${perStep.length} && !bad; i++) bad = fwrite(out + (size_t)t * ${PS.size} + res_at[i], 1, res_bytes[i], f) != res_bytes[i];
+  if (bad || fwrite(out + (size_t)steps * ${PS.size}, 1, ${at}, f) != ${at}) { fprintf(stderr, "error: cannot write %s\\n", argv[6]); if (f) fclose(f); free(out); return 1; }
   fclose(f);
   free(out);
   return 0;
@@ -497,6 +532,7 @@ ${copies.join('\n')}
 function harness(m: Module, r: CLikeRenderer, updates: readonly Node[]): string {
   const ins = m.graph.inputs;
   const outs = m.graph.outputs;
+  const [inSlots, outSlots] = [slotsOf(ins), slotsOf(outs.map((o) => o.node))];
   const training = updates.length ? trainingHarness(m, r) : undefined;
   return `/* A command-line harness for the generated model (bertc run --target c uses it):
  *   ./model WEIGHTS.safetensors INPUTS.bin OUTPUTS.bin [SEED]
@@ -507,12 +543,16 @@ ${training.usage}` : ' */'}
 #include <stdio.h>
 #include <stdlib.h>
 ${training ? '#include <string.h>\n' : ''}
-static int slurp(const char *path, void *dst, size_t bytes) {
+/* Reads records of n tensors each, stored back to back in path, into their slots in dst: tensor i
+ * of record r at r * stride + at[i], aligned for its type (its offset in the file need not be). */
+static int slurp(const char *path, unsigned char *dst, long records, size_t stride, const size_t *at, const size_t *bytes, int n) {
   FILE *f = fopen(path, "rb");
   if (!f) return 1;
-  size_t got = fread(dst, 1, bytes, f);
+  int bad = 0;
+  for (long r = 0; r < records && !bad; r++)
+    for (int i = 0; i < n && !bad; i++) bad = fread(dst + (size_t)r * stride + at[i], 1, bytes[i], f) != bytes[i];
   fclose(f);
-  return got != bytes;
+  return bad;
 }
 
 ${training?.fn ?? ''}
@@ -522,19 +562,23 @@ int main(int argc, char **argv) {${training ? '\n  if (argc > 1 && !strcmp(argv[
   bertc_model *m;
   int status = bertc_init(&m, argv[1], err, sizeof err);
   if (status) { fprintf(stderr, "error: %s\\n", err); return 1; }
-  static unsigned char in[${Math.max(1, ins.reduce((s, n) => s + bytesOf(n), 0))}];
-  static unsigned char out[${Math.max(1, outs.reduce((s, o) => s + bytesOf(o.node), 0))}];
-  if (slurp(argv[2], in, sizeof in)) { fprintf(stderr, "error: cannot read %zu bytes of inputs from %s\\n", sizeof in, argv[2]); bertc_free(m); return 1; }
+  _Alignas(64) static unsigned char in[${Math.max(8, inSlots.size)}];
+  _Alignas(64) static unsigned char out[${Math.max(8, outSlots.size)}];
+  ${slotTables('in', inSlots)}
+  ${slotTables('out', outSlots)}
+  if (slurp(argv[2], in, 1, 0, in_at, in_bytes, ${ins.length})) { fprintf(stderr, "error: cannot read %zu bytes of inputs from %s\\n", (size_t)${inSlots.packed}, argv[2]); bertc_free(m); return 1; }
   uint32_t seed = argc > 4 ? (uint32_t)strtoul(argv[4], NULL, 10) : 0;
   status = bertc_run(m, ${[
-    ...ins.map((n, i) => `(const ${r.storageType(n.type.dtype)} *)(in + ${ins.slice(0, i).reduce((s, x) => s + bytesOf(x), 0)})`),
-    ...outs.map((o, i) => `(${r.storageType(o.node.type.dtype)} *)(out + ${outs.slice(0, i).reduce((s, x) => s + bytesOf(x.node), 0)})`),
+    ...ins.map((n, i) => `(const ${r.storageType(n.type.dtype)} *)(in + ${inSlots.at[i]})`),
+    ...outs.map((o, i) => `(${r.storageType(o.node.type.dtype)} *)(out + ${outSlots.at[i]})`),
     'seed',
   ].join(', ')});
   bertc_free(m);
   if (status) { fprintf(stderr, "error: an input id is out of range (status %d)\\n", status); return 1; }
   FILE *f = fopen(argv[3], "wb");
-  if (!f || fwrite(out, 1, sizeof out, f) != sizeof out) { fprintf(stderr, "error: cannot write %s\\n", argv[3]); if (f) fclose(f); return 1; }
+  int bad = f == NULL;
+  for (int i = 0; i < ${outs.length} && !bad; i++) bad = fwrite(out + out_at[i], 1, out_bytes[i], f) != out_bytes[i];
+  if (bad) { fprintf(stderr, "error: cannot write %s\\n", argv[3]); if (f) fclose(f); return 1; }
   fclose(f);
   return 0;
 }

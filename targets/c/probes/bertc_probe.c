@@ -5,9 +5,11 @@
  * slow runs measure interference (other processes, frequency ramps), not the machine.
  *
  *   bertc_probe fma SECONDS             peak f32 FMA rate, one thread and all threads (GFLOP/s)
- *   bertc_probe sgemm M N K LAYOUT BATCH THREADS SECONDS [MR NR]
+ *   bertc_probe sgemm M N K LAYOUT BATCH THREADS SECONDS [MR NR [TYPE]]
  *                                       bertc_sgemm rate (GFLOP/s), with the default blocking or
- *                                       its MR x NR register blocking; LAYOUT is
+ *                                       its MR x NR register blocking; with TYPE bf16 or f16,
+ *                                       bertc_gemm's on operands of that type (both; converted
+ *                                       to f32 as they are packed, C in f32); LAYOUT is
  *                                         nn  A [M,K] and B [K,N] row-major
  *                                         nt  B given as W [N,K] row-major (x @ W^T)
  *                                         qk  BATCH heads of Q K^T: A and B are column slices of
@@ -117,23 +119,34 @@ enum { NN, NT, QK, PV };
 
 typedef struct {
   int M, N, K, layout, batch, threads;
-  float *a, *b, *c;
+  int type; /* of both operands: BERTC_F32 (bertc_sgemm), BERTC_F16 or BERTC_BF16 (bertc_gemm) */
+  void *a, *b;
+  float *c;
   float **ws;
   bertc_blocking blk;
 } gemm_probe;
 
+/* One product with operands at element offsets ao and bo of A and B, as the generated code calls it. */
+static void gemm_call(const gemm_probe *g, int M, int n, int K, ptrdiff_t ao, ptrdiff_t a_rs, ptrdiff_t a_cs, ptrdiff_t bo, ptrdiff_t b_rs,
+                      ptrdiff_t b_cs, float *c, ptrdiff_t ldc, float *ws) {
+  if (g->type == BERTC_F32)
+    bertc_sgemm(M, n, K, (const float *)g->a + ao, a_rs, a_cs, (const float *)g->b + bo, b_rs, b_cs, c, ldc, &g->blk, ws);
+  else
+    bertc_gemm(M, n, K, (const uint16_t *)g->a + ao, g->type, a_rs, a_cs, (const uint16_t *)g->b + bo, g->type, b_rs, b_cs, c, ldc, &g->blk, ws);
+}
+
 static void gemm_one(const gemm_probe *g, int h, int n0, int n1, float *ws) {
   const int M = g->M, N = g->N, K = g->K, H = g->batch, n = n1 - n0;
   switch (g->layout) {
-  case NN: bertc_sgemm(M, n, K, g->a, K, 1, g->b + n0, N, 1, g->c + n0, N, &g->blk, ws); break;
-  case NT: bertc_sgemm(M, n, K, g->a, K, 1, g->b + (ptrdiff_t)n0 * K, 1, K, g->c + n0, N, &g->blk, ws); break;
+  case NN: gemm_call(g, M, n, K, 0, K, 1, n0, N, 1, g->c + n0, N, ws); break;
+  case NT: gemm_call(g, M, n, K, 0, K, 1, (ptrdiff_t)n0 * K, 1, K, g->c + n0, N, ws); break;
   case QK:
-    bertc_sgemm(M, n, K, g->a + (ptrdiff_t)h * K, (ptrdiff_t)H * K, 1, g->b + (ptrdiff_t)h * K + (ptrdiff_t)n0 * H * K, 1, (ptrdiff_t)H * K,
-                g->c + (ptrdiff_t)h * M * N + n0, N, &g->blk, ws);
+    gemm_call(g, M, n, K, (ptrdiff_t)h * K, (ptrdiff_t)H * K, 1, (ptrdiff_t)h * K + (ptrdiff_t)n0 * H * K, 1, (ptrdiff_t)H * K,
+              g->c + (ptrdiff_t)h * M * N + n0, N, ws);
     break;
   default:
-    bertc_sgemm(M, n, K, g->a + (ptrdiff_t)h * M * K, K, 1, g->b + (ptrdiff_t)h * N + n0, (ptrdiff_t)H * N, 1, g->c + (ptrdiff_t)h * N + n0,
-                (ptrdiff_t)H * N, &g->blk, ws);
+    gemm_call(g, M, n, K, (ptrdiff_t)h * M * K, K, 1, (ptrdiff_t)h * N + n0, (ptrdiff_t)H * N, 1, g->c + (ptrdiff_t)h * N + n0, (ptrdiff_t)H * N,
+              ws);
     break;
   }
 }
@@ -176,6 +189,14 @@ static int probe_sgemm(char **argv) {
   }
   g.blk = BERTC_BLOCKING_DEFAULT;
   /* An optional register blocking MR NR: calibrate times each one the runtime vectorises. */
+  g.type = BERTC_F32;
+  if (argv[7] && argv[8] && argv[9]) {
+    static const char *const types[] = {"f32", "f16", "bf16"};
+    g.type = -1;
+    for (int i = 0; i < 3; i++)
+      if (strcmp(argv[9], types[i]) == 0) g.type = i;
+    if (g.type < 0) return fprintf(stderr, "bertc_probe sgemm: TYPE is f32, f16 or bf16\n"), 2;
+  }
   if (argv[7] && argv[8]) {
     g.blk.mr = atoi(argv[7]), g.blk.nr = atoi(argv[8]);
     if (g.blk.mr <= 0 || g.blk.nr <= 0) return fprintf(stderr, "bertc_probe sgemm: bad MR NR\n"), 2;
@@ -183,18 +204,24 @@ static int probe_sgemm(char **argv) {
     g.blk.nc = (g.blk.nc + g.blk.nr - 1) / g.blk.nr * g.blk.nr;
   }
   const size_t na = (size_t)g.batch * g.M * g.K, nb = (size_t)g.batch * g.K * g.N, nc = (size_t)g.batch * g.M * g.N;
-  g.a = (float *)bertc_alloc(na * sizeof(float));
-  g.b = (float *)bertc_alloc(nb * sizeof(float));
+  const size_t item = g.type == BERTC_F32 ? sizeof(float) : sizeof(uint16_t);
+  g.a = bertc_alloc(na * item);
+  g.b = bertc_alloc(nb * item);
   g.c = (float *)bertc_alloc(nc * sizeof(float));
   g.ws = (float **)calloc((size_t)g.threads, sizeof(float *));
   if (g.a == NULL || g.b == NULL || g.c == NULL || g.ws == NULL) return fprintf(stderr, "bertc_probe: out of memory\n"), 1;
-  for (size_t i = 0; i < na; i++) g.a[i] = (float)(i % 13) * 0.01f;
-  for (size_t i = 0; i < nb; i++) g.b[i] = (float)(i % 7) * 0.01f;
+  for (size_t i = 0; i < na + nb; i++) {
+    const float v = i < na ? (float)(i % 13) * 0.01f : (float)((i - na) % 7) * 0.01f;
+    void *at = i < na ? (char *)g.a + i * item : (char *)g.b + (i - na) * item;
+    if (g.type == BERTC_F32) memcpy(at, &v, sizeof v);
+    else *(uint16_t *)at = g.type == BERTC_BF16 ? bertc_f32_to_bf16(v) : bertc_f32_to_f16(v);
+  }
   for (int t = 0; t < g.threads; t++) {
     g.ws[t] = (float *)bertc_alloc(bertc_sgemm_workspace_floats(&g.blk) * sizeof(float));
     if (g.ws[t] == NULL) return fprintf(stderr, "bertc_probe: out of memory\n"), 1;
   }
-  printf("sgemm_gflops %.2f\n", best_rate(gemm_body, &g, seconds) / 1e9);
+  static const char *const keys[] = {"sgemm_gflops", "gemm_f16_gflops", "gemm_bf16_gflops"};
+  printf("%s %.2f\n", keys[g.type], best_rate(gemm_body, &g, seconds) / 1e9);
   for (int t = 0; t < g.threads; t++) bertc_free_aligned(g.ws[t]);
   free(g.ws);
   bertc_free_aligned(g.a), bertc_free_aligned(g.b), bertc_free_aligned(g.c);
@@ -414,10 +441,10 @@ int main(int argc, char **argv) {
     printf("threads %d\n", bertc_max_threads());
     return 0;
   }
-  if ((argc == 9 || argc == 11) && strcmp(argv[1], "sgemm") == 0) return probe_sgemm(argv + 2);
+  if ((argc == 9 || argc == 11 || argc == 12) && strcmp(argv[1], "sgemm") == 0) return probe_sgemm(argv + 2);
   if (argc == 4 && strcmp(argv[1], "copy") == 0) return probe_copy(argv + 2);
   if (argc == 4 && strcmp(argv[1], "layernorm") == 0) return probe_layernorm(argv + 2);
   if (argc == 4 && strcmp(argv[1], "special") == 0) return probe_special(argv + 2);
-  fprintf(stderr, "usage: bertc_probe fma SECONDS | sgemm M N K LAYOUT BATCH THREADS SECONDS | copy MIB SECONDS | layernorm ROWS SECONDS | special N SECONDS\n");
+  fprintf(stderr, "usage: bertc_probe fma SECONDS | sgemm M N K LAYOUT BATCH THREADS SECONDS [MR NR [TYPE]] | copy MIB SECONDS | layernorm ROWS SECONDS | special N SECONDS\n");
   return 2;
 }

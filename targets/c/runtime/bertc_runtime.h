@@ -13,7 +13,10 @@
  *   bertc_max_threads / bertc_thread_num / bertc_split
  *                                      OpenMP queries that degrade to one thread without -fopenmp
  *   bertc_fmix32 / bertc_dropout_*     the dropout generator of docs/dropout-rng.md
- *   bertc_sgemm                        single-threaded BLIS-style f32 GEMM on strided operands
+ *   bertc_f32_to_bf16 / bertc_bf16_to_f32 / bertc_f32_to_f16 / bertc_f16_to_f32
+ *                                      bf16 and f16 conversions (src/io/halfFloat.ts's, bit for bit)
+ *   bertc_sgemm / bertc_gemm           single-threaded BLIS-style GEMM on strided operands, f32
+ *                                      accumulation; bertc_gemm's operands may be f32, f16 or bf16
  *   bertc_st_*                         safetensors reading, with the TypeScript reader's messages
  *
  * Assumes a little-endian host (safetensors data is little-endian and is copied byte for byte)
@@ -38,7 +41,7 @@
 #ifdef _OPENMP
 #include <omp.h>
 #endif
-#if defined(__GNUC__) && (defined(__AVX512F__) || defined(__FMA__))
+#if defined(__GNUC__) && (defined(__AVX512F__) || defined(__FMA__) || defined(__F16C__))
 #include <immintrin.h>
 #endif
 
@@ -151,6 +154,80 @@ static inline uint32_t bertc_dropout_key(uint32_t seed, uint32_t id) {
 
 static inline uint32_t bertc_dropout_bits(uint32_t key, uint32_t i) {
   return bertc_fmix32(i * 0x9E3779B9u + key);
+}
+
+/* ============================================================================================== */
+/* 16-bit floats: bf16 and IEEE binary16 (f16) held as their bits in uint16_t, computed in float.  */
+/*
+ * The conversions are those of src/io/halfFloat.ts, bit for bit: to 16 bits rounds to nearest,
+ * ties to even, overflows to infinity (f16: from 65520 up), keeps f16 subnormals, and keeps a NaN
+ * a quiet NaN with the top bits of its payload; from 16 bits is exact. They are branch-free
+ * integer and float arithmetic (each select on masks: a ?: whose arms hold float arithmetic stays a
+ * branch under -ftrapping-math, see bertc_erf), so that a generated elementwise loop over 16-bit
+ * data vectorises. That is also why f16 does not use F16C's scalar _cvtss_sh / _cvtsh_ss here:
+ * GCC 12 vectorises neither, and the vectorised arithmetic is faster than one scalar conversion
+ * per element. F16C's vector forms convert the GEMM's f16 operands (bertc_f16_run). f16 uses
+ * float arithmetic in the default rounding mode, with denormals kept (no -ffast-math's FTZ/DAZ).
+ */
+
+enum { BERTC_F32 = 0, BERTC_F16 = 1, BERTC_BF16 = 2 };
+
+static inline uint32_t bertc_f32_bits(float x) {
+  union { float f; uint32_t u; } v = {.f = x};
+  return v.u;
+}
+
+static inline float bertc_bits_f32(uint32_t u) {
+  union { uint32_t u; float f; } v = {.u = u};
+  return v.f;
+}
+
+static inline float bertc_bf16_to_f32(uint16_t h) { return bertc_bits_f32((uint32_t)h << 16); }
+
+/* bf16 is the top half of a float: rounding is an add on the low half, whose carry into the
+ * exponent also rounds the largest values to infinity. A NaN gets the quiet bit instead. */
+static inline uint16_t bertc_f32_to_bf16(float x) {
+  const uint32_t b = bertc_f32_bits(x);
+  const uint32_t nan = 0u - (uint32_t)((b & 0x7FFFFFFFu) > 0x7F800000u);
+  const uint32_t rounded = (b + 0x7FFFu + ((b >> 16) & 1u)) >> 16;
+  return (uint16_t)((((b >> 16) | 0x40u) & nan) | (rounded & ~nan));
+}
+
+/* Exponent and mantissa moved into place and rescaled by 2^-112 (exact: normal f16 values are
+ * normal floats); subnormals by the magic-number subtraction, exact too. Infinity and NaN come
+ * out of the scaling as they are (the NaN quiet). */
+static inline float bertc_f16_to_f32(uint16_t h) {
+  const uint32_t w = (uint32_t)h << 16, sign = w & 0x80000000u, two_w = w + w;
+  const uint32_t normal = bertc_f32_bits(bertc_bits_f32((two_w >> 4) + (0xE0u << 23)) * 0x1.0p-112f);
+  const uint32_t subnormal = bertc_f32_bits(bertc_bits_f32((two_w >> 17) | (126u << 23)) - 0.5f);
+  const uint32_t small = 0u - (uint32_t)(two_w < (1u << 27));
+  return bertc_bits_f32(sign | (subnormal & small) | (normal & ~small));
+}
+
+/* Rounds by one float addition (the algorithm of Marat Dukhan's FP16 library,
+ * fp16_ieee_from_fp32_value, with the NaN payload kept): a power of two chosen from x's exponent
+ * (at least f16's smallest normal one) added to |x| makes the addition round off exactly the bits
+ * f16 cannot hold, to nearest even; the sum's low bits are then f16's exponent and mantissa, and
+ * the scaling by 2^112 first sends what overflows f16 to infinity. */
+static inline uint16_t bertc_f32_to_f16(float x) {
+  const uint32_t w = bertc_f32_bits(x), shl1 = w + w, sign = w & 0x80000000u;
+  const float base = (bertc_bits_f32(w & 0x7FFFFFFFu) * 0x1.0p+112f) * 0x1.0p-110f;
+  uint32_t bias = shl1 & 0xFF000000u;
+  bias = bias < 0x71000000u ? 0x71000000u : bias;
+  const uint32_t bits = bertc_f32_bits(bertc_bits_f32((bias >> 1) + 0x07800000u) + base);
+  const uint32_t finite = ((bits >> 13) & 0x7C00u) + (bits & 0x0FFFu);
+  const uint32_t nan_bits = 0x7E00u | ((w >> 13) & 0x3FFu);
+  const uint32_t nan = 0u - (uint32_t)(shl1 > 0xFF000000u);
+  return (uint16_t)((sign >> 16) | (nan_bits & nan) | (finite & ~nan));
+}
+
+/* n f16 values to floats, 8 at a time with F16C where the target has it. */
+static inline void bertc_f16_run(const uint16_t *src, float *dst, int n) {
+  int i = 0;
+#ifdef __F16C__
+  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(dst + i, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(const void *)(src + i))));
+#endif
+  for (; i < n; i++) dst[i] = bertc_f16_to_f32(src[i]);
 }
 
 /* ============================================================================================== */
@@ -339,6 +416,128 @@ static void bertc_pack_b(int kb, int nb, const float *B, ptrdiff_t rs, ptrdiff_t
   }
 }
 
+/* Packing 16-bit operands (BERTC_F16 or BERTC_BF16): the same panels as bertc_pack_a and
+ * bertc_pack_b, in f32, converted as they are read, so that the micro-kernels and the workspace
+ * are the f32 ones and each operand's type is independent of the other's. `T` is a constant at
+ * each call (the functions below are instantiated per type). */
+static inline __attribute__((always_inline)) float bertc_half_to_f32(const int T, uint16_t h) {
+  return T == BERTC_BF16 ? bertc_bf16_to_f32(h) : bertc_f16_to_f32(h);
+}
+
+/* n contiguous 16-bit values to floats. */
+static inline __attribute__((always_inline)) void bertc_half_run(const int T, const uint16_t *src, float *dst, int n) {
+  if (T == BERTC_F16) {
+    bertc_f16_run(src, dst, n);
+    return;
+  }
+  for (int i = 0; i < n; i++) dst[i] = bertc_bf16_to_f32(src[i]);
+}
+
+static inline __attribute__((always_inline)) void bertc_pack_a16(const int T, int mb, int kb, const uint16_t *A, ptrdiff_t rs, ptrdiff_t cs,
+                                                                 int mr, float *restrict out) {
+  int iv = 0, kv = 0;
+#ifdef BERTC_HAVE_TRANSPOSE16
+  /* Row-major A by 16 x 16 blocks, as bertc_pack_a_blocks, each row converted as it is loaded. */
+  if (cs == 1 && (mr == 4 || mr == 8)) {
+    iv = mb / 16 * 16;
+    kv = kb / 16 * 16;
+    for (int i0 = 0; i0 < iv; i0 += 16) {
+      for (int kk = 0; kk < kv; kk += 16) {
+        bertc_v16 r[16];
+        for (int i = 0; i < 16; i++) {
+          float row[16];
+          bertc_half_run(T, A + (ptrdiff_t)(i0 + i) * rs + kk, row, 16);
+          __builtin_memcpy(&r[i], row, sizeof r[i]);
+        }
+        bertc_transpose16(r);
+        for (int k = 0; k < 16; k++)
+          for (int q = 0; q < 16 / mr; q++)
+            __builtin_memcpy(out + (ptrdiff_t)(i0 + q * mr) * kb + (ptrdiff_t)(kk + k) * mr, (const char *)&r[k] + (size_t)(q * mr) * sizeof(float),
+                             (size_t)mr * sizeof(float));
+      }
+    }
+  }
+#endif
+  for (int i0 = 0; i0 < mb; i0 += mr) {
+    const int m = mb - i0 < mr ? mb - i0 : mr;
+    const uint16_t *src = A + (ptrdiff_t)i0 * rs;
+    float *restrict p = out + (ptrdiff_t)i0 * kb;
+    if (rs == 1) {
+      for (int k = 0; k < kb; k++) {
+        bertc_half_run(T, src + (ptrdiff_t)k * cs, p + (ptrdiff_t)k * mr, m);
+        for (int i = m; i < mr; i++) p[(ptrdiff_t)k * mr + i] = 0.0f;
+      }
+      continue;
+    }
+    for (int i = 0; i < m; i++) {
+      const uint16_t *row = src + (ptrdiff_t)i * rs;
+      for (int k = i0 + i < iv ? kv : 0; k < kb; k++) p[(ptrdiff_t)k * mr + i] = bertc_half_to_f32(T, row[(ptrdiff_t)k * cs]);
+    }
+    for (int i = m; i < mr; i++)
+      for (int k = 0; k < kb; k++) p[(ptrdiff_t)k * mr + i] = 0.0f;
+  }
+}
+
+static inline __attribute__((always_inline)) void bertc_pack_b16(const int T, int kb, int nb, const uint16_t *B, ptrdiff_t rs, ptrdiff_t cs,
+                                                                 int nr, float *restrict out) {
+  if (cs == 1) {
+    for (int k = 0; k < kb; k++) {
+      const uint16_t *row = B + (ptrdiff_t)k * rs;
+      float *restrict p = out + (ptrdiff_t)k * nr;
+      for (int j0 = 0; j0 < nb; j0 += nr) {
+        const int n = nb - j0 < nr ? nb - j0 : nr;
+        bertc_half_run(T, row + j0, p + (ptrdiff_t)j0 * kb, n);
+        for (int j = n; j < nr; j++) p[(ptrdiff_t)j0 * kb + j] = 0.0f;
+      }
+    }
+    return;
+  }
+  for (int j0 = 0; j0 < nb; j0 += nr) {
+    const int n = nb - j0 < nr ? nb - j0 : nr;
+    const uint16_t *src = B + (ptrdiff_t)j0 * cs;
+    float *restrict p = out + (ptrdiff_t)j0 * kb;
+    int jv = 0, kv = 0;
+#ifdef BERTC_HAVE_TRANSPOSE16
+    /* B stored transposed (a weight [out, in]), by 16 x 16 blocks as in bertc_pack_b. */
+    if (rs == 1 && nr % 16 == 0) {
+      jv = n / 16 * 16;
+      kv = kb / 16 * 16;
+      for (int jb = 0; jb < jv; jb += 16) {
+        for (int kk = 0; kk < kv; kk += 16) {
+          bertc_v16 r[16];
+          for (int j = 0; j < 16; j++) {
+            float col[16];
+            bertc_half_run(T, src + (ptrdiff_t)(jb + j) * cs + kk, col, 16);
+            __builtin_memcpy(&r[j], col, sizeof r[j]);
+          }
+          bertc_transpose16(r);
+          for (int k = 0; k < 16; k++) __builtin_memcpy(p + (ptrdiff_t)(kk + k) * nr + jb, &r[k], sizeof r[k]);
+        }
+      }
+    }
+#endif
+    for (int j = 0; j < n; j++) {
+      const uint16_t *col = src + (ptrdiff_t)j * cs;
+      for (int k = j < jv ? kv : 0; k < kb; k++) p[(ptrdiff_t)k * nr + j] = bertc_half_to_f32(T, col[(ptrdiff_t)k * rs]);
+    }
+    for (int j = n; j < nr; j++)
+      for (int k = 0; k < kb; k++) p[(ptrdiff_t)k * nr + j] = 0.0f;
+  }
+}
+
+/* Packs A or B of element type `type` (BERTC_F32, BERTC_F16 or BERTC_BF16). */
+static void bertc_pack_a_any(int type, int mb, int kb, const void *A, ptrdiff_t rs, ptrdiff_t cs, int mr, float *restrict out) {
+  if (type == BERTC_BF16) bertc_pack_a16(BERTC_BF16, mb, kb, (const uint16_t *)A, rs, cs, mr, out);
+  else if (type == BERTC_F16) bertc_pack_a16(BERTC_F16, mb, kb, (const uint16_t *)A, rs, cs, mr, out);
+  else bertc_pack_a(mb, kb, (const float *)A, rs, cs, mr, out);
+}
+
+static void bertc_pack_b_any(int type, int kb, int nb, const void *B, ptrdiff_t rs, ptrdiff_t cs, int nr, float *restrict out) {
+  if (type == BERTC_BF16) bertc_pack_b16(BERTC_BF16, kb, nb, (const uint16_t *)B, rs, cs, nr, out);
+  else if (type == BERTC_F16) bertc_pack_b16(BERTC_F16, kb, nb, (const uint16_t *)B, rs, cs, nr, out);
+  else bertc_pack_b(kb, nb, (const float *)B, rs, cs, nr, out);
+}
+
 /* The reference micro-kernel: any mr x nr, and the only one without GNU vector extensions.
  * It adds in the same order as the vector kernels (the chunk's products in increasing k, then
  * the chunk's sum onto C). */
@@ -494,10 +693,14 @@ static inline void bertc_ukr(int mr, int nr, int kc, const float *restrict a, co
  * and its own workspace of bertc_sgemm_workspace_floats(blk) floats. Every field of `blk` must be
  * positive; mc should be a multiple of mr and nc of nr (otherwise partial micro-panels appear
  * inside blocks and waste work). mr x nr in {8x32, 6x32, 8x16, 6x16, 4x16} run vectorised, any other
- * shape on the scalar kernel. Operands may not overlap C. */
-BERTC_FN void bertc_sgemm(int M, int N, int K, const float *A, ptrdiff_t a_rs, ptrdiff_t a_cs, const float *B,
-                          ptrdiff_t b_rs, ptrdiff_t b_cs, float *C, ptrdiff_t ldc, const bertc_blocking *blk,
-                          float *workspace) {
+ * shape on the scalar kernel. Operands may not overlap C.
+ *
+ * bertc_gemm reads A and B in the element types a_type and b_type (BERTC_F32, BERTC_F16 or
+ * BERTC_BF16, independently; strides count elements), converting to f32 as it packs them, and
+ * accumulates and writes C in f32 as bertc_sgemm does: the products of 16-bit values are exact in
+ * f32, so the result is bertc_sgemm's on the operands' f32 values. */
+BERTC_FN void bertc_gemm(int M, int N, int K, const void *A, int a_type, ptrdiff_t a_rs, ptrdiff_t a_cs, const void *B, int b_type,
+                         ptrdiff_t b_rs, ptrdiff_t b_cs, float *C, ptrdiff_t ldc, const bertc_blocking *blk, float *workspace) {
   if (M <= 0 || N <= 0) return;
   if (K <= 0) {
     for (int m = 0; m < M; m++) memset(C + m * ldc, 0, (size_t)N * sizeof(float));
@@ -505,16 +708,18 @@ BERTC_FN void bertc_sgemm(int M, int N, int K, const float *A, ptrdiff_t a_rs, p
   }
   const int mc = blk->mc, nc = blk->nc, kc = blk->kc, mr = blk->mr, nr = blk->nr;
   const size_t lanes = BERTC_ALIGN / sizeof(float);
+  const size_t a_size = a_type == BERTC_F32 ? sizeof(float) : sizeof(uint16_t), b_size = b_type == BERTC_F32 ? sizeof(float) : sizeof(uint16_t);
+  const char *a_bytes = (const char *)A, *b_bytes = (const char *)B;
   float *pa = (float *)(((uintptr_t)workspace + BERTC_ALIGN - 1) & ~(uintptr_t)(BERTC_ALIGN - 1));
   float *pb = pa + bertc_round_up(bertc_round_up((size_t)mc, (size_t)mr) * (size_t)kc, lanes);
   for (int jc = 0; jc < N; jc += nc) {
     const int nb = N - jc < nc ? N - jc : nc;
     for (int pc = 0; pc < K; pc += kc) {
       const int kb = K - pc < kc ? K - pc : kc;
-      bertc_pack_b(kb, nb, B + pc * b_rs + jc * b_cs, b_rs, b_cs, nr, pb);
+      bertc_pack_b_any(b_type, kb, nb, b_bytes + (pc * b_rs + jc * b_cs) * (ptrdiff_t)b_size, b_rs, b_cs, nr, pb);
       for (int ic = 0; ic < M; ic += mc) {
         const int mb = M - ic < mc ? M - ic : mc;
-        bertc_pack_a(mb, kb, A + ic * a_rs + pc * a_cs, a_rs, a_cs, mr, pa);
+        bertc_pack_a_any(a_type, mb, kb, a_bytes + (ic * a_rs + pc * a_cs) * (ptrdiff_t)a_size, a_rs, a_cs, mr, pa);
         for (int jr = 0; jr < nb; jr += nr) {
           for (int ir = 0; ir < mb; ir += mr) {
             bertc_ukr(mr, nr, kb, pa + (ptrdiff_t)ir * kb, pb + (ptrdiff_t)jr * kb, C + (ic + ir) * ldc + jc + jr, ldc,
@@ -524,6 +729,13 @@ BERTC_FN void bertc_sgemm(int M, int N, int K, const float *A, ptrdiff_t a_rs, p
       }
     }
   }
+}
+
+/* C = A B on f32 operands: bertc_gemm with both operands f32. */
+BERTC_FN void bertc_sgemm(int M, int N, int K, const float *A, ptrdiff_t a_rs, ptrdiff_t a_cs, const float *B,
+                          ptrdiff_t b_rs, ptrdiff_t b_cs, float *C, ptrdiff_t ldc, const bertc_blocking *blk,
+                          float *workspace) {
+  bertc_gemm(M, N, K, A, BERTC_F32, a_rs, a_cs, B, BERTC_F32, b_rs, b_cs, C, ldc, blk, workspace);
 }
 
 /* ============================================================================================== */

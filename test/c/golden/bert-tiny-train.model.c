@@ -79,7 +79,7 @@ static double bertc_now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC
 #define BERTC_TIMED(i, call) call
 #endif
 const int bertc_kernel_count = 21;
-const char *const bertc_kernel_names[21] = { "k0_embedding_add_layernorm_dropout", "k3_gemm_bias", "k4_gemm", "k5_cast_sub_scale", "k6_scale_mask_softmax_dropout", "k7_gemm_transpose_reshape", "k8_gemm", "k9_bias_dropout_residual_layernorm", "k10_gemm_bias_gelu", "k11_gemm", "k12_bias_dropout_residual_layernorm", "k15_gemm_bias", "k16_gemm", "k17_scale_mask_softmax_dropout", "k18_gemm_transpose_reshape", "k19_gemm", "k20_bias_dropout_residual_layernorm", "k21_gemm_bias_gelu", "k22_gemm", "k23_bias_dropout_residual_layernorm", "k24_gemm_bias_tanh" };
+const char *const bertc_kernel_names[21] = { "k0_embedding_add_layernorm_dropout", "k3_gemm_bias", "k4_gemm", "k5_sub_scale", "k6_scale_mask_softmax_dropout", "k7_gemm_transpose_reshape", "k8_gemm", "k9_bias_dropout_residual_layernorm", "k10_gemm_bias_gelu", "k11_gemm", "k12_bias_dropout_residual_layernorm", "k15_gemm_bias", "k16_gemm", "k17_scale_mask_softmax_dropout", "k18_gemm_transpose_reshape", "k19_gemm", "k20_bias_dropout_residual_layernorm", "k21_gemm_bias_gelu", "k22_gemm", "k23_bias_dropout_residual_layernorm", "k24_gemm_bias_tanh" };
 
 struct bertc_model {
   bertc_safetensors weights;
@@ -235,10 +235,10 @@ static void k4_gemm(bertc_model *m, int *status, const float *restrict b0, float
   }
 }
 
-/* k5_cast_sub_scale (elementwise): cast 'keep': f32[2, 1, 1, 16], sub: f32[2, 1, 1, 16], mul 'mask_bias': f32[2, 1, 1, 16]
+/* k5_sub_scale (elementwise): cast 'keep': f32[2, 1, 1, 16], sub: f32[2, 1, 1, 16], mul 'mask_bias': f32[2, 1, 1, 16]
  * layers: model
  * IR: models/bert.ir:84:10 models/bert.ir:85:16 models/bert.ir:85:15 */
-static void k5_cast_sub_scale(bertc_model *m, int *status, const int32_t *restrict b0, float *restrict b1) {
+static void k5_sub_scale(bertc_model *m, int *status, const int32_t *restrict b0, float *restrict b1) {
   (void)m; (void)status;
   for (ptrdiff_t row = 0; row < 2; row++) {
     for (ptrdiff_t j = 0; j < 16; j++) {
@@ -573,7 +573,7 @@ int bertc_run(bertc_model *m, const int32_t *in_input_ids, const int32_t *in_tok
   BERTC_TIMED(0, k0_embedding_add_layernorm_dropout(m, &status, keys[0], m->w9, in_input_ids, m->w11, in_token_type_ids, m->w10, m->w18, m->w19, (float *)(m->arena + 49152)));
   BERTC_TIMED(1, k3_gemm_bias(m, &status, (float *)(m->arena + 49152), m->i154, m->i156, (float *)(m->arena + 0)));
   BERTC_TIMED(2, k4_gemm(m, &status, (float *)(m->arena + 0), (float *)(m->arena + 65536)));
-  BERTC_TIMED(3, k5_cast_sub_scale(m, &status, in_attention_mask, (float *)(m->arena + 98304)));
+  BERTC_TIMED(3, k5_sub_scale(m, &status, in_attention_mask, (float *)(m->arena + 98304)));
   BERTC_TIMED(4, k6_scale_mask_softmax_dropout(m, &status, keys[1], (float *)(m->arena + 65536), (float *)(m->arena + 98304), (float *)(m->arena + 81920)));
   BERTC_TIMED(5, k7_gemm_transpose_reshape(m, &status, (float *)(m->arena + 81920), (float *)(m->arena + 0), (float *)(m->arena + 65536)));
   BERTC_TIMED(6, k8_gemm(m, &status, (float *)(m->arena + 65536), m->w49, (float *)(m->arena + 0)));
