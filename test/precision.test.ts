@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { interpret } from '../src/interp/interpret.js';
-import type { Tensor } from '../src/interp/tensor.js';
+import { makeTensor, type Tensor } from '../src/interp/tensor.js';
 import { defaultPolicy, type PrecisionMode } from '../src/ir/precision.js';
 import { convertFloat } from '../src/core/bind.js';
 import { encodeSafetensors, readSafetensors } from '../src/io/safetensors.js';
+import { browserAvailable, browserRequired } from './support/browser.js';
 import { bertc } from './support/cli.js';
 import { BERT_PATH, bertGraph, embeddedBatch, reference, REFERENCE_PATH, weights, WEIGHTS_PATH } from './support/reference.js';
 
@@ -17,6 +18,9 @@ import { BERT_PATH, bertGraph, embeddedBatch, reference, REFERENCE_PATH, weights
  * 12 names (a float64 emulation of bf16 GEMM operands with f32 accumulation lands near 2e-3 max abs
  * on this model, f16 near 2e-4), and gradients within 5e-2 of each tensor's largest magnitude.
  */
+
+/** The compiled targets this machine can run: WebGPU needs Chromium (required in CI). */
+const runnableTargets = ['c', ...(browserAvailable || browserRequired ? ['wgsl'] : [])];
 
 const BOUNDS: Record<Exclude<PrecisionMode, 'f32'>, { max: number; mean: number }> = { bf16: { max: 2e-2, mean: 2e-3 }, f16: { max: 2e-3, mean: 2e-4 } };
 const param = (name: string) => weights.get(name);
@@ -44,6 +48,20 @@ describe('bert tiny in mixed precision against Hugging Face (float64)', () => {
       expect(e.max, `${mode} ${name} is rounded`).toBeGreaterThan(1e-5);
     }
   });
+
+  it.each(runnableTargets)('bf16 and f16 on %s (bertc run --precision) within the same bounds', async (target) => {
+    for (const mode of ['bf16', 'f16'] as const) {
+      const out = join(dir, `run-${target}-${mode}.safetensors`);
+      const r = await bertc('run', BERT_PATH, '--config', 'tiny', '--weights', WEIGHTS_PATH, '--inputs', REFERENCE_PATH, '--output', out, '--precision', mode, '--target', target);
+      expect([r.code, r.err]).toEqual([0, '']);
+      const got = readSafetensors(out);
+      for (const name of ['last_hidden_state', 'pooler_output']) {
+        const e = errors(got.get(name), reference.get(name));
+        expect(e.max, `${target} ${mode} ${name} max`).toBeLessThanOrEqual(BOUNDS[mode].max);
+        expect(e.mean, `${target} ${mode} ${name} mean`).toBeLessThanOrEqual(BOUNDS[mode].mean);
+      }
+    }
+  }, 120_000);
 
   const shapes: [number, number][] = [[1, 11], [3, 16], [2, 40]];
   it.each(shapes)('bf16 and f16 at batch %i x sequence %i with padding', (B, S) => {
@@ -116,17 +134,25 @@ describe('weights in 16-bit files, outputs in the dtype asked for', () => {
     return paths;
   }
 
-  it.each([['f16', 'interp'], ['bf16', 'c']] as const)('a %s weights file binds to f32 parameters exactly (widening) on %s', async (dtype, target) => {
-    const { half, wide } = roundedWeights(dtype);
-    const run = async (w: string, out: string) => {
-      const r = await bertc('run', BERT_PATH, '--config', 'tiny', '--weights', w, '--inputs', REFERENCE_PATH, '--output', out, '--target', target);
-      expect([r.code, r.err]).toEqual([0, '']);
-      return readSafetensors(out).get('last_hidden_state').data;
-    };
-    const a = await run(half, join(dir, `o-${dtype}-half.safetensors`));
-    const b = await run(wide, join(dir, `o-${dtype}-wide.safetensors`));
-    expect(Array.from(a)).toEqual(Array.from(b));
+  const run = async (w: string, out: string, target: string) => {
+    const r = await bertc('run', BERT_PATH, '--config', 'tiny', '--weights', w, '--inputs', REFERENCE_PATH, '--output', out, '--target', target);
+    expect([r.code, r.err]).toEqual([0, '']);
+    return readSafetensors(out).get('last_hidden_state');
+  };
+
+  it('an f16 weights file binds to f32 parameters exactly (widening)', async () => {
+    const { half, wide } = roundedWeights('f16');
+    const a = await run(half, join(dir, 'o-f16-half.safetensors'), 'interp');
+    const b = await run(wide, join(dir, 'o-f16-wide.safetensors'), 'interp');
+    expect(Array.from(a.data)).toEqual(Array.from(b.data));
   });
+
+  it('a bf16 weights file reaches generated C converted: its result is the interpreter\'s on the widened file (1e-5)', async () => {
+    const { half, wide } = roundedWeights('bf16');
+    const c = await run(half, join(dir, 'o-bf16-half-c.safetensors'), 'c');
+    const interp = await run(wide, join(dir, 'o-bf16-wide.safetensors'), 'interp');
+    expect(errors(c, interp).max).toBeLessThan(1e-5);
+  }, 60_000);
 
   it('--output-dtype bf16 writes BF16 tensors holding the f32 results rounded to nearest even', async () => {
     const f32 = join(dir, 'out-f32.safetensors');
@@ -156,9 +182,10 @@ describe('bertc train --precision f16 with loss scaling (mlm, bert tiny)', () =>
     return { losses: [...r.err.matchAll(/^step +\d+\/\d+ +loss (\S+)$/gm)].map((m) => Number(m[1])), out: r.out, state: readSafetensors(out) };
   };
 
-  it('decreases the loss over 20 steps as f32 does, with dynamic scaling by default and no step skipped', async () => {
-    const f32 = await train(20);
-    const f16 = await train(20, '--precision', 'f16');
+  // On generated C, where 20 steps take milliseconds (the interpreter and WGSL run the same plan: test/train.test.ts).
+  it('decreases the loss over 20 steps as f32 does, with dynamic scaling by default and no step skipped (C)', async () => {
+    const f32 = await train(20, '--target', 'c');
+    const f16 = await train(20, '--precision', 'f16', '--target', 'c');
     for (let i = 1; i < 20; i++) expect(f16.losses[i]!, `step ${i + 1}`).toBeLessThan(f16.losses[i - 1]!);
     f16.losses.forEach((l, i) => expect(Math.abs(l - f32.losses[i]!) / f32.losses[i]!, `step ${i + 1}`).toBeLessThan(1e-2));
     expect(f16.out).toContain('loss scaling: 0 of 20 steps skipped on overflow, scale now 65536');
@@ -182,4 +209,39 @@ describe('bertc train --precision f16 with loss scaling (mlm, bert tiny)', () =>
     expect(r.out).toContain('loss scaling: 3 of 3 steps skipped on overflow, scale now 1000000000');
     for (const name of merged.keys()) expect(Array.from(r.state.get(name).data), name).toEqual(Array.from(merged.get(name)!.data));
   });
+});
+
+describe('training weights stored in 16 bits', () => {
+  // AdamW updates in f32 from f32 moments and stores each weight back in its own dtype.
+  const model = join(dir, 'w16.ir');
+  writeFileSync(model, [
+    'model m(x: f32[4, 8]) -> (y: f32[4, 4]) {',
+    '  param w: bf16[4, 8];',
+    '  param b: f16[4];',
+    '  return cast(matmul(cast(x, to=bf16), w, transpose_b=true) + cast(b, to=bf16), to=f32);',
+    '}',
+    'loss sq(t: f32[4, 4]) {',
+    '  d = y - t;',
+    '  return reduce_sum(d * d, axes=[0, 1]);',
+    '}',
+    '',
+  ].join('\n'));
+  const values = (dtype: 'f32' | 'bf16' | 'f16', shape: number[]) => convertFloat(makeTensor('f32', shape, Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 1.7) * 0.5)), dtype);
+  const w = join(dir, 'w16.safetensors');
+  const inputs = join(dir, 'in16.safetensors');
+  writeFileSync(w, encodeSafetensors(new Map([['w', values('bf16', [4, 8])], ['b', values('f16', [4])]])));
+  writeFileSync(inputs, encodeSafetensors(new Map([['x', values('f32', [4, 8])], ['loss.t', values('f32', [4, 4])]])));
+
+  it.each(runnableTargets)('on %s: the same steps as the interpreter, bit for bit, weights written as BF16 and F16 and moments as F32', async (target) => {
+    const train = async (t: string) => {
+      const out = join(dir, `w16-${t}.safetensors`);
+      const r = await bertc('train', model, '--loss', 'sq', '--weights', w, '--inputs', inputs, '--steps', '3', '--lr', '1e-2', '--output', out, '--target', t);
+      expect(r.code, r.err).toBe(0);
+      return readSafetensors(out);
+    };
+    const [want, got] = [await train('interp'), await train(target)];
+    expect(['w', 'b', 'adamw.m.w', 'adamw.v.b'].map((n) => got.info(n).dtype)).toEqual(['BF16', 'F16', 'F32', 'F32']);
+    for (const n of want.names) expect(Array.from(got.get(n).data), n).toEqual(Array.from(want.get(n).data));
+    expect(Array.from(got.get('w').data)).not.toEqual(Array.from(readSafetensors(w).get('w').data));
+  }, 120_000);
 });

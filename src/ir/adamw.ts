@@ -76,25 +76,34 @@ export function adamwStep(grads: Graph, b: GraphBuilder, opts: AdamwOptions): Gr
   const scaled = opts.lossScale ? lossScaling(b, grads, pairs.map((p) => p.grad), Object.fromEntries(SCALED_SCALARS.map((k) => [k, input(k)])) as Record<ScaledScalar, Node>, scalarMeta) : undefined;
   const s = scaled?.scalars ?? (Object.fromEntries(ADAMW_SCALARS.map((k) => [k, input(k)])) as Record<AdamwScalar, Node>);
   const clipInput = opts.clip ? b.input(CLIP_INPUT, f32, { ...scalarMeta, hint: 'max_norm' }) : undefined;
-  const unscaled = pairs.map((p) => (scaled ? b.op('mul', [p.grad, scaled.unscale], {}, { ...scalarMeta, hint: 'unscaled' }) : p.grad));
+  // Gradients in f32, unscaled: what clipping and the update read.
+  const unscaled = pairs.map(({ grad }) => {
+    const g = grad.type.dtype === 'f32' ? grad : b.op('cast', [grad], { to: 'f32' }, { ...scalarMeta, hint: 'grad_f32' });
+    return scaled ? b.op('mul', [g, scaled.unscale], {}, { ...scalarMeta, hint: 'unscaled' }) : g;
+  });
   const coef = clipInput && clipCoefficient(b, unscaled, clipInput, scalarMeta);
   const outputs: NamedValue[] = [loss];
   const moments: NamedValue[] = [];
-  pairs.forEach(({ param: p }, i) => {
-    const name = p.attr<string>('name');
-    const meta = { ...derivedMeta(p.meta, p, 'adamw'), scope: OPTIMIZER_SCOPE, hint: '' };
+  pairs.forEach(({ param: w }, i) => {
+    const name = w.attr<string>('name');
+    const meta = { ...derivedMeta(w.meta, w, 'adamw'), scope: OPTIMIZER_SCOPE, hint: '' };
     const op = (o: string, ...srcs: Node[]) => b.op(o, srcs, {}, meta);
+    // The update computes in f32 whatever a weight is stored in; its moments are f32 state.
+    const f32Of = (x: Node) => (x.type.dtype === 'f32' ? x : b.op('cast', [x], { to: 'f32' }, meta));
+    const p = f32Of(w);
+    const stored = (x: Node) => (w.type.dtype === 'f32' ? x : b.op('cast', [x], { to: w.type.dtype }, meta));
     // A skipped step leaves every weight and moment as it was.
     const taken = (next: Node, now: Node) => (scaled ? op('where', scaled.finite, next, now) : next);
     const g = coef ? op('mul', unscaled[i]!, coef) : unscaled[i]!;
-    const m = b.param(stateName('m', name), p.type, { ...meta, hint: 'm' });
-    const v = b.param(stateName('v', name), p.type, { ...meta, hint: 'v' });
+    const moment = tensorType('f32', w.type.shape);
+    const m = b.param(stateName('m', name), moment, { ...meta, hint: 'm' });
+    const v = b.param(stateName('v', name), moment, { ...meta, hint: 'v' });
     const decayed = op('mul', p, s.decay);
     const m1 = op('add', m, op('mul', s.one_minus_beta1, op('sub', g, m)));
     const v1 = op('add', op('mul', v, s.beta2), op('mul', op('mul', s.one_minus_beta2, g), g));
     const denom = op('add', op('div', op('sqrt', v1), s.bc2_sqrt), s.eps);
     const p1 = op('add', decayed, op('div', op('mul', s.neg_step_size, m1), denom));
-    outputs.push({ name, node: taken(p1, p) });
+    outputs.push({ name, node: stored(taken(p1, p)) });
     moments.push({ name: stateName('m', name), node: taken(m1, m) }, { name: stateName('v', name), node: taken(v1, v) });
   });
   outputs.push(...moments, ...(scaled?.state ?? []));

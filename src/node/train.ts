@@ -151,5 +151,5 @@ async function trainWgsl(s: Session, run: StepRun, opts: TrainOptions, record: L
   const loss = f.results['loss']!;
   const r = await runInChromium({ manifest: f.manifest, shaders: f.shaders, weights: encodeSafetensors(run.weights), inputs: pageInputs(run.inputs), seed: opts.seed ?? 0, steps, track: [loss] });
   r.tracked.forEach((t, i) => record(i, t[loss]![0]!));
-  return new Map([...run.updates].map(([name, o]) => [name, makeTensor('f32', o.node.type.shape, Float32Array.from(r.outputs[f.results[name]!]!))]));
+  return new Map([...run.updates].map(([name, o]) => [name, makeTensor(o.node.type.dtype, o.node.type.shape, Float32Array.from(r.outputs[f.results[name]!]!))]));
 }
