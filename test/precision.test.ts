@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { interpret } from '../src/interp/interpret.js';
 import { makeTensor, type Tensor } from '../src/interp/tensor.js';
@@ -10,6 +9,7 @@ import { convertFloat } from '../src/core/bind.js';
 import { encodeSafetensors, readSafetensors } from '../src/io/safetensors.js';
 import { browserAvailable, browserRequired } from './support/browser.js';
 import { bertc } from './support/cli.js';
+import { MLM_FIXTURE, mlmWeights, train as trainIn } from './support/training.js';
 import { BERT_PATH, bertGraph, embeddedBatch, reference, REFERENCE_PATH, weights, WEIGHTS_PATH } from './support/reference.js';
 
 /**
@@ -167,30 +167,10 @@ describe('weights in 16-bit files, outputs in the dtype asked for', () => {
   });
 });
 
-describe('bertc train --precision f16 with loss scaling (mlm, bert tiny)', () => {
-  const fixture = fileURLToPath(new URL('./fixtures/mlm_reference.safetensors', import.meta.url));
-  const mlmWeights = join(dir, 'bert_tiny_mlm.safetensors');
-  const head = readSafetensors(fixture);
-  const merged = new Map(weights.names.filter((n) => !n.startsWith('pooler.')).map((n) => [n, weights.get(n)]));
-  for (const n of head.names.filter((x) => x.startsWith('cls.predictions.'))) merged.set(n, head.get(n));
-  writeFileSync(mlmWeights, encodeSafetensors(merged));
-
-  const train = async (steps: number, ...extra: string[]) => {
-    const out = join(dir, `train-${extra.join('_').replace(/\W/g, '_')}.safetensors`);
-    const r = await bertc('train', BERT_PATH, '--config', 'tiny', '--loss', 'mlm', '--weights', mlmWeights, '--inputs', fixture, '--steps', String(steps), '--lr', '1e-3', '--output', out, ...extra);
-    expect(r.code, r.err).toBe(0);
-    return { losses: [...r.err.matchAll(/^step +\d+\/\d+ +loss (\S+)$/gm)].map((m) => Number(m[1])), out: r.out, state: readSafetensors(out) };
-  };
-
-  // On generated C, where 20 steps take milliseconds (the interpreter and WGSL run the same plan: test/train.test.ts).
-  it('decreases the loss over 20 steps as f32 does, with dynamic scaling by default and no step skipped (C)', async () => {
-    const f32 = await train(20, '--target', 'c');
-    const f16 = await train(20, '--precision', 'f16', '--target', 'c');
-    for (let i = 1; i < 20; i++) expect(f16.losses[i]!, `step ${i + 1}`).toBeLessThan(f16.losses[i - 1]!);
-    f16.losses.forEach((l, i) => expect(Math.abs(l - f32.losses[i]!) / f32.losses[i]!, `step ${i + 1}`).toBeLessThan(1e-2));
-    expect(f16.out).toContain('loss scaling: 0 of 20 steps skipped on overflow, scale now 65536');
-    expect(f16.state.get('adamw.step').data[0]).toBe(20);
-  }, 240_000);
+describe('bertc train --precision f16 with loss scaling (mlm, bert tiny; 20 steps against f32: test/train-mlm.test.ts)', () => {
+  const mlm = mlmWeights(dir);
+  const merged = readSafetensors(mlm);
+  const train = async (steps: number, ...extra: string[]) => trainIn(dir, 'interp', 'mlm', mlm, MLM_FIXTURE, steps, extra);
 
   it('skips the steps whose 16-bit gradients overflow, halving the scale until they fit, and counts only the steps taken', async () => {
     const r = await train(8, '--precision', 'f16', '--loss-scale', `dynamic:${2 ** 20}`);
@@ -207,7 +187,7 @@ describe('bertc train --precision f16 with loss scaling (mlm, bert tiny)', () =>
   it('with a static scale that always overflows, takes no step and leaves every weight as it was', async () => {
     const r = await train(3, '--precision', 'f16', '--loss-scale', '1e9');
     expect(r.out).toContain('loss scaling: 3 of 3 steps skipped on overflow, scale now 1000000000');
-    for (const name of merged.keys()) expect(Array.from(r.state.get(name).data), name).toEqual(Array.from(merged.get(name)!.data));
+    for (const name of merged.names) expect(Array.from(r.state.get(name).data), name).toEqual(Array.from(merged.get(name).data));
   });
 });
 

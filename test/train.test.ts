@@ -1,24 +1,23 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { encodeSafetensors, readSafetensors } from '../src/io/safetensors.js';
+import { readSafetensors } from '../src/io/safetensors.js';
 import type { Tensor } from '../src/interp/tensor.js';
 import { LEVELS } from '../passes/registry.js';
 import { Session, trainFile } from '../src/driver.js';
 import { bertc } from './support/cli.js';
+import { HYPER, HYPER_FLAGS, train as trainIn } from './support/training.js';
 import { BERT_PATH, reference, REFERENCE_PATH, weights, WEIGHTS_PATH } from './support/reference.js';
 
 /**
- * `bertc train` (issue 11): AdamW exactly as torch.optim.AdamW, on every target, and the mlm loss
- * going down. The expected update is computed here in float64 with PyTorch's formula term by term.
+ * `bertc train` (issue 11): AdamW exactly as torch.optim.AdamW, on every target (the mlm loss going
+ * down is test/train-mlm.test.ts). The expected update is computed here in float64 with PyTorch's
+ * formula term by term.
  */
 const dir = mkdtempSync(join(tmpdir(), 'bertc-train-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const HYPER = { lr: 1e-3, weightDecay: 0.05, beta1: 0.8, beta2: 0.95, eps: 1e-8 };
-const HYPER_FLAGS = ['--lr', String(HYPER.lr), '--weight-decay', String(HYPER.weightDecay), '--beta1', String(HYPER.beta1), '--beta2', String(HYPER.beta2), '--eps', String(HYPER.eps)];
 
 /** torch.optim.AdamW's first step (m = v = 0, step 1) from a gradient, in float64. */
 function adamwFirstStep(w: number, g: number): number {
@@ -36,14 +35,7 @@ function relativeError(got: Tensor, want: (i: number) => number, scale: number):
   return d / scale;
 }
 
-async function train(target: string, loss: string, weightsPath: string, inputs: string, steps: number, extra: string[] = []) {
-  const out = join(dir, `${loss}-${target}-${steps}-${extra.join('')}.safetensors`.replace(/[^\w.-]/g, '_'));
-  const r = await bertc('train', BERT_PATH, '--config', 'tiny', '--loss', loss, '--weights', weightsPath, '--inputs', inputs, '--steps', String(steps), ...HYPER_FLAGS, '--output', out, '--target', target, ...extra);
-  expect(r.code, r.err).toBe(0);
-  const losses = [...r.err.matchAll(/^step +\d+\/\d+ +loss (\S+)$/gm)].map((m) => Number(m[1]));
-  expect(losses).toHaveLength(steps);
-  return { state: readSafetensors(out), losses };
-}
+const train = (target: string, loss: string, weightsPath: string, inputs: string, steps: number, extra: string[] = []) => trainIn(dir, target, loss, weightsPath, inputs, steps, extra);
 
 describe('bertc train: one AdamW step equals torch.optim.AdamW', () => {
   it('on the interpreter, from its own gradients (1e-6 of each tensor) and from the float64 reference gradients', async () => {
@@ -106,8 +98,6 @@ describe('bertc train: one AdamW step equals torch.optim.AdamW', () => {
   });
 });
 
-const FIXTURE_PATH = fileURLToPath(new URL('./fixtures/mlm_reference.safetensors', import.meta.url));
-
 describe('the C training step, its weights updated in place (-O2) or through swapped buffers (-O0)', () => {
   it('gives the interpreter\'s weights and moments after two steps, within 1e-5 of each tensor\'s largest magnitude', async () => {
     const run = (target: 'interp' | 'c', level: string) =>
@@ -124,25 +114,4 @@ describe('the C training step, its weights updated in place (-O2) or through swa
       }
     }
   }, 120_000);
-});
-
-describe('bertc train --loss mlm', () => {
-  const fixture = readSafetensors(FIXTURE_PATH);
-  const mlmWeights = join(dir, 'bert_tiny_mlm.safetensors');
-  const merged = new Map<string, Tensor>(weights.names.filter((n) => !n.startsWith('pooler.')).map((n) => [n, weights.get(n)]));
-  for (const n of fixture.names.filter((x) => x.startsWith('cls.predictions.'))) merged.set(n, fixture.get(n));
-  writeFileSync(mlmWeights, encodeSafetensors(merged));
-
-  it('drives the loss down monotonically over 20 steps of one batch on every target, each step\'s loss within 1e-4 of the interpreter\'s', async () => {
-    const runs: Record<string, number[]> = {};
-    for (const target of ['interp', 'c', 'wgsl']) {
-      const { losses } = await train(target, 'mlm', mlmWeights, FIXTURE_PATH, 20);
-      for (let i = 1; i < losses.length; i++) expect(losses[i]!, `${target} step ${i + 1}`).toBeLessThan(losses[i - 1]!);
-      runs[target] = losses;
-      // Weights are not compared element by element after 20 steps: AdamW's update is about
-      // lr * sign(g), so a gradient element within rounding of 0 steers each target its own way.
-      losses.forEach((l, i) => expect(Math.abs(l - runs['interp']![i]!) / Math.abs(runs['interp']![i]!), `${target} step ${i + 1}`).toBeLessThan(1e-4));
-    }
-    console.log(`mlm, 20 steps: ${Object.entries(runs).map(([t, l]) => `${t} ${l[0]!.toFixed(4)} -> ${l[19]!.toFixed(4)}`).join('; ')}`);
-  }, 240_000);
 });
