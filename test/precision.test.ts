@@ -49,20 +49,8 @@ describe('bert tiny in mixed precision against Hugging Face (float64)', () => {
     }
   });
 
-  it.each(runnableTargets)('bf16 and f16 on %s (bertc run --precision) within the same bounds', async (target) => {
-    for (const mode of ['bf16', 'f16'] as const) {
-      const out = join(dir, `run-${target}-${mode}.safetensors`);
-      const r = await bertc('run', BERT_PATH, '--config', 'tiny', '--weights', WEIGHTS_PATH, '--inputs', REFERENCE_PATH, '--output', out, '--precision', mode, '--target', target);
-      expect([r.code, r.err]).toEqual([0, '']);
-      const got = readSafetensors(out);
-      for (const name of ['last_hidden_state', 'pooler_output']) {
-        const e = errors(got.get(name), reference.get(name));
-        expect(e.max, `${target} ${mode} ${name} max`).toBeLessThanOrEqual(BOUNDS[mode].max);
-        expect(e.mean, `${target} ${mode} ${name} mean`).toBeLessThanOrEqual(BOUNDS[mode].mean);
-      }
-    }
-  }, 120_000);
-
+  // Generated C and WGSL run bert tiny under the same policy in test/precision-c.test.ts (within
+  // 1e-3 and one ulp of the interpreter) and test/precision-wgsl.test.ts (within these bounds).
   const shapes: [number, number][] = [[1, 11], [3, 16], [2, 40]];
   it.each(shapes)('bf16 and f16 at batch %i x sequence %i with padding', (B, S) => {
     const { inputs, worst, meanAbs } = embeddedBatch(B, S, B * 1000 + S);
@@ -173,15 +161,15 @@ describe('bertc train --precision f16 with loss scaling (mlm, bert tiny; 20 step
   const train = async (steps: number, ...extra: string[]) => trainIn(dir, 'interp', 'mlm', mlm, MLM_FIXTURE, steps, extra);
 
   it('skips the steps whose 16-bit gradients overflow, halving the scale until they fit, and counts only the steps taken', async () => {
-    const r = await train(8, '--precision', 'f16', '--loss-scale', `dynamic:${2 ** 20}`);
-    const skipped = Number(/loss scaling: (\d+) of 8 steps skipped/.exec(r.out)?.[1]);
+    const r = await train(6, '--precision', 'f16', '--loss-scale', `dynamic:${2 ** 18}`);
+    const skipped = Number(/loss scaling: (\d+) of 6 steps skipped/.exec(r.out)?.[1]);
     expect(skipped).toBeGreaterThan(0);
-    expect(skipped).toBeLessThan(8);
+    expect(skipped).toBeLessThan(6);
     // A skipped step leaves the weights, hence the next step's loss, as they were.
     for (let i = 1; i <= skipped; i++) expect(r.losses[i]).toBe(r.losses[0]);
-    for (let i = skipped + 1; i < 8; i++) expect(r.losses[i]!).toBeLessThan(r.losses[i - 1]!);
-    expect(r.state.get('adamw.loss_scale').data[0]).toBe(2 ** 20 / 2 ** skipped);
-    expect(r.state.get('adamw.step').data[0]).toBe(8 - skipped);
+    for (let i = skipped + 1; i < 6; i++) expect(r.losses[i]!).toBeLessThan(r.losses[i - 1]!);
+    expect(r.state.get('adamw.loss_scale').data[0]).toBe(2 ** 18 / 2 ** skipped);
+    expect(r.state.get('adamw.step').data[0]).toBe(6 - skipped);
   }, 120_000);
 
   it('with a static scale that always overflows, takes no step and leaves every weight as it was', async () => {

@@ -309,18 +309,56 @@ static inline __attribute__((always_inline)) void bertc_transpose16(bertc_v16 *r
 }
 #endif
 
+/* Packing reads operands of element type T (BERTC_F32, BERTC_F16 or BERTC_BF16, a constant at
+ * each instantiation below) and writes f32 panels, converting 16-bit values as they are read: the
+ * micro-kernels and the workspace are the f32 ones, and each operand's type is independent of the
+ * other's. */
+
+/* Element i of a T array, as a float. */
+static inline __attribute__((always_inline)) float bertc_elem(const int T, const void *base, ptrdiff_t i) {
+  if (T == BERTC_F32) return ((const float *)base)[i];
+  const uint16_t h = ((const uint16_t *)base)[i];
+  return T == BERTC_BF16 ? bertc_bf16_to_f32(h) : bertc_f16_to_f32(h);
+}
+
+/* n contiguous values from element `at` of a T array, as floats. */
+static inline __attribute__((always_inline)) void bertc_load_run(const int T, const void *base, ptrdiff_t at, float *dst, int n) {
+  if (T == BERTC_F32) {
+    memcpy(dst, (const float *)base + at, (size_t)n * sizeof(float));
+  } else if (T == BERTC_F16) {
+    bertc_f16_run((const uint16_t *)base + at, dst, n);
+  } else {
+    const uint16_t *src = (const uint16_t *)base + at;
+    for (int i = 0; i < n; i++) dst[i] = bertc_bf16_to_f32(src[i]);
+  }
+}
+
 #ifdef BERTC_HAVE_TRANSPOSE16
-/* The row-major case of bertc_pack_a (rows [0, iv) x columns [0, kv), both multiples of 16) by
- * transposing 16 x 16 blocks: each transposed row holds one k of 16 / MR whole micro-panels.
- * Worth it because packing A by elements costs a quarter of the time of a 128 x 64 x 128
- * attention GEMM. */
-static inline __attribute__((always_inline)) void bertc_pack_a_blocks(const int MR, int iv, int kv, int kb, const float *A,
+/* 16 runs of 16 values, run i from element at + i * stride, transposed: r[k] holds element k of
+ * every run. Transposing 16 x 16 blocks is 5x faster than moving elements one by one. */
+static inline __attribute__((always_inline)) void bertc_block16(const int T, const void *base, ptrdiff_t at, ptrdiff_t stride, bertc_v16 *r) {
+  for (int i = 0; i < 16; i++) {
+    if (T == BERTC_F32) {
+      /* Straight into the vector: through a local array, f32 blocks measured a third slower. */
+      __builtin_memcpy(&r[i], (const float *)base + at + (ptrdiff_t)i * stride, sizeof r[i]);
+      continue;
+    }
+    float row[16];
+    bertc_load_run(T, base, at + (ptrdiff_t)i * stride, row, 16);
+    __builtin_memcpy(&r[i], row, sizeof r[i]);
+  }
+  bertc_transpose16(r);
+}
+
+/* The row-major case of packing A (rows [0, iv) x columns [0, kv), both multiples of 16) by
+ * blocks: each transposed row holds one k of 16 / MR whole micro-panels. Worth it because packing
+ * A by elements costs a quarter of the time of a 128 x 64 x 128 attention GEMM. */
+static inline __attribute__((always_inline)) void bertc_pack_a_blocks(const int T, const int MR, int iv, int kv, int kb, const void *A,
                                                                       ptrdiff_t rs, float *restrict out) {
   for (int i0 = 0; i0 < iv; i0 += 16) {
     for (int kk = 0; kk < kv; kk += 16) {
       bertc_v16 r[16];
-      for (int i = 0; i < 16; i++) __builtin_memcpy(&r[i], A + (ptrdiff_t)(i0 + i) * rs + kk, sizeof r[i]);
-      bertc_transpose16(r);
+      bertc_block16(T, A, (ptrdiff_t)i0 * rs + kk, rs, r);
       for (int k = 0; k < 16; k++)
         for (int q = 0; q < 16 / MR; q++)
           __builtin_memcpy(out + (ptrdiff_t)(i0 + q * MR) * kb + (ptrdiff_t)(kk + k) * MR, (const char *)&r[k] + (size_t)(q * MR) * sizeof(float),
@@ -332,7 +370,8 @@ static inline __attribute__((always_inline)) void bertc_pack_a_blocks(const int 
 
 /* Packs rows [0, mb) x columns [0, kb) of A into mr-tall micro-panels: panel p holds
  * out[p*mr*kb + k*mr + i] = A[(p*mr + i)*rs + k*cs], zero for rows past mb. */
-static void bertc_pack_a(int mb, int kb, const float *A, ptrdiff_t rs, ptrdiff_t cs, int mr, float *restrict out) {
+static inline __attribute__((always_inline)) void bertc_pack_a_t(const int T, int mb, int kb, const void *A, ptrdiff_t rs, ptrdiff_t cs, int mr,
+                                                                 float *restrict out) {
   /* Rows [0, iv) x columns [0, kv) are done by 16 x 16 blocks where available. */
   int iv = 0, kv = 0;
 #ifdef BERTC_HAVE_TRANSPOSE16
@@ -340,24 +379,25 @@ static void bertc_pack_a(int mb, int kb, const float *A, ptrdiff_t rs, ptrdiff_t
     iv = mb / 16 * 16;
     kv = kb / 16 * 16;
     if (mr == 4)
-      bertc_pack_a_blocks(4, iv, kv, kb, A, rs, out);
+      bertc_pack_a_blocks(T, 4, iv, kv, kb, A, rs, out);
     else
-      bertc_pack_a_blocks(8, iv, kv, kb, A, rs, out);
+      bertc_pack_a_blocks(T, 8, iv, kv, kb, A, rs, out);
   }
 #endif
   for (int i0 = 0; i0 < mb; i0 += mr) {
     const int m = mb - i0 < mr ? mb - i0 : mr;
-    const float *src = A + (ptrdiff_t)i0 * rs;
     float *restrict p = out + (ptrdiff_t)i0 * kb;
     if (rs == 1) {
       /* A stored transposed: each k is a contiguous run of m values. */
-      for (int k = 0; k < kb; k++)
-        for (int i = 0; i < mr; i++) p[(ptrdiff_t)k * mr + i] = i < m ? src[(ptrdiff_t)k * cs + i] : 0.0f;
+      for (int k = 0; k < kb; k++) {
+        bertc_load_run(T, A, (ptrdiff_t)i0 + (ptrdiff_t)k * cs, p + (ptrdiff_t)k * mr, m);
+        for (int i = m; i < mr; i++) p[(ptrdiff_t)k * mr + i] = 0.0f;
+      }
       continue;
     }
     for (int i = 0; i < m; i++) {
-      const float *row = src + (ptrdiff_t)i * rs;
-      for (int k = i0 + i < iv ? kv : 0; k < kb; k++) p[(ptrdiff_t)k * mr + i] = row[(ptrdiff_t)k * cs];
+      const ptrdiff_t row = (ptrdiff_t)(i0 + i) * rs;
+      for (int k = i0 + i < iv ? kv : 0; k < kb; k++) p[(ptrdiff_t)k * mr + i] = bertc_elem(T, A, row + (ptrdiff_t)k * cs);
     }
     for (int i = m; i < mr; i++)
       for (int k = 0; k < kb; k++) p[(ptrdiff_t)k * mr + i] = 0.0f;
@@ -366,31 +406,32 @@ static void bertc_pack_a(int mb, int kb, const float *A, ptrdiff_t rs, ptrdiff_t
 
 /* Packs rows [0, kb) x columns [0, nb) of B into nr-wide micro-panels: panel p holds
  * out[p*nr*kb + k*nr + j] = B[k*rs + (p*nr + j)*cs], zero for columns past nb. */
-static void bertc_pack_b(int kb, int nb, const float *B, ptrdiff_t rs, ptrdiff_t cs, int nr, float *restrict out) {
+static inline __attribute__((always_inline)) void bertc_pack_b_t(const int T, int kb, int nb, const void *B, ptrdiff_t rs, ptrdiff_t cs, int nr,
+                                                                 float *restrict out) {
   if (cs == 1) {
     /* Row by row across all the panels, so that B is read sequentially: panel by panel would
-     * read nr floats per row of a wide matrix, a new page every few rows. */
-    const int full = nb / nr * nr;
+     * read nr values per row of a wide matrix, a new page every few rows. Whole panels of the
+     * usual widths are runs of constant length, which the compiler inlines. */
     for (int k = 0; k < kb; k++) {
-      const float *row = B + (ptrdiff_t)k * rs;
+      const ptrdiff_t row = (ptrdiff_t)k * rs;
       float *restrict p = out + (ptrdiff_t)k * nr;
-      int j0 = 0;
-      if (nr == 32)
-        for (; j0 < full; j0 += 32) memcpy(p + (ptrdiff_t)j0 * kb, row + j0, 32 * sizeof(float));
-      else if (nr == 16)
-        for (; j0 < full; j0 += 16) memcpy(p + (ptrdiff_t)j0 * kb, row + j0, 16 * sizeof(float));
-      for (; j0 < nb; j0 += nr)
-        for (int j = 0; j < nr; j++) p[(ptrdiff_t)j0 * kb + j] = j0 + j < nb ? row[j0 + j] : 0.0f;
+      for (int j0 = 0; j0 < nb; j0 += nr) {
+        const int n = nb - j0 < nr ? nb - j0 : nr;
+        float *restrict q = p + (ptrdiff_t)j0 * kb;
+        if (n == 32) bertc_load_run(T, B, row + j0, q, 32);
+        else if (n == 16) bertc_load_run(T, B, row + j0, q, 16);
+        else bertc_load_run(T, B, row + j0, q, n);
+        for (int j = n; j < nr; j++) q[j] = 0.0f;
+      }
     }
     return;
   }
   for (int j0 = 0; j0 < nb; j0 += nr) {
     const int n = nb - j0 < nr ? nb - j0 : nr;
-    const float *src = B + (ptrdiff_t)j0 * cs;
     float *restrict p = out + (ptrdiff_t)j0 * kb;
     /* B stored transposed (a PyTorch weight [out, in] used as x @ W^T, or K in Q K^T): a
-     * transposing copy, by 16 x 16 blocks where they fit, which is 5x faster than by elements
-     * and matters because B is packed once per 128 rows of A in BERT's linear layers. */
+     * transposing copy, by 16 x 16 blocks where they fit, which matters because B is packed once
+     * per 128 rows of A in BERT's linear layers. */
     int jv = 0, kv = 0;
 #ifdef BERTC_HAVE_TRANSPOSE16
     if (rs == 1 && nr % 16 == 0) {
@@ -399,8 +440,7 @@ static void bertc_pack_b(int kb, int nb, const float *B, ptrdiff_t rs, ptrdiff_t
       for (int jb = 0; jb < jv; jb += 16) {
         for (int kk = 0; kk < kv; kk += 16) {
           bertc_v16 r[16];
-          for (int j = 0; j < 16; j++) __builtin_memcpy(&r[j], src + (ptrdiff_t)(jb + j) * cs + kk, sizeof r[j]);
-          bertc_transpose16(r);
+          bertc_block16(T, B, (ptrdiff_t)(j0 + jb) * cs + kk, cs, r);
           for (int k = 0; k < 16; k++) __builtin_memcpy(p + (ptrdiff_t)(kk + k) * nr + jb, &r[k], sizeof r[k]);
         }
       }
@@ -408,117 +448,8 @@ static void bertc_pack_b(int kb, int nb, const float *B, ptrdiff_t rs, ptrdiff_t
 #endif
     /* Whatever the blocks left: the columns past jv, then the rows past kv of the others. */
     for (int j = 0; j < n; j++) {
-      const float *col = src + (ptrdiff_t)j * cs;
-      for (int k = j < jv ? kv : 0; k < kb; k++) p[(ptrdiff_t)k * nr + j] = col[(ptrdiff_t)k * rs];
-    }
-    for (int j = n; j < nr; j++)
-      for (int k = 0; k < kb; k++) p[(ptrdiff_t)k * nr + j] = 0.0f;
-  }
-}
-
-/* Packing 16-bit operands (BERTC_F16 or BERTC_BF16): the same panels as bertc_pack_a and
- * bertc_pack_b, in f32, converted as they are read, so that the micro-kernels and the workspace
- * are the f32 ones and each operand's type is independent of the other's. `T` is a constant at
- * each call (the functions below are instantiated per type). */
-static inline __attribute__((always_inline)) float bertc_half_to_f32(const int T, uint16_t h) {
-  return T == BERTC_BF16 ? bertc_bf16_to_f32(h) : bertc_f16_to_f32(h);
-}
-
-/* n contiguous 16-bit values to floats. */
-static inline __attribute__((always_inline)) void bertc_half_run(const int T, const uint16_t *src, float *dst, int n) {
-  if (T == BERTC_F16) {
-    bertc_f16_run(src, dst, n);
-    return;
-  }
-  for (int i = 0; i < n; i++) dst[i] = bertc_bf16_to_f32(src[i]);
-}
-
-static inline __attribute__((always_inline)) void bertc_pack_a16(const int T, int mb, int kb, const uint16_t *A, ptrdiff_t rs, ptrdiff_t cs,
-                                                                 int mr, float *restrict out) {
-  int iv = 0, kv = 0;
-#ifdef BERTC_HAVE_TRANSPOSE16
-  /* Row-major A by 16 x 16 blocks, as bertc_pack_a_blocks, each row converted as it is loaded. */
-  if (cs == 1 && (mr == 4 || mr == 8)) {
-    iv = mb / 16 * 16;
-    kv = kb / 16 * 16;
-    for (int i0 = 0; i0 < iv; i0 += 16) {
-      for (int kk = 0; kk < kv; kk += 16) {
-        bertc_v16 r[16];
-        for (int i = 0; i < 16; i++) {
-          float row[16];
-          bertc_half_run(T, A + (ptrdiff_t)(i0 + i) * rs + kk, row, 16);
-          __builtin_memcpy(&r[i], row, sizeof r[i]);
-        }
-        bertc_transpose16(r);
-        for (int k = 0; k < 16; k++)
-          for (int q = 0; q < 16 / mr; q++)
-            __builtin_memcpy(out + (ptrdiff_t)(i0 + q * mr) * kb + (ptrdiff_t)(kk + k) * mr, (const char *)&r[k] + (size_t)(q * mr) * sizeof(float),
-                             (size_t)mr * sizeof(float));
-      }
-    }
-  }
-#endif
-  for (int i0 = 0; i0 < mb; i0 += mr) {
-    const int m = mb - i0 < mr ? mb - i0 : mr;
-    const uint16_t *src = A + (ptrdiff_t)i0 * rs;
-    float *restrict p = out + (ptrdiff_t)i0 * kb;
-    if (rs == 1) {
-      for (int k = 0; k < kb; k++) {
-        bertc_half_run(T, src + (ptrdiff_t)k * cs, p + (ptrdiff_t)k * mr, m);
-        for (int i = m; i < mr; i++) p[(ptrdiff_t)k * mr + i] = 0.0f;
-      }
-      continue;
-    }
-    for (int i = 0; i < m; i++) {
-      const uint16_t *row = src + (ptrdiff_t)i * rs;
-      for (int k = i0 + i < iv ? kv : 0; k < kb; k++) p[(ptrdiff_t)k * mr + i] = bertc_half_to_f32(T, row[(ptrdiff_t)k * cs]);
-    }
-    for (int i = m; i < mr; i++)
-      for (int k = 0; k < kb; k++) p[(ptrdiff_t)k * mr + i] = 0.0f;
-  }
-}
-
-static inline __attribute__((always_inline)) void bertc_pack_b16(const int T, int kb, int nb, const uint16_t *B, ptrdiff_t rs, ptrdiff_t cs,
-                                                                 int nr, float *restrict out) {
-  if (cs == 1) {
-    for (int k = 0; k < kb; k++) {
-      const uint16_t *row = B + (ptrdiff_t)k * rs;
-      float *restrict p = out + (ptrdiff_t)k * nr;
-      for (int j0 = 0; j0 < nb; j0 += nr) {
-        const int n = nb - j0 < nr ? nb - j0 : nr;
-        bertc_half_run(T, row + j0, p + (ptrdiff_t)j0 * kb, n);
-        for (int j = n; j < nr; j++) p[(ptrdiff_t)j0 * kb + j] = 0.0f;
-      }
-    }
-    return;
-  }
-  for (int j0 = 0; j0 < nb; j0 += nr) {
-    const int n = nb - j0 < nr ? nb - j0 : nr;
-    const uint16_t *src = B + (ptrdiff_t)j0 * cs;
-    float *restrict p = out + (ptrdiff_t)j0 * kb;
-    int jv = 0, kv = 0;
-#ifdef BERTC_HAVE_TRANSPOSE16
-    /* B stored transposed (a weight [out, in]), by 16 x 16 blocks as in bertc_pack_b. */
-    if (rs == 1 && nr % 16 == 0) {
-      jv = n / 16 * 16;
-      kv = kb / 16 * 16;
-      for (int jb = 0; jb < jv; jb += 16) {
-        for (int kk = 0; kk < kv; kk += 16) {
-          bertc_v16 r[16];
-          for (int j = 0; j < 16; j++) {
-            float col[16];
-            bertc_half_run(T, src + (ptrdiff_t)(jb + j) * cs + kk, col, 16);
-            __builtin_memcpy(&r[j], col, sizeof r[j]);
-          }
-          bertc_transpose16(r);
-          for (int k = 0; k < 16; k++) __builtin_memcpy(p + (ptrdiff_t)(kk + k) * nr + jb, &r[k], sizeof r[k]);
-        }
-      }
-    }
-#endif
-    for (int j = 0; j < n; j++) {
-      const uint16_t *col = src + (ptrdiff_t)j * cs;
-      for (int k = j < jv ? kv : 0; k < kb; k++) p[(ptrdiff_t)k * nr + j] = bertc_half_to_f32(T, col[(ptrdiff_t)k * rs]);
+      const ptrdiff_t col = (ptrdiff_t)(j0 + j) * cs;
+      for (int k = j < jv ? kv : 0; k < kb; k++) p[(ptrdiff_t)k * nr + j] = bertc_elem(T, B, col + (ptrdiff_t)k * rs);
     }
     for (int j = n; j < nr; j++)
       for (int k = 0; k < kb; k++) p[(ptrdiff_t)k * nr + j] = 0.0f;
@@ -527,15 +458,15 @@ static inline __attribute__((always_inline)) void bertc_pack_b16(const int T, in
 
 /* Packs A or B of element type `type` (BERTC_F32, BERTC_F16 or BERTC_BF16). */
 static void bertc_pack_a_any(int type, int mb, int kb, const void *A, ptrdiff_t rs, ptrdiff_t cs, int mr, float *restrict out) {
-  if (type == BERTC_BF16) bertc_pack_a16(BERTC_BF16, mb, kb, (const uint16_t *)A, rs, cs, mr, out);
-  else if (type == BERTC_F16) bertc_pack_a16(BERTC_F16, mb, kb, (const uint16_t *)A, rs, cs, mr, out);
-  else bertc_pack_a(mb, kb, (const float *)A, rs, cs, mr, out);
+  if (type == BERTC_BF16) bertc_pack_a_t(BERTC_BF16, mb, kb, A, rs, cs, mr, out);
+  else if (type == BERTC_F16) bertc_pack_a_t(BERTC_F16, mb, kb, A, rs, cs, mr, out);
+  else bertc_pack_a_t(BERTC_F32, mb, kb, A, rs, cs, mr, out);
 }
 
 static void bertc_pack_b_any(int type, int kb, int nb, const void *B, ptrdiff_t rs, ptrdiff_t cs, int nr, float *restrict out) {
-  if (type == BERTC_BF16) bertc_pack_b16(BERTC_BF16, kb, nb, (const uint16_t *)B, rs, cs, nr, out);
-  else if (type == BERTC_F16) bertc_pack_b16(BERTC_F16, kb, nb, (const uint16_t *)B, rs, cs, nr, out);
-  else bertc_pack_b(kb, nb, (const float *)B, rs, cs, nr, out);
+  if (type == BERTC_BF16) bertc_pack_b_t(BERTC_BF16, kb, nb, B, rs, cs, nr, out);
+  else if (type == BERTC_F16) bertc_pack_b_t(BERTC_F16, kb, nb, B, rs, cs, nr, out);
+  else bertc_pack_b_t(BERTC_F32, kb, nb, B, rs, cs, nr, out);
 }
 
 /* The reference micro-kernel: any mr x nr, and the only one without GNU vector extensions.
