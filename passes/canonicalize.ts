@@ -3,7 +3,7 @@ import type { Node } from '../src/ir/node.js';
 import { opDef, sliceBounds } from '../src/ir/ops.js';
 import { BINARY, COMPARE, UNARY } from '../src/ir/scalar.js';
 import { normalizeAxis, shapeEquals } from '../src/ir/shape.js';
-import { bf16BitsToF32, f16BitsToF32, f32ToBf16Bits, f32ToF16Bits } from '../src/io/halfFloat.js';
+import { roundToHalf } from '../src/io/halfFloat.js';
 import { remapPartition } from '../src/kernel/partition.js';
 import { definePass } from './pass.js';
 import { rewriteGraph, type Rewriter, type RewriteRule } from './rewrite.js';
@@ -14,9 +14,8 @@ function storeAs(dtype: DType, v: number): number {
     case 'f32':
       return Math.fround(v);
     case 'f16':
-      return f16BitsToF32(f32ToF16Bits(v));
     case 'bf16':
-      return bf16BitsToF32(f32ToBf16Bits(v));
+      return roundToHalf(v, dtype);
     case 'bool':
       return v ? 1 : 0;
     default:

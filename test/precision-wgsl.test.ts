@@ -18,11 +18,11 @@ import { parsePipeline, runPipeline } from '../passes/pipeline.js';
 import { LEVELS } from '../passes/registry.js';
 import { PRESETS } from '../src/accel/presets.js';
 import { build, initialModule, loadText, planWgsl, Session } from '../src/driver.js';
-import type { DType } from '../src/ir/dtype.js';
+import { isHalfFloat, type DType } from '../src/ir/dtype.js';
 import { defaultPolicy } from '../src/ir/precision.js';
 import { interpret } from '../src/interp/interpret.js';
 import { makeTensor, type Tensor } from '../src/interp/tensor.js';
-import { bf16BitsToF32, f16BitsToF32, f32ToBf16Bits, f32ToF16Bits } from '../src/io/halfFloat.js';
+import { bf16BitsToF32, f16BitsToF32, f32ToBf16Bits, f32ToF16Bits, roundToHalf } from '../src/io/halfFloat.js';
 import { encodeSafetensors } from '../src/io/safetensors.js';
 import type { Module } from '../src/kernel/module.js';
 import { halfBits, runManyInChromium, type ChromiumJob, type ChromiumResult } from '../targets/wgsl/chromium.js';
@@ -36,13 +36,10 @@ const accel = PRESETS.get('webgpu-generic')!;
 const runGpu = browserAvailable || browserRequired;
 const LEVEL_NAMES = ['O0', 'O2'] as const;
 
-const isHalf = (d: DType): d is 'f16' | 'bf16' => d === 'f16' || d === 'bf16';
 
 /** A value rounded to the dtype it is stored in, as the interpreter holds 16-bit values. */
 function roundTo(v: number, d: DType): number {
-  if (d === 'f16') return f16BitsToF32(f32ToF16Bits(v));
-  if (d === 'bf16') return bf16BitsToF32(f32ToBf16Bits(v));
-  return Math.fround(v);
+  return isHalfFloat(d) ? roundToHalf(v, d) : Math.fround(v);
 }
 
 /** A tensor of `d`, its elements from `fill` (rounded to `d`). */
@@ -170,7 +167,7 @@ function caseOf(name: string, program: Program, level: (typeof LEVEL_NAMES)[numb
 
 /** The page's inputs: 16-bit values as their bits. */
 function pageInputs(inputs: ReadonlyMap<string, Tensor>): ChromiumJob['inputs'] {
-  return Object.fromEntries([...inputs].map(([k, t]) => [k, isHalf(t.dtype) ? halfBits(t.data, t.dtype) : t.dtype === 'f32' ? Float32Array.from(t.data) : Int32Array.from(t.data)]));
+  return Object.fromEntries([...inputs].map(([k, t]) => [k, isHalfFloat(t.dtype) ? halfBits(t.data, t.dtype) : t.dtype === 'f32' ? Float32Array.from(t.data) : Int32Array.from(t.data)]));
 }
 
 /** One unit in the last place of `w` in dtype `d`: the spacing of d's values at |w| (subnormal spacing below its normals). */

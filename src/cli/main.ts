@@ -94,9 +94,11 @@ const stepClipOption = () => new Option('--clip', 'with --step: clip the gradien
 function objectiveOf(o: StepChoice): Objective | undefined {
   if (o.step && o.loss === undefined) throw new UsageError("--step needs --loss NAME: the 'loss' block whose training step to compile");
   if (!o.step && (o.loss !== undefined || o.clip)) throw new UsageError(`--${o.clip ? 'clip' : 'loss'} is for --step: add --step to compile the training step of that loss`);
-  // An f16 step scales its loss, as 'bertc train --precision f16' does by default.
-  return o.step ? { kind: 'step', loss: o.loss!, clip: o.clip ?? false, lossScale: o.precision?.mode === 'f16' } : undefined;
+  return o.step ? { kind: 'step', loss: o.loss!, clip: o.clip ?? false, lossScale: scalesLossByDefault(o.precision) } : undefined;
 }
+
+/** f16's five exponent bits flush small gradients to zero: its training steps scale the loss unless told otherwise. */
+const scalesLossByDefault = (p: PrecisionPolicy | undefined) => p?.mode === 'f16';
 
 /** -t for commands that run a model (run, grad, train). */
 const targetOption = (what: string) =>
@@ -457,7 +459,8 @@ function makeProgram(io: Io): Command {
       };
       const width = String(o.steps).length;
       const progress = (step: number, total: number, loss: number) => io.err(`step ${String(step).padStart(width)}/${total}  loss ${loss.toPrecision(8)}\n`);
-      const lossScale = o.lossScale === undefined ? (o.precision?.mode === 'f16' ? DYNAMIC_SCALING : undefined) : o.lossScale === 'none' ? undefined : o.lossScale;
+      const chosen = o.lossScale ?? (scalesLossByDefault(o.precision) ? DYNAMIC_SCALING : 'none');
+      const lossScale = chosen === 'none' ? undefined : chosen;
       const r = await trainFile(s, file, o, { ...buildOptions(o), ...targetChoice(o), loss: o.loss, steps: o.steps, hyper, progress, lossScale });
       io.err(s.render());
       const scaling = r.scaling ? `; loss scaling: ${r.scaling.skipped} of ${o.steps} steps skipped on overflow, scale now ${r.scaling.scale}` : '';

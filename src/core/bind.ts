@@ -7,7 +7,7 @@ import { inputRanges } from '../ir/inputRanges.js';
 import { formatShape, shapeEquals } from '../ir/shape.js';
 import { formatType } from '../ir/types.js';
 import { makeTensor, type Tensor } from '../interp/tensor.js';
-import { bf16BitsToF32, f16BitsToF32, f32ToBf16Bits, f32ToF16Bits } from '../io/halfFloat.js';
+import { roundToHalf } from '../io/halfFloat.js';
 import type { SafetensorsFile } from '../io/safetensorsFormat.js';
 import type { Session } from './session.js';
 
@@ -71,9 +71,8 @@ export function bindWeights(s: Session, g: Graph, w: SafetensorsFile): Map<strin
 /** `t` in float dtype `to`: widening is exact, narrowing rounds to nearest even. */
 export function convertFloat(t: Tensor, to: DType): Tensor {
   if (t.dtype === to) return t;
-  const round = to === 'f16' ? (x: number) => f16BitsToF32(f32ToF16Bits(x)) : to === 'bf16' ? (x: number) => bf16BitsToF32(f32ToBf16Bits(x)) : (x: number) => x;
   const r = makeTensor(to, t.shape);
-  for (let i = 0; i < t.data.length; i++) r.data[i] = round(t.data[i]!);
+  for (let i = 0; i < t.data.length; i++) r.data[i] = roundToHalf(t.data[i]!, to);
   return r;
 }
 

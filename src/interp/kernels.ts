@@ -1,11 +1,11 @@
 import { formatSpan } from '../diag/span.js';
-import { isFloat, type DType } from '../ir/dtype.js';
+import { isFloat, isHalfFloat, type DType } from '../ir/dtype.js';
 import type { Node } from '../ir/node.js';
 import { sliceBounds, type CatalogueOp } from '../ir/ops.js';
 import { formatType } from '../ir/types.js';
 import { BINARY, COMPARE, geluErf, geluTanh, UNARY } from '../ir/scalar.js';
 import { formatShape, normalizeAxis, numel, stridesOf, type Shape } from '../ir/shape.js';
-import { bf16BitsToF32, f16BitsToF32, f32ToBf16Bits, f32ToF16Bits } from '../io/halfFloat.js';
+import { roundToHalf } from '../io/halfFloat.js';
 import { dropoutBits, dropoutKey, dropoutScale, dropoutThreshold } from './rng.js';
 import { makeTensor, type Tensor, type TensorData } from './tensor.js';
 
@@ -40,8 +40,7 @@ function out(n: Node, k: KernelContext): Tensor {
 /** Rounds floating results to their storage type in place (f16 and bf16; f32 rounds on store). */
 function roundToStorage(t: Tensor): Tensor {
   const d = t.data;
-  if (t.dtype === 'f16') for (let i = 0; i < d.length; i++) d[i] = f16BitsToF32(f32ToF16Bits(d[i]!));
-  if (t.dtype === 'bf16') for (let i = 0; i < d.length; i++) d[i] = bf16BitsToF32(f32ToBf16Bits(d[i]!));
+  if (isHalfFloat(t.dtype)) for (let i = 0; i < d.length; i++) d[i] = roundToHalf(d[i]!, t.dtype);
   return t;
 }
 

@@ -7,6 +7,8 @@
  * f16/bf16 tensors already hold values representable in their type, so no double rounding arises.
  */
 
+import type { DType } from '../ir/dtype.js';
+
 // Scratch views sharing one buffer reinterpret a float32 as its bits (same native byte order on both).
 const scratchF32 = new Float32Array(1);
 const scratchU32 = new Uint32Array(scratchF32.buffer);
@@ -70,4 +72,11 @@ export function f32ToBf16Bits(x: number): number {
 export function bf16BitsToF32(h: number): number {
   scratchU32[0] = (h & 0xffff) << 16;
   return scratchF32[0]!;
+}
+
+/** `x` as a 16-bit float dtype holds it (rounded to nearest, ties to even); any other dtype leaves it as it is. */
+export function roundToHalf(x: number, d: DType): number {
+  if (d === 'f16') return f16BitsToF32(f32ToF16Bits(x));
+  if (d === 'bf16') return bf16BitsToF32(f32ToBf16Bits(x));
+  return x;
 }

@@ -1,4 +1,5 @@
 import { derivedMeta, type GraphBuilder } from './builder.js';
+import type { DType } from './dtype.js';
 import { topoOrder, type Graph, type NamedValue } from './graph.js';
 import type { Meta, Node } from './node.js';
 import { tensorType } from './types.js';
@@ -78,7 +79,7 @@ export function adamwStep(grads: Graph, b: GraphBuilder, opts: AdamwOptions): Gr
   const clipInput = opts.clip ? b.input(CLIP_INPUT, f32, { ...scalarMeta, hint: 'max_norm' }) : undefined;
   // Gradients in f32, unscaled: what clipping and the update read.
   const unscaled = pairs.map(({ grad }) => {
-    const g = grad.type.dtype === 'f32' ? grad : b.op('cast', [grad], { to: 'f32' }, { ...scalarMeta, hint: 'grad_f32' });
+    const g = inDtype(b, grad, 'f32', { ...scalarMeta, hint: 'grad_f32' });
     return scaled ? b.op('mul', [g, scaled.unscale], {}, { ...scalarMeta, hint: 'unscaled' }) : g;
   });
   const coef = clipInput && clipCoefficient(b, unscaled, clipInput, scalarMeta);
@@ -89,9 +90,7 @@ export function adamwStep(grads: Graph, b: GraphBuilder, opts: AdamwOptions): Gr
     const meta = { ...derivedMeta(w.meta, w, 'adamw'), scope: OPTIMIZER_SCOPE, hint: '' };
     const op = (o: string, ...srcs: Node[]) => b.op(o, srcs, {}, meta);
     // The update computes in f32 whatever a weight is stored in; its moments are f32 state.
-    const f32Of = (x: Node) => (x.type.dtype === 'f32' ? x : b.op('cast', [x], { to: 'f32' }, meta));
-    const p = f32Of(w);
-    const stored = (x: Node) => (w.type.dtype === 'f32' ? x : b.op('cast', [x], { to: w.type.dtype }, meta));
+    const p = inDtype(b, w, 'f32', meta);
     // A skipped step leaves every weight and moment as it was.
     const taken = (next: Node, now: Node) => (scaled ? op('where', scaled.finite, next, now) : next);
     const g = coef ? op('mul', unscaled[i]!, coef) : unscaled[i]!;
@@ -103,7 +102,7 @@ export function adamwStep(grads: Graph, b: GraphBuilder, opts: AdamwOptions): Gr
     const v1 = op('add', op('mul', v, s.beta2), op('mul', op('mul', s.one_minus_beta2, g), g));
     const denom = op('add', op('div', op('sqrt', v1), s.bc2_sqrt), s.eps);
     const p1 = op('add', decayed, op('div', op('mul', s.neg_step_size, m1), denom));
-    outputs.push({ name, node: stored(taken(p1, p)) });
+    outputs.push({ name, node: inDtype(b, taken(p1, p), w.type.dtype, meta) });
     moments.push({ name: stateName('m', name), node: taken(m1, m) }, { name: stateName('v', name), node: taken(v1, v) });
   });
   outputs.push(...moments, ...(scaled?.state ?? []));
@@ -111,6 +110,11 @@ export function adamwStep(grads: Graph, b: GraphBuilder, opts: AdamwOptions): Gr
   const g: Graph = { ctx: grads.ctx, name: grads.name, body: topoOrder([...outputs.map((o) => o.node), ...inputs]), inputs, outputs, taps: [] };
   verifyGraph(g, 'adamw');
   return g;
+}
+
+/** `x`, cast to `dtype` unless it is in it already. */
+function inDtype(b: GraphBuilder, x: Node, dtype: DType, meta: Meta): Node {
+  return x.type.dtype === dtype ? x : b.op('cast', [x], { to: dtype }, meta);
 }
 
 /**

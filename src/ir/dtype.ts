@@ -15,12 +15,19 @@ export function isInteger(d: DType): boolean {
   return d === 'i32' || d === 'i64';
 }
 
+/** The 16-bit float dtypes: stored in 16 bits, computed in f32. */
+export type HalfFloat = 'f16' | 'bf16';
+
+export function isHalfFloat(d: DType): d is HalfFloat {
+  return d === 'f16' || d === 'bf16';
+}
+
 /**
  * The dtype a value is computed in, given the dtype it is stored in: 16-bit floats are storage
  * types, loaded into f32 registers and rounded back when stored; the others compute as stored.
  */
 export function computeDtype(storage: DType): DType {
-  return storage === 'f16' || storage === 'bf16' ? 'f32' : storage;
+  return isHalfFloat(storage) ? 'f32' : storage;
 }
 
 /** Bytes one element occupies in memory (bool is one byte). */

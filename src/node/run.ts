@@ -5,7 +5,7 @@ import type { Accelerator } from '../accel/accelerator.js';
 import { HOST_CPU, WEBGPU_GENERIC } from '../accel/presets.js';
 import type { Elaborated } from '../frontend/elaborate.js';
 import type { Program } from '../frontend/program.js';
-import { isFloat, type DType } from '../ir/dtype.js';
+import { isFloat, isHalfFloat, type DType } from '../ir/dtype.js';
 import type { Graph } from '../ir/graph.js';
 import type { Module } from '../kernel/module.js';
 import { interpret, type InterpretOptions } from '../interp/interpret.js';
@@ -167,7 +167,7 @@ export function planWgslOf(s: Session, program: Program, built: Elaborated, opts
 
 /** Host tensors as the page takes them: Float32Array for f32, the bits of f16 and bf16, Int32Array for integers. */
 export function pageInputs(inputs: ReadonlyMap<string, Tensor>): Record<string, Float32Array | Int32Array | Uint16Array> {
-  return Object.fromEntries([...inputs].map(([k, t]) => [k, t.dtype === 'f16' || t.dtype === 'bf16' ? halfBits(t.data, t.dtype) : t.dtype === 'f32' ? Float32Array.from(t.data) : Int32Array.from(t.data)]));
+  return Object.fromEntries([...inputs].map(([k, t]) => [k, isHalfFloat(t.dtype) ? halfBits(t.data, t.dtype) : t.dtype === 'f32' ? Float32Array.from(t.data) : Int32Array.from(t.data)]));
 }
 
 /** Compiles the model to WGSL and runs it in headless Chromium (WebGPU, on SwiftShader without a GPU). */

@@ -5,7 +5,7 @@ import { isFloat, type DType } from '../../src/ir/dtype.js';
 import { graphNodes } from '../../src/ir/graph.js';
 import type { Node } from '../../src/ir/node.js';
 import { numel, type Shape } from '../../src/ir/shape.js';
-import { bf16BitsToF32, f16BitsToF32, f32ToBf16Bits, f32ToF16Bits } from '../../src/io/halfFloat.js';
+import { roundToHalf } from '../../src/io/halfFloat.js';
 import { isMatmul, isMovement, isRowReduction, isScatter, reducedAxes } from '../../src/kernel/classify.js';
 import type { Kernel } from '../../src/kernel/kernels.js';
 import type { Module } from '../../src/kernel/module.js';
@@ -14,7 +14,7 @@ import { affine, gemmAccess, gemmBatchOffset, unravel, type Index } from '../com
 import { accumulatorOf, ElementValues, kernelHeader, parameterNames, rowResultType, type ValueEnv } from '../common/elementValues.js';
 import { Writer, type Line } from '../common/writer.js';
 import { scatterParts } from '../common/scatter.js';
-import type { CLikeRenderer } from '../common/renderer.js';
+import { SELECTING_OPS, type CLikeRenderer } from '../common/renderer.js';
 
 /*
  * f16 and bf16 values are held as the interpreter holds them: every op's result is rounded to its
@@ -22,12 +22,6 @@ import type { CLikeRenderer } from '../common/renderer.js';
  * it, not only where it is stored. A fused chain of bf16 ops gives the interpreter's values, not
  * those of the chain kept in f32.
  */
-
-/** A constant's value in a 16-bit float dtype, rounded as the interpreter rounds it. */
-const HALF_VALUES: Readonly<Partial<Record<DType, (v: number) => number>>> = {
-  f16: (v) => f16BitsToF32(f32ToF16Bits(v)),
-  bf16: (v) => bf16BitsToF32(f32ToBf16Bits(v)),
-};
 
 /** Whether `d` is stored narrower than it is computed (f16 and bf16 in float), so that computed values are rounded. */
 function isNarrow(r: CLikeRenderer, d: DType): boolean {
@@ -39,13 +33,10 @@ export function roundToStorage(r: CLikeRenderer, x: string, d: DType): string {
   return isNarrow(r, d) ? r.load(r.store(x, d), d) : x;
 }
 
-/** Ops whose result is one of their operands' values (or its negation), exact in the operands' dtype. */
-const SELECTS = new Set(['neg', 'abs', 'relu', 'max', 'min', 'where', 'gather']);
-
 /** Whether `n`'s value needs no rounding: a select among operands of its own dtype, or dropout at inference. */
 function exactInStorage(n: Node, train: boolean): boolean {
   const own = n.srcs.every((s) => !isFloat(s.type.dtype) || s.type.dtype === n.type.dtype);
-  return (own && SELECTS.has(n.op)) || (n.op === 'dropout' && !train) || (n.op === 'cast' && n.srcs[0]!.type.dtype === n.type.dtype);
+  return (own && SELECTING_OPS.has(n.op)) || (n.op === 'dropout' && !train) || (n.op === 'cast' && n.srcs[0]!.type.dtype === n.type.dtype);
 }
 
 
@@ -87,13 +78,13 @@ class KernelBuilder extends ElementValues {
   /** A 16-bit constant is its value rounded to the dtype, and an index (iota) too. */
   override value(n: Node, idx: Index): string {
     const d = n.type.dtype;
-    const half = isNarrow(this.env.r, d) ? HALF_VALUES[d] : undefined;
-    if (half && n.op === 'const') return this.env.r.literal(half(n.attr<number>('value')), d);
+    const half = isNarrow(this.env.r, d);
+    if (half && n.op === 'const') return this.env.r.literal(roundToHalf(n.attr<number>('value'), d), d);
     if (half && n.op === 'iota') return roundToStorage(this.env.r, super.value(n, idx), d);
     return super.value(n, idx);
   }
 
-  /** An op's value, rounded to its storage dtype when that is 16 bits (HALF_VALUES). */
+  /** An op's value, rounded to its storage dtype when that is 16 bits (roundToHalf). */
   override valueOfOp(n: Node, idx: Index): string {
     const v = super.valueOfOp(n, idx);
     return exactInStorage(n, this.env.train) ? v : roundToStorage(this.env.r, v, n.type.dtype);

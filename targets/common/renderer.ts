@@ -77,6 +77,12 @@ function cGelu(r: CLikeRenderer, [x]: Operands, n: Node): string {
   return r.call('bertc_gelu', x);
 }
 
+/**
+ * Ops whose result is one of their operands' values (or its negation, or a table's row): exact in
+ * the dtype they share with it, so a 16-bit result needs no rounding.
+ */
+export const SELECTING_OPS: ReadonlySet<string> = new Set(['neg', 'abs', 'relu', 'max', 'min', 'where', 'gather']);
+
 /** The C spelling of every elementwise op but dropout (`CLikeRenderer.dropout`, which needs the element's index and key). */
 export const C_OPS = {
   neg: (_, [x]) => `(-${x})`,

@@ -9,12 +9,12 @@ import { isMatmul, isMovement, isRowReduction, isScatter, reducedAxes } from '..
 import type { Kernel } from '../../src/kernel/kernels.js';
 import type { DType } from '../../src/ir/dtype.js';
 import { dropoutOps, kernelParams } from '../../src/kernel/signature.js';
-import { computeDtype } from '../../src/ir/dtype.js';
+import { computeDtype, isHalfFloat } from '../../src/ir/dtype.js';
 import { accumulatorOf, ElementValues, kernelHeader, parameterNames, resultCopyValue, rowResultType, type ResultCopy, type ValueEnv } from '../common/elementValues.js';
 import { Writer, type Line } from '../common/writer.js';
 import { affine, gemmAccess, gemmBatchOffset, unravel } from '../common/indexing.js';
 import { scatterParts } from '../common/scatter.js';
-import { isHalfFloat, paramsStruct, type WgslRenderer } from './renderer.js';
+import { paramsStruct, type WgslRenderer } from './renderer.js';
 
 /** One compute shader: its bindings (in binding order), its dispatch, and its resource use. */
 export interface WgslKernel {

@@ -4,7 +4,7 @@ import { WEBGPU_SPEC_DEFAULTS } from '../../src/accel/presets.js';
 import { Node } from '../../src/ir/node.js';
 import { buildKernels } from '../../src/kernel/kernels.js';
 import type { Module } from '../../src/kernel/module.js';
-import { isHalfFloat, WgslRenderer, type F16Form } from './renderer.js';
+import { WgslRenderer, type F16Form } from './renderer.js';
 import { copyKernel, kernelSpan, LimitError, wgslKernel, type Binding, type Scratch, type WgslKernel } from './kernels.js';
 import { dropoutOps, kernelClasses, kernelParams, type KernelClass } from '../../src/kernel/signature.js';
 import type { Kernel } from '../../src/kernel/kernels.js';
@@ -12,7 +12,7 @@ import type { Span } from '../../src/diag/span.js';
 import { resultCopies } from '../common/elementValues.js';
 import { checkTarget } from '../common/unsupported.js';
 import { numel } from '../../src/ir/shape.js';
-import type { DType } from '../../src/ir/dtype.js';
+import { isHalfFloat, type DType } from '../../src/ir/dtype.js';
 import type { Manifest, ManifestBuffer, ManifestKernel } from './runtime.js';
 
 export type { Manifest };

@@ -1,16 +1,9 @@
 import type { DType } from '../../src/ir/dtype.js';
-import { computeDtype, isFloat } from '../../src/ir/dtype.js';
+import { computeDtype, isFloat, isHalfFloat } from '../../src/ir/dtype.js';
 import type { Node } from '../../src/ir/node.js';
 import { dropoutScale, dropoutThreshold } from '../../src/interp/rng.js';
-import { bf16BitsToF32, f16BitsToF32, f32ToBf16Bits, f32ToF16Bits } from '../../src/io/halfFloat.js';
-import { C_OPS, CLikeRenderer, ERF_DENOMINATOR, ERF_NUMERATOR, floatLiteral, hornerLines, type DTypeForm, type DTypeTable, type OpSpelling, type OpTable, type Operands } from '../common/renderer.js';
-
-/** The 16-bit float dtypes: stored in 16 bits, computed in f32. */
-export type HalfFloat = 'f16' | 'bf16';
-
-export function isHalfFloat(d: DType): d is HalfFloat {
-  return d === 'f16' || d === 'bf16';
-}
+import { roundToHalf } from '../../src/io/halfFloat.js';
+import { C_OPS, CLikeRenderer, ERF_DENOMINATOR, ERF_NUMERATOR, floatLiteral, hornerLines, SELECTING_OPS, type DTypeForm, type DTypeTable, type OpSpelling, type OpTable, type Operands } from '../common/renderer.js';
 
 /**
  * How a shader holds f16 tensors: 'packed', two to a u32 (any device), or 'native', as
@@ -76,9 +69,6 @@ export const WGSL_NATIVE_F16: DTypeForm = {
   storeAt: (r, buffer, index, value) => `${buffer}[${index}] = bitcast<vec2<f16>>(${r.call('bertc_f16_bits', value)}).x;`,
   enable: 'f16',
 };
-
-/** The ops whose result is one of their operands' values, or its negation: exact in any float type. */
-const EXACT: ReadonlySet<string> = new Set(['neg', 'abs', 'relu', 'max', 'min', 'where']);
 
 /** A WGSL built-in function applied to the operands. */
 const builtin = (fn: string): OpSpelling => (_, a) => `${fn}(${a.join(', ')})`;
@@ -146,8 +136,7 @@ export class WgslRenderer extends CLikeRenderer {
     if (c === 'bool') return v ? 'true' : 'false';
     const suffix = this.form(c).suffix ?? '';
     if (!isFloat(c)) return `${Math.trunc(v)}${suffix}`;
-    if (d === 'f16') v = f16BitsToF32(f32ToF16Bits(v));
-    if (d === 'bf16') v = bf16BitsToF32(f32ToBf16Bits(v));
+    v = roundToHalf(v, d);
     // WGSL has no literal for them: NaN and the infinities are their f32 bit patterns (WGSL_NON_FINITE).
     const bits = nonFiniteBits(v);
     if (bits !== undefined) return this.call('bertc_f32_bits', bits);
@@ -183,11 +172,11 @@ export class WgslRenderer extends CLikeRenderer {
   /**
    * An op of a 16-bit float result computes in f32 and rounds to the result's dtype, as the
    * interpreter rounds every f16 and bf16 value, so that a value a kernel keeps in a register equals
-   * the one it would store; ops that return an operand (EXACT) need no rounding.
+   * the one it would store; ops that return an operand (SELECTING_OPS) need no rounding.
    */
   override op(n: Node, a: readonly string[]): string {
     const v = super.op(n, a);
-    return n.op === 'cast' || EXACT.has(n.op) ? v : this.rounded(v, n.type.dtype);
+    return n.op === 'cast' || SELECTING_OPS.has(n.op) ? v : this.rounded(v, n.type.dtype);
   }
 
   /** An f32 value rounded to dtype `d` (to nearest, ties to even) where `d` is a 16-bit float; else `x`. */
