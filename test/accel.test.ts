@@ -82,7 +82,7 @@ const MISTAKES: readonly { what: string; edit: Edit; expected: string[]; schema:
   {
     what: 'a field the format does not have',
     edit: set('notes', 'fast'),
-    expected: ['edge.json: notes: unknown field (expected one of: name, description, sources, clock_hz, cores, matrix, vector, memory, dram, launch_overhead_s, webgpu, $schema)'],
+    expected: ['edge.json: notes: unknown field (expected one of: name, description, sources, clock_hz, cores, matrix, vector, memory, dram, launch_overhead_s, webgpu, interconnect, $schema)'],
     schema: true,
   },
   { what: 'a missing object', edit: remove('dram'), expected: ['edge.json: dram: missing, expected an object'], schema: true },

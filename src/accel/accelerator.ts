@@ -49,6 +49,14 @@ export interface WebGpuLimits {
   readonly max_storage_buffer_binding_bytes: number;
 }
 
+/** The link between devices that data-parallel training all-reduces its gradients over (docs/studies.md). */
+export interface Interconnect {
+  /** Bytes per second one device sends to its ring neighbour while receiving as much from the other. */
+  readonly bandwidth_bytes_per_s: number;
+  /** Fixed cost of one ring step (one message to the neighbour), in seconds. */
+  readonly latency_s: number;
+}
+
 export interface Accelerator {
   readonly name: string;
   readonly description: string;
@@ -63,6 +71,8 @@ export interface Accelerator {
   readonly dram: { readonly capacity_bytes: number; readonly bandwidth_bytes_per_s: number };
   readonly launch_overhead_s: number;
   readonly webgpu?: WebGpuLimits;
+  /** For studies of data-parallel training; without it a description models one device. */
+  readonly interconnect?: Interconnect;
 }
 
 /** Peak matrix throughput in FLOP/s (2 per MAC) for a dtype, or undefined when unsupported. */

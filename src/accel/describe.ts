@@ -90,6 +90,7 @@ export function describeAccelerator(a: Accelerator): string {
       ['balance', balance],
       ['launch', `${duration(a.launch_overhead_s)} per kernel`],
       ['webgpu', webgpu],
+      ['interconnect', a.interconnect ? `${si(a.interconnect.bandwidth_bytes_per_s, 'B/s')} each way, ${duration(a.interconnect.latency_s)} per ring step` : 'none (one device)'],
     ]),
     'sources',
     ...a.sources.map((s) => `  - ${s}`),

@@ -44,6 +44,8 @@ export const H100: Accelerator = {
     'launch_overhead_s 4 us: assumption (typical CUDA kernel launch plus scheduling gap); not measured.',
     'webgpu: as seen by Dawn through Vulkan on an H100 (/work/shared/docs/webgpu-on-cpu.md): 49152 B workgroup storage, ' +
       '1024 invocations, 65535 workgroups per dimension; storage buffers per stage and binding size are the WebGPU spec defaults (not recorded there).',
+    'interconnect: NVLink 4, 18 links x 25 GB/s = 450 GB/s each way per GPU (NVIDIA datasheet: 900 GB/s bidirectional), taken as what a ring step sends through an NVSwitch; ' +
+      'not measured, and NCCL reaches less. latency_s 2 us per ring step: assumption.',
   ],
   clock_hz: H100_CLOCK_HZ,
   cores: 132,
@@ -65,6 +67,7 @@ export const H100: Accelerator = {
     max_invocations_per_workgroup: 1024,
     max_workgroups_per_dimension: 65535,
   },
+  interconnect: { bandwidth_bytes_per_s: 450e9, latency_s: 2e-6 },
 };
 
 const TPU_CLOCK_HZ = 700e6;

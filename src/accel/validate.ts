@@ -1,5 +1,5 @@
 import { closest } from '../diag/suggest.js';
-import type { Accelerator, MatrixDType, MatrixUnit, MemoryLevel, SpecialFunction, VectorUnit, WebGpuLimits } from './accelerator.js';
+import type { Accelerator, Interconnect, MatrixDType, MatrixUnit, MemoryLevel, SpecialFunction, VectorUnit, WebGpuLimits } from './accelerator.js';
 
 /**
  * The strict checker for accelerator descriptions (docs/accelerators.md; docs/accelerator.schema.json
@@ -39,12 +39,12 @@ interface ObjectFormat {
  */
 export const ACCELERATOR_FORMAT = {
   accelerator: {
-    required: keysOf<Exclude<keyof Accelerator, 'webgpu'>>({
+    required: keysOf<Exclude<keyof Accelerator, 'webgpu' | 'interconnect'>>({
       name: true, description: true, sources: true, clock_hz: true, cores: true, matrix: true,
       vector: true, memory: true, dram: true, launch_overhead_s: true,
     }),
     // `$schema` lets a file point editors at the schema; the validator ignores its value.
-    optional: ['webgpu', '$schema'],
+    optional: ['webgpu', 'interconnect', '$schema'],
   },
   matrix: { required: keysOf<keyof MatrixUnit>({ array: true, systolic: true, macs_per_cycle: true }), optional: [] },
   array: { required: keysOf<keyof MatrixUnit['array']>({ rows: true, cols: true }), optional: [] },
@@ -60,6 +60,7 @@ export const ACCELERATOR_FORMAT = {
     }),
     optional: [],
   },
+  interconnect: { required: keysOf<keyof Interconnect>({ bandwidth_bytes_per_s: true, latency_s: true }), optional: [] },
 } as const satisfies Record<string, ObjectFormat>;
 
 type Obj = Readonly<Record<string, unknown>>;
@@ -257,6 +258,12 @@ function readWebGpu(r: Reader, root: Obj | undefined): WebGpuLimits | undefined 
   };
 }
 
+function readInterconnect(r: Reader, root: Obj | undefined): Interconnect | undefined {
+  if (root === undefined || !Object.hasOwn(root, 'interconnect')) return undefined;
+  const i = r.object(root, 'interconnect', '', ACCELERATOR_FORMAT.interconnect);
+  return { bandwidth_bytes_per_s: r.positive(i, 'bandwidth_bytes_per_s', 'interconnect'), latency_s: r.positive(i, 'latency_s', 'interconnect') };
+}
+
 /**
  * Checks `json` against the accelerator format and returns it typed, or throws an AcceleratorError
  * listing every problem. `source` (a file name, or e.g. "preset h100") starts each problem line.
@@ -278,7 +285,8 @@ export function validateAccelerator(json: unknown, source: string): Accelerator 
   const dram = readDram(r, root, memory);
   const launch_overhead_s = r.positive(root, 'launch_overhead_s', '');
   const webgpu = readWebGpu(r, root);
+  const interconnect = readInterconnect(r, root);
   if (r.problems.length > 0) throw new AcceleratorError(r.problems);
   const a: Accelerator = { name, description, sources, clock_hz, cores, matrix, vector, memory, dram, launch_overhead_s };
-  return webgpu ? { ...a, webgpu } : a;
+  return { ...a, ...(webgpu && { webgpu }), ...(interconnect && { interconnect }) };
 }

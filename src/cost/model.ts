@@ -1,5 +1,7 @@
 import { peakMatrixFlops, peakVectorFlops, type Accelerator, type MatrixDType, type SpecialFunction } from '../accel/accelerator.js';
 import { byteSize } from '../ir/dtype.js';
+import { AUTODIFF } from '../ir/autodiff.js';
+import { graphNodes } from '../ir/graph.js';
 import { describeOrigins, type Node } from '../ir/node.js';
 import { specialUnitOf } from '../ir/ops.js';
 import { isGather, isMatmul, isMovement, isRandom, isScatter, isWeightOrCast } from '../kernel/classify.js';
@@ -48,18 +50,35 @@ function resolveBuffer(n: Node, views: ReadonlySet<Node>): Node {
   return views.has(n) ? resolveBuffer(n.srcs[0]!, views) : n;
 }
 
-export function categoryOf(k: Kernel, views: ReadonlySet<Node>): Category {
+/** The forward node whose gradient rule made a backward node: its autodiff origin. */
+export type ForwardOf = (n: Node) => Node | undefined;
+
+/** Autodiff's nodes keep the id of the forward node they differentiate (derivedMeta); this finds it again. */
+export function forwardOrigins(m: Module): ForwardOf {
+  const byId = new Map(graphNodes(m.graph).map((n) => [n.id, n]));
+  return (n) => (n.meta.backward && n.meta.origin?.kind === 'derived' && n.meta.origin.pass === AUTODIFF ? byId.get(n.meta.origin.from) : undefined);
+}
+
+function gemmCategory(mm: Node, views: ReadonlySet<Node>): Category {
+  const b = resolveBuffer(mm.srcs[1]!, views);
+  // A weight (or its cast), or the concatenation of weights (the fused QKV weight).
+  const weight = isWeightOrCast(b) || (b.op === 'concat' && b.srcs.every(isWeightOrCast));
+  return weight ? 'gemm' : 'attention-gemm';
+}
+
+/** The operator classes a kernel is named for by the op it holds, or, in the backward, by the op it differentiates. */
+const ANCHORS = ['softmax', 'layernorm', 'gelu'] as const;
+
+export function categoryOf(k: Kernel, views: ReadonlySet<Node>, forwardOf: ForwardOf = () => undefined): Category {
   const mm = k.ops.find(isMatmul);
   if (mm) {
-    const b = resolveBuffer(mm.srcs[1]!, views);
-    // A weight (or its cast), or the concatenation of weights (the fused QKV weight).
-    const weight = isWeightOrCast(b) || (b.op === 'concat' && b.srcs.every(isWeightOrCast));
-    return weight ? 'gemm' : 'attention-gemm';
+    // A backward GEMM (an input's or a weight's gradient) belongs with the forward GEMM it differentiates.
+    const forward = forwardOf(mm);
+    return gemmCategory(forward && isMatmul(forward) ? forward : mm, views);
   }
-  const has = (op: string) => k.ops.some((n) => n.op === op);
-  if (has('softmax')) return 'softmax';
-  if (has('layernorm')) return 'layernorm';
-  if (has('gelu')) return 'gelu';
+  const origins = k.ops.map(forwardOf).filter((n): n is Node => n !== undefined);
+  for (const anchor of ANCHORS) if (k.ops.some((n) => n.op === anchor)) return anchor;
+  for (const anchor of ANCHORS) if (origins.some((n) => n.op === anchor)) return anchor;
   // Table lookups and their adjoint (the embedding tables' gradients): memory-bound row traffic by index.
   if (k.ops.some(isGather) || k.ops.some(isScatter)) return 'embedding';
   if (k.ops.every(isMovement)) return 'data-movement';
@@ -73,6 +92,7 @@ export interface CostOptions {
   readonly train: boolean;
   /** GEMM schedules chosen by tile-gemm; GEMMs without one are costed untiled. */
   readonly schedules?: ReadonlyMap<Node, GemmSchedule>;
+  readonly forwardOf?: ForwardOf;
 }
 
 function unitTimes(a: Accelerator, k: Kernel, train: boolean): { vector_s: number; special_s: number } {
@@ -127,7 +147,7 @@ export function costKernel(k: Kernel, a: Accelerator, views: ReadonlySet<Node>, 
   return {
     name: k.name,
     kind: k.kind,
-    category: categoryOf(k, views),
+    category: categoryOf(k, views, opts.forwardOf),
     pattern: k.pattern,
     flops,
     flops_detail: k.flops,
@@ -152,7 +172,8 @@ function numelBytes(n: Node): number {
 
 /** Costs of the kernels that run on every forward pass (weight transforms run once, at load). */
 export function costModule(m: Module, a: Accelerator): KernelCost[] {
+  const forwardOf = forwardOrigins(m);
   return kernelsOf(m)
     .filter((k) => !k.init)
-    .map((k) => costKernel(k, a, m.partition.views, { train: m.train, schedules: m.schedules }));
+    .map((k) => costKernel(k, a, m.partition.views, { train: m.train, schedules: m.schedules, forwardOf }));
 }

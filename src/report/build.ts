@@ -1,5 +1,6 @@
 import { peakMatrixFlops, peakVectorFlops, type Accelerator, type MatrixDType } from '../accel/accelerator.js';
-import { CATEGORIES, costModule, type Category, type KernelCost } from '../cost/model.js';
+import { gemmLosses, shortfallReasons, type GemmLosses } from '../cost/efficiency.js';
+import { CATEGORIES, costModule, type Bound, type Category, type KernelCost } from '../cost/model.js';
 import type { GemmSchedule, LevelTile } from '../cost/gemm.js';
 import type { Module } from '../kernel/module.js';
 import { kernelsOf } from '../kernel/kernels.js';
@@ -24,11 +25,32 @@ export interface TileJson {
 
 /** A kernel's cost as the report's JSON has it: flat FLOP fields and its GEMM tiling, if any. */
 export type KernelJson = Omit<KernelCost, 'kind' | 'flops_detail' | 'schedule'> & {
+  /** forward, backward or optimizer (every kernel of a forward pass is forward). */
+  readonly phase: Phase;
   readonly flops_matrix: number;
   readonly flops_vector: number;
   readonly flops_special: number;
   readonly gemm?: { readonly batch: number; readonly m: number; readonly n: number; readonly k: number; readonly tiles: readonly TileJson[]; readonly runner_up?: TileJson };
 };
+
+/** A distinct GEMM shape: its kernels' time, how close to the matrix unit's peak it gets, and why not closer. */
+export interface GemmShapeJson {
+  readonly category: Category;
+  readonly batch: number;
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  readonly dtype: string;
+  readonly count: number;
+  readonly flops: number;
+  readonly bytes: number;
+  readonly predicted_s: number;
+  readonly fraction_of_peak: number;
+  readonly bound: Bound;
+  readonly losses: GemmLosses;
+  /** One sentence per loss worth naming, biggest first (src/cost/efficiency.ts). */
+  readonly reasons: readonly string[];
+}
 
 export interface TotalsJson {
   readonly kernels: number;
@@ -63,7 +85,7 @@ export interface Report {
   readonly passes: readonly ({ readonly after: string } & TotalsJson)[];
   readonly unfused: TotalsJson;
   /** Each distinct GEMM shape: how close to the matrix unit's peak it gets. */
-  readonly gemm_shapes: readonly { readonly category: Category; readonly batch: number; readonly m: number; readonly n: number; readonly k: number; readonly count: number; readonly predicted_s: number; readonly fraction_of_peak: number }[];
+  readonly gemm_shapes: readonly GemmShapeJson[];
 }
 
 function tileJson(t: LevelTile): TileJson {
@@ -76,9 +98,9 @@ function gemmJson(s: GemmSchedule | undefined): KernelJson['gemm'] {
   return { batch, m, n, k, tiles: s.levels.map(tileJson), runner_up: s.runnerUp && tileJson(s.runnerUp) };
 }
 
-function kernelJson(c: KernelCost): KernelJson {
+function kernelJson(c: KernelCost, phase: Phase): KernelJson {
   const { kind: _kind, flops_detail: f, schedule, ...rest } = c;
-  return { ...rest, flops_matrix: f.matrix, flops_vector: f.vector, flops_special: f.special, gemm: gemmJson(schedule) };
+  return { ...rest, phase, flops_matrix: f.matrix, flops_vector: f.vector, flops_special: f.special, gemm: gemmJson(schedule) };
 }
 
 export function totals(cs: readonly KernelCost[]): TotalsJson {
@@ -116,24 +138,7 @@ export function buildReport(input: ReportInput, a: Accelerator): Report {
     return { phase, kernels: mine.length, predicted_s: t, share: all.predicted_s ? t / all.predicted_s : 0 };
   });
   const step = phases.some((p) => p.phase !== 'forward' && p.kernels > 0);
-  const shapes = new Map<string, Report['gemm_shapes'][number] & { flops: number; peak: number }>();
-  for (const c of costs) {
-    if (!c.schedule) continue;
-    const { batch, m, n, k } = c.schedule.problem;
-    const gemmDtype = c.schedule.problem.dtype as MatrixDType;
-    const key = `${c.category}:${batch}x${m}x${n}x${k}:${gemmDtype}`;
-    const prev = shapes.get(key);
-    shapes.set(key, {
-      category: c.category, batch, m, n, k,
-      count: (prev?.count ?? 0) + 1,
-      predicted_s: (prev?.predicted_s ?? 0) + c.predicted_s,
-      flops: (prev?.flops ?? 0) + c.flops_detail.matrix,
-      fraction_of_peak: 0,
-      peak: peakMatrixFlops(a, gemmDtype) ?? peakVectorFlops(a),
-    });
-  }
   const peak = peakMatrixFlops(a, dtype) ?? peakVectorFlops(a);
-  const gemm_shapes = [...shapes.values()].map(({ flops, peak: shapePeak, ...s }) => ({ ...s, fraction_of_peak: flops / (shapePeak * s.predicted_s) }));
   return {
     schema: REPORT_SCHEMA,
     model: { file: input.file, config: input.config, sets: input.sets, train: final.train, pipeline: input.pipeline },
@@ -145,7 +150,7 @@ export function buildReport(input: ReportInput, a: Accelerator): Report {
       dram_bytes_per_s: a.dram.bandwidth_bytes_per_s,
       launch_overhead_s: a.launch_overhead_s,
     },
-    kernels: costs.map(kernelJson),
+    kernels: costs.map((c) => kernelJson(c, phaseOfKernel.get(c.name)!)),
     totals: all,
     categories,
     ...(step && { phases }),
@@ -157,6 +162,37 @@ export function buildReport(input: ReportInput, a: Accelerator): Report {
     }),
     passes: input.stages.map((s) => ({ after: s.after, ...totals(costModule(s.module, a)) })),
     unfused: totals(costModule(input.stages[0]!.module, a)),
-    gemm_shapes,
+    gemm_shapes: gemmShapes(costs, a),
   };
 }
+
+/** The GEMM kernels grouped by category, shape and dtype, in order of first appearance. */
+export function gemmShapes(costs: readonly KernelCost[], a: Accelerator): GemmShapeJson[] {
+  const shapes = new Map<string, { first: KernelCost; kernels: KernelCost[] }>();
+  for (const c of costs) {
+    if (!c.schedule) continue;
+    const { batch, m, n, k, dtype } = c.schedule.problem;
+    const key = `${c.category}:${batch}x${m}x${n}x${k}:${dtype}`;
+    const group = shapes.get(key) ?? { first: c, kernels: [] };
+    group.kernels.push(c);
+    shapes.set(key, group);
+  }
+  return [...shapes.values()].map(({ first, kernels }) => {
+    const p = first.schedule!.problem;
+    const t = kernels.reduce((s, c) => s + c.predicted_s, 0);
+    const flops = kernels.reduce((s, c) => s + c.flops_detail.matrix, 0);
+    const shapePeak = peakMatrixFlops(a, p.dtype as MatrixDType) ?? peakVectorFlops(a);
+    return {
+      category: first.category, batch: p.batch, m: p.m, n: p.n, k: p.k, dtype: p.dtype,
+      count: kernels.length,
+      flops,
+      bytes: kernels.reduce((s, c) => s + c.bytes, 0),
+      predicted_s: t,
+      fraction_of_peak: flops / (shapePeak * t),
+      bound: first.bound,
+      losses: gemmLosses(a, p),
+      reasons: shortfallReasons(a, p, first),
+    };
+  });
+}
+

@@ -59,9 +59,9 @@ export function reportTables(r: Report): { title: string; table: Table; note?: s
     rows: r.passes.map((p) => [p.after, String(p.kernels), fmt.gflop(p.flops), fmt.mb(p.bytes), fmt.ms(p.predicted_s)]),
   };
   const shapes: Table = {
-    head: ['category', 'batch x m x n x k', 'count', 'predicted ms', 'of peak'],
+    head: ['category', 'batch x m x n x k', 'count', 'predicted ms', 'of peak', 'short of peak because'],
     right: [2, 3, 4],
-    rows: r.gemm_shapes.map((g) => [g.category, `${g.batch} x ${g.m} x ${g.n} x ${g.k}`, String(g.count), fmt.ms(g.predicted_s), fmt.pct(g.fraction_of_peak)]),
+    rows: r.gemm_shapes.map((g) => [g.category, `${g.batch} x ${g.m} x ${g.n} x ${g.k}`, String(g.count), fmt.ms(g.predicted_s), fmt.pct(g.fraction_of_peak), g.reasons.join('; ') || '-']),
   };
   const memoryBound = r.categories.filter((c) => c.category !== 'gemm' && c.category !== 'attention-gemm').reduce((s, c) => s + c.share, 0);
   const speedup = r.unfused.predicted_s / r.totals.predicted_s;
