@@ -6,9 +6,8 @@ import { didYouMean } from '../diag/suggest.js';
 import { checkFileDestination, checkFolderDestination, requireDistinct, writeFileAtomic } from '../io/output.js';
 import { USAGE_CODES } from '../frontend/elaborate.js';
 import { ADAMW_DEFAULTS, DYNAMIC_SCALING, type LossScaling, build, type Objective, loadFile, plan, planProgram, planWgsl, policyPlans, gradFile, runFile, Session, trainFile, type BuildOptions } from '../driver.js';
-import { parsePipeline, PipelineError, type PassRecord } from '../../passes/pipeline.js';
-import { policyOf } from '../../passes/precision.js';
-import { PRECISION_MODES, type PrecisionPolicy } from '../ir/precision.js';
+import { parsePipeline, parsePrecision, PipelineError, type PassRecord } from '../../passes/pipeline.js';
+import type { PrecisionPolicy } from '../ir/precision.js';
 import type { Accelerator } from '../accel/accelerator.js';
 import { describeAccelerator, listAccelerators } from '../accel/describe.js';
 import { AcceleratorError, loadAccelerator } from '../accel/load.js';
@@ -31,6 +30,8 @@ import { describeArity, OPS } from '../ir/ops.js';
 import { printGraph } from '../ir/printer.js';
 import { numel } from '../ir/shape.js';
 import { InterpError } from '../interp/kernels.js';
+import { registerImport } from './import.js';
+import { registerStudy } from './study.js';
 
 /** Where the CLI writes; tests pass their own. */
 export interface Io {
@@ -258,14 +259,10 @@ function buildOptions(o: { config?: string; set: Map<string, number>; precision?
   return { config: o.config, sets: o.set, precision: o.precision };
 }
 
-/** `--precision MODE` or `MODE{low=.. f32=..}`: the precision pass's options, checked by its parser. */
+/** `--precision MODE` or `MODE{low=.. f32=..}`: a bad choice is a usage mistake. */
 function precisionOf(value: string): PrecisionPolicy {
-  const m = /^([a-z0-9]+)(?:\{(.*)\})?$/s.exec(value.trim());
-  const mode = m?.[1] ?? '';
-  if (!(PRECISION_MODES as readonly string[]).includes(mode)) throw new UsageError(`--precision: '${value}' is not ${PRECISION_MODES.join(', ')} (optionally with {low=.. f32=..}, see bertc passes)`);
   try {
-    const [step] = parsePipeline(`precision{mode=${mode}${m![2] ? ` ${m![2]}` : ''}}`);
-    return policyOf(step!.options as Parameters<typeof policyOf>[0]);
+    return parsePrecision(value);
   } catch (e) {
     if (e instanceof PipelineError) throw new UsageError(`--precision: ${e.message}`);
     throw e;
@@ -654,6 +651,8 @@ function makeProgram(io: Io): Command {
       io.out(o.json ? `${JSON.stringify(a, null, 2)}\n` : describeAccelerator(a));
     });
 
+  registerImport(program, io);
+
   program
     .command('passes')
     .description('describe every pass: its options, statistics and a before/after example; and the -O pipelines')
@@ -680,6 +679,7 @@ function makeProgram(io: Io): Command {
       io.out(`${rows.join('\n')}\n`);
     });
 
+  registerStudy(program, io);
   return program;
 }
 

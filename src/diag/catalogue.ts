@@ -33,6 +33,8 @@ export const CATALOGUE = {
   E0027: { severity: 'error', title: 'limit exceeded', template: '{detail}' },
   E0028: { severity: 'error', title: 'cannot write output', template: '{detail}' },
   E0029: { severity: 'error', title: 'accelerator cannot run the model', template: '{detail}' },
+  E0030: { severity: 'error', title: 'invalid ONNX model', template: '{file}: {detail}' },
+  E0031: { severity: 'error', title: 'unsupported ONNX operator or form', template: "{file}: node '{node}' ({op}, opset {opset}): {detail}" },
 } as const satisfies Record<string, { severity: 'error' | 'warning'; title: string; template: string }>;
 
 export type DiagCode = keyof typeof CATALOGUE;

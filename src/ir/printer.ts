@@ -10,6 +10,17 @@ export interface PrintOptions {
   readonly header?: string;
   /** Trailing `// scope (file:line:col)` comments with each op's provenance. */
   readonly locations?: boolean;
+  /**
+   * Spellings of a node's type and of its shape-valued attributes other than the numbers, e.g.
+   * `f32[batch, seq, 128]` and `shape=[batch, seq, 2, 64]` over the config constants an importer
+   * declares for dynamic axes; undefined keeps the numbers.
+   */
+  readonly spell?: {
+    readonly type?: (n: Node) => string | undefined;
+    readonly attr?: (n: Node, name: string) => string | undefined;
+  };
+  /** Names values may not take (config constants printed beside the model). */
+  readonly reserved?: readonly string[];
 }
 
 const RESERVED = new Set(['true', 'false', 'inf', 'nan', 'config', 'const', 'assert', 'layer', 'model', 'param', 'for', 'in', 'tap', 'return', 'kernel', 'loss']);
@@ -63,13 +74,13 @@ function formatAttr(v: AttrValue): string {
 }
 
 /** Attributes that differ from their defaults, in declaration order; dropout's identity always. */
-function printedAttrs(n: Node): string[] {
+function printedAttrs(n: Node, spell?: PrintOptions['spell']): string[] {
   const def = opDef(n.op);
   const out: string[] = [];
   for (const [k, spec] of Object.entries(def.attrs)) {
     const v = n.attrs[k]!;
     const isDefault = spec.default !== undefined && JSON.stringify(spec.default) === JSON.stringify(v);
-    if (!isDefault || (n.op === 'dropout' && k === 'id')) out.push(`${k}=${formatAttr(v)}`);
+    if (!isDefault || (n.op === 'dropout' && k === 'id')) out.push(`${k}=${spell?.attr?.(n, k) ?? formatAttr(v)}`);
   }
   return out;
 }
@@ -85,18 +96,22 @@ export class ModelWriter {
 
   constructor(readonly g: Graph, private readonly opts: PrintOptions) {
     const plain = (name: string) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !RESERVED.has(name);
-    this.namer = new Namer(g.inputs.map((n) => n.attr<string>('name')).filter(plain));
+    this.namer = new Namer([...g.inputs.map((n) => n.attr<string>('name')).filter(plain), ...(opts.reserved ?? [])]);
     if (opts.header) this.lines.push(...opts.header.split('\n').map((l) => `// ${l}`));
     // A name that is not an identifier (`loss.R`, `grad.<weight>`) is spelled `id: type = "name"`.
     const ins = g.inputs.map((n) => {
       const name = n.attr<string>('name');
       const id = plain(name) ? name : this.namer.assign(n, name);
       if (plain(name)) this.namer.fix(n, name);
-      return `${id}: ${formatType(n.type)}${formatRange(declaredRange(n))}${id === name ? '' : ` = ${JSON.stringify(name)}`}`;
+      return `${id}: ${this.typeOf(n)}${formatRange(declaredRange(n))}${id === name ? '' : ` = ${JSON.stringify(name)}`}`;
     });
     const results = new Namer(g.outputs.map((o) => o.name).filter(plain));
-    const outs = g.outputs.map((o) => (plain(o.name) ? `${o.name}: ${formatType(o.node.type)}` : `${results.assign(o.node, o.name)}: ${formatType(o.node.type)} = ${JSON.stringify(o.name)}`));
+    const outs = g.outputs.map((o) => (plain(o.name) ? `${o.name}: ${this.typeOf(o.node)}` : `${results.assign(o.node, o.name)}: ${this.typeOf(o.node)} = ${JSON.stringify(o.name)}`));
     this.lines.push(`model ${g.name}(${ins.join(', ')}) -> (${outs.join(', ')}) {`);
+  }
+
+  private typeOf(n: Node): string {
+    return this.opts.spell?.type?.(n) ?? formatType(n.type);
   }
 
   /** The statement defining `n`, at the given indentation. */
@@ -106,12 +121,12 @@ export class ModelWriter {
     const loc = origin ? `  // ${n.meta.scope ? `${n.meta.scope} ` : ''}(${origin})` : '';
     if (n.op === 'param') {
       const hf = n.attr<string>('name');
-      this.lines.push(`${indent}param ${this.namer.assign(n, hf)}: ${formatType(n.type)} = ${JSON.stringify(hf)};`);
+      this.lines.push(`${indent}param ${this.namer.assign(n, hf)}: ${this.typeOf(n)} = ${JSON.stringify(hf)};`);
     } else if (n.op === 'const') {
-      this.lines.push(`${indent}${this.namer.assign(n, n.meta.hint || 'c')}: ${formatType(n.type)} = ${formatNumber(n.attr<number>('value'))};${loc}`);
+      this.lines.push(`${indent}${this.namer.assign(n, n.meta.hint || 'c')}: ${this.typeOf(n)} = ${this.opts.spell?.attr?.(n, 'value') ?? formatNumber(n.attr<number>('value'))};${loc}`);
     } else {
-      const args = [...n.srcs.map((s) => this.namer.get(s)), ...printedAttrs(n)];
-      this.lines.push(`${indent}${this.namer.assign(n, n.meta.hint || 'v')}: ${formatType(n.type)} = ${n.op}(${args.join(', ')});${loc}`);
+      const args = [...n.srcs.map((s) => this.namer.get(s)), ...printedAttrs(n, this.opts.spell)];
+      this.lines.push(`${indent}${this.namer.assign(n, n.meta.hint || 'v')}: ${this.typeOf(n)} = ${n.op}(${args.join(', ')});${loc}`);
     }
   }
 
