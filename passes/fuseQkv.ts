@@ -8,9 +8,14 @@ import { definePass, Statistics } from './pass.js';
 import { rewriteGraph, type Rewriter } from './rewrite.js';
 import { isWeightOrCast } from '../src/kernel/classify.js';
 
-/** A projection `x W^T (+ b)` with W (and b) weights, or their casts: a candidate for merging with its siblings. */
+/**
+ * A projection `x W^T (+ b)` (W stored [out, in], as nn.Linear) or `x W (+ b)` (W stored [in, out],
+ * as ONNX exports keep it) with W (and b) weights, or their casts: a candidate for merging with its
+ * siblings of the same layout.
+ */
 interface Projection {
   readonly matmul: Node;
+  readonly transposed: boolean;
   /** The bias add reading the matmul, when there is exactly one. */
   readonly bias?: Node;
   readonly biasParam?: Node;
@@ -18,12 +23,16 @@ interface Projection {
 
 function projectionOf(mm: Node, readers: ReadonlyMap<Node, Node[]>): Projection | undefined {
   const [, w] = mm.srcs as [Node, Node];
-  if (mm.attr<boolean>('transpose_a') || !mm.attr<boolean>('transpose_b') || !isWeightOrCast(w) || w.type.shape.length !== 2) return undefined;
+  if (mm.attr<boolean>('transpose_a') || !isWeightOrCast(w) || w.type.shape.length !== 2) return undefined;
+  const transposed = mm.attr<boolean>('transpose_b');
   const rs = readers.get(mm) ?? [];
   const add = rs.length === 1 && rs[0]!.op === 'add' ? rs[0] : undefined;
   const b = add?.srcs.find((s) => s !== mm);
-  return b && isWeightOrCast(b) && b.type.shape.length === 1 ? { matmul: mm, bias: add, biasParam: b } : { matmul: mm };
+  return b && isWeightOrCast(b) && b.type.shape.length === 1 ? { matmul: mm, transposed, bias: add, biasParam: b } : { matmul: mm, transposed };
 }
+
+/** The output features of a projection: W's rows when it is [out, in], its columns when [in, out]. */
+const widthOf = (p: Projection) => p.matmul.srcs[1]!.type.shape[p.transposed ? 0 : 1]!;
 
 /** The longest dotted prefix shared by the scopes, e.g. `encoder.layer.0.attention.self`. */
 function commonScope(scopes: readonly string[]): string {
@@ -47,8 +56,9 @@ class MergedProjection {
     if (this.result) return this.result;
     const first = this.members[0]!.matmul;
     const like: Meta = { ...first.meta, scope: commonScope(this.members.map((p) => p.matmul.meta.scope)), hint: 'qkv' };
-    const w = r.make('concat', this.members.map((p) => r.current(p.matmul.srcs[1]!)), { axis: 0 }, like);
-    let y = r.make('matmul', [r.current(first.srcs[0]!), w], { transpose_b: true }, like);
+    const transposed = this.members[0]!.transposed;
+    const w = r.make('concat', this.members.map((p) => r.current(p.matmul.srcs[1]!)), { axis: transposed ? 0 : 1 }, like);
+    let y = r.make('matmul', [r.current(first.srcs[0]!), w], { transpose_b: transposed }, like);
     if (this.withBias) {
       const b = r.make('concat', this.members.map((p) => r.current(p.biasParam!)), { axis: 0 }, like);
       y = r.make('add', [y, b], {}, like);
@@ -59,8 +69,8 @@ class MergedProjection {
 
   /** Member i's columns of the merged result. */
   slice(i: number, r: Rewriter, like: Node): Node {
-    const start = this.members.slice(0, i).reduce((s, p) => s + p.matmul.srcs[1]!.type.shape[0]!, 0);
-    const end = start + this.members[i]!.matmul.srcs[1]!.type.shape[0]!;
+    const start = this.members.slice(0, i).reduce((s, p) => s + widthOf(p), 0);
+    const end = start + widthOf(this.members[i]!);
     return r.make('slice', [this.build(r)], { axis: -1, start, end }, like.meta);
   }
 }
@@ -71,7 +81,9 @@ export const fuseQkv = definePass({
   description: `Matmuls that multiply the same activation by different weight matrices (x W_q^T, x W_k^T, x W_v^T),
 each with its own bias, become one matmul with the weights concatenated along the output axis (done once,
 when weights are loaded) followed by slices. The activation is read once instead of once per projection.
-Projections with a non-weight operand, other transposes, or mixed bias/no-bias are left alone.
+Weights stored [in, out] (x W, as ONNX exports keep them) merge the same way, concatenated along their
+columns. Projections with a non-weight operand, a transposed activation, weights of both layouts, or mixed
+bias/no-bias are left alone.
 
   before:  q = matmul(x, wq, transpose_b=true) + bq;  k = matmul(x, wk, transpose_b=true) + bk;
   after:   qkv = matmul(x, concat(wq, wk, axis=0), transpose_b=true) + concat(bq, bk, axis=0);
@@ -95,8 +107,10 @@ Projections with a non-weight operand, other transposes, or mixed bias/no-bias a
       const bias = ok.filter((p) => p.bias).length;
       const decide = (fused: boolean, rule: string, detail: string) =>
         decisions.push({ pass: 'fuse-qkv', rule, fused, producer: describeNode(x), consumer: mms.map((mm) => mm.meta.scope || 'model').join(', '), bytes: (mms.length - 1) * bytesOf(x), detail });
-      if (ok.length < o['min-group'] || ok.length !== mms.length || (bias !== 0 && bias !== ok.length)) {
-        decide(false, ok.length !== mms.length ? 'operand-not-weight' : 'mixed-bias', `${mms.length} matmuls read this value; ${ok.length} are weight projections, ${bias} with a bias`);
+      const transposed = ok.filter((p) => p.transposed).length;
+      if (ok.length < o['min-group'] || ok.length !== mms.length || (bias !== 0 && bias !== ok.length) || (transposed !== 0 && transposed !== ok.length)) {
+        const rule = ok.length !== mms.length ? 'operand-not-weight' : bias !== 0 && bias !== ok.length ? 'mixed-bias' : 'mixed-layout';
+        decide(false, rule, `${mms.length} matmuls read this value; ${ok.length} are weight projections, ${bias} with a bias, ${transposed} by [out, in] weights`);
         continue;
       }
       const set = new MergedProjection(ok);
