@@ -1,6 +1,7 @@
 import { isFloat, isInteger, type DType } from '../ir/dtype.js';
 import { normalizeAxis, numel, stridesOf } from '../ir/shape.js';
 import { roundToHalf } from '../io/halfFloat.js';
+import type { Node } from '../ir/node.js';
 import type { Importer } from './translate.js';
 import { broadcastDims, Dim, dimsEqual, formatDims, product, type Dims } from './sym.js';
 import { allEqual, asDim, asNumber, broadcastIndex, constVal, elems, iotaAxis, normalizeElem, type ConstVal, type Elem, type TensorVal, type Value } from './values.js';
@@ -62,19 +63,36 @@ function num(imp: Importer, e: Elem, what: string): number {
  * An elementwise op over tensors: a constant operand that is one value repeated, and whose shape
  * the other operands' broadcast covers, becomes a scalar, as hand-written IR has it.
  */
-function elementwise(imp: Importer, op: string, vals: readonly Value[], resultDtype?: DType): TensorVal {
+function elementwise(imp: Importer, op: string, vals: readonly Value[]): TensorVal {
   const dims = checkBroadcast(imp, vals.map(dimsOf));
-  const tensors = vals.map((v, i) => {
+  // Broadcasting commutes with elementwise ops: an expanded operand is read through its source and
+  // the result expanded instead, which the next elementwise op or a broadcasting reader then drops
+  // (the mask builders' [batch, 1, seq, seq] expand of a [batch, 1, 1, seq] mask).
+  const stripped = vals.map((v) => (v.kind === 'tensor' && v.node.op === 'expand' ? sourceOf(imp, v) : v));
+  const inner = checkBroadcast(imp, stripped.map(dimsOf));
+  const tensors = stripped.map((v, i) => {
     if (v.kind === 'tensor') return v;
     const same = v.weight === undefined || numel(v.shape) === 1 ? allEqual(v) : undefined;
-    const others = vals.filter((_, k) => k !== i).map(dimsOf);
-    const covered = others.length > 0 && dimsEqual(checkBroadcast(imp, others), dims);
+    const others = stripped.filter((_, k) => k !== i).map(dimsOf);
+    const covered = others.length > 0 && dimsEqual(checkBroadcast(imp, others), inner);
     if (same !== undefined && covered) return typeof same === 'number' ? imp.scalar(same, v.dtype) : imp.sizeScalar(same, v.dtype);
     return imp.tensor(v);
   });
-  const r = imp.op(op, tensors, {}, dims);
-  if (resultDtype && r.node.type.dtype !== resultDtype) throw new Error('internal: elementwise result dtype');
-  return r;
+  const r = imp.op(op, tensors, {}, inner);
+  return dimsEqual(inner, dims) ? r : imp.expand(r, dims);
+}
+
+function sourceOf(imp: Importer, v: TensorVal): TensorVal {
+  const src = v.node.srcs[0]!;
+  return { kind: 'tensor', node: src, dims: imp.dims.get(src)! };
+}
+
+/** The one value every element of `v` has, when the importer knows it (a constant, or a scalar constant expanded). */
+function knownValue(v: Value): Elem | undefined {
+  if (v.kind === 'const') return allEqual(v);
+  let n = v.node;
+  while (n.op === 'expand') n = n.srcs[0]!;
+  return n.op === 'const' ? n.attr<number>('value') : undefined;
 }
 
 function unary(op: string): Handler {
@@ -199,8 +217,8 @@ function logical(name: 'And' | 'Or' | 'Xor'): Handler {
     const dims = checkBroadcast(imp, [dimsOf(a), dimsOf(b)]);
     // A constant side that is all true or all false decides or passes through (the mask builders' `True & m`).
     for (const [k, o] of [[a, b], [b, a]] as const) {
-      if (k.kind !== 'const' || o.kind !== 'tensor') continue;
-      const s = allEqual(k);
+      if (o.kind !== 'tensor') continue;
+      const s = knownValue(k);
       if (s === undefined) continue;
       const passes = (name === 'And' && s === 1) || (name === 'Or' && s === 0) || (name === 'Xor' && s === 0);
       if (passes) return [dimsEqual(o.dims, dims) ? o : imp.expand(o, dims)];
@@ -232,8 +250,8 @@ const whereHandler: Handler = (imp: Importer) => {
     checkBroadcast(imp, [dimsOf(c), dimsOf(x), dimsOf(y)]);
     return [fold((x as ConstVal).dtype, [c as ConstVal, x as ConstVal, y as ConstVal], ([k, a, b]) => (k ? a! : b!))];
   }
-  if (c.kind === 'const') {
-    const s = allEqual(c);
+  {
+    const s = knownValue(c);
     if (s !== undefined) {
       const pick = s ? x : y;
       const dims = checkBroadcast(imp, [dimsOf(c), dimsOf(x), dimsOf(y)]);
@@ -627,8 +645,97 @@ const gatherHandler: Handler = (imp: Importer) => {
   const table = imp.tensor(data);
   const indices = imp.tensor(idx);
   const out = [...table.dims.slice(0, axis), ...indices.dims, ...table.dims.slice(axis + 1)];
+  if (axis === 0) {
+    const view = flattenedLookup(imp, table, indices);
+    if (view) return [imp.reshape(view, out)];
+  }
   return [imp.op('gather', [table, indices], { axis }, out)];
 };
+
+/**
+ * Index arithmetic over iotas, as `sum of coefficient * position along an axis` of the index
+ * tensor (its dimensions `dims`), when `n` is built only of iotas, reshapes that add or drop unit
+ * axes, integer casts, additions and multiplications by constant sizes.
+ */
+function affineTerms(imp: Importer, n: Node, dims: Dims): Map<number, Dim> | undefined {
+  switch (n.op) {
+    case 'iota': {
+      const axis = n.attr<number>('axis');
+      return new Map([[axis, Dim.of(1)]]);
+    }
+    case 'cast':
+      return isInteger(n.srcs[0]!.type.dtype) ? affineTerms(imp, n.srcs[0]!, dims) : undefined;
+    case 'reshape': {
+      const src = n.srcs[0]!;
+      const sd = imp.dims.get(src);
+      const inner = sd && affineTerms(imp, src, sd);
+      if (!sd || !inner) return undefined;
+      const from = sd.flatMap((d, i) => (d.constant === 1 ? [] : [i]));
+      const to = dims.flatMap((d, i) => (d.constant === 1 ? [] : [i]));
+      if (from.length !== to.length || from.some((a, k) => !sd[a]!.equals(dims[to[k]!]!))) return undefined;
+      const out = new Map<number, Dim>();
+      for (const [a, c] of inner) {
+        const k = from.indexOf(a);
+        if (k < 0) return undefined;
+        out.set(to[k]!, c);
+      }
+      return out;
+    }
+    case 'add':
+    case 'mul': {
+      const [a, b] = n.srcs as [Node, Node];
+      if (n.op === 'mul') {
+        const [x, c] = b.op === 'const' ? [a, b] : a.op === 'const' ? [b, a] : [undefined, undefined];
+        const k = c ? imp.sizeOf.get(c) ?? Dim.of(c.attr<number>('value')) : undefined;
+        const xd = x && imp.dims.get(x);
+        const t = x && xd && affineTerms(imp, x, xd);
+        if (!t || !k || xd!.length !== dims.length) return undefined;
+        return new Map([...t].map(([ax, v]) => [ax, v.mul(k)]));
+      }
+      const out = new Map<number, Dim>();
+      for (const s of [a, b]) {
+        const sd = imp.dims.get(s);
+        const t = sd && affineTerms(imp, s, sd);
+        if (!t || sd!.length !== dims.length) return undefined;
+        for (const [ax, v] of t) out.set(ax, (out.get(ax) ?? Dim.of(0)).add(v));
+      }
+      return out;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * gather(reshape(t, [numel(t), 1, ..]), i) where the indices are t's own row-major offsets of
+ * positions along axes of the index tensor (the mask builders' `mask[batch_idx, kv_idx]` spelled
+ * as a lookup in the flattened mask): t itself, laid out along those axes. Undefined otherwise.
+ */
+function flattenedLookup(imp: Importer, table: TensorVal, indices: TensorVal): TensorVal | undefined {
+  const flat = table.node;
+  if (flat.op === 'cast') {
+    const inner = flattenedLookup(imp, sourceOf(imp, table), indices);
+    return inner && imp.cast(inner, flat.type.dtype);
+  }
+  if (flat.op !== 'reshape' || table.dims.slice(1).some((d) => d.constant !== 1)) return undefined;
+  const t = flat.srcs[0]!;
+  const td = imp.dims.get(t);
+  if (!td || !product(td).equals(table.dims[0]!)) return undefined;
+  const terms = affineTerms(imp, indices.node, indices.dims);
+  if (!terms) return undefined;
+  let stride = Dim.of(1);
+  const placed: number[] = [];
+  for (let j = td.length - 1; j >= 0; j--) {
+    if (td[j]!.constant === 1) continue;
+    const hit = [...terms].find(([ax, c]) => c.equals(stride) && indices.dims[ax]!.equals(td[j]!));
+    if (!hit) return undefined;
+    placed.unshift(hit[0]);
+    terms.delete(hit[0]);
+    stride = stride.mul(td[j]!);
+  }
+  if (terms.size || placed.some((a, k) => k > 0 && a <= placed[k - 1]!) || indices.dims.some((d, ax) => !placed.includes(ax) && d.constant !== 1)) return undefined;
+  return { kind: 'tensor', node: t, dims: td };
+}
 
 // ---- compute
 

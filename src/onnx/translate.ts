@@ -68,6 +68,8 @@ export class Importer {
   readonly dims = new Map<Node, Dims>();
   readonly attrText = new Map<Node, Map<string, string>>();
   readonly weights = new Map<string, Tensor>();
+  /** Scalar constants whose value is a size over the dynamic axes (sizeScalar), with that size. */
+  readonly sizeOf = new Map<Node, Dim>();
   private readonly materialized = new Map<ConstVal, TensorVal>();
   readonly sizes = new Map<string, number>();
   readonly axes: DynamicAxis[] = [];
@@ -129,7 +131,9 @@ export class Importer {
   /** A scalar constant whose value is a size over the dynamic axes, printed as that expression. */
   sizeScalar(value: Dim, dtype: DType): TensorVal {
     if (value.constant !== undefined) return this.scalar(value.constant, dtype);
-    return this.record(this.b.constant(this.concrete(value), irDtype(dtype), this.meta(value.symbols.join('_'))), [], { value: String(value) });
+    const t = this.record(this.b.constant(this.concrete(value), irDtype(dtype), this.meta(value.symbols.join('_'))), [], { value: String(value) });
+    this.sizeOf.set(t.node, value);
+    return t;
   }
 
   /** Broadcasts a scalar constant to `dims` (an expand of the scalar). */
@@ -144,6 +148,13 @@ export class Importer {
 
   reshape(x: TensorVal, dims: Dims): TensorVal {
     if (x.dims.length === dims.length && x.dims.every((d, i) => d.equals(dims[i]!))) return x;
+    // A reshape of a reshape is one reshape, and a cast commutes with reshaping: exporters' chains of
+    // Unsqueeze, Flatten and Reshape over a cast mask become one view of the input, cast where read.
+    const src = x.node.srcs[0];
+    if (src && (x.node.op === 'reshape' || x.node.op === 'cast')) {
+      const inner = this.reshape({ kind: 'tensor', node: src, dims: this.dims.get(src)! }, dims);
+      return x.node.op === 'reshape' ? inner : this.cast(inner, x.node.type.dtype);
+    }
     return this.op('reshape', [x], { shape: dims.map((d) => this.concrete(d)) }, dims, { shape: formatDims(dims) });
   }
 
