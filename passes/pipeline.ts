@@ -4,7 +4,9 @@ import { kernelsOf } from '../src/kernel/kernels.js';
 import type { Module } from '../src/kernel/module.js';
 import { verifyPartition } from '../src/kernel/verify.js';
 import { Statistics, type OptionSpec, type OptionValues, type PassDef } from './pass.js';
+import { policyOf } from './precision.js';
 import { PASSES } from './registry.js';
+import { PRECISION_MODES, type PrecisionPolicy } from '../src/ir/precision.js';
 
 /** A bad --passes string: the CLI reports it as a usage error. */
 export class PipelineError extends Error {}
@@ -76,6 +78,18 @@ export function parsePipeline(text: string): PipelineStep[] {
     }
     return { pass, options: options as OptionValues<Record<string, OptionSpec>>, text: item };
   });
+}
+
+/**
+ * A precision choice as the CLI's `--precision` and the playground take it: `MODE` or
+ * `MODE{low=.. f32=..}`, read by the precision pass's own option parser.
+ */
+export function parsePrecision(value: string): PrecisionPolicy {
+  const m = /^([a-z0-9]+)(?:\{(.*)\})?$/s.exec(value.trim());
+  const mode = m?.[1] ?? '';
+  if (!(PRECISION_MODES as readonly string[]).includes(mode)) throw new PipelineError(`'${value}' is not ${PRECISION_MODES.join(', ')} (optionally with {low=.. f32=..}, see bertc passes)`);
+  const [step] = parsePipeline(`precision{mode=${mode}${m![2] ? ` ${m![2]}` : ''}}`);
+  return policyOf(step!.options as Parameters<typeof policyOf>[0]);
 }
 
 export interface PassRecord {

@@ -14,7 +14,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const BUILTINS = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 const TOLERATED = [{ importer: `${sep}source-map${sep}lib${sep}url.js`, module: 'url' }];
 
-const noNodeBuiltins = {
+/** Fails a bundle that reaches a Node built-in, naming the importer (the playground's build uses it too). */
+export const noNodeBuiltins = {
   name: 'no-node-builtins',
   setup(build) {
     build.onResolve({ filter: /.*/ }, (args) => {

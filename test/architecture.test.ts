@@ -64,6 +64,16 @@ describe('the dependencies that must never exist', () => {
     expect(reached.size).toBeGreaterThan(40);
   });
 
+  it('the playground page reaches the compiler only through the compile core and the WebGPU runtime', () => {
+    // runtime.js is named as .ts by importsOf, like every relative import; the page shows models as text.
+    const allowed = new Set(['src/core.ts', 'targets/wgsl/runtime.ts', 'models/bert.ir']);
+    const repositoryFile = (s: string) => s.endsWith('.ts') || s.endsWith('.ir');
+    const page = sources('playground/src');
+    const outside = page.flatMap((f) => importsOf(f).filter((s) => s.startsWith('node:') || (repositoryFile(s) && !under('playground/src')(s) && !allowed.has(s))).map((s) => `${f} imports ${s}`));
+    expect(outside).toEqual([]);
+    expect(page.length).toBeGreaterThan(4);
+  });
+
   it('the check itself sees the imports', () => {
     expect(importsOf('src/core/session.ts')).toContain('src/ir/verify.ts');
     expect(FILES.length).toBeGreaterThan(50);

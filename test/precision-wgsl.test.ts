@@ -25,7 +25,8 @@ import { makeTensor, type Tensor } from '../src/interp/tensor.js';
 import { bf16BitsToF32, f16BitsToF32, f32ToBf16Bits, f32ToF16Bits, roundToHalf } from '../src/io/halfFloat.js';
 import { encodeSafetensors } from '../src/io/safetensors.js';
 import type { Module } from '../src/kernel/module.js';
-import { halfBits, runManyInChromium, type ChromiumJob, type ChromiumResult } from '../targets/wgsl/chromium.js';
+import { pageInputs } from '../targets/wgsl/hostTensors.js';
+import { runManyInChromium, type ChromiumJob, type ChromiumResult } from '../targets/wgsl/chromium.js';
 import { generateWgsl, type WgslFiles } from '../targets/wgsl/module.js';
 import { createModel, formsFor, requestDevice, type Manifest } from '../targets/wgsl/runtime.js';
 import { browserAvailable, browserRequired, browserSkipReason } from './support/browser.js';
@@ -166,9 +167,6 @@ function caseOf(name: string, program: Program, level: (typeof LEVEL_NAMES)[numb
 }
 
 /** The page's inputs: 16-bit values as their bits. */
-function pageInputs(inputs: ReadonlyMap<string, Tensor>): ChromiumJob['inputs'] {
-  return Object.fromEntries([...inputs].map(([k, t]) => [k, isHalfFloat(t.dtype) ? halfBits(t.data, t.dtype) : t.dtype === 'f32' ? Float32Array.from(t.data) : Int32Array.from(t.data)]));
-}
 
 /** One unit in the last place of `w` in dtype `d`: the spacing of d's values at |w| (subnormal spacing below its normals). */
 function ulp(w: number, d: DType): number {

@@ -191,7 +191,7 @@ function withinLimits(text: string, file: string, diags: DiagnosticBag): boolean
   // A UTF-16 unit is at most 3 bytes of UTF-8; only a text that might be too large is measured.
   const kind = INPUT_KINDS.irSource;
   if (text.length * 3 > kind.maxBytes) {
-    const bytes = Buffer.byteLength(text, 'utf8');
+    const bytes = new TextEncoder().encode(text).length;
     if (bytes > kind.maxBytes) {
       diags.emit('E0027', { detail: sizeLimitMessage(file, kind, bytes) });
       return false;

@@ -5,7 +5,7 @@ import type { Accelerator } from '../accel/accelerator.js';
 import { HOST_CPU, WEBGPU_GENERIC } from '../accel/presets.js';
 import type { Elaborated } from '../frontend/elaborate.js';
 import type { Program } from '../frontend/program.js';
-import { isFloat, isHalfFloat, type DType } from '../ir/dtype.js';
+import { isFloat, type DType } from '../ir/dtype.js';
 import type { Graph } from '../ir/graph.js';
 import type { Module } from '../kernel/module.js';
 import { interpret, type InterpretOptions } from '../interp/interpret.js';
@@ -15,7 +15,8 @@ import { INPUT_KINDS, InputFileError, readInputText } from '../io/readInput.js';
 import { encodeSafetensors, parseSafetensors, readSafetensorsBytes, SafetensorsError, type SafetensorsFile } from '../io/safetensors.js';
 import { LEVELS } from '../../passes/registry.js';
 import { buildC, runBuilt, writeC, type CBuildOptions } from '../../targets/c/compile.js';
-import { halfBits, runInChromium } from '../../targets/wgsl/chromium.js';
+import { runInChromium } from '../../targets/wgsl/chromium.js';
+import { pageInputs } from '../../targets/wgsl/hostTensors.js';
 import { bindInputs, bindWeights, checkInputValues, convertFloat, setsFromInputs } from '../core/bind.js';
 import { planBuilt, planProgram, planWgsl, type Plan, type PlanOptions } from '../core/plan.js';
 import { build, loadText, type BuildOptions, type Session } from '../core/session.js';
@@ -163,11 +164,6 @@ function runC(s: Session, built: Elaborated, weights: WeightsSource, inputs: Rea
 export function planWgslOf(s: Session, program: Program, built: Elaborated, opts: RunOptions & { readonly objective?: Objective }) {
   const accel = opts.accel ?? WEBGPU_GENERIC;
   return { accel, ...planWgsl(s, program, { config: built.config, sets: opts.sets, precision: opts.precision, train: opts.train ?? false, pipeline: opts.pipeline ?? LEVELS.O2!, accel, source: 'model.ir', objective: opts.objective }) };
-}
-
-/** Host tensors as the page takes them: Float32Array for f32, the bits of f16 and bf16, Int32Array for integers. */
-export function pageInputs(inputs: ReadonlyMap<string, Tensor>): Record<string, Float32Array | Int32Array | Uint16Array> {
-  return Object.fromEntries([...inputs].map(([k, t]) => [k, isHalfFloat(t.dtype) ? halfBits(t.data, t.dtype) : t.dtype === 'f32' ? Float32Array.from(t.data) : Int32Array.from(t.data)]));
 }
 
 /** Compiles the model to WGSL and runs it in headless Chromium (WebGPU, on SwiftShader without a GPU). */

@@ -14,7 +14,8 @@ import { requireDistinct, writeFileAtomic } from '../io/output.js';
 import { encodeSafetensors, parseSafetensors } from '../io/safetensors.js';
 import { trainBuilt } from '../../targets/c/compile.js';
 import { runInChromium } from '../../targets/wgsl/chromium.js';
-import { bindRun, openRun, openSafetensors, pageInputs, planWgslOf, withBuiltC, type GradOptions, type RunFiles } from './run.js';
+import { pageInputs } from '../../targets/wgsl/hostTensors.js';
+import { bindRun, openRun, openSafetensors, planWgslOf, withBuiltC, type GradOptions, type RunFiles } from './run.js';
 
 export interface TrainOptions extends GradOptions {
   readonly steps: number;

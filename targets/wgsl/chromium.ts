@@ -14,9 +14,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { encodeSafetensors } from '../../src/io/safetensors.js';
-import { bf16BitsToF32, f16BitsToF32, f32ToBf16Bits, f32ToF16Bits } from '../../src/io/halfFloat.js';
+import { halfValues } from './hostTensors.js';
 import type { CompilationMessage, Manifest, ManifestBuffer, Model } from './runtime.js';
 import { runtimeFiles } from './compile.js';
+
+export { halfBits, halfValues } from './hostTensors.js';
 
 // ---------------------------------------------------------------------------------------------
 // The browser
@@ -213,18 +215,6 @@ export async function runManyInChromium(jobs: readonly ChromiumJob[], timeoutMs?
 
 /** The typed array that holds each manifest dtype on the host, both ways across the page (16-bit floats as their bits). */
 const HOST_ARRAYS = { f32: Float32Array, i32: Int32Array, f16: Uint16Array, bf16: Uint16Array } as const satisfies Record<ManifestBuffer['dtype'], unknown>;
-
-/** The bits of values rounded to f16 or bf16 (to nearest, ties to even), as a 16-bit input takes them. */
-export function halfBits(values: ArrayLike<number>, dtype: 'f16' | 'bf16'): Uint16Array {
-  const encode = dtype === 'f16' ? f32ToF16Bits : f32ToBf16Bits;
-  return Uint16Array.from({ length: values.length }, (_, i) => encode(values[i]!));
-}
-
-/** The values of f16 or bf16 bits, as a 16-bit output holds them. */
-export function halfValues(bits: ArrayLike<number>, dtype: 'f16' | 'bf16'): Float32Array {
-  const decode = dtype === 'f16' ? f16BitsToF32 : bf16BitsToF32;
-  return Float32Array.from({ length: bits.length }, (_, i) => decode(bits[i]!));
-}
 
 /** `an Int32Array`, `a Float32Array`. */
 const article = (name: string): string => `${/^[AEIOU]/i.test(name) ? 'an' : 'a'} ${name}`;

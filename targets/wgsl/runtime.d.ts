@@ -148,6 +148,14 @@ export interface Model {
    * those named in `read` (a step whose weights stay on the device need not read them back).
    */
   step(options: RunOptions & { read?: string[] }): Promise<Record<string, OutputData>>;
+  /**
+   * run(), with each dispatch in a compute pass of its own that writes GPU timestamps: the outputs,
+   * and each run dispatch's kernel with its GPU time in ms (summed over batch slices), in dispatch
+   * order. Rejects on a device without the 'timestamp-query' feature (requestDevice takes it
+   * wherever the adapter offers it). Browsers may coarsen timestamps unless their WebGPU developer
+   * features are on.
+   */
+  profile(options: RunOptions): Promise<{ outputs: Record<string, OutputData>; dispatches: { kernel: string; ms: number }[] }>;
   /** A copy of any buffer's current contents (for debugging intermediates). */
   read(buffer: string): Promise<OutputData>;
   /** Frees the model's buffers; the device is the caller's and stays alive. */

@@ -27,7 +27,7 @@ export const SCHEMA = 'bertc-webgpu/1';
 
 // The values are fixed by the WebGPU spec. They are not read from the GPUBufferUsage and GPUMapMode
 // globals because a Node binding need not install those.
-const USAGE = { MAP_READ: 1, COPY_SRC: 4, COPY_DST: 8, UNIFORM: 64, STORAGE: 128 };
+const USAGE = { MAP_READ: 1, COPY_SRC: 4, COPY_DST: 8, UNIFORM: 64, STORAGE: 128, QUERY_RESOLVE: 512 };
 const MAP_READ = 1;
 
 /**
@@ -165,6 +165,8 @@ export async function requestDevice(adapter, manifest) {
   // Native f16 shaders need the feature; without it the packed ones run (formsFor).
   /** @type {GPUFeatureName[]} */
   const requiredFeatures = formsFor(manifest, adapter.features).f16 === 'native' ? ['shader-f16'] : [];
+  // Taken where offered, so that Model.profile can time each dispatch; runs never need it.
+  if (adapter.features.has('timestamp-query')) requiredFeatures.push('timestamp-query');
   /** @type {Record<string, number>} */
   const requiredLimits = {};
   for (const [name, want] of Object.entries(manifest.limits ?? {})) {
@@ -605,18 +607,26 @@ export async function createModel(device, manifest, shaders, weights) {
       compiled.set(k.name, { pipeline, bindGroup });
     }
 
-    /** @param {boolean} once @param {GPUCommandEncoder} enc */
-    const encodeKernels = (once, enc) => {
-      // One pass for all dispatches: WebGPU orders dispatches within a pass and makes each one's
-      // storage writes visible to the next.
-      const pass = enc.beginComputePass({ label: once ? 'once' : 'run' });
-      for (const k of manifest.kernels.filter((x) => x.once === once)) {
+    /**
+     * @param {boolean} once
+     * @param {GPUCommandEncoder} enc
+     * @param {GPUQuerySet} [timestamps] when profiling: each dispatch in a pass of its own, which
+     *   writes timestamps 2i and 2i + 1 at its start and end
+     */
+    const encodeKernels = (once, enc, timestamps) => {
+      // Otherwise one pass for all dispatches: WebGPU orders dispatches within a pass and makes each
+      // one's storage writes visible to the next.
+      let pass = timestamps ? undefined : enc.beginComputePass({ label: once ? 'once' : 'run' });
+      manifest.kernels.filter((x) => x.once === once).forEach((k, i) => {
         const c = /** @type {{ pipeline: GPUComputePipeline; bindGroup: GPUBindGroup }} */ (compiled.get(k.name));
-        pass.setPipeline(c.pipeline);
-        pass.setBindGroup(0, c.bindGroup);
-        pass.dispatchWorkgroups(...k.dispatch);
-      }
-      pass.end();
+        const own = timestamps && enc.beginComputePass({ label: k.name, timestampWrites: { querySet: timestamps, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 } });
+        const p = /** @type {GPUComputePassEncoder} */ (own ?? pass);
+        p.setPipeline(c.pipeline);
+        p.setBindGroup(0, c.bindGroup);
+        p.dispatchWorkgroups(...k.dispatch);
+        own?.end();
+      });
+      pass?.end();
     };
 
     if (manifest.kernels.some((k) => k.once)) {
@@ -648,7 +658,7 @@ class ModelImpl {
    * @param {Map<string, GPUBuffer>} buffers
    * @param {GPUBuffer[]} ownUniforms the dispatches' own uniforms, which take the seed and slice too
    * @param {CompilationMessage[]} compilationMessages
-   * @param {(once: boolean, enc: GPUCommandEncoder) => void} encodeKernels
+   * @param {(once: boolean, enc: GPUCommandEncoder, timestamps?: GPUQuerySet) => void} encodeKernels
    * @param {() => void} destroyAll
    * @param {Model['forms']} forms
    */
@@ -686,35 +696,61 @@ class ModelImpl {
 
   /** @param {RunOptions} options */
   run({ inputs, seed = 0 }) {
-    const batch = this.manifest.batch;
-    if (!batch) return this.serialize(() => this.runNow(checkInputs(this.manifest, inputs), seed));
+    return this.serialize(async () => (await this.runSlices(inputs, seed)).outputs);
+  }
+
+  /** @param {RunOptions} options */
+  profile({ inputs, seed = 0 }) {
+    if (!this.device.features.has('timestamp-query')) {
+      return Promise.reject(new ModelError(`${modelName(this.manifest)}: this device has no 'timestamp-query' feature, so its dispatches cannot be timed (create it with requestDevice(adapter, manifest) on an adapter that offers it)`));
+    }
     return this.serialize(async () => {
-      const whole = checkInputs(this.manifest, inputs);
-      // The shaders hold `chunk` batch rows: run the slices in turn and stitch the outputs together.
-      const slices = batch.size / batch.chunk;
-      /** @type {Record<string, import('./runtime.js').OutputData[]>} */
-      const parts = {};
-      for (let i = 0; i < slices; i++) {
-        /** @type {Record<string, Int32Array | Float32Array | Uint16Array>} */
-        const slice = {};
-        for (const [name, data] of Object.entries(whole)) {
-          const per = data.length / batch.size;
-          slice[name] = data.subarray(i * batch.chunk * per, (i + 1) * batch.chunk * per);
-        }
-        const out = await this.runNow(slice, seed, i);
-        for (const [name, data] of Object.entries(out)) (parts[name] ??= []).push(data);
-      }
-      const outs = new Map(this.manifest.buffers.filter((b) => b.kind === 'output').map((b) => [sourceOf(b), b]));
-      return Object.fromEntries(Object.entries(parts).map(([name, list]) => {
-        const whole = new (elementOf(/** @type {ManifestBuffer} */ (outs.get(name))).Array)(list.reduce((n, x) => n + x.length, 0));
-        let at = 0;
-        for (const x of list) {
-          whole.set(x, at);
-          at += x.length;
-        }
-        return [name, whole];
-      }));
+      const { outputs, times } = await this.runSlices(inputs, seed, true);
+      const run = this.manifest.kernels.filter((k) => !k.once);
+      return { outputs, dispatches: run.map((k, i) => ({ kernel: k.name, ms: /** @type {number[]} */ (times)[i] ?? 0 })) };
     });
+  }
+
+  /**
+   * A run, in batch slices where the manifest says so; with `timing`, each dispatch's GPU time in
+   * ms, summed over the slices.
+   * @param {RunOptions['inputs']} inputs
+   * @param {number} seed
+   * @param {boolean} [timing]
+   * @returns {Promise<{ outputs: Record<string, import('./runtime.js').OutputData>; times?: number[] }>}
+   */
+  async runSlices(inputs, seed, timing = false) {
+    const batch = this.manifest.batch;
+    if (!batch) return this.runNow(checkInputs(this.manifest, inputs), seed, 0, undefined, undefined, timing);
+    const whole = checkInputs(this.manifest, inputs);
+    // The shaders hold `chunk` batch rows: run the slices in turn and stitch the outputs together.
+    const slices = batch.size / batch.chunk;
+    /** @type {Record<string, import('./runtime.js').OutputData[]>} */
+    const parts = {};
+    /** @type {number[] | undefined} */
+    let times;
+    for (let i = 0; i < slices; i++) {
+      /** @type {Record<string, Int32Array | Float32Array | Uint16Array>} */
+      const slice = {};
+      for (const [name, data] of Object.entries(whole)) {
+        const per = data.length / batch.size;
+        slice[name] = data.subarray(i * batch.chunk * per, (i + 1) * batch.chunk * per);
+      }
+      const out = await this.runNow(slice, seed, i, undefined, undefined, timing);
+      for (const [name, data] of Object.entries(out.outputs)) (parts[name] ??= []).push(data);
+      if (out.times) times = out.times.map((t, j) => t + (times?.[j] ?? 0));
+    }
+    const outs = new Map(this.manifest.buffers.filter((b) => b.kind === 'output').map((b) => [sourceOf(b), b]));
+    const outputs = Object.fromEntries(Object.entries(parts).map(([name, list]) => {
+      const whole = new (elementOf(/** @type {ManifestBuffer} */ (outs.get(name))).Array)(list.reduce((n, x) => n + x.length, 0));
+      let at = 0;
+      for (const x of list) {
+        whole.set(x, at);
+        at += x.length;
+      }
+      return [name, whole];
+    }));
+    return times ? { outputs, times } : { outputs };
   }
 
   /**
@@ -724,8 +760,10 @@ class ModelImpl {
    * @param {string[]} [read] the outputs to read back (by tensor name); all of them by default
    * @param {(enc: GPUCommandEncoder) => void} [then] encodes more work after the run and its reads,
    *   in the same submission (a training step's weight updates)
+   * @param {boolean} [timing] time each dispatch (the device has 'timestamp-query')
+   * @returns {Promise<{ outputs: Record<string, import('./runtime.js').OutputData>; times?: number[] }>}
    */
-  async runNow(inputs, seed, sliceIndex = 0, read, then) {
+  async runNow(inputs, seed, sliceIndex = 0, read, then, timing = false) {
     const { manifest: m, device } = this;
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new ModelError(`${modelName(m)}: seed ${seed} is not a u32`);
     const ins = m.buffers.filter((b) => b.kind === 'input');
@@ -742,13 +780,45 @@ class ModelImpl {
       const enc = device.createCommandEncoder({ label: 'run' });
       // No buffer is cleared: every kernel writes all of its outputs, and intermediates that the once
       // kernels computed from the weights (the concatenated QKV weights) must survive between runs.
-      this.encodeKernels(false, enc);
+      const dispatches = m.kernels.filter((k) => !k.once).length;
+      const queries = timing ? device.createQuerySet({ label: 'dispatch times', type: 'timestamp', count: 2 * Math.max(1, dispatches) }) : undefined;
+      this.encodeKernels(false, enc, queries);
+      const readTimes = queries && this.encodeTimestamps(enc, queries);
       const read = this.encodeReads(enc, outs);
       then?.(enc);
       device.queue.submit([enc.finish()]);
-      const data = await read();
-      return Object.fromEntries(outs.map((b, i) => [sourceOf(b), /** @type {import('./runtime.js').OutputData} */ (data[i])]));
+      try {
+        const data = await read();
+        const outputs = Object.fromEntries(outs.map((b, i) => [sourceOf(b), /** @type {import('./runtime.js').OutputData} */ (data[i])]));
+        return readTimes ? { outputs, times: await readTimes() } : { outputs };
+      } finally {
+        queries?.destroy();
+      }
     });
+  }
+
+  /**
+   * Resolves the timestamps into a buffer; the returned function reads each dispatch's ms.
+   * @param {GPUCommandEncoder} enc
+   * @param {GPUQuerySet} queries
+   */
+  encodeTimestamps(enc, queries) {
+    const bytes = queries.count * 8;
+    const resolved = this.device.createBuffer({ label: 'resolved timestamps', size: bytes, usage: USAGE.QUERY_RESOLVE | USAGE.COPY_SRC });
+    const staging = this.device.createBuffer({ label: 'read timestamps', size: bytes, usage: USAGE.MAP_READ | USAGE.COPY_DST });
+    enc.resolveQuerySet(queries, 0, queries.count, resolved, 0);
+    enc.copyBufferToBuffer(resolved, 0, staging, 0, bytes);
+    return async () => {
+      try {
+        await this.guard.race(staging.mapAsync(MAP_READ));
+        const ns = new BigUint64Array(staging.getMappedRange().slice(0));
+        // A device may quantise or reorder timestamps; a negative span reads as 0 rather than as noise.
+        return Array.from({ length: queries.count / 2 }, (_, i) => Math.max(0, Number(/** @type {bigint} */ (ns[2 * i + 1]) - /** @type {bigint} */ (ns[2 * i]))) / 1e6);
+      } finally {
+        resolved.destroy();
+        staging.destroy();
+      }
+    };
   }
 
   /**
@@ -764,10 +834,11 @@ class ModelImpl {
     return this.serialize(() => {
       const weights = new Map(this.manifest.buffers.filter((b) => b.kind === 'weight').map((b) => [sourceOf(b), b]));
       const updates = this.manifest.buffers.filter((b) => b.kind === 'output' && weights.has(sourceOf(b)));
-      return this.runNow(checkInputs(this.manifest, inputs), seed, 0, read, (enc) => {
+      const done = this.runNow(checkInputs(this.manifest, inputs), seed, 0, read, (enc) => {
         for (const b of updates) enc.copyBufferToBuffer(this.buf(b.name), 0, this.buf(/** @type {ManifestBuffer} */ (weights.get(sourceOf(b))).name), 0, b.bytes);
         if (this.manifest.kernels.some((k) => k.once)) this.encodeKernels(true, enc);
       });
+      return done.then((r) => r.outputs);
     });
   }
 

@@ -1,0 +1,160 @@
+/**
+ * The playground page end to end, as a user meets it: `npm run playground` builds and serves it on
+ * 127.0.0.1, headless Chromium opens it (WebGPU on SwiftShader), the page compiles models/bert.ir
+ * --config tiny in its worker, shows a broken edit's diagnostic at its line and column, runs the
+ * model on the shared reference weights and inputs on the page's WebGPU device, and the outputs it
+ * downloads equal the interpreter's and `bertc run --target wgsl`'s.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runFile, Session } from '../src/driver.js';
+import { readSafetensors } from '../src/io/safetensors.js';
+import { browserAvailable, browserRequired, browserSkipReason, launchBrowser } from './support/browser.js';
+import { maxAbsDiff, REFERENCE_PATH, WEIGHTS_PATH } from './support/reference.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BERT = readFileSync(join(ROOT, 'models/bert.ir'), 'utf8');
+
+/** `npm run playground -- --port 0 --out DIR`: resolves with the URL it prints first. */
+function servePlayground(out: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['playground/serve.mjs', '--port', '0', '--out', out], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d));
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      stdout += d;
+      const url = /^(http:\/\/127\.0\.0\.1:\d+\/)\n/.exec(stdout)?.[1];
+      if (url) resolve({ child, url });
+    });
+    child.on('exit', (code) => reject(new Error(`playground/serve.mjs exited with ${code} before printing its URL: ${stderr}`)));
+  });
+}
+
+const idle = (page: Page) => page.evaluate('window.bertcPlayground.whenIdle()');
+/** Replaces the editor's text through the page's scripting hook (typing it key by key would take minutes) and compiles. */
+async function edit(page: Page, text: string): Promise<void> {
+  await page.evaluate(`window.bertcPlayground.setText(${JSON.stringify(text)})`);
+  await page.evaluate('window.bertcPlayground.compile()');
+  await idle(page);
+}
+const text = async (page: Page, selector: string) => (await page.textContent(selector)) ?? '';
+
+describe.skipIf(!browserAvailable && !browserRequired)(`the playground page${browserSkipReason ? ` (${browserSkipReason})` : ''}`, () => {
+  let dir = '';
+  let server: ChildProcess | undefined;
+  let url = '';
+  let browser: Browser | undefined;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'bertc-playground-'));
+    ({ child: server, url } = await servePlayground(join(dir, 'site')));
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(url);
+    await page.waitForFunction('window.bertcPlayground !== undefined');
+    await idle(page);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.kill();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('compiles models/bert.ir --config tiny on load: kernel plan, fusion report, cost report, WGSL and C', async () => {
+    expect(await text(page, '#status')).toMatch(/^compiled models\/bert\.ir --config tiny in \d+ ms/);
+    expect(await page.inputValue('#config')).toBe('tiny');
+    expect(await text(page, '#plan')).toMatch(/kernel k\d+_embedding_add_layernorm \{/);
+    expect(await text(page, '#fusion')).toMatch(/fused/);
+    const report = await page.frameLocator('#report').locator('body').textContent();
+    expect(report).toContain('Time by category');
+    expect(await page.locator('#wgsl-file option').count()).toBeGreaterThan(5);
+    expect(await text(page, '#wgsl')).toContain('@compute');
+    expect(await text(page, '#c')).toContain('bertc_run');
+    expect(await page.locator('#problems div').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('highlights the IR line a hovered line of WGSL came from', async () => {
+    await page.click('button[data-pane=wgsl]');
+    await page.selectOption('#wgsl-file', { index: 1 });
+    const line = page.locator('#wgsl span.mapped').first();
+    const ir = Number(await line.getAttribute('data-ir'));
+    expect(ir).toBeGreaterThan(0);
+    await line.hover();
+    const highlighted = page.locator('#editor .cm-ir-highlight');
+    await expect.poll(() => highlighted.count()).toBe(1);
+    expect((await highlighted.textContent())?.trim()).toBe(BERT.split('\n')[ir - 1]!.trim());
+  });
+
+  it('shows a broken edit\'s diagnostic at its line and column, in the list and in the editor', async () => {
+    const broken = BERT.replace('transpose_b=true) + bias;', 'transpose_b=true) + biass;');
+    const lineNo = broken.split('\n').findIndex((l) => l.includes('biass')) + 1;
+    const col = broken.split('\n')[lineNo - 1]!.indexOf('biass') + 1;
+    await edit(page, broken);
+    expect(await text(page, '#problems')).toContain(`models/bert.ir:${lineNo}:${col}: error[E0002]: unknown name 'biass'`);
+    expect(await text(page, '#status')).toMatch(/^1 error: unknown name 'biass'/);
+    await expect.poll(() => page.locator('#editor .cm-lintRange-error').count()).toBeGreaterThan(0);
+    expect(await page.locator('#editor .cm-lintRange-error').first().textContent()).toBe('biass');
+    await edit(page, BERT);
+    expect(await page.locator('#problems div').count()).toBe(0);
+  });
+
+  it('shows a mistake in its controls on the page', async () => {
+    await page.fill('#sets', 'B=two');
+    await page.evaluate('window.bertcPlayground.compile()');
+    await idle(page);
+    expect(await text(page, '#status')).toContain("set: expected NAME=NUMBER, got 'B=two'");
+    await page.fill('#sets', '');
+    await page.evaluate('window.bertcPlayground.compile()');
+    await idle(page);
+    expect(await text(page, '#status')).toMatch(/^compiled /);
+  });
+
+  it('runs bert tiny on the dropped reference files on WebGPU: the downloaded outputs equal the interpreter\'s and bertc run --target wgsl\'s', async () => {
+    await page.click('button[data-pane=run]');
+    await page.setInputFiles('#weights-file', WEIGHTS_PATH);
+    await page.setInputFiles('#inputs-file', REFERENCE_PATH);
+    await page.click('#run');
+    await idle(page);
+    expect(await text(page, '#run-status')).toMatch(/^ran on .*: [\d.]+ ms a run/);
+    expect(await page.locator('#outputs tr').count()).toBe(3);
+    // Per-dispatch times where the device has timestamp queries (SwiftShader has), next to the predictions.
+    expect(await page.locator('#dispatches tr').count()).toBeGreaterThan(10);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+    const got = readSafetensors(await download.path());
+
+    const want = async (target: 'interp' | 'wgsl') => {
+      const output = join(dir, `${target}.safetensors`);
+      await runFile(new Session(), 'models/bert.ir', { weights: WEIGHTS_PATH, inputs: REFERENCE_PATH, output }, { config: 'tiny', target });
+      return readSafetensors(output);
+    };
+    const interp = await want('interp');
+    const wgsl = await want('wgsl');
+    for (const name of ['last_hidden_state', 'pooler_output']) {
+      expect(got.info(name).shape).toEqual(interp.info(name).shape);
+      expect(maxAbsDiff(got.get(name), interp.get(name)), name).toBeLessThan(1e-5);
+      expect(maxAbsDiff(got.get(name), wgsl.get(name)), name).toBeLessThanOrEqual(1e-6);
+    }
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+
+  it('compiles BERT-base and shows its report', async () => {
+    await page.selectOption('#config', 'base');
+    await page.evaluate('window.bertcPlayground.compile()');
+    await idle(page);
+    expect(await text(page, '#status')).toMatch(/^compiled models\/bert\.ir --config base in \d+ ms/);
+    const report = await page.frameLocator('#report').locator('body').textContent();
+    expect(report).toContain('Time by category');
+    expect(await text(page, '#plan')).toContain('encoder.layer.11');
+  }, 60_000);
+});
