@@ -148,11 +148,36 @@ describe.skipIf(!browserAvailable && !browserRequired)(`the playground page${bro
     expect(pageErrors).toEqual([]);
   }, 120_000);
 
-  it('compiles BERT-base and shows its report', async () => {
+  it('runs on made-up weights and inputs when no file is given, and says what is wrong with a file that is not safetensors', async () => {
+    const fresh = await browser!.newPage();
+    try {
+      await fresh.goto(url);
+      await fresh.waitForFunction('window.bertcPlayground !== undefined');
+      await idle(fresh);
+      await fresh.click('button[data-pane=run]');
+      await fresh.click('#run');
+      await idle(fresh);
+      expect(await text(fresh, '#run-status')).toMatch(/^ran on .* \(made-up inputs and weights\)/);
+      expect(await fresh.locator('#outputs tr').count()).toBe(3);
+      await fresh.setInputFiles('#weights-file', { name: 'broken.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from('not a safetensors file') });
+      await fresh.click('#run');
+      await idle(fresh);
+      expect(await text(fresh, '#run-status')).toMatch(/error\[E0025\]: broken\.safetensors is not a safetensors file/);
+      expect(await fresh.getAttribute('#run-status', 'class')).toBe('error');
+    } finally {
+      await fresh.close();
+    }
+  }, 60_000);
+
+  it('compiles BERT-base in its worker, saying which stage it is at, and shows its report', async () => {
+    // Every text the status line shows, so that the stages are seen however fast they pass.
+    await page.evaluate(`window.statusSeen = []; new MutationObserver(() => window.statusSeen.push(document.getElementById('status').textContent)).observe(document.getElementById('status'), { childList: true, characterData: true, subtree: true })`);
     await page.selectOption('#config', 'base');
     await page.evaluate('window.bertcPlayground.compile()');
     await idle(page);
     expect(await text(page, '#status')).toMatch(/^compiled models\/bert\.ir --config base in \d+ ms/);
+    const seen = (await page.evaluate('window.statusSeen')) as string[];
+    expect(seen).toEqual(expect.arrayContaining(['parsing…', 'elaborating and optimising…', 'costing…', 'generating WGSL…', 'generating C…']));
     const report = await page.frameLocator('#report').locator('body').textContent();
     expect(report).toContain('Time by category');
     expect(await text(page, '#plan')).toContain('encoder.layer.11');

@@ -42,7 +42,7 @@ import {
   type SafetensorsFile,
   type Tensor,
 } from '../../src/core.js';
-import type { CompileOptions, Compiled, PlacedDiagnostic, Runnable } from './protocol.js';
+import type { CompileOptions, Compiled, DroppedFile, PlacedDiagnostic, Runnable } from './protocol.js';
 
 /** A mistake in the page's controls (not in the text): shown like a diagnostic without a place. */
 export class OptionError extends Error {}
@@ -232,7 +232,7 @@ function readFile(s: Session, name: string, bytes: ArrayBuffer | Uint8Array): Sa
  * and converted to the declared dtypes, integer inputs checked against their ranges; then the WGSL
  * plan for those sizes. Weights or inputs not given are made up (randomWeights, randomInputs).
  */
-export function prepareRun(o: CompileOptions, weightsBytes: ArrayBuffer | undefined, inputsBytes: ArrayBuffer | undefined, progress: (stage: string) => void): { result: Runnable; session: Session } | Failure {
+export function prepareRun(o: CompileOptions, weightsDropped: DroppedFile | undefined, inputsDropped: DroppedFile | undefined, progress: (stage: string) => void): { result: Runnable; session: Session } | Failure {
   const s = new Session();
   let program: Program | undefined;
   return attempt(() => program, () => {
@@ -240,14 +240,14 @@ export function prepareRun(o: CompileOptions, weightsBytes: ArrayBuffer | undefi
     program = loadText(s, o.file, o.text);
     const opts = planOptions(o, program);
     const random: string[] = [];
-    let inputsFile = inputsBytes && readFile(s, 'inputs.safetensors', inputsBytes);
+    let inputsFile = inputsDropped && readFile(s, inputsDropped.name, inputsDropped.bytes);
     const sets = inputsFile ? setsFromInputs(s, program, inputsFile, opts.sets) : opts.sets;
     const built = build(s, program, { config: opts.config, sets, precision: opts.precision });
     if (!inputsFile) {
       random.push('inputs');
       inputsFile = readFile(s, 'random inputs', encodeSafetensors(randomInputs(built.graph)));
     }
-    const weightsFile = weightsBytes ? readFile(s, 'weights.safetensors', weightsBytes) : undefined;
+    const weightsFile = weightsDropped && readFile(s, weightsDropped.name, weightsDropped.bytes);
     if (!weightsFile) random.push('weights');
     const weights = weightsFile ? bindWeights(s, built.graph, weightsFile) : randomWeights(built.graph);
     const inputs = bindInputs(s, built.graph, inputsFile);
@@ -256,11 +256,11 @@ export function prepareRun(o: CompileOptions, weightsBytes: ArrayBuffer | undefi
     const plan = planWgsl(s, program, { ...opts, sets, source: o.file });
     const report = buildReport({ file: o.file, config: opts.config ?? '', sets: Object.fromEntries(sets), pipeline: plan.records.map((r) => r.step).join(','), stages: plan.stages }, opts.accel);
     const shapes = Object.fromEntries(built.graph.outputs.map((out) => [out.name, { shape: [...out.node.type.shape], dtype: out.node.type.dtype }]));
-    const asFiled = weightsBytes && weightsFile && [...weights].every(([name, t]) => weightsFile.info(name).dtype.toLowerCase() === t.dtype);
+    const asFiled = weightsDropped && weightsFile && [...weights].every(([name, t]) => weightsFile.info(name).dtype.toLowerCase() === t.dtype);
     const result: Runnable = {
       manifest: plan.files.manifest,
       shaders: { ...plan.files.shaders },
-      weights: asFiled ? weightsBytes : encodeSafetensors(weights).slice().buffer,
+      weights: asFiled ? weightsDropped.bytes : encodeSafetensors(weights).slice().buffer,
       inputs: pageInputs(inputs),
       results: { ...plan.files.results },
       outputs: shapes,

@@ -320,12 +320,13 @@ async function runNow(): Promise<void> {
   ui.runStatus.classList.remove('error');
   ui.runStatus.textContent = 'preparing…';
   try {
-    const weights = dropped.weights && (await dropped.weights.arrayBuffer());
-    const inputs = dropped.inputs && (await dropped.inputs.arrayBuffer());
+    const read = async (f: File | undefined) => f && { name: f.name, bytes: await f.arrayBuffer() };
+    const weights = await read(dropped.weights);
+    const inputs = await read(dropped.inputs);
     const r = await ask(
       (id) => ({ kind: 'prepare-run', id, options: options(), weights, inputs }),
       (stage) => (ui.runStatus.textContent = stage),
-      [weights, inputs].filter((b): b is ArrayBuffer => b !== undefined),
+      [weights?.bytes, inputs?.bytes].filter((b): b is ArrayBuffer => b !== undefined),
     );
     if (r === 'superseded') return;
     if (r.kind === 'crashed') return showError(ui.runStatus, `bertc failed (a bug, please report it): ${r.message}`);

@@ -69,7 +69,13 @@ export interface Runnable {
 
 export type Request =
   | { readonly kind: 'compile'; readonly id: number; readonly options: CompileOptions }
-  | { readonly kind: 'prepare-run'; readonly id: number; readonly options: CompileOptions; readonly weights: ArrayBuffer | undefined; readonly inputs: ArrayBuffer | undefined };
+  | { readonly kind: 'prepare-run'; readonly id: number; readonly options: CompileOptions; readonly weights: DroppedFile | undefined; readonly inputs: DroppedFile | undefined };
+
+/** A file the user gave the page: its name (for messages) and its bytes. */
+export interface DroppedFile {
+  readonly name: string;
+  readonly bytes: ArrayBuffer;
+}
 
 export type Reply =
   | { readonly kind: 'progress'; readonly id: number; readonly stage: string }
