@@ -82,7 +82,7 @@ const MISTAKES: readonly { what: string; edit: Edit; expected: string[]; schema:
   {
     what: 'a field the format does not have',
     edit: set('notes', 'fast'),
-    expected: ['edge.json: notes: unknown field (expected one of: name, description, sources, clock_hz, cores, matrix, vector, memory, dram, launch_overhead_s, webgpu, interconnect, $schema)'],
+    expected: ['edge.json: notes: unknown field (expected one of: name, description, sources, clock_hz, cores, matrix, vector, memory, dram, launch_overhead_s, webgpu, interconnect, near_memory, $schema)'],
     schema: true,
   },
   { what: 'a missing object', edit: remove('dram'), expected: ['edge.json: dram: missing, expected an object'], schema: true },
@@ -175,7 +175,7 @@ describe('validateAccelerator', () => {
 
 describe('presets', () => {
   it('are keyed by their names and say which numbers are assumptions', () => {
-    expect([...PRESETS.keys()]).toEqual(['h100', 'tpu-v2-like', 'edge-npu', 'webgpu-generic', 'host-cpu']);
+    expect([...PRESETS.keys()]).toEqual(['h100', 'h100-pim', 'tpu-v2-like', 'edge-npu', 'webgpu-generic', 'host-cpu']);
     for (const [name, a] of PRESETS) {
       expect(a.name).toBe(name);
       expect(a.sources.join(' ')).toMatch(/assum/);
@@ -318,7 +318,7 @@ describe('loadAccelerator', () => {
 
   it('lists the presets for an unknown name, with a suggestion', () => {
     expect(loadError('h10')).toBe(
-      "unknown accelerator 'h10': not a preset and not a file (did you mean 'h100'?); presets: h100, tpu-v2-like, edge-npu, webgpu-generic, host-cpu",
+      "unknown accelerator 'h10': not a preset and not a file (did you mean 'h100'?); presets: h100, h100-pim, tpu-v2-like, edge-npu, webgpu-generic, host-cpu",
     );
     expect(loadError(join(dir, 'missing.json'))).toMatch(/not a preset and not a file; presets: h100, /);
   });

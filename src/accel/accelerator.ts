@@ -57,6 +57,25 @@ export interface Interconnect {
   readonly latency_s: number;
 }
 
+/** The kernel classes (the cost report's categories) near-memory units may run: memory-bound work, no GEMMs. */
+export type NearMemoryClass = 'softmax' | 'layernorm' | 'gelu' | 'dropout' | 'elementwise' | 'embedding' | 'casts' | 'data-movement';
+
+/**
+ * Compute units beside the DRAM (processing in or near memory): they read and write DRAM at their
+ * own internal bandwidth instead of over the interface the main array uses. The cost model places
+ * a kernel of a class they run there when that is predicted faster (docs/cost-model.md).
+ */
+export interface NearMemory {
+  /** Floating-point operations per second of all the units together, by kernel class; a class left out does not run there. */
+  readonly flops_per_s: Readonly<Partial<Record<NearMemoryClass, number>>>;
+  /** Special-function evaluations (exp, erf, rsqrt, ...) per second, all units together. */
+  readonly special_per_s: number;
+  /** Bytes per second the units read and write DRAM at, all together. */
+  readonly bandwidth_bytes_per_s: number;
+  /** Fixed cost of handing one kernel from the main array to the units and back (synchronisation, mode switch), in seconds. */
+  readonly handoff_s: number;
+}
+
 export interface Accelerator {
   readonly name: string;
   readonly description: string;
@@ -73,6 +92,7 @@ export interface Accelerator {
   readonly webgpu?: WebGpuLimits;
   /** For studies of data-parallel training; without it a description models one device. */
   readonly interconnect?: Interconnect;
+  readonly near_memory?: NearMemory;
 }
 
 /** Peak matrix throughput in FLOP/s (2 per MAC) for a dtype, or undefined when unsupported. */

@@ -90,6 +90,7 @@ export function describeAccelerator(a: Accelerator): string {
       ['balance', balance],
       ['launch', `${duration(a.launch_overhead_s)} per kernel`],
       ['webgpu', webgpu],
+      ['near memory', a.near_memory ? `${si(a.near_memory.bandwidth_bytes_per_s, 'B/s')}, ${duration(a.near_memory.handoff_s)} hand-off; ${Object.entries(a.near_memory.flops_per_s).map(([c, r]) => `${c} ${si(r, 'FLOP/s')}`).join(', ')}` : 'none'],
       ['interconnect', a.interconnect ? `${si(a.interconnect.bandwidth_bytes_per_s, 'B/s')} each way, ${duration(a.interconnect.latency_s)} per ring step` : 'none (one device)'],
     ]),
     'sources',

@@ -70,6 +70,34 @@ export const H100: Accelerator = {
   interconnect: { bandwidth_bytes_per_s: 450e9, latency_s: 2e-6 },
 };
 
+/**
+ * The h100 description with processing-near-memory units on its HBM stacks, to show what the
+ * cost model does with them; every near-memory number is an assumption.
+ */
+export const H100_PIM: Accelerator = {
+  ...H100,
+  name: 'h100-pim',
+  description:
+    'The h100 description with compute units in its five HBM3 stacks, in the spirit of Samsung HBM-PIM and SK hynix AiM: ' +
+    'they run memory-bound kernels at the banks\' internal bandwidth. A what-if design, not a product.',
+  sources: [
+    ...H100.sources,
+    'near_memory: assumptions in the spirit of Lee et al., "Hardware Architecture and Software Stack for PIM Based on Commercial DRAM Technology", ISCA 2021 (HBM-PIM: ' +
+      'a 16-lane FP16 unit per pair of banks at 300 MHz, 1.2 TFLOP/s and about 4x the external bandwidth per stack).',
+    'near_memory.bandwidth_bytes_per_s 12 TB/s: assumption, 4x the measured 3.0 TB/s DRAM copy bandwidth.',
+    'near_memory.flops_per_s 6 TFLOP/s for elementwise, dropout, casts and data movement, 3 TFLOP/s for layernorm and softmax (row reductions across banks): ' +
+      'assumptions, 1.2 TFLOP/s per stack x 5 stacks, halved where rows span banks; GELU and embeddings are not run there (no erf unit, gathers across stacks).',
+    'near_memory.special_per_s 1.5e12: assumption, a quarter of the elementwise rate.',
+    'near_memory.handoff_s 3 us: assumption (the main array synchronises and switches the DRAM into compute mode for each kernel).',
+  ],
+  near_memory: {
+    flops_per_s: { elementwise: 6e12, dropout: 6e12, casts: 6e12, 'data-movement': 6e12, layernorm: 3e12, softmax: 3e12 },
+    special_per_s: 1.5e12,
+    bandwidth_bytes_per_s: 12e12,
+    handoff_s: 3e-6,
+  },
+};
+
 const TPU_CLOCK_HZ = 700e6;
 
 export const TPU_V2_LIKE: Accelerator = {
@@ -185,5 +213,5 @@ export const HOST_CPU: Accelerator = {
 
 /** The presets by name, in the order `bertc accel list` shows them. */
 export const PRESETS: ReadonlyMap<string, Accelerator> = new Map(
-  [H100, TPU_V2_LIKE, EDGE_NPU, WEBGPU_GENERIC, HOST_CPU].map((a) => [a.name, a]),
+  [H100, H100_PIM, TPU_V2_LIKE, EDGE_NPU, WEBGPU_GENERIC, HOST_CPU].map((a) => [a.name, a]),
 );

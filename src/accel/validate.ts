@@ -1,5 +1,5 @@
 import { closest } from '../diag/suggest.js';
-import type { Accelerator, Interconnect, MatrixDType, MatrixUnit, MemoryLevel, SpecialFunction, VectorUnit, WebGpuLimits } from './accelerator.js';
+import type { Accelerator, Interconnect, MatrixDType, NearMemory, NearMemoryClass, MatrixUnit, MemoryLevel, SpecialFunction, VectorUnit, WebGpuLimits } from './accelerator.js';
 
 /**
  * The strict checker for accelerator descriptions (docs/accelerators.md; docs/accelerator.schema.json
@@ -25,6 +25,9 @@ function keysOf<K extends string>(r: Record<K, true>): readonly K[] {
 }
 
 export const MATRIX_DTYPES = keysOf<MatrixDType>({ f32: true, tf32: true, f16: true, bf16: true });
+export const NEAR_MEMORY_CLASSES = keysOf<NearMemoryClass>({
+  softmax: true, layernorm: true, gelu: true, dropout: true, elementwise: true, embedding: true, casts: true, 'data-movement': true,
+});
 export const SPECIAL_FUNCTIONS = keysOf<SpecialFunction>({ exp: true, erf: true, tanh: true, rsqrt: true });
 
 interface ObjectFormat {
@@ -39,12 +42,12 @@ interface ObjectFormat {
  */
 export const ACCELERATOR_FORMAT = {
   accelerator: {
-    required: keysOf<Exclude<keyof Accelerator, 'webgpu' | 'interconnect'>>({
+    required: keysOf<Exclude<keyof Accelerator, 'webgpu' | 'interconnect' | 'near_memory'>>({
       name: true, description: true, sources: true, clock_hz: true, cores: true, matrix: true,
       vector: true, memory: true, dram: true, launch_overhead_s: true,
     }),
     // `$schema` lets a file point editors at the schema; the validator ignores its value.
-    optional: ['webgpu', 'interconnect', '$schema'],
+    optional: ['webgpu', 'interconnect', 'near_memory', '$schema'],
   },
   matrix: { required: keysOf<keyof MatrixUnit>({ array: true, systolic: true, macs_per_cycle: true }), optional: [] },
   array: { required: keysOf<keyof MatrixUnit['array']>({ rows: true, cols: true }), optional: [] },
@@ -61,6 +64,8 @@ export const ACCELERATOR_FORMAT = {
     optional: [],
   },
   interconnect: { required: keysOf<keyof Interconnect>({ bandwidth_bytes_per_s: true, latency_s: true }), optional: [] },
+  near_memory: { required: keysOf<keyof NearMemory>({ flops_per_s: true, special_per_s: true, bandwidth_bytes_per_s: true, handoff_s: true }), optional: [] },
+  flops_per_s: { required: [], optional: NEAR_MEMORY_CLASSES },
 } as const satisfies Record<string, ObjectFormat>;
 
 type Obj = Readonly<Record<string, unknown>>;
@@ -264,6 +269,22 @@ function readInterconnect(r: Reader, root: Obj | undefined): Interconnect | unde
   return { bandwidth_bytes_per_s: r.positive(i, 'bandwidth_bytes_per_s', 'interconnect'), latency_s: r.positive(i, 'latency_s', 'interconnect') };
 }
 
+function readNearMemory(r: Reader, root: Obj | undefined): NearMemory | undefined {
+  if (root === undefined || !Object.hasOwn(root, 'near_memory')) return undefined;
+  const n = r.object(root, 'near_memory', '', ACCELERATOR_FORMAT.near_memory);
+  const rates = r.object(n, 'flops_per_s', 'near_memory', ACCELERATOR_FORMAT.flops_per_s, 'kernel class');
+  const flops: Partial<Record<NearMemoryClass, number>> = {};
+  for (const c of NEAR_MEMORY_CLASSES) if (rates && Object.hasOwn(rates, c)) flops[c] = r.positive(rates, c, 'near_memory.flops_per_s');
+  // Units that run nothing cannot change a prediction; an empty list is a mistake in the file.
+  if (rates && !NEAR_MEMORY_CLASSES.some((c) => Object.hasOwn(rates, c))) r.report('near_memory.flops_per_s', `must list at least one kernel class (${NEAR_MEMORY_CLASSES.join(', ')})`);
+  return {
+    flops_per_s: flops,
+    special_per_s: r.positive(n, 'special_per_s', 'near_memory'),
+    bandwidth_bytes_per_s: r.positive(n, 'bandwidth_bytes_per_s', 'near_memory'),
+    handoff_s: r.positive(n, 'handoff_s', 'near_memory'),
+  };
+}
+
 /**
  * Checks `json` against the accelerator format and returns it typed, or throws an AcceleratorError
  * listing every problem. `source` (a file name, or e.g. "preset h100") starts each problem line.
@@ -286,7 +307,8 @@ export function validateAccelerator(json: unknown, source: string): Accelerator 
   const launch_overhead_s = r.positive(root, 'launch_overhead_s', '');
   const webgpu = readWebGpu(r, root);
   const interconnect = readInterconnect(r, root);
+  const near_memory = readNearMemory(r, root);
   if (r.problems.length > 0) throw new AcceleratorError(r.problems);
   const a: Accelerator = { name, description, sources, clock_hz, cores, matrix, vector, memory, dram, launch_overhead_s };
-  return { ...a, ...(webgpu && { webgpu }), ...(interconnect && { interconnect }) };
+  return { ...a, ...(webgpu && { webgpu }), ...(interconnect && { interconnect }), ...(near_memory && { near_memory }) };
 }

@@ -1,4 +1,4 @@
-import { peakMatrixFlops, peakVectorFlops, type Accelerator, type MatrixDType, type SpecialFunction } from '../accel/accelerator.js';
+import { peakMatrixFlops, peakVectorFlops, type Accelerator, type MatrixDType, type NearMemoryClass, type SpecialFunction } from '../accel/accelerator.js';
 import { byteSize } from '../ir/dtype.js';
 import { AUTODIFF } from '../ir/autodiff.js';
 import { graphNodes } from '../ir/graph.js';
@@ -42,6 +42,11 @@ export interface KernelCost {
   /** Achieved fraction of the matrix unit's peak (GEMM kernels; 0 otherwise). */
   readonly utilization: number;
   readonly schedule?: GemmSchedule;
+  /**
+   * With near-memory units that run the kernel's class: its time there and on the main array, and
+   * where it was placed (the faster; the other times of this cost are the chosen unit's).
+   */
+  readonly near_memory?: { readonly placed: boolean; readonly near_s: number; readonly main_s: number };
   readonly source: readonly string[];
   readonly layers: readonly string[];
 }
@@ -144,26 +149,43 @@ export function costKernel(k: Kernel, a: Accelerator, views: ReadonlySet<Node>, 
     utilization = k.flops.matrix / (peak * predicted_s);
   }
   const flops = totalFlops(k.flops);
+  const category = categoryOf(k, views, opts.forwardOf);
+  const main = { compute_s, memory_s, launch_s, predicted_s, bound };
+  const near = mm ? undefined : nearMemoryTimes(a, category, k.flops, bytes);
+  const placed = near !== undefined && near.predicted_s < predicted_s;
+  const chosen = placed ? near : main;
   return {
     name: k.name,
     kind: k.kind,
-    category: categoryOf(k, views, opts.forwardOf),
+    category,
     pattern: k.pattern,
     flops,
     flops_detail: k.flops,
     bytes,
     onchip_bytes: onchip,
     intensity: bytes ? flops / bytes : 0,
-    compute_s,
-    memory_s,
-    launch_s,
-    predicted_s,
-    bound,
+    ...chosen,
     utilization,
     schedule,
+    ...(near && { near_memory: { placed, near_s: near.predicted_s, main_s: predicted_s } }),
     source: describeOrigins(k.ops),
     layers: k.scopes.filter(Boolean),
   };
+}
+
+/**
+ * A kernel's time on the near-memory units, when they run its class: their vector and special
+ * rates and internal bandwidth overlap like the main array's units, plus the hand-off.
+ */
+function nearMemoryTimes(a: Accelerator, category: Category, f: Flops, bytes: number): { compute_s: number; memory_s: number; launch_s: number; predicted_s: number; bound: Bound } | undefined {
+  const n = a.near_memory;
+  const rate = n?.flops_per_s[category as NearMemoryClass];
+  if (!n || rate === undefined) return undefined;
+  const compute_s = Math.max(f.vector / rate, f.special / n.special_per_s);
+  const memory_s = bytes / n.bandwidth_bytes_per_s;
+  const busy = Math.max(compute_s, memory_s);
+  const bound: Bound = n.handoff_s >= busy ? 'latency' : compute_s >= memory_s ? 'compute' : 'memory';
+  return { compute_s, memory_s, launch_s: n.handoff_s, predicted_s: n.handoff_s + busy, bound };
 }
 
 function numelBytes(n: Node): number {

@@ -64,6 +64,7 @@ export function reportTables(r: Report): { title: string; table: Table; note?: s
     rows: r.gemm_shapes.map((g) => [g.category, `${g.batch} x ${g.m} x ${g.n} x ${g.k}`, String(g.count), fmt.ms(g.predicted_s), fmt.pct(g.fraction_of_peak), g.reasons.join('; ') || '-']),
   };
   const memoryBound = r.categories.filter((c) => c.category !== 'gemm' && c.category !== 'attention-gemm').reduce((s, c) => s + c.share, 0);
+  const near = nearMemoryTable(r);
   const speedup = r.unfused.predicted_s / r.totals.predicted_s;
   return [
     { title: 'Kernels', table: kernels },
@@ -76,7 +77,24 @@ export function reportTables(r: Report): { title: string; table: Table; note?: s
       note: `unfused -> fused: ${r.unfused.kernels} -> ${r.totals.kernels} kernels, ${fmt.mb(r.unfused.bytes)} -> ${fmt.mb(r.totals.bytes)} MB, ${fmt.ms(r.unfused.predicted_s)} -> ${fmt.ms(r.totals.predicted_s)} ms (${speedup.toFixed(2)}x)`,
     },
     { title: 'GEMM shapes', table: shapes },
+    ...(near ? [{ title: 'Near-memory placement', table: near, note: 'a kernel runs near memory exactly when its predicted time there (hand-off included) is below its time on the main array' }] : []),
   ];
+}
+
+/** Per category, the kernels the near-memory units could run, those placed there and the time each choice predicts. */
+function nearMemoryTable(r: Report): Table | undefined {
+  const eligible = r.kernels.filter((k) => k.near_memory);
+  if (!eligible.length) return undefined;
+  const cats = [...new Set(eligible.map((k) => k.category))];
+  return {
+    head: ['category', 'kernels', 'placed near memory', 'main-array ms', 'near-memory ms', 'chosen ms'],
+    right: [1, 2, 3, 4, 5],
+    rows: cats.map((c) => {
+      const mine = eligible.filter((k) => k.category === c);
+      const sum = (f: (k: (typeof mine)[number]) => number) => fmt.ms(mine.reduce((s, k) => s + f(k), 0));
+      return [c, String(mine.length), String(mine.filter((k) => k.near_memory!.placed).length), sum((k) => k.near_memory!.main_s), sum((k) => k.near_memory!.near_s), sum((k) => k.predicted_s)];
+    }),
+  };
 }
 
 function header(r: Report): string[] {

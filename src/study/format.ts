@@ -48,6 +48,11 @@ export function renderStudyText(st: Study): string {
       ),
     );
   }
+  const near = st.rows.filter((r) => r.near_memory);
+  if (near.length) {
+    lines.push('', 'Near-memory units (a kernel runs there exactly when it is predicted faster there)');
+    lines.push(...table(['point', 'accel', 'eligible kernels', 'placed near memory', 'saved ms'], near.map((r) => [pointLabel(r), r.accel, String(r.near_memory!.eligible), String(r.near_memory!.placed), ms(r.near_memory!.saved_ms)])));
+  }
   lines.push('', 'GEMM shapes of the first point (efficiency and why it falls short of peak)');
   const first = st.rows[0];
   if (first) {

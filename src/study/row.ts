@@ -54,6 +54,8 @@ export interface StudyRow {
   readonly fused_gain: number;
   readonly allreduce: { readonly gradient_bytes: number; readonly ms: number; readonly exposed_ms: number };
   readonly gemm_shapes: readonly GemmShapeJson[];
+  /** With near-memory units: the kernels they could run, those placed there, and the step's time saved by them (per step). */
+  readonly near_memory?: { readonly eligible: number; readonly placed: number; readonly saved_ms: number };
 }
 
 export function studyCategory(k: Pick<KernelJson, 'category' | 'phase'>): StudyCategory {
@@ -161,5 +163,12 @@ export function studyRow(r: RowInput): StudyRow {
     fused_gain: rep.unfused.predicted_s / rep.totals.predicted_s,
     allreduce: { gradient_bytes: r.gradientBytes, ms: d.allreduce_s * 1e3, exposed_ms: d.communication_s * 1e3 },
     gemm_shapes: rep.gemm_shapes,
+    ...(r.accel.near_memory && { near_memory: nearMemorySummary(rep.kernels, times) }),
   };
+}
+
+function nearMemorySummary(ks: readonly KernelJson[], times: (k: KernelJson) => number): NonNullable<StudyRow['near_memory']> {
+  const eligible = ks.filter((k) => k.near_memory);
+  const saved = eligible.reduce((s, k) => s + times(k) * (k.near_memory!.main_s - k.predicted_s), 0);
+  return { eligible: eligible.length, placed: eligible.filter((k) => k.near_memory!.placed).length, saved_ms: saved * 1e3 };
 }
