@@ -8,6 +8,7 @@
 export { Session, loadText, build, type BuildOptions } from './core/session.js';
 export { initialModule, pipelineSteps, planBuilt, planProgram, planWgsl, policyPlans, type Plan, type PlanOptions, type PolicyPlan } from './core/plan.js';
 export { bindInputs, bindWeights, checkInputValues, setsFromInputs } from './core/bind.js';
+export { randomInputs, randomWeights, rng } from './core/madeUp.js';
 export { CompileError, DiagnosticError, type Diagnostic } from './diag/diagnostics.js';
 export { CATALOGUE } from './diag/catalogue.js';
 export { renderDiagnostics } from './diag/render.js';

@@ -5,7 +5,7 @@
  * model on the shared reference weights and inputs on the page's WebGPU device, and the outputs it
  * downloads equal the interpreter's and `bertc run --target wgsl`'s.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFile, Session } from '../src/driver.js';
 import { readSafetensors } from '../src/io/safetensors.js';
+import { startServer } from './support/serve.js';
 import { browserAvailable, browserRequired, browserSkipReason, launchBrowser } from './support/browser.js';
 import { maxAbsDiff, REFERENCE_PATH, WEIGHTS_PATH } from './support/reference.js';
 
@@ -21,19 +22,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BERT = readFileSync(join(ROOT, 'models/bert.ir'), 'utf8');
 
 /** `npm run playground -- --port 0 --out DIR`: resolves with the URL it prints first. */
-function servePlayground(out: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['playground/serve.mjs', '--port', '0', '--out', out], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d));
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      stdout += d;
-      const url = /^(http:\/\/127\.0\.0\.1:\d+\/)\n/.exec(stdout)?.[1];
-      if (url) resolve({ child, url });
-    });
-    child.on('exit', (code) => reject(new Error(`playground/serve.mjs exited with ${code} before printing its URL: ${stderr}`)));
-  });
+function servePlayground(out: string) {
+  return startServer('playground/serve.mjs', ['--port', '0', '--out', out]);
 }
 
 const idle = (page: Page) => page.evaluate('window.bertcPlayground.whenIdle()');

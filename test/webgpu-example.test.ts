@@ -4,7 +4,7 @@
  * reference weights and inputs, run, and compare the outputs with Hugging Face's in the reference
  * file. The CLI is the built one (`npx bertc`, from dist/), as in the README.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTensor } from '../src/interp/tensor.js';
 import { encodeSafetensors } from '../src/io/safetensors.js';
+import { startServer } from './support/serve.js';
 import { browserAvailable, browserRequired, browserSkipReason, launchBrowser } from './support/browser.js';
 import { maxAbsDiff, reference, REFERENCE_PATH, WEIGHTS_PATH } from './support/reference.js';
 
@@ -21,19 +22,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const execFileAsync = promisify(execFile);
 
 /** `node examples/webgpu/serve.mjs DIR --port 0`: resolves with the URL it prints first. */
-function serveExample(dir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['examples/webgpu/serve.mjs', dir, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d));
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      stdout += d;
-      const url = /^(http:\/\/127\.0\.0\.1:\d+\/)\n/.exec(stdout)?.[1];
-      if (url) resolve({ child, url });
-    });
-    child.on('exit', (code) => reject(new Error(`serve.mjs exited with ${code} before printing its URL: ${stderr}`)));
-  });
+function serveExample(dir: string) {
+  return startServer('examples/webgpu/serve.mjs', [dir, '--port', '0']);
 }
 
 interface PageRun {

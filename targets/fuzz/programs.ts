@@ -2,6 +2,9 @@ import type { DType } from '../../src/ir/dtype.js';
 import { broadcastShapes, numel } from '../../src/ir/shape.js';
 import { makeTensor, type Tensor } from '../../src/interp/tensor.js';
 import { OPS } from '../../src/ir/ops.js';
+import { rng } from '../../src/core/madeUp.js';
+
+export { rng };
 
 /**
  * Random well-typed programs over the whole op catalogue, for differential tests of the backends
@@ -22,18 +25,6 @@ import { OPS } from '../../src/ir/ops.js';
  * op it lacks, the steps that make that op until one has, and all its unread values are results,
  * so that none of them is dead code. `coveringOps` deals the catalogue out over a run of seeds.
  */
-
-/** mulberry32: a tiny seeded generator, so a failing case is reproduced from its seed alone. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Kind = 'f32' | 'i32' | 'bool';
 
