@@ -182,7 +182,11 @@ export function decodeTensor(t: Msg, what: string, file: string, read?: External
     const size = { f32: 4, i32: 4, i64: 8, bool: 1, f16: 2, bf16: 2 }[dtype];
     if (raw.length !== n * size) throw bad(`holds ${raw.length} bytes, its shape [${shape.join(', ')}] of ${onnxDtypeName(code)} needs ${n * size}`);
     // Float32 weights are the bulk of a model: viewed in place where aligned (safetensors and ONNX are both little-endian).
-    if (dtype === 'f32' && LITTLE_ENDIAN) return { name: t.name ?? '', dtype, shape, data: new Float32Array(raw.byteOffset % 4 === 0 ? raw.buffer : raw.slice().buffer, raw.byteOffset % 4 === 0 ? raw.byteOffset : 0, n) };
+    if (dtype === 'f32' && LITTLE_ENDIAN) {
+      // protobufjs may hand out a Node Buffer, whose slice() is a view: an unaligned one is copied into its own array.
+      const aligned = raw.byteOffset % 4 === 0 ? raw : new Uint8Array(raw);
+      return { name: t.name ?? '', dtype, shape, data: new Float32Array(aligned.buffer, aligned.byteOffset, n) };
+    }
     const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
     data = allocData(dtype, n, false);
     for (let i = 0; i < n; i++) {
