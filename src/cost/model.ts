@@ -1,6 +1,6 @@
 import { peakMatrixFlops, peakVectorFlops, type Accelerator, type MatrixDType, type NearMemoryClass, type SpecialFunction } from '../accel/accelerator.js';
 import { byteSize } from '../ir/dtype.js';
-import { AUTODIFF } from '../ir/autodiff.js';
+import { AUTODIFF, isBackward } from '../ir/autodiff.js';
 import { graphNodes } from '../ir/graph.js';
 import { describeOrigins, type Node } from '../ir/node.js';
 import { specialUnitOf } from '../ir/ops.js';
@@ -79,7 +79,11 @@ export function categoryOf(k: Kernel, views: ReadonlySet<Node>, forwardOf: Forwa
   if (mm) {
     // A backward GEMM (an input's or a weight's gradient) belongs with the forward GEMM it differentiates.
     const forward = forwardOf(mm);
-    return gemmCategory(forward && isMatmul(forward) ? forward : mm, views);
+    if (forward && isMatmul(forward)) return gemmCategory(forward, views);
+    // A backward GEMM a pass rewrote has lost its origin. Of two activations and with no batch
+    // dimensions it contracts over the tokens into a weight's gradient; attention's are batched.
+    if (isBackward(mm) && mm.type.shape.length === 2) return 'gemm';
+    return gemmCategory(mm, views);
   }
   const origins = k.ops.map(forwardOf).filter((n): n is Node => n !== undefined);
   for (const anchor of ANCHORS) if (k.ops.some((n) => n.op === anchor)) return anchor;
