@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { DiagnosticError } from '../src/diag/diagnostics.js';
 import { makeTensor, type Tensor } from '../src/interp/tensor.js';
 import { SUPPORTED_OPS } from '../src/onnx/opTable.js';
-import { onnxModel, runOnnx, sample, singleOp, type AttrSpec, type ValueSpec } from './onnx-models.js';
+import { onnxModel, runOnnx, sample, singleOp, type AttrSpec, type ModelSpec, type NodeSpec, type ValueSpec } from './onnx-models.js';
 
 const f = (name: string, dims: (number | string)[]): ValueSpec => ({ name, dtype: 'f32', dims });
 const i64 = (name: string, dims: (number | string)[]): ValueSpec => ({ name, dtype: 'i64', dims });
@@ -184,6 +184,15 @@ const CASES: Case[] = [
     inputs: { x: makeTensor('f32', [3], Float32Array.from([1 + 2 ** -11, 1 + 3 * 2 ** -11, 1 + 2 ** -8])) },
     // f16 keeps 10 fraction bits: 1 + 2^-11 ties to 1, 1 + 3 * 2^-11 ties up to the even 1 + 2^-9; bf16 keeps 7: all three round to 1.
     want: () => ({ h: { shape: [3], values: [1, 1 + 2 ** -9, 1 + 2 ** -8] }, g: { shape: [3], values: [1, 1, 1] } }),
+  },
+  {
+    name: 'CastLike to the type of an int64 operand, Sum of three with broadcasting', ops: ['CastLike', 'Sum'],
+    model: () => onnxModel({
+      inputs: [f('x', [2, 3, 4]), f('r', [4]), i64('like', [1])], outputs: [i64('n', [2, 3, 4]), f('s', [2, 3, 4])],
+      nodes: [{ op: 'CastLike', inputs: ['x', 'like'], outputs: ['n'] }, { op: 'Sum', inputs: ['x', 'r', 'x'], outputs: ['s'] }],
+    }),
+    inputs: { x: X, r: Row, like: makeTensor('i32', [1]) },
+    want: ({ x, r }) => ({ n: elementwise([x!], Math.trunc), s: elementwise([x!, r!], (a, c) => a + c + a) }),
   },
   {
     name: 'Dropout at inference', ops: ['Dropout'],
@@ -416,7 +425,7 @@ describe('single-operator ONNX models', () => {
 });
 
 describe('the decomposed forms exporters write', () => {
-  const lnNodes = (axesAsInput: boolean) => [
+  const lnNodes = (axesAsInput: boolean): NodeSpec[] => [
     { op: 'ReduceMean', inputs: axesAsInput ? ['x', 'axes'] : ['x'], outputs: ['mean'], attrs: axesAsInput ? {} : { axes: { ints: [-1] } } },
     { op: 'Sub', inputs: ['x', 'mean'], outputs: ['d'] },
     { op: 'Pow', inputs: ['d', 'two'], outputs: ['sq'] },
@@ -503,7 +512,7 @@ function importError(bytes: Uint8Array): string {
 }
 
 describe('what the importer refuses, by a diagnostic naming the node, op type and opset', () => {
-  const one = (op: string, attrs: Readonly<Record<string, AttrSpec>> = {}, opset = 17, inputs = [f('x', [2, 3, 4])], output = f('y', [2, 3, 4]), extra: { initializers?: Parameters<typeof singleOp>[4]['initializers']; extraInputs?: string[] } = {}) =>
+  const one = (op: string, attrs: Readonly<Record<string, AttrSpec>> = {}, opset = 17, inputs = [f('x', [2, 3, 4])], output = f('y', [2, 3, 4]), extra: { initializers?: ModelSpec['initializers']; extraInputs?: string[] } = {}) =>
     importError(onnxModel({ opset, inputs, outputs: [output], initializers: extra.initializers, nodes: [{ op, name: `the_${op}`, inputs: [...inputs.map((i) => i.name), ...(extra.extraInputs ?? [])], outputs: [output.name], attrs }] }));
 
   it('an operator it does not translate', () => {

@@ -13,6 +13,7 @@ import { ONNX_SCHEMA } from './onnxSchema.js';
 
 const ROOT = protobuf.Root.fromJSON(ONNX_SCHEMA);
 const MODEL = ROOT.lookupType('onnx.ModelProto');
+const TENSOR = ROOT.lookupType('onnx.TensorProto');
 /** The oldest IR version whose models keep opsets and graph inputs apart as the translator expects. */
 export const MIN_IR_VERSION = 3;
 
@@ -122,7 +123,9 @@ export function decodeModel(bytes: Uint8Array, file: string, readExternal?: Exte
 function valueInfo(v: Msg): OnnxValueInfo {
   const t = v.type?.tensorType;
   const shape = t?.shape;
-  const dims = shape ? ((shape.dim ?? []) as Msg[]).map((d): OnnxDim => (d.dimParam ? { param: d.dimParam } : d.dimValue !== undefined && d.dimValue !== null && toNumber(d.dimValue) > 0 ? { value: toNumber(d.dimValue) } : { unknown: true })) : undefined;
+  // protobufjs names the member of Dimension's `value` oneof that the file sets; neither is an unknown size.
+  const dim = (d: Msg): OnnxDim => (d.value === 'dimParam' && d.dimParam ? { param: d.dimParam } : d.value === 'dimValue' ? { value: toNumber(d.dimValue) } : { unknown: true });
+  const dims = shape ? ((shape.dim ?? []) as Msg[]).map(dim) : undefined;
   return { name: v.name, elemType: t?.elemType ?? 0, dims };
 }
 
@@ -220,4 +223,15 @@ export function decodeTensor(t: Msg, what: string, file: string, read?: External
     for (let i = 0; i < n; i++) data[i] = dtype === 'f16' ? f16BitsToF32(values[i]!) : dtype === 'bf16' ? bf16BitsToF32(values[i]!) : dtype === 'bool' ? (values[i] ? 1 : 0) : values[i]!;
   }
   return { name: t.name ?? '', dtype, shape, data };
+}
+
+/** A serialized TensorProto on its own (the .pb files of ONNX's test data). */
+export function decodeTensorBytes(bytes: Uint8Array, file: string): OnnxTensor {
+  let t: Msg;
+  try {
+    t = TENSOR.decode(bytes);
+  } catch (e) {
+    throw diagnosticError('E0030', { file, detail: `not an ONNX TensorProto (${(e as Error).message})` });
+  }
+  return decodeTensor(t, `tensor '${t.name ?? ''}'`, file);
 }

@@ -6,7 +6,7 @@ import { verifyGraph } from '../ir/verify.js';
 import { build, loadText, Session } from '../core/session.js';
 import { decodeModel, type ExternalReader } from './decode.js';
 import { formatDims } from './sym.js';
-import { translateModel, type DynamicAxis, type Translation } from './translate.js';
+import { translateModel, type DynamicAxis, type TranslateOptions, type Translation } from './translate.js';
 
 export interface ImportOptions {
   /** The model's path as diagnostics and the header name it. */
@@ -14,6 +14,8 @@ export interface ImportOptions {
   /** Sizes of the dynamic axes to build at and to print as the config's defaults. */
   readonly sizes?: ReadonlyMap<string, number>;
   readonly readExternal?: ExternalReader;
+  /** Graph inputs fixed to these values at import (TranslateOptions.fixedInputs). */
+  readonly fixedInputs?: TranslateOptions['fixedInputs'];
   /** The name model.ir is written under, for the round-trip check's diagnostics. */
   readonly irName?: string;
 }
@@ -59,7 +61,7 @@ export function printImported(t: Translation, header: string): string {
  */
 export function importOnnx(bytes: Uint8Array, opts: ImportOptions): Imported {
   const model = decodeModel(bytes, opts.file, opts.readExternal);
-  const t = translateModel(model, { file: opts.file, sizes: opts.sizes });
+  const t = translateModel(model, { file: opts.file, sizes: opts.sizes, fixedInputs: opts.fixedInputs });
   verifyGraph(t.graph, 'onnx import');
   const base = opts.file.replace(/^.*[\\/]/, '');
   const header = `Imported from ${base} (ONNX IR version ${model.irVersion}, opset ${model.opset}) by bertc import.\nWeights (weights.safetensors) are bound by their ONNX initializer names.`;

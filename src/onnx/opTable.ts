@@ -112,6 +112,7 @@ const ARITH: Record<string, { op: string; f: Arith; dim?: (a: Dim, b: Dim) => Di
   Pow: { op: 'pow', f: (a, b) => Math.pow(a, b) },
   Max: { op: 'max', f: (a, b) => Math.max(a, b) },
   Min: { op: 'min', f: (a, b) => Math.min(a, b) },
+  Sum: { op: 'add', f: (a, b) => a + b, dim: (a, b) => a.add(b) },
 };
 
 function arithmetic(name: keyof typeof ARITH): Handler {
@@ -119,7 +120,7 @@ function arithmetic(name: keyof typeof ARITH): Handler {
   return (imp: Importer) => {
     imp.allowAttrs();
     const n = imp.node.inputs.length;
-    if (n < 2 && name !== 'Max' && name !== 'Min') imp.fail(`needs two operands, got ${n}`);
+    if (n < 2 && name !== 'Max' && name !== 'Min' && name !== 'Sum') imp.fail(`needs two operands, got ${n}`);
     let acc = imp.input(0)!;
     for (let i = 1; i < n; i++) {
       let b = imp.input(i)!;
@@ -278,6 +279,15 @@ const castHandler: Handler = (imp: Importer) => {
       return roundTo(to, v);
     })];
   }
+  return [imp.cast(x, to)];
+};
+
+const castLikeHandler: Handler = (imp: Importer) => {
+  imp.allowAttrs('saturate');
+  const like = imp.input(1) ?? imp.fail('needs a target-type operand');
+  const to = dtypeOf(like) === 'i32' && imp.model.initializers.get(imp.node.inputs[1]!)?.dtype === 'i64' ? 'i64' : dtypeOf(like);
+  const x = imp.input(0)!;
+  if (x.kind === 'const') return [fold(to, [x], ([v]) => (typeof v !== 'number' ? v : to === 'bool' ? (v !== 0 ? 1 : 0) : isInteger(to) ? Math.trunc(v) : roundTo(to, v)))];
   return [imp.cast(x, to)];
 };
 
@@ -827,7 +837,16 @@ const layerNormHandler: Handler = (imp: Importer, fused: boolean) => {
   if (!gamma || !beta) return undefined;
   const rows = imp.reshape(x, [...x.dims.slice(0, axis), width]);
   const y = imp.op('layernorm', [rows, gamma, beta], { eps }, rows.dims);
-  return [imp.reshape(y, x.dims)];
+  if (fused) return [imp.reshape(y, x.dims)];
+  // Mean and InvStdDev, the optional outputs, over the normalised axes kept as 1s (left dead when unread).
+  const r = rows.dims.length - 1;
+  const stat = [...x.dims.slice(0, axis), ...tail.map(() => Dim.of(1))];
+  const kept = [...rows.dims.slice(0, -1), Dim.of(1)];
+  const mean = imp.op('reduce_mean', [rows], { axes: [r], keepdims: true }, kept);
+  const d = imp.op('sub', [rows, mean], {}, rows.dims);
+  const variance = imp.op('reduce_mean', [imp.op('mul', [d, d], {}, rows.dims)], { axes: [r], keepdims: true }, kept);
+  const inv = imp.op('rsqrt', [imp.op('add', [variance, imp.scalar(eps, dtype)], {}, kept)], {}, kept);
+  return [imp.reshape(y, x.dims), imp.reshape(mean, stat), imp.reshape(inv, stat)];
 };
 
 const geluHandler: Handler = (imp: Importer, fused: boolean) => {
@@ -855,11 +874,11 @@ function reduction(op: 'reduce_sum' | 'reduce_mean' | 'reduce_max', axesInputFro
 }
 
 export const OP_TRANSLATIONS: Readonly<Record<string, Handler>> = {
-  Add: arithmetic('Add'), Sub: arithmetic('Sub'), Mul: arithmetic('Mul'), Div: arithmetic('Div'), Pow: arithmetic('Pow'), Max: arithmetic('Max'), Min: arithmetic('Min'),
+  Add: arithmetic('Add'), Sub: arithmetic('Sub'), Mul: arithmetic('Mul'), Div: arithmetic('Div'), Pow: arithmetic('Pow'), Max: arithmetic('Max'), Min: arithmetic('Min'), Sum: arithmetic('Sum'),
   Equal: comparison('Equal'), Less: comparison('Less'), LessOrEqual: comparison('LessOrEqual'), Greater: comparison('Greater'), GreaterOrEqual: comparison('GreaterOrEqual'),
   And: logical('And'), Or: logical('Or'), Xor: logical('Xor'), Not: notHandler, Where: whereHandler,
   Sqrt: unary('sqrt'), Erf: unary('erf'), Tanh: unary('tanh'), Relu: unary('relu'), Exp: unary('exp'), Log: unary('log'), Neg: unary('neg'), Abs: unary('abs'), Reciprocal: unary('recip'),
-  Cast: castHandler, Identity: identity, Dropout: dropoutHandler,
+  Cast: castHandler, CastLike: castLikeHandler, Identity: identity, Dropout: dropoutHandler,
   Shape: shapeHandler, Size: sizeHandler, Unsqueeze: unsqueezeHandler, Squeeze: squeezeHandler, Flatten: flattenHandler, Reshape: reshapeHandler,
   Transpose: transposeHandler, Concat: concatHandler, Slice: sliceHandler, Range: rangeHandler, Constant: constantHandler, ConstantOfShape: constantOfShapeHandler,
   Expand: expandHandler, Gather: gatherHandler,

@@ -38,6 +38,11 @@ export interface TranslateOptions {
   readonly file: string;
   /** Sizes to build the graph at, by axis name (default 8 for each). */
   readonly sizes?: ReadonlyMap<string, number>;
+  /**
+   * Graph inputs given a value at import: they become constants (a shape or axes that a model
+   * takes as an input, as ONNX's node tests do), and leave the model's inputs.
+   */
+  readonly fixedInputs?: ReadonlyMap<string, Tensor>;
 }
 
 export const DEFAULT_AXIS_SIZE = 8;
@@ -308,10 +313,16 @@ export class Importer {
     const byParam = new Map<string, Dim>();
     const nodes: Node[] = [];
     for (const vi of this.model.inputs) {
+      const fixed = this.opts.fixedInputs?.get(vi.name);
+      if (fixed) {
+        this.define(vi.name, constVal(fixed.dtype, fixed.shape, fixed.data));
+        continue;
+      }
       const dtype = ONNX_DTYPES[vi.elemType];
       if (!dtype) this.invalid(`graph input '${vi.name}' has data type ${onnxDtypeName(vi.elemType)}, which bertc does not read`);
       if (!vi.dims) this.invalid(`graph input '${vi.name}' has no shape; bertc needs its rank`);
       const dims = vi.dims.map((d, k) => {
+        if ('value' in d && d.value === 0) this.invalid(`graph input '${vi.name}' has a dimension of size 0; bertc has no empty tensors`);
         if ('value' in d) return Dim.of(d.value);
         const key = 'param' in d ? d.param : `${vi.name}_dim${k}`;
         let sym = byParam.get(key);
@@ -331,6 +342,7 @@ export class Importer {
       this.define(vi.name, { kind: 'tensor', node: n, dims });
       nodes.push(n);
     }
+    for (const name of this.opts.fixedInputs?.keys() ?? []) if (!this.model.inputs.some((i) => i.name === name)) this.invalid(`the model has no input '${name}' to fix`);
     for (const s of this.opts.sizes?.keys() ?? []) if (!this.sizes.has(s)) this.invalid(`--dim ${s}: the model has no dynamic axis '${s}' (its axes: ${[...this.sizes.keys()].join(', ') || 'none'})`);
     return nodes;
   }
