@@ -317,6 +317,9 @@ describe('exit codes of the CLI', () => {
   });
 });
 
+/** Codes whose input is not IR text (an ONNX model), checked by their own tests rather than by a case here. */
+const PRODUCED_ELSEWHERE: Readonly<Record<string, string>> = { E0030: 'test/onnx-ops.test.ts', E0031: 'test/onnx-ops.test.ts' };
+
 describe('the catalogue', () => {
   const docs = readFileSync(DOCS, 'utf8');
   // What the cases produce, computed rather than read from the goldens, which a run writes last.
@@ -331,7 +334,9 @@ describe('the catalogue', () => {
     expect(row, `docs/diagnostics.md has no table row for ${code}`).toBeDefined();
     expect(row).toContain(`| ${entry.severity} |`);
     expect(row).toContain(`| ${entry.title} |`);
-    expect(producedCodes().has(code as DiagCode), `no case in test/diagnostics produces ${code}`).toBe(true);
+    const elsewhere = PRODUCED_ELSEWHERE[code];
+    if (elsewhere) expect(readFileSync(join(import.meta.dirname, '..', elsewhere), 'utf8'), `${elsewhere} checks no ${code}`).toContain(`${code}: `);
+    else expect(producedCodes().has(code as DiagCode), `no case in test/diagnostics produces ${code}`).toBe(true);
   });
 
   it('has no row in docs/diagnostics.md for a code it does not define', () => {

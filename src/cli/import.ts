@@ -6,6 +6,7 @@ import { InputFileError, readInput, type InputKind } from '../io/readInput.js';
 import { checkFolderDestination, writeFolderAtomic } from '../io/output.js';
 import { importOnnx } from '../onnx/import.js';
 import { SUPPORTED_OPS } from '../onnx/opTable.js';
+import { UnknownAxisError } from '../onnx/translate.js';
 
 /** Protocol buffers cannot exceed 2 GiB; larger models keep their weights in external data files. */
 const ONNX_MODEL: InputKind = { what: 'ONNX models (larger ones keep weights in external data files)', maxBytes: 2 * GiB };
@@ -54,7 +55,13 @@ export function registerImport(program: Command, io: { out(text: string): void; 
         if (end > data.length) throw diagnosticError('E0030', { file, detail: `external data '${location}' has ${data.length} bytes, the model reads up to byte ${end}` });
         return new Uint8Array(data.buffer, data.byteOffset + offset, end - offset);
       };
-      const r = importOnnx(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { file, sizes: o.dim, readExternal, irName: join(o.out, 'model.ir') });
+      let r: ReturnType<typeof importOnnx>;
+      try {
+        r = importOnnx(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), { file, sizes: o.dim, readExternal, irName: join(o.out, 'model.ir') });
+      } catch (e) {
+        if (e instanceof UnknownAxisError) cmd.error(`bertc: ${e.message}`, { exitCode: 2 });
+        throw e;
+      }
       writeFolderAtomic(o.out, { 'model.ir': r.text, 'weights.safetensors': r.weights });
       const t = r.translation;
       const axes = t.axes.map((a) => `${a.name} (${a.from}, default ${a.size})`).join(', ') || 'none';

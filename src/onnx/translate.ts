@@ -47,6 +47,9 @@ export interface TranslateOptions {
 
 export const DEFAULT_AXIS_SIZE = 8;
 
+/** A size given for a dynamic axis the model does not have: the caller's usage mistake, not the model's. */
+export class UnknownAxisError extends Error {}
+
 const RESERVED = new Set(['true', 'false', 'inf', 'nan', 'pi', 'config', 'const', 'assert', 'layer', 'model', 'param', 'for', 'in', 'tap', 'return', 'kernel', 'loss']);
 
 /** The IR's identifier for a dynamic axis name. */
@@ -343,7 +346,7 @@ export class Importer {
       nodes.push(n);
     }
     for (const name of this.opts.fixedInputs?.keys() ?? []) if (!this.model.inputs.some((i) => i.name === name)) this.invalid(`the model has no input '${name}' to fix`);
-    for (const s of this.opts.sizes?.keys() ?? []) if (!this.sizes.has(s)) this.invalid(`--dim ${s}: the model has no dynamic axis '${s}' (its axes: ${[...this.sizes.keys()].join(', ') || 'none'})`);
+    for (const s of this.opts.sizes?.keys() ?? []) if (!this.sizes.has(s)) throw new UnknownAxisError(`--dim ${s}: the model has no dynamic axis '${s}' (its axes: ${[...this.sizes.keys()].join(', ') || 'none'})`);
     return nodes;
   }
 
