@@ -83,7 +83,9 @@ function sharesPlot(st: Study): string {
   });
   const xTicks = rows.map((r, i) => {
     const x = PAD.l + band * (i + 0.5);
-    return `<line x1="${x}" y1="${H - PAD.b}" x2="${x}" y2="${H - PAD.b + 5}" stroke="#333"/><text x="${x}" y="${H - PAD.b + 18}" text-anchor="middle">${esc(label(r))}</text>`;
+    // One line per swept key, so that the labels of neighbouring bars do not run into each other.
+    const lines = Object.entries(r.point).map(([k, v], j) => `<tspan x="${x}" dy="${j ? 12 : 0}">${esc(`${k}=${v}`)}</tspan>`).join('') || 'the model';
+    return `<line x1="${x}" y1="${H - PAD.b}" x2="${x}" y2="${H - PAD.b + 5}" stroke="#333"/><text x="${x}" y="${H - PAD.b + 16}" text-anchor="middle">${lines}</text>`;
   });
   const yTicks = [0, 0.25, 0.5, 0.75, 1].map((s) => `<line x1="${PAD.l - 5}" y1="${y(s)}" x2="${PAD.l}" y2="${y(s)}" stroke="#333"/><text x="${PAD.l - 8}" y="${y(s) + 4}" text-anchor="end">${100 * s}%</text>`);
   const keys = st.axes.map((a) => a.key).join(', ') || 'point';
@@ -125,8 +127,10 @@ function rooflinePlot(st: Study, roofs: readonly { readonly name: string; readon
 function memoryPlot(st: Study): string {
   const pts = st.rows.flatMap((r) => (r.batch === undefined ? [] : [{ r, x: r.batch, y: r.peak_activation_bytes / 2 ** 30, key: `${r.accel} ${r.precision}` }]));
   const keys = [...new Set(pts.map((p) => p.key))];
-  const xMax = Math.max(1, ...pts.map((p) => p.x)) * 1.1;
-  const yMax = Math.max(0, ...pts.map((p) => p.y)) * 1.15 || 1;
+  const xStep = niceStep(Math.max(1, ...pts.map((p) => p.x)) / 4);
+  const yStep = niceStep(Math.max(0, ...pts.map((p) => p.y)) / 4 || 0.25);
+  const xMax = Math.ceil((Math.max(1, ...pts.map((p) => p.x)) * 1.05) / xStep) * xStep;
+  const yMax = Math.ceil((Math.max(0, ...pts.map((p) => p.y)) * 1.05) / yStep) * yStep || yStep;
   const sx = (x: number) => PAD.l + (x / xMax) * plotW;
   const sy = (y: number) => H - PAD.b - (y / yMax) * plotH;
   const series = keys.map((key, i) => {
@@ -136,11 +140,18 @@ function memoryPlot(st: Study): string {
     const dots = mine.map((p) => `<circle class="memory" cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" r="4" fill="${color}"><title>${esc(label(p.r))}: ${p.y.toFixed(2)} GiB at ${p.x} rows</title></circle>`);
     return `<g class="series" data-series="${esc(key)}">${line}${dots.join('')}</g>`;
   });
-  const ticks = (max: number) => [0, 0.25, 0.5, 0.75, 1].map((f) => f * max);
-  const xTicks = ticks(xMax).map((x) => `<line x1="${sx(x)}" y1="${H - PAD.b}" x2="${sx(x)}" y2="${H - PAD.b + 5}" stroke="#333"/><text x="${sx(x)}" y="${H - PAD.b + 18}" text-anchor="middle">${x.toFixed(x < 10 ? 1 : 0)}</text>`);
-  const yTicks = ticks(yMax).map((y) => `<line x1="${PAD.l - 5}" y1="${sy(y)}" x2="${PAD.l}" y2="${sy(y)}" stroke="#333"/><text x="${PAD.l - 8}" y="${sy(y) + 4}" text-anchor="end">${y.toFixed(y < 10 ? 2 : 0)}</text>`);
+  const ticks = (max: number, step: number) => Array.from({ length: Math.round(max / step) + 1 }, (_, i) => i * step);
+  const digits = (step: number) => Math.max(0, -Math.floor(Math.log10(step)));
+  const xTicks = ticks(xMax, xStep).map((x) => `<line x1="${sx(x)}" y1="${H - PAD.b}" x2="${sx(x)}" y2="${H - PAD.b + 5}" stroke="#333"/><text x="${sx(x)}" y="${H - PAD.b + 18}" text-anchor="middle">${x.toFixed(digits(xStep))}</text>`);
+  const yTicks = ticks(yMax, yStep).map((y) => `<line x1="${PAD.l - 5}" y1="${sy(y)}" x2="${PAD.l}" y2="${sy(y)}" stroke="#333"/><text x="${PAD.l - 8}" y="${sy(y) + 4}" text-anchor="end">${y.toFixed(digits(yStep))}</text>`);
   const legend = keys.map((k, i) => legendEntry(i, SERIES_COLORS[i % SERIES_COLORS.length]!, k, true));
   return frame('memory', 'peak activation memory against batch', 'batch rows per device and micro-batch', 'peak activation memory (GiB)', xTicks.join(''), yTicks.join(''), series.join('\n'), legend.join(''));
+}
+
+/** 1, 2 or 5 times a power of ten, at least `raw`: a tick spacing people read at a glance. */
+function niceStep(raw: number): number {
+  const p = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 5, 10].map((m) => m * p).find((v) => v >= raw)!;
 }
 
 function rowsTable(st: Study): string {
