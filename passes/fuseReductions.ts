@@ -38,12 +38,6 @@ function tryPrologue(c: FusionContext, p: number, g: number, r: Node): boolean {
   }
   // A producer read outside the row kernel too is still computed inside it, and its result stored.
   const { alone, bytes: saved } = c.mergeSavings(p, g);
-  // A reduction over outer axes (a bias gradient: the sum over the batch's rows) walks its input a
-  // column at a time: storing a producer's whole result from there would write it in column order.
-  if (!alone && !reducedAxes(r).includes(r.srcs[0]!.type.shape.length - 1)) {
-    c.decide('multi-consumer', false, anchor, r, bytes, 'its result is also read outside the kernel, which reduces over outer axes and would store it a column at a time');
-    return false;
-  }
   const outs = c.outputs(p);
   const rowShape = r.srcs[0]!.type.shape;
   const fits = outs.every((o) => broadcastShapes(o.type.shape, rowShape)?.every((d, i) => d === rowShape[i]) ?? false);
@@ -132,7 +126,9 @@ export const fuseReductions = definePass({
   summary: 'fuse layernorm, softmax and reductions with the elementwise chains around them',
   description: `A row kernel (layernorm, softmax, reduce_*) absorbs its elementwise producers (the prologue: bias,
 dropout, residual add, scale, mask, embedding lookups) and its elementwise consumers (the epilogue: dropout
-after softmax). A producer with another reader, or a reduction along other rows, is left alone.
+after softmax). A producer that other kernels read too is still computed inside and stored for them (a
+GELU backward read by its GEMMs and summed into its bias gradient); one broadcast along the kernel's
+outer axes, where each row would store it again, or a reduction along other rows, is left alone.
 
   before:  kernel { a = x + b }  kernel { d = dropout(a) }  kernel { r = d + res }  kernel { y = layernorm(r, g, be) }
   after:   kernel k_bias_dropout_residual_layernorm { a = x + b; d = dropout(a); r = d + res; y = layernorm(r, g, be) }`,

@@ -211,18 +211,33 @@ function rowKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[], shar
 }
 
 /**
- * Sums over leading axes only (a bias gradient: the sum over a batch's rows), whose every output is
- * one value per column: these walk the rows in memory order, column by column within each row,
- * rather than each column down the rows.
+ * Sums over leading axes only (a bias gradient: the sum over a batch's rows), whose outputs are one
+ * value per column, or values of the prologue the sums read (an elementwise chain that other
+ * kernels read too: GELU's backward, whose result also feeds the GEMMs): these walk the rows in
+ * memory order, column by column within each row, rather than each column down the rows.
  */
 function isColumnSum(b: KernelBuilder, k: Kernel, reductions: readonly Node[], rowAxes: readonly number[], rank: number, rowVaries: (n: Node) => boolean): boolean {
   const same = (n: Node) => reducedAxes(n).length === rowAxes.length && reducedAxes(n).every((a, i) => a === rowAxes[i]);
+  const prologue = prologueOf(k, reductions);
   return (
     reductions.length > 0 &&
     !rowAxes.includes(rank - 1) &&
     reductions.every((n) => (n.op === 'reduce_sum' || n.op === 'reduce_mean') && same(n)) &&
-    k.outputs.every((o) => !b.storedAlongRow(o, rowVaries))
+    k.outputs.every((o) => !b.storedAlongRow(o, rowVaries) || prologue.has(b.stored(o).v))
   );
+}
+
+/** The members the sums read, computed per element inside the row walk. */
+function prologueOf(k: Kernel, reductions: readonly Node[]): Set<Node> {
+  const prologue = new Set<Node>();
+  const visit = (n: Node): void => n.srcs.forEach((s) => {
+    if (k.ops.includes(s) && !prologue.has(s)) {
+      prologue.add(s);
+      visit(s);
+    }
+  });
+  reductions.forEach(visit);
+  return prologue;
 }
 
 /**
@@ -236,15 +251,10 @@ function columnSum(b: KernelBuilder, k: Kernel, env: KernelEnv, reductions: read
   const r = env.r;
   const chunk = columnChunk(1, COLS, env.accel);
   const tasks = Math.ceil(COLS / chunk);
-  // The prologue: what the sums read, computed per element inside the row walk.
-  const prologue = new Set<Node>();
-  const visit = (n: Node): void => n.srcs.forEach((s) => {
-    if (k.ops.includes(s) && !prologue.has(s)) {
-      prologue.add(s);
-      visit(s);
-    }
-  });
-  reductions.forEach(visit);
+  const prologue = prologueOf(k, reductions);
+  // Prologue values other kernels read are stored where they are computed: each element once, in
+  // runs of the task's columns.
+  const walked = k.outputs.filter((o) => prologue.has(b.stored(o).v));
   const columns = 'for (ptrdiff_t row = c0; row < c1; row++)';
   if (tasks > 1 && COLS * D >= 4096) b.w.line('#pragma omp parallel for schedule(static)');
   b.w.open(r.loop('task', tasks));
@@ -256,6 +266,7 @@ function columnSum(b: KernelBuilder, k: Kernel, env: KernelEnv, reductions: read
   b.w.open(r.loop('j', D));
   b.w.open(columns);
   b.scalars(k.ops.filter((n) => prologue.has(n)));
+  for (const o of walked) b.store(o);
   reductions.forEach((n, i) => {
     const x = n.srcs[0]!;
     b.w.line(`acc${i}[row - c0] += ${r.cast(b.value(x, b.here(x)), x.type.dtype, accumulatorOf(n))};`, n.meta.span);
@@ -271,7 +282,7 @@ function columnSum(b: KernelBuilder, k: Kernel, env: KernelEnv, reductions: read
     b.locals.set(n, { name: b.local(n), array: false });
   });
   b.scalars(k.ops.filter((n) => !prologue.has(n) && !reductions.includes(n)));
-  for (const o of k.outputs) b.store(o);
+  for (const o of k.outputs) if (!walked.includes(o)) b.store(o);
   b.w.close();
   b.w.close();
 }
