@@ -68,6 +68,21 @@ describe('bertc train: one AdamW step equals torch.optim.AdamW', () => {
     expect(worstRef.rel).toBeLessThan(2e-6);
   });
 
+  it('on the interpreter in float64 (--f64), within 1e-6 of the update from the float64 reference gradients', async () => {
+    const { state } = await train('interp', 'probe', WEIGHTS_PATH, REFERENCE_PATH, 1, ['--f64']);
+    let worst = { rel: 0, name: '' };
+    for (const name of weights.names) {
+      // The key biases' true gradient is 0: their sign-like first step is float64 noise against the reference's.
+      if (name.endsWith('attention.self.key.bias')) continue;
+      const w = weights.get(name).data;
+      const ref = reference.get(`grad.${name}`).data;
+      const rel = relativeError(state.get(name), (i) => adamwFirstStep(w[i]!, ref[i]!), Math.max(...Array.from(w, Math.abs)));
+      if (rel > worst.rel) worst = { rel, name };
+    }
+    console.log(`train --steps 1 --f64: worst error relative to each tensor's largest magnitude, from the float64 reference gradients: ${worst.rel.toExponential(2)} (${worst.name})`);
+    expect(worst.rel).toBeLessThan(1e-6);
+  });
+
   it('--clip-norm scales the gradients by min(1, max_norm / (||g|| + 1e-6)) over all of them first, as clip_grad_norm_', async () => {
     const gradOut = join(dir, 'grad-clip.safetensors');
     const g = await bertc('grad', BERT_PATH, '--config', 'tiny', '--loss', 'probe', '--weights', WEIGHTS_PATH, '--inputs', REFERENCE_PATH, '--output', gradOut);

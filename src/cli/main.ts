@@ -108,6 +108,7 @@ const targetOption = (what: string) =>
 /** What run, grad and train take besides -t: the accelerator and the C compiler. */
 function withTargetOptions(c: Command): Command {
   return c
+    .option('--f64', 'with --target interp: compute in float64 instead of float32 (the float64 reference to compare with)')
     .option('-a, --accel <preset|file>', 'with --target c or wgsl: the accelerator to tile for (default host-cpu, or webgpu-generic for wgsl)')
     .option('--cc <compiler>', 'with --target c: the C compiler (default: cc)')
     .option('--cflags <flags>', "with --target c: compiler flags replacing '-O3 -march=native'");
@@ -118,7 +119,9 @@ function targetChoice(o: RunCliOptions) {
   if (o.seed !== undefined && !o.train) throw new UsageError('--seed sets the dropout seed, which only --train uses: add --train, or drop --seed');
   if (o.target !== 'c' && (o.cc !== undefined || o.cflags !== undefined)) throw new UsageError(`--${o.cc !== undefined ? 'cc' : 'cflags'} is for --target c`);
   if (o.target === 'interp' && o.accel !== undefined) throw new UsageError('--accel is for --target c or wgsl');
+  if (o.target !== 'interp' && o.f64) throw new UsageError('--f64 is for the interpreter (--target interp)');
   return {
+    f64: o.f64,
     target: o.target,
     train: o.train,
     seed: o.seed,
@@ -383,14 +386,13 @@ function makeProgram(io: Io): Command {
     .addOption(outputDtypeOption())
     .option('--train', 'training-mode forward: dropout is applied (docs/dropout-rng.md)')
     .addOption(seedOption())
-    .option('--f64', 'interpret in float64 instead of float32')
     .option('--taps', "also write the model's taps (hidden_states.0 .. L); interpreter only")
     .addOption(targetOption('the outputs'));
   withTargetOptions(runCommand)
     .action(async (file: string, o: RunCliOptions) => {
       const s = new Session();
-      if (o.target !== 'interp' && (o.taps || o.f64)) throw new UsageError(`--${o.taps ? 'taps' : 'f64'} is for the interpreter (--target interp)`);
-      const r = await runFile(s, file, o, { ...buildOptions(o), ...targetChoice(o), f64: o.f64, taps: o.taps });
+      if (o.target !== 'interp' && o.taps) throw new UsageError('--taps is for the interpreter (--target interp)');
+      const r = await runFile(s, file, o, { ...buildOptions(o), ...targetChoice(o), taps: o.taps });
       io.err(s.render());
       const written = [...r.outputs.keys(), ...r.taps.keys()];
       io.out(`wrote ${o.output}: ${written.join(', ')}\n`);

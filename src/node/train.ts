@@ -119,7 +119,7 @@ function trainInterp(run: StepRun, opts: TrainOptions, record: LossRecorder): Ma
   const state = new Map(run.start);
   for (let i = 0; i < opts.steps; i++) {
     const inputs = new Map([...run.inputs, ...scalarsOf(run, opts, i)]);
-    const outputs = interpret(run.graph, inputs, (name) => state.get(name)!, { train: opts.train, seed: opts.seed }).outputs;
+    const outputs = interpret(run.graph, inputs, (name) => state.get(name)!, { train: opts.train, seed: opts.seed, f64: opts.f64 }).outputs;
     for (const name of run.updates.keys()) state.set(name, outputs.get(name)!);
     record(i, outputs.get('loss')!.data[0]!);
   }
