@@ -5,11 +5,12 @@
  * model on the shared reference weights and inputs on the page's WebGPU device, and the outputs it
  * downloads equal the interpreter's and `bertc run --target wgsl`'s.
  */
-import type { ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFile, Session } from '../src/driver.js';
@@ -24,6 +25,12 @@ const BERT = readFileSync(join(ROOT, 'models/bert.ir'), 'utf8');
 /** `npm run playground -- --port 0 --out DIR`: resolves with the URL it prints first. */
 function servePlayground(out: string) {
   return startServer('playground/serve.mjs', ['--port', '0', '--out', out]);
+}
+
+/** `bertc accel show NAME --json`: a description to start from, as the docs suggest. */
+async function bertcJson(name: string): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, ['bin/bertc.js', 'accel', 'show', name, '--json'], { cwd: ROOT });
+  return stdout;
 }
 
 const idle = (page: Page) => page.evaluate('window.bertcPlayground.whenIdle()');
@@ -105,6 +112,26 @@ describe.skipIf(!browserAvailable && !browserRequired)(`the playground page${bro
     await idle(page);
     expect(await text(page, '#status')).toContain("set: expected NAME=NUMBER, got 'B=two'");
     await page.fill('#sets', '');
+    await page.evaluate('window.bertcPlayground.compile()');
+    await idle(page);
+    expect(await text(page, '#status')).toMatch(/^compiled /);
+  });
+
+  it('costs for an accelerator described in a JSON file, and says what is wrong with a bad one', async () => {
+    const json = JSON.parse((await bertcJson('h100')) as string) as Record<string, unknown>;
+    const mine = { ...json, name: 'my-h100' };
+    await page.click('button[data-pane=report]');
+    await page.selectOption('#accel', 'file');
+    await page.setInputFiles('#accel-file', { name: 'my-h100.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(mine)) });
+    await page.evaluate('window.bertcPlayground.compile()');
+    await idle(page);
+    expect(await text(page, '#status')).toMatch(/^compiled /);
+    expect(await page.frameLocator('#report').locator('body').textContent()).toContain('my-h100');
+    await page.setInputFiles('#accel-file', { name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ ...mine, clock_hz: -1 })) });
+    await page.evaluate('window.bertcPlayground.compile()');
+    await idle(page);
+    expect(await text(page, '#status')).toMatch(/^1 error: .*bad\.json/);
+    await page.selectOption('#accel', 'webgpu-generic');
     await page.evaluate('window.bertcPlayground.compile()');
     await idle(page);
     expect(await text(page, '#status')).toMatch(/^compiled /);
