@@ -181,6 +181,14 @@ describe.skipIf(!browserAvailable && !browserRequired)(`the playground page${bro
       await idle(fresh);
       expect(await text(fresh, '#run-status')).toMatch(/error\[E0025\]: broken\.safetensors is not a safetensors file/);
       expect(await fresh.getAttribute('#run-status', 'class')).toBe('error');
+      // Files dropped on the pane: the one whose name says so is the inputs, the other the weights.
+      await fresh.evaluate(() => {
+        const dt = new DataTransfer();
+        dt.items.add(new File(['x'], 'my_inputs.safetensors'));
+        dt.items.add(new File(['y'], 'model.safetensors'));
+        document.getElementById('drop')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      });
+      expect(await text(fresh, '#files')).toBe('weights: model.safetensors (0 KiB); inputs: my_inputs.safetensors (0 KiB)');
     } finally {
       await fresh.close();
     }
