@@ -173,7 +173,7 @@ describe('bertc study', () => {
   });
 
   it.each([
-    [['--sweep', 'Q=1,2'], 2, /unknown constant|Q/],
+    [['--sweep', 'Q=1,2'], 2, /config 'tiny' has no constant 'Q'/],
     [['--sweep', 'B=2', '--set', 'B=4'], 2, /B is both swept and fixed by --set/],
     [['--accel', 'h100,nope'], 2, /nope/],
     [['--sweep', 'replicas=2'], 2, /micro-batch and replicas divide a training step: add --step --loss NAME/],

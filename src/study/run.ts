@@ -119,6 +119,7 @@ export function runStudy(o: StudyOptions, progress: (done: number, total: number
     const s = s0.fork();
     const sets = microBatchSets(s, program, st);
     const pipeline = LEVELS[`O${st.level}`]!;
+    // As the other commands' steps do: f16's five exponent bits flush small gradients unless the loss is scaled.
     const objective: Objective | undefined = o.step ? { kind: 'step', loss: o.step.loss, clip: o.step.clip, lossScale: st.precision === 'f16' } : undefined;
     const planned = planProgram(s, program, { config: st.config, sets, precision: precisionPolicy(st.precision), objective, train: o.step !== undefined || o.train, pipeline, accel: st.accel });
     const text = s.render();
