@@ -154,8 +154,16 @@ describe('bertc study', () => {
     const lines = csv.out.trimEnd().split('\r\n');
     expect(lines).toHaveLength(3);
     expect(lines[0]!.split(',').slice(0, 3)).toEqual(['S', 'accel', 'config']);
-    expect(lines[0]).toContain('gemm-attention_share');
+    expect(lines[0]).toContain('categories.gemm-attention.share');
     expect((await bertc(...tiny, '--sweep', 'S=8,16', '-f', 'csv')).out).toBe(csv.out);
+    const both = await bertc(...tiny, '--accel', 'h100,edge-npu', '--sweep', 'level=0,2', '-f', 'csv');
+    const head = both.out.split('\r\n')[0]!.split(',');
+    expect(new Set(head).size).toBe(head.length);
+    const rows = both.out.trimEnd().split('\r\n').slice(1).map((l) => l.split(','));
+    expect(rows.map((r) => [r[head.indexOf('accel')], r[head.indexOf('level')]])).toEqual([['h100', '0'], ['h100', '2'], ['edge-npu', '0'], ['edge-npu', '2']]);
+    const gain = rows.map((r) => Number(r[head.indexOf('fused_gain')]));
+    expect(gain[0]).toBe(1);
+    expect(gain[1]).toBeGreaterThan(1);
     const text = await bertc(...tiny, '--accel', 'h100,edge-npu', '--sweep', 'S=8');
     expect(text.code, text.err).toBe(0);
     expect(text.out).toMatch(/^accel=h100 S=8 +h100 /m);

@@ -1,7 +1,10 @@
 import { STUDY_CATEGORIES, type StudyRow } from './row.js';
 import type { Study } from './run.js';
 
-/** A study as text, CSV and JSON (docs/studies.md); the HTML page is src/study/html.ts. */
+/**
+ * A study as text, CSV and JSON (docs/studies.md); the HTML page is src/study/html.ts. CSV columns
+ * are named by the JSON paths of the row fields they hold.
+ */
 
 const ms = (x: number) => x.toFixed(3);
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
@@ -77,12 +80,15 @@ function field(v: string | number): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** Swept keys that are columns of the setting anyway; a header names each column once. */
+const SETTING_KEYS = new Set(['accel', 'config', 'precision', 'level', 'micro-batch', 'replicas']);
+
 export function renderStudyCsv(st: Study): string {
-  const keys = st.axes.map((a) => a.key);
+  const keys = st.axes.map((a) => a.key).filter((k) => !SETTING_KEYS.has(k));
   const head = [
     ...keys, 'accel', 'config', 'precision', 'level', 'micro_batches', 'replicas', 'predicted_ms', 'device_ms',
-    'forward_ms', 'backward_ms', 'optimizer_ms', 'accumulate_ms', 'communication_ms', 'kernels', 'flops', 'bytes', 'peak_activation_bytes', 'fused_gain', 'allreduce_ms',
-    ...STUDY_CATEGORIES.flatMap((c) => [`${c}_ms`, `${c}_share`, `${c}_device_share`, `${c}_bound`]),
+    'phases.forward_ms', 'phases.backward_ms', 'phases.optimizer_ms', 'phases.accumulate_ms', 'phases.communication_ms', 'kernels', 'flops', 'bytes', 'peak_activation_bytes', 'fused_gain', 'allreduce.ms',
+    ...STUDY_CATEGORIES.flatMap((c) => [`categories.${c}.ms`, `categories.${c}.share`, `categories.${c}.device_share`, `categories.${c}.bound`]),
   ];
   const rows = st.rows.map((r) => [
     ...keys.map((k) => r.point[k]!), r.accel, r.config, r.precision, r.level, r.micro_batches, r.replicas, r.predicted_ms, r.device_ms,
