@@ -72,5 +72,7 @@ describe.skipIf(!browserAvailable && !browserRequired)(`the study page in headle
     expect(memory.series).toEqual(['h100 f32', 'edge-npu f32']);
     expect(memory.marks).toEqual([2, 2]);
     expect(memory.labels).toContain('batch rows per device and micro-batch');
+    const reasons = await page.evaluate(() => [...document.querySelectorAll('h2')].map((h) => h.textContent));
+    expect(reasons).toContain('GEMM shapes of accel=h100 B=2');
   });
 });

@@ -154,6 +154,34 @@ function niceStep(raw: number): number {
   return [1, 2, 5, 10].map((m) => m * p).find((v) => v >= raw)!;
 }
 
+function htmlTable(head: readonly string[], rows: readonly (readonly string[])[], numeric: (i: number) => boolean): string {
+  return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>
+${rows.map((r) => `<tr>${r.map((c, i) => `<td${numeric(i) ? ' class="num"' : ''}>${esc(c)}</td>`).join('')}</tr>`).join('\n')}
+</tbody></table>`;
+}
+
+/** Every GEMM shape of the first point with its efficiency and the reasons it falls short. */
+function gemmTable(st: Study): string {
+  const first = st.rows[0];
+  if (!first) return '';
+  const rows = first.gemm_shapes.map((g) => [g.category, `${g.batch} x ${g.m} x ${g.n} x ${g.k}`, g.dtype, String(g.count), `${(100 * g.fraction_of_peak).toFixed(1)}%`, g.reasons.join('; ') || '-']);
+  return `<h2>GEMM shapes of ${esc(label(first))}</h2>\n${htmlTable(['class', 'batch x m x n x k', 'dtype', 'count', 'of peak', 'short of peak because'], rows, (i) => i === 3 || i === 4)}`;
+}
+
+function distributionTable(st: Study): string {
+  const rows = st.rows.filter((r) => r.replicas > 1 || r.micro_batches > 1);
+  if (!rows.length) return '';
+  const cells = rows.map((r) => [label(r), String(r.replicas), String(r.micro_batches), String(r.batch ?? '-'), (r.allreduce.gradient_bytes / 1e6).toFixed(1), r.allreduce.ms.toFixed(3), r.allreduce.exposed_ms.toFixed(3), r.phases.accumulate_ms.toFixed(3)]);
+  return `<h2>Data parallelism and micro-batching</h2>\n${htmlTable(['point', 'replicas', 'micro-batches', 'rows per micro-batch', 'gradient MB', 'ring all-reduce ms', 'exposed ms', 'accumulate ms'], cells, (i) => i > 0)}`;
+}
+
+function nearMemoryTable(st: Study): string {
+  const rows = st.rows.filter((r) => r.near_memory);
+  if (!rows.length) return '';
+  const cells = rows.map((r) => [label(r), r.accel, String(r.near_memory!.eligible), String(r.near_memory!.placed), r.near_memory!.saved_ms.toFixed(3)]);
+  return `<h2>Near-memory units</h2>\n<p>A kernel runs near memory exactly when its predicted time there is lower.</p>\n${htmlTable(['point', 'accel', 'eligible kernels', 'placed near memory', 'saved ms'], cells, (i) => i > 1)}`;
+}
+
 function rowsTable(st: Study): string {
   const head = ['point', 'accel', 'step ms', 'device ms', 'forward ms', 'backward ms', 'optimizer ms', 'communication ms', 'activation GiB', 'fused gain', ...STUDY_CATEGORIES];
   const rows = st.rows.map((r) => [
@@ -161,9 +189,7 @@ function rowsTable(st: Study): string {
     r.phases.communication_ms.toFixed(3), (r.peak_activation_bytes / 2 ** 30).toFixed(2), `${r.fused_gain.toFixed(2)}x`,
     ...STUDY_CATEGORIES.map((c) => `${(100 * r.categories[c].share).toFixed(1)}%`),
   ]);
-  return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>
-${rows.map((r) => `<tr>${r.map((c, i) => `<td${i > 1 ? ' class="num"' : ''}>${esc(c)}</td>`).join('')}</tr>`).join('\n')}
-</tbody></table>`;
+  return htmlTable(head, rows, (i) => i > 1);
 }
 
 export function renderStudyHtml(st: Study): string {
@@ -185,6 +211,7 @@ ${rooflinePlot(st, roofs)}
 ${memoryPlot(st)}
 <h2>Rows</h2>
 ${rowsTable(st)}
+${[gemmTable(st), distributionTable(st), nearMemoryTable(st)].filter(Boolean).join('\n')}
 </body></html>
 `;
 }
