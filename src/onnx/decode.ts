@@ -112,7 +112,9 @@ export function decodeModel(bytes: Uint8Array, file: string, readExternal?: Exte
   const nodes = ((g.node ?? []) as Msg[]).map((n, i): OnnxNode => {
     const name = n.name || `${n.opType}_${i}`;
     const attrs = new Map<string, OnnxAttr>();
-    for (const a of n.attribute ?? []) attrs.set(a.name, decodeAttr(a, (t) => tensor(t, `attribute '${a.name}' of node '${name}'`)));
+    for (const a of n.attribute ?? []) attrs.set(a.name, decodeAttr(a, (t) => tensor(t, `attribute '${a.name}' of node '${name}'`), (detail) => {
+      throw bad(`node '${name}': ${detail}`);
+    }));
     return { name, opType: n.opType ?? '', domain: n.domain ?? '', inputs: [...(n.input ?? [])], outputs: [...(n.output ?? [])], attrs };
   });
   // Before IR version 4 initializers were also listed among the inputs; they are weights, not inputs.
@@ -131,7 +133,10 @@ function valueInfo(v: Msg): OnnxValueInfo {
 
 const ATTR_TYPES = { 1: 'float', 2: 'int', 3: 'string', 4: 'tensor', 6: 'floats', 7: 'ints', 8: 'strings' } as const;
 
-function decodeAttr(a: Msg, tensor: (t: Msg) => OnnxTensor): OnnxAttr {
+/** UTF-8 text of a bytes field (protobufjs gives an empty array, not bytes, for an absent one). */
+const text = (b: unknown) => new TextDecoder().decode(b instanceof Uint8Array ? b : new Uint8Array());
+
+function decodeAttr(a: Msg, tensor: (t: Msg) => OnnxTensor, bad: (detail: string) => never): OnnxAttr {
   const kind = ATTR_TYPES[a.type as keyof typeof ATTR_TYPES];
   switch (kind) {
     case 'float':
@@ -139,15 +144,16 @@ function decodeAttr(a: Msg, tensor: (t: Msg) => OnnxTensor): OnnxAttr {
     case 'int':
       return { kind, value: toNumber(a.i) };
     case 'string':
-      return { kind, value: new TextDecoder().decode(a.s ?? new Uint8Array()) };
+      return { kind, value: text(a.s) };
     case 'tensor':
+      if (!a.t) bad(`attribute '${a.name}' is a TENSOR without a tensor`);
       return { kind, value: tensor(a.t) };
     case 'floats':
       return { kind, value: [...(a.floats ?? [])] };
     case 'ints':
       return { kind, value: (a.ints ?? []).map(toNumber) };
     case 'strings':
-      return { kind, value: (a.strings ?? []).map((s: Uint8Array) => new TextDecoder().decode(s)) };
+      return { kind, value: (a.strings ?? []).map(text) };
     default:
       return { kind: 'other', type: a.type ?? 0 };
   }

@@ -15,7 +15,13 @@ export type Handler = (imp: Importer, fused: boolean) => (Value | undefined)[] |
 
 // ---- constants
 
-function fold(dtype: DType, inputs: readonly ConstVal[], f: (xs: Elem[]) => Elem): ConstVal {
+/**
+ * The most elements a constant folded at import may have: shape arithmetic and exporters' small
+ * constants are far below it; a larger result is computed by the graph instead (or refused).
+ */
+const MAX_FOLDED = 1 << 20;
+
+function fold(imp: Importer, dtype: DType, inputs: readonly ConstVal[], f: (xs: Elem[]) => Elem): ConstVal {
   let shape: number[] = [];
   for (const c of inputs) {
     const b = broadcastDims(shape.map(Dim.of), c.shape.map(Dim.of));
@@ -23,6 +29,7 @@ function fold(dtype: DType, inputs: readonly ConstVal[], f: (xs: Elem[]) => Elem
     shape = b.map((d) => d.constant!);
   }
   const n = numel(shape);
+  if (n > MAX_FOLDED) imp.fail(`folding its constant operands would make a constant of ${n} elements (bertc folds at most ${MAX_FOLDED})`);
   const data: Elem[] = new Array(n);
   const datas = inputs.map((c) => c.data as ArrayLike<Elem>);
   for (let i = 0; i < n; i++) data[i] = normalizeElem(f(inputs.map((c, k) => datas[k]![broadcastIndex(i, shape, c.shape)]!)));
@@ -121,9 +128,9 @@ function arithmetic(name: keyof typeof ARITH): Handler {
     imp.allowAttrs();
     const n = imp.node.inputs.length;
     if (n < 2 && name !== 'Max' && name !== 'Min' && name !== 'Sum') imp.fail(`needs two operands, got ${n}`);
-    let acc = imp.input(0)!;
+    let acc = imp.required(0);
     for (let i = 1; i < n; i++) {
-      let b = imp.input(i)!;
+      let b = imp.required(i);
       const da = dtypeOf(acc);
       if (name === 'Pow' && dtypeOf(b) !== da) {
         // Pow's exponent may have its own type; the IR's pow takes the base's.
@@ -133,7 +140,7 @@ function arithmetic(name: keyof typeof ARITH): Handler {
       if (allConst([acc, b])) {
         checkBroadcast(imp, [dimsOf(acc), dimsOf(b)]);
         const integer = !isFloat(da);
-        acc = fold(da, [acc as ConstVal, b as ConstVal], ([x, y]) => {
+        acc = fold(imp, da, [acc as ConstVal, b as ConstVal], ([x, y]) => {
           if (integer && dim && (typeof x !== 'number' || typeof y !== 'number')) {
             const r = dim(asDim(x!), asDim(y!));
             if (!r) imp.fail(`cannot divide the size ${x} by ${y} exactly`);
@@ -169,12 +176,12 @@ function comparison(name: keyof typeof COMPARE): Handler {
   const { op, f } = COMPARE[name]!;
   return (imp: Importer) => {
     imp.allowAttrs();
-    const a = imp.input(0)!;
-    const b = imp.input(1)!;
+    const a = imp.required(0);
+    const b = imp.required(1);
     if (!sameKind(dtypeOf(a), dtypeOf(b))) imp.fail(`operands have different types: ${dtypeOf(a)} and ${dtypeOf(b)}`);
     if (allConst([a, b])) {
       checkBroadcast(imp, [dimsOf(a), dimsOf(b)]);
-      return [fold('bool', [a as ConstVal, b as ConstVal], ([x, y]) => {
+      return [fold(imp, 'bool', [a as ConstVal, b as ConstVal], ([x, y]) => {
         if (name === 'Equal' && (typeof x !== 'number' || typeof y !== 'number')) return asDim(x!).equals(asDim(y!)) ? 1 : 0;
         return f(num(imp, x!, 'an operand'), num(imp, y!, 'an operand')) ? 1 : 0;
       })];
@@ -197,7 +204,7 @@ function nonNegativeIndex(v: Value): boolean {
 
 /** A constant of one value: folded when its shape is known, a filled tensor when it has dynamic sizes. */
 function constOrFilled(imp: Importer, value: number, dtype: DType, dims: Dims): Value {
-  if (dims.every((d) => d.constant !== undefined)) {
+  if (dims.every((d) => d.constant !== undefined) && numel(dims.map((d) => d.constant!)) <= MAX_FOLDED) {
     const shape = dims.map((d) => d.constant!);
     return constVal(dtype, shape, new Array<Elem>(numel(shape)).fill(value));
   }
@@ -207,13 +214,13 @@ function constOrFilled(imp: Importer, value: number, dtype: DType, dims: Dims): 
 function logical(name: 'And' | 'Or' | 'Xor'): Handler {
   return (imp: Importer) => {
     imp.allowAttrs();
-    const a = imp.input(0)!;
-    const b = imp.input(1)!;
+    const a = imp.required(0);
+    const b = imp.required(1);
     if (dtypeOf(a) !== 'bool' || dtypeOf(b) !== 'bool') imp.fail('needs BOOL operands');
     const f = name === 'And' ? (x: number, y: number) => x && y : name === 'Or' ? (x: number, y: number) => x || y : (x: number, y: number) => (x ? 1 : 0) ^ (y ? 1 : 0);
     if (allConst([a, b])) {
       checkBroadcast(imp, [dimsOf(a), dimsOf(b)]);
-      return [fold('bool', [a as ConstVal, b as ConstVal], ([x, y]) => (f(x as number, y as number) ? 1 : 0))];
+      return [fold(imp, 'bool', [a as ConstVal, b as ConstVal], ([x, y]) => (f(x as number, y as number) ? 1 : 0))];
     }
     const dims = checkBroadcast(imp, [dimsOf(a), dimsOf(b)]);
     // A constant side that is all true or all false decides or passes through (the mask builders' `True & m`).
@@ -236,20 +243,20 @@ function logical(name: 'And' | 'Or' | 'Xor'): Handler {
 
 const notHandler: Handler = (imp: Importer) => {
   imp.allowAttrs();
-  const x = imp.input(0)!;
+  const x = imp.required(0);
   if (dtypeOf(x) !== 'bool') imp.fail('needs a BOOL operand');
-  if (x.kind === 'const') return [fold('bool', [x], ([v]) => (v ? 0 : 1))];
+  if (x.kind === 'const') return [fold(imp, 'bool', [x], ([v]) => (v ? 0 : 1))];
   return [imp.op('eq', [x, imp.scalar(0, 'bool')], {}, x.dims)];
 };
 
 const whereHandler: Handler = (imp: Importer) => {
   imp.allowAttrs();
-  const [c, x, y] = [imp.input(0)!, imp.input(1)!, imp.input(2)!];
+  const [c, x, y] = [imp.required(0), imp.required(1), imp.required(2)];
   if (dtypeOf(c) !== 'bool') imp.fail('needs a BOOL condition');
   if (!sameKind(dtypeOf(x), dtypeOf(y))) imp.fail(`its branches have different types: ${dtypeOf(x)} and ${dtypeOf(y)}`);
   if (allConst([c, x, y])) {
     checkBroadcast(imp, [dimsOf(c), dimsOf(x), dimsOf(y)]);
-    return [fold((x as ConstVal).dtype, [c as ConstVal, x as ConstVal, y as ConstVal], ([k, a, b]) => (k ? a! : b!))];
+    return [fold(imp, (x as ConstVal).dtype, [c as ConstVal, x as ConstVal, y as ConstVal], ([k, a, b]) => (k ? a! : b!))];
   }
   {
     const s = knownValue(c);
@@ -266,10 +273,10 @@ const whereHandler: Handler = (imp: Importer) => {
 const castHandler: Handler = (imp: Importer) => {
   imp.allowAttrs('to', 'saturate');
   const to = imp.dtypeOf(imp.int('to'));
-  const x = imp.input(0)!;
+  const x = imp.required(0);
   if (x.kind === 'const') {
     const from = x.dtype;
-    return [fold(to, [x], ([v]) => {
+    return [fold(imp, to, [x], ([v]) => {
       if (typeof v !== 'number') {
         if (isInteger(to)) return v;
         return num(imp, v, 'the value cast');
@@ -286,8 +293,8 @@ const castLikeHandler: Handler = (imp: Importer) => {
   imp.allowAttrs('saturate');
   const like = imp.input(1) ?? imp.fail('needs a target-type operand');
   const to = dtypeOf(like) === 'i32' && imp.model.initializers.get(imp.node.inputs[1]!)?.dtype === 'i64' ? 'i64' : dtypeOf(like);
-  const x = imp.input(0)!;
-  if (x.kind === 'const') return [fold(to, [x], ([v]) => (typeof v !== 'number' ? v : to === 'bool' ? (v !== 0 ? 1 : 0) : isInteger(to) ? Math.trunc(v) : roundTo(to, v)))];
+  const x = imp.required(0);
+  if (x.kind === 'const') return [fold(imp, to, [x], ([v]) => (typeof v !== 'number' ? v : to === 'bool' ? (v !== 0 ? 1 : 0) : isInteger(to) ? Math.trunc(v) : roundTo(to, v)))];
   return [imp.cast(x, to)];
 };
 
@@ -308,7 +315,7 @@ const dropoutHandler: Handler = (imp: Importer) => {
 
 const shapeHandler: Handler = (imp: Importer) => {
   imp.allowAttrs('start', 'end');
-  const x = imp.input(0)!;
+  const x = imp.required(0);
   const dims = dimsOf(x);
   const r = dims.length;
   const clamp = (v: number) => Math.max(0, Math.min(r, v < 0 ? v + r : v));
@@ -320,7 +327,7 @@ const shapeHandler: Handler = (imp: Importer) => {
 
 const sizeHandler: Handler = (imp: Importer) => {
   imp.allowAttrs();
-  return [constVal('i64', [], [normalizeElem(product(dimsOf(imp.input(0)!)))])];
+  return [constVal('i64', [], [normalizeElem(product(dimsOf(imp.required(0))))])];
 };
 
 /** An axes list from the attribute (older opsets) or the constant input (newer ones). */
@@ -349,7 +356,7 @@ function reshaped(imp: Importer, x: Value, dims: Dims): Value {
 
 const unsqueezeHandler: Handler = (imp: Importer) => {
   imp.allowAttrs(...(imp.opset < 13 ? ['axes'] : []));
-  const x = imp.input(0)!;
+  const x = imp.required(0);
   const axes = axesFrom(imp, 1, 13) ?? imp.fail('needs axes');
   const dims = [...dimsOf(x)];
   const rank = dims.length + axes.length;
@@ -360,7 +367,7 @@ const unsqueezeHandler: Handler = (imp: Importer) => {
 
 const squeezeHandler: Handler = (imp: Importer) => {
   imp.allowAttrs(...(imp.opset < 13 ? ['axes'] : []));
-  const x = imp.input(0)!;
+  const x = imp.required(0);
   const dims = dimsOf(x);
   const axes = axesFrom(imp, 1, 13);
   const at = axes ? normalizeAxes(imp, axes, dims.length) : dims.flatMap((d, i) => (d.constant === 1 ? [i] : []));
@@ -370,7 +377,7 @@ const squeezeHandler: Handler = (imp: Importer) => {
 
 const flattenHandler: Handler = (imp: Importer) => {
   imp.allowAttrs('axis');
-  const x = imp.input(0)!;
+  const x = imp.required(0);
   const dims = dimsOf(x);
   const axis = imp.int('axis', 1);
   const a = axis < 0 ? axis + dims.length : axis;
@@ -380,7 +387,7 @@ const flattenHandler: Handler = (imp: Importer) => {
 
 const reshapeHandler: Handler = (imp: Importer) => {
   imp.allowAttrs('allowzero');
-  const x = imp.input(0)!;
+  const x = imp.required(0);
   const allowZero = imp.int('allowzero', 0) === 1;
   const shape = imp.constInput(1, 'shape') ?? imp.fail('needs a shape');
   const from = dimsOf(x);
@@ -410,7 +417,7 @@ const reshapeHandler: Handler = (imp: Importer) => {
 
 const transposeHandler: Handler = (imp: Importer) => {
   imp.allowAttrs('perm');
-  const x = imp.input(0)!;
+  const x = imp.required(0);
   const dims = dimsOf(x);
   const perm = imp.ints('perm') ?? dims.map((_, i) => dims.length - 1 - i);
   if (perm.length !== dims.length || [...perm].sort((a, b) => a - b).some((p, i) => p !== i)) imp.fail(`perm [${perm.join(', ')}] is not a permutation of the ${dims.length} axes`);
@@ -434,7 +441,8 @@ const transposeHandler: Handler = (imp: Importer) => {
 
 const concatHandler: Handler = (imp: Importer) => {
   imp.allowAttrs('axis');
-  const vals = imp.node.inputs.map((_, i) => imp.input(i)!);
+  const vals = imp.node.inputs.map((_, i) => imp.required(i));
+  if (vals.length === 0) imp.fail('needs at least one operand');
   const rank = dimsOf(vals[0]!).length;
   const axis = normalizeAxis(imp.int('axis'), rank);
   if (axis === undefined) imp.fail(`axis ${imp.int('axis')} is out of range for rank ${rank}`);
@@ -465,7 +473,7 @@ const concatHandler: Handler = (imp: Importer) => {
 const INT64_MAX = 9223372036854775807;
 
 const sliceHandler: Handler = (imp: Importer) => {
-  const x = imp.input(0)!;
+  const x = imp.required(0);
   const dims = dimsOf(x);
   let starts: Elem[];
   let ends: Elem[];
@@ -603,22 +611,23 @@ const constantOfShapeHandler: Handler = (imp: Importer) => {
 
 const expandHandler: Handler = (imp: Importer) => {
   imp.allowAttrs();
-  const x = imp.input(0)!;
+  const x = imp.required(0);
   const shape = imp.constInput(1, 'shape') ?? imp.fail('needs a shape');
   const dims = checkBroadcast(imp, [dimsOf(x), elems(shape).map(asDim)]);
   if (dimsEqual(dims, dimsOf(x))) return [x];
   if (x.kind === 'const') {
     const same = allEqual(x);
     if (same !== undefined && typeof same === 'number') return [constOrFilled(imp, same, x.dtype, dims)];
-    if (dims.every((d) => d.constant !== undefined)) return [fold(x.dtype, [x, constVal(x.dtype, dims.map((d) => d.constant!), new Array(numel(dims.map((d) => d.constant!))).fill(0))], ([v]) => v!)];
+    const shape = dims.every((d) => d.constant !== undefined) ? dims.map((d) => d.constant!) : undefined;
+    if (shape && numel(shape) <= MAX_FOLDED) return [fold(imp, x.dtype, [x, constVal(x.dtype, shape, new Array<Elem>(numel(shape)).fill(0))], ([v]) => v!)];
   }
   return [imp.expand(imp.tensor(x), dims)];
 };
 
 const gatherHandler: Handler = (imp: Importer) => {
   imp.allowAttrs('axis');
-  const data = imp.input(0)!;
-  const idx = imp.input(1)!;
+  const data = imp.required(0);
+  const idx = imp.required(1);
   const dims = dimsOf(data);
   const axis = normalizeAxis(imp.int('axis', 0), dims.length);
   if (axis === undefined) imp.fail(`axis ${imp.int('axis', 0)} is out of range for rank ${dims.length}`);
@@ -783,7 +792,7 @@ const gemmHandler: Handler = (imp: Importer) => {
   const c = imp.input(2);
   if (c && beta !== 0) {
     let cv: Value = c;
-    if (beta !== 1) cv = c.kind === 'const' ? fold(c.dtype, [c], ([v]) => roundTo(c.dtype, (v as number) * beta)) : imp.op('mul', [c, imp.scalar(beta, dtypeOf(c))], {}, c.dims);
+    if (beta !== 1) cv = c.kind === 'const' ? fold(imp, c.dtype, [c], ([v]) => roundTo(c.dtype, (v as number) * beta)) : imp.op('mul', [c, imp.scalar(beta, dtypeOf(c))], {}, c.dims);
     r = elementwise(imp, 'add', [r, cv]);
   }
   return [r];

@@ -10,7 +10,7 @@ import { allocData, makeTensor, type Tensor } from '../interp/tensor.js';
 import { ONNX_DTYPES, onnxDtypeName, type OnnxAttr, type OnnxModel, type OnnxNode } from './decode.js';
 import { isFused, recognisePatterns } from './patterns.js';
 import { Dim, formatDims, type Dims } from './sym.js';
-import { allEqual, asDim, constVal, iotaAxis, type ConstVal, type TensorVal, type Value } from './values.js';
+import { allEqual, constVal, iotaAxis, type ConstVal, type TensorVal, type Value } from './values.js';
 import { OP_TRANSLATIONS } from './opTable.js';
 
 /** A dynamic axis of the model: the config constant it is printed as, and the size it is built at. */
@@ -188,6 +188,11 @@ export class Importer {
   input(i: number): Value | undefined {
     const name = this.node.inputs[i];
     return name ? this.value(name) : undefined;
+  }
+
+  /** Operand `i`, which the operator cannot do without. */
+  required(i: number): Value {
+    return this.input(i) ?? this.fail(`input ${i} is required, and the node ${this.node.inputs.length > i ? 'leaves it empty' : `has ${this.node.inputs.length}`}`);
   }
 
   tensorInput(i: number, what = `input ${i}`): TensorVal {
@@ -408,4 +413,3 @@ export function translateModel(model: OnnxModel, opts: TranslateOptions): Transl
   return new Importer(model, opts).translate();
 }
 
-export { asDim };
