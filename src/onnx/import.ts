@@ -1,7 +1,7 @@
 import { encodeSafetensors } from '../io/safetensorsFormat.js';
 import { canonicalForm, printGraph } from '../ir/printer.js';
 import { formatType } from '../ir/types.js';
-import type { Graph } from '../ir/graph.js';
+import type { Node } from '../ir/node.js';
 import { verifyGraph } from '../ir/verify.js';
 import { build, loadText, Session } from '../core/session.js';
 import { decodeModel, type ExternalReader } from './decode.js';
@@ -46,11 +46,11 @@ function configText(axes: readonly DynamicAxis[]): string {
 /** The graph as IR text: types and shape attributes over the dynamic axes. */
 export function printImported(t: Translation, header: string): string {
   const spell = {
-    type: (n: Graph['body'][number]) => {
+    type: (n: Node) => {
       const d = t.dims.get(n);
       return d ? `${n.type.dtype}${formatDims(d)}` : undefined;
     },
-    attr: (n: Graph['body'][number], name: string) => t.attrText.get(n)?.get(name),
+    attr: (n: Node, name: string) => t.attrText.get(n)?.get(name),
   };
   return `${header.split('\n').map((l) => `// ${l}`).join('\n')}\n${configText(t.axes)}${printGraph(t.graph, { spell, reserved: t.axes.map((a) => a.name) })}`;
 }

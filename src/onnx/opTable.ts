@@ -292,7 +292,8 @@ const castHandler: Handler = (imp: Importer) => {
 const castLikeHandler: Handler = (imp: Importer) => {
   imp.allowAttrs('saturate');
   const like = imp.input(1) ?? imp.fail('needs a target-type operand');
-  const to = dtypeOf(like) === 'i32' && imp.model.initializers.get(imp.node.inputs[1]!)?.dtype === 'i64' ? 'i64' : dtypeOf(like);
+  // A tensor's dtype is the one it is computed in (INT64 as i32), which is what the cast must produce.
+  const to = dtypeOf(like);
   const x = imp.required(0);
   if (x.kind === 'const') return [fold(imp, to, [x], ([v]) => (typeof v !== 'number' ? v : to === 'bool' ? (v !== 0 ? 1 : 0) : isInteger(to) ? Math.trunc(v) : roundTo(to, v)))];
   return [imp.cast(x, to)];
