@@ -78,14 +78,14 @@ export class FusionContext {
   }
 
   /**
-   * Would a kernel of both groups bind no more storage buffers than the accelerator allows (WebGPU's
+   * Would a kernel of these groups bind no more storage buffers than the accelerator allows (WebGPU's
    * per-stage limit)? It binds each value it reads from elsewhere (a view, the buffer under it) and
    * each output. Without such a limit (a CPU) every merge fits.
    */
-  fitsBindings(a: number, b: number): boolean {
+  fitsBindings(...groups: number[]): boolean {
     const limit = this.m.accel?.webgpu?.max_storage_buffers_per_stage;
     if (limit === undefined) return true;
-    const members = new Set([...this.b.members(a), ...this.b.members(b)]);
+    const members = new Set(groups.flatMap((g) => this.b.members(g)));
     const buffer = (n: Node): Node => (this.b.isView(n) && !members.has(n) ? buffer(n.srcs[0]!) : n);
     const reads = new Set<Node>();
     for (const n of members) for (const s of n.srcs) if (!members.has(s) && !isInline(buffer(s))) reads.add(buffer(s));

@@ -113,11 +113,11 @@ describe('C kernels identified by what they compute', () => {
     const dir = join(tmp, 'explain');
     writeC(bertModule({}, true), { source: 'models/bert.ir', command: 'test', accel: HOST_CPU }, dir);
     const lines = readFileSync(join(dir, 'model.c'), 'utf8').split('\n');
-    const at = lines.findIndex((l) => /BERTC_TIMED\(\d+, k6_scale_mask_softmax_dropout\(/.test(l) && !l.includes('BERTC_TIMED(4,'));
+    const at = lines.findIndex((l) => /BERTC_TIMED\(\d+, k5_attention_dropout\(/.test(l) && !l.includes('BERTC_TIMED(3,'));
     const text = await explainLine(`${join(dir, 'model.c')}:${at + 1}`);
-    expect(text).toMatch(/calls kernel k17_scale_mask_softmax_dropout, which shares the function of k6_scale_mask_softmax_dropout\n {2}implements models\/bert\.ir:67:12/);
-    const inside = lines.findIndex((l) => l.includes('_max = bertc_row_max('));
-    expect(await explainLine(`${join(dir, 'model.c')}:${inside + 1}`)).toMatch(/in kernel k6_scale_mask_softmax_dropout \(reduction\)/);
+    expect(text).toMatch(/calls kernel k14_attention_dropout, which shares the function of k5_attention_dropout\n {2}implements models\/bert\.ir:67:12/);
+    const inside = lines.findIndex((l) => l.includes('bertc_row_max(sb[ri], nk)'));
+    expect(await explainLine(`${join(dir, 'model.c')}:${inside + 1}`)).toMatch(/in kernel k5_attention_dropout \(attention\)/);
   });
 
   it('gives every instance of a shared function the code of the first (bert_tiny, training and inference)', () => {

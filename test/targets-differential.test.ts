@@ -26,8 +26,8 @@ const STEPS = [12, 24] as const;
 const { cases: catalogue, broken } = coveringCases(1, PROGRAMS, STEPS);
 const runWgslTests = browserAvailable || browserRequired;
 
-/** A hand-written program with inputs in [-2, 2) and no weights, at -O0 and -O2. */
-function handWritten(text: string, inputs: Record<string, readonly number[]>): Case[] {
+/** A hand-written program with inputs in [-2, 2) and no weights, at -O0 and -O2 (and in training mode at -O2, with `train`). */
+function handWritten(text: string, inputs: Record<string, readonly number[]>, train = false): Case[] {
   let state = 7;
   const next = () => ((state = (state * 48271) % 2147483647) / 2147483647) * 4 - 2;
   const tensors = new Map(Object.entries(inputs).map(([name, shape]) => {
@@ -36,11 +36,28 @@ function handWritten(text: string, inputs: Record<string, readonly number[]>): C
     return [name, t] as const;
   }));
   const program = { seed: 1, text, inputs: tensors, params: new Map() };
-  return (['O0', 'O2'] as const).map((level) => caseOf(program, level, false));
+  return [...(['O0', 'O2'] as const).map((level) => caseOf(program, level, false)), ...(train ? [caseOf(program, 'O2', true)] : [])];
 }
+
+/**
+ * Fused attention (fuse-attention at -O2) over its edges: 70 keys (a block of 64 and a tail) and 70
+ * query rows (blocks of 4 and a tail of 2), heads of 24 (not a multiple of 16), Q, K and V as
+ * strided views of one buffer, a broadcast mask, merged heads stored through the epilogue, and
+ * dropout in training mode.
+ */
+const ATTENTION = `model m(x: f32[2, 70, 216], mask: f32[2, 1, 1, 70]) -> (y: f32[2, 70, 72]) {
+  q = transpose(reshape(slice(x, axis=-1, end=72), shape=[2, 70, 3, 24]), perm=[0, 2, 1, 3]);
+  k = transpose(reshape(slice(x, axis=-1, start=72, end=144), shape=[2, 70, 3, 24]), perm=[0, 2, 1, 3]);
+  v = transpose(reshape(slice(x, axis=-1, start=144, end=216), shape=[2, 70, 3, 24]), perm=[0, 2, 1, 3]);
+  s = matmul(q, k, transpose_b=true) * 0.2 + mask;
+  p = dropout(softmax(s, axis=-1), p=0.25);
+  return reshape(transpose(matmul(p, v), perm=[0, 2, 1, 3]), shape=[2, 70, 72]);
+}
+`;
 
 /** Forms that once failed to compile or to match, by what they are. */
 const FORMS: Record<string, Case[]> = {
+  'an attention over a key tail, a query tail and heads of 24, with dropout': handWritten(ATTENTION, { x: [2, 70, 216], mask: [2, 1, 1, 70] }, true),
   'a reduction with the default keepdims=false': handWritten('model m(x: f32[2, 4, 8]) -> (y: f32[2, 4], z: f32[2, 8]) {\n  return reduce_sum(x, axes=[-1]), reduce_max(x, axes=[1]) * 2.0;\n}\n', { x: [2, 4, 8] }),
   'a comparison (bool) used inside a kernel': handWritten('model m(x: f32[2, 4, 8], z: f32[2, 4, 8]) -> (y: f32[2, 4, 8], c: bool[2, 4, 8]) {\n  c = x > z;\n  return where(c, x, z * 2.0), c;\n}\n', { x: [2, 4, 8], z: [2, 4, 8] }),
   'a result that is a view of an input': handWritten('model m(x: f32[2, 4, 8]) -> (y: f32[8, 8], t: f32[8, 4, 2], x2: f32[2, 4, 8]) {\n  return reshape(x, shape=[8, 8]), transpose(x, perm=[2, 1, 0]), x;\n}\n', { x: [2, 4, 8] }),

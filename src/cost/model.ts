@@ -8,7 +8,7 @@ import { isGather, isMatmul, isMovement, isRandom, isScatter, isWeightOrCast } f
 import { kernelsOf, type Kernel, type KernelKind } from '../kernel/kernels.js';
 import type { Module } from '../kernel/module.js';
 import { opFlops, totalFlops, type Flops } from './flops.js';
-import { gemmCompute, gemmProblem, untiledSchedule, type GemmSchedule } from './gemm.js';
+import { gemmCompute, gemmProblem, untiledSchedule, type GemmProblem, type GemmSchedule } from './gemm.js';
 
 /**
  * The analytical cost of each kernel on an accelerator (docs/cost-model.md): FLOPs by unit, DRAM
@@ -42,6 +42,11 @@ export interface KernelCost {
   /** Achieved fraction of the matrix unit's peak (GEMM kernels; 0 otherwise). */
   readonly utilization: number;
   readonly schedule?: GemmSchedule;
+  /**
+   * A fused attention's two products (Q·Kᵀ, then P·V), each with its matrix-unit time: the GEMM
+   * shapes the report rates, though no schedule tiles them through memory.
+   */
+  readonly products?: readonly { readonly problem: GemmProblem; readonly matrix_s: number }[];
   /**
    * With near-memory units that run the kernel's class: its time there and on the main array, and
    * where it was placed (the faster; the other times of this cost are the chosen unit's).
@@ -128,7 +133,13 @@ export function costKernel(k: Kernel, a: Accelerator, views: ReadonlySet<Node>, 
   let utilization = 0;
   const mm = k.ops.find(isMatmul);
   let schedule: GemmSchedule | undefined;
-  if (mm) {
+  let products: KernelCost['products'];
+  if (k.kind === 'attention') {
+    // Both products run on the matrix unit; the scores and probabilities never leave the chip, so
+    // the kernel moves its inputs (Q, K, V, the mask) and its context once.
+    products = k.ops.filter(isMatmul).map((n) => ({ problem: gemmProblem(n), matrix_s: gemmCompute(a, gemmProblem(n)).seconds }));
+    matrix_s = products.reduce((t, x) => t + x.matrix_s, 0);
+  } else if (mm) {
     const p = gemmProblem(mm);
     schedule = opts.schedules?.get(mm) ?? untiledSchedule(a, p);
     const outer = schedule.levels[schedule.levels.length - 1]!;
@@ -171,6 +182,7 @@ export function costKernel(k: Kernel, a: Accelerator, views: ReadonlySet<Node>, 
     ...chosen,
     utilization,
     schedule,
+    ...(products && { products }),
     ...(near && { near_memory: { placed, near_s: near.predicted_s, main_s: predicted_s } }),
     source: describeOrigins(k.ops),
     layers: k.scopes.filter(Boolean),

@@ -6,9 +6,10 @@ import { numel } from '../ir/shape.js';
 import { addFlops, NO_FLOPS, opFlops, type Flops } from '../cost/flops.js';
 import { opDef } from '../ir/ops.js';
 import { isGather, isInline, isMatmul, isMovement, isRowReduction, isScatter, isWeight, weightTransforms } from './classify.js';
+import { attentionParts } from './attention.js';
 import type { Module } from './module.js';
 
-export type KernelKind = 'gemm' | 'reduction' | 'elementwise' | 'gather' | 'scatter' | 'data-movement';
+export type KernelKind = 'gemm' | 'attention' | 'reduction' | 'elementwise' | 'gather' | 'scatter' | 'data-movement';
 
 /**
  * One fused region: it reads `inputs` from memory once and writes `outputs` once; everything else
@@ -73,6 +74,7 @@ function role(n: Node, members: ReadonlySet<Node>, views: ReadonlySet<Node>): st
 }
 
 function kindOf(ops: readonly Node[]): KernelKind {
+  if (ops.filter(isMatmul).length === 2 && attentionParts(ops)) return 'attention';
   if (ops.some(isMatmul)) return 'gemm';
   if (ops.some(isScatter)) return 'scatter';
   if (ops.some(isRowReduction)) return 'reduction';
@@ -175,6 +177,9 @@ function computeKernels(m: Module): Kernel[] {
   if (sorted.length < built.length) throw new Error('internal: the kernel partition has a cycle');
 
   const patternOf = (ops: readonly Node[]): string => {
+    // A fused attention is what it computes as a whole; its parts' roles would read as two GEMMs.
+    const attention = kindOf(ops) === 'attention' ? attentionParts(ops) : undefined;
+    if (attention) return attention.dropout ? 'attention_dropout' : 'attention';
     const members = new Set(ops);
     const roles: string[] = [];
     for (const n of ops) {

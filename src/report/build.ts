@@ -1,7 +1,7 @@
 import { peakMatrixFlops, peakVectorFlops, type Accelerator, type MatrixDType } from '../accel/accelerator.js';
 import { gemmLosses, shortfallReasons, type GemmLosses } from '../cost/efficiency.js';
 import { CATEGORIES, costModule, type Bound, type Category, type KernelCost } from '../cost/model.js';
-import type { GemmSchedule, LevelTile } from '../cost/gemm.js';
+import type { GemmProblem, GemmSchedule, LevelTile } from '../cost/gemm.js';
 import type { Module } from '../kernel/module.js';
 import { kernelsOf } from '../kernel/kernels.js';
 import { keptForBackward } from '../kernel/saved.js';
@@ -166,27 +166,35 @@ export function buildReport(input: ReportInput, a: Accelerator): Report {
   };
 }
 
-/** The GEMM kernels grouped by category, shape and dtype, in order of first appearance. */
+/**
+ * The GEMM kernels grouped by category, shape and dtype, in order of first appearance. A fused
+ * attention kernel contributes its two products, each with the share of the kernel's time its
+ * matrix work takes.
+ */
 export function gemmShapes(costs: readonly KernelCost[], a: Accelerator): GemmShapeJson[] {
-  const shapes = new Map<string, { first: KernelCost; kernels: KernelCost[] }>();
-  for (const c of costs) {
-    if (!c.schedule) continue;
-    const { batch, m, n, k, dtype } = c.schedule.problem;
-    const key = `${c.category}:${batch}x${m}x${n}x${k}:${dtype}`;
-    const group = shapes.get(key) ?? { first: c, kernels: [] };
-    group.kernels.push(c);
+  type Part = { readonly cost: KernelCost; readonly problem: GemmProblem; readonly share: number };
+  const partsOf = (c: KernelCost): Part[] => {
+    if (c.schedule) return [{ cost: c, problem: c.schedule.problem, share: 1 }];
+    const total = (c.products ?? []).reduce((s, x) => s + x.matrix_s, 0);
+    return (c.products ?? []).map((x) => ({ cost: c, problem: x.problem, share: total ? x.matrix_s / total : 0 }));
+  };
+  const shapes = new Map<string, { first: Part; parts: Part[] }>();
+  for (const part of costs.flatMap(partsOf)) {
+    const { batch, m, n, k, dtype } = part.problem;
+    const key = `${part.cost.category}:${batch}x${m}x${n}x${k}:${dtype}`;
+    const group = shapes.get(key) ?? { first: part, parts: [] };
+    group.parts.push(part);
     shapes.set(key, group);
   }
-  return [...shapes.values()].map(({ first, kernels }) => {
-    const p = first.schedule!.problem;
-    const t = kernels.reduce((s, c) => s + c.predicted_s, 0);
-    const flops = kernels.reduce((s, c) => s + c.flops_detail.matrix, 0);
+  return [...shapes.values()].map(({ first: { cost: first, problem: p }, parts }) => {
+    const t = parts.reduce((s, x) => s + x.cost.predicted_s * x.share, 0);
+    const flops = parts.reduce((s, x) => s + 2 * x.problem.batch * x.problem.m * x.problem.n * x.problem.k, 0);
     const shapePeak = peakMatrixFlops(a, p.dtype as MatrixDType) ?? peakVectorFlops(a);
     return {
       category: first.category, batch: p.batch, m: p.m, n: p.n, k: p.k, dtype: p.dtype,
-      count: kernels.length,
+      count: parts.length,
       flops,
-      bytes: kernels.reduce((s, c) => s + c.bytes, 0),
+      bytes: parts.reduce((s, x) => s + x.cost.bytes * x.share, 0),
       predicted_s: t,
       fraction_of_peak: flops / (shapePeak * t),
       bound: first.bound,

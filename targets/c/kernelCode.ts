@@ -7,6 +7,7 @@ import type { Node } from '../../src/ir/node.js';
 import { numel, type Shape } from '../../src/ir/shape.js';
 import { roundToHalf } from '../../src/io/halfFloat.js';
 import { isMatmul, isMovement, isRowReduction, isScatter, reducedAxes } from '../../src/kernel/classify.js';
+import { attentionParts } from '../../src/kernel/attention.js';
 import type { Kernel } from '../../src/kernel/kernels.js';
 import type { Module } from '../../src/kernel/module.js';
 import { dropoutOps, kernelParams } from '../../src/kernel/signature.js';
@@ -396,7 +397,103 @@ export function kernelFunction(k: Kernel, env: Omit<KernelEnv, 'ptr'>, instances
     return scatterKernel(k, own, instances);
   }
   if (opts.inPlace && (k.ops.some(isMatmul) || !elementByElement(k, k.outputs[0]!.type.shape))) throw new Error(`internal: ${k.name} writes in place but is not elementwise`);
+  if (k.kind === 'attention') return attentionKernel(k, own, instances);
   return k.ops.some(isMatmul) ? gemmKernel(k, own, instances) : rowKernel(k, own, instances, opts.shared ?? false, opts.inPlace ?? false);
+}
+
+/** Query rows one fused-attention task computes, and keys it scores at a time. */
+const ATTENTION_ROWS = 128;
+const ATTENTION_KEYS = 256;
+
+/**
+ * Fused attention (fuse-attention): each task owns a block of query rows of one (batch, head) and
+ * walks the keys in blocks with an online softmax. A block's scores are one call of the runtime's
+ * packed GEMM (Q's rows against K's block, read through their strides) into a stack tile; each
+ * score goes through the chain (scale, mask); when a row's maximum grows, its running sum and
+ * context are rescaled by exp(old - new); the weights exp(score - max) replace the scores, times
+ * the dropout factor in training mode (the generator's draw for that element of the probabilities,
+ * as unfused); a second GEMM call adds the weights times V's block into the context. The context
+ * is divided by the sum at the end and stored through the epilogue. Neither scores nor
+ * probabilities reach memory, and both products run at the packed GEMM's rate.
+ */
+function attentionKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[]): KernelFunction {
+  const b = new KernelBuilder(k, env);
+  const r = env.r;
+  const { scores, chain, softmax, dropout, context } = attentionParts(k.ops)!;
+  const qk = gemmAccess(scores, env.views);
+  const pv = gemmAccess(context, env.views);
+  const [Sq, Sk, D, Dv] = [qk.M, qk.N, qk.K, pv.N];
+  const batches = numel(qk.batchShape);
+  const rows = Math.min(ATTENTION_ROWS, Sq);
+  const blocks = Math.ceil(Sq / rows);
+  const keys = Math.min(ATTENTION_KEYS, Sk);
+  const blk = attentionBlocking(env.accel);
+  const bi = unravel('bi', qk.batchShape);
+  const t = r.type('f32');
+  for (const helper of ['bertc_fmax', 'bertc_exp', 'bertc_row_max', 'bertc_row_sum']) r.used.add(helper);
+  for (const line of header(k, instances)) b.w.line(line);
+  b.w.line(`static const bertc_blocking blk = { ${blk.mc}, ${blk.nc}, ${blk.kc}, ${blk.mr}, ${blk.nr} };`);
+  if (batches * blocks > 1) b.w.line('#pragma omp parallel for schedule(static)');
+  b.w.open(r.loop('task', batches * blocks), scores.meta.span);
+  b.w.line(`const ptrdiff_t bi = task / ${blocks}, i0 = (task % ${blocks}) * ${rows};`);
+  b.w.line(`const int nr = (int)(${Sq} - i0 < ${rows} ? ${Sq} - i0 : ${rows});`);
+  b.w.line(`${t} *ws = m->gemm_ws + (size_t)bertc_thread_num() * m->gemm_ws_floats;`);
+  b.w.line(`const ${t} *q = ${env.ptr(qk.a.buffer)} + ${gemmBatchOffset(qk.a, bi)} + i0 * ${qk.a.rowStride};`);
+  b.w.line(`const ${t} *kt = ${env.ptr(qk.b.buffer)} + ${gemmBatchOffset(qk.b, bi)};`);
+  b.w.line(`const ${t} *v = ${env.ptr(pv.b.buffer)} + ${gemmBatchOffset(pv.b, bi)};`);
+  b.w.line(`${t} acc[${rows}][${Dv}], pv[${rows}][${Dv}], sb[${rows}][${keys}], mx[${rows}], sum[${rows}], scale[${rows}];`);
+  b.w.line(`for (int ri = 0; ri < ${rows}; ri++) { mx[ri] = -INFINITY; sum[ri] = 0.0f; for (ptrdiff_t e = 0; e < ${Dv}; e++) acc[ri][e] = 0.0f; }`);
+  b.w.open(`for (ptrdiff_t j0 = 0; j0 < ${Sk}; j0 += ${keys})`);
+  b.w.line(`const int nk = (int)(${Sk} - j0 < ${keys} ? ${Sk} - j0 : ${keys});`);
+  b.w.line(`bertc_sgemm(nr, nk, ${D}, q, ${qk.a.rowStride}, ${qk.a.colStride}, kt + j0 * ${qk.b.colStride}, ${qk.b.rowStride}, ${qk.b.colStride}, &sb[0][0], ${keys}, &blk, ws);`, scores.meta.span);
+  b.w.open('for (int ri = 0; ri < nr; ri++)');
+  // The query row's index, for what the chain and the dropout draw read at it (not every chain does).
+  b.w.line('const ptrdiff_t i = i0 + ri; (void)i;');
+  // Each score through the chain (the softmax's input at [bi.., i, j]); the maximum, the weights and
+  // their sum in loops of their own, so that each vectorises (the row helpers keep 16 partial results).
+  b.w.open('for (ptrdiff_t jj = 0; jj < nk; jj++)');
+  b.w.line('const ptrdiff_t j = j0 + jj; (void)j;');
+  b.setIteration([...bi, 'i', 'j']);
+  b.locals.set(scores, { name: 'sb[ri][jj]', array: false });
+  b.scalars(chain);
+  const x = softmax.srcs[0]!;
+  b.w.line(`sb[ri][jj] = ${b.value(x, b.here(x))};`, softmax.meta.span);
+  b.w.close();
+  for (const n of chain) b.locals.delete(n);
+  // A larger maximum rescales what was summed under the smaller one.
+  b.w.line('const float m1 = bertc_fmax(mx[ri], bertc_row_max(sb[ri], nk));', softmax.meta.span);
+  b.w.line('scale[ri] = bertc_exp(mx[ri] - m1); mx[ri] = m1;', softmax.meta.span);
+  b.w.line('for (ptrdiff_t jj = 0; jj < nk; jj++) sb[ri][jj] = bertc_exp(sb[ri][jj] - m1);', softmax.meta.span);
+  b.w.line('sum[ri] = sum[ri] * scale[ri] + bertc_row_sum(sb[ri], nk);', softmax.meta.span);
+  if (dropout) {
+    // The dropout factor at each element: the dropout of a probability of 1 (its keep mask and scale).
+    b.locals.set(softmax, { name: '1.0f', array: false });
+    b.w.open('for (ptrdiff_t jj = 0; jj < nk; jj++)');
+    b.w.line('const ptrdiff_t j = j0 + jj;');
+    b.w.line(`sb[ri][jj] *= ${b.valueOfOp(dropout, b.here(dropout))};`, dropout.meta.span);
+    b.w.close();
+  }
+  b.w.close();
+  b.w.line(`bertc_sgemm(nr, ${Dv}, nk, &sb[0][0], ${keys}, 1, v + j0 * ${pv.b.rowStride}, ${pv.b.rowStride}, ${pv.b.colStride}, &pv[0][0], ${Dv}, &blk, ws);`, context.meta.span);
+  b.w.line(`for (int ri = 0; ri < nr; ri++) for (ptrdiff_t e = 0; e < ${Dv}; e++) acc[ri][e] = acc[ri][e] * scale[ri] + pv[ri][e];`, context.meta.span);
+  b.w.close();
+  // Each row's context, divided by its sum and stored through the epilogue.
+  b.w.open('for (int ri = 0; ri < nr; ri++)');
+  b.w.line('const ptrdiff_t i = i0 + ri;');
+  b.w.line('const float inv = 1.0f / sum[ri];', context.meta.span);
+  b.w.open(r.loop('e', Dv));
+  b.setIteration([...bi, 'i', 'e']);
+  b.locals.set(context, { name: 'acc[ri][e] * inv', array: false });
+  for (const o of k.outputs) b.store(o);
+  b.w.close();
+  b.w.close();
+  b.w.close();
+  return done(b, k);
+}
+
+/** The blocking of a fused attention's products: a tile of query rows against a block of keys, untiled by tile-gemm. */
+export function attentionBlocking(a: Accelerator): ReturnType<typeof blockingOf> {
+  return blockingOf(undefined, a);
 }
 
 /**

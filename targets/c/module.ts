@@ -11,7 +11,7 @@ import { resultCopies, resultCopyValue } from '../common/elementValues.js';
 import { planMemory, type MemoryPlan } from '../common/memoryPlan.js';
 import { checkTarget } from '../common/unsupported.js';
 import { C_DTYPES, CLikeRenderer } from '../common/renderer.js';
-import { blockingOf, checkGemms, gemmRowChunk, kernelFunction, SGEMM_DTYPE, type KernelFunction } from './kernelCode.js';
+import { attentionBlocking, blockingOf, checkGemms, gemmRowChunk, kernelFunction, SGEMM_DTYPE, type KernelFunction } from './kernelCode.js';
 import type { Line } from '../common/writer.js';
 
 /** The files of a compiled model, by name. */
@@ -237,8 +237,10 @@ function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, call: 
   }
   put(`  m->arena = bertc_alloc(${Math.max(64, L.plan.bytes)});`);
   // Weight transforms run GEMMs too (a product of two weights), so their scratch counts as well.
-  const gemms = L.kernels.filter((k) => k.ops.some(isMatmul));
-  const blockings = [...new Set(gemms.map((k) => JSON.stringify(blockingOf(m.schedules?.get(k.ops.find(isMatmul)!), opts.accel))))];
+  // Fused attention calls the runtime GEMM too (its workspace), with a blocking of its own and no scratch.
+  const gemms = L.kernels.filter((k) => k.kind === 'gemm');
+  const attention = L.kernels.some((k) => k.kind === 'attention') ? [attentionBlocking(opts.accel)] : [];
+  const blockings = [...new Set([...gemms.map((k) => blockingOf(m.schedules?.get(k.ops.find(isMatmul)!), opts.accel)), ...attention].map((x) => JSON.stringify(x)))];
   put('  m->gemm_ws_floats = 0;');
   for (const b of blockings) {
     const x = JSON.parse(b) as { mc: number; nc: number; kc: number; mr: number; nr: number };

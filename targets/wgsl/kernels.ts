@@ -6,6 +6,7 @@ import { numel, type Shape } from '../../src/ir/shape.js';
 import { formatType } from '../../src/ir/types.js';
 import { opDef } from '../../src/ir/ops.js';
 import { isMatmul, isMovement, isRowReduction, isScatter, reducedAxes } from '../../src/kernel/classify.js';
+import { attentionParts } from '../../src/kernel/attention.js';
 import type { Kernel } from '../../src/kernel/kernels.js';
 import type { DType } from '../../src/ir/dtype.js';
 import { dropoutOps, kernelParams } from '../../src/kernel/signature.js';
@@ -72,6 +73,8 @@ export interface WgslEnv extends ValueEnv {
 
 const ELEMENTWISE_WG = 256;
 const ROW_WG = 64;
+/** Query rows per workgroup of a fused attention, one per invocation. */
+const ATTENTION_WG = 64;
 
 /** Folds a 1-D count of workgroups into x and y so that neither passes the per-dimension limit. */
 export function fold(workgroups: number, limit: number): [number, number] {
@@ -482,6 +485,70 @@ function gemmKernel(k: Kernel, env: WgslEnv, instances: readonly Kernel[]): Wgsl
 }
 
 /**
+ * Fused attention (fuse-attention): one invocation per query row of one (batch, head), walking the
+ * keys with an online softmax: each key's score (a dot product over the head) goes through the
+ * chain (scale, mask); a larger maximum rescales the running sum and the context held in the
+ * invocation's private array; the key's value row is added with weight exp(score - max), times the
+ * dropout factor in training mode. The context is divided by the sum and stored through the
+ * epilogue. The scores and probabilities never reach memory. The running maximum starts at the
+ * lowest f32 (WGSL has no infinity literal): the additive mask is that value too, so a key masked
+ * before any unmasked one weighs exp(0) until the first unmasked key rescales it to 0.
+ */
+function attentionKernel(k: Kernel, env: WgslEnv, instances: readonly Kernel[]): WgslKernel {
+  const r = env.r;
+  const { scores, chain, softmax, dropout, context } = attentionParts(k.ops)!;
+  const qk = gemmAccess(scores, env.views);
+  const pv = gemmAccess(context, env.views);
+  const [Sq, Sk, D, Dv] = [qk.M, qk.N, qk.K, pv.N];
+  const total = numel(qk.batchShape) * Sq;
+  const bi = unravel('bi', qk.batchShape);
+  const f = (v: number) => r.literal(v, 'f32');
+  const load = (o: typeof qk.a, at: string) => r.loadAt(env.ptr(o.buffer), at, o.buffer.type.dtype);
+  const b = new Body(k, env);
+  const [x, y] = fold(Math.ceil(total / ATTENTION_WG), env.maxWorkgroupsPerDimension);
+  b.line(`let flat = i32(gid.x) + i32(gid.y) * ${x * ATTENTION_WG};`);
+  b.line(`if (flat >= ${total}) { return; }`);
+  b.line(`let bi = flat / ${Sq};`);
+  b.line(`let i = flat % ${Sq};`);
+  b.line(`let qbase = ${gemmBatchOffset(qk.a, bi)} + i * ${qk.a.rowStride};`);
+  b.line(`let kbase = ${gemmBatchOffset(qk.b, bi)};`);
+  b.line(`let vbase = ${gemmBatchOffset(pv.b, bi)};`);
+  b.line(`var acc: array<f32, ${Dv}>;`);
+  b.line(`var mx: f32 = ${f(-3.4028234663852886e38)};`);
+  b.line(`var total: f32 = ${f(0)};`);
+  b.open(`for (var j: i32 = 0; j < ${Sk}; j++)`, scores.meta.span);
+  b.line(`var s: f32 = ${f(0)};`);
+  b.open(`for (var d: i32 = 0; d < ${D}; d++)`);
+  b.line(`s += ${load(qk.a, `qbase + d * ${qk.a.colStride}`)} * ${load(qk.b, `kbase + d * ${qk.b.rowStride} + j * ${qk.b.colStride}`)};`, scores.meta.span);
+  b.close();
+  b.iteration = [...bi, 'i', 'j'];
+  b.locals.set(scores, { name: 's', array: false });
+  for (const n of chain) b.compute(n);
+  const input = softmax.srcs[0]!;
+  b.line(`let x = ${b.value(input, b.here(input))};`, softmax.meta.span);
+  b.line('let m1 = max(mx, x);', softmax.meta.span);
+  b.line('let rescale = exp(mx - m1);', softmax.meta.span);
+  b.line('let p = exp(x - m1);', softmax.meta.span);
+  b.line('total = total * rescale + p;', softmax.meta.span);
+  // The dropout factor at this element: the dropout of a probability of 1 (its keep mask and scale).
+  b.locals.set(softmax, { name: f(1), array: false });
+  b.line(`let w = p * ${dropout ? b.valueOfOp(dropout, b.here(dropout)) : f(1)};`, (dropout ?? softmax).meta.span);
+  b.open(`for (var e: i32 = 0; e < ${Dv}; e++)`);
+  b.line(`acc[e] = acc[e] * rescale + w * ${load(pv.b, `vbase + j * ${pv.b.rowStride} + e * ${pv.b.colStride}`)};`, context.meta.span);
+  b.close();
+  b.line('mx = m1;');
+  b.close();
+  for (const n of chain) b.locals.delete(n);
+  b.line(`let inv = ${f(1)} / total;`, context.meta.span);
+  b.open(`for (var e: i32 = 0; e < ${Dv}; e++)`);
+  b.iteration = [...bi, 'i', 'e'];
+  b.locals.set(context, { name: 'acc[e] * inv', array: false });
+  for (const o of k.outputs) b.line(b.storeStatement(o), o.meta.span);
+  b.close();
+  return { ...assemble(k, env, b, [ATTENTION_WG, 1], [], instances), dispatch: [x, y, 1], workgroupBytes: 0 };
+}
+
+/**
  * The shader of kernel `k`, shared by `instances` (the kernels with its signature, `k` first): its
  * storage variables are named by parameter position (`kernelParams`), so that a dispatch of any
  * instance binds that instance's buffers, and dropout ids come from the dispatch's uniform.
@@ -491,6 +558,7 @@ export function wgslKernel(k: Kernel, env: Omit<WgslEnv, 'ptr'>, instances: read
   // Known before any load: a packed buffer the shader stores into is read otherwise (packedLoad).
   for (const o of k.outputs) env.r.written.add(own.ptr(o));
   if (k.ops.some(isScatter)) return scatterKernel(k, own, instances);
+  if (k.kind === 'attention') return attentionKernel(k, own, instances);
   if (k.ops.some(isMatmul)) return gemmKernel(k, own, instances);
   if (k.ops.some(isRowReduction)) return rowKernel(k, own, instances);
   return elementwise(k, own, instances);

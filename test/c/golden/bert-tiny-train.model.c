@@ -78,8 +78,8 @@ static double bertc_now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC
 #else
 #define BERTC_TIMED(i, call) call
 #endif
-const int bertc_kernel_count = 21;
-const char *const bertc_kernel_names[21] = { "k0_embedding_add_layernorm_dropout", "k3_gemm_bias", "k4_gemm", "k5_sub_scale", "k6_scale_mask_softmax_dropout", "k7_gemm_transpose_reshape", "k8_gemm", "k9_bias_dropout_residual_layernorm", "k10_gemm_bias_gelu", "k11_gemm", "k12_bias_dropout_residual_layernorm", "k15_gemm_bias", "k16_gemm", "k17_scale_mask_softmax_dropout", "k18_gemm_transpose_reshape", "k19_gemm", "k20_bias_dropout_residual_layernorm", "k21_gemm_bias_gelu", "k22_gemm", "k23_bias_dropout_residual_layernorm", "k24_gemm_bias_tanh" };
+const int bertc_kernel_count = 17;
+const char *const bertc_kernel_names[17] = { "k0_embedding_add_layernorm_dropout", "k3_gemm_bias", "k4_sub_scale", "k5_attention_dropout", "k6_gemm", "k7_bias_dropout_residual_layernorm", "k8_gemm_bias_gelu", "k9_gemm", "k10_bias_dropout_residual_layernorm", "k13_gemm_bias", "k14_attention_dropout", "k15_gemm", "k16_bias_dropout_residual_layernorm", "k17_gemm_bias_gelu", "k18_gemm", "k19_bias_dropout_residual_layernorm", "k20_gemm_bias_tanh" };
 
 struct bertc_model {
   bertc_safetensors weights;
@@ -129,7 +129,7 @@ struct bertc_model {
   unsigned char *arena;
   float *gemm_ws, *gemm_scratch;
   size_t gemm_ws_floats, gemm_scratch_floats;
-  double kernel_seconds[21];
+  double kernel_seconds[17];
 };
 
 /* k0_embedding_add_layernorm_dropout (reduction): gather: f32[2, 16, 128], gather: f32[2, 16, 128], add: f32[2, 16, 128], gather: f32[16, 128], add 'x': f32[2, 16, 128], layernorm: f32[2, 16, 128], dropout: f32[2, 16, 128]
@@ -167,7 +167,7 @@ static void k0_embedding_add_layernorm_dropout(bertc_model *m, int *status, uint
 
 /* k1_concat (data-movement): concat 'qkv': f32[384, 128]
  * layers: encoder.layer.0.attention.self, encoder.layer.1.attention.self
- * 2 instances: k1_concat, k13_concat
+ * 2 instances: k1_concat, k11_concat
  * IR: models/bert.ir:33:10 */
 static void k1_concat(bertc_model *m, int *status, const float *restrict b0, const float *restrict b1, const float *restrict b2, float *restrict b3) {
   (void)m; (void)status;
@@ -181,7 +181,7 @@ static void k1_concat(bertc_model *m, int *status, const float *restrict b0, con
 
 /* k2_concat (data-movement): concat 'qkv': f32[384]
  * layers: encoder.layer.0.attention.self, encoder.layer.1.attention.self
- * 2 instances: k2_concat, k14_concat
+ * 2 instances: k2_concat, k12_concat
  * IR: models/bert.ir:33:10 */
 static void k2_concat(bertc_model *m, int *status, const float *restrict b0, const float *restrict b1, const float *restrict b2, float *restrict b3) {
   (void)m; (void)status;
@@ -194,7 +194,7 @@ static void k2_concat(bertc_model *m, int *status, const float *restrict b0, con
 
 /* k3_gemm_bias (gemm): matmul 'qkv': f32[2, 16, 384], add 'qkv': f32[2, 16, 384]
  * layers: encoder.layer.0.attention.self, encoder.layer.1.attention.self
- * 2 instances: k3_gemm_bias, k15_gemm_bias
+ * 2 instances: k3_gemm_bias, k13_gemm_bias
  * IR: models/bert.ir:33:10 */
 /* schedule (tile-gemm): L1 32x64x16 mn, L2 32x384x128 mn, L3 32x384x128 mn; blocking mc=32 nc=384 kc=128 mr=8 nr=32 */
 static void k3_gemm_bias(bertc_model *m, int *status, const float *restrict b0, const float *restrict b1, const float *restrict b2, float *restrict b3) {
@@ -217,28 +217,10 @@ static void k3_gemm_bias(bertc_model *m, int *status, const float *restrict b0, 
   }
 }
 
-/* k4_gemm (gemm): matmul: f32[2, 2, 16, 16]
- * layers: encoder.layer.0.attention.self, encoder.layer.1.attention.self
- * 2 instances: k4_gemm, k16_gemm
- * IR: models/bert.ir:67:12 */
-/* schedule (tile-gemm): L1 16x16x64 mn, L2 16x16x64 mn, L3 16x16x64 mn; blocking mc=16 nc=32 kc=64 mr=8 nr=32 */
-static void k4_gemm(bertc_model *m, int *status, const float *restrict b0, float *restrict b1) {
-  (void)m; (void)status;
-  static const bertc_blocking blk = { 16, 32, 64, 8, 32 };
-  #pragma omp parallel for schedule(static)
-  for (ptrdiff_t task = 0; task < 4; task++) {
-    const ptrdiff_t bi = task / 1, m0 = (task % 1) * 16;
-    (void)bi;
-    const int rows = (int)(16 - m0 < 16 ? 16 - m0 : 16);
-    float *ws = m->gemm_ws + (size_t)bertc_thread_num() * m->gemm_ws_floats;
-    bertc_sgemm(rows, 16, 64, b0 + ((bi / 2) * 6144 + (bi % 2) * 64) + m0 * 384, 384, 1, b0 + ((bi / 2) * 6144 + (bi % 2) * 64 + 128), 1, 384, b1 + (bi * 256 + m0 * 16), 16, &blk, ws);
-  }
-}
-
-/* k5_sub_scale (elementwise): cast 'keep': f32[2, 1, 1, 16], sub: f32[2, 1, 1, 16], mul 'mask_bias': f32[2, 1, 1, 16]
+/* k4_sub_scale (elementwise): cast 'keep': f32[2, 1, 1, 16], sub: f32[2, 1, 1, 16], mul 'mask_bias': f32[2, 1, 1, 16]
  * layers: model
  * IR: models/bert.ir:84:10 models/bert.ir:85:16 models/bert.ir:85:15 */
-static void k5_sub_scale(bertc_model *m, int *status, const int32_t *restrict b0, float *restrict b1) {
+static void k4_sub_scale(bertc_model *m, int *status, const int32_t *restrict b0, float *restrict b1) {
   (void)m; (void)status;
   for (ptrdiff_t row = 0; row < 2; row++) {
     for (ptrdiff_t j = 0; j < 16; j++) {
@@ -250,62 +232,62 @@ static void k5_sub_scale(bertc_model *m, int *status, const int32_t *restrict b0
   }
 }
 
-/* k6_scale_mask_softmax_dropout (reduction): mul: f32[2, 2, 16, 16], add 'scores': f32[2, 2, 16, 16], softmax: f32[2, 2, 16, 16], dropout 'probs': f32[2, 2, 16, 16]
+/* k5_attention_dropout (attention): matmul: f32[2, 2, 16, 16], mul: f32[2, 2, 16, 16], add 'scores': f32[2, 2, 16, 16], softmax: f32[2, 2, 16, 16], dropout 'probs': f32[2, 2, 16, 16], matmul: f32[2, 2, 16, 64], transpose: f32[2, 16, 2, 64], reshape: f32[2, 16, 128]
  * layers: encoder.layer.0.attention.self, encoder.layer.1.attention.self
- * 2 instances: k6_scale_mask_softmax_dropout, k17_scale_mask_softmax_dropout
- * IR: models/bert.ir:67:12 models/bert.ir:68:19 models/bert.ir:68:11 */
-static void k6_scale_mask_softmax_dropout(bertc_model *m, int *status, uint32_t key0, const float *restrict b0, const float *restrict b1, float *restrict b2) {
+ * 2 instances: k5_attention_dropout, k14_attention_dropout
+ * IR: models/bert.ir:67:12 models/bert.ir:68:19 models/bert.ir:68:11 models/bert.ir:69:22 models/bert.ir:59:18 models/bert.ir:59:10 */
+static void k5_attention_dropout(bertc_model *m, int *status, uint32_t key0, const float *restrict b0, const float *restrict b1, float *restrict b2) {
   (void)m; (void)status;
-  for (ptrdiff_t row = 0; row < 64; row++) {
-    float t0[16];
-    for (ptrdiff_t j = 0; j < 16; j++) t0[j] = (b0[((row / 32) * 512 + ((row / 16) % 2) * 256 + (row % 16) * 16 + j)] * 0.125f);
-    float t1[16];
-    for (ptrdiff_t j = 0; j < 16; j++) t1[j] = (t0[j] + b1[((row / 32) * 16 + j)]);
-    float t2_in[16];
-    for (ptrdiff_t j = 0; j < 16; j++) t2_in[j] = t1[j];
-    const float t2_max = bertc_row_max(t2_in, 16);
-    float t2[16];
-    for (ptrdiff_t j = 0; j < 16; j++) t2[j] = bertc_exp(t2_in[j] - t2_max);
-    const float t2_sum = bertc_row_sum(t2, 16);
-    for (ptrdiff_t j = 0; j < 16; j++) t2[j] = t2[j] / t2_sum;
-    float t3[16];
-    for (ptrdiff_t j = 0; j < 16; j++) t3[j] = (bertc_dropout_bits(key0, (uint32_t)((row / 32) * 512 + ((row / 16) % 2) * 256 + (row % 16) * 16 + j)) < 429496729u ? 0.0f : t2[j] * 1.1111111640930176f);
-    for (ptrdiff_t j = 0; j < 16; j++) {
-      b2[((row / 32) * 512 + ((row / 16) % 2) * 256 + (row % 16) * 16 + j)] = t3[j];
-    }
-  }
-}
-
-/* k7_gemm_transpose_reshape (gemm): matmul: f32[2, 2, 16, 64], transpose: f32[2, 16, 2, 64], reshape: f32[2, 16, 128]
- * layers: encoder.layer.0.attention.self, encoder.layer.1.attention.self
- * 2 instances: k7_gemm_transpose_reshape, k18_gemm_transpose_reshape
- * IR: models/bert.ir:69:22 models/bert.ir:59:18 models/bert.ir:59:10 */
-/* schedule (tile-gemm): L1 16x64x16 mn, L2 16x64x16 mn, L3 16x64x16 mn; blocking mc=16 nc=64 kc=16 mr=8 nr=32 */
-static void k7_gemm_transpose_reshape(bertc_model *m, int *status, const float *restrict b0, const float *restrict b1, float *restrict b2) {
-  (void)m; (void)status;
-  static const bertc_blocking blk = { 16, 64, 16, 8, 32 };
+  static const bertc_blocking blk = { 128, 1024, 192, 8, 32 };
   #pragma omp parallel for schedule(static)
   for (ptrdiff_t task = 0; task < 4; task++) {
-    const ptrdiff_t bi = task / 1, m0 = (task % 1) * 16;
-    (void)bi;
-    const int rows = (int)(16 - m0 < 16 ? 16 - m0 : 16);
+    const ptrdiff_t bi = task / 1, i0 = (task % 1) * 16;
+    const int nr = (int)(16 - i0 < 16 ? 16 - i0 : 16);
     float *ws = m->gemm_ws + (size_t)bertc_thread_num() * m->gemm_ws_floats;
-    float *c = m->gemm_scratch + (size_t)bertc_thread_num() * m->gemm_scratch_floats;
-    bertc_sgemm(rows, 64, 16, b0 + ((bi / 2) * 512 + (bi % 2) * 256) + m0 * 16, 16, 1, b1 + ((bi / 2) * 6144 + (bi % 2) * 64 + 256), 384, 1, c, 64, &blk, ws);
-    for (int mi = 0; mi < rows; mi++) {
-      for (ptrdiff_t n = 0; n < 64; n++) {
-        b2[((bi / 2) * 2048 + (m0 + mi) * 128 + (bi % 2) * 64 + n)] = c[mi * 64 + n];
+    const float *q = b0 + ((bi / 2) * 6144 + (bi % 2) * 64) + i0 * 384;
+    const float *kt = b0 + ((bi / 2) * 6144 + (bi % 2) * 64 + 128);
+    const float *v = b0 + ((bi / 2) * 6144 + (bi % 2) * 64 + 256);
+    float acc[16][64], pv[16][64], sb[16][16], mx[16], sum[16], scale[16];
+    for (int ri = 0; ri < 16; ri++) { mx[ri] = -INFINITY; sum[ri] = 0.0f; for (ptrdiff_t e = 0; e < 64; e++) acc[ri][e] = 0.0f; }
+    for (ptrdiff_t j0 = 0; j0 < 16; j0 += 16) {
+      const int nk = (int)(16 - j0 < 16 ? 16 - j0 : 16);
+      bertc_sgemm(nr, nk, 64, q, 384, 1, kt + j0 * 384, 1, 384, &sb[0][0], 16, &blk, ws);
+      for (int ri = 0; ri < nr; ri++) {
+        const ptrdiff_t i = i0 + ri; (void)i;
+        for (ptrdiff_t jj = 0; jj < nk; jj++) {
+          const ptrdiff_t j = j0 + jj; (void)j;
+          float t1 = (sb[ri][jj] * 0.125f);
+          float t2 = (t1 + b1[((bi / 2) * 16 + j)]);
+          sb[ri][jj] = t2;
+        }
+        const float m1 = bertc_fmax(mx[ri], bertc_row_max(sb[ri], nk));
+        scale[ri] = bertc_exp(mx[ri] - m1); mx[ri] = m1;
+        for (ptrdiff_t jj = 0; jj < nk; jj++) sb[ri][jj] = bertc_exp(sb[ri][jj] - m1);
+        sum[ri] = sum[ri] * scale[ri] + bertc_row_sum(sb[ri], nk);
+        for (ptrdiff_t jj = 0; jj < nk; jj++) {
+          const ptrdiff_t j = j0 + jj;
+          sb[ri][jj] *= (bertc_dropout_bits(key0, (uint32_t)((bi / 2) * 512 + (bi % 2) * 256 + i * 16 + j)) < 429496729u ? 0.0f : 1.0f * 1.1111111640930176f);
+        }
+      }
+      bertc_sgemm(nr, 64, nk, &sb[0][0], 16, 1, v + j0 * 384, 384, 1, &pv[0][0], 64, &blk, ws);
+      for (int ri = 0; ri < nr; ri++) for (ptrdiff_t e = 0; e < 64; e++) acc[ri][e] = acc[ri][e] * scale[ri] + pv[ri][e];
+    }
+    for (int ri = 0; ri < nr; ri++) {
+      const ptrdiff_t i = i0 + ri;
+      const float inv = 1.0f / sum[ri];
+      for (ptrdiff_t e = 0; e < 64; e++) {
+        b2[((bi / 2) * 2048 + i * 128 + (bi % 2) * 64 + e)] = acc[ri][e] * inv;
       }
     }
   }
 }
 
-/* k8_gemm (gemm): matmul: f32[2, 16, 128]
+/* k6_gemm (gemm): matmul: f32[2, 16, 128]
  * layers: encoder.layer.0.attention.output.dense, encoder.layer.1.attention.output.dense
- * 2 instances: k8_gemm, k19_gemm
+ * 2 instances: k6_gemm, k15_gemm
  * IR: models/bert.ir:33:10 */
 /* schedule (tile-gemm): L1 32x128x8 mn, L2 32x128x128 mn, L3 32x128x128 mn; blocking mc=32 nc=128 kc=128 mr=8 nr=32 */
-static void k8_gemm(bertc_model *m, int *status, const float *restrict b0, const float *restrict b1, float *restrict b2) {
+static void k6_gemm(bertc_model *m, int *status, const float *restrict b0, const float *restrict b1, float *restrict b2) {
   (void)m; (void)status;
   static const bertc_blocking blk = { 32, 128, 128, 8, 32 };
   #pragma omp parallel for schedule(static)
@@ -318,11 +300,11 @@ static void k8_gemm(bertc_model *m, int *status, const float *restrict b0, const
   }
 }
 
-/* k9_bias_dropout_residual_layernorm (reduction): add: f32[2, 16, 128], dropout 'attn': f32[2, 16, 128], add: f32[2, 16, 128], layernorm: f32[2, 16, 128]
+/* k7_bias_dropout_residual_layernorm (reduction): add: f32[2, 16, 128], dropout 'attn': f32[2, 16, 128], add: f32[2, 16, 128], layernorm: f32[2, 16, 128]
  * layers: encoder.layer.0.attention.output.dense, encoder.layer.0, encoder.layer.0.attention.output.LayerNorm, encoder.layer.0.output.dense, encoder.layer.0.output.LayerNorm, encoder.layer.1.attention.output.dense, encoder.layer.1, encoder.layer.1.attention.output.LayerNorm, encoder.layer.1.output.dense, encoder.layer.1.output.LayerNorm
- * 4 instances: k9_bias_dropout_residual_layernorm, k12_bias_dropout_residual_layernorm, k20_bias_dropout_residual_layernorm, k23_bias_dropout_residual_layernorm
+ * 4 instances: k7_bias_dropout_residual_layernorm, k10_bias_dropout_residual_layernorm, k16_bias_dropout_residual_layernorm, k19_bias_dropout_residual_layernorm
  * IR: models/bert.ir:33:10 models/bert.ir:74:10 models/bert.ir:75:21 models/bert.ir:39:10 */
-static void k9_bias_dropout_residual_layernorm(bertc_model *m, int *status, uint32_t key0, const float *restrict b0, const float *restrict b1, const float *restrict b2, const float *restrict b3, const float *restrict b4, float *restrict b5) {
+static void k7_bias_dropout_residual_layernorm(bertc_model *m, int *status, uint32_t key0, const float *restrict b0, const float *restrict b1, const float *restrict b2, const float *restrict b3, const float *restrict b4, float *restrict b5) {
   (void)m; (void)status;
   #pragma omp parallel for schedule(static)
   for (ptrdiff_t row = 0; row < 32; row++) {
@@ -346,12 +328,12 @@ static void k9_bias_dropout_residual_layernorm(bertc_model *m, int *status, uint
   }
 }
 
-/* k10_gemm_bias_gelu (gemm): matmul: f32[2, 16, 512], add: f32[2, 16, 512], gelu 'inter': f32[2, 16, 512]
+/* k8_gemm_bias_gelu (gemm): matmul: f32[2, 16, 512], add: f32[2, 16, 512], gelu 'inter': f32[2, 16, 512]
  * layers: encoder.layer.0.intermediate.dense, encoder.layer.0, encoder.layer.1.intermediate.dense, encoder.layer.1
- * 2 instances: k10_gemm_bias_gelu, k21_gemm_bias_gelu
+ * 2 instances: k8_gemm_bias_gelu, k17_gemm_bias_gelu
  * IR: models/bert.ir:33:10 models/bert.ir:76:11 */
 /* schedule (tile-gemm): L1 32x64x16 mn, L2 32x512x128 mn, L3 32x512x128 mn; blocking mc=32 nc=512 kc=128 mr=8 nr=32 */
-static void k10_gemm_bias_gelu(bertc_model *m, int *status, const float *restrict b0, const float *restrict b1, const float *restrict b2, float *restrict b3) {
+static void k8_gemm_bias_gelu(bertc_model *m, int *status, const float *restrict b0, const float *restrict b1, const float *restrict b2, float *restrict b3) {
   (void)m; (void)status;
   static const bertc_blocking blk = { 32, 512, 128, 8, 32 };
   #pragma omp parallel for schedule(static)
@@ -372,12 +354,12 @@ static void k10_gemm_bias_gelu(bertc_model *m, int *status, const float *restric
   }
 }
 
-/* k11_gemm (gemm): matmul: f32[2, 16, 128]
+/* k9_gemm (gemm): matmul: f32[2, 16, 128]
  * layers: encoder.layer.0.output.dense, encoder.layer.1.output.dense
- * 2 instances: k11_gemm, k22_gemm
+ * 2 instances: k9_gemm, k18_gemm
  * IR: models/bert.ir:33:10 */
 /* schedule (tile-gemm): L1 32x128x8 mn, L2 32x128x512 mn, L3 32x128x512 mn; blocking mc=32 nc=128 kc=192 mr=8 nr=32 */
-static void k11_gemm(bertc_model *m, int *status, const float *restrict b0, const float *restrict b1, float *restrict b2) {
+static void k9_gemm(bertc_model *m, int *status, const float *restrict b0, const float *restrict b1, float *restrict b2) {
   (void)m; (void)status;
   static const bertc_blocking blk = { 32, 128, 192, 8, 32 };
   #pragma omp parallel for schedule(static)
@@ -390,11 +372,11 @@ static void k11_gemm(bertc_model *m, int *status, const float *restrict b0, cons
   }
 }
 
-/* k24_gemm_bias_tanh (gemm): matmul: f32[2, 128], add: f32[2, 128], tanh 'pooled': f32[2, 128]
+/* k20_gemm_bias_tanh (gemm): matmul: f32[2, 128], add: f32[2, 128], tanh 'pooled': f32[2, 128]
  * layers: model
  * IR: models/bert.ir:97:17 models/bert.ir:97:12 */
 /* schedule (tile-gemm): L1 2x128x16 mn, L2 2x128x128 mn, L3 2x128x128 mn; blocking mc=8 nc=128 kc=128 mr=8 nr=32 */
-static void k24_gemm_bias_tanh(bertc_model *m, int *status, const float *restrict b0, const float *restrict b1, const float *restrict b2, float *restrict b3) {
+static void k20_gemm_bias_tanh(bertc_model *m, int *status, const float *restrict b0, const float *restrict b1, const float *restrict b2, float *restrict b3) {
   (void)m; (void)status;
   static const bertc_blocking blk = { 8, 128, 128, 8, 32 };
   for (ptrdiff_t task = 0; task < 1; task++) {
@@ -544,12 +526,11 @@ int bertc_init(bertc_model **out, const char *weights_path, char *err, size_t er
   m->arena = bertc_alloc(98432);
   m->gemm_ws_floats = 0;
   { const bertc_blocking b = { 32, 384, 128, 8, 32 }; size_t w = bertc_sgemm_workspace_floats(&b); if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
-  { const bertc_blocking b = { 16, 32, 64, 8, 32 }; size_t w = bertc_sgemm_workspace_floats(&b); if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
-  { const bertc_blocking b = { 16, 64, 16, 8, 32 }; size_t w = bertc_sgemm_workspace_floats(&b); if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
   { const bertc_blocking b = { 32, 128, 128, 8, 32 }; size_t w = bertc_sgemm_workspace_floats(&b); if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
   { const bertc_blocking b = { 32, 512, 128, 8, 32 }; size_t w = bertc_sgemm_workspace_floats(&b); if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
   { const bertc_blocking b = { 32, 128, 192, 8, 32 }; size_t w = bertc_sgemm_workspace_floats(&b); if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
   { const bertc_blocking b = { 8, 128, 128, 8, 32 }; size_t w = bertc_sgemm_workspace_floats(&b); if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
+  { const bertc_blocking b = { 128, 1024, 192, 8, 32 }; size_t w = bertc_sgemm_workspace_floats(&b); if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
   m->gemm_scratch_floats = 8192;
   m->gemm_ws = bertc_alloc(sizeof(float) * (m->gemm_ws_floats + 16) * (size_t)bertc_max_threads());
   m->gemm_scratch = bertc_alloc(sizeof(float) * m->gemm_scratch_floats * (size_t)bertc_max_threads());
@@ -572,25 +553,21 @@ int bertc_run(bertc_model *m, const int32_t *in_input_ids, const int32_t *in_tok
   for (uint32_t id = 0; id < 7; id++) keys[id] = bertc_dropout_key(seed, id);
   BERTC_TIMED(0, k0_embedding_add_layernorm_dropout(m, &status, keys[0], m->w9, in_input_ids, m->w11, in_token_type_ids, m->w10, m->w18, m->w19, (float *)(m->arena + 49152)));
   BERTC_TIMED(1, k3_gemm_bias(m, &status, (float *)(m->arena + 49152), m->i154, m->i156, (float *)(m->arena + 0)));
-  BERTC_TIMED(2, k4_gemm(m, &status, (float *)(m->arena + 0), (float *)(m->arena + 65536)));
-  BERTC_TIMED(3, k5_sub_scale(m, &status, in_attention_mask, (float *)(m->arena + 98304)));
-  BERTC_TIMED(4, k6_scale_mask_softmax_dropout(m, &status, keys[1], (float *)(m->arena + 65536), (float *)(m->arena + 98304), (float *)(m->arena + 81920)));
-  BERTC_TIMED(5, k7_gemm_transpose_reshape(m, &status, (float *)(m->arena + 81920), (float *)(m->arena + 0), (float *)(m->arena + 65536)));
-  BERTC_TIMED(6, k8_gemm(m, &status, (float *)(m->arena + 65536), m->w49, (float *)(m->arena + 0)));
-  BERTC_TIMED(7, k9_bias_dropout_residual_layernorm(m, &status, keys[2], (float *)(m->arena + 0), m->w50, (float *)(m->arena + 49152), m->w55, m->w56, (float *)(m->arena + 65536)));
-  BERTC_TIMED(8, k10_gemm_bias_gelu(m, &status, (float *)(m->arena + 65536), m->w58, m->w59, (float *)(m->arena + 0)));
-  BERTC_TIMED(9, k11_gemm(m, &status, (float *)(m->arena + 0), m->w63, (float *)(m->arena + 81920)));
-  BERTC_TIMED(10, k9_bias_dropout_residual_layernorm(m, &status, keys[3], (float *)(m->arena + 81920), m->w64, (float *)(m->arena + 65536), m->w69, m->w70, (float *)(m->arena + 49152)));
-  BERTC_TIMED(11, k3_gemm_bias(m, &status, (float *)(m->arena + 49152), m->i190, m->i192, (float *)(m->arena + 0)));
-  BERTC_TIMED(12, k4_gemm(m, &status, (float *)(m->arena + 0), (float *)(m->arena + 65536)));
-  BERTC_TIMED(13, k6_scale_mask_softmax_dropout(m, &status, keys[4], (float *)(m->arena + 65536), (float *)(m->arena + 98304), (float *)(m->arena + 81920)));
-  BERTC_TIMED(14, k7_gemm_transpose_reshape(m, &status, (float *)(m->arena + 81920), (float *)(m->arena + 0), (float *)(m->arena + 65536)));
-  BERTC_TIMED(15, k8_gemm(m, &status, (float *)(m->arena + 65536), m->w99, (float *)(m->arena + 0)));
-  BERTC_TIMED(16, k9_bias_dropout_residual_layernorm(m, &status, keys[5], (float *)(m->arena + 0), m->w100, (float *)(m->arena + 49152), m->w105, m->w106, (float *)(m->arena + 65536)));
-  BERTC_TIMED(17, k10_gemm_bias_gelu(m, &status, (float *)(m->arena + 65536), m->w108, m->w109, (float *)(m->arena + 0)));
-  BERTC_TIMED(18, k11_gemm(m, &status, (float *)(m->arena + 0), m->w113, (float *)(m->arena + 81920)));
-  BERTC_TIMED(19, k9_bias_dropout_residual_layernorm(m, &status, keys[6], (float *)(m->arena + 81920), m->w114, (float *)(m->arena + 65536), m->w119, m->w120, out_last_hidden_state));
-  BERTC_TIMED(20, k24_gemm_bias_tanh(m, &status, out_last_hidden_state, m->w124, m->w125, out_pooler_output));
+  BERTC_TIMED(2, k4_sub_scale(m, &status, in_attention_mask, (float *)(m->arena + 98304)));
+  BERTC_TIMED(3, k5_attention_dropout(m, &status, keys[1], (float *)(m->arena + 0), (float *)(m->arena + 98304), (float *)(m->arena + 65536)));
+  BERTC_TIMED(4, k6_gemm(m, &status, (float *)(m->arena + 65536), m->w49, (float *)(m->arena + 0)));
+  BERTC_TIMED(5, k7_bias_dropout_residual_layernorm(m, &status, keys[2], (float *)(m->arena + 0), m->w50, (float *)(m->arena + 49152), m->w55, m->w56, (float *)(m->arena + 65536)));
+  BERTC_TIMED(6, k8_gemm_bias_gelu(m, &status, (float *)(m->arena + 65536), m->w58, m->w59, (float *)(m->arena + 0)));
+  BERTC_TIMED(7, k9_gemm(m, &status, (float *)(m->arena + 0), m->w63, (float *)(m->arena + 81920)));
+  BERTC_TIMED(8, k7_bias_dropout_residual_layernorm(m, &status, keys[3], (float *)(m->arena + 81920), m->w64, (float *)(m->arena + 65536), m->w69, m->w70, (float *)(m->arena + 49152)));
+  BERTC_TIMED(9, k3_gemm_bias(m, &status, (float *)(m->arena + 49152), m->i190, m->i192, (float *)(m->arena + 0)));
+  BERTC_TIMED(10, k5_attention_dropout(m, &status, keys[4], (float *)(m->arena + 0), (float *)(m->arena + 98304), (float *)(m->arena + 65536)));
+  BERTC_TIMED(11, k6_gemm(m, &status, (float *)(m->arena + 65536), m->w99, (float *)(m->arena + 0)));
+  BERTC_TIMED(12, k7_bias_dropout_residual_layernorm(m, &status, keys[5], (float *)(m->arena + 0), m->w100, (float *)(m->arena + 49152), m->w105, m->w106, (float *)(m->arena + 65536)));
+  BERTC_TIMED(13, k8_gemm_bias_gelu(m, &status, (float *)(m->arena + 65536), m->w108, m->w109, (float *)(m->arena + 0)));
+  BERTC_TIMED(14, k9_gemm(m, &status, (float *)(m->arena + 0), m->w113, (float *)(m->arena + 81920)));
+  BERTC_TIMED(15, k7_bias_dropout_residual_layernorm(m, &status, keys[6], (float *)(m->arena + 81920), m->w114, (float *)(m->arena + 65536), m->w119, m->w120, out_last_hidden_state));
+  BERTC_TIMED(16, k20_gemm_bias_tanh(m, &status, out_last_hidden_state, m->w124, m->w125, out_pooler_output));
   return status;
 }
 

@@ -10,8 +10,8 @@
  *   out_pooler_output: f32 [2, 128]
  *
  * Memory: weights 1949184 bytes (read from the safetensors file and kept by the model);
- * activation arena 98432 bytes, planned by liveness (409728 bytes without reuse).
- * 21 kernels per run, 4 weight transforms at load; training-mode forward: dropout draws its mask from `seed` (docs/dropout-rng.md).
+ * activation arena 98432 bytes, planned by liveness (393344 bytes without reuse).
+ * 17 kernels per run, 4 weight transforms at load; training-mode forward: dropout draws its mask from `seed` (docs/dropout-rng.md).
  */
 #ifndef BERTC_MODEL_H
 #define BERTC_MODEL_H

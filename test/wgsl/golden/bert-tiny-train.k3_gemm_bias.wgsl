@@ -1,6 +1,6 @@
 // k3_gemm_bias (gemm): matmul 'qkv': f32[2, 16, 384], add 'qkv': f32[2, 16, 384]
 // layers: encoder.layer.0.attention.self, encoder.layer.1.attention.self
-// 2 instances: k3_gemm_bias, k15_gemm_bias
+// 2 instances: k3_gemm_bias, k13_gemm_bias
 // IR: models/bert.ir:33:10
 @group(0) @binding(0) var<storage, read> b0: array<f32>;
 @group(0) @binding(1) var<storage, read> b1: array<f32>;
