@@ -1,16 +1,14 @@
-import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { CompileError, DiagnosticError } from '../diag/diagnostics.js';
 import { renderDiagnostics } from '../diag/render.js';
 import { didYouMean } from '../diag/suggest.js';
 import { checkFileDestination, checkFolderDestination, requireDistinct, writeFileAtomic } from '../io/output.js';
 import { USAGE_CODES } from '../frontend/elaborate.js';
+import { accelOrUsage, collectSet, InputError, UsageError } from './options.js';
 import { ADAMW_DEFAULTS, DYNAMIC_SCALING, type LossScaling, build, type Objective, loadFile, plan, planProgram, planWgsl, policyPlans, gradFile, runFile, Session, trainFile, type BuildOptions } from '../driver.js';
 import { parsePipeline, parsePrecision, PipelineError, type PassRecord } from '../../passes/pipeline.js';
 import type { PrecisionPolicy } from '../ir/precision.js';
-import type { Accelerator } from '../accel/accelerator.js';
 import { describeAccelerator, listAccelerators } from '../accel/describe.js';
-import { AcceleratorError, loadAccelerator } from '../accel/load.js';
 import { buildReport, type Report } from '../report/build.js';
 import { renderHtml } from '../report/html.js';
 import { renderMarkdown, renderSummary, renderText } from '../report/text.js';
@@ -46,24 +44,6 @@ const processIo: Io = {
 
 /** Exit codes: 0 success, 1 bad input (diagnostics), 2 bad usage, 3 internal compiler error. */
 export const EXIT = { ok: 0, input: 1, usage: 2, internal: 3 } as const;
-
-class UsageError extends Error {}
-/** Bad input found outside the diagnostics' reach (an accelerator file): one line, exit 1. */
-class InputError extends Error {}
-
-function collectSet(value: string, prev: Map<string, number>): Map<string, number> {
-  // commander hands the same default Map to every parse; a copy keeps runs in one process apart.
-  const sets = new Map(prev);
-  for (const part of value.split(',')) {
-    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.+?)\s*$/.exec(part);
-    const v = m ? Number(m[2]) : NaN;
-    if (!m || !Number.isFinite(v)) throw new UsageError(`--set expects NAME=NUMBER, got '${part}'`);
-    const before = sets.get(m[1]!);
-    if (before !== undefined) throw new UsageError(`--set gives ${m[1]} twice (${before} and ${m[2]}); give each constant once`);
-    sets.set(m[1]!, v);
-  }
-  return sets;
-}
 
 function seedOf(value: string): number {
   const v = Number(value);
@@ -159,17 +139,6 @@ function pipelineText(o: PipelineChoice & { step?: boolean }): string {
     throw e;
   }
   return text;
-}
-
-/** An unknown name is a usage mistake (exit 2); a file that is not a valid description is bad input (exit 1). */
-function accelOrUsage(name: string): Accelerator {
-  try {
-    return loadAccelerator(name);
-  } catch (e) {
-    if (!(e instanceof AcceleratorError)) throw e;
-    if (existsSync(name)) throw new InputError(e.message);
-    throw new UsageError(e.message);
-  }
 }
 
 function renderReport(r: Report, format: string): string {

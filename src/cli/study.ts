@@ -1,6 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { Accelerator } from '../accel/accelerator.js';
-import { AcceleratorError, loadAccelerator } from '../accel/load.js';
 import { checkFileDestination, requireDistinct, writeFileAtomic } from '../io/output.js';
 import { PRECISION_MODES } from '../ir/precision.js';
 import { renderStudyCsv, renderStudyJson, renderStudyText } from '../study/format.js';
@@ -8,16 +7,18 @@ import { renderStudyHtml } from '../study/html.js';
 import { runStudy, StudyError, type Study } from '../study/run.js';
 import { checkAxes, parseSweep, STUDY_KEYS, SweepError, type Axis } from '../study/sweep.js';
 import type { Io } from './main.js';
+import { accelOrUsage, collectSet } from './options.js';
 
 /**
  * `bertc study`: the cost model over a grid of settings (docs/studies.md). Its own mistakes (a bad
- * --sweep, an unknown accelerator, a batch that does not divide) are one line and exit 2; the
- * compiler's diagnostics go through main's handler.
+ * --sweep, an unknown accelerator, a batch that does not divide) are one line and exit 2, an
+ * accelerator file that is no description exit 1 (the options the commands share); the compiler's
+ * diagnostics go through main's handler.
  */
 
 interface StudyCliOptions {
   config?: string;
-  set: string[];
+  set: Map<string, number>;
   accel: string;
   sweep: string[];
   optLevel: string;
@@ -36,18 +37,6 @@ function collect(value: string, prev: string[]): string[] {
   return [...prev, value];
 }
 
-function setsOf(values: readonly string[]): Map<string, number> {
-  const sets = new Map<string, number>();
-  for (const part of values.flatMap((v) => v.split(','))) {
-    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.+?)\s*$/.exec(part);
-    const v = m ? Number(m[2]) : NaN;
-    if (!m || !Number.isFinite(v)) throw new StudyError(`--set expects NAME=NUMBER, got '${part}'`);
-    if (sets.has(m[1]!)) throw new StudyError(`--set gives ${m[1]} twice; give each constant once`);
-    sets.set(m[1]!, v);
-  }
-  return sets;
-}
-
 function count(flag: string, text: string): number {
   const v = Number(text);
   if (!Number.isInteger(v) || v < 1) throw new StudyError(`${flag} expects a positive integer, got '${text}'`);
@@ -57,14 +46,7 @@ function count(flag: string, text: string): number {
 function accelerators(list: string): Accelerator[] {
   const names = list.split(',').map((n) => n.trim());
   if (names.some((n) => n === '')) throw new StudyError(`--accel: empty name in '${list}'`);
-  const accels = names.map((n) => {
-    try {
-      return loadAccelerator(n);
-    } catch (e) {
-      if (e instanceof AcceleratorError) throw new StudyError(e.message);
-      throw e;
-    }
-  });
+  const accels = names.map(accelOrUsage);
   const dup = accels.find((a, i) => accels.findIndex((b) => b.name === a.name) < i);
   if (dup) throw new StudyError(`--accel names accelerator '${dup.name}' twice`);
   return accels;
@@ -92,7 +74,7 @@ function study(file: string, o: StudyCliOptions, io: Io): void {
   if (!o.step && (o.loss !== undefined || o.clip)) throw new StudyError(`--${o.clip ? 'clip' : 'loss'} is for --step`);
   if (o.step && o.train) throw new StudyError('--train is for studies of the forward pass: a --step study always trains with dropout applied');
   if (!(PRECISION_MODES as readonly string[]).includes(o.precision)) throw new StudyError(`--precision: '${o.precision}' is not one of ${PRECISION_MODES.join(', ')}`);
-  const sets = setsOf(o.set);
+  const sets = o.set;
   const sweeps: Axis[] = o.sweep.map(parseSweep);
   checkAxes(sweeps);
   for (const a of sweeps) if (sets.has(a.key)) throw new StudyError(`${a.key} is both swept and fixed by --set; drop one`);
@@ -143,7 +125,7 @@ export function registerStudy(program: Command, io: Io): void {
     .description('predict, for every point of a grid of settings, the step time by phase and operator category (dense and attention GEMMs, softmax, layernorm, GELU, dropout, casts, optimizer, communication, other), bytes, the bound of each category, peak activation memory and the gain of fusion; as text, JSON, CSV or an HTML page with plots (docs/studies.md)')
     .argument('<file>', 'IR source')
     .option('-c, --config <name>', 'config to compile (required when the file defines several, unless --sweep config=...)')
-    .option('-s, --set <name=value>', 'fix a config constant for every point; repeatable, or comma-separated (B=32,S=128)', collect, [])
+    .option('-s, --set <name=value>', 'fix a config constant for every point; repeatable, or comma-separated (B=32,S=128)', collectSet, new Map<string, number>())
     .option('-a, --accel <names>', 'accelerators: presets (bertc accel list) or JSON descriptions, comma-separated', 'host-cpu')
     .option('--sweep <key=values>', 'one axis of the grid: KEY=V1,V2,... (repeatable)', collect, [])
     .addOption(new Option('-O, --opt-level <n>', 'pipeline of every point unless swept (--sweep level=0,2)').choices(['0', '1', '2']).default('2'))
