@@ -2,7 +2,7 @@
  * bertc study: the grid, the rows, their formats, and the distribution arithmetic checked against
  * hand-computed cases (docs/studies.md).
  */
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -178,6 +178,15 @@ describe('bertc study', () => {
     const failed = join(dir, 'failed.json');
     expect((await bertc(...tiny, '--step', '--loss', 'mlm', '--sweep', 'B=3', '--micro-batch', '2', '-o', failed)).code).toBe(2);
     expect(existsSync(failed)).toBe(false);
+  });
+
+  it('refuses an accelerator file that is no description as bad input (exit 1), as bertc report does', async () => {
+    const bad = join(dir, 'not-an-accelerator.json');
+    writeFileSync(bad, '{"name": "x"}');
+    const r = await bertc('study', BERT_PATH, '--config', 'tiny', '--accel', bad);
+    expect(r.code, r.err).toBe(1);
+    expect(r.err).toMatch(/not-an-accelerator\.json: clock_hz: missing/);
+    expect(r.err).not.toMatch(/internal compiler error/);
   });
 
   it.each([
