@@ -123,10 +123,13 @@ describe('bertc run of the imported bert_tiny', () => {
     expect(worst(new Map(out.names.map((n) => [n, out.get(n)])))).toBeLessThan(1e-4);
   });
 
-  it.skipIf(!browserAvailable && !browserRequired)(`reproduces Hugging Face on WGSL at the reference shape${browserSkipReason ? ` (${browserSkipReason})` : ''}`, async () => {
+  it.skipIf(!browserAvailable && !browserRequired)(`reproduces Hugging Face on WGSL at the reference shape and at batch 2 x sequence 64 with padding${browserSkipReason ? ` (${browserSkipReason})` : ''}`, async () => {
     const out = await runCli(REFERENCE_PATH, 'wgsl');
     expect(maxAbsDiff(out.get('last_hidden_state'), reference.get('last_hidden_state'))).toBeLessThan(1e-4);
     expect(maxAbsDiff(out.get('pooler_output'), reference.get('pooler_output'))).toBeLessThan(1e-4);
+    const { inputs, worst } = embeddedBatch(2, 64, 64);
+    const padded = await runCli(writeInputs('b2s64.safetensors', inputs), 'wgsl');
+    expect(worst(new Map(padded.names.map((n) => [n, padded.get(n)])))).toBeLessThan(1e-4);
   });
 });
 
