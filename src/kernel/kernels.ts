@@ -74,7 +74,7 @@ function role(n: Node, members: ReadonlySet<Node>, views: ReadonlySet<Node>): st
 }
 
 function kindOf(ops: readonly Node[]): KernelKind {
-  if (ops.filter(isMatmul).length === 2 && attentionParts(ops)) return 'attention';
+  if (attentionParts(ops)) return 'attention';
   if (ops.some(isMatmul)) return 'gemm';
   if (ops.some(isScatter)) return 'scatter';
   if (ops.some(isRowReduction)) return 'reduction';
@@ -178,7 +178,7 @@ function computeKernels(m: Module): Kernel[] {
 
   const patternOf = (ops: readonly Node[]): string => {
     // A fused attention is what it computes as a whole; its parts' roles would read as two GEMMs.
-    const attention = kindOf(ops) === 'attention' ? attentionParts(ops) : undefined;
+    const attention = attentionParts(ops);
     if (attention) return attention.dropout ? 'attention_dropout' : 'attention';
     const members = new Set(ops);
     const roles: string[] = [];

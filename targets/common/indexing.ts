@@ -1,3 +1,4 @@
+import { attentionParts } from '../../src/kernel/attention.js';
 import type { Node } from '../../src/ir/node.js';
 import { sliceBounds, type CatalogueOp } from '../../src/ir/ops.js';
 import { normalizeAxis, stridesOf, type Shape } from '../../src/ir/shape.js';
@@ -222,4 +223,16 @@ export function gemmBatchOffset(op: GemmOperand, bi: Index): string {
   const l = op.layout;
   const lead = bi.length - (l.shape.length - 2);
   return affine(l.shape.slice(0, -2).map((d, i) => [d === 1 ? '0' : bi[i + lead]!, l.strides[i]!] as const), l.offset);
+}
+
+/**
+ * A fused attention kernel as both backends walk it: its ops by role, Q·Kᵀ's and P·V's operands
+ * through their strides, and the sizes (query rows Sq, keys Sk, head D, value head Dv).
+ */
+export function attentionAccess(ops: readonly Node[], views: ReadonlySet<Node>) {
+  const parts = attentionParts(ops);
+  if (!parts) throw new Error('internal: an attention kernel whose ops are not one attention');
+  const qk = gemmAccess(parts.scores, views);
+  const pv = gemmAccess(parts.context, views);
+  return { ...parts, qk, pv, Sq: qk.M, Sk: qk.N, D: qk.K, Dv: pv.N };
 }

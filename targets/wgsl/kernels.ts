@@ -6,14 +6,13 @@ import { numel, type Shape } from '../../src/ir/shape.js';
 import { formatType } from '../../src/ir/types.js';
 import { opDef } from '../../src/ir/ops.js';
 import { isMatmul, isMovement, isRowReduction, isScatter, reducedAxes } from '../../src/kernel/classify.js';
-import { attentionParts } from '../../src/kernel/attention.js';
 import type { Kernel } from '../../src/kernel/kernels.js';
 import type { DType } from '../../src/ir/dtype.js';
 import { dropoutOps, kernelParams } from '../../src/kernel/signature.js';
 import { computeDtype, isHalfFloat } from '../../src/ir/dtype.js';
 import { accumulatorOf, ElementValues, kernelHeader, parameterNames, resultCopyValue, rowResultType, type ResultCopy, type ValueEnv } from '../common/elementValues.js';
 import { Writer, type Line } from '../common/writer.js';
-import { affine, gemmAccess, gemmBatchOffset, unravel } from '../common/indexing.js';
+import { affine, attentionAccess, gemmAccess, gemmBatchOffset, unravel } from '../common/indexing.js';
 import { scatterParts } from '../common/scatter.js';
 import { paramsStruct, type WgslRenderer } from './renderer.js';
 
@@ -496,10 +495,7 @@ function gemmKernel(k: Kernel, env: WgslEnv, instances: readonly Kernel[]): Wgsl
  */
 function attentionKernel(k: Kernel, env: WgslEnv, instances: readonly Kernel[]): WgslKernel {
   const r = env.r;
-  const { scores, chain, softmax, dropout, context } = attentionParts(k.ops)!;
-  const qk = gemmAccess(scores, env.views);
-  const pv = gemmAccess(context, env.views);
-  const [Sq, Sk, D, Dv] = [qk.M, qk.N, qk.K, pv.N];
+  const { scores, chain, softmax, dropout, context, qk, pv, Sq, Sk, D, Dv } = attentionAccess(k.ops, env.views);
   const total = numel(qk.batchShape) * Sq;
   const bi = unravel('bi', qk.batchShape);
   const f = (v: number) => r.literal(v, 'f32');
