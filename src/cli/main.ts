@@ -547,9 +547,9 @@ function makeProgram(io: Io): Command {
       const command = commandLine('compile', file, p.built.config, o.set, `${o.train ? ' --train' : ''}${o.step ? ` --step --loss ${o.loss}${o.clip ? ' --clip' : ''}` : ''} --target ${o.target} --accel ${accel.name}`);
       const report = buildReport({ file, config: p.built.config ?? '', sets: Object.fromEntries(o.set), pipeline: p.records.map((r) => r.step).join(','), stages: p.stages, policies }, accel);
       // The C model's memory plan goes into its report, next to the predicted costs.
-      const memory = o.target === 'c' ? memoryOf(p.module) : undefined;
+      const memory = o.target === 'c' ? memoryOf(p.module, accel) : undefined;
       const text = memory
-        ? `${renderText(report)}\nC memory plan: activation arena ${memory.arena_bytes} bytes (${memory.unplanned_arena_bytes} without reuse), weights ${memory.weight_bytes} bytes\n`
+        ? `${renderText(report)}\nC memory plan: activation arena ${memory.arena_bytes} bytes (${memory.unplanned_arena_bytes} without reuse), weights ${memory.weight_bytes} bytes, weights packed for their GEMMs at load ${memory.packed_weight_bytes} bytes\n`
         : renderText(report);
       const reports = { 'report.txt': text, 'report.json': `${JSON.stringify(memory ? { ...report, memory } : report, null, 2)}\n` };
       const written =

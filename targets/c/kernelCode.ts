@@ -57,6 +57,8 @@ export interface KernelFunction {
   readonly lines: readonly Line[];
   readonly usesStatus: boolean;
   readonly usesSeed: boolean;
+  /** Whether it takes its GEMM's B packed (a trailing `pk` parameter; packedOperand). */
+  readonly packed?: boolean;
 }
 
 
@@ -388,7 +390,7 @@ export function checkGemms(m: Module): void {
  * A `shared` function is a multi-tensor kernel's segment: called by every thread of the region the
  * kernel opens, it shares its loop out among them (an orphaned `omp for`) instead of opening a region.
  */
-export function kernelFunction(k: Kernel, env: Omit<KernelEnv, 'ptr'>, instances: readonly Kernel[] = [k], opts: { readonly shared?: boolean; readonly inPlace?: boolean } = {}): KernelFunction {
+export function kernelFunction(k: Kernel, env: Omit<KernelEnv, 'ptr'>, instances: readonly Kernel[] = [k], opts: { readonly shared?: boolean; readonly inPlace?: boolean; readonly packed?: boolean } = {}): KernelFunction {
   const own = { ...env, ptr: parameterNames(k) };
   if (opts.shared && k.ops.some(isMatmul)) throw new Error(`internal: segment ${k.name} of a multi-tensor kernel holds a GEMM`);
   if (k.ops.some(isScatter)) {
@@ -397,7 +399,7 @@ export function kernelFunction(k: Kernel, env: Omit<KernelEnv, 'ptr'>, instances
   }
   if (opts.inPlace && (k.ops.some(isMatmul) || !elementByElement(k, k.outputs[0]!.type.shape))) throw new Error(`internal: ${k.name} writes in place but is not elementwise`);
   if (k.kind === 'attention') return attentionKernel(k, own, instances);
-  return k.ops.some(isMatmul) ? gemmKernel(k, own, instances) : rowKernel(k, own, instances, opts.shared ?? false, opts.inPlace ?? false);
+  return k.ops.some(isMatmul) ? gemmKernel(k, own, instances, opts.packed ?? false) : rowKernel(k, own, instances, opts.shared ?? false, opts.inPlace ?? false);
 }
 
 /** Query rows one fused-attention task computes, and keys it scores at a time. */
@@ -572,25 +574,65 @@ export function blockingOf(s: GemmSchedule | undefined, a: Accelerator): { mc: n
 }
 
 /**
- * Rows of C one GEMM task computes: all of them when there are enough batches to share among the
- * cores, else an even split of the rows (in whole micro-tiles). The scratch each thread needs for
- * the epilogue is this many rows of C.
+ * The rows and columns of C one GEMM task computes. A batch per task when there are batches enough
+ * for every core; else the rows are split evenly (in whole micro-tiles) when each core gets several
+ * micro-tiles of them, and the columns (in whole micro-panels) when there are too few rows (the
+ * pooler's one row per sequence), so that every core has work. The scratch each thread needs for
+ * the epilogue is `rows` rows of C.
  */
-export function gemmRowChunk(M: number, batches: number, a: Accelerator): number {
-  const mr = a.matrix.array.rows;
-  return batches >= a.cores ? M : Math.min(M, Math.max(mr, Math.ceil(Math.ceil(M / a.cores) / mr) * mr));
+export function gemmSplit(M: number, N: number, batches: number, a: Accelerator): { rows: number; cols: number } {
+  const { rows: mr, cols: nr } = a.matrix.array;
+  const split = (n: number, grain: number) => Math.min(n, Math.max(grain, Math.ceil(Math.ceil(n / a.cores) / grain) * grain));
+  if (batches >= a.cores) return { rows: M, cols: N };
+  if (M >= a.cores * mr * 4) return { rows: split(M, mr), cols: N };
+  return { rows: M, cols: split(N, nr) };
 }
 
-/** GEMM kernels: the runtime's packed GEMM per (batch, row chunk), then the epilogue and stores. */
-function gemmKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[]): KernelFunction {
+/**
+ * A GEMM's B operand packed once, at load, into the runtime GEMM's micro-panels (bertc_pack_b), so
+ * that no call packs it again: a weight (or a weight transform's result) that no step updates,
+ * stored in f32, the same matrix for every batch. `key` names one packed copy per distinct matrix
+ * and blocking; `offset` is the matrix's element offset into its buffer.
+ */
+export interface PackedOperand {
+  readonly key: string;
+  readonly buffer: Node;
+  readonly offset: string;
+  readonly K: number;
+  readonly N: number;
+  readonly rowStride: number;
+  readonly colStride: number;
+  readonly kc: number;
+  readonly nr: number;
+}
+
+/** The packed B of GEMM kernel `k`, when its B is one `fixed` reports (a weight no step changes). */
+export function packedOperand(k: Kernel, env: Omit<KernelEnv, 'ptr'>, fixed: (n: Node) => boolean): PackedOperand | undefined {
+  if (k.kind === 'attention') return undefined;
+  const mm = k.ops.find(isMatmul);
+  if (!mm) return undefined;
+  const { N, K, b } = gemmAccess(mm, env.views);
+  const broadcast = b.layout.shape.slice(0, -2).every((d) => d === 1);
+  if (!fixed(b.buffer) || b.buffer.type.dtype !== SGEMM_DTYPE || !broadcast) return undefined;
+  const { kc, nr } = blockingOf(env.schedules?.get(mm), env.accel);
+  const offset = String(b.layout.offset);
+  return { key: [b.buffer.id, offset, b.rowStride, b.colStride, K, N, kc, nr].join('_'), buffer: b.buffer, offset, K, N, rowStride: b.rowStride, colStride: b.colStride, kc, nr };
+}
+
+/**
+ * GEMM kernels: the runtime's GEMM per (batch, row chunk, column chunk), then the epilogue and
+ * stores. With `packed`, B comes already packed (the function's `pk` parameter, packedOperand).
+ */
+function gemmKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[], packed: boolean): KernelFunction {
   const b = new KernelBuilder(k, env);
   const r = env.r;
   const mm = k.ops.find(isMatmul)!;
   const { M, N, K, batchShape, a, b: bv } = gemmAccess(mm, env.views);
   const batches = numel(batchShape);
   const blk = blockingOf(env.schedules?.get(mm), env.accel);
-  const chunk = gemmRowChunk(M, batches, env.accel);
+  const { rows: chunk, cols } = gemmSplit(M, N, batches, env.accel);
   const chunks = Math.ceil(M / chunk);
+  const colChunks = Math.ceil(N / cols);
   const epilogue = k.ops.filter((n) => n !== mm);
   // Written straight into the result only when that is the GEMM's own f32; else through the
   // scratch, which the epilogue stores in the result's dtype.
@@ -599,24 +641,37 @@ function gemmKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[]): Ke
   if (why) throw new Error(`internal: matmul #${mm.id} reached the C backend, which cannot run it (checkGemms refuses it): ${why}`);
   const gemmType = r.type(SGEMM_DTYPE);
   const [aType, bType] = [a.buffer.type.dtype, bv.buffer.type.dtype].map((d) => GEMM_OPERANDS[d]!) as [string, string];
-  /** The call computing this task's rows into `c`: bertc_sgemm on f32 operands, else bertc_gemm with each operand's type. */
-  const gemmCall = (aBase: string, bBase: string, c: string) =>
-    aType === GEMM_OPERANDS.f32 && bType === GEMM_OPERANDS.f32
-      ? `bertc_sgemm(rows, ${N}, ${K}, ${aBase}, ${a.rowStride}, ${a.colStride}, ${bBase}, ${bv.rowStride}, ${bv.colStride}, ${c}, ${N}, &blk, ws);`
-      : `bertc_gemm(rows, ${N}, ${K}, ${aBase}, ${aType}, ${a.rowStride}, ${a.colStride}, ${bBase}, ${bType}, ${bv.rowStride}, ${bv.colStride}, ${c}, ${N}, &blk, ws);`;
+  const width = colChunks > 1 ? 'cols' : String(N);
+  const n0 = colChunks > 1 ? 'n0' : '0';
+  /** The call computing this task's rows and columns into `c`: on packed B, bertc_sgemm on f32 operands, else bertc_gemm with each operand's type. */
+  const gemmCall = (aBase: string, bBase: string, c: string) => {
+    const cAt = colChunks > 1 ? `${c} + n0` : c;
+    if (packed) return `bertc_gemm_packed(rows, ${width}, ${K}, ${aBase}, ${aType}, ${a.rowStride}, ${a.colStride}, pk, ${n0}, ${Math.ceil(N / blk.nr) * blk.nr}, ${cAt}, ${N}, &blk, ws);`;
+    const bAt = colChunks > 1 ? `${bBase} + n0 * ${bv.colStride}` : bBase;
+    return aType === GEMM_OPERANDS.f32 && bType === GEMM_OPERANDS.f32
+      ? `bertc_sgemm(rows, ${width}, ${K}, ${aBase}, ${a.rowStride}, ${a.colStride}, ${bAt}, ${bv.rowStride}, ${bv.colStride}, ${cAt}, ${N}, &blk, ws);`
+      : `bertc_gemm(rows, ${width}, ${K}, ${aBase}, ${aType}, ${a.rowStride}, ${a.colStride}, ${bAt}, ${bType}, ${bv.rowStride}, ${bv.colStride}, ${cAt}, ${N}, &blk, ws);`;
+  };
 
   for (const line of header(k, instances)) b.w.line(line);
-  b.w.line(`/* schedule (tile-gemm): ${(env.schedules?.get(mm)?.levels ?? []).map((t) => `${t.level} ${t.m}x${t.n}x${t.k} ${t.order}`).join(', ') || 'untiled'}; blocking mc=${blk.mc} nc=${blk.nc} kc=${blk.kc} mr=${blk.mr} nr=${blk.nr} */`);
+  b.w.line(`/* schedule (tile-gemm): ${(env.schedules?.get(mm)?.levels ?? []).map((t) => `${t.level} ${t.m}x${t.n}x${t.k} ${t.order}`).join(', ') || 'untiled'}; blocking mc=${blk.mc} nc=${blk.nc} kc=${blk.kc} mr=${blk.mr} nr=${blk.nr}${packed ? '; B packed at load' : ''} */`);
   b.w.line(`static const bertc_blocking blk = { ${blk.mc}, ${blk.nc}, ${blk.kc}, ${blk.mr}, ${blk.nr} };`);
-  if (batches * chunks > 1) b.w.line('#pragma omp parallel for schedule(static)');
-  b.w.open(r.loop('task', batches * chunks), mm.meta.span);
-  b.w.line(`const ptrdiff_t bi = task / ${chunks}, m0 = (task % ${chunks}) * ${chunk};`);
+  const tasks = batches * chunks * colChunks;
+  if (tasks > 1) b.w.line('#pragma omp parallel for schedule(static)');
+  b.w.open(r.loop('task', tasks), mm.meta.span);
+  if (colChunks > 1) b.w.line(`const ptrdiff_t bi = task / ${chunks * colChunks}, m0 = (task / ${colChunks} % ${chunks}) * ${chunk};`);
+  else b.w.line(`const ptrdiff_t bi = task / ${chunks}, m0 = (task % ${chunks}) * ${chunk};`);
   b.w.line('(void)bi;');
   b.w.line(`const int rows = (int)(${M} - m0 < ${chunk} ? ${M} - m0 : ${chunk});`);
+  if (colChunks > 1) {
+    b.w.line(`const ptrdiff_t n0 = (task % ${colChunks}) * ${cols};`);
+    b.w.line(`const int cols = (int)(${N} - n0 < ${cols} ? ${N} - n0 : ${cols});`);
+  }
   b.w.line(`${gemmType} *ws = m->gemm_ws + (size_t)bertc_thread_num() * m->gemm_ws_floats;`);
   const bi = unravel('bi', batchShape);
   const aBase = `${env.ptr(a.buffer)} + ${gemmBatchOffset(a, bi)} + m0 * ${a.rowStride}`;
   const bBase = `${env.ptr(bv.buffer)} + ${gemmBatchOffset(bv, bi)}`;
+  if (packed) b.w.line(`(void)${env.ptr(bv.buffer)};`);
   if (direct) {
     const cBase = `${env.ptr(mm)} + ${affine([['bi', M * N], ['m0', N]])}`;
     b.w.line(gemmCall(aBase, bBase, cBase), mm.meta.span);
@@ -624,7 +679,7 @@ function gemmKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[]): Ke
     b.w.line(`${gemmType} *c = m->gemm_scratch + (size_t)bertc_thread_num() * m->gemm_scratch_floats;`);
     b.w.line(gemmCall(aBase, bBase, 'c'), mm.meta.span);
     b.w.open('for (int mi = 0; mi < rows; mi++)');
-    b.w.open(r.loop('n', N));
+    b.w.open(colChunks > 1 ? 'for (ptrdiff_t n = n0; n < n0 + cols; n++)' : r.loop('n', N));
     const idx: Index = [...bi, '(m0 + mi)', 'n'];
     b.setIteration(idx);
     // A 16-bit product is rounded to its dtype before the epilogue reads it, as the interpreter holds it.
@@ -637,5 +692,5 @@ function gemmKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[]): Ke
     b.w.close();
   }
   b.w.close();
-  return done(b, k);
+  return { ...done(b, k), packed };
 }

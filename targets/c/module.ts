@@ -11,7 +11,7 @@ import { resultCopies, resultCopyValue } from '../common/elementValues.js';
 import { planMemory, type MemoryPlan } from '../common/memoryPlan.js';
 import { checkTarget } from '../common/unsupported.js';
 import { C_DTYPES, CLikeRenderer } from '../common/renderer.js';
-import { attentionBlocking, blockingOf, checkGemms, gemmRowChunk, kernelFunction, SGEMM_DTYPE, type KernelFunction } from './kernelCode.js';
+import { attentionBlocking, blockingOf, checkGemms, gemmSplit, kernelFunction, packedOperand, SGEMM_DTYPE, type KernelFunction, type PackedOperand } from './kernelCode.js';
 import type { Line } from '../common/writer.js';
 
 /** The files of a compiled model, by name. */
@@ -59,10 +59,33 @@ function layoutOf(m: Module): Layout {
   return { kernels, init: kernels.filter((k) => k.init), run, plan: planMemory(run, bytesOf, direct, new Set(copied)), params, direct };
 }
 
-/** The generated model's memory: activation arena (planned, and without reuse) and weights, in bytes. */
-export function memoryOf(m: Module): { arena_bytes: number; unplanned_arena_bytes: number; weight_bytes: number } {
+/** The generated model's memory in bytes: activation arena (planned, and without reuse), weights, and the copies of weights packed at load. */
+export function memoryOf(m: Module, accel: Accelerator): { arena_bytes: number; unplanned_arena_bytes: number; weight_bytes: number; packed_weight_bytes: number } {
   const L = layoutOf(m);
-  return { arena_bytes: L.plan.bytes, unplanned_arena_bytes: L.plan.unplannedBytes, weight_bytes: L.params.reduce((s, p) => s + bytesOf(p), 0) };
+  const packed = packedWeights(m, L, accel).packs.reduce((s, p) => s + 4 * p.K * Math.ceil(p.N / p.nr) * p.nr, 0);
+  return { arena_bytes: L.plan.bytes, unplanned_arena_bytes: L.plan.unplannedBytes, weight_bytes: L.params.reduce((s, p) => s + bytesOf(p), 0), packed_weight_bytes: packed };
+}
+
+type NamedPack = PackedOperand & { readonly name: string };
+
+/**
+ * The GEMM operands packed once at load (packedOperand): weights and weight transforms' results,
+ * in a model no step updates. `packedOf` gives each run kernel's, `packs` each distinct one once
+ * with the name of its field in the model (`pk0`, ..).
+ */
+function packedWeights(m: Module, L: Layout, accel: Accelerator): { packedOf: ReadonlyMap<Kernel, NamedPack>; packs: readonly NamedPack[] } {
+  const initOutputs = new Set(L.init.flatMap((k) => k.outputs));
+  const fixed = (n: Node) => stateUpdates(m.graph).size === 0 && (n.op === 'param' || initOutputs.has(n));
+  const env = { r: new CLikeRenderer(), views: m.partition.views, train: m.train, accel, schedules: m.schedules };
+  const names = new Map<string, NamedPack>();
+  const packedOf = new Map<Kernel, NamedPack>();
+  for (const k of L.run) {
+    const p = packedOperand(k, env, fixed);
+    if (!p) continue;
+    if (!names.has(p.key)) names.set(p.key, { ...p, name: `pk${names.size}` });
+    packedOf.set(k, names.get(p.key)!);
+  }
+  return { packedOf, packs: [...names.values()] };
 }
 
 /** Generates model.c, model.h, a harness, a Makefile and the source map for a tiled module. */
@@ -102,8 +125,9 @@ export function generateC(m: Module, opts: COptions): CFiles {
   // Only a kernel that writes a next value reads and writes one buffer through two parameters.
   const writesInPlace = (k: Kernel) => k.outputs.some((o) => aliased.has(o));
   const aliasing = (c: KernelClass) => c.instances.some(writesInPlace);
+  const { packedOf, packs } = packedWeights(m, L, opts.accel);
   const fns = new Map([
-    ...whole.classes.map((c) => [c, kernelFunction(c.representative, env, c.instances, { inPlace: aliasing(c) })] as const),
+    ...whole.classes.map((c) => [c, kernelFunction(c.representative, env, c.instances, { inPlace: aliasing(c), packed: c.instances.every((k) => packedOf.has(k)) })] as const),
     ...parts.classes.map((c) => [c, kernelFunction(c.representative, env, c.instances, { shared: true, inPlace: aliasing(c) })] as const),
   ]);
   /** The parameter positions of a class's function that some instance writes in place. */
@@ -113,7 +137,7 @@ export function generateC(m: Module, opts: COptions): CFiles {
     const f = fns.get(classOf.get(k)!)!;
     if (k.init && f.keys) throw new Error(`internal: weight transform ${k.name} draws dropout masks, which need the run's seed`);
     const keys = dropoutOps(k).slice(0, f.keys).map((n) => `keys[${n.attr<number>('id')}]`);
-    const args = [...keys, ...kernelParams(k).map(home)];
+    const args = [...keys, ...kernelParams(k).map(home), ...(f.packed ? [`m->${packedOf.get(k)!.name}`] : [])];
     return { text: `${f.name}(m, &status${args.length ? `, ${args.join(', ')}` : ''})`, keys: keys.length };
   };
 
@@ -154,6 +178,7 @@ export function generateC(m: Module, opts: COptions): CFiles {
       ? `  void *own${p.id}; /* w${p.id}'s own copy of ${p.attr<string>('name')}, which bertc_step updates in place */`
       : `  ${r.storageType(p.type.dtype)} *u${p.id}; void *own${p.id}; /* bertc_step writes the next ${p.attr<string>('name')} here, then swaps it with w${p.id} */`);
   }
+  for (const p of packs) put(`  float *${p.name}; /* ${p.buffer.op === 'param' ? p.buffer.attr<string>('name') : `i${p.buffer.id}`} as a ${p.K}x${p.N} GEMM operand, packed at load (kc ${p.kc}, nr ${p.nr}) */`);
   put('  unsigned char *arena;');
   put(`  ${r.type(SGEMM_DTYPE)} *gemm_ws, *gemm_scratch;`);
   put('  size_t gemm_ws_floats, gemm_scratch_floats;');
@@ -161,7 +186,7 @@ export function generateC(m: Module, opts: COptions): CFiles {
   put('};');
   put();
   for (const [c, f] of fns) emitKernel(put, c.representative, f, r, aliasedParams(c));
-  emitInit(put, L, call, opts, m, r, updates, inPlace);
+  emitInit(put, L, call, opts, m, r, updates, inPlace, packs, home);
   emitRun(put, L, call, home, m, r);
   if (updates.length) emitStep(put, L, call, m, r, updates, inPlace);
   put('void bertc_kernel_times(const bertc_model *m, double *seconds) {');
@@ -172,6 +197,7 @@ export function generateC(m: Module, opts: COptions): CFiles {
   put('  if (!m) return;');
   for (const n of initOutputs) put(`  bertc_free_aligned(m->i${n.id});`);
   for (const p of updates) put(`  bertc_free_aligned(m->own${p.id});`);
+  for (const p of packs) put(`  bertc_free_aligned(m->${p.name});`);
   put('  bertc_free_aligned(m->arena);');
   put('  bertc_free_aligned(m->gemm_ws);');
   put('  bertc_free_aligned(m->gemm_scratch);');
@@ -202,7 +228,8 @@ interface Call {
 function signature(k: Kernel, f: KernelFunction, r: CLikeRenderer, aliased: ReadonlySet<number>): string {
   const keys = Array.from({ length: f.keys }, (_, i) => `uint32_t key${i}`);
   const buffers = f.params.map((n, i) => `${k.outputs.includes(n) ? '' : 'const '}${r.storageType(n.type.dtype)} *${aliased.has(i) ? '' : 'restrict '}b${i}`);
-  return `static void ${f.name}(${['bertc_model *m', 'int *status', ...keys, ...buffers].join(', ')})`;
+  const packed = f.packed ? ['const float *restrict pk'] : [];
+  return `static void ${f.name}(${['bertc_model *m', 'int *status', ...keys, ...buffers, ...packed].join(', ')})`;
 }
 
 function emitKernel(put: (t?: string, s?: Line['span']) => void, k: Kernel, f: KernelFunction, r: CLikeRenderer, aliased: ReadonlySet<number>): void {
@@ -217,7 +244,7 @@ function emitKernel(put: (t?: string, s?: Line['span']) => void, k: Kernel, f: K
   put();
 }
 
-function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, call: (k: Kernel) => Call, opts: COptions, m: Module, r: CLikeRenderer, updates: readonly Node[], inPlace: boolean): void {
+function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, call: (k: Kernel) => Call, opts: COptions, m: Module, r: CLikeRenderer, updates: readonly Node[], inPlace: boolean, packs: readonly NamedPack[], home: (n: Node) => string): void {
   put('int bertc_init(bertc_model **out, const char *weights_path, char *err, size_t errlen) {');
   put('  *out = NULL;');
   put('  bertc_model *m = calloc(1, sizeof *m);');
@@ -249,9 +276,12 @@ function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, call: 
   put(`  m->gemm_scratch_floats = ${Math.max(16, ...gemms.map((k) => scratchFloats(k, opts.accel)))};`);
   put(`  m->gemm_ws = bertc_alloc(sizeof(${r.type(SGEMM_DTYPE)}) * (m->gemm_ws_floats + 16) * (size_t)bertc_max_threads());`);
   put(`  m->gemm_scratch = bertc_alloc(sizeof(${r.type(SGEMM_DTYPE)}) * m->gemm_scratch_floats * (size_t)bertc_max_threads());`);
-  put(`  if (!m->arena || !m->gemm_ws || !m->gemm_scratch${[...L.init.flatMap((k) => k.outputs).map((o) => ` || !m->i${o.id}`), ...updates.map((p) => ` || !m->own${p.id}`)].join('')}) { bertc_free(m); return bertc_error(err, errlen, BERTC_ERR_MEMORY, "out of memory"); }`);
+  for (const p of packs) put(`  m->${p.name} = bertc_alloc(sizeof(float) * bertc_packed_b_floats(${p.K}, ${p.N}, ${p.nr}));`);
+  put(`  if (!m->arena || !m->gemm_ws || !m->gemm_scratch${[...L.init.flatMap((k) => k.outputs).map((o) => ` || !m->i${o.id}`), ...updates.map((p) => ` || !m->own${p.id}`), ...packs.map((p) => ` || !m->${p.name}`)].join('')}) { bertc_free(m); return bertc_error(err, errlen, BERTC_ERR_MEMORY, "out of memory"); }`);
   put('  /* Weight transforms run once, here; they draw no random numbers. */');
   for (const k of L.init) put(`  ${call(k).text};`, k.ops[0]?.meta.span);
+  if (packs.length) put('  /* Weights packed for their GEMMs, after the transforms that compute some of them. */');
+  for (const p of packs) put(`  bertc_pack_b(${p.K}, ${p.N}, ${home(p.buffer)} + ${p.offset}, BERTC_F32, ${p.rowStride}, ${p.colStride}, ${p.kc}, ${p.nr}, m->${p.name});`);
   put('  *out = m;');
   put('  return status;');
   put('}');
@@ -263,7 +293,7 @@ function scratchFloats(k: Kernel, a: Accelerator): number {
   const out = mm.type.shape;
   const M = out[out.length - 2]!;
   const N = out[out.length - 1]!;
-  return gemmRowChunk(M, numel(out.slice(0, -2)), a) * N;
+  return gemmSplit(M, N, numel(out.slice(0, -2)), a).rows * N;
 }
 
 function apiParams(m: Module, r: CLikeRenderer): string[] {

@@ -17,6 +17,7 @@
  *                                      bf16 and f16 conversions (src/io/halfFloat.ts's, bit for bit)
  *   bertc_sgemm / bertc_gemm           single-threaded BLIS-style GEMM on strided operands, f32
  *                                      accumulation; bertc_gemm's operands may be f32, f16 or bf16
+ *   bertc_pack_b / bertc_gemm_packed   B (a weight) packed once at load, then multiplied unpacked
  *   bertc_st_*                         safetensors reading, with the TypeScript reader's messages
  *
  * Assumes a little-endian host (safetensors data is little-endian and is copied byte for byte)
@@ -620,6 +621,110 @@ static inline void bertc_ukr(int mr, int nr, int kc, const float *restrict a, co
   bertc_ukr_scalar(mr, nr, kc, a, b, c, ldc, m, n, accumulate);
 }
 
+/* A 1 x nr tile (a GEMV's): the tile kernels would compute mr - 1 padding rows for nothing, and a
+ * product with one row is bound by reading B, which this streams once. Two k at a time, so that
+ * four accumulator chains hide the FMA latency. `a` is a packed A micro-panel (stride mr). */
+static void bertc_ukr_row(int mr, int nr, int kc, const float *restrict a, const float *restrict b, float *restrict c, int n,
+                          int accumulate) {
+#if defined(__GNUC__)
+  if (nr == 16 || nr == 32) {
+    bertc_v16 acc[2][2] = {{{0}}};
+    const int nv = nr / 16;
+    int k = 0;
+    for (; k + 1 < kc; k += 2) {
+      for (int u = 0; u < 2; u++) {
+        const float s = a[(ptrdiff_t)(k + u) * mr];
+        const bertc_v16 av = {s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s};
+        for (int v = 0; v < nv; v++) {
+          bertc_v16 bv;
+          __builtin_memcpy(&bv, b + (ptrdiff_t)(k + u) * nr + 16 * v, sizeof bv);
+          bertc_v16_fma(&acc[u][v], &av, &bv);
+        }
+      }
+    }
+    for (; k < kc; k++) {
+      const float s = a[(ptrdiff_t)k * mr];
+      const bertc_v16 av = {s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s};
+      for (int v = 0; v < nv; v++) {
+        bertc_v16 bv;
+        __builtin_memcpy(&bv, b + (ptrdiff_t)k * nr + 16 * v, sizeof bv);
+        bertc_v16_fma(&acc[0][v], &av, &bv);
+      }
+    }
+    float row[32];
+    for (int v = 0; v < nv; v++) {
+      const bertc_v16 sum = acc[0][v] + acc[1][v];
+      __builtin_memcpy(row + 16 * v, &sum, sizeof sum);
+    }
+    for (int j = 0; j < n; j++) c[j] = accumulate ? c[j] + row[j] : row[j];
+    return;
+  }
+#endif
+  bertc_ukr_scalar(mr, nr, kc, a, b, c, 0, 1, n, accumulate);
+}
+
+/* Floats of a K x N matrix packed whole by bertc_pack_b with micro-panels nr wide. */
+static inline size_t bertc_packed_b_floats(int K, int N, int nr) {
+  return (size_t)K * bertc_round_up((size_t)N, (size_t)nr);
+}
+
+/* Packs all of B (K x N, element type b_type, strides b_rs and b_cs) once, for bertc_gemm_packed
+ * with any blocking of this kc and nr: for each kc-deep block of K starting at row pc, the nr-wide
+ * micro-panels that bertc_gemm packs per call, panel j0 at out + pc*Npad + j0*kb, where Npad is N
+ * rounded up to nr and kb the block's depth. A weight packed so at load is never packed again. */
+BERTC_FN void bertc_pack_b(int K, int N, const void *B, int b_type, ptrdiff_t b_rs, ptrdiff_t b_cs, int kc, int nr, float *out) {
+  const size_t b_size = b_type == BERTC_F32 ? sizeof(float) : sizeof(uint16_t);
+  const ptrdiff_t npad = (ptrdiff_t)bertc_round_up((size_t)N, (size_t)nr);
+  for (int pc = 0; pc < K; pc += kc) {
+    const int kb = K - pc < kc ? K - pc : kc;
+    bertc_pack_b_any(b_type, kb, N, (const char *)B + pc * b_rs * (ptrdiff_t)b_size, b_rs, b_cs, nr, out + pc * npad);
+  }
+}
+
+/* The blocked loops of bertc_gemm and bertc_gemm_packed. B comes packed by bertc_pack_b when
+ * `packed` is set (this call's column 0 is the packed matrix's column packed_n0, a multiple of nr,
+ * and the packed matrix is packed_npad columns wide), else it is packed here, per nc x kc block,
+ * into the workspace. */
+static void bertc_gemm_blocks(int M, int N, int K, const void *A, int a_type, ptrdiff_t a_rs, ptrdiff_t a_cs, const void *B, int b_type,
+                              ptrdiff_t b_rs, ptrdiff_t b_cs, const float *packed, ptrdiff_t packed_n0, ptrdiff_t packed_npad, float *C,
+                              ptrdiff_t ldc, const bertc_blocking *blk, float *workspace) {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) {
+    for (int m = 0; m < M; m++) memset(C + m * ldc, 0, (size_t)N * sizeof(float));
+    return;
+  }
+  const int mc = blk->mc, kc = blk->kc, mr = blk->mr, nr = blk->nr;
+  /* Packed panels start at multiples of nr, so packed blocks of B must too (the sums are the same
+   * whatever nc is: only kc orders them). */
+  const int nc = packed && blk->nc % nr ? (blk->nc < nr ? nr : blk->nc / nr * nr) : blk->nc;
+  const size_t lanes = BERTC_ALIGN / sizeof(float);
+  const size_t a_size = a_type == BERTC_F32 ? sizeof(float) : sizeof(uint16_t), b_size = b_type == BERTC_F32 ? sizeof(float) : sizeof(uint16_t);
+  const char *a_bytes = (const char *)A, *b_bytes = (const char *)B;
+  float *pa = (float *)(((uintptr_t)workspace + BERTC_ALIGN - 1) & ~(uintptr_t)(BERTC_ALIGN - 1));
+  float *ws_b = pa + bertc_round_up(bertc_round_up((size_t)mc, (size_t)mr) * (size_t)kc, lanes);
+  for (int jc = 0; jc < N; jc += nc) {
+    const int nb = N - jc < nc ? N - jc : nc;
+    for (int pc = 0; pc < K; pc += kc) {
+      const int kb = K - pc < kc ? K - pc : kc;
+      const float *pb = ws_b;
+      if (packed) pb = packed + pc * packed_npad + (packed_n0 + jc) * kb;
+      else bertc_pack_b_any(b_type, kb, nb, b_bytes + (pc * b_rs + jc * b_cs) * (ptrdiff_t)b_size, b_rs, b_cs, nr, ws_b);
+      for (int ic = 0; ic < M; ic += mc) {
+        const int mb = M - ic < mc ? M - ic : mc;
+        bertc_pack_a_any(a_type, mb, kb, a_bytes + (ic * a_rs + pc * a_cs) * (ptrdiff_t)a_size, a_rs, a_cs, mr, pa);
+        for (int jr = 0; jr < nb; jr += nr) {
+          const int n = nb - jr < nr ? nb - jr : nr;
+          for (int ir = 0; ir < mb; ir += mr) {
+            float *c = C + (ic + ir) * ldc + jc + jr;
+            if (mb - ir == 1) bertc_ukr_row(mr, nr, kb, pa + (ptrdiff_t)ir * kb, pb + (ptrdiff_t)jr * kb, c, n, pc > 0);
+            else bertc_ukr(mr, nr, kb, pa + (ptrdiff_t)ir * kb, pb + (ptrdiff_t)jr * kb, c, ldc, mb - ir < mr ? mb - ir : mr, n, pc > 0);
+          }
+        }
+      }
+    }
+  }
+}
+
 /* Single-threaded: callers parallelise by giving each thread its own slice of M, N or a batch,
  * and its own workspace of bertc_sgemm_workspace_floats(blk) floats. Every field of `blk` must be
  * positive; mc should be a multiple of mr and nc of nr (otherwise partial micro-panels appear
@@ -632,34 +737,7 @@ static inline void bertc_ukr(int mr, int nr, int kc, const float *restrict a, co
  * f32, so the result is bertc_sgemm's on the operands' f32 values. */
 BERTC_FN void bertc_gemm(int M, int N, int K, const void *A, int a_type, ptrdiff_t a_rs, ptrdiff_t a_cs, const void *B, int b_type,
                          ptrdiff_t b_rs, ptrdiff_t b_cs, float *C, ptrdiff_t ldc, const bertc_blocking *blk, float *workspace) {
-  if (M <= 0 || N <= 0) return;
-  if (K <= 0) {
-    for (int m = 0; m < M; m++) memset(C + m * ldc, 0, (size_t)N * sizeof(float));
-    return;
-  }
-  const int mc = blk->mc, nc = blk->nc, kc = blk->kc, mr = blk->mr, nr = blk->nr;
-  const size_t lanes = BERTC_ALIGN / sizeof(float);
-  const size_t a_size = a_type == BERTC_F32 ? sizeof(float) : sizeof(uint16_t), b_size = b_type == BERTC_F32 ? sizeof(float) : sizeof(uint16_t);
-  const char *a_bytes = (const char *)A, *b_bytes = (const char *)B;
-  float *pa = (float *)(((uintptr_t)workspace + BERTC_ALIGN - 1) & ~(uintptr_t)(BERTC_ALIGN - 1));
-  float *pb = pa + bertc_round_up(bertc_round_up((size_t)mc, (size_t)mr) * (size_t)kc, lanes);
-  for (int jc = 0; jc < N; jc += nc) {
-    const int nb = N - jc < nc ? N - jc : nc;
-    for (int pc = 0; pc < K; pc += kc) {
-      const int kb = K - pc < kc ? K - pc : kc;
-      bertc_pack_b_any(b_type, kb, nb, b_bytes + (pc * b_rs + jc * b_cs) * (ptrdiff_t)b_size, b_rs, b_cs, nr, pb);
-      for (int ic = 0; ic < M; ic += mc) {
-        const int mb = M - ic < mc ? M - ic : mc;
-        bertc_pack_a_any(a_type, mb, kb, a_bytes + (ic * a_rs + pc * a_cs) * (ptrdiff_t)a_size, a_rs, a_cs, mr, pa);
-        for (int jr = 0; jr < nb; jr += nr) {
-          for (int ir = 0; ir < mb; ir += mr) {
-            bertc_ukr(mr, nr, kb, pa + (ptrdiff_t)ir * kb, pb + (ptrdiff_t)jr * kb, C + (ic + ir) * ldc + jc + jr, ldc,
-                      mb - ir < mr ? mb - ir : mr, nb - jr < nr ? nb - jr : nr, pc > 0);
-          }
-        }
-      }
-    }
-  }
+  bertc_gemm_blocks(M, N, K, A, a_type, a_rs, a_cs, B, b_type, b_rs, b_cs, NULL, 0, 0, C, ldc, blk, workspace);
 }
 
 /* C = A B on f32 operands: bertc_gemm with both operands f32. */
@@ -667,6 +745,14 @@ BERTC_FN void bertc_sgemm(int M, int N, int K, const float *A, ptrdiff_t a_rs, p
                           ptrdiff_t b_rs, ptrdiff_t b_cs, float *C, ptrdiff_t ldc, const bertc_blocking *blk,
                           float *workspace) {
   bertc_gemm(M, N, K, A, BERTC_F32, a_rs, a_cs, B, BERTC_F32, b_rs, b_cs, C, ldc, blk, workspace);
+}
+
+/* bertc_gemm with B packed by bertc_pack_b (with blk's kc and nr): columns [n0, n0 + N) of the
+ * packed matrix, n0 a multiple of nr, npad the packed matrix's padded width. Bit for bit the result
+ * of bertc_gemm on the unpacked B: the same panels meet the same micro-kernels in the same order. */
+BERTC_FN void bertc_gemm_packed(int M, int N, int K, const void *A, int a_type, ptrdiff_t a_rs, ptrdiff_t a_cs, const float *packed,
+                                ptrdiff_t n0, ptrdiff_t npad, float *C, ptrdiff_t ldc, const bertc_blocking *blk, float *workspace) {
+  bertc_gemm_blocks(M, N, K, A, a_type, a_rs, a_cs, NULL, BERTC_F32, 0, 0, packed, n0, npad, C, ldc, blk, workspace);
 }
 
 /* ============================================================================================== */

@@ -126,6 +126,15 @@ struct bertc_model {
   float *i156; /* computed from weights at load: [384] */
   float *i190; /* computed from weights at load: [384, 128] */
   float *i192; /* computed from weights at load: [384] */
+  float *pk0; /* i154 as a 128x384 GEMM operand, packed at load (kc 128, nr 32) */
+  float *pk1; /* encoder.layer.0.attention.output.dense.weight as a 128x128 GEMM operand, packed at load (kc 128, nr 32) */
+  float *pk2; /* encoder.layer.0.intermediate.dense.weight as a 128x512 GEMM operand, packed at load (kc 128, nr 32) */
+  float *pk3; /* encoder.layer.0.output.dense.weight as a 512x128 GEMM operand, packed at load (kc 192, nr 32) */
+  float *pk4; /* i190 as a 128x384 GEMM operand, packed at load (kc 128, nr 32) */
+  float *pk5; /* encoder.layer.1.attention.output.dense.weight as a 128x128 GEMM operand, packed at load (kc 128, nr 32) */
+  float *pk6; /* encoder.layer.1.intermediate.dense.weight as a 128x512 GEMM operand, packed at load (kc 128, nr 32) */
+  float *pk7; /* encoder.layer.1.output.dense.weight as a 512x128 GEMM operand, packed at load (kc 192, nr 32) */
+  float *pk8; /* pooler.dense.weight as a 128x128 GEMM operand, packed at load (kc 128, nr 32) */
   unsigned char *arena;
   float *gemm_ws, *gemm_scratch;
   size_t gemm_ws_floats, gemm_scratch_floats;
@@ -196,8 +205,8 @@ static void k2_concat(bertc_model *m, int *status, const float *restrict b0, con
  * layers: encoder.layer.0.attention.self, encoder.layer.1.attention.self
  * 2 instances: k3_gemm_bias, k13_gemm_bias
  * IR: models/bert.ir:33:10 */
-/* schedule (tile-gemm): L1 32x64x16 mn, L2 32x384x128 mn, L3 32x384x128 mn; blocking mc=32 nc=384 kc=128 mr=8 nr=32 */
-static void k3_gemm_bias(bertc_model *m, int *status, const float *restrict b0, const float *restrict b1, const float *restrict b2, float *restrict b3) {
+/* schedule (tile-gemm): L1 32x64x16 mn, L2 32x384x128 mn, L3 32x384x128 mn; blocking mc=32 nc=384 kc=128 mr=8 nr=32; B packed at load */
+static void k3_gemm_bias(bertc_model *m, int *status, const float *restrict b0, const float *restrict b1, const float *restrict b2, float *restrict b3, const float *restrict pk) {
   (void)m; (void)status;
   static const bertc_blocking blk = { 32, 384, 128, 8, 32 };
   #pragma omp parallel for schedule(static)
@@ -206,8 +215,9 @@ static void k3_gemm_bias(bertc_model *m, int *status, const float *restrict b0, 
     (void)bi;
     const int rows = (int)(16 - m0 < 16 ? 16 - m0 : 16);
     float *ws = m->gemm_ws + (size_t)bertc_thread_num() * m->gemm_ws_floats;
+    (void)b1;
     float *c = m->gemm_scratch + (size_t)bertc_thread_num() * m->gemm_scratch_floats;
-    bertc_sgemm(rows, 384, 128, b0 + bi * 2048 + m0 * 128, 128, 1, b1 + 0, 1, 128, c, 384, &blk, ws);
+    bertc_gemm_packed(rows, 384, 128, b0 + bi * 2048 + m0 * 128, BERTC_F32, 128, 1, pk, 0, 384, c, 384, &blk, ws);
     for (int mi = 0; mi < rows; mi++) {
       for (ptrdiff_t n = 0; n < 384; n++) {
         float t1 = (c[mi * 384 + n] + b2[n]);
@@ -286,8 +296,8 @@ static void k5_attention_dropout(bertc_model *m, int *status, uint32_t key0, con
  * layers: encoder.layer.0.attention.output.dense, encoder.layer.1.attention.output.dense
  * 2 instances: k6_gemm, k15_gemm
  * IR: models/bert.ir:33:10 */
-/* schedule (tile-gemm): L1 32x128x8 mn, L2 32x128x128 mn, L3 32x128x128 mn; blocking mc=32 nc=128 kc=128 mr=8 nr=32 */
-static void k6_gemm(bertc_model *m, int *status, const float *restrict b0, const float *restrict b1, float *restrict b2) {
+/* schedule (tile-gemm): L1 32x128x8 mn, L2 32x128x128 mn, L3 32x128x128 mn; blocking mc=32 nc=128 kc=128 mr=8 nr=32; B packed at load */
+static void k6_gemm(bertc_model *m, int *status, const float *restrict b0, const float *restrict b1, float *restrict b2, const float *restrict pk) {
   (void)m; (void)status;
   static const bertc_blocking blk = { 32, 128, 128, 8, 32 };
   #pragma omp parallel for schedule(static)
@@ -296,7 +306,8 @@ static void k6_gemm(bertc_model *m, int *status, const float *restrict b0, const
     (void)bi;
     const int rows = (int)(16 - m0 < 16 ? 16 - m0 : 16);
     float *ws = m->gemm_ws + (size_t)bertc_thread_num() * m->gemm_ws_floats;
-    bertc_sgemm(rows, 128, 128, b0 + bi * 2048 + m0 * 128, 128, 1, b1 + 0, 1, 128, b2 + (bi * 2048 + m0 * 128), 128, &blk, ws);
+    (void)b1;
+    bertc_gemm_packed(rows, 128, 128, b0 + bi * 2048 + m0 * 128, BERTC_F32, 128, 1, pk, 0, 128, b2 + (bi * 2048 + m0 * 128), 128, &blk, ws);
   }
 }
 
@@ -332,8 +343,8 @@ static void k7_bias_dropout_residual_layernorm(bertc_model *m, int *status, uint
  * layers: encoder.layer.0.intermediate.dense, encoder.layer.0, encoder.layer.1.intermediate.dense, encoder.layer.1
  * 2 instances: k8_gemm_bias_gelu, k17_gemm_bias_gelu
  * IR: models/bert.ir:33:10 models/bert.ir:76:11 */
-/* schedule (tile-gemm): L1 32x64x16 mn, L2 32x512x128 mn, L3 32x512x128 mn; blocking mc=32 nc=512 kc=128 mr=8 nr=32 */
-static void k8_gemm_bias_gelu(bertc_model *m, int *status, const float *restrict b0, const float *restrict b1, const float *restrict b2, float *restrict b3) {
+/* schedule (tile-gemm): L1 32x64x16 mn, L2 32x512x128 mn, L3 32x512x128 mn; blocking mc=32 nc=512 kc=128 mr=8 nr=32; B packed at load */
+static void k8_gemm_bias_gelu(bertc_model *m, int *status, const float *restrict b0, const float *restrict b1, const float *restrict b2, float *restrict b3, const float *restrict pk) {
   (void)m; (void)status;
   static const bertc_blocking blk = { 32, 512, 128, 8, 32 };
   #pragma omp parallel for schedule(static)
@@ -342,8 +353,9 @@ static void k8_gemm_bias_gelu(bertc_model *m, int *status, const float *restrict
     (void)bi;
     const int rows = (int)(16 - m0 < 16 ? 16 - m0 : 16);
     float *ws = m->gemm_ws + (size_t)bertc_thread_num() * m->gemm_ws_floats;
+    (void)b1;
     float *c = m->gemm_scratch + (size_t)bertc_thread_num() * m->gemm_scratch_floats;
-    bertc_sgemm(rows, 512, 128, b0 + bi * 2048 + m0 * 128, 128, 1, b1 + 0, 1, 128, c, 512, &blk, ws);
+    bertc_gemm_packed(rows, 512, 128, b0 + bi * 2048 + m0 * 128, BERTC_F32, 128, 1, pk, 0, 512, c, 512, &blk, ws);
     for (int mi = 0; mi < rows; mi++) {
       for (ptrdiff_t n = 0; n < 512; n++) {
         float t1 = (c[mi * 512 + n] + b2[n]);
@@ -358,8 +370,8 @@ static void k8_gemm_bias_gelu(bertc_model *m, int *status, const float *restrict
  * layers: encoder.layer.0.output.dense, encoder.layer.1.output.dense
  * 2 instances: k9_gemm, k18_gemm
  * IR: models/bert.ir:33:10 */
-/* schedule (tile-gemm): L1 32x128x8 mn, L2 32x128x512 mn, L3 32x128x512 mn; blocking mc=32 nc=128 kc=192 mr=8 nr=32 */
-static void k9_gemm(bertc_model *m, int *status, const float *restrict b0, const float *restrict b1, float *restrict b2) {
+/* schedule (tile-gemm): L1 32x128x8 mn, L2 32x128x512 mn, L3 32x128x512 mn; blocking mc=32 nc=128 kc=192 mr=8 nr=32; B packed at load */
+static void k9_gemm(bertc_model *m, int *status, const float *restrict b0, const float *restrict b1, float *restrict b2, const float *restrict pk) {
   (void)m; (void)status;
   static const bertc_blocking blk = { 32, 128, 192, 8, 32 };
   #pragma omp parallel for schedule(static)
@@ -368,26 +380,31 @@ static void k9_gemm(bertc_model *m, int *status, const float *restrict b0, const
     (void)bi;
     const int rows = (int)(16 - m0 < 16 ? 16 - m0 : 16);
     float *ws = m->gemm_ws + (size_t)bertc_thread_num() * m->gemm_ws_floats;
-    bertc_sgemm(rows, 128, 512, b0 + bi * 8192 + m0 * 512, 512, 1, b1 + 0, 1, 512, b2 + (bi * 2048 + m0 * 128), 128, &blk, ws);
+    (void)b1;
+    bertc_gemm_packed(rows, 128, 512, b0 + bi * 8192 + m0 * 512, BERTC_F32, 512, 1, pk, 0, 128, b2 + (bi * 2048 + m0 * 128), 128, &blk, ws);
   }
 }
 
 /* k20_gemm_bias_tanh (gemm): matmul: f32[2, 128], add: f32[2, 128], tanh 'pooled': f32[2, 128]
  * layers: model
  * IR: models/bert.ir:97:17 models/bert.ir:97:12 */
-/* schedule (tile-gemm): L1 2x128x16 mn, L2 2x128x128 mn, L3 2x128x128 mn; blocking mc=8 nc=128 kc=128 mr=8 nr=32 */
-static void k20_gemm_bias_tanh(bertc_model *m, int *status, const float *restrict b0, const float *restrict b1, const float *restrict b2, float *restrict b3) {
+/* schedule (tile-gemm): L1 2x128x16 mn, L2 2x128x128 mn, L3 2x128x128 mn; blocking mc=8 nc=128 kc=128 mr=8 nr=32; B packed at load */
+static void k20_gemm_bias_tanh(bertc_model *m, int *status, const float *restrict b0, const float *restrict b1, const float *restrict b2, float *restrict b3, const float *restrict pk) {
   (void)m; (void)status;
   static const bertc_blocking blk = { 8, 128, 128, 8, 32 };
-  for (ptrdiff_t task = 0; task < 1; task++) {
-    const ptrdiff_t bi = task / 1, m0 = (task % 1) * 2;
+  #pragma omp parallel for schedule(static)
+  for (ptrdiff_t task = 0; task < 2; task++) {
+    const ptrdiff_t bi = task / 2, m0 = (task / 2 % 1) * 2;
     (void)bi;
     const int rows = (int)(2 - m0 < 2 ? 2 - m0 : 2);
+    const ptrdiff_t n0 = (task % 2) * 64;
+    const int cols = (int)(128 - n0 < 64 ? 128 - n0 : 64);
     float *ws = m->gemm_ws + (size_t)bertc_thread_num() * m->gemm_ws_floats;
+    (void)b1;
     float *c = m->gemm_scratch + (size_t)bertc_thread_num() * m->gemm_scratch_floats;
-    bertc_sgemm(rows, 128, 128, b0 + 0 + m0 * 2048, 2048, 1, b1 + 0, 1, 128, c, 128, &blk, ws);
+    bertc_gemm_packed(rows, cols, 128, b0 + 0 + m0 * 2048, BERTC_F32, 2048, 1, pk, n0, 128, c + n0, 128, &blk, ws);
     for (int mi = 0; mi < rows; mi++) {
-      for (ptrdiff_t n = 0; n < 128; n++) {
+      for (ptrdiff_t n = n0; n < n0 + cols; n++) {
         float t1 = (c[mi * 128 + n] + b2[n]);
         float t2 = tanhf(t1);
         b3[((m0 + mi) * 128 + n)] = t2;
@@ -534,12 +551,31 @@ int bertc_init(bertc_model **out, const char *weights_path, char *err, size_t er
   m->gemm_scratch_floats = 8192;
   m->gemm_ws = bertc_alloc(sizeof(float) * (m->gemm_ws_floats + 16) * (size_t)bertc_max_threads());
   m->gemm_scratch = bertc_alloc(sizeof(float) * m->gemm_scratch_floats * (size_t)bertc_max_threads());
-  if (!m->arena || !m->gemm_ws || !m->gemm_scratch || !m->i154 || !m->i156 || !m->i190 || !m->i192) { bertc_free(m); return bertc_error(err, errlen, BERTC_ERR_MEMORY, "out of memory"); }
+  m->pk0 = bertc_alloc(sizeof(float) * bertc_packed_b_floats(128, 384, 32));
+  m->pk1 = bertc_alloc(sizeof(float) * bertc_packed_b_floats(128, 128, 32));
+  m->pk2 = bertc_alloc(sizeof(float) * bertc_packed_b_floats(128, 512, 32));
+  m->pk3 = bertc_alloc(sizeof(float) * bertc_packed_b_floats(512, 128, 32));
+  m->pk4 = bertc_alloc(sizeof(float) * bertc_packed_b_floats(128, 384, 32));
+  m->pk5 = bertc_alloc(sizeof(float) * bertc_packed_b_floats(128, 128, 32));
+  m->pk6 = bertc_alloc(sizeof(float) * bertc_packed_b_floats(128, 512, 32));
+  m->pk7 = bertc_alloc(sizeof(float) * bertc_packed_b_floats(512, 128, 32));
+  m->pk8 = bertc_alloc(sizeof(float) * bertc_packed_b_floats(128, 128, 32));
+  if (!m->arena || !m->gemm_ws || !m->gemm_scratch || !m->i154 || !m->i156 || !m->i190 || !m->i192 || !m->pk0 || !m->pk1 || !m->pk2 || !m->pk3 || !m->pk4 || !m->pk5 || !m->pk6 || !m->pk7 || !m->pk8) { bertc_free(m); return bertc_error(err, errlen, BERTC_ERR_MEMORY, "out of memory"); }
   /* Weight transforms run once, here; they draw no random numbers. */
   k1_concat(m, &status, m->w22, m->w28, m->w34, m->i154);
   k2_concat(m, &status, m->w23, m->w29, m->w35, m->i156);
   k1_concat(m, &status, m->w72, m->w78, m->w84, m->i190);
   k2_concat(m, &status, m->w73, m->w79, m->w85, m->i192);
+  /* Weights packed for their GEMMs, after the transforms that compute some of them. */
+  bertc_pack_b(128, 384, m->i154 + 0, BERTC_F32, 1, 128, 128, 32, m->pk0);
+  bertc_pack_b(128, 128, m->w49 + 0, BERTC_F32, 1, 128, 128, 32, m->pk1);
+  bertc_pack_b(128, 512, m->w58 + 0, BERTC_F32, 1, 128, 128, 32, m->pk2);
+  bertc_pack_b(512, 128, m->w63 + 0, BERTC_F32, 1, 512, 192, 32, m->pk3);
+  bertc_pack_b(128, 384, m->i190 + 0, BERTC_F32, 1, 128, 128, 32, m->pk4);
+  bertc_pack_b(128, 128, m->w99 + 0, BERTC_F32, 1, 128, 128, 32, m->pk5);
+  bertc_pack_b(128, 512, m->w108 + 0, BERTC_F32, 1, 128, 128, 32, m->pk6);
+  bertc_pack_b(512, 128, m->w113 + 0, BERTC_F32, 1, 512, 192, 32, m->pk7);
+  bertc_pack_b(128, 128, m->w124 + 0, BERTC_F32, 1, 128, 128, 32, m->pk8);
   *out = m;
   return status;
 }
@@ -552,22 +588,22 @@ int bertc_run(bertc_model *m, const int32_t *in_input_ids, const int32_t *in_tok
   uint32_t keys[7];
   for (uint32_t id = 0; id < 7; id++) keys[id] = bertc_dropout_key(seed, id);
   BERTC_TIMED(0, k0_embedding_add_layernorm_dropout(m, &status, keys[0], m->w9, in_input_ids, m->w11, in_token_type_ids, m->w10, m->w18, m->w19, (float *)(m->arena + 49152)));
-  BERTC_TIMED(1, k3_gemm_bias(m, &status, (float *)(m->arena + 49152), m->i154, m->i156, (float *)(m->arena + 0)));
+  BERTC_TIMED(1, k3_gemm_bias(m, &status, (float *)(m->arena + 49152), m->i154, m->i156, (float *)(m->arena + 0), m->pk0));
   BERTC_TIMED(2, k4_sub_scale(m, &status, in_attention_mask, (float *)(m->arena + 98304)));
   BERTC_TIMED(3, k5_attention_dropout(m, &status, keys[1], (float *)(m->arena + 0), (float *)(m->arena + 98304), (float *)(m->arena + 65536)));
-  BERTC_TIMED(4, k6_gemm(m, &status, (float *)(m->arena + 65536), m->w49, (float *)(m->arena + 0)));
+  BERTC_TIMED(4, k6_gemm(m, &status, (float *)(m->arena + 65536), m->w49, (float *)(m->arena + 0), m->pk1));
   BERTC_TIMED(5, k7_bias_dropout_residual_layernorm(m, &status, keys[2], (float *)(m->arena + 0), m->w50, (float *)(m->arena + 49152), m->w55, m->w56, (float *)(m->arena + 65536)));
-  BERTC_TIMED(6, k8_gemm_bias_gelu(m, &status, (float *)(m->arena + 65536), m->w58, m->w59, (float *)(m->arena + 0)));
-  BERTC_TIMED(7, k9_gemm(m, &status, (float *)(m->arena + 0), m->w63, (float *)(m->arena + 81920)));
+  BERTC_TIMED(6, k8_gemm_bias_gelu(m, &status, (float *)(m->arena + 65536), m->w58, m->w59, (float *)(m->arena + 0), m->pk2));
+  BERTC_TIMED(7, k9_gemm(m, &status, (float *)(m->arena + 0), m->w63, (float *)(m->arena + 81920), m->pk3));
   BERTC_TIMED(8, k7_bias_dropout_residual_layernorm(m, &status, keys[3], (float *)(m->arena + 81920), m->w64, (float *)(m->arena + 65536), m->w69, m->w70, (float *)(m->arena + 49152)));
-  BERTC_TIMED(9, k3_gemm_bias(m, &status, (float *)(m->arena + 49152), m->i190, m->i192, (float *)(m->arena + 0)));
+  BERTC_TIMED(9, k3_gemm_bias(m, &status, (float *)(m->arena + 49152), m->i190, m->i192, (float *)(m->arena + 0), m->pk4));
   BERTC_TIMED(10, k5_attention_dropout(m, &status, keys[4], (float *)(m->arena + 0), (float *)(m->arena + 98304), (float *)(m->arena + 65536)));
-  BERTC_TIMED(11, k6_gemm(m, &status, (float *)(m->arena + 65536), m->w99, (float *)(m->arena + 0)));
+  BERTC_TIMED(11, k6_gemm(m, &status, (float *)(m->arena + 65536), m->w99, (float *)(m->arena + 0), m->pk5));
   BERTC_TIMED(12, k7_bias_dropout_residual_layernorm(m, &status, keys[5], (float *)(m->arena + 0), m->w100, (float *)(m->arena + 49152), m->w105, m->w106, (float *)(m->arena + 65536)));
-  BERTC_TIMED(13, k8_gemm_bias_gelu(m, &status, (float *)(m->arena + 65536), m->w108, m->w109, (float *)(m->arena + 0)));
-  BERTC_TIMED(14, k9_gemm(m, &status, (float *)(m->arena + 0), m->w113, (float *)(m->arena + 81920)));
+  BERTC_TIMED(13, k8_gemm_bias_gelu(m, &status, (float *)(m->arena + 65536), m->w108, m->w109, (float *)(m->arena + 0), m->pk6));
+  BERTC_TIMED(14, k9_gemm(m, &status, (float *)(m->arena + 0), m->w113, (float *)(m->arena + 81920), m->pk7));
   BERTC_TIMED(15, k7_bias_dropout_residual_layernorm(m, &status, keys[6], (float *)(m->arena + 81920), m->w114, (float *)(m->arena + 65536), m->w119, m->w120, out_last_hidden_state));
-  BERTC_TIMED(16, k20_gemm_bias_tanh(m, &status, out_last_hidden_state, m->w124, m->w125, out_pooler_output));
+  BERTC_TIMED(16, k20_gemm_bias_tanh(m, &status, out_last_hidden_state, m->w124, m->w125, out_pooler_output, m->pk8));
   return status;
 }
 
@@ -581,6 +617,15 @@ void bertc_free(bertc_model *m) {
   bertc_free_aligned(m->i156);
   bertc_free_aligned(m->i190);
   bertc_free_aligned(m->i192);
+  bertc_free_aligned(m->pk0);
+  bertc_free_aligned(m->pk1);
+  bertc_free_aligned(m->pk2);
+  bertc_free_aligned(m->pk3);
+  bertc_free_aligned(m->pk4);
+  bertc_free_aligned(m->pk5);
+  bertc_free_aligned(m->pk6);
+  bertc_free_aligned(m->pk7);
+  bertc_free_aligned(m->pk8);
   bertc_free_aligned(m->arena);
   bertc_free_aligned(m->gemm_ws);
   bertc_free_aligned(m->gemm_scratch);
