@@ -98,7 +98,8 @@ describe('C kernels identified by what they compute', () => {
     const m = plan(new Session(), 'models/bert.ir', { config: 'base', sets: new Map([['L', L]]), train: true, pipeline: LEVELS.O2!, accel: HOST_CPU }).module;
     return generateC(m, { source: 'models/bert.ir', command: 'test', accel: HOST_CPU })['model.c'];
   };
-  const functions = (c: string) => c.match(/^static void k\w+\(/gm) ?? [];
+  /** Kernel functions, without the trampolines the thread pool calls them through. */
+  const functions = (c: string) => (c.match(/^static void k\w+\(/gm) ?? []).filter((f) => !/_(tasks|segments)\($/.test(f));
 
   it('BERT-base has as many kernel functions with 2 layers as with 12 (generation only)', () => {
     const [two, twelve] = [functions(baseC(2)), functions(baseC(12))];
@@ -113,7 +114,7 @@ describe('C kernels identified by what they compute', () => {
     const dir = join(tmp, 'explain');
     writeC(bertModule({}, true), { source: 'models/bert.ir', command: 'test', accel: HOST_CPU }, dir);
     const lines = readFileSync(join(dir, 'model.c'), 'utf8').split('\n');
-    const at = lines.findIndex((l) => /BERTC_TIMED\(\d+, k5_attention_dropout\(/.test(l) && !l.includes('BERTC_TIMED(3,'));
+    const at = lines.findIndex((l) => /BERTC_TIMED\(\d+, bertc_parallel\(&m->pool, \d+, k5_attention_dropout_tasks, /.test(l) && !l.includes('BERTC_TIMED(3,'));
     const text = await explainLine(`${join(dir, 'model.c')}:${at + 1}`);
     expect(text).toMatch(/calls kernel k14_attention_dropout, which shares the function of k5_attention_dropout\n {2}implements models\/bert\.ir:67:12/);
     const inside = lines.findIndex((l) => l.includes('bertc_row_max(sb[ri], nk)'));
@@ -152,13 +153,15 @@ describe('generated C for scatter_add', () => {
     const fns = c.split('\n\n').filter((f) => f.includes('(scatter):'));
     expect(fns).toHaveLength(2);
     for (const f of fns) {
-      expect(f).toContain('#pragma omp parallel for schedule(static)\n  for (ptrdiff_t task = 0; task < 2; task++) {');
+      expect(f).toContain('  for (ptrdiff_t task = lo_; task < hi_; task++) {');
       expect(f).toContain('const ptrdiff_t q0 = (task % 2) * 512;');
       expect(f).toMatch(/for \(ptrdiff_t row = 0; row < 5; row\+\+\) for \(ptrdiff_t q = q0; q < q1; q\+\+\) b2\[\(row \* 1024 \+ q\)\] = 0\.0f;/);
       expect(f).toContain('const ptrdiff_t row = bertc_checked_index(b1[i], 5, status);');
       expect(f).not.toMatch(/atomic/);
     }
     expect(fns.filter((f) => f.includes('if (row == 1) continue;'))).toHaveLength(1);
+    // The two tasks are shared out by the thread pool.
+    expect(c.match(/bertc_parallel\(&m->pool, 2, k\d+_scatter_add_tasks, /g)).toHaveLength(2);
   });
 
   it('equals the interpreter, and reports an index out of range without writing outside the result (ASan)', () => {

@@ -87,7 +87,7 @@ function moduleOf(c: Case): Module {
 
 /** The names a generated model.c defines at file scope, renamed per model so that all share one translation unit. */
 function fileScopeNames(code: string): string[] {
-  const names = ['bertc_model', 'bertc_init', 'bertc_run', 'bertc_free', 'bertc_kernel_count', 'bertc_kernel_names', 'bertc_kernel_times', 'main', 'slurp'];
+  const names = ['bertc_model', 'bertc_args', 'bertc_init', 'bertc_run', 'bertc_free', 'bertc_kernel_count', 'bertc_kernel_names', 'bertc_kernel_times', 'main', 'slurp'];
   for (const m of code.matchAll(/^static [^=(]*?(\w+)\(/gm)) names.push(m[1]!);
   return names;
 }

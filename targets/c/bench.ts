@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Accelerator } from '../../src/accel/accelerator.js';
 import { costModule } from '../../src/cost/model.js';
+import type { GemmProblem } from '../../src/cost/gemm.js';
 import { isFloat, type DType } from '../../src/ir/dtype.js';
 import { graphNodes } from '../../src/ir/graph.js';
 import { numel } from '../../src/ir/shape.js';
@@ -16,7 +17,14 @@ import { buildC, writeC, type CBuildOptions } from './compile.js';
 export interface BenchResult {
   readonly median_ms: number;
   readonly runs: number;
-  readonly kernels: readonly { readonly name: string; readonly measured_ms: number; readonly predicted_ms: number; readonly matrix_flops: number }[];
+  readonly kernels: readonly {
+    readonly name: string;
+    readonly measured_ms: number;
+    readonly predicted_ms: number;
+    readonly matrix_flops: number;
+    /** The GEMMs it computes (a fused attention's two products), to rate a BLAS on the same shapes. */
+    readonly gemms: readonly GemmProblem[];
+  }[];
 }
 
 /** A C main that times `runs` calls of bertc_run after 3 warm-ups and prints medians as JSON. */
@@ -44,7 +52,7 @@ int main(int argc, char **argv) {
   int runs = atoi(argv[2]);
   char err[512];
   bertc_model *m;
-  if (bertc_init(&m, argv[1], err, sizeof err)) { fprintf(stderr, "%s\\n", err); return 1; }
+  if (bertc_init(&m, argv[1], 0, err, sizeof err)) { fprintf(stderr, "%s\\n", err); return 1; }
 ${decl}
   double *total = calloc((size_t)runs, sizeof(double)), *k = calloc((size_t)runs * (size_t)bertc_kernel_count, sizeof(double)), *col = calloc((size_t)runs, sizeof(double));
   for (int w = 0; w < 3; w++) bertc_run(m, ${args});
@@ -68,11 +76,19 @@ ${decl}
 `;
 }
 
+/** A model compiled with per-kernel timing, ready to be timed again and again (interleaved with a peer, say). */
+export interface BuiltBench {
+  /** Times `runs` calls of bertc_run (after 3 warm-ups), in a process of its own. */
+  run(runs: number): BenchResult;
+  /** Removes the build. */
+  dispose(): void;
+}
+
 /**
- * Compiles a module to C with per-kernel timing, runs it on random weights and inputs, and returns
- * median latency and per-kernel medians next to the cost model's predictions for `accel`.
+ * Compiles a module to C with per-kernel timing and writes random weights for it; each `run`
+ * measures median latency and per-kernel medians next to the cost model's predictions for `accel`.
  */
-export function benchC(m: Module, accel: Accelerator, opts: CBuildOptions & { readonly runs: number }): BenchResult {
+export function buildBenchC(m: Module, accel: Accelerator, opts: CBuildOptions = {}): BuiltBench {
   const dir = mkdtempSync(join(tmpdir(), 'bertc-bench-'));
   try {
     writeC(m, { source: 'model.ir', command: 'bertc bench', accel }, dir, { 'bench.c': benchMain(m) });
@@ -86,15 +102,37 @@ export function benchC(m: Module, accel: Accelerator, opts: CBuildOptions & { re
     }));
     const weights = join(dir, 'weights.safetensors');
     writeFileSync(weights, encodeSafetensors(params));
-    const out = JSON.parse(execFileSync(exe, [weights, String(opts.runs)]).toString()) as { median_s: number; kernels: number[] };
     const costs = costModule(m, accel);
     return {
-      median_ms: out.median_s * 1e3,
-      runs: opts.runs,
-      kernels: costs.map((c, i) => ({ name: c.name, measured_ms: out.kernels[i]! * 1e3, predicted_ms: c.predicted_s * 1e3, matrix_flops: c.flops_detail.matrix })),
+      run(runs: number): BenchResult {
+        const out = JSON.parse(execFileSync(exe, [weights, String(runs)]).toString()) as { median_s: number; kernels: number[] };
+        return {
+          median_ms: out.median_s * 1e3,
+          runs,
+          kernels: costs.map((c, i) => ({
+            name: c.name,
+            measured_ms: out.kernels[i]! * 1e3,
+            predicted_ms: c.predicted_s * 1e3,
+            matrix_flops: c.flops_detail.matrix,
+            gemms: c.products?.map((p) => p.problem) ?? (c.schedule ? [c.schedule.problem] : []),
+          })),
+        };
+      },
+      dispose: () => rmSync(dir, { recursive: true, force: true }),
     };
-  } finally {
+  } catch (e) {
     rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** buildBenchC, one run of `runs` calls, and the build removed. */
+export function benchC(m: Module, accel: Accelerator, opts: CBuildOptions & { readonly runs: number }): BenchResult {
+  const built = buildBenchC(m, accel, opts);
+  try {
+    return built.run(opts.runs);
+  } finally {
+    built.dispose();
   }
 }
 

@@ -51,7 +51,7 @@ const MAIN: CHarness = { main: 'main.c', exe: 'model' };
  */
 export function buildC(dir: string, opts: CBuildOptions = {}, harness: CHarness = MAIN): string {
   const exe = join(dir, harness.exe);
-  const args = ['-std=c11', '-fopenmp', ...(harness.flags ?? []), ...(opts.cflags ?? DEFAULT_CFLAGS), '-o', exe, join(dir, harness.main), join(dir, 'model.c'), '-lm'];
+  const args = ['-std=c11', '-pthread', ...(harness.flags ?? []), ...(opts.cflags ?? DEFAULT_CFLAGS), '-o', exe, join(dir, harness.main), join(dir, 'model.c'), '-lm'];
   const cc = opts.cc ?? 'cc';
   try {
     execFileSync(cc, args, { stdio: ['ignore', 'pipe', 'pipe'] });

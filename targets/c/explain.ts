@@ -48,7 +48,9 @@ function kernelOf(code: readonly string[], line: number): string | undefined {
     const header = before.find((l) => /^\/\* k\d+_/.test(l));
     return header && `in kernel ${header.replace(/^\/\* /, '')}`;
   }
-  const call = /BERTC_TIMED\((\d+), (k\d+_\w+)\(|^\s+(k\d+_\w+)\(m, &status/.exec(code[line - 1]!);
+  // A job of the thread pool names the kernel's function by its trampoline.
+  const text = code[line - 1]!.replace(/bertc_parallel\(&m->pool, \d+, (k\d+_\w+?)_(?:tasks|segments), /, '$1(');
+  const call = /BERTC_TIMED\((\d+), (k\d+_\w+)\(|^\s+(k\d+_\w+)\((?:m, &status|&\(bertc_args\))/.exec(text);
   if (!call) return undefined;
   const names = /bertc_kernel_names\[\d+\] = \{ (.*) \};/.exec(code.find((l) => l.includes('bertc_kernel_names[')) ?? '');
   const run = call[1] !== undefined && names ? (JSON.parse(`[${names[1]}]`) as string[])[Number(call[1])] : undefined;

@@ -57,8 +57,14 @@ export interface KernelFunction {
   readonly lines: readonly Line[];
   readonly usesStatus: boolean;
   readonly usesSeed: boolean;
-  /** Whether it takes its GEMM's B packed (a trailing `pk` parameter; packedOperand). */
+  /** Whether it takes its GEMM's B packed (a `pk` parameter; packedOperand). */
   readonly packed?: boolean;
+  /**
+   * Its loop over tasks, when it has one: the function then runs tasks [lo_, hi_) on pool thread
+   * `thread_` (trailing parameters), and a call shares them out among the pool's threads when
+   * `parallel` (there is work enough for more than one), else runs them all itself.
+   */
+  readonly tasks?: { readonly count: number; readonly parallel: boolean };
 }
 
 
@@ -73,8 +79,27 @@ class KernelBuilder extends ElementValues {
    */
   private readonly bits = new Map<Node, string>();
 
+  /** The loop over tasks that parallelFor opened. */
+  tasks?: { count: number; parallel: boolean };
+
   constructor(k: Kernel, env: KernelEnv) {
     super(k, env);
+  }
+
+  /**
+   * Opens the kernel's loop over its `count` tasks: the range [lo_, hi_) its caller gives it, so
+   * that the thread pool can share the tasks out (when `parallel`) without the loop knowing.
+   */
+  parallelFor(v: string, count: number, parallel: boolean, span?: Line['span']): void {
+    if (this.tasks) throw new Error(`internal: kernel ${this.k.name} opens two task loops`);
+    this.tasks = { count, parallel: parallel && count > 1 };
+    this.w.open(`for (ptrdiff_t ${v} = lo_; ${v} < hi_; ${v}++)`, span);
+  }
+
+  /** The pool thread running this task, to index per-thread workspaces. */
+  get thread(): string {
+    if (!this.tasks) throw new Error(`internal: kernel ${this.k.name} asks for its thread outside its task loop`);
+    return 'thread_';
   }
 
   /** A 16-bit constant is its value rounded to the dtype, and an index (iota) too. */
@@ -146,7 +171,7 @@ function header(k: Kernel, instances: readonly Kernel[]): string[] {
 }
 
 function done(b: KernelBuilder, k: Kernel): KernelFunction {
-  return { name: k.name, params: kernelParams(k), keys: b.usesSeed ? dropoutOps(k).length : 0, lines: b.w.lines, usesStatus: b.usesStatus, usesSeed: b.usesSeed };
+  return { name: k.name, params: kernelParams(k), keys: b.usesSeed ? dropoutOps(k).length : 0, lines: b.w.lines, usesStatus: b.usesStatus, usesSeed: b.usesSeed, ...(b.tasks ? { tasks: b.tasks } : {}) };
 }
 
 /** Row kernels: elementwise chains, reductions with their prologue and epilogue, gathers, copies. */
@@ -178,10 +203,8 @@ function rowKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[], shar
     columnSum(b, k, env, reductions, D, ROWS);
     return done(b, k);
   }
-  // Without `nowait`, every thread would wait at the end of each segment for the slowest.
-  if (shared) b.w.line('#pragma omp for schedule(static) nowait');
-  else if (ROWS > 1 && ROWS * D >= 4096) b.w.line('#pragma omp parallel for schedule(static)');
-  b.w.open(r.loop('row', ROWS));
+  // A segment's rows are always shared out: its kernel's one job holds every segment's tasks.
+  b.parallelFor('row', ROWS, shared || ROWS * D >= 4096);
   if (elementByElement(k, iterShape)) {
     // Every op and every output is one element per point: one loop computes each element through
     // the whole chain in registers and stores it, rather than a loop per op through row arrays.
@@ -258,8 +281,7 @@ function columnSum(b: KernelBuilder, k: Kernel, env: KernelEnv, reductions: read
   // runs of the task's columns.
   const walked = k.outputs.filter((o) => prologue.has(b.stored(o).v));
   const columns = 'for (ptrdiff_t row = c0; row < c1; row++)';
-  if (tasks > 1 && COLS * D >= 4096) b.w.line('#pragma omp parallel for schedule(static)');
-  b.w.open(r.loop('task', tasks));
+  b.parallelFor('task', tasks, COLS * D >= 4096);
   b.w.line(`const ptrdiff_t c0 = task * ${chunk}, c1 = c0 + ${chunk} < ${COLS} ? c0 + ${chunk} : ${COLS};`);
   reductions.forEach((n, i) => {
     b.w.line(`${r.type(accumulatorOf(n))} acc${i}[${chunk}];`, n.meta.span);
@@ -387,8 +409,8 @@ export function checkGemms(m: Module): void {
 
 /**
  * The function of kernel `k`, shared by `instances` (the kernels with its signature, `k` first).
- * A `shared` function is a multi-tensor kernel's segment: called by every thread of the region the
- * kernel opens, it shares its loop out among them (an orphaned `omp for`) instead of opening a region.
+ * A `shared` function is a multi-tensor kernel's segment: its tasks are a range of the one job the
+ * kernel gives the thread pool, which holds every segment's.
  */
 export function kernelFunction(k: Kernel, env: Omit<KernelEnv, 'ptr'>, instances: readonly Kernel[] = [k], opts: { readonly shared?: boolean; readonly inPlace?: boolean; readonly packed?: boolean } = {}): KernelFunction {
   const own = { ...env, ptr: parameterNames(k) };
@@ -431,11 +453,10 @@ function attentionKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[]
   for (const helper of ['bertc_fmax', 'bertc_exp', 'bertc_row_max', 'bertc_row_sum']) r.used.add(helper);
   for (const line of header(k, instances)) b.w.line(line);
   b.w.line(`static const bertc_blocking blk = { ${blk.mc}, ${blk.nc}, ${blk.kc}, ${blk.mr}, ${blk.nr} };`);
-  if (batches * blocks > 1) b.w.line('#pragma omp parallel for schedule(static)');
-  b.w.open(r.loop('task', batches * blocks), scores.meta.span);
+  b.parallelFor('task', batches * blocks, true, scores.meta.span);
   b.w.line(`const ptrdiff_t bi = task / ${blocks}, i0 = (task % ${blocks}) * ${rows};`);
   b.w.line(`const int nr = (int)(${Sq} - i0 < ${rows} ? ${Sq} - i0 : ${rows});`);
-  b.w.line(`${t} *ws = m->gemm_ws + (size_t)bertc_thread_num() * m->gemm_ws_floats;`);
+  b.w.line(`${t} *ws = m->gemm_ws + (size_t)${b.thread} * m->gemm_ws_floats;`);
   b.w.line(`const ${t} *q = ${env.ptr(qk.a.buffer)} + ${gemmBatchOffset(qk.a, bi)} + i0 * ${qk.a.rowStride};`);
   b.w.line(`const ${t} *kt = ${env.ptr(qk.b.buffer)} + ${gemmBatchOffset(qk.b, bi)};`);
   b.w.line(`const ${t} *v = ${env.ptr(pv.b.buffer)} + ${gemmBatchOffset(pv.b, bi)};`);
@@ -523,24 +544,23 @@ function scatterKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[]):
   const span = s.node.meta.span;
   const p = s.pre > 1 ? 'p' : '0';
   const columns = 'for (ptrdiff_t q = q0; q < q1; q++)';
-  // A 16-bit result sums in f32, in a zeroed array of the result's elements, and is rounded once
-  // when each column is done (the interpreter's one rounding): adding into the 16-bit result itself
-  // would round every partial sum.
+  // A 16-bit result sums in f32, in a zeroed array of the task's columns of every row, and is
+  // rounded once when each column is done (the interpreter's one rounding): adding into the 16-bit
+  // result itself would round every partial sum.
   const narrow = isNarrow(r, dtype);
-  const acc = (row: string) => `acc[${affine([[p, s.rows * s.post], [row, s.post], ['q', 1]])}]`;
+  const acc = (row: string) => `acc[${row} * ${chunk} + (q - q0)]`;
   for (const line of header(k, instances)) b.w.line(line);
-  if (narrow) {
-    b.w.line(`${r.type(dtype)} *acc = bertc_alloc(sizeof(${r.type(dtype)}) * ${s.pre * s.rows * s.post});`, span);
-    b.w.line('if (!acc) { *status = BERTC_ERR_MEMORY; return; }', span);
-  }
-  if (tasks > 1 && s.pre * s.rows * s.post >= 4096) b.w.line('#pragma omp parallel for schedule(static)');
-  b.w.open(r.loop('task', tasks), span);
+  b.parallelFor('task', tasks, s.pre * s.rows * s.post >= 4096, span);
   if (s.pre > 1) b.w.line(`const ptrdiff_t p = ${chunks > 1 ? `task / ${chunks}` : 'task'};`);
   if (chunks > 1) {
     b.w.line(`const ptrdiff_t q0 = (task % ${chunks}) * ${chunk};`);
     b.w.line(`const ptrdiff_t q1 = q0 + ${chunk} < ${s.post} ? q0 + ${chunk} : ${s.post};`);
   } else {
     b.w.line(`const ptrdiff_t q0 = 0, q1 = ${s.post};`);
+  }
+  if (narrow) {
+    b.w.line(`${r.type(dtype)} *acc = bertc_alloc(sizeof(${r.type(dtype)}) * ${s.rows * chunk});`, span);
+    b.w.line('if (!acc) { *status = BERTC_ERR_MEMORY; return; }', span);
   }
   if (!narrow) b.w.line(`${r.loop('row', s.rows)} ${columns} ${s.target(p, 'row', 'q')} = ${r.store(r.literal(0, dtype), dtype)};`, span);
   b.w.open(r.loop('i', s.count), span);
@@ -551,9 +571,11 @@ function scatterKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[]):
   if (narrow) b.w.line(`${columns} ${acc('row')} += ${s.update(p, 'i', 'q')};`, span);
   else b.w.line(`${columns} ${at} = ${r.store(`${r.load(at, dtype)} + ${s.update(p, 'i', 'q')}`, dtype)};`, span);
   b.w.close();
-  if (narrow) b.w.line(`${r.loop('row', s.rows)} ${columns} ${at} = ${r.store(acc('row'), dtype)};`, span);
+  if (narrow) {
+    b.w.line(`${r.loop('row', s.rows)} ${columns} ${at} = ${r.store(acc('row'), dtype)};`, span);
+    b.w.line('bertc_free_aligned(acc);');
+  }
   b.w.close();
-  if (narrow) b.w.line('bertc_free_aligned(acc);');
   return done(b, k);
 }
 
@@ -657,8 +679,7 @@ function gemmKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[], pac
   b.w.line(`/* schedule (tile-gemm): ${(env.schedules?.get(mm)?.levels ?? []).map((t) => `${t.level} ${t.m}x${t.n}x${t.k} ${t.order}`).join(', ') || 'untiled'}; blocking mc=${blk.mc} nc=${blk.nc} kc=${blk.kc} mr=${blk.mr} nr=${blk.nr}${packed ? '; B packed at load' : ''} */`);
   b.w.line(`static const bertc_blocking blk = { ${blk.mc}, ${blk.nc}, ${blk.kc}, ${blk.mr}, ${blk.nr} };`);
   const tasks = batches * chunks * colChunks;
-  if (tasks > 1) b.w.line('#pragma omp parallel for schedule(static)');
-  b.w.open(r.loop('task', tasks), mm.meta.span);
+  b.parallelFor('task', tasks, true, mm.meta.span);
   if (colChunks > 1) b.w.line(`const ptrdiff_t bi = task / ${chunks * colChunks}, m0 = (task / ${colChunks} % ${chunks}) * ${chunk};`);
   else b.w.line(`const ptrdiff_t bi = task / ${chunks}, m0 = (task % ${chunks}) * ${chunk};`);
   b.w.line('(void)bi;');
@@ -667,7 +688,7 @@ function gemmKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[], pac
     b.w.line(`const ptrdiff_t n0 = (task % ${colChunks}) * ${cols};`);
     b.w.line(`const int cols = (int)(${N} - n0 < ${cols} ? ${N} - n0 : ${cols});`);
   }
-  b.w.line(`${gemmType} *ws = m->gemm_ws + (size_t)bertc_thread_num() * m->gemm_ws_floats;`);
+  b.w.line(`${gemmType} *ws = m->gemm_ws + (size_t)${b.thread} * m->gemm_ws_floats;`);
   const bi = unravel('bi', batchShape);
   const aBase = `${env.ptr(a.buffer)} + ${gemmBatchOffset(a, bi)} + m0 * ${a.rowStride}`;
   const bBase = `${env.ptr(bv.buffer)} + ${gemmBatchOffset(bv, bi)}`;
@@ -676,7 +697,7 @@ function gemmKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[], pac
     const cBase = `${env.ptr(mm)} + ${affine([['bi', M * N], ['m0', N]])}`;
     b.w.line(gemmCall(aBase, bBase, cBase), mm.meta.span);
   } else {
-    b.w.line(`${gemmType} *c = m->gemm_scratch + (size_t)bertc_thread_num() * m->gemm_scratch_floats;`);
+    b.w.line(`${gemmType} *c = m->gemm_scratch + (size_t)${b.thread} * m->gemm_scratch_floats;`);
     b.w.line(gemmCall(aBase, bBase, 'c'), mm.meta.span);
     b.w.open('for (int mi = 0; mi < rows; mi++)');
     b.w.open(colChunks > 1 ? 'for (ptrdiff_t n = n0; n < n0 + cols; n++)' : r.loop('n', N));

@@ -114,7 +114,7 @@ function outcome(c: Case, target: Target, failure?: string): Outcome {
 
 /** The symbols a generated model.c defines at file scope, which a batch renames per model. */
 function fileScopeNames(code: string): string[] {
-  const names = ['bertc_model', 'bertc_init', 'bertc_run', 'bertc_free', 'bertc_kernel_count', 'bertc_kernel_names', 'bertc_kernel_times', 'main', 'slurp'];
+  const names = ['bertc_model', 'bertc_args', 'bertc_init', 'bertc_run', 'bertc_free', 'bertc_kernel_count', 'bertc_kernel_names', 'bertc_kernel_times', 'main', 'slurp'];
   for (const m of code.matchAll(/^static [^=(]*?(\w+)\(/gm)) names.push(m[1]!);
   return names;
 }

@@ -1,9 +1,14 @@
+/* sched_getaffinity, as a generated model.c asks for it. */
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE 1
+#endif
 /*
  * Tests of targets/c/runtime/bertc_runtime.h, driven by test/c-runtime.test.ts, which compiles this
  * file under several flag sets and compares the output with the TypeScript implementations.
  *
  *   runtime_test gemm                      bertc_sgemm against a double-precision triple loop
  *   runtime_test misc                      allocator, bertc_split, bertc_error
+ *   runtime_test pool                      the thread pool: every task run once, by a valid thread
  *   runtime_test rng < triples             "seed id i" per line in, "key bits" per line out
  *   runtime_test st-list FILE              one line per tensor: name, dtype, shape, size, alignment
  *                                          and the first words of data; or "error CODE MESSAGE"
@@ -259,6 +264,59 @@ static int test_gemm(void) {
 /* ---------------------------------------------------------------------------------------------- */
 /* Allocator, threads, messages                                                                   */
 
+/* A job that counts how often each task runs, and checks the thread index it is given. */
+typedef struct {
+  int *runs;
+  int threads;
+  int bad_thread;
+} pool_job;
+
+static void count_tasks(const void *ctx, ptrdiff_t begin, ptrdiff_t end, int thread) {
+  const pool_job *j = (const pool_job *)ctx;
+  if (thread < 0 || thread >= j->threads) ((pool_job *)j)->bad_thread = 1;
+  for (ptrdiff_t t = begin; t < end; t++) j->runs[t]++;
+}
+
+/* Pools of 1 to 5 threads (more than this machine may have cores) run thousands of jobs back to
+ * back, of 0 to 1000 tasks (fewer tasks than threads included), some after a pause long enough for
+ * the workers to fall asleep: every task runs exactly once per job, on a thread of the pool. */
+static int test_pool(void) {
+  enum { MAX_TASKS = 1000 };
+  static int runs[MAX_TASKS];
+  CHECK(bertc_available_cores() >= 1, "bertc_available_cores() = %d", bertc_available_cores());
+  for (int threads = 1; threads <= 5; threads++) {
+    bertc_pool pool;
+    CHECK(bertc_pool_start(&pool, threads) == BERTC_OK, "bertc_pool_start(%d) failed", threads);
+    CHECK(pool.threads == threads || (pool.threads == 1 && threads > 1 && pool.workers == NULL), "a pool of %d has %d threads", threads, pool.threads);
+    pool_job job = {runs, pool.threads, 0};
+    for (int j = 0; j < 3000; j++) {
+      const int tasks = (j * 37) % (MAX_TASKS + 1);
+      memset(runs, 0, sizeof runs);
+      if (j % 500 == 499) {
+        /* Long enough for every worker's spin to run out. */
+        volatile double x = 0;
+        for (long i = 0; i < 20000000; i++) x += 1e-9;
+      }
+      bertc_parallel(&pool, tasks, count_tasks, &job);
+      for (int t = 0; t < MAX_TASKS; t++) {
+        if (runs[t] != (t < tasks)) {
+          CHECK(0, "pool of %d, job %d of %d tasks: task %d ran %d times", threads, j, tasks, t, runs[t]);
+          break;
+        }
+      }
+    }
+    CHECK(!job.bad_thread, "pool of %d: a task was given a thread index outside [0, %d)", threads, pool.threads);
+    bertc_pool_stop(&pool);
+    bertc_pool_stop(&pool); /* stopping twice is harmless */
+  }
+  ptrdiff_t b, e;
+  CHECK(bertc_clip(5, 20, 10, 30, &b, &e) && b == 0 && e == 10, "bertc_clip(5, 20, 10, 30) = [%td, %td)", b, e);
+  CHECK(bertc_clip(12, 40, 10, 30, &b, &e) && b == 2 && e == 20, "bertc_clip(12, 40, 10, 30) = [%td, %td)", b, e);
+  CHECK(!bertc_clip(0, 10, 10, 30, &b, &e), "bertc_clip(0, 10, 10, 30) is not empty");
+  printf("pool: ok\n");
+  return failures == 0;
+}
+
 static int test_misc(void) {
   unsigned char *p = (unsigned char *)bertc_alloc(0);
   CHECK(p != NULL && (uintptr_t)p % 64 == 0, "bertc_alloc(0) gave %p", (void *)p);
@@ -367,6 +425,7 @@ int main(int argc, char **argv) {
   int ok;
   if (argc == 2 && strcmp(argv[1], "gemm") == 0) ok = test_gemm();
   else if (argc == 2 && strcmp(argv[1], "misc") == 0) ok = test_misc();
+  else if (argc == 2 && strcmp(argv[1], "pool") == 0) ok = test_pool();
   else if (argc == 2 && strcmp(argv[1], "rng") == 0) ok = test_rng();
   else if (argc == 3 && strcmp(argv[1], "st-list") == 0) ok = test_st_list(argv[2]);
   else if (argc == 6 && strcmp(argv[1], "st-get") == 0) ok = test_st_get(argv[2], argv[3], argv[4], argv[5]);

@@ -12,6 +12,8 @@
  *   bertc_alloc / bertc_free_aligned   64-byte aligned, zeroed memory
  *   bertc_max_threads / bertc_thread_num / bertc_split
  *                                      OpenMP queries that degrade to one thread without -fopenmp
+ *                                      (the probes' threads; a model's are the pool's)
+ *   bertc_pool / bertc_parallel        the thread pool a model runs its kernels on
  *   bertc_fmix32 / bertc_dropout_*     the dropout generator of docs/dropout-rng.md
  *   bertc_f32_to_bf16 / bertc_bf16_to_f32 / bertc_f32_to_f16 / bertc_f16_to_f32
  *                                      bf16 and f16 conversions (src/io/halfFloat.ts's, bit for bit)
@@ -134,6 +136,212 @@ static inline void bertc_split(int n, int parts, int part, int grain, int *begin
   long long lo = units * part / parts * grain, hi = units * (part + 1) / parts * grain;
   *begin = (int)(lo < n ? lo : n);
   *end = (int)(hi < n ? hi : n);
+}
+
+/* ============================================================================================== */
+/* The thread pool                                                                                */
+/*
+ * A model runs each parallel kernel as bertc_parallel(pool, tasks, fn, ctx): [0, tasks) is split
+ * into one contiguous range per thread, as OpenMP's static schedule splits a loop, and the caller
+ * runs the first. A worker that finds no work spins for a bounded time (BERTC_SPIN iterations, a few
+ * hundred microseconds: the gap between two kernels of one run) and then sleeps on a condition
+ * variable; the caller waits for the workers the same way. On a machine shared with other
+ * processes a waiting thread so gives its core away within a fraction of a millisecond, where libgomp's waiting
+ * threads spin for milliseconds unless an environment variable says otherwise, and take the core
+ * from the very thread they wait for. Without POSIX threads the pool is the caller alone.
+ */
+#if defined(__unix__) || defined(__APPLE__)
+#define BERTC_HAVE_PTHREADS 1
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <unistd.h>
+#endif
+
+/* About 0.3 ms of pause instructions on a Zen 3 core (30 ns each): enough to ride over the
+ * imbalance at the end of a kernel and the gap to the next one without a wake-up, short against a
+ * scheduler's time slice (libgomp's default is about 9 ms). */
+#ifndef BERTC_SPIN
+#define BERTC_SPIN 10000
+#endif
+
+/* Runs tasks [begin, end) of a job on thread `thread` (0 is the caller). */
+typedef void (*bertc_task_fn)(const void *ctx, ptrdiff_t begin, ptrdiff_t end, int thread);
+
+typedef struct bertc_pool bertc_pool;
+struct bertc_worker {
+  bertc_pool *pool;
+  int index;
+#ifdef BERTC_HAVE_PTHREADS
+  pthread_t thread;
+#endif
+};
+
+struct bertc_pool {
+  int threads; /* the caller included */
+  struct bertc_worker *workers;
+#ifdef BERTC_HAVE_PTHREADS
+  pthread_mutex_t lock;
+  pthread_cond_t wake, done;
+  atomic_uint job;    /* bumped for each job: a worker runs its share when it changes */
+  atomic_int pending; /* workers yet to finish the current job */
+  atomic_int stop;
+  int started;        /* workers created, so many to join */
+#endif
+  bertc_task_fn fn;
+  const void *ctx;
+  ptrdiff_t tasks;
+};
+
+/* The cores this process may run on: its CPU affinity where the platform tells (Linux, with
+ * _GNU_SOURCE, which model.c defines), else the online processors. */
+static inline int bertc_available_cores(void) {
+#if defined(BERTC_HAVE_PTHREADS) && defined(CPU_COUNT)
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) return CPU_COUNT(&set);
+#endif
+#if defined(BERTC_HAVE_PTHREADS) && defined(_SC_NPROCESSORS_ONLN)
+  long n = sysconf(_SC_NPROCESSORS_ONLN);
+  if (n > 0) return n < 1024 ? (int)n : 1024;
+#endif
+  return 1;
+}
+
+static inline void bertc_spin_pause(void) {
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+  __builtin_ia32_pause();
+#elif defined(__GNUC__) && defined(__aarch64__)
+  __asm__ __volatile__("yield");
+#endif
+}
+
+/* The part of a job's range [lo, hi) that falls in [start, end), relative to start, in *begin and
+ * *end; whether there is any. */
+static inline int bertc_clip(ptrdiff_t lo, ptrdiff_t hi, ptrdiff_t start, ptrdiff_t end, ptrdiff_t *begin, ptrdiff_t *stop) {
+  *begin = (lo > start ? lo : start) - start;
+  *stop = (hi < end ? hi : end) - start;
+  return *begin < *stop;
+}
+
+/* Thread t's share of a job's tasks. */
+static inline void bertc_pool_share(const bertc_pool *p, int t, ptrdiff_t *begin, ptrdiff_t *end) {
+  *begin = p->tasks * t / p->threads;
+  *end = p->tasks * (t + 1) / p->threads;
+}
+
+#ifdef BERTC_HAVE_PTHREADS
+static void *bertc_worker_main(void *arg) {
+  struct bertc_worker *w = (struct bertc_worker *)arg;
+  bertc_pool *p = w->pool;
+  unsigned seen = 0;
+  for (;;) {
+    unsigned job = atomic_load(&p->job);
+    for (int i = 0; i < BERTC_SPIN && job == seen; i++) {
+      bertc_spin_pause();
+      job = atomic_load(&p->job);
+    }
+    if (job == seen) {
+      pthread_mutex_lock(&p->lock);
+      while ((job = atomic_load(&p->job)) == seen) pthread_cond_wait(&p->wake, &p->lock);
+      pthread_mutex_unlock(&p->lock);
+    }
+    seen = job;
+    if (atomic_load(&p->stop)) return NULL;
+    ptrdiff_t begin, end;
+    bertc_pool_share(p, w->index, &begin, &end);
+    if (begin < end) p->fn(p->ctx, begin, end, w->index);
+    if (atomic_fetch_sub(&p->pending, 1) == 1) {
+      pthread_mutex_lock(&p->lock);
+      pthread_cond_signal(&p->done);
+      pthread_mutex_unlock(&p->lock);
+    }
+  }
+}
+
+/* Publishes a job (or, with stop set, the end) to every worker. */
+static void bertc_pool_publish(bertc_pool *p) {
+  atomic_store(&p->pending, p->started);
+  pthread_mutex_lock(&p->lock);
+  atomic_fetch_add(&p->job, 1u);
+  pthread_cond_broadcast(&p->wake);
+  pthread_mutex_unlock(&p->lock);
+}
+#endif
+
+/* Stops and joins the workers; a pool that was never started, or only partly, is stopped too. */
+BERTC_FN void bertc_pool_stop(bertc_pool *p) {
+#ifdef BERTC_HAVE_PTHREADS
+  if (p->started > 0) {
+    atomic_store(&p->stop, 1);
+    bertc_pool_publish(p);
+    for (int i = 0; i < p->started; i++) pthread_join(p->workers[i].thread, NULL);
+  }
+  if (p->workers) {
+    pthread_cond_destroy(&p->done);
+    pthread_cond_destroy(&p->wake);
+    pthread_mutex_destroy(&p->lock);
+  }
+  p->started = 0;
+#endif
+  free(p->workers);
+  p->workers = NULL;
+  p->threads = 1;
+}
+
+/* Starts threads - 1 workers (threads <= 0: one per available core). BERTC_ERR_MEMORY when a
+ * thread cannot be created; the pool is then stopped. */
+BERTC_FN int bertc_pool_start(bertc_pool *p, int threads) {
+  memset(p, 0, sizeof *p);
+  p->threads = threads > 0 ? threads : bertc_available_cores();
+#ifndef BERTC_HAVE_PTHREADS
+  p->threads = 1;
+#endif
+  if (p->threads == 1) return BERTC_OK;
+  p->workers = (struct bertc_worker *)calloc((size_t)p->threads - 1, sizeof *p->workers);
+  if (!p->workers) {
+    p->threads = 1;
+    return BERTC_ERR_MEMORY;
+  }
+#ifdef BERTC_HAVE_PTHREADS
+  pthread_mutex_init(&p->lock, NULL);
+  pthread_cond_init(&p->wake, NULL);
+  pthread_cond_init(&p->done, NULL);
+  for (int i = 0; i < p->threads - 1; i++) {
+    p->workers[i].pool = p;
+    p->workers[i].index = i + 1;
+    if (pthread_create(&p->workers[i].thread, NULL, bertc_worker_main, &p->workers[i]) != 0) {
+      bertc_pool_stop(p);
+      return BERTC_ERR_MEMORY;
+    }
+    p->started++;
+  }
+#endif
+  return BERTC_OK;
+}
+
+/* Runs fn over [0, tasks) on every thread of the pool and returns when all are done. Not
+ * reentrant: one job at a time per pool, never from inside a task. */
+BERTC_FN void bertc_parallel(bertc_pool *p, ptrdiff_t tasks, bertc_task_fn fn, const void *ctx) {
+  if (tasks <= 0) return;
+#ifdef BERTC_HAVE_PTHREADS
+  if (p->started > 0 && tasks > 1) {
+    p->fn = fn;
+    p->ctx = ctx;
+    p->tasks = tasks;
+    bertc_pool_publish(p);
+    ptrdiff_t begin, end;
+    bertc_pool_share(p, 0, &begin, &end);
+    if (begin < end) fn(ctx, begin, end, 0);
+    for (int i = 0; i < BERTC_SPIN && atomic_load(&p->pending) > 0; i++) bertc_spin_pause();
+    if (atomic_load(&p->pending) > 0) {
+      pthread_mutex_lock(&p->lock);
+      while (atomic_load(&p->pending) > 0) pthread_cond_wait(&p->done, &p->lock);
+      pthread_mutex_unlock(&p->lock);
+    }
+    return;
+  }
+#endif
+  fn(ctx, 0, tasks, 0);
 }
 
 /* ============================================================================================== */
