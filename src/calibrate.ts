@@ -158,6 +158,8 @@ export function calibrate(opts: CalibrateOptions = {}): Accelerator {
     const peakAll = need(fma, 'fma_gflops_all') * 1e9;
     const threads = need(fma, 'threads');
     const sgemm = best.rate;
+    // What the micro-kernel sustains of the FMA peak on one thread: every GEMM's time is divided by it.
+    const efficiency = round4(Math.min(1, sgemm / peak1));
     const bandwidth = need(copy, 'copy_bytes_per_s');
     const rowFlops = need(ln, 'layernorm_flops_per_s');
     const specialRates = Object.fromEntries(SPECIAL_FUNCTIONS.map((fn) => [fn, need(special, `${fn}_per_s`)])) as Record<SpecialFunction, number>;
@@ -199,7 +201,7 @@ export function calibrate(opts: CalibrateOptions = {}): Accelerator {
           `to f32 as it packs them and multiplies in f32 (no native bf16 dot product is used), replacing host-cpu's bf16 ${HOST_CPU.matrix.macs_per_cycle.bf16} (VDPBF16PS).`,
         `matrix.array ${best.mr}x${best.nr}: the fastest register blocking of bertc_sgemm ${GEMM_SIZE}x${GEMM_SIZE}x${GEMM_SIZE} on 1 thread ` +
           `(${blockings.map((b) => `${b.mr}x${b.nr} ${fmt(b.rate / 1e9)}`).join(', ')} GFLOP/s); ${fmt(sgemm / 1e9)} GFLOP/s is ` +
-          `${fmt((100 * sgemm) / peak1)}% of the 1-thread FMA peak.`,
+          `${fmt((100 * sgemm) / peak1)}% of the 1-thread FMA peak, which is matrix.efficiency (${efficiency}).`,
         `dram bandwidth ${fmt(bandwidth / 1e9)} GB/s: copy between two ${COPY_MIB} MiB arrays on ${threads} threads, bytes read + written, best run.`,
         `dram capacity: os.totalmem() on the measured machine.`,
         'memory levels: capacities kept from host-cpu (lscpu); bandwidths are host-cpu\'s bytes per cycle per core at the derived clock and cores.',
@@ -216,7 +218,7 @@ export function calibrate(opts: CalibrateOptions = {}): Accelerator {
       ],
       clock_hz: clock,
       cores: threads,
-      matrix: { ...HOST_CPU.matrix, array: { ...HOST_CPU.matrix.array, rows: best.mr, cols: best.nr }, macs_per_cycle: { ...HOST_CPU.matrix.macs_per_cycle, ...halfMacs } },
+      matrix: { ...HOST_CPU.matrix, array: { ...HOST_CPU.matrix.array, rows: best.mr, cols: best.nr }, macs_per_cycle: { ...HOST_CPU.matrix.macs_per_cycle, ...halfMacs }, efficiency },
       vector: { lanes, ops_per_lane_per_cycle: ops, special_per_cycle: specialPerCycle },
       memory: HOST_CPU.memory.map((level) => ({ ...level, bandwidth_bytes_per_s: level.bandwidth_bytes_per_s * scale })),
       dram: { capacity_bytes: os.totalmem(), bandwidth_bytes_per_s: bandwidth },

@@ -18,6 +18,12 @@ export interface MatrixUnit {
   readonly systolic: boolean;
   /** Multiply-accumulates per cycle per core, by dtype; a dtype not listed is unsupported. */
   readonly macs_per_cycle: Readonly<Partial<Record<MatrixDType, number>>>;
+  /**
+   * The fraction of that peak a GEMM's inner loop sustains on whole tiles (a CPU micro-kernel's
+   * loads, broadcasts and register pressure; `bertc calibrate` measures the runtime's); 1 when
+   * absent. Every GEMM's compute time is divided by it.
+   */
+  readonly efficiency?: number;
 }
 
 export type SpecialFunction = 'exp' | 'erf' | 'tanh' | 'rsqrt';

@@ -49,7 +49,7 @@ export const ACCELERATOR_FORMAT = {
     // `$schema` lets a file point editors at the schema; the validator ignores its value.
     optional: ['webgpu', 'interconnect', 'near_memory', '$schema'],
   },
-  matrix: { required: keysOf<keyof MatrixUnit>({ array: true, systolic: true, macs_per_cycle: true }), optional: [] },
+  matrix: { required: keysOf<Exclude<keyof MatrixUnit, 'efficiency'>>({ array: true, systolic: true, macs_per_cycle: true }), optional: ['efficiency'] },
   array: { required: keysOf<keyof MatrixUnit['array']>({ rows: true, cols: true }), optional: [] },
   macs_per_cycle: { required: [], optional: MATRIX_DTYPES },
   vector: { required: keysOf<keyof VectorUnit>({ lanes: true, ops_per_lane_per_cycle: true, special_per_cycle: true }), optional: [] },
@@ -190,10 +190,13 @@ function readMatrix(r: Reader, root: Obj | undefined): MatrixUnit {
   if (macs && !MATRIX_DTYPES.some((dt) => Object.hasOwn(macs, dt))) {
     r.report('matrix.macs_per_cycle', `must list at least one dtype (${MATRIX_DTYPES.join(', ')})`);
   }
+  const efficiency = m && Object.hasOwn(m, 'efficiency') ? r.positive(m, 'efficiency', 'matrix') : undefined;
+  if (efficiency !== undefined && efficiency > 1) r.report('matrix.efficiency', `must be at most 1 (a fraction of the peak), got ${efficiency}`);
   return {
     array: { rows: r.integer(array, 'rows', 'matrix.array'), cols: r.integer(array, 'cols', 'matrix.array') },
     systolic: r.boolean(m, 'systolic', 'matrix'),
     macs_per_cycle: macsPerCycle,
+    ...(efficiency !== undefined && { efficiency }),
   };
 }
 

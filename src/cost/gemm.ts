@@ -224,6 +224,6 @@ export function gemmCompute(a: Accelerator, p: GemmProblem): GemmCompute {
   const tiles = p.batch * ceilDiv(p.m, R) * ceilDiv(p.n, C);
   const cyclesPerTile = (R * C * p.k) / macs + (a.matrix.systolic ? R + C : 0);
   const waves = ceilDiv(tiles, a.cores);
-  const seconds = (waves * cyclesPerTile) / a.clock_hz;
+  const seconds = (waves * cyclesPerTile) / a.clock_hz / (a.matrix.efficiency ?? 1);
   return { seconds, arrayEfficiency: useful / (waves * a.cores * cyclesPerTile * macs) };
 }

@@ -596,17 +596,20 @@ export function blockingOf(s: GemmSchedule | undefined, a: Accelerator): { mc: n
 }
 
 /**
- * The rows and columns of C one GEMM task computes. A batch per task when there are batches enough
- * for every core; else the rows are split evenly (in whole micro-tiles) when each core gets several
- * micro-tiles of them, and the columns (in whole micro-panels) when there are too few rows (the
- * pooler's one row per sequence), so that every core has work. The scratch each thread needs for
- * the epilogue is `rows` rows of C.
+ * The rows and columns of C one GEMM task computes: enough tasks for the thread pool to balance
+ * (two per core, so that a core that is shared with another process takes fewer). A batch is not
+ * split when there are batches enough; else its rows are (in whole micro-tiles), each task packing
+ * only its own rows of A, while B (a weight packed at load, mostly) is read by every task; too few
+ * rows for that (the pooler's one per sequence), and its columns are split (in whole micro-panels).
+ * The scratch each thread needs for the epilogue is `rows` rows of C.
  */
 export function gemmSplit(M: number, N: number, batches: number, a: Accelerator): { rows: number; cols: number } {
   const { rows: mr, cols: nr } = a.matrix.array;
-  const split = (n: number, grain: number) => Math.min(n, Math.max(grain, Math.ceil(Math.ceil(n / a.cores) / grain) * grain));
-  if (batches >= a.cores) return { rows: M, cols: N };
-  if (M >= a.cores * mr * 4) return { rows: split(M, mr), cols: N };
+  const wanted = 2 * a.cores;
+  if (batches >= wanted) return { rows: M, cols: N };
+  const parts = Math.ceil(wanted / batches);
+  const split = (n: number, grain: number) => Math.min(n, Math.max(grain, Math.ceil(Math.ceil(n / parts) / grain) * grain));
+  if (M >= parts * mr * 2) return { rows: split(M, mr), cols: N };
   return { rows: M, cols: split(N, nr) };
 }
 

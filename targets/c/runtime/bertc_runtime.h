@@ -141,9 +141,10 @@ static inline void bertc_split(int n, int parts, int part, int grain, int *begin
 /* ============================================================================================== */
 /* The thread pool                                                                                */
 /*
- * A model runs each parallel kernel as bertc_parallel(pool, tasks, fn, ctx): [0, tasks) is split
- * into one contiguous range per thread, as OpenMP's static schedule splits a loop, and the caller
- * runs the first. A worker that finds no work spins for a bounded time (BERTC_SPIN iterations, a few
+ * A model runs each parallel kernel as bertc_parallel(pool, tasks, fn, ctx): every thread, the
+ * caller included, takes runs of `grain` tasks from a shared counter until none are left, about
+ * four runs per thread. Taken, not dealt: a thread that shares its core with another process gets
+ * fewer, where a static split would make every kernel wait for its half at half speed. A worker that finds no work spins for a bounded time (BERTC_SPIN iterations, a few
  * hundred microseconds: the gap between two kernels of one run) and then sleeps on a condition
  * variable; the caller waits for the workers the same way. On a machine shared with other
  * processes a waiting thread so gives its core away within a fraction of a millisecond, where libgomp's waiting
@@ -186,11 +187,12 @@ struct bertc_pool {
   atomic_uint job;    /* bumped for each job: a worker runs its share when it changes */
   atomic_int pending; /* workers yet to finish the current job */
   atomic_int stop;
+  atomic_llong next;  /* the first task no thread has taken */
   int started;        /* workers created, so many to join */
 #endif
   bertc_task_fn fn;
   const void *ctx;
-  ptrdiff_t tasks;
+  ptrdiff_t tasks, grain;
 };
 
 /* The cores this process may run on: its CPU affinity where the platform tells (Linux, with
@@ -223,13 +225,16 @@ static inline int bertc_clip(ptrdiff_t lo, ptrdiff_t hi, ptrdiff_t start, ptrdif
   return *begin < *stop;
 }
 
-/* Thread t's share of a job's tasks. */
-static inline void bertc_pool_share(const bertc_pool *p, int t, ptrdiff_t *begin, ptrdiff_t *end) {
-  *begin = p->tasks * t / p->threads;
-  *end = p->tasks * (t + 1) / p->threads;
+#ifdef BERTC_HAVE_PTHREADS
+/* Runs runs of the current job's tasks on thread `thread` until the counter passes the end. */
+static void bertc_pool_work(bertc_pool *p, int thread) {
+  for (;;) {
+    const ptrdiff_t begin = (ptrdiff_t)atomic_fetch_add(&p->next, (long long)p->grain);
+    if (begin >= p->tasks) return;
+    p->fn(p->ctx, begin, begin + p->grain < p->tasks ? begin + p->grain : p->tasks, thread);
+  }
 }
 
-#ifdef BERTC_HAVE_PTHREADS
 static void *bertc_worker_main(void *arg) {
   struct bertc_worker *w = (struct bertc_worker *)arg;
   bertc_pool *p = w->pool;
@@ -247,9 +252,7 @@ static void *bertc_worker_main(void *arg) {
     }
     seen = job;
     if (atomic_load(&p->stop)) return NULL;
-    ptrdiff_t begin, end;
-    bertc_pool_share(p, w->index, &begin, &end);
-    if (begin < end) p->fn(p->ctx, begin, end, w->index);
+    bertc_pool_work(p, w->index);
     if (atomic_fetch_sub(&p->pending, 1) == 1) {
       pthread_mutex_lock(&p->lock);
       pthread_cond_signal(&p->done);
@@ -328,10 +331,11 @@ BERTC_FN void bertc_parallel(bertc_pool *p, ptrdiff_t tasks, bertc_task_fn fn, c
     p->fn = fn;
     p->ctx = ctx;
     p->tasks = tasks;
+    p->grain = tasks / (4 * (ptrdiff_t)p->threads);
+    if (p->grain < 1) p->grain = 1;
+    atomic_store(&p->next, 0);
     bertc_pool_publish(p);
-    ptrdiff_t begin, end;
-    bertc_pool_share(p, 0, &begin, &end);
-    if (begin < end) fn(ctx, begin, end, 0);
+    bertc_pool_work(p, 0);
     for (int i = 0; i < BERTC_SPIN && atomic_load(&p->pending) > 0; i++) bertc_spin_pause();
     if (atomic_load(&p->pending) > 0) {
       pthread_mutex_lock(&p->lock);
