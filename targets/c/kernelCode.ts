@@ -596,16 +596,16 @@ export function blockingOf(s: GemmSchedule | undefined, a: Accelerator): { mc: n
 }
 
 /**
- * The rows and columns of C one GEMM task computes: enough tasks for the thread pool to balance
- * (two per core, so that a core that is shared with another process takes fewer). A batch is not
- * split when there are batches enough; else its rows are (in whole micro-tiles), each task packing
- * only its own rows of A, while B (a weight packed at load, mostly) is read by every task; too few
- * rows for that (the pooler's one per sequence), and its columns are split (in whole micro-panels).
- * The scratch each thread needs for the epilogue is `rows` rows of C.
+ * The rows and columns of C one GEMM task computes: a task per core at least. A batch is not split
+ * when there are batches enough; else its rows are (in whole micro-tiles), each task packing only
+ * its own rows of A while every task reads all of B (a weight packed at load, mostly): more, smaller
+ * tasks would balance better beside another process but read B more often, which measured slower
+ * at B=1 quiet or not. Too few rows for that (the pooler's one per sequence), and its columns are
+ * split (in whole micro-panels). The scratch each thread needs for the epilogue is `rows` rows of C.
  */
 export function gemmSplit(M: number, N: number, batches: number, a: Accelerator): { rows: number; cols: number } {
   const { rows: mr, cols: nr } = a.matrix.array;
-  const wanted = 2 * a.cores;
+  const wanted = a.cores;
   if (batches >= wanted) return { rows: M, cols: N };
   const parts = Math.ceil(wanted / batches);
   const split = (n: number, grain: number) => Math.min(n, Math.max(grain, Math.ceil(Math.ceil(n / parts) / grain) * grain));

@@ -226,17 +226,15 @@ static void k3_gemm_bias(bertc_model *m, int *status, const float *restrict b0, 
   (void)m; (void)status; (void)thread_;
   static const bertc_blocking blk = { 32, 384, 128, 8, 32 };
   for (ptrdiff_t task = lo_; task < hi_; task++) {
-    const ptrdiff_t bi = task / 2, m0 = (task / 2 % 1) * 16;
+    const ptrdiff_t bi = task / 1, m0 = (task % 1) * 16;
     (void)bi;
     const int rows = (int)(16 - m0 < 16 ? 16 - m0 : 16);
-    const ptrdiff_t n0 = (task % 2) * 192;
-    const int cols = (int)(384 - n0 < 192 ? 384 - n0 : 192);
     float *ws = m->gemm_ws + (size_t)thread_ * m->gemm_ws_floats;
     (void)b1;
     float *c = m->gemm_scratch + (size_t)thread_ * m->gemm_scratch_floats;
-    bertc_gemm_packed(rows, cols, 128, b0 + bi * 2048 + m0 * 128, BERTC_F32, 128, 1, pk, n0, 384, c + n0, 384, &blk, ws);
+    bertc_gemm_packed(rows, 384, 128, b0 + bi * 2048 + m0 * 128, BERTC_F32, 128, 1, pk, 0, 384, c, 384, &blk, ws);
     for (int mi = 0; mi < rows; mi++) {
-      for (ptrdiff_t n = n0; n < n0 + cols; n++) {
+      for (ptrdiff_t n = 0; n < 384; n++) {
         float t1 = (c[mi * 384 + n] + b2[n]);
         b3[(bi * 6144 + (m0 + mi) * 384 + n)] = t1;
       }
@@ -327,14 +325,12 @@ static void k6_gemm(bertc_model *m, int *status, const float *restrict b0, const
   (void)m; (void)status; (void)thread_;
   static const bertc_blocking blk = { 32, 128, 128, 8, 32 };
   for (ptrdiff_t task = lo_; task < hi_; task++) {
-    const ptrdiff_t bi = task / 2, m0 = (task / 2 % 1) * 16;
+    const ptrdiff_t bi = task / 1, m0 = (task % 1) * 16;
     (void)bi;
     const int rows = (int)(16 - m0 < 16 ? 16 - m0 : 16);
-    const ptrdiff_t n0 = (task % 2) * 64;
-    const int cols = (int)(128 - n0 < 64 ? 128 - n0 : 64);
     float *ws = m->gemm_ws + (size_t)thread_ * m->gemm_ws_floats;
     (void)b1;
-    bertc_gemm_packed(rows, cols, 128, b0 + bi * 2048 + m0 * 128, BERTC_F32, 128, 1, pk, n0, 128, b2 + (bi * 2048 + m0 * 128) + n0, 128, &blk, ws);
+    bertc_gemm_packed(rows, 128, 128, b0 + bi * 2048 + m0 * 128, BERTC_F32, 128, 1, pk, 0, 128, b2 + (bi * 2048 + m0 * 128), 128, &blk, ws);
   }
 }
 
@@ -384,17 +380,15 @@ static void k8_gemm_bias_gelu(bertc_model *m, int *status, const float *restrict
   (void)m; (void)status; (void)thread_;
   static const bertc_blocking blk = { 32, 512, 128, 8, 32 };
   for (ptrdiff_t task = lo_; task < hi_; task++) {
-    const ptrdiff_t bi = task / 2, m0 = (task / 2 % 1) * 16;
+    const ptrdiff_t bi = task / 1, m0 = (task % 1) * 16;
     (void)bi;
     const int rows = (int)(16 - m0 < 16 ? 16 - m0 : 16);
-    const ptrdiff_t n0 = (task % 2) * 256;
-    const int cols = (int)(512 - n0 < 256 ? 512 - n0 : 256);
     float *ws = m->gemm_ws + (size_t)thread_ * m->gemm_ws_floats;
     (void)b1;
     float *c = m->gemm_scratch + (size_t)thread_ * m->gemm_scratch_floats;
-    bertc_gemm_packed(rows, cols, 128, b0 + bi * 2048 + m0 * 128, BERTC_F32, 128, 1, pk, n0, 512, c + n0, 512, &blk, ws);
+    bertc_gemm_packed(rows, 512, 128, b0 + bi * 2048 + m0 * 128, BERTC_F32, 128, 1, pk, 0, 512, c, 512, &blk, ws);
     for (int mi = 0; mi < rows; mi++) {
-      for (ptrdiff_t n = n0; n < n0 + cols; n++) {
+      for (ptrdiff_t n = 0; n < 512; n++) {
         float t1 = (c[mi * 512 + n] + b2[n]);
         float t2 = bertc_gelu(t1);
         b3[(bi * 8192 + (m0 + mi) * 512 + n)] = t2;
@@ -417,14 +411,12 @@ static void k9_gemm(bertc_model *m, int *status, const float *restrict b0, const
   (void)m; (void)status; (void)thread_;
   static const bertc_blocking blk = { 32, 128, 192, 8, 32 };
   for (ptrdiff_t task = lo_; task < hi_; task++) {
-    const ptrdiff_t bi = task / 2, m0 = (task / 2 % 1) * 16;
+    const ptrdiff_t bi = task / 1, m0 = (task % 1) * 16;
     (void)bi;
     const int rows = (int)(16 - m0 < 16 ? 16 - m0 : 16);
-    const ptrdiff_t n0 = (task % 2) * 64;
-    const int cols = (int)(128 - n0 < 64 ? 128 - n0 : 64);
     float *ws = m->gemm_ws + (size_t)thread_ * m->gemm_ws_floats;
     (void)b1;
-    bertc_gemm_packed(rows, cols, 512, b0 + bi * 8192 + m0 * 512, BERTC_F32, 512, 1, pk, n0, 128, b2 + (bi * 2048 + m0 * 128) + n0, 128, &blk, ws);
+    bertc_gemm_packed(rows, 128, 512, b0 + bi * 8192 + m0 * 512, BERTC_F32, 512, 1, pk, 0, 128, b2 + (bi * 2048 + m0 * 128), 128, &blk, ws);
   }
 }
 
@@ -441,11 +433,11 @@ static void k20_gemm_bias_tanh(bertc_model *m, int *status, const float *restric
   (void)m; (void)status; (void)thread_;
   static const bertc_blocking blk = { 8, 128, 128, 8, 32 };
   for (ptrdiff_t task = lo_; task < hi_; task++) {
-    const ptrdiff_t bi = task / 4, m0 = (task / 4 % 1) * 2;
+    const ptrdiff_t bi = task / 2, m0 = (task / 2 % 1) * 2;
     (void)bi;
     const int rows = (int)(2 - m0 < 2 ? 2 - m0 : 2);
-    const ptrdiff_t n0 = (task % 4) * 32;
-    const int cols = (int)(128 - n0 < 32 ? 128 - n0 : 32);
+    const ptrdiff_t n0 = (task % 2) * 64;
+    const int cols = (int)(128 - n0 < 64 ? 128 - n0 : 64);
     float *ws = m->gemm_ws + (size_t)thread_ * m->gemm_ws_floats;
     (void)b1;
     float *c = m->gemm_scratch + (size_t)thread_ * m->gemm_scratch_floats;
@@ -641,22 +633,22 @@ int bertc_run(bertc_model *m, const int32_t *in_input_ids, const int32_t *in_tok
   uint32_t keys[7];
   for (uint32_t id = 0; id < 7; id++) keys[id] = bertc_dropout_key(seed, id);
   BERTC_TIMED(0, bertc_parallel(&m->pool, 32, k0_embedding_add_layernorm_dropout_tasks, &(bertc_args){ m, &status, (const uint32_t[]){ keys[0] }, (const void *const[]){ m->w9, in_input_ids, m->w11, in_token_type_ids, m->w10, m->w18, m->w19, (float *)(m->arena + 49152) } }));
-  BERTC_TIMED(1, bertc_parallel(&m->pool, 4, k3_gemm_bias_tasks, &(bertc_args){ m, &status, NULL, (const void *const[]){ (float *)(m->arena + 49152), m->i154, m->i156, (float *)(m->arena + 0), m->pk0 } }));
+  BERTC_TIMED(1, bertc_parallel(&m->pool, 2, k3_gemm_bias_tasks, &(bertc_args){ m, &status, NULL, (const void *const[]){ (float *)(m->arena + 49152), m->i154, m->i156, (float *)(m->arena + 0), m->pk0 } }));
   BERTC_TIMED(2, k4_sub_scale(m, &status, in_attention_mask, (float *)(m->arena + 98304), 0, 2, 0));
   BERTC_TIMED(3, bertc_parallel(&m->pool, 4, k5_attention_dropout_tasks, &(bertc_args){ m, &status, (const uint32_t[]){ keys[1] }, (const void *const[]){ (float *)(m->arena + 0), (float *)(m->arena + 98304), (float *)(m->arena + 65536) } }));
-  BERTC_TIMED(4, bertc_parallel(&m->pool, 4, k6_gemm_tasks, &(bertc_args){ m, &status, NULL, (const void *const[]){ (float *)(m->arena + 65536), m->w49, (float *)(m->arena + 0), m->pk1 } }));
+  BERTC_TIMED(4, bertc_parallel(&m->pool, 2, k6_gemm_tasks, &(bertc_args){ m, &status, NULL, (const void *const[]){ (float *)(m->arena + 65536), m->w49, (float *)(m->arena + 0), m->pk1 } }));
   BERTC_TIMED(5, bertc_parallel(&m->pool, 32, k7_bias_dropout_residual_layernorm_tasks, &(bertc_args){ m, &status, (const uint32_t[]){ keys[2] }, (const void *const[]){ (float *)(m->arena + 0), m->w50, (float *)(m->arena + 49152), m->w55, m->w56, (float *)(m->arena + 65536) } }));
-  BERTC_TIMED(6, bertc_parallel(&m->pool, 4, k8_gemm_bias_gelu_tasks, &(bertc_args){ m, &status, NULL, (const void *const[]){ (float *)(m->arena + 65536), m->w58, m->w59, (float *)(m->arena + 0), m->pk2 } }));
-  BERTC_TIMED(7, bertc_parallel(&m->pool, 4, k9_gemm_tasks, &(bertc_args){ m, &status, NULL, (const void *const[]){ (float *)(m->arena + 0), m->w63, (float *)(m->arena + 81920), m->pk3 } }));
+  BERTC_TIMED(6, bertc_parallel(&m->pool, 2, k8_gemm_bias_gelu_tasks, &(bertc_args){ m, &status, NULL, (const void *const[]){ (float *)(m->arena + 65536), m->w58, m->w59, (float *)(m->arena + 0), m->pk2 } }));
+  BERTC_TIMED(7, bertc_parallel(&m->pool, 2, k9_gemm_tasks, &(bertc_args){ m, &status, NULL, (const void *const[]){ (float *)(m->arena + 0), m->w63, (float *)(m->arena + 81920), m->pk3 } }));
   BERTC_TIMED(8, bertc_parallel(&m->pool, 32, k7_bias_dropout_residual_layernorm_tasks, &(bertc_args){ m, &status, (const uint32_t[]){ keys[3] }, (const void *const[]){ (float *)(m->arena + 81920), m->w64, (float *)(m->arena + 65536), m->w69, m->w70, (float *)(m->arena + 49152) } }));
-  BERTC_TIMED(9, bertc_parallel(&m->pool, 4, k3_gemm_bias_tasks, &(bertc_args){ m, &status, NULL, (const void *const[]){ (float *)(m->arena + 49152), m->i190, m->i192, (float *)(m->arena + 0), m->pk4 } }));
+  BERTC_TIMED(9, bertc_parallel(&m->pool, 2, k3_gemm_bias_tasks, &(bertc_args){ m, &status, NULL, (const void *const[]){ (float *)(m->arena + 49152), m->i190, m->i192, (float *)(m->arena + 0), m->pk4 } }));
   BERTC_TIMED(10, bertc_parallel(&m->pool, 4, k5_attention_dropout_tasks, &(bertc_args){ m, &status, (const uint32_t[]){ keys[4] }, (const void *const[]){ (float *)(m->arena + 0), (float *)(m->arena + 98304), (float *)(m->arena + 65536) } }));
-  BERTC_TIMED(11, bertc_parallel(&m->pool, 4, k6_gemm_tasks, &(bertc_args){ m, &status, NULL, (const void *const[]){ (float *)(m->arena + 65536), m->w99, (float *)(m->arena + 0), m->pk5 } }));
+  BERTC_TIMED(11, bertc_parallel(&m->pool, 2, k6_gemm_tasks, &(bertc_args){ m, &status, NULL, (const void *const[]){ (float *)(m->arena + 65536), m->w99, (float *)(m->arena + 0), m->pk5 } }));
   BERTC_TIMED(12, bertc_parallel(&m->pool, 32, k7_bias_dropout_residual_layernorm_tasks, &(bertc_args){ m, &status, (const uint32_t[]){ keys[5] }, (const void *const[]){ (float *)(m->arena + 0), m->w100, (float *)(m->arena + 49152), m->w105, m->w106, (float *)(m->arena + 65536) } }));
-  BERTC_TIMED(13, bertc_parallel(&m->pool, 4, k8_gemm_bias_gelu_tasks, &(bertc_args){ m, &status, NULL, (const void *const[]){ (float *)(m->arena + 65536), m->w108, m->w109, (float *)(m->arena + 0), m->pk6 } }));
-  BERTC_TIMED(14, bertc_parallel(&m->pool, 4, k9_gemm_tasks, &(bertc_args){ m, &status, NULL, (const void *const[]){ (float *)(m->arena + 0), m->w113, (float *)(m->arena + 81920), m->pk7 } }));
+  BERTC_TIMED(13, bertc_parallel(&m->pool, 2, k8_gemm_bias_gelu_tasks, &(bertc_args){ m, &status, NULL, (const void *const[]){ (float *)(m->arena + 65536), m->w108, m->w109, (float *)(m->arena + 0), m->pk6 } }));
+  BERTC_TIMED(14, bertc_parallel(&m->pool, 2, k9_gemm_tasks, &(bertc_args){ m, &status, NULL, (const void *const[]){ (float *)(m->arena + 0), m->w113, (float *)(m->arena + 81920), m->pk7 } }));
   BERTC_TIMED(15, bertc_parallel(&m->pool, 32, k7_bias_dropout_residual_layernorm_tasks, &(bertc_args){ m, &status, (const uint32_t[]){ keys[6] }, (const void *const[]){ (float *)(m->arena + 81920), m->w114, (float *)(m->arena + 65536), m->w119, m->w120, out_last_hidden_state } }));
-  BERTC_TIMED(16, bertc_parallel(&m->pool, 4, k20_gemm_bias_tanh_tasks, &(bertc_args){ m, &status, NULL, (const void *const[]){ out_last_hidden_state, m->w124, m->w125, out_pooler_output, m->pk8 } }));
+  BERTC_TIMED(16, bertc_parallel(&m->pool, 2, k20_gemm_bias_tanh_tasks, &(bertc_args){ m, &status, NULL, (const void *const[]){ out_last_hidden_state, m->w124, m->w125, out_pooler_output, m->pk8 } }));
   return status;
 }
 
