@@ -17,13 +17,12 @@
 // the median of the rounds' medians.
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import ort from 'onnxruntime-node';
 import { plan, Session } from '../dist/src/driver.js';
 import { LEVELS } from '../dist/passes/registry.js';
 import { buildBenchC } from '../dist/targets/c/bench.js';
 import { calibrate } from '../dist/src/calibrate.js';
-import { median, positiveOption } from './options.mjs';
+import { median, medianTime, positiveOption } from './options.mjs';
 
 const USAGE = `usage: node c-vs-ort.mjs [--runs N] [--rounds R]   (N timed runs per round, default 15; R rounds per side, default 3)
 Compares bertc's generated C with ONNX Runtime ${ort.env.versions.node} (CPU) on one BERT-base layer, quiet and beside a busy process.`;
@@ -55,15 +54,7 @@ async function onnxRuntime(B, S, threads) {
     token_type_ids: new ort.Tensor('int64', new BigInt64Array(B * S), [B, S]),
   };
   for (let i = 0; i < 3; i++) await session.run(feeds);
-  return async () => {
-    const ts = [];
-    for (let i = 0; i < runs; i++) {
-      const t0 = performance.now();
-      await session.run(feeds);
-      ts.push(performance.now() - t0);
-    }
-    return median(ts);
-  };
+  return () => medianTime(() => session.run(feeds), runs, 0);
 }
 
 /** Both sides in turns; the latency of each is the median of its rounds' medians, and ours keeps the round whose median it is. */

@@ -9,7 +9,6 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import ort from 'onnxruntime-node';
 import { loadText, planProgram, runFile, Session } from '../dist/src/driver.js';
 import { LEVELS } from '../dist/passes/registry.js';
@@ -18,7 +17,7 @@ import { calibrate } from '../dist/src/calibrate.js';
 import { encodeSafetensors, readSafetensors } from '../dist/src/io/safetensors.js';
 import { makeTensor } from '../dist/src/interp/tensor.js';
 import { importOnnx } from '../dist/src/onnx/import.js';
-import { median, positiveOption } from './options.mjs';
+import { medianTime, positiveOption } from './options.mjs';
 
 const USAGE = `usage: node onnx-import.mjs [--runs N]   (N timed runs per measurement, default 15)
 Imports bert_base_layer.onnx with bertc import, compiles it to C and compares it with ONNX Runtime ${ort.env.versions.node} (CPU) running the same file, batch 1 and 8.`;
@@ -65,14 +64,7 @@ function feeds(B) {
 
 async function ortLatency(session, B) {
   const f = feeds(B);
-  for (let i = 0; i < 3; i++) await session.run(f);
-  const ts = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await session.run(f);
-    ts.push(performance.now() - t0);
-  }
-  return median(ts);
+  return medianTime(() => session.run(f), runs);
 }
 
 /** The imported model run by `bertc run --target c` on the same inputs, and the largest difference from ONNX Runtime's outputs. */

@@ -143,7 +143,7 @@ export function generateC(m: Module, opts: COptions): CFiles {
   /**
    * The call of kernel `k`: its class's function with its keys and buffers; a function with a task
    * loop gets its tasks, all of them, or, when it is parallel, shared out by the pool through its
-   * trampoline (taskTrampoline), which takes the arguments as a bertc_args.
+   * trampoline (emitTrampoline), which takes the arguments as a bertc_args.
    */
   const call = (k: Kernel): Call => {
     const { f, keys, buffers } = argsOf(k);
