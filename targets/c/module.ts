@@ -70,17 +70,24 @@ type NamedPack = PackedOperand & { readonly name: string };
 
 /**
  * The GEMM operands packed once at load (packedOperand): weights and weight transforms' results,
- * in a model no step updates. `packedOf` gives each run kernel's, `packs` each distinct one once
- * with the name of its field in the model (`pk0`, ..).
+ * in a model no step updates, for the run's kernels whose whole class can take its B so (a class
+ * shares one function). `packedOf` gives each such kernel's, `packs` each distinct one once with
+ * the name of its field in the model (`pk0`, ..).
  */
 function packedWeights(m: Module, L: Layout, accel: Accelerator): { packedOf: ReadonlyMap<Kernel, NamedPack>; packs: readonly NamedPack[] } {
   const initOutputs = new Set(L.init.flatMap((k) => k.outputs));
   const fixed = (n: Node) => stateUpdates(m.graph).size === 0 && (n.op === 'param' || initOutputs.has(n));
   const env = { r: new CLikeRenderer(), views: m.partition.views, train: m.train, accel, schedules: m.schedules };
+  const operands = new Map<Kernel, PackedOperand>();
+  for (const c of kernelClasses(L.kernels.filter((k) => !k.segments), m).classes) {
+    const ps = c.instances.map((k) => (k.init ? undefined : packedOperand(k, env, fixed)));
+    if (ps.every((p) => p)) c.instances.forEach((k, i) => operands.set(k, ps[i]!));
+  }
+  // Named in the order the run first multiplies them.
   const names = new Map<string, NamedPack>();
   const packedOf = new Map<Kernel, NamedPack>();
   for (const k of L.run) {
-    const p = packedOperand(k, env, fixed);
+    const p = operands.get(k);
     if (!p) continue;
     if (!names.has(p.key)) names.set(p.key, { ...p, name: `pk${names.size}` });
     packedOf.set(k, names.get(p.key)!);
