@@ -605,9 +605,8 @@ export function blockingOf(s: GemmSchedule | undefined, a: Accelerator): { mc: n
  */
 export function gemmSplit(M: number, N: number, batches: number, a: Accelerator): { rows: number; cols: number } {
   const { rows: mr, cols: nr } = a.matrix.array;
-  const wanted = a.cores;
-  if (batches >= wanted) return { rows: M, cols: N };
-  const parts = Math.ceil(wanted / batches);
+  if (batches >= a.cores) return { rows: M, cols: N };
+  const parts = Math.ceil(a.cores / batches);
   const split = (n: number, grain: number) => Math.min(n, Math.max(grain, Math.ceil(Math.ceil(n / parts) / grain) * grain));
   if (M >= parts * mr * 2) return { rows: split(M, mr), cols: N };
   return { rows: M, cols: split(N, nr) };

@@ -507,8 +507,8 @@ typedef struct bertc_model bertc_model;
 /* Loads the weights (by Hugging Face state-dict name) from a safetensors file, checking every
  * tensor's dtype and shape, and starts the model's threads: 'threads' of them, the caller of
  * bertc_run included, or one per core the process may use when threads <= 0. Waiting threads
- * sleep after a fraction of a millisecond, so nothing spins while the model is not running. Returns 0, or
- * an error code with a message in err. A model runs one call at a time. */
+ * sleep after a fraction of a millisecond, so nothing spins while the model is not running.
+ * Returns 0, or an error code with a message in err. A model runs one call at a time. */
 int bertc_init(bertc_model **model, const char *weights_path, int threads, char *err, size_t errlen);
 
 /* Runs one forward pass. Returns 0, or BERTC_ERR_INDEX (6) when an input id is out of range. */

@@ -144,12 +144,14 @@ static inline void bertc_split(int n, int parts, int part, int grain, int *begin
  * A model runs each parallel kernel as bertc_parallel(pool, tasks, fn, ctx): every thread, the
  * caller included, takes runs of `grain` tasks from a shared counter until none are left, about
  * four runs per thread. Taken, not dealt: a thread that shares its core with another process gets
- * fewer, where a static split would make every kernel wait for its half at half speed. A worker that finds no work spins for a bounded time (BERTC_SPIN iterations, a few
- * hundred microseconds: the gap between two kernels of one run) and then sleeps on a condition
- * variable; the caller waits for the workers the same way. On a machine shared with other
- * processes a waiting thread so gives its core away within a fraction of a millisecond, where libgomp's waiting
- * threads spin for milliseconds unless an environment variable says otherwise, and take the core
- * from the very thread they wait for. Without POSIX threads the pool is the caller alone.
+ * fewer, where a static split would make every kernel wait for its half at half speed.
+ *
+ * A worker that finds no work spins for a bounded time (BERTC_SPIN iterations, a few hundred
+ * microseconds: the gap between two kernels of one run) and then sleeps on a condition variable;
+ * the caller waits for the workers the same way. On a machine shared with other processes a
+ * waiting thread so gives its core away within a fraction of a millisecond, where libgomp's
+ * waiting threads spin for milliseconds unless an environment variable says otherwise, and take
+ * the core from the very thread they wait for. Without POSIX threads the pool is the caller alone.
  */
 #if defined(__unix__) || defined(__APPLE__)
 #define BERTC_HAVE_PTHREADS 1
@@ -833,9 +835,20 @@ static inline void bertc_ukr(int mr, int nr, int kc, const float *restrict a, co
   bertc_ukr_scalar(mr, nr, kc, a, b, c, ldc, m, n, accumulate);
 }
 
+/* acc[v] += a_k * b_k's row of the panel, for the nv 16-float vectors of an nr-wide panel. */
+static inline __attribute__((always_inline)) void bertc_row_fma(bertc_v16 *acc, int nv, float s, const float *b) {
+  const bertc_v16 av = {s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s};
+  for (int v = 0; v < nv; v++) {
+    bertc_v16 bv;
+    __builtin_memcpy(&bv, b + 16 * v, sizeof bv);
+    bertc_v16_fma(&acc[v], &av, &bv);
+  }
+}
+
 /* A 1 x nr tile (a GEMV's): the tile kernels would compute mr - 1 padding rows for nothing, and a
- * product with one row is bound by reading B, which this streams once. Two k at a time, so that
- * four accumulator chains hide the FMA latency. `a` is a packed A micro-panel (stride mr). */
+ * product with one row is bound by reading B, which this streams once. Even and odd k go to two
+ * accumulator sets, so that four chains hide the FMA latency. `a` is a packed A micro-panel
+ * (stride mr). */
 static void bertc_ukr_row(int mr, int nr, int kc, const float *restrict a, const float *restrict b, float *restrict c, int n,
                           int accumulate) {
 #if defined(__GNUC__)
@@ -844,25 +857,10 @@ static void bertc_ukr_row(int mr, int nr, int kc, const float *restrict a, const
     const int nv = nr / 16;
     int k = 0;
     for (; k + 1 < kc; k += 2) {
-      for (int u = 0; u < 2; u++) {
-        const float s = a[(ptrdiff_t)(k + u) * mr];
-        const bertc_v16 av = {s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s};
-        for (int v = 0; v < nv; v++) {
-          bertc_v16 bv;
-          __builtin_memcpy(&bv, b + (ptrdiff_t)(k + u) * nr + 16 * v, sizeof bv);
-          bertc_v16_fma(&acc[u][v], &av, &bv);
-        }
-      }
+      bertc_row_fma(acc[0], nv, a[(ptrdiff_t)k * mr], b + (ptrdiff_t)k * nr);
+      bertc_row_fma(acc[1], nv, a[(ptrdiff_t)(k + 1) * mr], b + (ptrdiff_t)(k + 1) * nr);
     }
-    for (; k < kc; k++) {
-      const float s = a[(ptrdiff_t)k * mr];
-      const bertc_v16 av = {s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s};
-      for (int v = 0; v < nv; v++) {
-        bertc_v16 bv;
-        __builtin_memcpy(&bv, b + (ptrdiff_t)k * nr + 16 * v, sizeof bv);
-        bertc_v16_fma(&acc[0][v], &av, &bv);
-      }
-    }
+    if (k < kc) bertc_row_fma(acc[0], nv, a[(ptrdiff_t)k * mr], b + (ptrdiff_t)k * nr);
     float row[32];
     for (int v = 0; v < nv; v++) {
       const bertc_v16 sum = acc[0][v] + acc[1][v];
