@@ -40,10 +40,9 @@ function handWritten(text: string, inputs: Record<string, readonly number[]>, tr
 }
 
 /**
- * Fused attention (fuse-attention at -O2) over its edges: 70 keys (a block of 64 and a tail) and 70
- * query rows (blocks of 4 and a tail of 2), heads of 24 (not a multiple of 16), Q, K and V as
- * strided views of one buffer, a broadcast mask, merged heads stored through the epilogue, and
- * dropout in training mode.
+ * Fused attention (fuse-attention at -O2) over its edges: 70 keys and 70 query rows (tails of the
+ * 8 x 32 micro-tile), heads of 24 (not a multiple of 16), Q, K and V as strided views of one
+ * buffer, a broadcast mask, merged heads stored through the epilogue, and dropout in training mode.
  */
 const ATTENTION = `model m(x: f32[2, 70, 216], mask: f32[2, 1, 1, 70]) -> (y: f32[2, 70, 72]) {
   q = transpose(reshape(slice(x, axis=-1, end=72), shape=[2, 70, 3, 24]), perm=[0, 2, 1, 3]);
@@ -55,9 +54,25 @@ const ATTENTION = `model m(x: f32[2, 70, 216], mask: f32[2, 1, 1, 70]) -> (y: f3
 }
 `;
 
+/**
+ * One head of 300 queries and keys: fewer heads than cores, so each head's rows are split between
+ * tasks (152 and 148), each task's rows walked in sub-blocks (80 and a tail), its keys in blocks
+ * of 256 and a tail of 44 (attentionPlan), so that the online softmax rescales across blocks.
+ */
+const LONG_ATTENTION = `model m(x: f32[1, 300, 72], mask: f32[1, 1, 1, 300]) -> (y: f32[1, 300, 24]) {
+  q = reshape(slice(x, axis=-1, end=24), shape=[1, 1, 300, 24]);
+  k = reshape(slice(x, axis=-1, start=24, end=48), shape=[1, 1, 300, 24]);
+  v = reshape(slice(x, axis=-1, start=48, end=72), shape=[1, 1, 300, 24]);
+  s = matmul(q, k, transpose_b=true) * 0.2 + mask;
+  p = dropout(softmax(s, axis=-1), p=0.25);
+  return reshape(matmul(p, v), shape=[1, 300, 24]);
+}
+`;
+
 /** Forms that once failed to compile or to match, by what they are. */
 const FORMS: Record<string, Case[]> = {
   'an attention over a key tail, a query tail and heads of 24, with dropout': handWritten(ATTENTION, { x: [2, 70, 216], mask: [2, 1, 1, 70] }, true),
+  'an attention over key blocks, query sub-blocks and heads split between tasks, with dropout': handWritten(LONG_ATTENTION, { x: [1, 300, 72], mask: [1, 1, 1, 300] }, true),
   'a reduction with the default keepdims=false': handWritten('model m(x: f32[2, 4, 8]) -> (y: f32[2, 4], z: f32[2, 8]) {\n  return reduce_sum(x, axes=[-1]), reduce_max(x, axes=[1]) * 2.0;\n}\n', { x: [2, 4, 8] }),
   'a comparison (bool) used inside a kernel': handWritten('model m(x: f32[2, 4, 8], z: f32[2, 4, 8]) -> (y: f32[2, 4, 8], c: bool[2, 4, 8]) {\n  c = x > z;\n  return where(c, x, z * 2.0), c;\n}\n', { x: [2, 4, 8], z: [2, 4, 8] }),
   'a result that is a view of an input': handWritten('model m(x: f32[2, 4, 8]) -> (y: f32[8, 8], t: f32[8, 4, 2], x2: f32[2, 4, 8]) {\n  return reshape(x, shape=[8, 8]), transpose(x, perm=[2, 1, 0]), x;\n}\n', { x: [2, 4, 8] }),

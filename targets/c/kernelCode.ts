@@ -65,6 +65,8 @@ export interface KernelFunction {
    * `parallel` (there is work enough for more than one), else runs them all itself.
    */
   readonly tasks?: { readonly count: number; readonly parallel: boolean };
+  /** The floats of m->gemm_ws each pool thread needs (a C expression), when it uses that workspace. */
+  readonly workspace?: string;
 }
 
 
@@ -424,95 +426,142 @@ export function kernelFunction(k: Kernel, env: Omit<KernelEnv, 'ptr'>, instances
   return k.ops.some(isMatmul) ? gemmKernel(k, own, instances, opts.packed ?? false) : rowKernel(k, own, instances, opts.shared ?? false, opts.inPlace ?? false);
 }
 
-/** Query rows one fused-attention task computes, and keys it scores at a time. */
-const ATTENTION_ROWS = 128;
+/**
+ * How a fused attention splits its work: `rows` query rows per task (all of a (batch, head)'s
+ * unless there are too few of those for the cores), walked `sub` at a time (a multiple of the
+ * micro-tile's height, so that its scores and weights stay in the second cache level), against
+ * blocks of `keys` keys (a multiple of the micro-panel's width). `floats` is the workspace one
+ * thread needs: K and V packed whole, then one sub-block's packed Q, scores, packed weights,
+ * context and row statistics, each 64-byte aligned.
+ */
+export interface AttentionPlan {
+  readonly rows: number;
+  readonly sub: number;
+  readonly keys: number;
+  readonly mr: number;
+  readonly nr: number;
+  readonly segments: readonly (readonly [name: string, floats: number])[];
+  readonly floats: number;
+}
+
+const ATTENTION_SUB_ROWS = 96;
 const ATTENTION_KEYS = 256;
 
+export function attentionPlan(Sq: number, Sk: number, D: number, Dv: number, batches: number, a: Accelerator): AttentionPlan {
+  const { rows: mr, cols: nr } = a.matrix.array;
+  const up = (x: number, m: number) => Math.ceil(x / m) * m;
+  const blocks = Math.max(1, Math.ceil(a.cores / batches));
+  const rows = Math.min(Sq, up(Math.ceil(Sq / blocks), mr));
+  const sub = up(Math.ceil(rows / Math.ceil(rows / ATTENTION_SUB_ROWS)), mr);
+  const keys = Math.min(up(Sk, nr), Math.max(nr, Math.floor(ATTENTION_KEYS / nr) * nr));
+  const segments: [string, number][] = [
+    ['kp', up(Sk, nr) * D],
+    ['vp', Sk * up(Dv, nr)],
+    ['qp', sub * D],
+    ['sb', sub * keys],
+    ['pp', sub * keys],
+    ['acc', sub * Dv],
+    ['mx', sub],
+    ['sum', sub],
+    ['scale', sub],
+  ];
+  // The thread's share starts anywhere; aligning it may take up to 15 floats.
+  const floats = segments.reduce((t, [, n]) => t + up(n, 16), 0) + 15;
+  return { rows, sub, keys, mr, nr, segments: segments.map(([n, f]) => [n, up(f, 16)] as const), floats };
+}
+
 /**
- * Fused attention (fuse-attention): each task owns a block of query rows of one (batch, head) and
- * walks the keys in blocks with an online softmax. A block's scores are one call of the runtime's
- * packed GEMM (Q's rows against K's block, read through their strides) into a stack tile; each
- * score goes through the chain (scale, mask); when a row's maximum grows, its running sum and
- * context are rescaled by exp(old - new); the weights exp(score - max) replace the scores, times
- * the dropout factor in training mode (the generator's draw for that element of the probabilities,
- * as unfused); a second GEMM call adds the weights times V's block into the context. The context
- * is divided by the sum at the end and stored through the epilogue. Neither scores nor
- * probabilities reach memory, and both products run at the packed GEMM's rate.
+ * Fused attention (fuse-attention): each task owns a block of query rows of one (batch, head). It
+ * packs that head's K and V once into the micro-kernel's panels, then walks its rows a sub-block
+ * at a time, and each sub-block the keys a block at a time with an online softmax. A block's
+ * scores are the micro-kernel on the packed Q and K panels (bertc_gemm_panels); each score goes
+ * through the chain (scale, mask); when a row's maximum grows, its running sum and context are
+ * rescaled by exp(old - new); the weights exp(score - max) replace the scores, times the dropout
+ * factor in training mode (the generator's draw for that element of the probabilities, as
+ * unfused); packed, they are multiplied by V's packed block into the context. The context is
+ * divided by the sum at the end and stored through the epilogue. Neither scores nor probabilities
+ * reach memory, and no operand is packed twice.
  */
 function attentionKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[]): KernelFunction {
   const b = new KernelBuilder(k, env);
   const r = env.r;
   const { scores, chain, softmax, dropout, context, qk, pv, Sq, Sk, D, Dv } = attentionAccess(k.ops, env.views);
   const batches = numel(qk.batchShape);
-  const rows = Math.min(ATTENTION_ROWS, Sq);
+  const plan = attentionPlan(Sq, Sk, D, Dv, batches, env.accel);
+  const { rows, sub, keys, mr, nr } = plan;
   const blocks = Math.ceil(Sq / rows);
-  const keys = Math.min(ATTENTION_KEYS, Sk);
-  const blk = attentionBlocking(env.accel);
+  const dvPad = Math.ceil(Dv / nr) * nr;
   const bi = unravel('bi', qk.batchShape);
   const t = r.type('f32');
   for (const helper of ['bertc_fmax', 'bertc_exp', 'bertc_row_max', 'bertc_row_sum']) r.used.add(helper);
   for (const line of header(k, instances)) b.w.line(line);
-  b.w.line(`static const bertc_blocking blk = { ${blk.mc}, ${blk.nc}, ${blk.kc}, ${blk.mr}, ${blk.nr} };`);
+  b.w.line(`/* ${rows} query rows a task, ${sub} at a time, against blocks of ${keys} keys; micro-tile ${mr}x${nr} */`);
   b.parallelFor('task', batches * blocks, true, scores.meta.span);
   b.w.line(`const ptrdiff_t bi = task / ${blocks}, i0 = (task % ${blocks}) * ${rows};`);
-  b.w.line(`const int nr = (int)(${Sq} - i0 < ${rows} ? ${Sq} - i0 : ${rows});`);
-  b.w.line(`${t} *ws = m->gemm_ws + (size_t)${b.thread} * m->gemm_ws_floats;`);
+  b.w.line(`const int nq = (int)(${Sq} - i0 < ${rows} ? ${Sq} - i0 : ${rows});`);
+  b.w.line(`${t} *w = (${t} *)(((uintptr_t)(m->gemm_ws + (size_t)${b.thread} * m->gemm_ws_floats) + 63) & ~(uintptr_t)63);`);
+  let at = 'w';
+  for (const [name, floats] of plan.segments) {
+    b.w.line(`${t} *${name} = ${at};`);
+    at = `${name} + ${floats}`;
+  }
   b.w.line(`const ${t} *q = ${env.ptr(qk.a.buffer)} + ${gemmBatchOffset(qk.a, bi)} + i0 * ${qk.a.rowStride};`);
-  b.w.line(`const ${t} *kt = ${env.ptr(qk.b.buffer)} + ${gemmBatchOffset(qk.b, bi)};`);
-  b.w.line(`const ${t} *v = ${env.ptr(pv.b.buffer)} + ${gemmBatchOffset(pv.b, bi)};`);
-  b.w.line(`${t} acc[${rows}][${Dv}], pv[${rows}][${Dv}], sb[${rows}][${keys}], mx[${rows}], sum[${rows}], scale[${rows}];`);
-  b.w.line(`for (int ri = 0; ri < ${rows}; ri++) { mx[ri] = -INFINITY; sum[ri] = 0.0f; for (ptrdiff_t e = 0; e < ${Dv}; e++) acc[ri][e] = 0.0f; }`);
+  // K as the scores' B operand (D deep, one panel per nr keys), V as the context's (a block of K per key block).
+  b.w.line(`bertc_pack_b(${D}, ${Sk}, ${env.ptr(qk.b.buffer)} + ${gemmBatchOffset(qk.b, bi)}, BERTC_F32, ${qk.b.rowStride}, ${qk.b.colStride}, ${D}, ${nr}, kp);`, scores.meta.span);
+  b.w.line(`bertc_pack_b(${Sk}, ${Dv}, ${env.ptr(pv.b.buffer)} + ${gemmBatchOffset(pv.b, bi)}, BERTC_F32, ${pv.b.rowStride}, ${pv.b.colStride}, ${keys}, ${nr}, vp);`, context.meta.span);
+  b.w.open(`for (int r0 = 0; r0 < nq; r0 += ${sub})`);
+  b.w.line(`const int ns = nq - r0 < ${sub} ? nq - r0 : ${sub};`);
+  b.w.line(`bertc_pack_a(ns, ${D}, q + r0 * ${qk.a.rowStride}, ${qk.a.rowStride}, ${qk.a.colStride}, ${mr}, qp);`, scores.meta.span);
+  b.w.line(`for (int ri = 0; ri < ns; ri++) { mx[ri] = -INFINITY; sum[ri] = 0.0f; for (ptrdiff_t e = 0; e < ${Dv}; e++) acc[ri * ${Dv} + e] = 0.0f; }`);
   b.w.open(`for (ptrdiff_t j0 = 0; j0 < ${Sk}; j0 += ${keys})`);
   b.w.line(`const int nk = (int)(${Sk} - j0 < ${keys} ? ${Sk} - j0 : ${keys});`);
-  b.w.line(`bertc_sgemm(nr, nk, ${D}, q, ${qk.a.rowStride}, ${qk.a.colStride}, kt + j0 * ${qk.b.colStride}, ${qk.b.rowStride}, ${qk.b.colStride}, &sb[0][0], ${keys}, &blk, ws);`, scores.meta.span);
-  b.w.open('for (int ri = 0; ri < nr; ri++)');
+  b.w.line(`bertc_gemm_panels(ns, nk, ${D}, qp, kp + j0 * ${D}, sb, ${keys}, ${mr}, ${nr}, 0);`, scores.meta.span);
+  b.w.open('for (int ri = 0; ri < ns; ri++)');
   // The query row's index, for what the chain and the dropout draw read at it (not every chain does).
-  b.w.line('const ptrdiff_t i = i0 + ri; (void)i;');
+  b.w.line('const ptrdiff_t i = i0 + r0 + ri; (void)i;');
+  b.w.line(`${t} *row = sb + ri * ${keys};`);
   // Each score through the chain (the softmax's input at [bi.., i, j]); the maximum, the weights and
   // their sum in loops of their own, so that each vectorises (the row helpers keep 16 partial results).
   b.w.open('for (ptrdiff_t jj = 0; jj < nk; jj++)');
   b.w.line('const ptrdiff_t j = j0 + jj; (void)j;');
   b.setIteration([...bi, 'i', 'j']);
-  b.locals.set(scores, { name: 'sb[ri][jj]', array: false });
+  b.locals.set(scores, { name: 'row[jj]', array: false });
   b.scalars(chain);
   const x = softmax.srcs[0]!;
-  b.w.line(`sb[ri][jj] = ${b.value(x, b.here(x))};`, softmax.meta.span);
+  b.w.line(`row[jj] = ${b.value(x, b.here(x))};`, softmax.meta.span);
   b.w.close();
   for (const n of chain) b.locals.delete(n);
   // A larger maximum rescales what was summed under the smaller one.
-  b.w.line('const float m1 = bertc_fmax(mx[ri], bertc_row_max(sb[ri], nk));', softmax.meta.span);
+  b.w.line('const float m1 = bertc_fmax(mx[ri], bertc_row_max(row, nk));', softmax.meta.span);
   b.w.line('scale[ri] = bertc_exp(mx[ri] - m1); mx[ri] = m1;', softmax.meta.span);
-  b.w.line('for (ptrdiff_t jj = 0; jj < nk; jj++) sb[ri][jj] = bertc_exp(sb[ri][jj] - m1);', softmax.meta.span);
-  b.w.line('sum[ri] = sum[ri] * scale[ri] + bertc_row_sum(sb[ri], nk);', softmax.meta.span);
+  b.w.line('for (ptrdiff_t jj = 0; jj < nk; jj++) row[jj] = bertc_exp(row[jj] - m1);', softmax.meta.span);
+  b.w.line('sum[ri] = sum[ri] * scale[ri] + bertc_row_sum(row, nk);', softmax.meta.span);
   if (dropout) {
     // The dropout factor at each element: the dropout of a probability of 1 (its keep mask and scale).
     b.locals.set(softmax, { name: '1.0f', array: false });
     b.w.open('for (ptrdiff_t jj = 0; jj < nk; jj++)');
     b.w.line('const ptrdiff_t j = j0 + jj;');
-    b.w.line(`sb[ri][jj] *= ${b.valueOfOp(dropout, b.here(dropout))};`, dropout.meta.span);
+    b.w.line(`row[jj] *= ${b.valueOfOp(dropout, b.here(dropout))};`, dropout.meta.span);
     b.w.close();
   }
+  b.w.line(`for (ptrdiff_t e = 0; e < ${Dv}; e++) acc[ri * ${Dv} + e] *= scale[ri];`, context.meta.span);
   b.w.close();
-  b.w.line(`bertc_sgemm(nr, ${Dv}, nk, &sb[0][0], ${keys}, 1, v + j0 * ${pv.b.rowStride}, ${pv.b.rowStride}, ${pv.b.colStride}, &pv[0][0], ${Dv}, &blk, ws);`, context.meta.span);
-  b.w.line(`for (int ri = 0; ri < nr; ri++) for (ptrdiff_t e = 0; e < ${Dv}; e++) acc[ri][e] = acc[ri][e] * scale[ri] + pv[ri][e];`, context.meta.span);
+  b.w.line(`bertc_pack_a(ns, nk, sb, ${keys}, 1, ${mr}, pp);`, context.meta.span);
+  b.w.line(`bertc_gemm_panels(ns, ${Dv}, nk, pp, vp + j0 * ${dvPad}, acc, ${Dv}, ${mr}, ${nr}, 1);`, context.meta.span);
   b.w.close();
   // Each row's context, divided by its sum and stored through the epilogue.
-  b.w.open('for (int ri = 0; ri < nr; ri++)');
-  b.w.line('const ptrdiff_t i = i0 + ri;');
+  b.w.open('for (int ri = 0; ri < ns; ri++)');
+  b.w.line('const ptrdiff_t i = i0 + r0 + ri;');
   b.w.line('const float inv = 1.0f / sum[ri];', context.meta.span);
   b.w.open(r.loop('e', Dv));
   b.setIteration([...bi, 'i', 'e']);
-  b.locals.set(context, { name: 'acc[ri][e] * inv', array: false });
+  b.locals.set(context, { name: `acc[ri * ${Dv} + e] * inv`, array: false });
   for (const o of k.outputs) b.store(o);
   b.w.close();
   b.w.close();
   b.w.close();
-  return done(b, k);
-}
-
-/** The blocking of a fused attention's products: a tile of query rows against a block of keys, untiled by tile-gemm. */
-export function attentionBlocking(a: Accelerator): ReturnType<typeof blockingOf> {
-  return blockingOf(undefined, a);
+  b.w.close();
+  return { ...done(b, k), workspace: String(plan.floats) };
 }
 
 /**
@@ -715,5 +764,5 @@ function gemmKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[], pac
     b.w.close();
   }
   b.w.close();
-  return { ...done(b, k), packed };
+  return { ...done(b, k), packed, workspace: `bertc_sgemm_workspace_floats(&(const bertc_blocking){ ${blk.mc}, ${blk.nc}, ${blk.kc}, ${blk.mr}, ${blk.nr} })` };
 }

@@ -11,7 +11,7 @@ import { resultCopies, resultCopyValue } from '../common/elementValues.js';
 import { planMemory, type MemoryPlan } from '../common/memoryPlan.js';
 import { checkTarget } from '../common/unsupported.js';
 import { C_DTYPES, CLikeRenderer } from '../common/renderer.js';
-import { attentionBlocking, blockingOf, checkGemms, gemmSplit, kernelFunction, packedOperand, SGEMM_DTYPE, type KernelFunction, type PackedOperand } from './kernelCode.js';
+import { checkGemms, gemmSplit, kernelFunction, packedOperand, SGEMM_DTYPE, type KernelFunction, type PackedOperand } from './kernelCode.js';
 import type { Line } from '../common/writer.js';
 
 /** The files of a compiled model, by name. */
@@ -239,7 +239,7 @@ export function generateC(m: Module, opts: COptions): CFiles {
     for (const l of job.trampoline) put(l);
     put();
   }
-  emitInit(put, L, call, opts, m, r, updates, inPlace, packs, home);
+  emitInit(put, L, call, opts, [...new Set([...fns.values()].flatMap((f) => (f.workspace ? [f.workspace] : [])))], r, updates, inPlace, packs, home);
   emitRun(put, L, (k) => jobs.get(k)?.call ?? call(k), home, m, r);
   if (updates.length) emitStep(put, L, call, m, r, updates, inPlace);
   put('void bertc_kernel_times(const bertc_model *m, double *seconds) {');
@@ -319,7 +319,7 @@ function taskArgs(keys: readonly string[], buffers: readonly string[]): string {
   return `&(bertc_args){ m, &status, ${keys.length ? `(const uint32_t[]){ ${keys.join(', ')} }` : 'NULL'}, (const void *const[]){ ${buffers.join(', ') || 'NULL'} } }`;
 }
 
-function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, call: (k: Kernel) => Call, opts: COptions, m: Module, r: CLikeRenderer, updates: readonly Node[], inPlace: boolean, packs: readonly NamedPack[], home: (n: Node) => string): void {
+function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, call: (k: Kernel) => Call, opts: COptions, workspaces: readonly string[], r: CLikeRenderer, updates: readonly Node[], inPlace: boolean, packs: readonly NamedPack[], home: (n: Node) => string): void {
   put('int bertc_init(bertc_model **out, const char *weights_path, int threads, char *err, size_t errlen) {');
   put('  *out = NULL;');
   put('  bertc_model *m = calloc(1, sizeof *m);');
@@ -340,15 +340,10 @@ function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, call: 
   }
   put(`  m->arena = bertc_alloc(${Math.max(64, L.plan.bytes)});`);
   // Weight transforms run GEMMs too (a product of two weights), so their scratch counts as well.
-  // Fused attention calls the runtime GEMM too (its workspace), with a blocking of its own and no scratch.
+  // Fused attention keeps its packed operands in the workspace too, and needs no scratch.
   const gemms = L.kernels.filter((k) => k.kind === 'gemm');
-  const attention = L.kernels.some((k) => k.kind === 'attention') ? [attentionBlocking(opts.accel)] : [];
-  const blockings = [...new Set([...gemms.map((k) => blockingOf(m.schedules?.get(k.ops.find(isMatmul)!), opts.accel)), ...attention].map((x) => JSON.stringify(x)))];
   put('  m->gemm_ws_floats = 0;');
-  for (const b of blockings) {
-    const x = JSON.parse(b) as { mc: number; nc: number; kc: number; mr: number; nr: number };
-    put(`  { const bertc_blocking b = { ${x.mc}, ${x.nc}, ${x.kc}, ${x.mr}, ${x.nr} }; size_t w = bertc_sgemm_workspace_floats(&b); if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }`);
-  }
+  for (const w of workspaces) put(`  { size_t w = ${w}; if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }`);
   put(`  m->gemm_scratch_floats = ${Math.max(16, ...gemms.map((k) => scratchFloats(k, opts.accel)))};`);
   put(`  m->gemm_ws = bertc_alloc(sizeof(${r.type(SGEMM_DTYPE)}) * (m->gemm_ws_floats + 16) * (size_t)m->pool.threads);`);
   put(`  m->gemm_scratch = bertc_alloc(sizeof(${r.type(SGEMM_DTYPE)}) * m->gemm_scratch_floats * (size_t)m->pool.threads);`);

@@ -796,6 +796,14 @@ static void bertc_ukr_6x16(int kc, const float *restrict a, const float *restric
 #define BERTC_PUT6(I)                                                                                              \
   _mm256_storeu_ps(row + 16 * (I), c##I##0);                                                                       \
   _mm256_storeu_ps(row + 16 * (I) + 8, c##I##1);
+/* A whole tile goes straight to C, added to it with vector loads when accumulating. */
+#define BERTC_STORE6(I)                                                                                            \
+  if (accumulate) {                                                                                                \
+    c##I##0 = _mm256_add_ps(c##I##0, _mm256_loadu_ps(c + (I) * ldc));                                             \
+    c##I##1 = _mm256_add_ps(c##I##1, _mm256_loadu_ps(c + (I) * ldc + 8));                                         \
+  }                                                                                                                \
+  _mm256_storeu_ps(c + (I) * ldc, c##I##0);                                                                        \
+  _mm256_storeu_ps(c + (I) * ldc + 8, c##I##1);
 static void bertc_ukr_6x16(int kc, const float *restrict a, const float *restrict b, float *restrict c, ptrdiff_t ldc, int m,
                            int n, int accumulate) {
   BERTC_ROW6(0) BERTC_ROW6(1) BERTC_ROW6(2) BERTC_ROW6(3) BERTC_ROW6(4) BERTC_ROW6(5)
@@ -806,6 +814,10 @@ static void bertc_ukr_6x16(int kc, const float *restrict a, const float *restric
     a += 6;
     b += 16;
   }
+  if (m == 6 && n == 16) {
+    BERTC_STORE6(0) BERTC_STORE6(1) BERTC_STORE6(2) BERTC_STORE6(3) BERTC_STORE6(4) BERTC_STORE6(5)
+    return;
+  }
   float row[6 * 16];
   BERTC_PUT6(0) BERTC_PUT6(1) BERTC_PUT6(2) BERTC_PUT6(3) BERTC_PUT6(4) BERTC_PUT6(5)
   for (int i = 0; i < m; i++)
@@ -814,6 +826,7 @@ static void bertc_ukr_6x16(int kc, const float *restrict a, const float *restric
 #undef BERTC_ROW6
 #undef BERTC_FMA6
 #undef BERTC_PUT6
+#undef BERTC_STORE6
 #endif
 
 #endif /* __GNUC__ */
@@ -891,6 +904,29 @@ BERTC_FN void bertc_pack_b(int K, int N, const void *B, int b_type, ptrdiff_t b_
   }
 }
 
+/* Packs an M x K f32 matrix (strides rs and cs) into micro-panels of mr rows, as bertc_gemm packs
+ * A: panel i0 (a multiple of mr) at out + i0*K, element (i0 + r, k) at [k*mr + r], the rows past
+ * M zero. Sized bertc_round_up(M, mr) * K floats. */
+BERTC_FN void bertc_pack_a(int M, int K, const float *A, ptrdiff_t rs, ptrdiff_t cs, int mr, float *out) {
+  bertc_pack_a_any(BERTC_F32, M, K, A, rs, cs, mr, out);
+}
+
+/* C (M x N, row stride ldc) = or += (`accumulate`) A B for A packed by bertc_pack_a and B packed
+ * by bertc_pack_b, both K deep (one block: a B packed with kc >= K, or one kc block of it, `pb`
+ * pointing at its first panel): the micro-kernel on every tile, with no packing and no blocking
+ * beyond the register tile. For callers whose operands stay packed across many products. */
+BERTC_FN void bertc_gemm_panels(int M, int N, int K, const float *pa, const float *pb, float *C, ptrdiff_t ldc, int mr, int nr,
+                                int accumulate) {
+  for (int jr = 0; jr < N; jr += nr) {
+    const int n = N - jr < nr ? N - jr : nr;
+    for (int ir = 0; ir < M; ir += mr) {
+      float *c = C + ir * ldc + jr;
+      if (M - ir == 1) bertc_ukr_row(mr, nr, K, pa + (ptrdiff_t)ir * K, pb + (ptrdiff_t)jr * K, c, n, accumulate);
+      else bertc_ukr(mr, nr, K, pa + (ptrdiff_t)ir * K, pb + (ptrdiff_t)jr * K, c, ldc, M - ir < mr ? M - ir : mr, n, accumulate);
+    }
+  }
+}
+
 /* The blocked loops of bertc_gemm and bertc_gemm_packed. B comes packed by bertc_pack_b when
  * `packed` is set (this call's column 0 is the packed matrix's column packed_n0, a multiple of nr,
  * and the packed matrix is packed_npad columns wide), else it is packed here, per nc x kc block,
@@ -922,14 +958,7 @@ static void bertc_gemm_blocks(int M, int N, int K, const void *A, int a_type, pt
       for (int ic = 0; ic < M; ic += mc) {
         const int mb = M - ic < mc ? M - ic : mc;
         bertc_pack_a_any(a_type, mb, kb, a_bytes + (ic * a_rs + pc * a_cs) * (ptrdiff_t)a_size, a_rs, a_cs, mr, pa);
-        for (int jr = 0; jr < nb; jr += nr) {
-          const int n = nb - jr < nr ? nb - jr : nr;
-          for (int ir = 0; ir < mb; ir += mr) {
-            float *c = C + (ic + ir) * ldc + jc + jr;
-            if (mb - ir == 1) bertc_ukr_row(mr, nr, kb, pa + (ptrdiff_t)ir * kb, pb + (ptrdiff_t)jr * kb, c, n, pc > 0);
-            else bertc_ukr(mr, nr, kb, pa + (ptrdiff_t)ir * kb, pb + (ptrdiff_t)jr * kb, c, ldc, mb - ir < mr ? mb - ir : mr, n, pc > 0);
-          }
-        }
+        bertc_gemm_panels(mb, nb, kb, pa, pb, C + ic * ldc + jc, ldc, mr, nr, pc > 0);
       }
     }
   }

@@ -266,46 +266,60 @@ static void k4_sub_scale(bertc_model *m, int *status, const int32_t *restrict b0
  * layers: encoder.layer.0.attention.self, encoder.layer.1.attention.self
  * 2 instances: k5_attention_dropout, k14_attention_dropout
  * IR: models/bert.ir:67:12 models/bert.ir:68:19 models/bert.ir:68:11 models/bert.ir:69:22 models/bert.ir:59:18 models/bert.ir:59:10 */
+/* 16 query rows a task, 16 at a time, against blocks of 32 keys; micro-tile 8x32 */
 static void k5_attention_dropout(bertc_model *m, int *status, uint32_t key0, const float *restrict b0, const float *restrict b1, float *restrict b2, ptrdiff_t lo_, ptrdiff_t hi_, int thread_) {
   (void)m; (void)status; (void)thread_;
-  static const bertc_blocking blk = { 128, 1024, 192, 8, 32 };
   for (ptrdiff_t task = lo_; task < hi_; task++) {
     const ptrdiff_t bi = task / 1, i0 = (task % 1) * 16;
-    const int nr = (int)(16 - i0 < 16 ? 16 - i0 : 16);
-    float *ws = m->gemm_ws + (size_t)thread_ * m->gemm_ws_floats;
+    const int nq = (int)(16 - i0 < 16 ? 16 - i0 : 16);
+    float *w = (float *)(((uintptr_t)(m->gemm_ws + (size_t)thread_ * m->gemm_ws_floats) + 63) & ~(uintptr_t)63);
+    float *kp = w;
+    float *vp = kp + 2048;
+    float *qp = vp + 1024;
+    float *sb = qp + 1024;
+    float *pp = sb + 512;
+    float *acc = pp + 512;
+    float *mx = acc + 1024;
+    float *sum = mx + 16;
+    float *scale = sum + 16;
     const float *q = b0 + ((bi / 2) * 6144 + (bi % 2) * 64) + i0 * 384;
-    const float *kt = b0 + ((bi / 2) * 6144 + (bi % 2) * 64 + 128);
-    const float *v = b0 + ((bi / 2) * 6144 + (bi % 2) * 64 + 256);
-    float acc[16][64], pv[16][64], sb[16][16], mx[16], sum[16], scale[16];
-    for (int ri = 0; ri < 16; ri++) { mx[ri] = -INFINITY; sum[ri] = 0.0f; for (ptrdiff_t e = 0; e < 64; e++) acc[ri][e] = 0.0f; }
-    for (ptrdiff_t j0 = 0; j0 < 16; j0 += 16) {
-      const int nk = (int)(16 - j0 < 16 ? 16 - j0 : 16);
-      bertc_sgemm(nr, nk, 64, q, 384, 1, kt + j0 * 384, 1, 384, &sb[0][0], 16, &blk, ws);
-      for (int ri = 0; ri < nr; ri++) {
-        const ptrdiff_t i = i0 + ri; (void)i;
-        for (ptrdiff_t jj = 0; jj < nk; jj++) {
-          const ptrdiff_t j = j0 + jj; (void)j;
-          float t1 = (sb[ri][jj] * 0.125f);
-          float t2 = (t1 + b1[((bi / 2) * 16 + j)]);
-          sb[ri][jj] = t2;
+    bertc_pack_b(64, 16, b0 + ((bi / 2) * 6144 + (bi % 2) * 64 + 128), BERTC_F32, 1, 384, 64, 32, kp);
+    bertc_pack_b(16, 64, b0 + ((bi / 2) * 6144 + (bi % 2) * 64 + 256), BERTC_F32, 384, 1, 32, 32, vp);
+    for (int r0 = 0; r0 < nq; r0 += 16) {
+      const int ns = nq - r0 < 16 ? nq - r0 : 16;
+      bertc_pack_a(ns, 64, q + r0 * 384, 384, 1, 8, qp);
+      for (int ri = 0; ri < ns; ri++) { mx[ri] = -INFINITY; sum[ri] = 0.0f; for (ptrdiff_t e = 0; e < 64; e++) acc[ri * 64 + e] = 0.0f; }
+      for (ptrdiff_t j0 = 0; j0 < 16; j0 += 32) {
+        const int nk = (int)(16 - j0 < 32 ? 16 - j0 : 32);
+        bertc_gemm_panels(ns, nk, 64, qp, kp + j0 * 64, sb, 32, 8, 32, 0);
+        for (int ri = 0; ri < ns; ri++) {
+          const ptrdiff_t i = i0 + r0 + ri; (void)i;
+          float *row = sb + ri * 32;
+          for (ptrdiff_t jj = 0; jj < nk; jj++) {
+            const ptrdiff_t j = j0 + jj; (void)j;
+            float t1 = (row[jj] * 0.125f);
+            float t2 = (t1 + b1[((bi / 2) * 16 + j)]);
+            row[jj] = t2;
+          }
+          const float m1 = bertc_fmax(mx[ri], bertc_row_max(row, nk));
+          scale[ri] = bertc_exp(mx[ri] - m1); mx[ri] = m1;
+          for (ptrdiff_t jj = 0; jj < nk; jj++) row[jj] = bertc_exp(row[jj] - m1);
+          sum[ri] = sum[ri] * scale[ri] + bertc_row_sum(row, nk);
+          for (ptrdiff_t jj = 0; jj < nk; jj++) {
+            const ptrdiff_t j = j0 + jj;
+            row[jj] *= (bertc_dropout_bits(key0, (uint32_t)((bi / 2) * 512 + (bi % 2) * 256 + i * 16 + j)) < 429496729u ? 0.0f : 1.0f * 1.1111111640930176f);
+          }
+          for (ptrdiff_t e = 0; e < 64; e++) acc[ri * 64 + e] *= scale[ri];
         }
-        const float m1 = bertc_fmax(mx[ri], bertc_row_max(sb[ri], nk));
-        scale[ri] = bertc_exp(mx[ri] - m1); mx[ri] = m1;
-        for (ptrdiff_t jj = 0; jj < nk; jj++) sb[ri][jj] = bertc_exp(sb[ri][jj] - m1);
-        sum[ri] = sum[ri] * scale[ri] + bertc_row_sum(sb[ri], nk);
-        for (ptrdiff_t jj = 0; jj < nk; jj++) {
-          const ptrdiff_t j = j0 + jj;
-          sb[ri][jj] *= (bertc_dropout_bits(key0, (uint32_t)((bi / 2) * 512 + (bi % 2) * 256 + i * 16 + j)) < 429496729u ? 0.0f : 1.0f * 1.1111111640930176f);
-        }
+        bertc_pack_a(ns, nk, sb, 32, 1, 8, pp);
+        bertc_gemm_panels(ns, 64, nk, pp, vp + j0 * 64, acc, 64, 8, 32, 1);
       }
-      bertc_sgemm(nr, 64, nk, &sb[0][0], 16, 1, v + j0 * 384, 384, 1, &pv[0][0], 64, &blk, ws);
-      for (int ri = 0; ri < nr; ri++) for (ptrdiff_t e = 0; e < 64; e++) acc[ri][e] = acc[ri][e] * scale[ri] + pv[ri][e];
-    }
-    for (int ri = 0; ri < nr; ri++) {
-      const ptrdiff_t i = i0 + ri;
-      const float inv = 1.0f / sum[ri];
-      for (ptrdiff_t e = 0; e < 64; e++) {
-        b2[((bi / 2) * 2048 + i * 128 + (bi % 2) * 64 + e)] = acc[ri][e] * inv;
+      for (int ri = 0; ri < ns; ri++) {
+        const ptrdiff_t i = i0 + r0 + ri;
+        const float inv = 1.0f / sum[ri];
+        for (ptrdiff_t e = 0; e < 64; e++) {
+          b2[((bi / 2) * 2048 + i * 128 + (bi % 2) * 64 + e)] = acc[ri * 64 + e] * inv;
+        }
       }
     }
   }
@@ -587,12 +601,12 @@ int bertc_init(bertc_model **out, const char *weights_path, int threads, char *e
   m->i192 = bertc_alloc(1536);
   m->arena = bertc_alloc(98432);
   m->gemm_ws_floats = 0;
-  { const bertc_blocking b = { 32, 384, 128, 8, 32 }; size_t w = bertc_sgemm_workspace_floats(&b); if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
-  { const bertc_blocking b = { 32, 128, 128, 8, 32 }; size_t w = bertc_sgemm_workspace_floats(&b); if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
-  { const bertc_blocking b = { 32, 512, 128, 8, 32 }; size_t w = bertc_sgemm_workspace_floats(&b); if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
-  { const bertc_blocking b = { 32, 128, 192, 8, 32 }; size_t w = bertc_sgemm_workspace_floats(&b); if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
-  { const bertc_blocking b = { 8, 128, 128, 8, 32 }; size_t w = bertc_sgemm_workspace_floats(&b); if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
-  { const bertc_blocking b = { 128, 1024, 192, 8, 32 }; size_t w = bertc_sgemm_workspace_floats(&b); if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
+  { size_t w = bertc_sgemm_workspace_floats(&(const bertc_blocking){ 32, 384, 128, 8, 32 }); if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
+  { size_t w = 6207; if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
+  { size_t w = bertc_sgemm_workspace_floats(&(const bertc_blocking){ 32, 128, 128, 8, 32 }); if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
+  { size_t w = bertc_sgemm_workspace_floats(&(const bertc_blocking){ 32, 512, 128, 8, 32 }); if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
+  { size_t w = bertc_sgemm_workspace_floats(&(const bertc_blocking){ 32, 128, 192, 8, 32 }); if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
+  { size_t w = bertc_sgemm_workspace_floats(&(const bertc_blocking){ 8, 128, 128, 8, 32 }); if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
   m->gemm_scratch_floats = 8192;
   m->gemm_ws = bertc_alloc(sizeof(float) * (m->gemm_ws_floats + 16) * (size_t)m->pool.threads);
   m->gemm_scratch = bertc_alloc(sizeof(float) * m->gemm_scratch_floats * (size_t)m->pool.threads);
