@@ -57,6 +57,8 @@ const PROBE = 'targets/c/probes/bertc_probe.c';
 const RUNTIME = 'targets/c/runtime';
 const COPY_MIB = 256;
 const GEMM_SIZE = 1024;
+/** The depth of attention's products in BERT (the head size), for the tile-overhead probe. */
+const SHALLOW_K = 64;
 /** Turns of the f32, bf16 and f16 GEMM probes at the chosen blocking. */
 const GEMM_TURNS = 3;
 /** Rows of 768 floats for the layernorm probe: input, residual and output are 3 x 448 x 3 KiB =
@@ -66,6 +68,10 @@ const LAYERNORM_ROWS = 448;
 const LAYERNORM_D = 768;
 /** Floats per special-function array: 256 KiB in and 256 KiB out, in L2 or L3. */
 const SPECIAL_N = 65536;
+/** The stream probe: the layernorm kernel of a BERT-base layer at batch 1 (128 rows), on inputs and
+ * outputs cycling through twice a 32 MiB L3, so that every call finds its rows out of cache. */
+const STREAM_ROWS = 128;
+const STREAM_MIB = 64;
 
 /** Runs a command, turning a failure into one Error that carries the tool's own message. */
 function run(what: string, file: string, args: readonly string[]): string {
@@ -132,7 +138,7 @@ export function calibrate(opts: CalibrateOptions = {}): Accelerator {
     // Shares of the time: the FMA probe runs twice (one thread, all threads) and sets the clock
     // that every other rate is divided by, so it keeps the largest share; the sgemm rate is only
     // reported; the special probe runs four times (one function each).
-    const fma = probe('the FMA probe', ['fma', seconds * 0.35]);
+    const fma = probe('the FMA probe', ['fma', seconds * 0.25]);
     // Each register blocking the runtime vectorises, on one thread: the fastest is the micro-tile
     // (matrix.array) the C backend will use, since the best one depends on the vector ISA (8x32 for
     // AVX-512's 32 registers, 6x16 for AVX2's 16).
@@ -150,9 +156,18 @@ export function calibrate(opts: CalibrateOptions = {}): Accelerator {
       f32Rate = Math.max(f32Rate, gemmAt('f32', 'sgemm_gflops'));
       half = { bf16: Math.max(half.bf16, gemmAt('bf16', 'gemm_bf16_gflops')), f16: Math.max(half.f16, gemmAt('f16', 'gemm_f16_gflops')) };
     }
+    // The same at the depth of attention's products, in turn with one at full depth: what each
+    // micro-tile pays besides its multiply-adds shows in the shallow product's rate.
+    let [deepRate, shallowRate] = [0, 0];
+    for (let turn = 0; turn < GEMM_TURNS; turn++) {
+      const at = (k: number) => need(probe(`the sgemm probe at depth ${k}`, ['sgemm', GEMM_SIZE, GEMM_SIZE, k, 'nn', 1, 1, (seconds * 0.05) / (2 * GEMM_TURNS), best.mr, best.nr]), 'sgemm_gflops') * 1e9;
+      deepRate = Math.max(deepRate, at(GEMM_SIZE));
+      shallowRate = Math.max(shallowRate, at(SHALLOW_K));
+    }
     const copy = probe('the copy probe', ['copy', COPY_MIB, seconds * 0.13]);
     const ln = probe('the layernorm probe', ['layernorm', LAYERNORM_ROWS, seconds * 0.1]);
     const special = probe('the special-function probe', ['special', SPECIAL_N, seconds * 0.15]);
+    const stream = probe('the stream probe', ['stream', STREAM_ROWS, STREAM_MIB, seconds * 0.05]);
 
     const peak1 = need(fma, 'fma_gflops_1') * 1e9;
     const peakAll = need(fma, 'fma_gflops_all') * 1e9;
@@ -161,10 +176,16 @@ export function calibrate(opts: CalibrateOptions = {}): Accelerator {
     // What the micro-kernel sustains of the FMA peak on one thread: every GEMM's time is divided by it.
     const efficiency = round4(Math.min(1, sgemm / peak1));
     const bandwidth = need(copy, 'copy_bytes_per_s');
+    const streamBandwidth = need(stream, 'stream_bytes_per_s');
+    const launch = need(stream, 'launch_s');
     const rowFlops = need(ln, 'layernorm_flops_per_s');
     const specialRates = Object.fromEntries(SPECIAL_FUNCTIONS.map((fn) => [fn, need(special, `${fn}_per_s`)])) as Record<SpecialFunction, number>;
 
     const macs = HOST_CPU.matrix.macs_per_cycle.f32!;
+    // A tile of depth k costs (mr x nr x k / macs + overhead) / efficiency cycles (gemmCompute);
+    // the shallow product's rate relative to the deep one's gives the overhead.
+    const shallowCycles = (best.mr * best.nr * SHALLOW_K) / macs;
+    const tileOverhead = Math.round(Math.max(0, shallowCycles * (deepRate / shallowRate - 1)));
     // Scaled by the f32 rate timed in turn with them (not the sweep's, which ran apart, earlier).
     const halfMacs = { bf16: round4((macs * half.bf16) / f32Rate), f16: round4((macs * half.f16) / f32Rate) };
     const clock = peakAll / (2 * macs * threads);
@@ -202,7 +223,13 @@ export function calibrate(opts: CalibrateOptions = {}): Accelerator {
         `matrix.array ${best.mr}x${best.nr}: the fastest register blocking of bertc_sgemm ${GEMM_SIZE}x${GEMM_SIZE}x${GEMM_SIZE} on 1 thread ` +
           `(${blockings.map((b) => `${b.mr}x${b.nr} ${fmt(b.rate / 1e9)}`).join(', ')} GFLOP/s); ${fmt(sgemm / 1e9)} GFLOP/s is ` +
           `${fmt((100 * sgemm) / peak1)}% of the 1-thread FMA peak, which is matrix.efficiency (${efficiency}).`,
+        `matrix.tile_overhead_cycles ${tileOverhead}: bertc_sgemm ${GEMM_SIZE}x${GEMM_SIZE}x${SHALLOW_K} at ${fmt(shallowRate / 1e9)} GFLOP/s against ` +
+          `${GEMM_SIZE}x${GEMM_SIZE}x${GEMM_SIZE} at ${fmt(deepRate / 1e9)} on 1 thread, timed in turn: a ${best.mr}x${best.nr} tile ${SHALLOW_K} deep is ` +
+          `${fmt(shallowCycles)} cycles of multiply-adds, and the shallow product's lower rate is ${tileOverhead} cycles more per tile.`,
         `dram bandwidth ${fmt(bandwidth / 1e9)} GB/s: copy between two ${COPY_MIB} MiB arrays on ${threads} threads, bytes read + written, best run.`,
+        `dram stream bandwidth ${fmt(streamBandwidth / 1e9)} GB/s: the layernorm probe's kernel over ${STREAM_ROWS} rows as one pool job ` +
+          `(bertc_parallel, as a model calls it) on inputs and outputs cycling through ${STREAM_MIB} MiB, out of cache as a model's row kernels ` +
+          'find them, bytes read + written, best batch of calls; the DRAM time of kernels without a matrix product is divided by it.',
         `dram capacity: os.totalmem() on the measured machine.`,
         'memory levels: capacities kept from host-cpu (lscpu); bandwidths are host-cpu\'s bytes per cycle per core at the derived clock and cores.',
         `vector.ops_per_lane_per_cycle ${ops}: the generated code's effective rate, not the hardware's (2 with FMA): ` +
@@ -214,14 +241,16 @@ export function calibrate(opts: CalibrateOptions = {}): Accelerator {
           `${SPECIAL_N} f32 (${fmt(specialKiB)} KiB in and out, cache-resident), evaluations/s / (clock x cores): ` +
           `exp ${fmt(specialRates.exp / 1e9)} G/s (bertc_exp), erf ${fmt(specialRates.erf / 1e9)} G/s (bertc_gelu, its arithmetic included), ` +
           `tanh ${fmt(specialRates.tanh / 1e9)} G/s (libm tanhf), rsqrt ${fmt(specialRates.rsqrt / 1e9)} G/s (1.0f / sqrtf).`,
-        'launch_overhead_s: kept from host-cpu (assumption).',
+        `launch_overhead_s ${fmt(launch * 1e6)} us: an empty pool job (bertc_parallel, one task per thread), best batch of jobs.`,
+        'matrix.shared_pipelines: kept from host-cpu (the FMA units run the GEMMs, the elementwise work and the special functions alike).',
       ],
       clock_hz: clock,
       cores: threads,
-      matrix: { ...HOST_CPU.matrix, array: { ...HOST_CPU.matrix.array, rows: best.mr, cols: best.nr }, macs_per_cycle: { ...HOST_CPU.matrix.macs_per_cycle, ...halfMacs }, efficiency },
+      matrix: { ...HOST_CPU.matrix, array: { ...HOST_CPU.matrix.array, rows: best.mr, cols: best.nr }, macs_per_cycle: { ...HOST_CPU.matrix.macs_per_cycle, ...halfMacs }, efficiency, tile_overhead_cycles: tileOverhead },
       vector: { lanes, ops_per_lane_per_cycle: ops, special_per_cycle: specialPerCycle },
       memory: HOST_CPU.memory.map((level) => ({ ...level, bandwidth_bytes_per_s: level.bandwidth_bytes_per_s * scale })),
-      dram: { capacity_bytes: os.totalmem(), bandwidth_bytes_per_s: bandwidth },
+      dram: { capacity_bytes: os.totalmem(), bandwidth_bytes_per_s: bandwidth, stream_bandwidth_bytes_per_s: streamBandwidth },
+      launch_overhead_s: launch,
     };
     return validateAccelerator(calibrated, 'bertc calibrate');
   } finally {

@@ -117,7 +117,7 @@ describe('C kernels identified by what they compute', () => {
     const at = lines.findIndex((l) => /BERTC_TIMED\(\d+, bertc_parallel\(&m->pool, \d+, k5_attention_dropout_tasks, /.test(l) && !l.includes('BERTC_TIMED(3,'));
     const text = await explainLine(`${join(dir, 'model.c')}:${at + 1}`);
     expect(text).toMatch(/calls kernel k14_attention_dropout, which shares the function of k5_attention_dropout\n {2}implements models\/bert\.ir:67:12/);
-    const inside = lines.findIndex((l) => l.includes('bertc_row_max(row, nk)'));
+    const inside = lines.findIndex((l) => l.includes('bm[ri] = bertc_fmax(bm[ri], s[ri]);'));
     expect(await explainLine(`${join(dir, 'model.c')}:${inside + 1}`)).toMatch(/in kernel k5_attention_dropout \(attention\)/);
   });
 

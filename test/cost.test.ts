@@ -200,4 +200,37 @@ describe('cost model properties over random accelerators', () => {
     expect(gemmCompute(systolic, p).seconds).toBeCloseTo(320e-9, 15);
     expect(gemmCompute(systolic, p).arrayEfficiency).toBeCloseTo(64 / 320, 12);
   });
+
+  it('compute time accounts for a micro-kernel\'s fixed cycles per tile, under its efficiency', () => {
+    const p: GemmProblem = { batch: 1, m: 8, n: 8, k: 16, dtype: 'f32', acc: 'f32', weightsShared: true };
+    const cpu = { ...TOY, matrix: { ...TOY.matrix, tile_overhead_cycles: 8, efficiency: 0.5 } };
+    // 4 tiles of 4*4*16/16 = 16 cycles, plus 8 each, at half the peak: 4 * 24 / 0.5 ns
+    expect(gemmCompute(cpu, p).seconds).toBeCloseTo(192e-9, 15);
+  });
+});
+
+describe('units that share pipelines, and row kernels on data out of cache', () => {
+  // 16 x 64 elements: bias add (1 FLOP each) and GELU (erf: vector FLOPs plus 1 special each).
+  const text = 'model m(x: f32[16, 64]) -> (y: f32[16, 64]) { param w: f32[64, 64]; param b: f32[64]; return gelu(matmul(x, w) + b); }';
+  const fused = (a: Accelerator) => costModule(plan(text, `${LEVELS.O2},tile-gemm`, a), a);
+  const row = (a: Accelerator) => costModule(plan(text, 'tile-gemm', a), a).find((k) => k.kind !== 'gemm')!;
+
+  it('adds the matrix, vector and special times where the matrix unit is the vector unit', () => {
+    const [apart] = fused(TOY);
+    const [shared] = fused({ ...TOY, matrix: { ...TOY.matrix, shared_pipelines: true } });
+    const matrix = gemmCompute(TOY, { batch: 1, m: 16, n: 64, k: 64, dtype: 'f32', acc: 'f32', weightsShared: true }).seconds;
+    expect(apart!.compute_s).toBeLessThan(shared!.compute_s);
+    const f = apart!.flops_detail;
+    const vector = f.vector / (4 * 2 * 1e9);
+    expect(shared!.compute_s).toBeCloseTo(matrix + vector + f.special / 1e9, 15);
+    expect(apart!.compute_s).toBeCloseTo(Math.max(matrix, vector, f.special / 1e9), 15);
+  });
+
+  it('divides a row kernel\'s DRAM bytes by the stream bandwidth, and a GEMM\'s by the copy bandwidth', () => {
+    const slow = { ...TOY, dram: { ...TOY.dram, stream_bandwidth_bytes_per_s: 2.5e8 } };
+    const [base, streamed] = [row(TOY), row(slow)];
+    expect(streamed.memory_s).toBeCloseTo(4 * base.memory_s, 15);
+    const gemm = (a: Accelerator) => costModule(plan(text, 'tile-gemm', a), a).find((k) => k.kind === 'gemm')!;
+    expect(gemm(slow).memory_s).toBe(gemm(TOY).memory_s);
+  });
 });

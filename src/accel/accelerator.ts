@@ -24,6 +24,18 @@ export interface MatrixUnit {
    * absent. Every GEMM's compute time is divided by it.
    */
   readonly efficiency?: number;
+  /**
+   * Cycles each output tile pays besides its MACs (a CPU micro-kernel's set-up and its loads and
+   * stores of C), as a systolic array pays its fill and drain: a shallow product (attention's, 64
+   * deep) pays it most. `bertc calibrate` measures it; 0 when absent.
+   */
+  readonly tile_overhead_cycles?: number;
+  /**
+   * The matrix unit is the vector unit's own pipelines (a CPU, whose FMA units run the GEMM
+   * micro-kernel, the elementwise work and the special-function polynomials alike): a kernel's
+   * matrix, vector and special-function times add up instead of overlapping. False when absent.
+   */
+  readonly shared_pipelines?: boolean;
 }
 
 export type SpecialFunction = 'exp' | 'erf' | 'tanh' | 'rsqrt';
@@ -82,6 +94,19 @@ export interface NearMemory {
   readonly handoff_s: number;
 }
 
+export interface Dram {
+  readonly capacity_bytes: number;
+  /** Bytes read plus written per second, all cores together. */
+  readonly bandwidth_bytes_per_s: number;
+  /**
+   * The rate kernels without a matrix product (row kernels: elementwise chains, reductions,
+   * gathers) reach on data out of cache, bytes read plus written, when it differs from the
+   * bandwidth a copy reaches (bertc calibrate measures the C backend's layernorm kernel); their
+   * DRAM time is divided by it. `bandwidth_bytes_per_s` when absent.
+   */
+  readonly stream_bandwidth_bytes_per_s?: number;
+}
+
 export interface Accelerator {
   readonly name: string;
   readonly description: string;
@@ -93,7 +118,7 @@ export interface Accelerator {
   readonly vector: VectorUnit;
   /** On-chip levels, innermost (smallest, fastest) first. */
   readonly memory: readonly MemoryLevel[];
-  readonly dram: { readonly capacity_bytes: number; readonly bandwidth_bytes_per_s: number };
+  readonly dram: Dram;
   readonly launch_overhead_s: number;
   readonly webgpu?: WebGpuLimits;
   /** For studies of data-parallel training; without it a description models one device. */

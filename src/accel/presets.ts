@@ -197,10 +197,11 @@ export const HOST_CPU: Accelerator = {
     'memory bandwidths: assumptions, 64 B/cycle/core from L1 (two 256-bit loads), 32 B/cycle/core from L2, 16 B/cycle/core from L3; not measured.',
     'dram: capacity 25,276,502,016 B, the reference VM\'s memory per free -b; bandwidth 25 GB/s is an assumption.',
     'launch_overhead_s 2 us: assumption (thread-pool fork/join per kernel).',
+    'matrix.shared_pipelines: the GEMM micro-kernel, the elementwise work and the special-function polynomials all run on the same FMA pipes, one after the other.',
   ],
   clock_hz: HOST_CLOCK_HZ,
   cores: HOST_CORES,
-  matrix: { array: { rows: 8, cols: 32 }, systolic: false, macs_per_cycle: { f32: 16, bf16: 32 } },
+  matrix: { array: { rows: 8, cols: 32 }, systolic: false, macs_per_cycle: { f32: 16, bf16: 32 }, shared_pipelines: true },
   vector: { lanes: 16, ops_per_lane_per_cycle: 2, special_per_cycle: { exp: 2, erf: 1, tanh: 1, rsqrt: 4 } },
   memory: [
     { name: 'L1', capacity_bytes: 32 * KiB, bandwidth_bytes_per_s: 64 * HOST_CORES * HOST_CLOCK_HZ, per_core: true },

@@ -1,5 +1,5 @@
 import { closest } from '../diag/suggest.js';
-import type { Accelerator, Interconnect, MatrixDType, NearMemory, NearMemoryClass, MatrixUnit, MemoryLevel, SpecialFunction, VectorUnit, WebGpuLimits } from './accelerator.js';
+import type { Accelerator, Dram, Interconnect, MatrixDType, NearMemory, NearMemoryClass, MatrixUnit, MemoryLevel, SpecialFunction, VectorUnit, WebGpuLimits } from './accelerator.js';
 
 /**
  * The strict checker for accelerator descriptions (docs/accelerators.md; docs/accelerator.schema.json
@@ -49,13 +49,13 @@ export const ACCELERATOR_FORMAT = {
     // `$schema` lets a file point editors at the schema; the validator ignores its value.
     optional: ['webgpu', 'interconnect', 'near_memory', '$schema'],
   },
-  matrix: { required: keysOf<Exclude<keyof MatrixUnit, 'efficiency'>>({ array: true, systolic: true, macs_per_cycle: true }), optional: ['efficiency'] },
+  matrix: { required: keysOf<Exclude<keyof MatrixUnit, 'efficiency' | 'tile_overhead_cycles' | 'shared_pipelines'>>({ array: true, systolic: true, macs_per_cycle: true }), optional: ['efficiency', 'tile_overhead_cycles', 'shared_pipelines'] },
   array: { required: keysOf<keyof MatrixUnit['array']>({ rows: true, cols: true }), optional: [] },
   macs_per_cycle: { required: [], optional: MATRIX_DTYPES },
   vector: { required: keysOf<keyof VectorUnit>({ lanes: true, ops_per_lane_per_cycle: true, special_per_cycle: true }), optional: [] },
   special_per_cycle: { required: SPECIAL_FUNCTIONS, optional: [] },
   memory_level: { required: keysOf<keyof MemoryLevel>({ name: true, capacity_bytes: true, bandwidth_bytes_per_s: true, per_core: true }), optional: [] },
-  dram: { required: keysOf<keyof Accelerator['dram']>({ capacity_bytes: true, bandwidth_bytes_per_s: true }), optional: [] },
+  dram: { required: keysOf<Exclude<keyof Dram, 'stream_bandwidth_bytes_per_s'>>({ capacity_bytes: true, bandwidth_bytes_per_s: true }), optional: ['stream_bandwidth_bytes_per_s'] },
   webgpu: {
     required: keysOf<keyof WebGpuLimits>({
       max_workgroup_storage_bytes: true, max_invocations_per_workgroup: true, max_workgroups_per_dimension: true,
@@ -148,6 +148,13 @@ class Reader {
     return this.number(o, key, path, POSITIVE_NUMBER);
   }
 
+  nonNegative(o: Obj | undefined, key: string, path: string): number {
+    const v = this.field(o, key, path, 'a number at least 0');
+    if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v;
+    if (v !== undefined) this.report(child(path, key), `must be a number at least 0, got ${show(v)}`);
+    return NaN;
+  }
+
   boolean(o: Obj | undefined, key: string, path: string): boolean {
     const v = this.field(o, key, path, 'a boolean');
     if (v === undefined || typeof v === 'boolean') return v ?? false;
@@ -197,6 +204,8 @@ function readMatrix(r: Reader, root: Obj | undefined): MatrixUnit {
     systolic: r.boolean(m, 'systolic', 'matrix'),
     macs_per_cycle: macsPerCycle,
     ...(efficiency !== undefined && { efficiency }),
+    ...(m && Object.hasOwn(m, 'tile_overhead_cycles') && { tile_overhead_cycles: r.nonNegative(m, 'tile_overhead_cycles', 'matrix') }),
+    ...(m && Object.hasOwn(m, 'shared_pipelines') && { shared_pipelines: r.boolean(m, 'shared_pipelines', 'matrix') }),
   };
 }
 
@@ -245,7 +254,11 @@ function readMemory(r: Reader, root: Obj | undefined): MemoryLevel[] {
 
 function readDram(r: Reader, root: Obj | undefined, memory: readonly MemoryLevel[]): Accelerator['dram'] {
   const d = r.object(root, 'dram', '', ACCELERATOR_FORMAT.dram);
-  const dram = { capacity_bytes: r.integer(d, 'capacity_bytes', 'dram'), bandwidth_bytes_per_s: r.positive(d, 'bandwidth_bytes_per_s', 'dram') };
+  const dram: Dram = {
+    capacity_bytes: r.integer(d, 'capacity_bytes', 'dram'),
+    bandwidth_bytes_per_s: r.positive(d, 'bandwidth_bytes_per_s', 'dram'),
+    ...(d && Object.hasOwn(d, 'stream_bandwidth_bytes_per_s') && { stream_bandwidth_bytes_per_s: r.positive(d, 'stream_bandwidth_bytes_per_s', 'dram') }),
+  };
   const last = memory.length - 1;
   const outer = memory[last];
   if (outer && dram.capacity_bytes <= outer.capacity_bytes) {

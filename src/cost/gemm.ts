@@ -210,7 +210,8 @@ export interface GemmCompute {
 
 /**
  * Time on the compute array: the array tiles are spread over the cores; each costs its MACs at the
- * unit's rate, plus rows + cols cycles of fill and drain on a systolic array. A dtype the matrix
+ * unit's rate, plus rows + cols cycles of fill and drain on a systolic array and the unit's fixed
+ * cycles per tile. A dtype the matrix
  * unit does not support runs on the vector unit.
  */
 export function gemmCompute(a: Accelerator, p: GemmProblem): GemmCompute {
@@ -222,7 +223,7 @@ export function gemmCompute(a: Accelerator, p: GemmProblem): GemmCompute {
     return { seconds: (2 * useful) / rate, arrayEfficiency: 1 };
   }
   const tiles = p.batch * ceilDiv(p.m, R) * ceilDiv(p.n, C);
-  const cyclesPerTile = (R * C * p.k) / macs + (a.matrix.systolic ? R + C : 0);
+  const cyclesPerTile = (R * C * p.k) / macs + (a.matrix.systolic ? R + C : 0) + (a.matrix.tile_overhead_cycles ?? 0);
   const waves = ceilDiv(tiles, a.cores);
   const seconds = (waves * cyclesPerTile) / a.clock_hz / (a.matrix.efficiency ?? 1);
   return { seconds, arrayEfficiency: useful / (waves * a.cores * cyclesPerTile * macs) };

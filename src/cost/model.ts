@@ -14,7 +14,8 @@ import { gemmCompute, gemmProblem, untiledSchedule, type GemmProblem, type GemmS
  * The analytical cost of each kernel on an accelerator (docs/cost-model.md): FLOPs by unit, DRAM
  * bytes after tiling, on-chip traffic, and a roofline-style time in which the matrix unit, the
  * vector unit, the special-function unit and the memory system work in parallel and the slowest
- * decides, plus a fixed launch overhead.
+ * decides (the first three in turn where they share pipelines, as on a CPU), plus a fixed launch
+ * overhead.
  */
 
 export const CATEGORIES = ['gemm', 'attention-gemm', 'softmax', 'layernorm', 'gelu', 'dropout', 'elementwise', 'embedding', 'casts', 'data-movement'] as const;
@@ -151,8 +152,9 @@ export function costKernel(k: Kernel, a: Accelerator, views: ReadonlySet<Node>, 
     onchip = schedule.levels.length > 1 ? schedule.levels[0]!.traffic : 0;
     matrix_s = gemmCompute(a, p).seconds;
   }
-  const compute_s = Math.max(matrix_s, vector_s, special_s);
-  const dram_s = bytes / a.dram.bandwidth_bytes_per_s;
+  // On a CPU the three kinds of work take turns on the same pipelines; separate units overlap.
+  const compute_s = a.matrix.shared_pipelines ? matrix_s + vector_s + special_s : Math.max(matrix_s, vector_s, special_s);
+  const dram_s = bytes / (mm ? a.dram.bandwidth_bytes_per_s : (a.dram.stream_bandwidth_bytes_per_s ?? a.dram.bandwidth_bytes_per_s));
   const onchip_s = a.memory.length > 1 ? onchip / a.memory[1]!.bandwidth_bytes_per_s : 0;
   const memory_s = Math.max(dram_s, onchip_s);
   const launch_s = a.launch_overhead_s;

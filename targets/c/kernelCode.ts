@@ -428,11 +428,11 @@ export function kernelFunction(k: Kernel, env: Omit<KernelEnv, 'ptr'>, instances
 
 /**
  * How a fused attention splits its work: `rows` query rows per task (all of a (batch, head)'s
- * unless there are too few of those for the cores), walked `sub` at a time (a multiple of the
- * micro-tile's height, so that its scores and weights stay in the second cache level), against
- * blocks of `keys` keys (a multiple of the micro-panel's width). `floats` is the workspace one
- * thread needs: K and V packed whole, then one sub-block's packed Q, scores, packed weights,
- * context and row statistics, each 64-byte aligned.
+ * unless there are too few of those for the cores), walked `sub` at a time (a multiple of 16, so
+ * that a block of scores stays in the second cache level and its rows are whole vectors), against
+ * blocks of `keys` keys (a multiple of the micro-tile's height). `segments` lay out the workspace
+ * one thread needs, 64-byte aligned each: K and V packed whole, then one sub-block's packed Q,
+ * scores, packed weights, context and per-row statistics; `floats` is its size.
  */
 export interface AttentionPlan {
   readonly rows: number;
@@ -451,36 +451,36 @@ export function attentionPlan(Sq: number, Sk: number, D: number, Dv: number, bat
   const { rows: mr, cols: nr } = a.matrix.array;
   const up = (x: number, m: number) => Math.ceil(x / m) * m;
   const blocks = Math.max(1, Math.ceil(a.cores / batches));
-  const rows = Math.min(Sq, up(Math.ceil(Sq / blocks), mr));
-  const sub = up(Math.ceil(rows / Math.ceil(rows / ATTENTION_SUB_ROWS)), mr);
-  const keys = Math.min(up(Sk, nr), Math.max(nr, Math.floor(ATTENTION_KEYS / nr) * nr));
+  const rows = Math.min(Sq, up(Math.ceil(Sq / blocks), 16));
+  const sub = up(Math.ceil(rows / Math.ceil(rows / ATTENTION_SUB_ROWS)), 16);
+  const keys = Math.min(up(Sk, mr), Math.max(mr, Math.floor(ATTENTION_KEYS / mr) * mr));
   const segments: [string, number][] = [
-    ['kp', up(Sk, nr) * D],
+    ['kp', up(Sk, mr) * D],
     ['vp', Sk * up(Dv, nr)],
-    ['qp', sub * D],
-    ['sb', sub * keys],
-    ['pp', sub * keys],
+    ['qp', D * up(sub, nr)],
+    ['st', keys * sub],
+    ['pp', up(sub, mr) * keys],
     ['acc', sub * Dv],
-    ['mx', sub],
-    ['sum', sub],
-    ['scale', sub],
+    ...['mx', 'bm', 'sum', 'scale'].map((n): [string, number] => [n, sub]),
   ];
+  const aligned = segments.map(([n, f]) => [n, up(f, 16)] as const);
   // The thread's share starts anywhere; aligning it may take up to 15 floats.
-  const floats = segments.reduce((t, [, n]) => t + up(n, 16), 0) + 15;
-  return { rows, sub, keys, mr, nr, segments: segments.map(([n, f]) => [n, up(f, 16)] as const), floats };
+  return { rows, sub, keys, mr, nr, segments: aligned, floats: aligned.reduce((t, [, n]) => t + n, 0) + 15 };
 }
 
 /**
  * Fused attention (fuse-attention): each task owns a block of query rows of one (batch, head). It
  * packs that head's K and V once into the micro-kernel's panels, then walks its rows a sub-block
  * at a time, and each sub-block the keys a block at a time with an online softmax. A block's
- * scores are the micro-kernel on the packed Q and K panels (bertc_gemm_panels); each score goes
- * through the chain (scale, mask); when a row's maximum grows, its running sum and context are
- * rescaled by exp(old - new); the weights exp(score - max) replace the scores, times the dropout
- * factor in training mode (the generator's draw for that element of the probabilities, as
- * unfused); packed, they are multiplied by V's packed block into the context. The context is
- * divided by the sum at the end and stored through the epilogue. Neither scores nor probabilities
- * reach memory, and no operand is packed twice.
+ * scores come transposed, keys by queries (K times Qᵀ on the packed panels, bertc_gemm_panels), so
+ * that every step of the softmax runs along a row of queries: each score goes through the chain
+ * (scale, and a mask read once per key); when a query's maximum grows, its running sum and context
+ * are rescaled by exp(old - new); the weights exp(score - max) replace the scores, times the
+ * dropout factor in training mode (the generator's draw for that element of the probabilities, as
+ * unfused); they are the context product's A already laid out by key (packing them copies runs),
+ * and V's packed block adds weights times values into the context. The context is divided by the
+ * sum at the end and stored through the epilogue. Neither scores nor probabilities reach memory,
+ * and no operand is packed twice.
  */
 function attentionKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[]): KernelFunction {
   const b = new KernelBuilder(k, env);
@@ -493,7 +493,8 @@ function attentionKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[]
   const dvPad = Math.ceil(Dv / nr) * nr;
   const bi = unravel('bi', qk.batchShape);
   const t = r.type('f32');
-  for (const helper of ['bertc_fmax', 'bertc_exp', 'bertc_row_max', 'bertc_row_sum']) r.used.add(helper);
+  r.used.add('bertc_fmax');
+  r.used.add('bertc_exp');
   for (const line of header(k, instances)) b.w.line(line);
   b.w.line(`/* ${rows} query rows a task, ${sub} at a time, against blocks of ${keys} keys; micro-tile ${mr}x${nr} */`);
   b.parallelFor('task', batches * blocks, true, scores.meta.span);
@@ -506,47 +507,51 @@ function attentionKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[]
     at = `${name} + ${floats}`;
   }
   b.w.line(`const ${t} *q = ${env.ptr(qk.a.buffer)} + ${gemmBatchOffset(qk.a, bi)} + i0 * ${qk.a.rowStride};`);
-  // K as the scores' B operand (D deep, one panel per nr keys), V as the context's (a block of K per key block).
-  b.w.line(`bertc_pack_b(${D}, ${Sk}, ${env.ptr(qk.b.buffer)} + ${gemmBatchOffset(qk.b, bi)}, BERTC_F32, ${qk.b.rowStride}, ${qk.b.colStride}, ${D}, ${nr}, kp);`, scores.meta.span);
+  // K as the scores' A operand (keys by D, mr keys a panel), V as the context's B (one K block per key block).
+  b.w.line(`bertc_pack_a(${Sk}, ${D}, ${env.ptr(qk.b.buffer)} + ${gemmBatchOffset(qk.b, bi)}, ${qk.b.colStride}, ${qk.b.rowStride}, ${mr}, kp);`, scores.meta.span);
   b.w.line(`bertc_pack_b(${Sk}, ${Dv}, ${env.ptr(pv.b.buffer)} + ${gemmBatchOffset(pv.b, bi)}, BERTC_F32, ${pv.b.rowStride}, ${pv.b.colStride}, ${keys}, ${nr}, vp);`, context.meta.span);
   b.w.open(`for (int r0 = 0; r0 < nq; r0 += ${sub})`);
   b.w.line(`const int ns = nq - r0 < ${sub} ? nq - r0 : ${sub};`);
-  b.w.line(`bertc_pack_a(ns, ${D}, q + r0 * ${qk.a.rowStride}, ${qk.a.rowStride}, ${qk.a.colStride}, ${mr}, qp);`, scores.meta.span);
-  b.w.line(`for (int ri = 0; ri < ns; ri++) { mx[ri] = -INFINITY; sum[ri] = 0.0f; for (ptrdiff_t e = 0; e < ${Dv}; e++) acc[ri * ${Dv} + e] = 0.0f; }`);
+  b.w.line(`bertc_pack_b(${D}, ns, q + r0 * ${qk.a.rowStride}, BERTC_F32, ${qk.a.colStride}, ${qk.a.rowStride}, ${D}, ${nr}, qp);`, scores.meta.span);
+  b.w.line(`for (int ri = 0; ri < ns; ri++) { mx[ri] = -INFINITY; sum[ri] = 0.0f; }`);
+  b.w.line(`for (int e = 0; e < ns * ${Dv}; e++) acc[e] = 0.0f;`);
   b.w.open(`for (ptrdiff_t j0 = 0; j0 < ${Sk}; j0 += ${keys})`);
   b.w.line(`const int nk = (int)(${Sk} - j0 < ${keys} ? ${Sk} - j0 : ${keys});`);
-  b.w.line(`bertc_gemm_panels(ns, nk, ${D}, qp, kp + j0 * ${D}, sb, ${keys}, ${mr}, ${nr}, 0);`, scores.meta.span);
+  b.w.line(`bertc_gemm_panels(nk, ns, ${D}, kp + j0 * ${D}, qp, st, ${sub}, ${mr}, ${nr}, 0);`, scores.meta.span);
+  // Each score through the chain (the softmax's input at [bi.., i, j]) and each query's maximum.
+  b.w.line('for (int ri = 0; ri < ns; ri++) bm[ri] = mx[ri];');
+  b.w.open('for (int jj = 0; jj < nk; jj++)');
+  b.w.line(`const ptrdiff_t j = j0 + jj; (void)j;`);
+  b.w.line(`${t} *s = st + jj * ${sub};`);
   b.w.open('for (int ri = 0; ri < ns; ri++)');
   // The query row's index, for what the chain and the dropout draw read at it (not every chain does).
   b.w.line('const ptrdiff_t i = i0 + r0 + ri; (void)i;');
-  b.w.line(`${t} *row = sb + ri * ${keys};`);
-  // Each score through the chain (the softmax's input at [bi.., i, j]); the maximum, the weights and
-  // their sum in loops of their own, so that each vectorises (the row helpers keep 16 partial results).
-  b.w.open('for (ptrdiff_t jj = 0; jj < nk; jj++)');
-  b.w.line('const ptrdiff_t j = j0 + jj; (void)j;');
   b.setIteration([...bi, 'i', 'j']);
-  b.locals.set(scores, { name: 'row[jj]', array: false });
+  b.locals.set(scores, { name: 's[ri]', array: false });
   b.scalars(chain);
   const x = softmax.srcs[0]!;
-  b.w.line(`row[jj] = ${b.value(x, b.here(x))};`, softmax.meta.span);
+  b.w.line(`s[ri] = ${b.value(x, b.here(x))};`, softmax.meta.span);
+  b.w.line('bm[ri] = bertc_fmax(bm[ri], s[ri]);', softmax.meta.span);
+  b.w.close();
   b.w.close();
   for (const n of chain) b.locals.delete(n);
   // A larger maximum rescales what was summed under the smaller one.
-  b.w.line('const float m1 = bertc_fmax(mx[ri], bertc_row_max(row, nk));', softmax.meta.span);
-  b.w.line('scale[ri] = bertc_exp(mx[ri] - m1); mx[ri] = m1;', softmax.meta.span);
-  b.w.line('for (ptrdiff_t jj = 0; jj < nk; jj++) row[jj] = bertc_exp(row[jj] - m1);', softmax.meta.span);
-  b.w.line('sum[ri] = sum[ri] * scale[ri] + bertc_row_sum(row, nk);', softmax.meta.span);
+  b.w.line('for (int ri = 0; ri < ns; ri++) { scale[ri] = bertc_exp(mx[ri] - bm[ri]); mx[ri] = bm[ri]; sum[ri] *= scale[ri]; }', softmax.meta.span);
+  b.w.open('for (int jj = 0; jj < nk; jj++)');
+  b.w.line(`${t} *s = st + jj * ${sub};`);
+  b.w.line('for (int ri = 0; ri < ns; ri++) { s[ri] = bertc_exp(s[ri] - mx[ri]); sum[ri] += s[ri]; }', softmax.meta.span);
   if (dropout) {
     // The dropout factor at each element: the dropout of a probability of 1 (its keep mask and scale).
     b.locals.set(softmax, { name: '1.0f', array: false });
-    b.w.open('for (ptrdiff_t jj = 0; jj < nk; jj++)');
     b.w.line('const ptrdiff_t j = j0 + jj;');
-    b.w.line(`row[jj] *= ${b.valueOfOp(dropout, b.here(dropout))};`, dropout.meta.span);
+    b.w.open('for (int ri = 0; ri < ns; ri++)');
+    b.w.line('const ptrdiff_t i = i0 + r0 + ri;');
+    b.w.line(`s[ri] *= ${b.valueOfOp(dropout, b.here(dropout))};`, dropout.meta.span);
     b.w.close();
   }
-  b.w.line(`for (ptrdiff_t e = 0; e < ${Dv}; e++) acc[ri * ${Dv} + e] *= scale[ri];`, context.meta.span);
   b.w.close();
-  b.w.line(`bertc_pack_a(ns, nk, sb, ${keys}, 1, ${mr}, pp);`, context.meta.span);
+  b.w.line(`for (int ri = 0; ri < ns; ri++) for (int e = 0; e < ${Dv}; e++) acc[ri * ${Dv} + e] *= scale[ri];`, context.meta.span);
+  b.w.line(`bertc_pack_a(ns, nk, st, 1, ${sub}, ${mr}, pp);`, context.meta.span);
   b.w.line(`bertc_gemm_panels(ns, ${Dv}, nk, pp, vp + j0 * ${dvPad}, acc, ${Dv}, ${mr}, ${nr}, 1);`, context.meta.span);
   b.w.close();
   // Each row's context, divided by its sum and stored through the epilogue.

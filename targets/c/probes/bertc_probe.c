@@ -25,6 +25,10 @@
  *   bertc_probe special N SECONDS       exp, erf (through GELU), tanh and rsqrt as generated code
  *                                       evaluates them, over N floats on all threads
  *                                       (evaluations/s)
+ *   bertc_probe stream ROWS MIB SECONDS the layernorm kernel of ROWS rows as one pool job, on
+ *                                       inputs and outputs cycling through MIB MiB (bytes read
+ *                                       + written per second), and the time of an empty pool
+ *                                       job (the launch overhead, seconds), on all cores
  *
  * The last two measure the code bertc generates, not the hardware: the helpers are the C backend's
  * own (bertc_helpers.h, generated from C_HELPERS in targets/common/renderer.ts), and the probe must
@@ -288,12 +292,31 @@ typedef struct {
   float *x, *res, *bias, *gamma, *beta, *y;
 } ln_probe;
 
-static double ln_body(void *arg, long reps) {
-  const ln_probe *p = (const ln_probe *)arg;
-  const ptrdiff_t rows = p->rows;
+/* One row of the kernel, as the generated code writes its loop body. */
+static inline __attribute__((always_inline)) void ln_row(const ln_probe *p, ptrdiff_t row) {
   const float *restrict x = p->x, *restrict res = p->res, *restrict bias = p->bias;
   const float *restrict gamma = p->gamma, *restrict beta = p->beta;
   float *restrict y = p->y;
+  float t1[LN_D];
+  for (ptrdiff_t j = 0; j < LN_D; j++) t1[j] = (x[row * LN_D + j] + bias[j]);
+  float t2[LN_D];
+  for (ptrdiff_t j = 0; j < LN_D; j++) t2[j] = (t1[j] + res[row * LN_D + j]);
+  float t3_in[LN_D];
+  for (ptrdiff_t j = 0; j < LN_D; j++) t3_in[j] = t2[j];
+  const float t3_mean = bertc_row_sum(t3_in, LN_D) / 768.0f;
+  float t3_sq[LN_D];
+  for (ptrdiff_t j = 0; j < LN_D; j++) t3_sq[j] = (t3_in[j] - t3_mean) * (t3_in[j] - t3_mean);
+  const float t3_inv = 1.0f / sqrtf(bertc_row_sum(t3_sq, LN_D) / 768.0f + 9.999999960041972e-13f);
+  float t3[LN_D];
+  for (ptrdiff_t j = 0; j < LN_D; j++) t3[j] = (t3_in[j] - t3_mean) * t3_inv * gamma[j] + beta[j];
+  for (ptrdiff_t j = 0; j < LN_D; j++) {
+    y[row * LN_D + j] = t3[j];
+  }
+}
+
+static double ln_body(void *arg, long reps) {
+  const ln_probe *p = (const ln_probe *)arg;
+  const ptrdiff_t rows = p->rows;
 #ifdef _OPENMP
 #pragma omp parallel
 #endif
@@ -301,23 +324,7 @@ static double ln_body(void *arg, long reps) {
 #ifdef _OPENMP
 #pragma omp for schedule(static)
 #endif
-    for (ptrdiff_t row = 0; row < rows; row++) {
-      float t1[LN_D];
-      for (ptrdiff_t j = 0; j < LN_D; j++) t1[j] = (x[row * LN_D + j] + bias[j]);
-      float t2[LN_D];
-      for (ptrdiff_t j = 0; j < LN_D; j++) t2[j] = (t1[j] + res[row * LN_D + j]);
-      float t3_in[LN_D];
-      for (ptrdiff_t j = 0; j < LN_D; j++) t3_in[j] = t2[j];
-      const float t3_mean = bertc_row_sum(t3_in, LN_D) / 768.0f;
-      float t3_sq[LN_D];
-      for (ptrdiff_t j = 0; j < LN_D; j++) t3_sq[j] = (t3_in[j] - t3_mean) * (t3_in[j] - t3_mean);
-      const float t3_inv = 1.0f / sqrtf(bertc_row_sum(t3_sq, LN_D) / 768.0f + 9.999999960041972e-13f);
-      float t3[LN_D];
-      for (ptrdiff_t j = 0; j < LN_D; j++) t3[j] = (t3_in[j] - t3_mean) * t3_inv * gamma[j] + beta[j];
-      for (ptrdiff_t j = 0; j < LN_D; j++) {
-        y[row * LN_D + j] = t3[j];
-      }
-    }
+    for (ptrdiff_t row = 0; row < rows; row++) ln_row(p, row);
   }
   return 9.0 * (double)rows * LN_D * (double)reps;
 }
@@ -433,6 +440,73 @@ static int probe_special(char **argv) {
   return 0;
 }
 
+/* ---------------------------------------------------------------------------------------------- */
+/* The same row kernel as a model runs it: one pool job (bertc_parallel, the generated code's
+ * call) per kernel, on rows that are out of cache, because in a model a row kernel reads what an
+ * earlier kernel wrote several megabytes of weights ago. The calls cycle through MIB MiB of inputs
+ * and outputs; the rate counts bytes read plus written, as the cost model counts a kernel's. Also
+ * the cost of a pool job that does nothing, one task per thread: the launch overhead a kernel pays. */
+
+typedef struct {
+  bertc_pool pool;
+  ln_probe *sets;
+  int count;
+} stream_probe;
+
+static void ln_job(const void *ctx, ptrdiff_t lo, ptrdiff_t hi, int thread) {
+  (void)thread;
+  for (ptrdiff_t row = lo; row < hi; row++) ln_row((const ln_probe *)ctx, row);
+}
+
+static double stream_body(void *arg, long reps) {
+  stream_probe *s = (stream_probe *)arg;
+  static long next;
+  for (long r = 0; r < reps; r++, next++) bertc_parallel(&s->pool, s->sets[0].rows, ln_job, &s->sets[next % s->count]);
+  return 3.0 * sizeof(float) * (double)s->sets[0].rows * LN_D * (double)reps;
+}
+
+static void empty_job(const void *ctx, ptrdiff_t lo, ptrdiff_t hi, int thread) {
+  (void)ctx, (void)lo, (void)hi, (void)thread;
+}
+
+static double launch_body(void *arg, long reps) {
+  stream_probe *s = (stream_probe *)arg;
+  for (long r = 0; r < reps; r++) bertc_parallel(&s->pool, s->pool.threads, empty_job, NULL);
+  return (double)reps;
+}
+
+static int probe_stream(char **argv) {
+  const ptrdiff_t rows = atol(argv[0]);
+  const double mib = atof(argv[1]), seconds = atof(argv[2]);
+  if (rows <= 0 || !(mib > 0)) return fprintf(stderr, "bertc_probe stream: bad arguments\n"), 2;
+  stream_probe s;
+  const size_t n = (size_t)rows * LN_D;
+  s.count = (int)(mib * 1048576.0 / (3.0 * sizeof(float) * (double)n)) + 1;
+  s.sets = (ln_probe *)calloc((size_t)s.count, sizeof *s.sets);
+  float *shared = (float *)bertc_alloc(3 * LN_D * sizeof(float));
+  if (s.sets == NULL || shared == NULL || bertc_pool_start(&s.pool, 0)) return fprintf(stderr, "bertc_probe: out of memory\n"), 1;
+  for (int j = 0; j < LN_D; j++) shared[j] = 0.01f * (float)(j % 3), shared[LN_D + j] = 1.0f, shared[2 * LN_D + j] = 0.0f;
+  for (int c = 0; c < s.count; c++) {
+    ln_probe *p = &s.sets[c];
+    p->rows = rows;
+    p->bias = shared, p->gamma = shared + LN_D, p->beta = shared + 2 * LN_D;
+    p->x = (float *)bertc_alloc(n * sizeof(float));
+    p->res = (float *)bertc_alloc(n * sizeof(float));
+    p->y = (float *)bertc_alloc(n * sizeof(float));
+    if (p->x == NULL || p->res == NULL || p->y == NULL) return fprintf(stderr, "bertc_probe: out of memory\n"), 1;
+    for (size_t i = 0; i < n; i++) p->x[i] = (float)(i % 17) * 0.1f - 0.8f, p->res[i] = (float)(i % 5) * 0.2f;
+  }
+  printf("stream_bytes_per_s %.6g\n", best_rate(stream_body, &s, seconds * 0.8));
+  printf("launch_s %.6g\n", 1.0 / best_rate(launch_body, &s, seconds * 0.2));
+  printf("threads %d\n", s.pool.threads);
+  result_sink = s.sets[0].y[n - 1];
+  bertc_pool_stop(&s.pool);
+  for (int c = 0; c < s.count; c++) bertc_free_aligned(s.sets[c].x), bertc_free_aligned(s.sets[c].res), bertc_free_aligned(s.sets[c].y);
+  bertc_free_aligned(shared);
+  free(s.sets);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc == 3 && strcmp(argv[1], "fma") == 0) {
     const double seconds = atof(argv[2]) / 2;
@@ -445,6 +519,7 @@ int main(int argc, char **argv) {
   if (argc == 4 && strcmp(argv[1], "copy") == 0) return probe_copy(argv + 2);
   if (argc == 4 && strcmp(argv[1], "layernorm") == 0) return probe_layernorm(argv + 2);
   if (argc == 4 && strcmp(argv[1], "special") == 0) return probe_special(argv + 2);
-  fprintf(stderr, "usage: bertc_probe fma SECONDS | sgemm M N K LAYOUT BATCH THREADS SECONDS [MR NR [TYPE]] | copy MIB SECONDS | layernorm ROWS SECONDS | special N SECONDS\n");
+  if (argc == 5 && strcmp(argv[1], "stream") == 0) return probe_stream(argv + 2);
+  fprintf(stderr, "usage: bertc_probe fma SECONDS | sgemm M N K LAYOUT BATCH THREADS SECONDS [MR NR [TYPE]] | copy MIB SECONDS | layernorm ROWS SECONDS | special N SECONDS | stream ROWS MIB SECONDS\n");
   return 2;
 }

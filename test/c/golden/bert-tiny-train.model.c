@@ -24,16 +24,6 @@ static inline float bertc_row_sum(const float *x, ptrdiff_t n) {
   for (int l = 0; l < 16; l++) s += acc[l];
   return s;
 }
-static inline float bertc_row_max(const float *x, ptrdiff_t n) {
-  float acc[16];
-  for (int l = 0; l < 16; l++) acc[l] = -INFINITY;
-  const ptrdiff_t whole = n - n % 16;
-  for (ptrdiff_t j = 0; j < whole; j += 16) for (int l = 0; l < 16; l++) acc[l] = bertc_fmax(acc[l], x[j + l]);
-  float s = -INFINITY;
-  for (ptrdiff_t j = whole; j < n; j++) s = bertc_fmax(s, x[j]);
-  for (int l = 0; l < 16; l++) s = bertc_fmax(s, acc[l]);
-  return s;
-}
 static inline float bertc_erf(float x) {
   union { float f; uint32_t u; } a = { .f = x };
   const uint32_t mag = a.u & 0x7FFFFFFFu;
@@ -266,7 +256,7 @@ static void k4_sub_scale(bertc_model *m, int *status, const int32_t *restrict b0
  * layers: encoder.layer.0.attention.self, encoder.layer.1.attention.self
  * 2 instances: k5_attention_dropout, k14_attention_dropout
  * IR: models/bert.ir:67:12 models/bert.ir:68:19 models/bert.ir:68:11 models/bert.ir:69:22 models/bert.ir:59:18 models/bert.ir:59:10 */
-/* 16 query rows a task, 16 at a time, against blocks of 32 keys; micro-tile 8x32 */
+/* 16 query rows a task, 16 at a time, against blocks of 16 keys; micro-tile 8x32 */
 static void k5_attention_dropout(bertc_model *m, int *status, uint32_t key0, const float *restrict b0, const float *restrict b1, float *restrict b2, ptrdiff_t lo_, ptrdiff_t hi_, int thread_) {
   (void)m; (void)status; (void)thread_;
   for (ptrdiff_t task = lo_; task < hi_; task++) {
@@ -274,44 +264,50 @@ static void k5_attention_dropout(bertc_model *m, int *status, uint32_t key0, con
     const int nq = (int)(16 - i0 < 16 ? 16 - i0 : 16);
     float *w = (float *)(((uintptr_t)(m->gemm_ws + (size_t)thread_ * m->gemm_ws_floats) + 63) & ~(uintptr_t)63);
     float *kp = w;
-    float *vp = kp + 2048;
+    float *vp = kp + 1024;
     float *qp = vp + 1024;
-    float *sb = qp + 1024;
-    float *pp = sb + 512;
-    float *acc = pp + 512;
+    float *st = qp + 2048;
+    float *pp = st + 256;
+    float *acc = pp + 256;
     float *mx = acc + 1024;
-    float *sum = mx + 16;
+    float *bm = mx + 16;
+    float *sum = bm + 16;
     float *scale = sum + 16;
     const float *q = b0 + ((bi / 2) * 6144 + (bi % 2) * 64) + i0 * 384;
-    bertc_pack_b(64, 16, b0 + ((bi / 2) * 6144 + (bi % 2) * 64 + 128), BERTC_F32, 1, 384, 64, 32, kp);
-    bertc_pack_b(16, 64, b0 + ((bi / 2) * 6144 + (bi % 2) * 64 + 256), BERTC_F32, 384, 1, 32, 32, vp);
+    bertc_pack_a(16, 64, b0 + ((bi / 2) * 6144 + (bi % 2) * 64 + 128), 384, 1, 8, kp);
+    bertc_pack_b(16, 64, b0 + ((bi / 2) * 6144 + (bi % 2) * 64 + 256), BERTC_F32, 384, 1, 16, 32, vp);
     for (int r0 = 0; r0 < nq; r0 += 16) {
       const int ns = nq - r0 < 16 ? nq - r0 : 16;
-      bertc_pack_a(ns, 64, q + r0 * 384, 384, 1, 8, qp);
-      for (int ri = 0; ri < ns; ri++) { mx[ri] = -INFINITY; sum[ri] = 0.0f; for (ptrdiff_t e = 0; e < 64; e++) acc[ri * 64 + e] = 0.0f; }
-      for (ptrdiff_t j0 = 0; j0 < 16; j0 += 32) {
-        const int nk = (int)(16 - j0 < 32 ? 16 - j0 : 32);
-        bertc_gemm_panels(ns, nk, 64, qp, kp + j0 * 64, sb, 32, 8, 32, 0);
-        for (int ri = 0; ri < ns; ri++) {
-          const ptrdiff_t i = i0 + r0 + ri; (void)i;
-          float *row = sb + ri * 32;
-          for (ptrdiff_t jj = 0; jj < nk; jj++) {
-            const ptrdiff_t j = j0 + jj; (void)j;
-            float t1 = (row[jj] * 0.125f);
+      bertc_pack_b(64, ns, q + r0 * 384, BERTC_F32, 1, 384, 64, 32, qp);
+      for (int ri = 0; ri < ns; ri++) { mx[ri] = -INFINITY; sum[ri] = 0.0f; }
+      for (int e = 0; e < ns * 64; e++) acc[e] = 0.0f;
+      for (ptrdiff_t j0 = 0; j0 < 16; j0 += 16) {
+        const int nk = (int)(16 - j0 < 16 ? 16 - j0 : 16);
+        bertc_gemm_panels(nk, ns, 64, kp + j0 * 64, qp, st, 16, 8, 32, 0);
+        for (int ri = 0; ri < ns; ri++) bm[ri] = mx[ri];
+        for (int jj = 0; jj < nk; jj++) {
+          const ptrdiff_t j = j0 + jj; (void)j;
+          float *s = st + jj * 16;
+          for (int ri = 0; ri < ns; ri++) {
+            const ptrdiff_t i = i0 + r0 + ri; (void)i;
+            float t1 = (s[ri] * 0.125f);
             float t2 = (t1 + b1[((bi / 2) * 16 + j)]);
-            row[jj] = t2;
+            s[ri] = t2;
+            bm[ri] = bertc_fmax(bm[ri], s[ri]);
           }
-          const float m1 = bertc_fmax(mx[ri], bertc_row_max(row, nk));
-          scale[ri] = bertc_exp(mx[ri] - m1); mx[ri] = m1;
-          for (ptrdiff_t jj = 0; jj < nk; jj++) row[jj] = bertc_exp(row[jj] - m1);
-          sum[ri] = sum[ri] * scale[ri] + bertc_row_sum(row, nk);
-          for (ptrdiff_t jj = 0; jj < nk; jj++) {
-            const ptrdiff_t j = j0 + jj;
-            row[jj] *= (bertc_dropout_bits(key0, (uint32_t)((bi / 2) * 512 + (bi % 2) * 256 + i * 16 + j)) < 429496729u ? 0.0f : 1.0f * 1.1111111640930176f);
-          }
-          for (ptrdiff_t e = 0; e < 64; e++) acc[ri * 64 + e] *= scale[ri];
         }
-        bertc_pack_a(ns, nk, sb, 32, 1, 8, pp);
+        for (int ri = 0; ri < ns; ri++) { scale[ri] = bertc_exp(mx[ri] - bm[ri]); mx[ri] = bm[ri]; sum[ri] *= scale[ri]; }
+        for (int jj = 0; jj < nk; jj++) {
+          float *s = st + jj * 16;
+          for (int ri = 0; ri < ns; ri++) { s[ri] = bertc_exp(s[ri] - mx[ri]); sum[ri] += s[ri]; }
+          const ptrdiff_t j = j0 + jj;
+          for (int ri = 0; ri < ns; ri++) {
+            const ptrdiff_t i = i0 + r0 + ri;
+            s[ri] *= (bertc_dropout_bits(key0, (uint32_t)((bi / 2) * 512 + (bi % 2) * 256 + i * 16 + j)) < 429496729u ? 0.0f : 1.0f * 1.1111111640930176f);
+          }
+        }
+        for (int ri = 0; ri < ns; ri++) for (int e = 0; e < 64; e++) acc[ri * 64 + e] *= scale[ri];
+        bertc_pack_a(ns, nk, st, 1, 16, 8, pp);
         bertc_gemm_panels(ns, 64, nk, pp, vp + j0 * 64, acc, 64, 8, 32, 1);
       }
       for (int ri = 0; ri < ns; ri++) {
@@ -602,7 +598,7 @@ int bertc_init(bertc_model **out, const char *weights_path, int threads, char *e
   m->arena = bertc_alloc(98432);
   m->gemm_ws_floats = 0;
   { size_t w = bertc_sgemm_workspace_floats(&(const bertc_blocking){ 32, 384, 128, 8, 32 }); if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
-  { size_t w = 6207; if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
+  { size_t w = 5711; if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
   { size_t w = bertc_sgemm_workspace_floats(&(const bertc_blocking){ 32, 128, 128, 8, 32 }); if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
   { size_t w = bertc_sgemm_workspace_floats(&(const bertc_blocking){ 32, 512, 128, 8, 32 }); if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
   { size_t w = bertc_sgemm_workspace_floats(&(const bertc_blocking){ 32, 128, 192, 8, 32 }); if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }
