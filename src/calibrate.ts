@@ -138,7 +138,7 @@ export function calibrate(opts: CalibrateOptions = {}): Accelerator {
     // Shares of the time: the FMA probe runs twice (one thread, all threads) and sets the clock
     // that every other rate is divided by, so it keeps the largest share; the sgemm rate is only
     // reported; the special probe runs four times (one function each).
-    const fma = probe('the FMA probe', ['fma', seconds * 0.25]);
+    const fma = probe('the FMA probe', ['fma', seconds * 0.35]);
     // Each register blocking the runtime vectorises, on one thread: the fastest is the micro-tile
     // (matrix.array) the C backend will use, since the best one depends on the vector ISA (8x32 for
     // AVX-512's 32 registers, 6x16 for AVX2's 16).
