@@ -147,22 +147,17 @@ export function calibrate(opts: CalibrateOptions = {}): Accelerator {
       return { mr, nr, rate: need(r, 'sgemm_gflops') * 1e9 };
     });
     const best = blockings.reduce((a, b) => (b.rate > a.rate ? b : a));
-    // The 16-bit operand GEMMs at that blocking, and the f32 one again beside them: in turns, the
-    // best of each kept, so that a burst of load elsewhere does not skew their ratio.
-    const gemmAt = (type: 'f32' | 'bf16' | 'f16', key: string) =>
-      need(probe(`the ${type} GEMM probe (${best.mr}x${best.nr})`, ['sgemm', GEMM_SIZE, GEMM_SIZE, GEMM_SIZE, 'nn', 1, 1, (seconds * 0.12) / (3 * GEMM_TURNS), best.mr, best.nr, type]), key) * 1e9;
-    let [f32Rate, half] = [0, { bf16: 0, f16: 0 }];
+    // The 16-bit operand GEMMs at that blocking, the f32 one again beside them, and the f32 one at
+    // the depth of attention's products (what each micro-tile pays besides its multiply-adds shows
+    // in that shallow product's rate): in turns, the best of each kept, so that a burst of load
+    // elsewhere does not skew their ratios.
+    const gemmAt = (type: 'f32' | 'bf16' | 'f16', key: string, k = GEMM_SIZE) =>
+      need(probe(`the ${type} GEMM probe (${best.mr}x${best.nr}, depth ${k})`, ['sgemm', GEMM_SIZE, GEMM_SIZE, k, 'nn', 1, 1, (seconds * 0.15) / (4 * GEMM_TURNS), best.mr, best.nr, type]), key) * 1e9;
+    let [f32Rate, shallowRate, half] = [0, 0, { bf16: 0, f16: 0 }];
     for (let turn = 0; turn < GEMM_TURNS; turn++) {
       f32Rate = Math.max(f32Rate, gemmAt('f32', 'sgemm_gflops'));
+      shallowRate = Math.max(shallowRate, gemmAt('f32', 'sgemm_gflops', SHALLOW_K));
       half = { bf16: Math.max(half.bf16, gemmAt('bf16', 'gemm_bf16_gflops')), f16: Math.max(half.f16, gemmAt('f16', 'gemm_f16_gflops')) };
-    }
-    // The same at the depth of attention's products, in turn with one at full depth: what each
-    // micro-tile pays besides its multiply-adds shows in the shallow product's rate.
-    let [deepRate, shallowRate] = [0, 0];
-    for (let turn = 0; turn < GEMM_TURNS; turn++) {
-      const at = (k: number) => need(probe(`the sgemm probe at depth ${k}`, ['sgemm', GEMM_SIZE, GEMM_SIZE, k, 'nn', 1, 1, (seconds * 0.05) / (2 * GEMM_TURNS), best.mr, best.nr]), 'sgemm_gflops') * 1e9;
-      deepRate = Math.max(deepRate, at(GEMM_SIZE));
-      shallowRate = Math.max(shallowRate, at(SHALLOW_K));
     }
     const copy = probe('the copy probe', ['copy', COPY_MIB, seconds * 0.13]);
     const ln = probe('the layernorm probe', ['layernorm', LAYERNORM_ROWS, seconds * 0.1]);
@@ -185,7 +180,7 @@ export function calibrate(opts: CalibrateOptions = {}): Accelerator {
     // A tile of depth k costs (mr x nr x k / macs + overhead) / efficiency cycles (gemmCompute);
     // the shallow product's rate relative to the deep one's gives the overhead.
     const shallowCycles = (best.mr * best.nr * SHALLOW_K) / macs;
-    const tileOverhead = Math.round(Math.max(0, shallowCycles * (deepRate / shallowRate - 1)));
+    const tileOverhead = Math.round(Math.max(0, shallowCycles * (f32Rate / shallowRate - 1)));
     // Scaled by the f32 rate timed in turn with them (not the sweep's, which ran apart, earlier).
     const halfMacs = { bf16: round4((macs * half.bf16) / f32Rate), f16: round4((macs * half.f16) / f32Rate) };
     const clock = peakAll / (2 * macs * threads);
@@ -224,8 +219,8 @@ export function calibrate(opts: CalibrateOptions = {}): Accelerator {
           `(${blockings.map((b) => `${b.mr}x${b.nr} ${fmt(b.rate / 1e9)}`).join(', ')} GFLOP/s); ${fmt(sgemm / 1e9)} GFLOP/s is ` +
           `${fmt((100 * sgemm) / peak1)}% of the 1-thread FMA peak, which is matrix.efficiency (${efficiency}).`,
         `matrix.tile_overhead_cycles ${tileOverhead}: bertc_sgemm ${GEMM_SIZE}x${GEMM_SIZE}x${SHALLOW_K} at ${fmt(shallowRate / 1e9)} GFLOP/s against ` +
-          `${GEMM_SIZE}x${GEMM_SIZE}x${GEMM_SIZE} at ${fmt(deepRate / 1e9)} on 1 thread, timed in turn: a ${best.mr}x${best.nr} tile ${SHALLOW_K} deep is ` +
-          `${fmt(shallowCycles)} cycles of multiply-adds, and the shallow product's lower rate is ${tileOverhead} cycles more per tile.`,
+          `${GEMM_SIZE}x${GEMM_SIZE}x${GEMM_SIZE} at ${fmt(f32Rate / 1e9)} on 1 thread, timed in turn: a ${best.mr}x${best.nr} tile ${SHALLOW_K} deep is ` +
+          `${fmt(shallowCycles)} cycles of multiply-adds, and the shallow product's rate makes it ${tileOverhead} cycles more per tile (0 when it is no slower).`,
         `dram bandwidth ${fmt(bandwidth / 1e9)} GB/s: copy between two ${COPY_MIB} MiB arrays on ${threads} threads, bytes read + written, best run.`,
         `dram stream bandwidth ${fmt(streamBandwidth / 1e9)} GB/s: the layernorm probe's kernel over ${STREAM_ROWS} rows as one pool job ` +
           `(bertc_parallel, as a model calls it) on inputs and outputs cycling through ${STREAM_MIB} MiB, out of cache as a model's row kernels ` +

@@ -211,8 +211,7 @@ export interface GemmCompute {
 /**
  * Time on the compute array: the array tiles are spread over the cores; each costs its MACs at the
  * unit's rate, plus rows + cols cycles of fill and drain on a systolic array and the unit's fixed
- * cycles per tile. A dtype the matrix
- * unit does not support runs on the vector unit.
+ * cycles per tile. A dtype the matrix unit does not support runs on the vector unit.
  */
 export function gemmCompute(a: Accelerator, p: GemmProblem): GemmCompute {
   const { rows: R, cols: C } = a.matrix.array;

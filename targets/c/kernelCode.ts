@@ -444,6 +444,11 @@ export interface AttentionPlan {
   readonly floats: number;
 }
 
+/** Floats of a K x N matrix packed whole by bertc_pack_b with micro-panels nr wide (bertc_packed_b_floats). */
+export function packedBFloats(K: number, N: number, nr: number): number {
+  return K * Math.ceil(N / nr) * nr;
+}
+
 const ATTENTION_SUB_ROWS = 96;
 const ATTENTION_KEYS = 256;
 
@@ -456,7 +461,7 @@ export function attentionPlan(Sq: number, Sk: number, D: number, Dv: number, bat
   const keys = Math.min(up(Sk, mr), Math.max(mr, Math.floor(ATTENTION_KEYS / mr) * mr));
   const segments: [string, number][] = [
     ['kp', up(Sk, mr) * D],
-    ['vp', Sk * up(Dv, nr)],
+    ['vp', packedBFloats(Sk, Dv, nr)],
     ['qp', D * up(sub, nr)],
     ['st', keys * sub],
     ['pp', up(sub, mr) * keys],

@@ -11,7 +11,7 @@ import { resultCopies, resultCopyValue } from '../common/elementValues.js';
 import { planMemory, type MemoryPlan } from '../common/memoryPlan.js';
 import { checkTarget } from '../common/unsupported.js';
 import { C_DTYPES, CLikeRenderer } from '../common/renderer.js';
-import { checkGemms, gemmSplit, kernelFunction, packedOperand, SGEMM_DTYPE, type KernelFunction, type PackedOperand } from './kernelCode.js';
+import { checkGemms, gemmSplit, kernelFunction, packedBFloats, packedOperand, SGEMM_DTYPE, type KernelFunction, type PackedOperand } from './kernelCode.js';
 import type { Line } from '../common/writer.js';
 
 /** The files of a compiled model, by name. */
@@ -62,7 +62,7 @@ function layoutOf(m: Module): Layout {
 /** The generated model's memory in bytes: activation arena (planned, and without reuse), weights, and the copies of weights packed at load. */
 export function memoryOf(m: Module, accel: Accelerator): { arena_bytes: number; unplanned_arena_bytes: number; weight_bytes: number; packed_weight_bytes: number } {
   const L = layoutOf(m);
-  const packed = packedWeights(m, L, accel).packs.reduce((s, p) => s + 4 * p.K * Math.ceil(p.N / p.nr) * p.nr, 0);
+  const packed = packedWeights(m, L, accel).packs.reduce((s, p) => s + 4 * packedBFloats(p.K, p.N, p.nr), 0);
   return { arena_bytes: L.plan.bytes, unplanned_arena_bytes: L.plan.unplannedBytes, weight_bytes: L.params.reduce((s, p) => s + bytesOf(p), 0), packed_weight_bytes: packed };
 }
 

@@ -451,6 +451,7 @@ typedef struct {
   bertc_pool pool;
   ln_probe *sets;
   int count;
+  long next; /* the set the next call uses, across timed batches */
 } stream_probe;
 
 static void ln_job(const void *ctx, ptrdiff_t lo, ptrdiff_t hi, int thread) {
@@ -460,8 +461,7 @@ static void ln_job(const void *ctx, ptrdiff_t lo, ptrdiff_t hi, int thread) {
 
 static double stream_body(void *arg, long reps) {
   stream_probe *s = (stream_probe *)arg;
-  static long next;
-  for (long r = 0; r < reps; r++, next++) bertc_parallel(&s->pool, s->sets[0].rows, ln_job, &s->sets[next % s->count]);
+  for (long r = 0; r < reps; r++, s->next++) bertc_parallel(&s->pool, s->sets[0].rows, ln_job, &s->sets[s->next % s->count]);
   return 3.0 * sizeof(float) * (double)s->sets[0].rows * LN_D * (double)reps;
 }
 
@@ -479,7 +479,7 @@ static int probe_stream(char **argv) {
   const ptrdiff_t rows = atol(argv[0]);
   const double mib = atof(argv[1]), seconds = atof(argv[2]);
   if (rows <= 0 || !(mib > 0)) return fprintf(stderr, "bertc_probe stream: bad arguments\n"), 2;
-  stream_probe s;
+  stream_probe s = {0};
   const size_t n = (size_t)rows * LN_D;
   s.count = (int)(mib * 1048576.0 / (3.0 * sizeof(float) * (double)n)) + 1;
   s.sets = (ln_probe *)calloc((size_t)s.count, sizeof *s.sets);
