@@ -121,6 +121,25 @@ describe('C kernels identified by what they compute', () => {
     expect(await explainLine(`${join(dir, 'model.c')}:${inside + 1}`)).toMatch(/in kernel k5_attention_dropout \(attention\)/);
   });
 
+  it('packs a B that several tasks share once per call in a training step, and at load in inference', () => {
+    const stepC = (B: number) => {
+      const m = plan(new Session(), 'models/bert.ir', { config: 'base', sets: new Map([['L', 1], ['V', 1024], ['B', B], ['S', 128]]), train: false, pipeline: LEVELS.O2!, accel: HOST_CPU, objective: { kind: 'step', loss: 'probe', clip: false } }).module;
+      return generateC(m, { source: 'models/bert.ir', command: 'test', accel: HOST_CPU })['model.c'];
+    };
+    const step = stepC(8);
+    // Each call of a GEMM on a shared B: the pool packs it, then its tasks multiply the packed copy.
+    const calls = step.split('\n').filter((l) => l.includes('BERTC_TIMED') && l.includes('bertc_pack_b_parallel'));
+    expect(calls.length).toBeGreaterThanOrEqual(14);
+    for (const l of calls) expect(l).toMatch(/bertc_pack_b_parallel\(&m->pool, \d+, \d+, .*, m->gemm_packed\); bertc_parallel\(&m->pool, \d+, k\d+_gemm\w*_tasks, .*m->gemm_packed \} \}\)\);$/);
+    const perCall = [...step.matchAll(/B packed per call \*\/\n(?:.*\n){0,12}?.*bertc_gemm_packed\(/g)];
+    expect(perCall.length).toBeGreaterThan(0);
+    expect(step).not.toMatch(/packed at load \(kc/);
+    // Inference packs its weights once, at load, and has no per-call buffer.
+    const inference = baseC(1);
+    expect(inference).not.toContain('m->gemm_packed');
+    expect(inference).toMatch(/bertc_pack_b\(768, 2304, /);
+  });
+
   it('gives every instance of a shared function the code of the first (bert_tiny, training and inference)', () => {
     for (const train of [true, false]) {
       const m = bertModule({}, train);

@@ -549,7 +549,7 @@ function makeProgram(io: Io): Command {
       // The C model's memory plan goes into its report, next to the predicted costs.
       const memory = o.target === 'c' ? memoryOf(p.module, accel) : undefined;
       const text = memory
-        ? `${renderText(report)}\nC memory plan: activation arena ${memory.arena_bytes} bytes (${memory.unplanned_arena_bytes} without reuse), weights ${memory.weight_bytes} bytes, weights packed for their GEMMs at load ${memory.packed_weight_bytes} bytes\n`
+        ? `${renderText(report)}\nC memory plan: activation arena ${memory.arena_bytes} bytes (${memory.unplanned_arena_bytes} without reuse), weights ${memory.weight_bytes} bytes, weights packed for their GEMMs at load ${memory.packed_weight_bytes} bytes, GEMM operands packed per call ${memory.call_pack_bytes} bytes\n`
         : renderText(report);
       const reports = { 'report.txt': text, 'report.json': `${JSON.stringify(memory ? { ...report, memory } : report, null, 2)}\n` };
       const written =

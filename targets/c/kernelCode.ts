@@ -414,7 +414,7 @@ export function checkGemms(m: Module): void {
  * A `shared` function is a multi-tensor kernel's segment: its tasks are a range of the one job the
  * kernel gives the thread pool, which holds every segment's.
  */
-export function kernelFunction(k: Kernel, env: Omit<KernelEnv, 'ptr'>, instances: readonly Kernel[] = [k], opts: { readonly shared?: boolean; readonly inPlace?: boolean; readonly packed?: boolean } = {}): KernelFunction {
+export function kernelFunction(k: Kernel, env: Omit<KernelEnv, 'ptr'>, instances: readonly Kernel[] = [k], opts: { readonly shared?: boolean; readonly inPlace?: boolean; readonly packed?: PackedWhen } = {}): KernelFunction {
   const own = { ...env, ptr: parameterNames(k) };
   if (opts.shared && k.ops.some(isMatmul)) throw new Error(`internal: segment ${k.name} of a multi-tensor kernel holds a GEMM`);
   if (k.ops.some(isScatter)) {
@@ -423,7 +423,7 @@ export function kernelFunction(k: Kernel, env: Omit<KernelEnv, 'ptr'>, instances
   }
   if (opts.inPlace && (k.ops.some(isMatmul) || !elementByElement(k, k.outputs[0]!.type.shape))) throw new Error(`internal: ${k.name} writes in place but is not elementwise`);
   if (k.kind === 'attention') return attentionKernel(k, own, instances);
-  return k.ops.some(isMatmul) ? gemmKernel(k, own, instances, opts.packed ?? false) : rowKernel(k, own, instances, opts.shared ?? false, opts.inPlace ?? false);
+  return k.ops.some(isMatmul) ? gemmKernel(k, own, instances, opts.packed) : rowKernel(k, own, instances, opts.shared ?? false, opts.inPlace ?? false);
 }
 
 /**
@@ -677,6 +677,9 @@ export function gemmSplit(M: number, N: number, batches: number, a: Accelerator)
  * stored in f32, the same matrix for every batch. `key` names one packed copy per distinct matrix
  * and blocking; `offset` is the matrix's element offset into its buffer.
  */
+/** When a GEMM kernel's B gets packed for it: once at bertc_init (packedOperand), or before each call (callPackedOperand). */
+export type PackedWhen = 'at load' | 'per call';
+
 export interface PackedOperand {
   readonly key: string;
   readonly buffer: Node;
@@ -691,12 +694,35 @@ export interface PackedOperand {
 
 /** The packed B of GEMM kernel `k`, when its B is one `fixed` reports (a weight no step changes). */
 export function packedOperand(k: Kernel, env: Omit<KernelEnv, 'ptr'>, fixed: (n: Node) => boolean): PackedOperand | undefined {
+  const p = sharedOperand(k, env);
+  return p && fixed(p.buffer) && p.buffer.type.dtype === SGEMM_DTYPE ? p : undefined;
+}
+
+/**
+ * The B of GEMM kernel `k` to pack once per call, into the model's m->gemm_packed, before its tasks
+ * run (bertc_pack_b_parallel): one matrix for every batch, read by more than one task, each of which
+ * would otherwise pack all of it again. In a training step these are the weights (which the step
+ * updates, so they cannot be packed at load) and a dW product's activations. `type` is its element
+ * type's BERTC_ constant.
+ */
+export function callPackedOperand(k: Kernel, env: Omit<KernelEnv, 'ptr'>): (PackedOperand & { readonly type: string }) | undefined {
+  const p = sharedOperand(k, env);
+  const mm = k.ops.find(isMatmul);
+  if (!p || !mm) return undefined;
+  const { M, batchShape } = gemmAccess(mm, env.views);
+  const { rows, cols } = gemmSplit(M, p.N, numel(batchShape), env.accel);
+  const tasks = numel(batchShape) * Math.ceil(M / rows);
+  return tasks > 1 && cols === p.N ? { ...p, type: GEMM_OPERANDS[p.buffer.type.dtype]! } : undefined;
+}
+
+/** B of GEMM kernel `k` as a packable operand, when it is the same matrix for every batch. */
+function sharedOperand(k: Kernel, env: Omit<KernelEnv, 'ptr'>): PackedOperand | undefined {
   if (k.kind === 'attention') return undefined;
   const mm = k.ops.find(isMatmul);
   if (!mm) return undefined;
   const { N, K, b } = gemmAccess(mm, env.views);
   const broadcast = b.layout.shape.slice(0, -2).every((d) => d === 1);
-  if (!fixed(b.buffer) || b.buffer.type.dtype !== SGEMM_DTYPE || !broadcast) return undefined;
+  if (!broadcast || !GEMM_OPERANDS[b.buffer.type.dtype]) return undefined;
   const { kc, nr } = blockingOf(env.schedules?.get(mm), env.accel);
   const offset = String(b.layout.offset);
   return { key: [b.buffer.id, offset, b.rowStride, b.colStride, K, N, kc, nr].join('_'), buffer: b.buffer, offset, K, N, rowStride: b.rowStride, colStride: b.colStride, kc, nr };
@@ -706,7 +732,7 @@ export function packedOperand(k: Kernel, env: Omit<KernelEnv, 'ptr'>, fixed: (n:
  * GEMM kernels: the runtime's GEMM per (batch, row chunk, column chunk), then the epilogue and
  * stores. With `packed`, B comes already packed (the function's `pk` parameter, packedOperand).
  */
-function gemmKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[], packed: boolean): KernelFunction {
+function gemmKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[], packed: PackedWhen | undefined): KernelFunction {
   const b = new KernelBuilder(k, env);
   const r = env.r;
   const mm = k.ops.find(isMatmul)!;
@@ -737,7 +763,7 @@ function gemmKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[], pac
   };
 
   for (const line of header(k, instances)) b.w.line(line);
-  b.w.line(`/* schedule (tile-gemm): ${(env.schedules?.get(mm)?.levels ?? []).map((t) => `${t.level} ${t.m}x${t.n}x${t.k} ${t.order}`).join(', ') || 'untiled'}; blocking mc=${blk.mc} nc=${blk.nc} kc=${blk.kc} mr=${blk.mr} nr=${blk.nr}${packed ? '; B packed at load' : ''} */`);
+  b.w.line(`/* schedule (tile-gemm): ${(env.schedules?.get(mm)?.levels ?? []).map((t) => `${t.level} ${t.m}x${t.n}x${t.k} ${t.order}`).join(', ') || 'untiled'}; blocking mc=${blk.mc} nc=${blk.nc} kc=${blk.kc} mr=${blk.mr} nr=${blk.nr}${packed ? `; B packed ${packed}` : ''} */`);
   b.w.line(`static const bertc_blocking blk = { ${blk.mc}, ${blk.nc}, ${blk.kc}, ${blk.mr}, ${blk.nr} };`);
   const tasks = batches * chunks * colChunks;
   b.parallelFor('task', tasks, true, mm.meta.span);
@@ -774,5 +800,5 @@ function gemmKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[], pac
     b.w.close();
   }
   b.w.close();
-  return { ...done(b, k), packed, workspace: `bertc_sgemm_workspace_floats(&(const bertc_blocking){ ${blk.mc}, ${blk.nc}, ${blk.kc}, ${blk.mr}, ${blk.nr} })` };
+  return { ...done(b, k), packed: packed !== undefined, workspace: `bertc_sgemm_workspace_floats(&(const bertc_blocking){ ${blk.mc}, ${blk.nc}, ${blk.kc}, ${blk.mr}, ${blk.nr} })` };
 }

@@ -11,7 +11,7 @@ import { resultCopies, resultCopyValue } from '../common/elementValues.js';
 import { planMemory, type MemoryPlan } from '../common/memoryPlan.js';
 import { checkTarget } from '../common/unsupported.js';
 import { C_DTYPES, CLikeRenderer } from '../common/renderer.js';
-import { checkGemms, gemmSplit, kernelFunction, packedBFloats, packedOperand, SGEMM_DTYPE, type KernelFunction, type PackedOperand } from './kernelCode.js';
+import { callPackedOperand, checkGemms, gemmSplit, kernelFunction, packedBFloats, packedOperand, SGEMM_DTYPE, type KernelFunction, type PackedOperand } from './kernelCode.js';
 import type { Line } from '../common/writer.js';
 
 /** The files of a compiled model, by name. */
@@ -59,14 +59,24 @@ function layoutOf(m: Module): Layout {
   return { kernels, init: kernels.filter((k) => k.init), run, plan: planMemory(run, bytesOf, direct, new Set(copied)), params, direct };
 }
 
-/** The generated model's memory in bytes: activation arena (planned, and without reuse), weights, and the copies of weights packed at load. */
-export function memoryOf(m: Module, accel: Accelerator): { arena_bytes: number; unplanned_arena_bytes: number; weight_bytes: number; packed_weight_bytes: number } {
+/**
+ * The generated model's memory in bytes: activation arena (planned, and without reuse), weights,
+ * the copies of weights packed at load, and the buffer that GEMMs pack their B into per call.
+ */
+export function memoryOf(m: Module, accel: Accelerator): { arena_bytes: number; unplanned_arena_bytes: number; weight_bytes: number; packed_weight_bytes: number; call_pack_bytes: number } {
   const L = layoutOf(m);
-  const packed = packedWeights(m, L, accel).packs.reduce((s, p) => s + 4 * packedBFloats(p.K, p.N, p.nr), 0);
-  return { arena_bytes: L.plan.bytes, unplanned_arena_bytes: L.plan.unplannedBytes, weight_bytes: L.params.reduce((s, p) => s + bytesOf(p), 0), packed_weight_bytes: packed };
+  const { packs, perCall } = packedWeights(m, L, accel);
+  const packed = packs.reduce((s, p) => s + 4 * packedBFloats(p.K, p.N, p.nr), 0);
+  return { arena_bytes: L.plan.bytes, unplanned_arena_bytes: L.plan.unplannedBytes, weight_bytes: L.params.reduce((s, p) => s + bytesOf(p), 0), packed_weight_bytes: packed, call_pack_bytes: 4 * callPackFloats(perCall) };
+}
+
+/** Floats of m->gemm_packed: the largest B that a GEMM packs per call. */
+function callPackFloats(perCall: ReadonlyMap<Kernel, CallPack>): number {
+  return Math.max(0, ...[...perCall.values()].map((p) => packedBFloats(p.K, p.N, p.nr)));
 }
 
 type NamedPack = PackedOperand & { readonly name: string };
+type CallPack = NonNullable<ReturnType<typeof callPackedOperand>>;
 
 /**
  * The GEMM operands packed once at load (packedOperand): weights and weight transforms' results,
@@ -74,14 +84,20 @@ type NamedPack = PackedOperand & { readonly name: string };
  * shares one function). `packedOf` gives each such kernel's, `packs` each distinct one once with
  * the name of its field in the model (`pk0`, ..).
  */
-function packedWeights(m: Module, L: Layout, accel: Accelerator): { packedOf: ReadonlyMap<Kernel, NamedPack>; packs: readonly NamedPack[] } {
+function packedWeights(m: Module, L: Layout, accel: Accelerator): { packedOf: ReadonlyMap<Kernel, NamedPack>; packs: readonly NamedPack[]; perCall: ReadonlyMap<Kernel, CallPack> } {
   const initOutputs = new Set(L.init.flatMap((k) => k.outputs));
   const fixed = (n: Node) => stateUpdates(m.graph).size === 0 && (n.op === 'param' || initOutputs.has(n));
   const env = { r: new CLikeRenderer(), views: m.partition.views, train: m.train, accel, schedules: m.schedules };
   const operands = new Map<Kernel, PackedOperand>();
+  const perCall = new Map<Kernel, CallPack>();
   for (const c of kernelClasses(L.kernels.filter((k) => !k.segments), m).classes) {
     const ps = c.instances.map((k) => (k.init ? undefined : packedOperand(k, env, fixed)));
-    if (ps.every((p) => p)) c.instances.forEach((k, i) => operands.set(k, ps[i]!));
+    if (ps.every((p) => p)) {
+      c.instances.forEach((k, i) => operands.set(k, ps[i]!));
+      continue;
+    }
+    const calls = c.instances.map((k) => callPackedOperand(k, env));
+    if (calls.every((p) => p)) c.instances.forEach((k, i) => perCall.set(k, calls[i]!));
   }
   // Named in the order the run first multiplies them.
   const names = new Map<string, NamedPack>();
@@ -92,7 +108,7 @@ function packedWeights(m: Module, L: Layout, accel: Accelerator): { packedOf: Re
     if (!names.has(p.key)) names.set(p.key, { ...p, name: `pk${names.size}` });
     packedOf.set(k, names.get(p.key)!);
   }
-  return { packedOf, packs: [...names.values()] };
+  return { packedOf, packs: [...names.values()], perCall };
 }
 
 /** Generates model.c, model.h, a harness, a Makefile and the source map for a tiled module. */
@@ -132,9 +148,9 @@ export function generateC(m: Module, opts: COptions): CFiles {
   // Only a kernel that writes a next value reads and writes one buffer through two parameters.
   const writesInPlace = (k: Kernel) => k.outputs.some((o) => aliased.has(o));
   const aliasing = (c: KernelClass) => c.instances.some(writesInPlace);
-  const { packedOf, packs } = packedWeights(m, L, opts.accel);
+  const { packedOf, packs, perCall } = packedWeights(m, L, opts.accel);
   const fns = new Map([
-    ...whole.classes.map((c) => [c, kernelFunction(c.representative, env, c.instances, { inPlace: aliasing(c), packed: c.instances.every((k) => packedOf.has(k)) })] as const),
+    ...whole.classes.map((c) => [c, kernelFunction(c.representative, env, c.instances, { inPlace: aliasing(c), packed: c.instances.every((k) => packedOf.has(k)) ? 'at load' : c.instances.every((k) => perCall.has(k)) ? 'per call' : undefined })] as const),
     ...parts.classes.map((c) => [c, kernelFunction(c.representative, env, c.instances, { shared: true, inPlace: aliasing(c) })] as const),
   ]);
   /** The parameter positions of a class's function that some instance writes in place. */
@@ -144,7 +160,7 @@ export function generateC(m: Module, opts: COptions): CFiles {
     const f = fns.get(classOf.get(k)!)!;
     if (k.init && f.keys) throw new Error(`internal: weight transform ${k.name} draws dropout masks, which need the run's seed`);
     const keys = dropoutOps(k).slice(0, f.keys).map((n) => `keys[${n.attr<number>('id')}]`);
-    const buffers = [...kernelParams(k).map(home), ...(f.packed ? [`m->${packedOf.get(k)!.name}`] : [])];
+    const buffers = [...kernelParams(k).map(home), ...(f.packed ? [packedOf.has(k) ? `m->${packedOf.get(k)!.name}` : 'm->gemm_packed'] : [])];
     return { f, keys, buffers };
   };
   /**
@@ -155,9 +171,11 @@ export function generateC(m: Module, opts: COptions): CFiles {
   const call = (k: Kernel): Call => {
     const { f, keys, buffers } = argsOf(k);
     const args = [...keys, ...buffers];
-    if (f.tasks?.parallel) return { text: `bertc_parallel(&m->pool, ${f.tasks.count}, ${f.name}_tasks, ${taskArgs(keys, buffers)})`, keys: keys.length };
+    const p = perCall.get(k);
+    const pack = p ? `bertc_pack_b_parallel(&m->pool, ${p.K}, ${p.N}, ${home(p.buffer)} + ${p.offset}, ${p.type}, ${p.rowStride}, ${p.colStride}, ${p.kc}, ${p.nr}, m->gemm_packed); ` : '';
+    if (f.tasks?.parallel) return { text: `${pack}bertc_parallel(&m->pool, ${f.tasks.count}, ${f.name}_tasks, ${taskArgs(keys, buffers)})`, keys: keys.length };
     const range = f.tasks ? [`0, ${f.tasks.count}, 0`] : [];
-    return { text: `${f.name}(${['m', '&status', ...args, ...range].join(', ')})`, keys: keys.length };
+    return { text: `${pack}${f.name}(${['m', '&status', ...args, ...range].join(', ')})`, keys: keys.length };
   };
   /** A multi-tensor kernel: one job of the pool holding every segment's tasks, one after another. */
   const segmented = (k: Kernel): { trampoline: string[]; call: Call } => {
@@ -224,6 +242,8 @@ export function generateC(m: Module, opts: COptions): CFiles {
   put('  unsigned char *arena;');
   put('  bertc_pool pool;');
   put(`  ${r.type(SGEMM_DTYPE)} *gemm_ws, *gemm_scratch;`);
+  const callPack = callPackFloats(perCall);
+  if (callPack) put('  float *gemm_packed; /* the B of the GEMM running now, packed for it by bertc_pack_b_parallel (shared by its tasks) */');
   put('  size_t gemm_ws_floats, gemm_scratch_floats;');
   put(`  double kernel_seconds[${Math.max(1, L.run.length)}];`);
   put('};');
@@ -239,7 +259,7 @@ export function generateC(m: Module, opts: COptions): CFiles {
     for (const l of job.trampoline) put(l);
     put();
   }
-  emitInit(put, L, call, opts, [...new Set([...fns.values()].flatMap((f) => (f.workspace ? [f.workspace] : [])))], r, updates, inPlace, packs, home);
+  emitInit(put, L, call, opts, [...new Set([...fns.values()].flatMap((f) => (f.workspace ? [f.workspace] : [])))], r, updates, inPlace, packs, home, callPack);
   emitRun(put, L, (k) => jobs.get(k)?.call ?? call(k), home, m, r);
   if (updates.length) emitStep(put, L, call, m, r, updates, inPlace);
   put('void bertc_kernel_times(const bertc_model *m, double *seconds) {');
@@ -254,6 +274,7 @@ export function generateC(m: Module, opts: COptions): CFiles {
   put('  bertc_free_aligned(m->arena);');
   put('  bertc_free_aligned(m->gemm_ws);');
   put('  bertc_free_aligned(m->gemm_scratch);');
+  if (callPack) put('  bertc_free_aligned(m->gemm_packed);');
   put('  bertc_st_close(&m->weights);');
   put('  bertc_pool_stop(&m->pool);');
   put('  free(m);');
@@ -319,7 +340,7 @@ function taskArgs(keys: readonly string[], buffers: readonly string[]): string {
   return `&(bertc_args){ m, &status, ${keys.length ? `(const uint32_t[]){ ${keys.join(', ')} }` : 'NULL'}, (const void *const[]){ ${buffers.join(', ') || 'NULL'} } }`;
 }
 
-function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, call: (k: Kernel) => Call, opts: COptions, workspaces: readonly string[], r: CLikeRenderer, updates: readonly Node[], inPlace: boolean, packs: readonly NamedPack[], home: (n: Node) => string): void {
+function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, call: (k: Kernel) => Call, opts: COptions, workspaces: readonly string[], r: CLikeRenderer, updates: readonly Node[], inPlace: boolean, packs: readonly NamedPack[], home: (n: Node) => string, callPack: number): void {
   put('int bertc_init(bertc_model **out, const char *weights_path, int threads, char *err, size_t errlen) {');
   put('  *out = NULL;');
   put('  bertc_model *m = calloc(1, sizeof *m);');
@@ -348,7 +369,8 @@ function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, call: 
   put(`  m->gemm_ws = bertc_alloc(sizeof(${r.type(SGEMM_DTYPE)}) * (m->gemm_ws_floats + 16) * (size_t)m->pool.threads);`);
   put(`  m->gemm_scratch = bertc_alloc(sizeof(${r.type(SGEMM_DTYPE)}) * m->gemm_scratch_floats * (size_t)m->pool.threads);`);
   for (const p of packs) put(`  m->${p.name} = bertc_alloc(sizeof(float) * bertc_packed_b_floats(${p.K}, ${p.N}, ${p.nr}));`);
-  put(`  if (!m->arena || !m->gemm_ws || !m->gemm_scratch${[...L.init.flatMap((k) => k.outputs).map((o) => ` || !m->i${o.id}`), ...updates.map((p) => ` || !m->own${p.id}`), ...packs.map((p) => ` || !m->${p.name}`)].join('')}) { bertc_free(m); return bertc_error(err, errlen, BERTC_ERR_MEMORY, "out of memory"); }`);
+  if (callPack) put(`  m->gemm_packed = bertc_alloc(sizeof(float) * ${callPack});`);
+  put(`  if (!m->arena || !m->gemm_ws || !m->gemm_scratch${callPack ? ' || !m->gemm_packed' : ''}${[...L.init.flatMap((k) => k.outputs).map((o) => ` || !m->i${o.id}`), ...updates.map((p) => ` || !m->own${p.id}`), ...packs.map((p) => ` || !m->${p.name}`)].join('')}) { bertc_free(m); return bertc_error(err, errlen, BERTC_ERR_MEMORY, "out of memory"); }`);
   put('  /* Weight transforms run once, here; they draw no random numbers. */');
   for (const k of L.init) put(`  ${call(k).text};`, k.ops[0]?.meta.span);
   if (packs.length) put('  /* Weights packed for their GEMMs, after the transforms that compute some of them. */');

@@ -186,6 +186,31 @@ static void check_gemm_split(void) {
   free(a), free(b), free(whole), free(split);
 }
 
+/* bertc_pack_b_parallel on a pool of three threads writes bertc_pack_b's bytes, padding included,
+ * B stored either way round and in each element type. */
+static void check_pack_parallel(const bertc_blocking *blk, int K, int N) {
+  bertc_pool pool;
+  CHECK(bertc_pool_start(&pool, 3) == BERTC_OK, "bertc_pool_start(3) failed");
+  float *b = (float *)malloc((size_t)K * N * sizeof(float));
+  for (int i = 0; i < K * N; i++) b[i] = uniform();
+  const size_t floats = bertc_packed_b_floats(K, N, blk->nr);
+  float *want = (float *)bertc_alloc(floats * sizeof(float)), *got = (float *)bertc_alloc(floats * sizeof(float));
+  static const int types[] = {BERTC_F32, BERTC_BF16, BERTC_F16};
+  for (int transposed = 0; transposed < 2; transposed++) {
+    const ptrdiff_t rs = transposed ? 1 : N, cs = transposed ? K : 1;
+    for (int t = 0; t < 3; t++) {
+      for (size_t i = 0; i < floats; i++) want[i] = got[i] = sentinel();
+      bertc_pack_b(K, N, b, types[t], rs, cs, blk->kc, blk->nr, want);
+      bertc_pack_b_parallel(&pool, K, N, b, types[t], rs, cs, blk->kc, blk->nr, got);
+      CHECK(memcmp(want, got, floats * sizeof(float)) == 0, "%dx%d B %s type %d kc%d nr%d: bertc_pack_b_parallel differs from bertc_pack_b", K, N,
+            transposed ? "transposed" : "row-major", types[t], blk->kc, blk->nr);
+      gemm_cases++;
+    }
+  }
+  bertc_free_aligned(want), bertc_free_aligned(got), free(b);
+  bertc_pool_stop(&pool);
+}
+
 /* B packed once by bertc_pack_b, then multiplied whole or in column slices of whole micro-panels
  * by bertc_gemm_packed, gives bertc_sgemm's result bit for bit, B stored either way round. */
 static void check_gemm_packed(const bertc_blocking *blockings, int nblk) {
@@ -257,6 +282,8 @@ static int test_gemm(void) {
 
   check_gemm_split();
   check_gemm_packed(blockings, nblk);
+  for (int i = 0; i < nblk; i++) check_pack_parallel(&blockings[i], 300, 130);
+  check_pack_parallel(&blockings[0], 768, 3072);
   printf("gemm: %d products checked\n", gemm_cases);
   return failures == 0;
 }

@@ -904,6 +904,37 @@ BERTC_FN void bertc_pack_b(int K, int N, const void *B, int b_type, ptrdiff_t b_
   }
 }
 
+/* bertc_pack_b on the pool: the same packed matrix, its kc blocks and groups of micro-panels
+ * shared out among the threads. For a B that changes between calls (a weight a training step
+ * updates, an activation) but that several tasks of one GEMM read: packed once per call, not once
+ * per task. */
+typedef struct {
+  int K, N, type, kc, nr, group;
+  const void *B;
+  ptrdiff_t rs, cs;
+  float *out;
+} bertc_pack_job;
+
+static void bertc_pack_b_tasks(const void *ctx, ptrdiff_t lo, ptrdiff_t hi, int thread) {
+  const bertc_pack_job *j = (const bertc_pack_job *)ctx;
+  const size_t b_size = j->type == BERTC_F32 ? sizeof(float) : sizeof(uint16_t);
+  const ptrdiff_t npad = (ptrdiff_t)bertc_round_up((size_t)j->N, (size_t)j->nr), groups = (j->N + j->group - 1) / j->group;
+  (void)thread;
+  for (ptrdiff_t t = lo; t < hi; t++) {
+    const int pc = (int)(t / groups) * j->kc, j0 = (int)(t % groups) * j->group;
+    const int kb = j->K - pc < j->kc ? j->K - pc : j->kc, nb = j->N - j0 < j->group ? j->N - j0 : j->group;
+    bertc_pack_b_any(j->type, kb, nb, (const char *)j->B + (pc * j->rs + j0 * j->cs) * (ptrdiff_t)b_size, j->rs, j->cs, j->nr,
+                     j->out + pc * npad + (ptrdiff_t)j0 * kb);
+  }
+}
+
+BERTC_FN void bertc_pack_b_parallel(bertc_pool *p, int K, int N, const void *B, int b_type, ptrdiff_t b_rs, ptrdiff_t b_cs, int kc, int nr,
+                                    float *out) {
+  /* Groups of 4 micro-panels: a BERT weight's block makes dozens of tasks per thread. */
+  const bertc_pack_job j = {K, N, b_type, kc, nr, 4 * nr, B, b_rs, b_cs, out};
+  bertc_parallel(p, (ptrdiff_t)((K + kc - 1) / kc) * ((N + j.group - 1) / j.group), bertc_pack_b_tasks, &j);
+}
+
 /* Packs an M x K f32 matrix (strides rs and cs) into micro-panels of mr rows, as bertc_gemm packs
  * A: panel i0 (a multiple of mr) at out + i0*K, element (i0 + r, k) at [k*mr + r], the rows past
  * M zero. Sized bertc_round_up(M, mr) * K floats. */
