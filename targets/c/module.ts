@@ -11,7 +11,7 @@ import { resultCopies, resultCopyValue } from '../common/elementValues.js';
 import { planMemory, type MemoryPlan } from '../common/memoryPlan.js';
 import { checkTarget } from '../common/unsupported.js';
 import { C_DTYPES, CLikeRenderer } from '../common/renderer.js';
-import { callPackedOperand, checkGemms, gemmSplit, kernelFunction, packedBFloats, packedOperand, SGEMM_DTYPE, type KernelFunction, type PackedOperand } from './kernelCode.js';
+import { callPackedOperand, checkGemms, gemmTasks, kernelFunction, packedBFloats, packedOperand, SGEMM_DTYPE, type KernelFunction, type PackedOperand } from './kernelCode.js';
 import type { Line } from '../common/writer.js';
 
 /** The files of a compiled model, by name. */
@@ -259,7 +259,7 @@ export function generateC(m: Module, opts: COptions): CFiles {
     for (const l of job.trampoline) put(l);
     put();
   }
-  emitInit(put, L, call, opts, [...new Set([...fns.values()].flatMap((f) => (f.workspace ? [f.workspace] : [])))], r, updates, inPlace, packs, home, callPack);
+  emitInit(put, L, call, [...new Set([...fns.values()].flatMap((f) => (f.workspace ? [f.workspace] : [])))], r, updates, inPlace, packs, home, { scratch: scratchFloats(L, opts.accel, m.partition.views), callPack });
   emitRun(put, L, (k) => jobs.get(k)?.call ?? call(k), home, m, r);
   if (updates.length) emitStep(put, L, call, m, r, updates, inPlace);
   put('void bertc_kernel_times(const bertc_model *m, double *seconds) {');
@@ -340,7 +340,7 @@ function taskArgs(keys: readonly string[], buffers: readonly string[]): string {
   return `&(bertc_args){ m, &status, ${keys.length ? `(const uint32_t[]){ ${keys.join(', ')} }` : 'NULL'}, (const void *const[]){ ${buffers.join(', ') || 'NULL'} } }`;
 }
 
-function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, call: (k: Kernel) => Call, opts: COptions, workspaces: readonly string[], r: CLikeRenderer, updates: readonly Node[], inPlace: boolean, packs: readonly NamedPack[], home: (n: Node) => string, callPack: number): void {
+function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, call: (k: Kernel) => Call, workspaces: readonly string[], r: CLikeRenderer, updates: readonly Node[], inPlace: boolean, packs: readonly NamedPack[], home: (n: Node) => string, floats: { readonly scratch: number; readonly callPack: number }): void {
   put('int bertc_init(bertc_model **out, const char *weights_path, int threads, char *err, size_t errlen) {');
   put('  *out = NULL;');
   put('  bertc_model *m = calloc(1, sizeof *m);');
@@ -360,12 +360,10 @@ function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, call: 
     else put(`  if ((m->own${p.id} = bertc_alloc(${bytesOf(p)}))) { memcpy(m->own${p.id}, m->w${p.id}, ${bytesOf(p)}); m->w${p.id} = m->own${p.id}; }`);
   }
   put(`  m->arena = bertc_alloc(${Math.max(64, L.plan.bytes)});`);
-  // Weight transforms run GEMMs too (a product of two weights), so their scratch counts as well.
-  // Fused attention keeps its packed operands in the workspace too, and needs no scratch.
-  const gemms = L.kernels.filter((k) => k.kind === 'gemm');
+  const { callPack } = floats;
   put('  m->gemm_ws_floats = 0;');
   for (const w of workspaces) put(`  { size_t w = ${w}; if (w > m->gemm_ws_floats) m->gemm_ws_floats = w; }`);
-  put(`  m->gemm_scratch_floats = ${Math.max(16, ...gemms.map((k) => scratchFloats(k, opts.accel)))};`);
+  put(`  m->gemm_scratch_floats = ${floats.scratch};`);
   put(`  m->gemm_ws = bertc_alloc(sizeof(${r.type(SGEMM_DTYPE)}) * (m->gemm_ws_floats + 16) * (size_t)m->pool.threads);`);
   put(`  m->gemm_scratch = bertc_alloc(sizeof(${r.type(SGEMM_DTYPE)}) * m->gemm_scratch_floats * (size_t)m->pool.threads);`);
   for (const p of packs) put(`  m->${p.name} = bertc_alloc(sizeof(float) * bertc_packed_b_floats(${p.K}, ${p.N}, ${p.nr}));`);
@@ -381,12 +379,17 @@ function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, call: 
   put();
 }
 
-function scratchFloats(k: Kernel, a: Accelerator): number {
-  const mm = k.ops.find(isMatmul)!;
-  const out = mm.type.shape;
-  const M = out[out.length - 2]!;
-  const N = out[out.length - 1]!;
-  return gemmSplit(M, N, numel(out.slice(0, -2)), a).rows * N;
+/**
+ * Floats of m->gemm_scratch per thread: a task's rows of C, for the largest GEMM kernel. Weight
+ * transforms run GEMMs too (a product of two weights), so their scratch counts as well; fused
+ * attention keeps its packed operands in the workspace, and needs no scratch.
+ */
+function scratchFloats(L: Layout, a: Accelerator, views: ReadonlySet<Node>): number {
+  const rows = L.kernels.filter((k) => k.kind === 'gemm').map((k) => {
+    const mm = k.ops.find(isMatmul)!;
+    return gemmTasks(mm, views, a).rows * mm.type.shape[mm.type.shape.length - 1]!;
+  });
+  return Math.max(16, ...rows);
 }
 
 function apiParams(m: Module, r: CLikeRenderer): string[] {

@@ -216,17 +216,17 @@ static void k3_gemm_bias(bertc_model *m, int *status, const float *restrict b0, 
   (void)m; (void)status; (void)thread_;
   static const bertc_blocking blk = { 32, 384, 128, 8, 32 };
   for (ptrdiff_t task = lo_; task < hi_; task++) {
-    const ptrdiff_t bi = task / 1, m0 = (task % 1) * 16;
-    (void)bi;
-    const int rows = (int)(16 - m0 < 16 ? 16 - m0 : 16);
+    const ptrdiff_t m0 = task * 16;
+    const int rows = (int)(32 - m0 < 16 ? 32 - m0 : 16);
     float *ws = m->gemm_ws + (size_t)thread_ * m->gemm_ws_floats;
     (void)b1;
     float *c = m->gemm_scratch + (size_t)thread_ * m->gemm_scratch_floats;
-    bertc_gemm_packed(rows, 384, 128, b0 + bi * 2048 + m0 * 128, BERTC_F32, 128, 1, pk, 0, 384, c, 384, &blk, ws);
+    bertc_gemm_packed(rows, 384, 128, b0 + m0 * 128, BERTC_F32, 128, 1, pk, 0, 384, c, 384, &blk, ws);
     for (int mi = 0; mi < rows; mi++) {
+      const ptrdiff_t bi = (m0 + mi) / 16, mb = (m0 + mi) % 16;
       for (ptrdiff_t n = 0; n < 384; n++) {
         float t1 = (c[mi * 384 + n] + b2[n]);
-        b3[(bi * 6144 + (m0 + mi) * 384 + n)] = t1;
+        b3[(bi * 6144 + mb * 384 + n)] = t1;
       }
     }
   }
@@ -335,12 +335,11 @@ static void k6_gemm(bertc_model *m, int *status, const float *restrict b0, const
   (void)m; (void)status; (void)thread_;
   static const bertc_blocking blk = { 32, 128, 128, 8, 32 };
   for (ptrdiff_t task = lo_; task < hi_; task++) {
-    const ptrdiff_t bi = task / 1, m0 = (task % 1) * 16;
-    (void)bi;
-    const int rows = (int)(16 - m0 < 16 ? 16 - m0 : 16);
+    const ptrdiff_t m0 = task * 16;
+    const int rows = (int)(32 - m0 < 16 ? 32 - m0 : 16);
     float *ws = m->gemm_ws + (size_t)thread_ * m->gemm_ws_floats;
     (void)b1;
-    bertc_gemm_packed(rows, 128, 128, b0 + bi * 2048 + m0 * 128, BERTC_F32, 128, 1, pk, 0, 128, b2 + (bi * 2048 + m0 * 128), 128, &blk, ws);
+    bertc_gemm_packed(rows, 128, 128, b0 + m0 * 128, BERTC_F32, 128, 1, pk, 0, 128, b2 + m0 * 128, 128, &blk, ws);
   }
 }
 
@@ -390,18 +389,18 @@ static void k8_gemm_bias_gelu(bertc_model *m, int *status, const float *restrict
   (void)m; (void)status; (void)thread_;
   static const bertc_blocking blk = { 32, 512, 128, 8, 32 };
   for (ptrdiff_t task = lo_; task < hi_; task++) {
-    const ptrdiff_t bi = task / 1, m0 = (task % 1) * 16;
-    (void)bi;
-    const int rows = (int)(16 - m0 < 16 ? 16 - m0 : 16);
+    const ptrdiff_t m0 = task * 16;
+    const int rows = (int)(32 - m0 < 16 ? 32 - m0 : 16);
     float *ws = m->gemm_ws + (size_t)thread_ * m->gemm_ws_floats;
     (void)b1;
     float *c = m->gemm_scratch + (size_t)thread_ * m->gemm_scratch_floats;
-    bertc_gemm_packed(rows, 512, 128, b0 + bi * 2048 + m0 * 128, BERTC_F32, 128, 1, pk, 0, 512, c, 512, &blk, ws);
+    bertc_gemm_packed(rows, 512, 128, b0 + m0 * 128, BERTC_F32, 128, 1, pk, 0, 512, c, 512, &blk, ws);
     for (int mi = 0; mi < rows; mi++) {
+      const ptrdiff_t bi = (m0 + mi) / 16, mb = (m0 + mi) % 16;
       for (ptrdiff_t n = 0; n < 512; n++) {
         float t1 = (c[mi * 512 + n] + b2[n]);
         float t2 = bertc_gelu(t1);
-        b3[(bi * 8192 + (m0 + mi) * 512 + n)] = t2;
+        b3[(bi * 8192 + mb * 512 + n)] = t2;
       }
     }
   }
@@ -421,12 +420,11 @@ static void k9_gemm(bertc_model *m, int *status, const float *restrict b0, const
   (void)m; (void)status; (void)thread_;
   static const bertc_blocking blk = { 32, 128, 192, 8, 32 };
   for (ptrdiff_t task = lo_; task < hi_; task++) {
-    const ptrdiff_t bi = task / 1, m0 = (task % 1) * 16;
-    (void)bi;
-    const int rows = (int)(16 - m0 < 16 ? 16 - m0 : 16);
+    const ptrdiff_t m0 = task * 16;
+    const int rows = (int)(32 - m0 < 16 ? 32 - m0 : 16);
     float *ws = m->gemm_ws + (size_t)thread_ * m->gemm_ws_floats;
     (void)b1;
-    bertc_gemm_packed(rows, 128, 512, b0 + bi * 8192 + m0 * 512, BERTC_F32, 512, 1, pk, 0, 128, b2 + (bi * 2048 + m0 * 128), 128, &blk, ws);
+    bertc_gemm_packed(rows, 128, 512, b0 + m0 * 512, BERTC_F32, 512, 1, pk, 0, 128, b2 + m0 * 128, 128, &blk, ws);
   }
 }
 
