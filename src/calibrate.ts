@@ -33,7 +33,11 @@
  * These are the generated code's effective rates, not the hardware's peaks; they change when the
  * C backend's code or the compiler flags change, so the probe copies the backend's helpers and
  * is compiled with the generated Makefile's flags.
- * Cache capacities and launch overhead stay the preset's.
+ * - matrix.pack_elements_per_s: the C runtime packing a fused attention's operands (Q, K, V and the
+ *   probabilities of BERT-base's heads at S=128) on all threads, elements per second.
+ * - launch_overhead_s and dram.stream_bandwidth_bytes_per_s: the stream probe (a row kernel as one
+ *   pool job, on data out of cache, and an empty pool job).
+ * Cache capacities stay the preset's.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -66,6 +70,10 @@ const GEMM_TURNS = 3;
  * DRAM (the cost model charges DRAM traffic separately). */
 const LAYERNORM_ROWS = 448;
 const LAYERNORM_D = 768;
+/** The packing probe's heads: BERT-base's at sequence 128. */
+const PACK_S = 128;
+const PACK_D = 64;
+
 /** Floats per special-function array: 256 KiB in and 256 KiB out, in L2 or L3. */
 const SPECIAL_N = 65536;
 /** The stream probe: the layernorm kernel of a BERT-base layer at batch 1 (128 rows), on inputs and
@@ -163,6 +171,7 @@ export function calibrate(opts: CalibrateOptions = {}): Accelerator {
     const ln = probe('the layernorm probe', ['layernorm', LAYERNORM_ROWS, seconds * 0.1]);
     const special = probe('the special-function probe', ['special', SPECIAL_N, seconds * 0.15]);
     const stream = probe('the stream probe', ['stream', STREAM_ROWS, STREAM_MIB, seconds * 0.05]);
+    const pack = probe(`the packing probe (${best.mr}x${best.nr})`, ['pack', PACK_S, PACK_D, best.mr, best.nr, seconds * 0.05]);
 
     const peak1 = need(fma, 'fma_gflops_1') * 1e9;
     const peakAll = need(fma, 'fma_gflops_all') * 1e9;
@@ -173,6 +182,7 @@ export function calibrate(opts: CalibrateOptions = {}): Accelerator {
     const bandwidth = need(copy, 'copy_bytes_per_s');
     const streamBandwidth = need(stream, 'stream_bytes_per_s');
     const launch = need(stream, 'launch_s');
+    const packRate = need(pack, 'pack_elements_per_s');
     const rowFlops = need(ln, 'layernorm_flops_per_s');
     const specialRates = Object.fromEntries(SPECIAL_FUNCTIONS.map((fn) => [fn, need(special, `${fn}_per_s`)])) as Record<SpecialFunction, number>;
 
@@ -238,10 +248,13 @@ export function calibrate(opts: CalibrateOptions = {}): Accelerator {
           `tanh ${fmt(specialRates.tanh / 1e9)} G/s (libm tanhf), rsqrt ${fmt(specialRates.rsqrt / 1e9)} G/s (1.0f / sqrtf).`,
         `launch_overhead_s ${fmt(launch * 1e6)} us: an empty pool job (bertc_parallel, one task per thread), best batch of jobs.`,
         'matrix.shared_pipelines: kept from host-cpu (the FMA units run the GEMMs, the elementwise work and the special functions alike).',
+        `matrix.pack_elements_per_s ${fmt(packRate / 1e9)} G/s: the fused attention's packing as the C runtime does it (bertc_pack_a of K and of the ` +
+          `${PACK_S}x${PACK_S} probabilities in ${best.mr}-row panels, bertc_pack_b of Q transposed and of V in ${best.nr}-wide panels), ` +
+          `for 8 sequences x 12 heads of ${PACK_S} rows x ${PACK_D} out of one QKV buffer, as one pool job on ${threads} threads, elements packed per second, best batch.`,
       ],
       clock_hz: clock,
       cores: threads,
-      matrix: { ...HOST_CPU.matrix, array: { ...HOST_CPU.matrix.array, rows: best.mr, cols: best.nr }, macs_per_cycle: { ...HOST_CPU.matrix.macs_per_cycle, ...halfMacs }, efficiency, tile_overhead_cycles: tileOverhead },
+      matrix: { ...HOST_CPU.matrix, array: { ...HOST_CPU.matrix.array, rows: best.mr, cols: best.nr }, macs_per_cycle: { ...HOST_CPU.matrix.macs_per_cycle, ...halfMacs }, efficiency, tile_overhead_cycles: tileOverhead, pack_elements_per_s: packRate },
       vector: { lanes, ops_per_lane_per_cycle: ops, special_per_cycle: specialPerCycle },
       memory: HOST_CPU.memory.map((level) => ({ ...level, bandwidth_bytes_per_s: level.bandwidth_bytes_per_s * scale })),
       dram: { capacity_bytes: os.totalmem(), bandwidth_bytes_per_s: bandwidth, stream_bandwidth_bytes_per_s: streamBandwidth },

@@ -74,6 +74,7 @@ const MISTAKES: readonly { what: string; edit: Edit; expected: string[]; schema:
   { what: 'a boolean written as text', edit: set('matrix.systolic', 'yes'), expected: ['edge.json: matrix.systolic: must be a boolean, got "yes"'], schema: true },
   { what: 'a negative overhead', edit: set('matrix.tile_overhead_cycles', -3), expected: ['edge.json: matrix.tile_overhead_cycles: must be a number at least 0, got -3'], schema: true },
   { what: 'a shared-pipelines flag written as text', edit: set('matrix.shared_pipelines', 'true'), expected: ['edge.json: matrix.shared_pipelines: must be a boolean, got "true"'], schema: true },
+  { what: 'a zero packing rate', edit: set('matrix.pack_elements_per_s', 0), expected: ['edge.json: matrix.pack_elements_per_s: must be a positive number, got 0'], schema: true },
   { what: 'a zero stream bandwidth', edit: set('dram.stream_bandwidth_bytes_per_s', 0), expected: ['edge.json: dram.stream_bandwidth_bytes_per_s: must be a positive number, got 0'], schema: true },
   { what: 'an empty name', edit: set('name', ''), expected: ['edge.json: name: must be a non-empty string, got ""'], schema: true },
   {

@@ -209,6 +209,23 @@ describe('cost model properties over random accelerators', () => {
   });
 });
 
+describe('a fused attention on a matrix unit that repacks its operands', () => {
+  // One sequence of 2 heads, 16 positions of 8: Q Kᵀ then P V, fused into one kernel at -O2.
+  const text = `model m(q: f32[1, 2, 16, 8], k: f32[1, 2, 16, 8], v: f32[1, 2, 16, 8]) -> (y: f32[1, 2, 16, 8]) {
+    return matmul(softmax(matmul(q, k, transpose_b=true) * 0.35), v);
+  }`;
+  const attention = (a: Accelerator) => costModule(plan(text, `${LEVELS.O2},tile-gemm`, a), a).find((k) => k.kind === 'attention')!;
+
+  it('adds both products\' packed operands at matrix.pack_elements_per_s to its compute time', () => {
+    const plain = attention(TOY);
+    expect(plain, 'the -O2 pipeline fuses the attention').toBeDefined();
+    const packing = attention({ ...TOY, matrix: { ...TOY.matrix, pack_elements_per_s: 1e6 } });
+    // Q Kᵀ packs Q (16x8) and K (16x8), P V packs P (16x16) and V (16x8), for each of 2 heads.
+    const elements = 2 * (16 * 8 + 16 * 8 + 16 * 16 + 16 * 8);
+    expect(packing.compute_s - plain.compute_s).toBeCloseTo(elements / 1e6, 12);
+  });
+});
+
 describe('units that share pipelines, and row kernels on data out of cache', () => {
   // 16 x 64 elements: bias add (1 FLOP each) and GELU (erf: vector FLOPs plus 1 special each).
   const text = 'model m(x: f32[16, 64]) -> (y: f32[16, 64]) { param w: f32[64, 64]; param b: f32[64]; return gelu(matmul(x, w) + b); }';

@@ -36,6 +36,14 @@ export interface MatrixUnit {
    * matrix, vector and special-function times add up instead of overlapping. False when absent.
    */
   readonly shared_pipelines?: boolean;
+  /**
+   * Operand elements per second, all cores together, that a matrix unit without its own data
+   * path (a CPU's) spends repacking a fused attention's operands on every call: Q, K and V of
+   * each head, and the probabilities, into the micro-kernel's panels. Shallow products (64 deep)
+   * do as much packing per multiply-add as a dense layer does per 64 weights. `bertc calibrate`
+   * measures the C runtime's; no such cost when absent.
+   */
+  readonly pack_elements_per_s?: number;
 }
 
 export type SpecialFunction = 'exp' | 'erf' | 'tanh' | 'rsqrt';

@@ -80,7 +80,7 @@ export function describeAccelerator(a: Accelerator): string {
     '',
     ...table([
       ['clock', `${si(a.clock_hz, 'Hz')} x ${a.cores} core${a.cores === 1 ? '' : 's'}`],
-      ['matrix', `${m.array.rows}x${m.array.cols} tile per core, ${m.systolic ? 'systolic' : 'not systolic'}${m.efficiency === undefined ? '' : `, ${sig3(100 * m.efficiency)}% of peak sustained`}${m.shared_pipelines ? ', shares the vector pipelines' : ''}`],
+      ['matrix', `${m.array.rows}x${m.array.cols} tile per core, ${m.systolic ? 'systolic' : 'not systolic'}${m.efficiency === undefined ? '' : `, ${sig3(100 * m.efficiency)}% of peak sustained`}${m.shared_pipelines ? ', shares the vector pipelines' : ''}${m.pack_elements_per_s === undefined ? '' : `, packs ${sig3(m.pack_elements_per_s / 1e9)} G elements/s`}`],
       ...dtypes.map(([dt, v]): [string, string] => [`  ${dt}`, v]),
       ['vector', vector],
       ['special', special],

@@ -49,7 +49,7 @@ export const ACCELERATOR_FORMAT = {
     // `$schema` lets a file point editors at the schema; the validator ignores its value.
     optional: ['webgpu', 'interconnect', 'near_memory', '$schema'],
   },
-  matrix: { required: keysOf<Exclude<keyof MatrixUnit, 'efficiency' | 'tile_overhead_cycles' | 'shared_pipelines'>>({ array: true, systolic: true, macs_per_cycle: true }), optional: ['efficiency', 'tile_overhead_cycles', 'shared_pipelines'] },
+  matrix: { required: keysOf<Exclude<keyof MatrixUnit, 'efficiency' | 'tile_overhead_cycles' | 'shared_pipelines' | 'pack_elements_per_s'>>({ array: true, systolic: true, macs_per_cycle: true }), optional: ['efficiency', 'tile_overhead_cycles', 'shared_pipelines', 'pack_elements_per_s'] },
   array: { required: keysOf<keyof MatrixUnit['array']>({ rows: true, cols: true }), optional: [] },
   macs_per_cycle: { required: [], optional: MATRIX_DTYPES },
   vector: { required: keysOf<keyof VectorUnit>({ lanes: true, ops_per_lane_per_cycle: true, special_per_cycle: true }), optional: [] },
@@ -206,6 +206,7 @@ function readMatrix(r: Reader, root: Obj | undefined): MatrixUnit {
     ...(efficiency !== undefined && { efficiency }),
     ...(m && Object.hasOwn(m, 'tile_overhead_cycles') && { tile_overhead_cycles: r.nonNegative(m, 'tile_overhead_cycles', 'matrix') }),
     ...(m && Object.hasOwn(m, 'shared_pipelines') && { shared_pipelines: r.boolean(m, 'shared_pipelines', 'matrix') }),
+    ...(m && Object.hasOwn(m, 'pack_elements_per_s') && { pack_elements_per_s: r.positive(m, 'pack_elements_per_s', 'matrix') }),
   };
 }
 

@@ -140,6 +140,10 @@ export function costKernel(k: Kernel, a: Accelerator, views: ReadonlySet<Node>, 
     // the kernel moves its inputs (Q, K, V, the mask) and its context once.
     products = k.ops.filter(isMatmul).map((n) => ({ problem: gemmProblem(n), matrix_s: gemmCompute(a, gemmProblem(n)).seconds }));
     matrix_s = products.reduce((t, x) => t + x.matrix_s, 0);
+    // Where the matrix unit has no data path of its own, both products' operands are repacked
+    // into its panels on every call (docs/cost-model.md).
+    const pack = a.matrix.pack_elements_per_s;
+    if (pack) matrix_s += products.reduce((t, { problem: p }) => t + (p.batch * p.k * (p.m + p.n)) / pack, 0);
   } else if (mm) {
     const p = gemmProblem(mm);
     schedule = opts.schedules?.get(mm) ?? untiledSchedule(a, p);

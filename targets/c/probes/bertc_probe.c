@@ -507,6 +507,68 @@ static int probe_stream(char **argv) {
   return 0;
 }
 
+/* ---------------------------------------------------------------------------------------------- */
+/* The packing a fused attention does on every call: per (sequence, head) task, as one pool job,
+ * K as the A operand of S^T = K Q^T (S x D at the QKV row stride, in MR-row panels), Q^T as its B
+ * (D x S, read transposed, NR-wide panels), V as the B of P V (S x D, NR-wide) and the S x S
+ * probabilities as P V's A (from the task's scores, stored transposed, MR-row panels). The heads'
+ * Q, K and V lie in a [SEQS, S, 3 x HEADS x D] buffer, as a QKV projection writes them, out of L2.
+ * The rate counts elements packed. */
+
+enum { PACK_SEQS = 8, PACK_HEADS = 12 };
+
+typedef struct {
+  bertc_pool pool;
+  int S, D, mr, nr;
+  const float *qkv;
+  float *ws; /* per thread: the four packed operands, then the scores */
+  size_t ws_floats;
+} pack_probe;
+
+static void pack_job(const void *ctx, ptrdiff_t lo, ptrdiff_t hi, int thread) {
+  const pack_probe *p = (const pack_probe *)ctx;
+  const int S = p->S, D = p->D;
+  const ptrdiff_t ld = 3 * PACK_HEADS * D;
+  float *w = p->ws + (size_t)thread * p->ws_floats;
+  float *kp = w, *qp = kp + bertc_round_up((size_t)S, (size_t)p->mr) * D, *vp = qp + bertc_packed_b_floats(D, S, p->nr);
+  float *pp = vp + bertc_packed_b_floats(S, D, p->nr), *st = pp + bertc_round_up((size_t)S, (size_t)p->mr) * S;
+  for (ptrdiff_t t = lo; t < hi; t++) {
+    const float *q = p->qkv + (t / PACK_HEADS) * S * ld + (t % PACK_HEADS) * D;
+    bertc_pack_a(S, D, q + PACK_HEADS * D, ld, 1, p->mr, kp);
+    bertc_pack_b(D, S, q, BERTC_F32, 1, ld, D, p->nr, qp);
+    bertc_pack_b(S, D, q + 2 * PACK_HEADS * D, BERTC_F32, ld, 1, S, p->nr, vp);
+    bertc_pack_a(S, S, st, 1, S, p->mr, pp);
+  }
+}
+
+static double pack_body(void *arg, long reps) {
+  pack_probe *p = (pack_probe *)arg;
+  for (long r = 0; r < reps; r++) bertc_parallel(&p->pool, PACK_SEQS * PACK_HEADS, pack_job, p);
+  return (double)reps * PACK_SEQS * PACK_HEADS * (3.0 * p->S * p->D + (double)p->S * p->S);
+}
+
+static int probe_pack(char **argv) {
+  pack_probe p = {0};
+  p.S = atoi(argv[0]), p.D = atoi(argv[1]), p.mr = atoi(argv[2]), p.nr = atoi(argv[3]);
+  const double seconds = atof(argv[4]);
+  if (p.S <= 0 || p.D <= 0 || p.mr <= 0 || p.nr <= 0) return fprintf(stderr, "bertc_probe pack: bad arguments\n"), 2;
+  const size_t n = (size_t)PACK_SEQS * p.S * 3 * PACK_HEADS * p.D;
+  const size_t S = (size_t)p.S, D = (size_t)p.D, mr = (size_t)p.mr;
+  p.ws_floats = bertc_round_up(S, mr) * D + bertc_packed_b_floats(p.D, p.S, p.nr) + bertc_packed_b_floats(p.S, p.D, p.nr) + bertc_round_up(S, mr) * S + S * S;
+  if (bertc_pool_start(&p.pool, 0)) return fprintf(stderr, "bertc_probe: out of memory\n"), 1;
+  float *qkv = (float *)bertc_alloc(n * sizeof(float));
+  p.ws = (float *)bertc_alloc(p.ws_floats * (size_t)p.pool.threads * sizeof(float));
+  if (qkv == NULL || p.ws == NULL) return fprintf(stderr, "bertc_probe: out of memory\n"), 1;
+  for (size_t i = 0; i < n; i++) qkv[i] = (float)(i % 19) * 0.05f;
+  p.qkv = qkv;
+  printf("pack_elements_per_s %.6g\n", best_rate(pack_body, &p, seconds));
+  printf("threads %d\n", p.pool.threads);
+  result_sink = p.ws[p.ws_floats - 1];
+  bertc_pool_stop(&p.pool);
+  bertc_free_aligned(qkv), bertc_free_aligned(p.ws);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   if (argc == 3 && strcmp(argv[1], "fma") == 0) {
     const double seconds = atof(argv[2]) / 2;
@@ -520,6 +582,7 @@ int main(int argc, char **argv) {
   if (argc == 4 && strcmp(argv[1], "layernorm") == 0) return probe_layernorm(argv + 2);
   if (argc == 4 && strcmp(argv[1], "special") == 0) return probe_special(argv + 2);
   if (argc == 5 && strcmp(argv[1], "stream") == 0) return probe_stream(argv + 2);
-  fprintf(stderr, "usage: bertc_probe fma SECONDS | sgemm M N K LAYOUT BATCH THREADS SECONDS [MR NR [TYPE]] | copy MIB SECONDS | layernorm ROWS SECONDS | special N SECONDS | stream ROWS MIB SECONDS\n");
+  if (argc == 7 && strcmp(argv[1], "pack") == 0) return probe_pack(argv + 2);
+  fprintf(stderr, "usage: bertc_probe fma SECONDS | sgemm M N K LAYOUT BATCH THREADS SECONDS [MR NR [TYPE]] | copy MIB SECONDS | layernorm ROWS SECONDS | special N SECONDS | stream ROWS MIB SECONDS | pack S D MR NR SECONDS\n");
   return 2;
 }
