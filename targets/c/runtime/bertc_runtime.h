@@ -20,6 +20,7 @@
  *   bertc_sgemm / bertc_gemm           single-threaded BLIS-style GEMM on strided operands, f32
  *                                      accumulation; bertc_gemm's operands may be f32, f16 or bf16
  *   bertc_pack_b / bertc_gemm_packed   B (a weight) packed once at load, then multiplied unpacked
+ *   bertc_pack_b_parallel              bertc_pack_b shared out on the pool (a B packed per call)
  *   bertc_st_*                         safetensors reading, with the TypeScript reader's messages
  *
  * Assumes a little-endian host (safetensors data is little-endian and is copied byte for byte)
