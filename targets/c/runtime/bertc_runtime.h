@@ -584,12 +584,53 @@ static inline __attribute__((always_inline)) void bertc_pack_a_blocks(const int 
 }
 #endif
 
+#if defined(__GNUC__) && defined(__AVX__)
+/* The row-major f32 case of packing A into 6-row panels (AVX2's micro-tile), rows [0, iv) x
+ * columns [0, kv), iv a multiple of 6 and kv of 8: each 6 x 8 block is transposed in registers
+ * (rows 6 and 7 zero) and its 8 columns of 6 go out as 8-float stores that overlap, in increasing
+ * k, so that each overwrites the two floats its predecessor wrote past its column; the block's
+ * last column is stored as 4 + 2 floats, never past the panel. */
+static inline __attribute__((always_inline)) void bertc_pack_a6_blocks(int iv, int kv, int kb, const float *A, ptrdiff_t rs, float *restrict out) {
+  for (int i0 = 0; i0 < iv; i0 += 6) {
+    float *restrict p = out + (ptrdiff_t)i0 * kb;
+    const float *a = A + (ptrdiff_t)i0 * rs;
+    for (int k = 0; k < kv; k += 8) {
+      const __m256 r0 = _mm256_loadu_ps(a + k), r1 = _mm256_loadu_ps(a + rs + k), r2 = _mm256_loadu_ps(a + 2 * rs + k);
+      const __m256 r3 = _mm256_loadu_ps(a + 3 * rs + k), r4 = _mm256_loadu_ps(a + 4 * rs + k), r5 = _mm256_loadu_ps(a + 5 * rs + k);
+      const __m256 z = _mm256_setzero_ps();
+      const __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1), t2 = _mm256_unpacklo_ps(r2, r3);
+      const __m256 t3 = _mm256_unpackhi_ps(r2, r3), t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
+      const __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE), u2 = _mm256_shuffle_ps(t1, t3, 0x44);
+      const __m256 u3 = _mm256_shuffle_ps(t1, t3, 0xEE), u4 = _mm256_shuffle_ps(t4, z, 0x44), u5 = _mm256_shuffle_ps(t4, z, 0xEE);
+      const __m256 u6 = _mm256_shuffle_ps(t5, z, 0x44), u7 = _mm256_shuffle_ps(t5, z, 0xEE);
+      /* Column c of the block: rows 0-3 in the low (c < 4) or high half of u0..u3, rows 4-5 in u4..u7. */
+      const __m256 c0 = _mm256_permute2f128_ps(u0, u4, 0x20), c1 = _mm256_permute2f128_ps(u1, u5, 0x20);
+      const __m256 c2 = _mm256_permute2f128_ps(u2, u6, 0x20), c3 = _mm256_permute2f128_ps(u3, u7, 0x20);
+      const __m256 c4 = _mm256_permute2f128_ps(u0, u4, 0x31), c5 = _mm256_permute2f128_ps(u1, u5, 0x31);
+      const __m256 c6 = _mm256_permute2f128_ps(u2, u6, 0x31), c7 = _mm256_permute2f128_ps(u3, u7, 0x31);
+      float *q = p + (ptrdiff_t)k * 6;
+      _mm256_storeu_ps(q, c0), _mm256_storeu_ps(q + 6, c1), _mm256_storeu_ps(q + 12, c2), _mm256_storeu_ps(q + 18, c3);
+      _mm256_storeu_ps(q + 24, c4), _mm256_storeu_ps(q + 30, c5), _mm256_storeu_ps(q + 36, c6);
+      _mm_storeu_ps(q + 42, _mm256_castps256_ps128(c7));
+      _mm_storel_pi((__m64 *)(void *)(q + 46), _mm256_extractf128_ps(c7, 1));
+    }
+  }
+}
+#endif
+
 /* Packs rows [0, mb) x columns [0, kb) of A into mr-tall micro-panels: panel p holds
  * out[p*mr*kb + k*mr + i] = A[(p*mr + i)*rs + k*cs], zero for rows past mb. */
 static inline __attribute__((always_inline)) void bertc_pack_a_t(const int T, int mb, int kb, const void *A, ptrdiff_t rs, ptrdiff_t cs, int mr,
                                                                  float *restrict out) {
   /* Rows [0, iv) x columns [0, kv) are done by 16 x 16 blocks where available. */
   int iv = 0, kv = 0;
+#if defined(__GNUC__) && defined(__AVX__)
+  if (T == BERTC_F32 && cs == 1 && rs != 1 && mr == 6) {
+    iv = mb / 6 * 6;
+    kv = kb / 8 * 8;
+    bertc_pack_a6_blocks(iv, kv, kb, (const float *)A, rs, out);
+  }
+#endif
 #ifdef BERTC_HAVE_TRANSPOSE16
   if (cs == 1 && (mr == 4 || mr == 8)) {
     iv = mb / 16 * 16;
