@@ -661,6 +661,23 @@ static inline __attribute__((always_inline)) void bertc_pack_a_t(const int T, in
   }
 }
 
+#if defined(__GNUC__) && defined(__AVX__) && !defined(__AVX512F__)
+/* dst[k * ld_dst + j] = src[j * ld_src + k] for an 8 x 8 f32 block, in registers. */
+static inline __attribute__((always_inline)) void bertc_transpose8(const float *src, ptrdiff_t ld_src, float *dst, ptrdiff_t ld_dst) {
+  __m256 r[8], t[8];
+  for (int i = 0; i < 8; i++) r[i] = _mm256_loadu_ps(src + i * ld_src);
+  for (int i = 0; i < 8; i += 2) t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]), t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+  for (int i = 0; i < 8; i += 4) {
+    r[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44), r[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xEE);
+    r[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44), r[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+  }
+  for (int i = 0; i < 4; i++) {
+    _mm256_storeu_ps(dst + i * ld_dst, _mm256_permute2f128_ps(r[i], r[i + 4], 0x20));
+    _mm256_storeu_ps(dst + (i + 4) * ld_dst, _mm256_permute2f128_ps(r[i], r[i + 4], 0x31));
+  }
+}
+#endif
+
 /* Packs rows [0, kb) x columns [0, nb) of B into nr-wide micro-panels: panel p holds
  * out[p*nr*kb + k*nr + j] = B[k*rs + (p*nr + j)*cs], zero for columns past nb. */
 static inline __attribute__((always_inline)) void bertc_pack_b_t(const int T, int kb, int nb, const void *B, ptrdiff_t rs, ptrdiff_t cs, int nr,
@@ -690,7 +707,15 @@ static inline __attribute__((always_inline)) void bertc_pack_b_t(const int T, in
      * transposing copy, by 16 x 16 blocks where they fit, which matters because B is packed once
      * per 128 rows of A in BERT's linear layers. */
     int jv = 0, kv = 0;
-#ifdef BERTC_HAVE_TRANSPOSE16
+#if defined(__GNUC__) && defined(__AVX__) && !defined(__AVX512F__)
+    /* Without AVX-512 the 16 x 16 blocks are split vectors; 8 x 8 blocks fit AVX's registers. */
+    if (T == BERTC_F32 && rs == 1 && nr % 8 == 0) {
+      jv = n / 8 * 8;
+      kv = kb / 8 * 8;
+      for (int jb = 0; jb < jv; jb += 8)
+        for (int kk = 0; kk < kv; kk += 8) bertc_transpose8((const float *)B + (ptrdiff_t)(j0 + jb) * cs + kk, cs, p + (ptrdiff_t)kk * nr + jb, nr);
+    }
+#elif defined(BERTC_HAVE_TRANSPOSE16)
     if (rs == 1 && nr % 16 == 0) {
       jv = n / 16 * 16;
       kv = kb / 16 * 16;
