@@ -622,7 +622,8 @@ static inline __attribute__((always_inline)) void bertc_pack_a6_blocks(int iv, i
  * out[p*mr*kb + k*mr + i] = A[(p*mr + i)*rs + k*cs], zero for rows past mb. */
 static inline __attribute__((always_inline)) void bertc_pack_a_t(const int T, int mb, int kb, const void *A, ptrdiff_t rs, ptrdiff_t cs, int mr,
                                                                  float *restrict out) {
-  /* Rows [0, iv) x columns [0, kv) are done by 16 x 16 blocks where available. */
+  /* Rows [0, iv) x columns [0, kv) are done by register blocks where available: 6 x 8 for AVX2's
+   * 6-row panels, 16 x 16 for 4- and 8-row ones. */
   int iv = 0, kv = 0;
 #if defined(__GNUC__) && defined(__AVX__)
   if (T == BERTC_F32 && cs == 1 && rs != 1 && mr == 6) {
@@ -704,8 +705,8 @@ static inline __attribute__((always_inline)) void bertc_pack_b_t(const int T, in
     const int n = nb - j0 < nr ? nb - j0 : nr;
     float *restrict p = out + (ptrdiff_t)j0 * kb;
     /* B stored transposed (a PyTorch weight [out, in] used as x @ W^T, or K in Q K^T): a
-     * transposing copy, by 16 x 16 blocks where they fit, which matters because B is packed once
-     * per 128 rows of A in BERT's linear layers. */
+     * transposing copy, by 8 x 8 (AVX) or 16 x 16 (AVX-512) blocks where they fit, which matters
+     * because a training step packs its weights on every call. */
     int jv = 0, kv = 0;
 #if defined(__GNUC__) && defined(__AVX__) && !defined(__AVX512F__)
     /* Without AVX-512 the 16 x 16 blocks are split vectors; 8 x 8 blocks fit AVX's registers. */
@@ -958,17 +959,22 @@ static inline size_t bertc_packed_b_floats(int K, int N, int nr) {
   return (size_t)K * bertc_round_up((size_t)N, (size_t)nr);
 }
 
+/* The part of bertc_pack_b's result for the kc block of rows starting at pc and the nb columns from
+ * j0 (a multiple of nr): its micro-panels, where the whole packing puts them. */
+static void bertc_pack_b_part(int K, int N, const void *B, int b_type, ptrdiff_t b_rs, ptrdiff_t b_cs, int kc, int nr, int pc, int j0, int nb,
+                              float *out) {
+  const size_t b_size = b_type == BERTC_F32 ? sizeof(float) : sizeof(uint16_t);
+  const ptrdiff_t npad = (ptrdiff_t)bertc_round_up((size_t)N, (size_t)nr);
+  const int kb = K - pc < kc ? K - pc : kc;
+  bertc_pack_b_any(b_type, kb, nb, (const char *)B + (pc * b_rs + j0 * b_cs) * (ptrdiff_t)b_size, b_rs, b_cs, nr, out + pc * npad + (ptrdiff_t)j0 * kb);
+}
+
 /* Packs all of B (K x N, element type b_type, strides b_rs and b_cs) once, for bertc_gemm_packed
  * with any blocking of this kc and nr: for each kc-deep block of K starting at row pc, the nr-wide
  * micro-panels that bertc_gemm packs per call, panel j0 at out + pc*Npad + j0*kb, where Npad is N
  * rounded up to nr and kb the block's depth. A weight packed so at load is never packed again. */
 BERTC_FN void bertc_pack_b(int K, int N, const void *B, int b_type, ptrdiff_t b_rs, ptrdiff_t b_cs, int kc, int nr, float *out) {
-  const size_t b_size = b_type == BERTC_F32 ? sizeof(float) : sizeof(uint16_t);
-  const ptrdiff_t npad = (ptrdiff_t)bertc_round_up((size_t)N, (size_t)nr);
-  for (int pc = 0; pc < K; pc += kc) {
-    const int kb = K - pc < kc ? K - pc : kc;
-    bertc_pack_b_any(b_type, kb, N, (const char *)B + pc * b_rs * (ptrdiff_t)b_size, b_rs, b_cs, nr, out + pc * npad);
-  }
+  for (int pc = 0; pc < K; pc += kc) bertc_pack_b_part(K, N, B, b_type, b_rs, b_cs, kc, nr, pc, 0, N, out);
 }
 
 /* bertc_pack_b on the pool: the same packed matrix, its kc blocks and groups of micro-panels
@@ -984,14 +990,11 @@ typedef struct {
 
 static void bertc_pack_b_tasks(const void *ctx, ptrdiff_t lo, ptrdiff_t hi, int thread) {
   const bertc_pack_job *j = (const bertc_pack_job *)ctx;
-  const size_t b_size = j->type == BERTC_F32 ? sizeof(float) : sizeof(uint16_t);
-  const ptrdiff_t npad = (ptrdiff_t)bertc_round_up((size_t)j->N, (size_t)j->nr), groups = (j->N + j->group - 1) / j->group;
+  const ptrdiff_t groups = (j->N + j->group - 1) / j->group;
   (void)thread;
   for (ptrdiff_t t = lo; t < hi; t++) {
-    const int pc = (int)(t / groups) * j->kc, j0 = (int)(t % groups) * j->group;
-    const int kb = j->K - pc < j->kc ? j->K - pc : j->kc, nb = j->N - j0 < j->group ? j->N - j0 : j->group;
-    bertc_pack_b_any(j->type, kb, nb, (const char *)j->B + (pc * j->rs + j0 * j->cs) * (ptrdiff_t)b_size, j->rs, j->cs, j->nr,
-                     j->out + pc * npad + (ptrdiff_t)j0 * kb);
+    const int j0 = (int)(t % groups) * j->group;
+    bertc_pack_b_part(j->K, j->N, j->B, j->type, j->rs, j->cs, j->kc, j->nr, (int)(t / groups) * j->kc, j0, j->N - j0 < j->group ? j->N - j0 : j->group, j->out);
   }
 }
 
