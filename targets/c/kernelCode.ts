@@ -705,9 +705,14 @@ export function gemmTasks(mm: Node, views: ReadonlySet<Node>, a: Accelerator): G
   return { rows, cols, flat: false, count: batches * Math.ceil(M / rows) * Math.ceil(N / cols) };
 }
 
+/** Whether a GEMM operand is one matrix for every batch (its batch dimensions all 1). */
+function oneMatrix(op: GemmOperand): boolean {
+  return op.layout.shape.slice(0, -2).every((d) => d === 1);
+}
+
 /** Whether B is one matrix for every batch and A's batch dimensions step by M rows each. */
 function flattens(A: GemmOperand, B: GemmOperand, batchShape: readonly number[], M: number): boolean {
-  if (!B.layout.shape.slice(0, -2).every((d) => d === 1)) return false;
+  if (!oneMatrix(B)) return false;
   const dims = A.layout.shape.slice(0, -2);
   if (dims.length !== batchShape.length || dims.some((d, i) => d !== batchShape[i])) return false;
   let step = M * A.rowStride;
@@ -718,15 +723,14 @@ function flattens(A: GemmOperand, B: GemmOperand, batchShape: readonly number[],
   return true;
 }
 
-/**
- * A GEMM's B operand packed once, at load, into the runtime GEMM's micro-panels (bertc_pack_b), so
- * that no call packs it again: a weight (or a weight transform's result) that no step updates,
- * stored in f32, the same matrix for every batch. `key` names one packed copy per distinct matrix
- * and blocking; `offset` is the matrix's element offset into its buffer.
- */
 /** When a GEMM kernel's B gets packed for it: once at bertc_init (packedOperand), or before each call (callPackedOperand). */
 export type PackedWhen = 'at load' | 'per call';
 
+/**
+ * A GEMM's B operand packed into the runtime GEMM's micro-panels (bertc_pack_b), once at load or
+ * once per call (PackedWhen), the same matrix for every batch. `key` names one packed copy per
+ * distinct matrix and blocking; `offset` is the matrix's element offset into its buffer.
+ */
 export interface PackedOperand {
   readonly key: string;
   readonly buffer: Node;
@@ -739,7 +743,7 @@ export interface PackedOperand {
   readonly nr: number;
 }
 
-/** The packed B of GEMM kernel `k`, when its B is one `fixed` reports (a weight no step changes). */
+/** The B of GEMM kernel `k` to pack at load, when it is one `fixed` reports (a weight no step changes) stored in f32. */
 export function packedOperand(k: Kernel, env: Omit<KernelEnv, 'ptr'>, fixed: (n: Node) => boolean): PackedOperand | undefined {
   const p = sharedOperand(k, env);
   return p && fixed(p.buffer) && p.buffer.type.dtype === SGEMM_DTYPE ? p : undefined;
@@ -766,16 +770,16 @@ function sharedOperand(k: Kernel, env: Omit<KernelEnv, 'ptr'>): PackedOperand | 
   const mm = k.ops.find(isMatmul);
   if (!mm) return undefined;
   const { N, K, b } = gemmAccess(mm, env.views);
-  const broadcast = b.layout.shape.slice(0, -2).every((d) => d === 1);
-  if (!broadcast || !GEMM_OPERANDS[b.buffer.type.dtype]) return undefined;
+  if (!oneMatrix(b) || !GEMM_OPERANDS[b.buffer.type.dtype]) return undefined;
   const { kc, nr } = blockingOf(env.schedules?.get(mm), env.accel);
   const offset = String(b.layout.offset);
   return { key: [b.buffer.id, offset, b.rowStride, b.colStride, K, N, kc, nr].join('_'), buffer: b.buffer, offset, K, N, rowStride: b.rowStride, colStride: b.colStride, kc, nr };
 }
 
 /**
- * GEMM kernels: the runtime's GEMM per (batch, row chunk, column chunk), then the epilogue and
- * stores. With `packed`, B comes already packed (the function's `pk` parameter, packedOperand).
+ * GEMM kernels: the runtime's GEMM per task (gemmTasks: a batch's row chunk and column chunk, or a
+ * row chunk of the flattened batches), then the epilogue and stores. With `packed`, B comes
+ * already packed (the function's `pk` parameter: packedOperand at load, callPackedOperand per call).
  */
 function gemmKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[], packed: PackedWhen | undefined): KernelFunction {
   const b = new KernelBuilder(k, env);

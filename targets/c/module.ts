@@ -172,7 +172,7 @@ export function generateC(m: Module, opts: COptions): CFiles {
     const { f, keys, buffers } = argsOf(k);
     const args = [...keys, ...buffers];
     const p = perCall.get(k);
-    const pack = p ? `bertc_pack_b_parallel(&m->pool, ${p.K}, ${p.N}, ${home(p.buffer)} + ${p.offset}, ${p.type}, ${p.rowStride}, ${p.colStride}, ${p.kc}, ${p.nr}, m->gemm_packed); ` : '';
+    const pack = p ? `bertc_pack_b_parallel(&m->pool, ${packArgs(p, home, p.type, 'm->gemm_packed')}); ` : '';
     if (f.tasks?.parallel) return { text: `${pack}bertc_parallel(&m->pool, ${f.tasks.count}, ${f.name}_tasks, ${taskArgs(keys, buffers)})`, keys: keys.length };
     const range = f.tasks ? [`0, ${f.tasks.count}, 0`] : [];
     return { text: `${pack}${f.name}(${['m', '&status', ...args, ...range].join(', ')})`, keys: keys.length };
@@ -335,6 +335,11 @@ function unpack(f: KernelFunction, from: number, r: CLikeRenderer): string[] {
   return [...f.params.map((n, i) => `(${r.storageType(n.type.dtype)} *)a->p[${from + i}]`), ...(f.packed ? [`(const float *)a->p[${from + f.params.length}]`] : [])];
 }
 
+/** The arguments of bertc_pack_b (and, after the pool, of bertc_pack_b_parallel) packing `p`, of element type `type`, into `out`. */
+function packArgs(p: PackedOperand, home: (n: Node) => string, type: string, out: string): string {
+  return `${p.K}, ${p.N}, ${home(p.buffer)} + ${p.offset}, ${type}, ${p.rowStride}, ${p.colStride}, ${p.kc}, ${p.nr}, ${out}`;
+}
+
 /** A pool job's arguments (bertc_args) as a compound literal at the call site: the model, the status, the keys and the buffers. */
 function taskArgs(keys: readonly string[], buffers: readonly string[]): string {
   return `&(bertc_args){ m, &status, ${keys.length ? `(const uint32_t[]){ ${keys.join(', ')} }` : 'NULL'}, (const void *const[]){ ${buffers.join(', ') || 'NULL'} } }`;
@@ -372,7 +377,7 @@ function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, call: 
   put('  /* Weight transforms run once, here; they draw no random numbers. */');
   for (const k of L.init) put(`  ${call(k).text};`, k.ops[0]?.meta.span);
   if (packs.length) put('  /* Weights packed for their GEMMs, after the transforms that compute some of them. */');
-  for (const p of packs) put(`  bertc_pack_b(${p.K}, ${p.N}, ${home(p.buffer)} + ${p.offset}, BERTC_F32, ${p.rowStride}, ${p.colStride}, ${p.kc}, ${p.nr}, m->${p.name});`);
+  for (const p of packs) put(`  bertc_pack_b(${packArgs(p, home, 'BERTC_F32', `m->${p.name}`)});`);
   put('  *out = m;');
   put('  return status;');
   put('}');
