@@ -5,10 +5,11 @@
  * compute dtype's. f16 and bf16 are storage forms computed in f32: C converts them through the
  * runtime's functions, WGSL packs them two per u32 or, natively, asks for `enable f16`.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computeDtype, DTYPES } from '../src/ir/dtype.js';
 import { OPS, type CatalogueOp, type OpDef, type OpGroup } from '../src/ir/ops.js';
-import { SOURCE_INDEX, STORE_THROUGH } from '../targets/common/indexing.js';
+import { affine, ravel, reshapeIndex, SOURCE_INDEX, STORE_THROUGH, unravel } from '../targets/common/indexing.js';
 import { C_DTYPES, C_OPS, CLikeRenderer } from '../targets/common/renderer.js';
 import { WGSL_DTYPES, WGSL_OPS, WgslRenderer } from '../targets/wgsl/renderer.js';
 
@@ -55,6 +56,48 @@ describe('movement index tables', () => {
     expect(opsIn((d) => d.view !== undefined).filter((op) => !SOURCE_INDEX[op])).toEqual([]);
     expect(opsIn((d) => d.view?.kind === 'relabel').filter((op) => !STORE_THROUGH[op])).toEqual([]);
     expect(Object.keys(SOURCE_INDEX).filter((op) => !OPS.get(op)?.view)).toEqual([]);
+  });
+});
+
+/** The value of an index expression as C and WGSL compute it: BigInt division truncates as theirs does. */
+function evaluate(e: string, vars: Record<string, number>): bigint {
+  const js = e.replace(/[A-Za-z_][A-Za-z0-9_]*/g, (v) => `(${vars[v]})`).replace(/\d+/g, '$&n');
+  return Function(`return ${js};`)() as bigint;
+}
+
+describe('index expressions', () => {
+  it('join the digits of a counter that a reshape split and the next one merged back', () => {
+    expect(affine([['(j / 128)', 98304], ['(j % 128)', 768], ['row', 1]])).toBe('(j * 768 + row)');
+    expect(ravel(unravel('j', [8, 128, 768]), [8, 128, 768])).toBe('j');
+    expect(ravel(unravel('(row * 768 + j)', [8, 128, 768]), [8, 128, 768])).toBe('(row * 768 + j)');
+    // Part of a counter: digits 1..2 of three stay a modulus, the lowest one a division.
+    expect(ravel(unravel('j', [4, 6, 5]).slice(1), [6, 5])).toBe('(j % 30)');
+    expect(ravel(unravel('j', [4, 6, 5]).slice(0, 2), [4, 6])).toBe('(j / 5)');
+    // A head split is a real permutation: nothing joins.
+    expect(ravel(reshapeIndex(['row', 'j'], [1024, 768], [8, 128, 12, 64]), [8, 128, 12, 64])).toBe('(row * 768 + j)');
+    expect(affine([['(row / 128)', 98304], ['(j / 64)', 8192], ['(row % 128)', 64], ['(j % 64)', 1]])).toBe(
+      '((row / 128) * 98304 + (j / 64) * 8192 + (row % 128) * 64 + (j % 64))',
+    );
+    expect(affine([['(j / 128)', 98304], ['(j % 128)', 700]])).toBe('((j / 128) * 98304 + (j % 128) * 700)');
+    expect(affine([['(j / 128)', 98304], ['(k % 128)', 768]])).toBe('((j / 128) * 98304 + (k % 128) * 768)');
+  });
+
+  it('keep the value of every index through a reshape of random shapes (any split and merge of axes)', () => {
+    const dims = fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 4 });
+    fc.assert(
+      fc.property(dims, dims, fc.nat(), (from, to0, at) => {
+        const count = from.reduce((a, b) => a * b, 1);
+        const to = [...to0.slice(0, -1).filter((d) => count % d === 0)];
+        const rest = count / to.reduce((a, b) => a * b, 1);
+        if (!Number.isInteger(rest)) return;
+        to.push(rest);
+        const flat = at % count;
+        const idx = unravel('f', from);
+        const expr = ravel(reshapeIndex(idx, from, to), to);
+        expect(evaluate(expr, { f: flat })).toBe(BigInt(flat));
+      }),
+      { numRuns: 300, seed: 11 },
+    );
   });
 });
 

@@ -24,11 +24,57 @@ function isAtom(e: string): boolean {
   return true;
 }
 
-/** `sum(coef * term) + constant`, dropping zero terms and unit coefficients. */
+/**
+ * A term as unravel writes it, `(x / d) % b`: digit d..d*b of the flat counter x (d = 1 without the
+ * division, b = Infinity without the modulus).
+ */
+interface Digit {
+  readonly x: string;
+  readonly d: number;
+  readonly b: number;
+}
+
+function digitOf(t: string): Digit {
+  const mod = /^\((.*) % (\d+)\)$/.exec(t);
+  const [rest, b] = mod && isAtom(mod[1]!) ? [mod[1]!, Number(mod[2])] : [t, Infinity];
+  const div = /^\((.*) \/ (\d+)\)$/.exec(rest);
+  return div && isAtom(div[1]!) ? { x: div[1]!, d: Number(div[2]), b } : { x: rest, d: 1, b };
+}
+
+function digitText({ x, d, b }: Digit): string {
+  const q = d === 1 ? x : `(${x} / ${d})`;
+  return b === Infinity ? q : `(${q} % ${b})`;
+}
+
+/**
+ * Joins the adjacent digits of one counter: (x / d) % b * k + (x / (d*b)) % b2 * (k*b) is
+ * (x / d) % (b*b2) * k, so that a reshape that splits a counter and one that merges the pieces back
+ * cancel (`(j / 128) * 98304 + (j % 128) * 768` is `j * 768`). Left split, the divisions stay in the
+ * inner loop and keep the compiler from vectorising it. Exact for C's and WGSL's truncating
+ * integer division as for any non-negative counter.
+ */
+function joinDigits(terms: readonly (readonly [string, number])[]): (readonly [Digit, number])[] {
+  const out: [Digit, number][] = terms.map(([t, c]) => [digitOf(t), c]);
+  for (let joined = true; joined; ) {
+    joined = false;
+    for (let i = 0; i < out.length && !joined; i++) {
+      const [lo, k] = out[i]!;
+      if (lo.b === Infinity) continue;
+      const j = out.findIndex(([hi, c]) => hi.x === lo.x && hi.d === lo.d * lo.b && c === k * lo.b);
+      if (j < 0) continue;
+      out[i] = [{ x: lo.x, d: lo.d, b: lo.b * out[j]![0].b }, k];
+      out.splice(j, 1);
+      joined = true;
+    }
+  }
+  return out;
+}
+
+/** `sum(coef * term) + constant`, dropping zero terms and unit coefficients and joining split counters. */
 export function affine(terms: readonly (readonly [string, number])[], constant = 0): string {
   const parts: string[] = [];
-  for (const [t, c] of terms) {
-    if (c === 0 || t === '0') continue;
+  for (const [digit, c] of joinDigits(terms.filter(([t, c]) => c !== 0 && t !== '0'))) {
+    const t = digitText(digit);
     if (/^\d+$/.test(t)) {
       constant += Number(t) * c;
       continue;

@@ -146,9 +146,9 @@ static void k0_embedding_add_layernorm_dropout(bertc_model *m, int *status, uint
   (void)m; (void)status; (void)thread_;
   for (ptrdiff_t row = lo_; row < hi_; row++) {
     float t0[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t0[j] = b0[((bertc_checked_index(b1[((row / 16) * 16 + (row % 16))], 512, status)) * 128 + j)];
+    for (ptrdiff_t j = 0; j < 128; j++) t0[j] = b0[((bertc_checked_index(b1[row], 512, status)) * 128 + j)];
     float t1[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t1[j] = b2[((bertc_checked_index(b3[((row / 16) * 16 + (row % 16))], 2, status)) * 128 + j)];
+    for (ptrdiff_t j = 0; j < 128; j++) t1[j] = b2[((bertc_checked_index(b3[row], 2, status)) * 128 + j)];
     float t2[128];
     for (ptrdiff_t j = 0; j < 128; j++) t2[j] = (t0[j] + t1[j]);
     float t3[128];
@@ -164,9 +164,9 @@ static void k0_embedding_add_layernorm_dropout(bertc_model *m, int *status, uint
     float t5[128];
     for (ptrdiff_t j = 0; j < 128; j++) t5[j] = (t5_in[j] - t5_mean) * t5_inv * b5[j] + b6[j];
     float t6[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t6[j] = (bertc_dropout_bits(key0, (uint32_t)((row / 16) * 2048 + (row % 16) * 128 + j)) < 429496729u ? 0.0f : t5[j] * 1.1111111640930176f);
+    for (ptrdiff_t j = 0; j < 128; j++) t6[j] = (bertc_dropout_bits(key0, (uint32_t)(row * 128 + j)) < 429496729u ? 0.0f : t5[j] * 1.1111111640930176f);
     for (ptrdiff_t j = 0; j < 128; j++) {
-      b7[((row / 16) * 2048 + (row % 16) * 128 + j)] = t6[j];
+      b7[(row * 128 + j)] = t6[j];
     }
   }
 }
@@ -303,7 +303,7 @@ static void k5_attention_dropout(bertc_model *m, int *status, uint32_t key0, con
           const ptrdiff_t j = j0 + jj;
           for (int ri = 0; ri < ns; ri++) {
             const ptrdiff_t i = i0 + r0 + ri;
-            s[ri] *= (bertc_dropout_bits(key0, (uint32_t)((bi / 2) * 512 + (bi % 2) * 256 + i * 16 + j)) < 429496729u ? 0.0f : 1.0f * 1.1111111640930176f);
+            s[ri] *= (bertc_dropout_bits(key0, (uint32_t)(bi * 256 + i * 16 + j)) < 429496729u ? 0.0f : 1.0f * 1.1111111640930176f);
           }
         }
         for (int ri = 0; ri < ns; ri++) for (int e = 0; e < 64; e++) acc[ri * 64 + e] *= scale[ri];
@@ -356,11 +356,11 @@ static void k7_bias_dropout_residual_layernorm(bertc_model *m, int *status, uint
   (void)m; (void)status; (void)thread_;
   for (ptrdiff_t row = lo_; row < hi_; row++) {
     float t0[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t0[j] = (b0[((row / 16) * 2048 + (row % 16) * 128 + j)] + b1[j]);
+    for (ptrdiff_t j = 0; j < 128; j++) t0[j] = (b0[(row * 128 + j)] + b1[j]);
     float t1[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t1[j] = (bertc_dropout_bits(key0, (uint32_t)((row / 16) * 2048 + (row % 16) * 128 + j)) < 429496729u ? 0.0f : t0[j] * 1.1111111640930176f);
+    for (ptrdiff_t j = 0; j < 128; j++) t1[j] = (bertc_dropout_bits(key0, (uint32_t)(row * 128 + j)) < 429496729u ? 0.0f : t0[j] * 1.1111111640930176f);
     float t2[128];
-    for (ptrdiff_t j = 0; j < 128; j++) t2[j] = (t1[j] + b2[((row / 16) * 2048 + (row % 16) * 128 + j)]);
+    for (ptrdiff_t j = 0; j < 128; j++) t2[j] = (t1[j] + b2[(row * 128 + j)]);
     float t3_in[128];
     for (ptrdiff_t j = 0; j < 128; j++) t3_in[j] = t2[j];
     const float t3_mean = bertc_row_sum(t3_in, 128) / 128.0f;
@@ -370,7 +370,7 @@ static void k7_bias_dropout_residual_layernorm(bertc_model *m, int *status, uint
     float t3[128];
     for (ptrdiff_t j = 0; j < 128; j++) t3[j] = (t3_in[j] - t3_mean) * t3_inv * b3[j] + b4[j];
     for (ptrdiff_t j = 0; j < 128; j++) {
-      b5[((row / 16) * 2048 + (row % 16) * 128 + j)] = t3[j];
+      b5[(row * 128 + j)] = t3[j];
     }
   }
 }

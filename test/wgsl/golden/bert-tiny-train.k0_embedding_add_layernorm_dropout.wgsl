@@ -31,8 +31,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation
   if (row >= 32) { return; }
   let lid = i32(lid3.x);
   for (var j: i32 = lid; j < 128; j += 64) {
-    let t0: f32 = b0[((clamp(b1[((row / 16) * 16 + (row % 16))], 0, 511)) * 128 + j)];
-    let t1: f32 = b2[((clamp(b3[((row / 16) * 16 + (row % 16))], 0, 1)) * 128 + j)];
+    let t0: f32 = b0[((clamp(b1[row], 0, 511)) * 128 + j)];
+    let t1: f32 = b2[((clamp(b3[row], 0, 1)) * 128 + j)];
     let t2: f32 = (t0 + t1);
     let t3: f32 = b4[((clamp(i32((row % 16)), 0, 63)) * 128 + j)];
     let t4: f32 = (t2 + t3);
@@ -70,12 +70,12 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation
   }
   workgroupBarrier();
   for (var j: i32 = lid; j < 128; j += 64) {
-    let t0: f32 = b0[((clamp(b1[((row / 16) * 16 + (row % 16))], 0, 511)) * 128 + j)];
-    let t1: f32 = b2[((clamp(b3[((row / 16) * 16 + (row % 16))], 0, 1)) * 128 + j)];
+    let t0: f32 = b0[((clamp(b1[row], 0, 511)) * 128 + j)];
+    let t1: f32 = b2[((clamp(b3[row], 0, 1)) * 128 + j)];
     let t2: f32 = (t0 + t1);
     let t3: f32 = b4[((clamp(i32((row % 16)), 0, 63)) * 128 + j)];
     let t4: f32 = (t2 + t3);
-    let t6: f32 = select(rv0[j] * 1.1111111640930176f, 0.0f, bertc_dropout_bits(bertc_dropout_key(params.seed, params.dropout[0].x), u32(((row / 16) * 2048 + (row % 16) * 128 + j))) < 429496729u);
-    b7[((row / 16) * 2048 + (row % 16) * 128 + j)] = t6;
+    let t6: f32 = select(rv0[j] * 1.1111111640930176f, 0.0f, bertc_dropout_bits(bertc_dropout_key(params.seed, params.dropout[0].x), u32((row * 128 + j))) < 429496729u);
+    b7[(row * 128 + j)] = t6;
   }
 }

@@ -42,7 +42,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(local_invocation
     let rescale = exp(mx - m1);
     let p = exp(x - m1);
     total = total * rescale + p;
-    let w = p * select(1.0f * 1.1111111640930176f, 0.0f, bertc_dropout_bits(bertc_dropout_key(params.seed, params.dropout[0].x), u32(((bi / 2) * 512 + (bi % 2) * 256 + i * 16 + j))) < 429496729u);
+    let w = p * select(1.0f * 1.1111111640930176f, 0.0f, bertc_dropout_bits(bertc_dropout_key(params.seed, params.dropout[0].x), u32((bi * 256 + i * 16 + j))) < 429496729u);
     for (var e: i32 = 0; e < 64; e++) {
       acc[e] = acc[e] * rescale + w * b0[vbase + j * 384 + e * 1];
     }
