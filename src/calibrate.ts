@@ -45,7 +45,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { repositoryFile } from '../targets/common/files.js';
 import { C_HELPERS } from '../targets/common/renderer.js';
-import { CRunError } from '../targets/c/compile.js';
+import { CRunError, DEFAULT_CFLAGS } from '../targets/c/compile.js';
+import { REQUIRED_CFLAGS } from '../targets/c/module.js';
 import type { Accelerator, SpecialFunction } from './accel/accelerator.js';
 import { HOST_CPU } from './accel/presets.js';
 import { SPECIAL_FUNCTIONS, validateAccelerator } from './accel/validate.js';
@@ -120,7 +121,7 @@ export type Probe = (what: string, args: readonly (string | number)[]) => Map<st
  * DEFAULT_CFLAGS of targets/c/compile.ts): what vectorises in the row-kernel and special-function
  * probes depends on them.
  */
-const PROBE_FLAGS = ['-std=c11', '-O3', '-march=native', '-fopenmp'];
+const PROBE_FLAGS = [...REQUIRED_CFLAGS, ...DEFAULT_CFLAGS, '-fopenmp'];
 
 /** The generated code's helpers the probe measures, from their one definition. */
 const PROBE_HELPERS = ['bertc_row_sum', 'bertc_erf', 'bertc_exp', 'bertc_gelu'];

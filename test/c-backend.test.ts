@@ -11,7 +11,7 @@ import type { Tensor } from '../src/interp/tensor.js';
 import type { Module } from '../src/kernel/module.js';
 import { LEVELS } from '../passes/registry.js';
 import { buildC, runBuilt, writeC } from '../targets/c/compile.js';
-import { generateC } from '../targets/c/module.js';
+import { generateC, REQUIRED_CFLAGS } from '../targets/c/module.js';
 import { kernelFunction } from '../targets/c/kernelCode.js';
 import { CLikeRenderer } from '../targets/common/renderer.js';
 import { buildKernels } from '../src/kernel/kernels.js';
@@ -69,6 +69,25 @@ describe('generated C for bert_tiny', () => {
     expect(a).toEqual(b);
     await expect(a['model.c']).toMatchFileSnapshot('./c/golden/bert-tiny-train.model.c');
     await expect(a['model.h']).toMatchFileSnapshot('./c/golden/bert-tiny-train.model.h');
+  });
+
+  it('is built with the flags it is written for, by its Makefile and by bertc alike (errno off: sqrtf vectorises)', () => {
+    const m = bertModule({}, true);
+    const opts = { source: 'models/bert.ir', command: 'test', accel: HOST_CPU };
+    const files = generateC(m, opts);
+    expect(REQUIRED_CFLAGS).toContain('-fno-math-errno');
+    expect(files['Makefile']).toContain(`BERTC_CFLAGS = ${REQUIRED_CFLAGS.join(' ')}\n`);
+    expect(files['model.h']).toContain(`Build: cc ${REQUIRED_CFLAGS.join(' ')} `);
+    const dir = mkdtempSync(join(tmpdir(), 'bertc-flags-'));
+    try {
+      const cc = join(dir, 'cc');
+      writeFileSync(cc, `#!/bin/sh\necho "$@" > ${join(dir, 'args')}\nexec cc "$@"\n`, { mode: 0o755 });
+      writeC(m, opts, join(dir, 'model'));
+      buildC(join(dir, 'model'), { cc, cflags: ['-O1'] });
+      expect(readFileSync(join(dir, 'args'), 'utf8').split(/\s+/).slice(0, REQUIRED_CFLAGS.length)).toEqual([...REQUIRED_CFLAGS]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reports an out-of-range token id instead of reading out of bounds', () => {

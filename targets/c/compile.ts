@@ -13,7 +13,7 @@ import { numel } from '../../src/ir/shape.js';
 import { makeTensor, type Tensor, type TensorData } from '../../src/interp/tensor.js';
 import { bf16BitsToF32, f16BitsToF32, f32ToBf16Bits, f32ToF16Bits } from '../../src/io/halfFloat.js';
 import { C_DTYPES } from '../common/renderer.js';
-import { generateC, type COptions } from './module.js';
+import { generateC, REQUIRED_CFLAGS, type COptions } from './module.js';
 
 /** The runtime header every generated model.c includes; it is copied next to it. */
 export const RUNTIME_HEADER = 'targets/c/runtime/bertc_runtime.h';
@@ -51,7 +51,7 @@ const MAIN: CHarness = { main: 'main.c', exe: 'model' };
  */
 export function buildC(dir: string, opts: CBuildOptions = {}, harness: CHarness = MAIN): string {
   const exe = join(dir, harness.exe);
-  const args = ['-std=c11', '-pthread', ...(harness.flags ?? []), ...(opts.cflags ?? DEFAULT_CFLAGS), '-o', exe, join(dir, harness.main), join(dir, 'model.c'), '-lm'];
+  const args = [...REQUIRED_CFLAGS, ...(harness.flags ?? []), ...(opts.cflags ?? DEFAULT_CFLAGS), '-o', exe, join(dir, harness.main), join(dir, 'model.c'), '-lm'];
   const cc = opts.cc ?? 'cc';
   try {
     execFileSync(cc, args, { stdio: ['ignore', 'pipe', 'pipe'] });
