@@ -45,8 +45,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { repositoryFile } from '../targets/common/files.js';
 import { C_HELPERS } from '../targets/common/renderer.js';
-import { CRunError, DEFAULT_CFLAGS } from '../targets/c/compile.js';
-import { REQUIRED_CFLAGS } from '../targets/c/module.js';
+import { CRunError } from '../targets/c/compile.js';
+import { DEFAULT_CFLAGS, REQUIRED_CFLAGS } from '../targets/c/module.js';
 import type { Accelerator, SpecialFunction } from './accel/accelerator.js';
 import { HOST_CPU } from './accel/presets.js';
 import { SPECIAL_FUNCTIONS, validateAccelerator } from './accel/validate.js';
@@ -117,9 +117,9 @@ const round4 = (x: number): number => Number(x.toPrecision(4));
 export type Probe = (what: string, args: readonly (string | number)[]) => Map<string, number>;
 
 /**
- * The flags generated models are built with (the Makefile of targets/c/module.ts, and
- * DEFAULT_CFLAGS of targets/c/compile.ts): what vectorises in the row-kernel and special-function
- * probes depends on them.
+ * The flags generated models are built with (REQUIRED_CFLAGS and DEFAULT_CFLAGS of
+ * targets/c/module.ts, as its Makefile and buildC use them): what vectorises in the row-kernel and
+ * special-function probes depends on them.
  */
 const PROBE_FLAGS = [...REQUIRED_CFLAGS, ...DEFAULT_CFLAGS, '-fopenmp'];
 

@@ -13,7 +13,7 @@ import { buildReport, type Report } from '../report/build.js';
 import { renderHtml } from '../report/html.js';
 import { renderMarkdown, renderSummary, renderText } from '../report/text.js';
 import { writeC } from '../../targets/c/compile.js';
-import { memoryOf } from '../../targets/c/module.js';
+import { DEFAULT_CFLAGS, memoryOf } from '../../targets/c/module.js';
 import { writeWgsl } from '../../targets/wgsl/compile.js';
 import { ExplainError, explainLine } from '../../targets/c/explain.js';
 import { CRunError } from '../../targets/c/compile.js';
@@ -91,7 +91,7 @@ function withTargetOptions(c: Command): Command {
     .option('--f64', 'with --target interp: compute in float64 instead of float32 (the float64 reference to compare with)')
     .option('-a, --accel <preset|file>', 'with --target c or wgsl: the accelerator to tile for (default host-cpu, or webgpu-generic for wgsl)')
     .option('--cc <compiler>', 'with --target c: the C compiler (default: cc)')
-    .option('--cflags <flags>', "with --target c: compiler flags replacing '-O3 -march=native'");
+    .option('--cflags <flags>', `with --target c: compiler flags replacing '${DEFAULT_CFLAGS.join(' ')}'`);
 }
 
 /** The target options of run, grad and train, checked against each other. */
@@ -575,7 +575,7 @@ function makeProgram(io: Io): Command {
     .option('--train', 'training-mode forward')
     .option('--runs <n>', 'timed runs', '20')
     .option('--cc <compiler>', 'the C compiler (default: cc)')
-    .option('--cflags <flags>', "compiler flags replacing '-O3 -march=native'")
+    .option('--cflags <flags>', `compiler flags replacing '${DEFAULT_CFLAGS.join(' ')}'`)
     .option('--json', 'print JSON: median_ms, kernels[].{name, measured_ms, predicted_ms}')
     .action((file: string, o: PipelineChoice & StepChoice & { config?: string; set: Map<string, number>; accel: string; train?: boolean; runs: string; cc?: string; cflags?: string; json?: boolean }) => {
       const runs = Number(o.runs);

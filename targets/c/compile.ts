@@ -13,7 +13,7 @@ import { numel } from '../../src/ir/shape.js';
 import { makeTensor, type Tensor, type TensorData } from '../../src/interp/tensor.js';
 import { bf16BitsToF32, f16BitsToF32, f32ToBf16Bits, f32ToF16Bits } from '../../src/io/halfFloat.js';
 import { C_DTYPES } from '../common/renderer.js';
-import { generateC, REQUIRED_CFLAGS, type COptions } from './module.js';
+import { DEFAULT_CFLAGS, generateC, REQUIRED_CFLAGS, type COptions } from './module.js';
 
 /** The runtime header every generated model.c includes; it is copied next to it. */
 export const RUNTIME_HEADER = 'targets/c/runtime/bertc_runtime.h';
@@ -29,11 +29,10 @@ export function writeC(m: Module, opts: COptions, dir: string, extra: Readonly<R
 export interface CBuildOptions {
   /** The C compiler; default `cc`. */
   readonly cc?: string;
-  /** Flags replacing the default `-O3 -march=native`. */
+  /** Flags replacing DEFAULT_CFLAGS (targets/c/module.ts); REQUIRED_CFLAGS come first whatever they are. */
   readonly cflags?: readonly string[];
 }
 
-export const DEFAULT_CFLAGS = ['-O3', '-march=native'];
 
 /** What to build in a folder of generated C: the harness beside model.c and its extra flags. */
 export interface CHarness {

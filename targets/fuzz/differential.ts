@@ -15,7 +15,7 @@ import type { Tensor } from '../../src/interp/tensor.js';
 import { encodeSafetensors } from '../../src/io/safetensors.js';
 import type { Module } from '../../src/kernel/module.js';
 import { decodeOutputs, encodeInputs, RUNTIME_HEADER } from '../c/compile.js';
-import { generateC } from '../c/module.js';
+import { generateC, REQUIRED_CFLAGS } from '../c/module.js';
 import { repositoryFile } from '../common/files.js';
 import { runManyInChromium } from '../wgsl/chromium.js';
 import { generateWgsl } from '../wgsl/module.js';
@@ -154,7 +154,7 @@ export function runC(cases: readonly Case[], cflags: readonly string[] = ['-O2']
       const seeds = cases.map((c) => `"${c.program.seed >>> 0}"`).join(', ');
       writeFileSync(src, `#include "bertc_runtime.h"\n${batch.map((b) => b.code).join('\n')}\n#include <stdio.h>\nstatic const char *seeds[] = { ${seeds} };\nint main(void) {\n${calls.join('\n')}\n  return 0;\n}\n`);
       try {
-        execFileSync('cc', ['-std=c11', '-fopenmp', '-w', ...cflags, '-o', join(work, name), src, '-lm'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+        execFileSync('cc', [...REQUIRED_CFLAGS, '-fopenmp', '-w', ...cflags, '-o', join(work, name), src, '-lm'], { cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
       } catch (e) {
         if (batch.length === 1) results.set(batch[0]!.c, `the C compiler failed:\n${(e as { stderr?: Buffer }).stderr?.toString().slice(0, 4000)}`);
         return false;
