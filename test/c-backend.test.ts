@@ -10,6 +10,7 @@ import { interpret } from '../src/interp/interpret.js';
 import type { Tensor } from '../src/interp/tensor.js';
 import type { Module } from '../src/kernel/module.js';
 import { LEVELS } from '../passes/registry.js';
+import { benchC, benchHarness } from '../targets/c/bench.js';
 import { buildC, runBuilt, writeC } from '../targets/c/compile.js';
 import { generateC, REQUIRED_CFLAGS } from '../targets/c/module.js';
 import { kernelFunction } from '../targets/c/kernelCode.js';
@@ -158,6 +159,26 @@ describe('C kernels identified by what they compute', () => {
     expect(inference).not.toContain('m->gemm_packed');
     expect(inference).toMatch(/bertc_pack_b\(768, 2304, /);
   });
+
+  it('times a training step as a training loop runs it: bertc_step in place, with a first step of torch AdamW defaults', () => {
+    const stepOf = (objective: { kind: 'step'; loss: string; clip: boolean; lossScale?: boolean }) =>
+      plan(new Session(), 'models/bert.ir', { config: 'tiny', sets: new Map([['B', 2], ['S', 16]]), train: false, pipeline: LEVELS.O2!, accel: HOST_CPU, objective }).module;
+    const clipped = stepOf({ kind: 'step', loss: 'probe', clip: true });
+    const harness = benchHarness(clipped);
+    expect(harness).toMatch(/^\s+bertc_step\(m, /m);
+    expect(harness).not.toMatch(/bertc_run\(/);
+    // The scalars of torch.optim.AdamW's defaults at step 1 (lr 1e-3, weight decay 1e-2), the clip norm 1.
+    const scalar = (name: string) => Number(harness.match(new RegExp(`in${clipped.graph.inputs.findIndex((n) => n.attr<string>('name') === name)}\\[i\\] = \\(?([^;)]*)f\\)?;`))?.[1]);
+    expect(scalar('adamw.decay')).toBe(Math.fround(1 - 1e-3 * 1e-2));
+    expect(scalar('adamw.neg_step_size')).toBe(Math.fround(-1e-3 / (1 - 0.9)));
+    expect(scalar('adamw.max_norm')).toBe(1);
+    const timed = benchC(clipped, HOST_CPU, { runs: 1, cflags: ['-O0'] });
+    expect(timed.median_ms).toBeGreaterThan(0);
+    expect(timed.kernels.map((k) => k.name).some((n) => /multi_tensor/.test(n))).toBe(true);
+    // A loss-scaled step has scalars of its own; inference still times bertc_run.
+    expect(benchHarness(stepOf({ kind: 'step', loss: 'probe', clip: false, lossScale: true }))).toMatch(/^\s+bertc_step\(m, /m);
+    expect(benchHarness(bertModule({}, false))).toMatch(/^\s+bertc_run\(m, /m);
+  }, 180_000);
 
   it('gives every instance of a shared function the code of the first (bert_tiny, training and inference)', () => {
     for (const train of [true, false]) {

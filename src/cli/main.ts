@@ -561,7 +561,7 @@ function makeProgram(io: Io): Command {
 
   program
     .command('bench')
-    .description('compile FILE to C, run it on random weights and inputs after 3 warm-ups, and print the median latency and each kernel\'s measured time next to its predicted time')
+    .description('compile FILE to C, run it on random weights and inputs after 3 warm-ups, and print the median latency and each kernel\'s measured time next to its predicted time; with --step it times bertc_step as a training loop calls it (weights and moments updated in place, the weight transforms run again; torch.optim.AdamW\'s defaults at step 1, moments from zero)')
     .argument('<file>', 'IR source')
     .addOption(configOption())
     .addOption(setOption())
