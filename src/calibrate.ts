@@ -232,10 +232,10 @@ export function calibrate(opts: CalibrateOptions = {}): Accelerator {
         `matrix.tile_overhead_cycles ${tileOverhead}: bertc_sgemm ${GEMM_SIZE}x${GEMM_SIZE}x${SHALLOW_K} at ${fmt(shallowRate / 1e9)} GFLOP/s against ` +
           `${GEMM_SIZE}x${GEMM_SIZE}x${GEMM_SIZE} at ${fmt(f32Rate / 1e9)} on 1 thread, timed in turn: a ${best.mr}x${best.nr} tile ${SHALLOW_K} deep is ` +
           `${fmt(shallowCycles)} cycles of multiply-adds, and the shallow product's rate makes it ${tileOverhead} cycles more per tile (0 when it is no slower).`,
-        `dram bandwidth ${fmt(bandwidth / 1e9)} GB/s: copy between two ${COPY_MIB} MiB arrays on ${threads} threads, bytes read + written, best run.`,
+        `dram bandwidth ${fmt(bandwidth / 1e9)} GB/s: copy between two ${COPY_MIB} MiB arrays on ${threads} threads, bytes read + written, best run; the DRAM rate of GEMMs and of elementwise kernels reading in order.`,
         `dram stream bandwidth ${fmt(streamBandwidth / 1e9)} GB/s: the layernorm probe's kernel over ${STREAM_ROWS} rows as one pool job ` +
           `(bertc_parallel, as a model calls it) on inputs and outputs cycling through ${STREAM_MIB} MiB, out of cache as a model's row kernels ` +
-          'find them, bytes read + written, best batch of calls; the DRAM time of kernels without a matrix product is divided by it.',
+          'find them, bytes read + written, best batch of calls; the DRAM time of row kernels (all but GEMMs and elementwise kernels reading in order) is divided by it.',
         `dram capacity: os.totalmem() on the measured machine.`,
         'memory levels: capacities kept from host-cpu (lscpu); bandwidths are host-cpu\'s bytes per cycle per core at the derived clock and cores.',
         `vector.ops_per_lane_per_cycle ${ops}: the generated code's effective rate, not the hardware's (2 with FMA): ` +

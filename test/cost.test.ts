@@ -243,11 +243,20 @@ describe('units that share pipelines, and row kernels on data out of cache', () 
     expect(apart!.compute_s).toBeCloseTo(Math.max(matrix, vector, f.special / 1e9), 15);
   });
 
-  it('divides a row kernel\'s DRAM bytes by the stream bandwidth, and a GEMM\'s by the copy bandwidth', () => {
+  it('divides a row kernel\'s DRAM bytes by the stream bandwidth, and a GEMM\'s and a plain elementwise kernel\'s by the copy bandwidth', () => {
     const slow = { ...TOY, dram: { ...TOY.dram, stream_bandwidth_bytes_per_s: 2.5e8 } };
-    const [base, streamed] = [row(TOY), row(slow)];
-    expect(streamed.memory_s).toBeCloseTo(4 * base.memory_s, 15);
+    const kernels = (t: string, a: Accelerator) => costModule(plan(t, LEVELS.O2!, a), a);
+    const memory = (t: string, kind: string) => [TOY, slow].map((a) => kernels(t, a).find((k) => k.kind === kind)!.memory_s);
+    // A row kernel (softmax) and an elementwise kernel that reads through a transpose: the stream rate.
+    const [fast, streamed] = memory('model m(x: f32[16, 64]) -> (y: f32[16, 64]) { return softmax(x); }', 'reduction');
+    expect(streamed).toBeCloseTo(4 * fast!, 15);
+    const [fastT, streamedT] = memory('model m(x: f32[64, 16], y: f32[16, 64]) -> (z: f32[16, 64]) { return gelu(transpose(x, perm=[1, 0]) + y); }', 'elementwise');
+    expect(streamedT).toBeCloseTo(4 * fastT!, 15);
+    // GELU alone, and the GEMM: every operand in order, at the copy bandwidth.
+    const [plain, plainSlow] = memory('model m(x: f32[16, 64]) -> (y: f32[16, 64]) { return gelu(x); }', 'elementwise');
+    expect(plainSlow).toBe(plain);
     const gemm = (a: Accelerator) => costModule(plan(text, 'tile-gemm', a), a).find((k) => k.kind === 'gemm')!;
     expect(gemm(slow).memory_s).toBe(gemm(TOY).memory_s);
+    expect(row(slow).memory_s).toBe(row(TOY).memory_s);
   });
 });

@@ -107,10 +107,11 @@ export interface Dram {
   /** Bytes read plus written per second, all cores together. */
   readonly bandwidth_bytes_per_s: number;
   /**
-   * The rate kernels without a matrix product (row kernels: elementwise chains, reductions,
-   * gathers) reach on data out of cache, bytes read plus written, when it differs from the
-   * bandwidth a copy reaches (bertc calibrate measures the C backend's layernorm kernel); their
-   * DRAM time is divided by it. `bandwidth_bytes_per_s` when absent.
+   * The rate row kernels (reductions, gathers, data movement, elementwise kernels that read
+   * through a transpose or slice) reach on data out of cache, bytes read plus written, when it
+   * differs from the bandwidth a copy reaches (bertc calibrate measures the C backend's layernorm
+   * kernel); their DRAM time is divided by it. GEMMs and elementwise kernels reading every operand
+   * in order stream at `bandwidth_bytes_per_s`, which is also the rate when this is absent.
    */
   readonly stream_bandwidth_bytes_per_s?: number;
 }
