@@ -27,7 +27,7 @@
  *   predict them several times too fast. Lanes stay 16, so that the figure reads as effective
  *   FLOPs per lane per cycle.
  * - vector.special_per_cycle: exp, erf, tanh and rsqrt evaluated as generated code evaluates
- *   them (bertc_exp, bertc_gelu, libm's tanhf, 1.0f / sqrtf) over arrays in cache: evaluations per
+ *   them (bertc_exp, bertc_gelu, bertc_tanh, 1.0f / sqrtf) over arrays in cache: evaluations per
  *   second / (clock x cores). They can differ by an order of magnitude, by whether the loop
  *   vectorises.
  * These are the generated code's effective rates, not the hardware's peaks; they change when the
@@ -124,7 +124,7 @@ export type Probe = (what: string, args: readonly (string | number)[]) => Map<st
 const PROBE_FLAGS = [...REQUIRED_CFLAGS, ...DEFAULT_CFLAGS, '-fopenmp'];
 
 /** The generated code's helpers the probe measures, from their one definition. */
-const PROBE_HELPERS = ['bertc_row_sum', 'bertc_erf', 'bertc_exp', 'bertc_gelu'];
+const PROBE_HELPERS = ['bertc_row_sum', 'bertc_erf', 'bertc_exp', 'bertc_tanh', 'bertc_gelu'];
 
 /** Compiles the probe program into `dir` with `cc` and PROBE_FLAGS, beside the helpers' header. */
 export function buildProbe(cc: string, dir: string): Probe {
@@ -246,7 +246,7 @@ export function calibrate(opts: CalibrateOptions = {}): Accelerator {
         `vector.special_per_cycle: the generated code's effective rates, not the hardware's: ${measured}, each function over ` +
           `${SPECIAL_N} f32 (${fmt(specialKiB)} KiB in and out, cache-resident), evaluations/s / (clock x cores): ` +
           `exp ${fmt(specialRates.exp / 1e9)} G/s (bertc_exp), erf ${fmt(specialRates.erf / 1e9)} G/s (bertc_gelu, its arithmetic included), ` +
-          `tanh ${fmt(specialRates.tanh / 1e9)} G/s (libm tanhf), rsqrt ${fmt(specialRates.rsqrt / 1e9)} G/s (1.0f / sqrtf).`,
+          `tanh ${fmt(specialRates.tanh / 1e9)} G/s (bertc_tanh), rsqrt ${fmt(specialRates.rsqrt / 1e9)} G/s (1.0f / sqrtf).`,
         `launch_overhead_s ${fmt(launch * 1e6)} us: an empty pool job (bertc_parallel, one task per thread), best batch of jobs.`,
         'matrix.shared_pipelines: kept from host-cpu (the FMA units run the GEMMs, the elementwise work and the special functions alike).',
         `matrix.pack_elements_per_s ${fmt(packRate / 1e9)} G/s: the fused attention's packing as the C runtime does it (bertc_pack_a of K and of the ` +

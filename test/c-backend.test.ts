@@ -12,12 +12,13 @@ import type { Module } from '../src/kernel/module.js';
 import { LEVELS } from '../passes/registry.js';
 import { benchC, benchHarness } from '../targets/c/bench.js';
 import { buildC, runBuilt, writeC } from '../targets/c/compile.js';
-import { generateC, REQUIRED_CFLAGS } from '../targets/c/module.js';
+import { DEFAULT_CFLAGS, generateC, REQUIRED_CFLAGS } from '../targets/c/module.js';
 import { kernelFunction } from '../targets/c/kernelCode.js';
-import { CLikeRenderer } from '../targets/common/renderer.js';
+import { C_HELPERS, CLikeRenderer } from '../targets/common/renderer.js';
 import { buildKernels } from '../src/kernel/kernels.js';
 import { explainLine } from '../targets/c/explain.js';
 import { readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { kernelClasses } from '../src/kernel/signature.js';
 import { bertGraph, embeddedBatch, maxAbsDiff, reference, weights, WEIGHTS_PATH } from './support/reference.js';
 import { encodeSafetensors } from '../src/io/safetensors.js';
@@ -235,5 +236,46 @@ describe('generated C for scatter_add', () => {
     }, { f64: true }).outputs;
     for (const [name, t] of want) expect(maxAbsDiff(got.get(name)!, t), name).toBeLessThan(1e-5);
     expect(() => runBuilt(m, exe, noWeights, inputs([1, 7, -3, 2, 0, 1 << 30]), 0)).toThrow(/out of range/);
+  });
+});
+
+describe('C helpers', () => {
+  it('bertc_tanh is within 1 ulp of tanh (in double) on a sweep of floats, vectorises, and keeps signed zeros, infinities and NaN', () => {
+    const src = join(tmp, 'tanh_test.c');
+    writeFileSync(src, `#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+${C_HELPERS.bertc_exp}
+${C_HELPERS.bertc_tanh}
+static int64_t key(float v) { int32_t i; memcpy(&i, &v, 4); return i < 0 ? (int64_t)INT32_MIN - i : i; }
+/* A loop as a generated kernel writes it, one element per iteration, built as a model is. */
+void sweep(const float *restrict x, float *restrict y, long n) { for (long i = 0; i < n; i++) y[i] = bertc_tanh(x[i]); }
+int main(void) {
+  enum { N = 1 << 20 };
+  static float x[N], y[N];
+  int64_t worst = 0;
+  for (uint32_t start = 0; start < 97; start += 13) {
+    long n = 0;
+    for (uint64_t bits = start; bits < 0x7f800000u && n < N; bits += 2039) { float v; uint32_t b = (uint32_t)bits; memcpy(&v, &b, 4); x[n] = (n & 1) ? -v : v; n++; }
+    sweep(x, y, n);
+    for (long i = 0; i < n; i++) { int64_t d = key(y[i]) - key((float)tanh((double)x[i])); if (d < 0) d = -d; if (d > worst) worst = d; }
+  }
+  const float special[] = { 0.0f, -0.0f, INFINITY, -INFINITY, NAN, 30.0f, -30.0f };
+  float out[7];
+  sweep(special, out, 7);
+  printf("%lld %d %d %g %g %d %g %g\\n", (long long)worst, signbit(out[0]) != 0, signbit(out[1]) != 0, out[2], out[3], out[4] != out[4], out[5], out[6]);
+  return 0;
+}
+`);
+    const exe = join(tmp, 'tanh_test');
+    const cc = spawnSync('cc', [...REQUIRED_CFLAGS, ...DEFAULT_CFLAGS, '-fopt-info-vec-optimized', src, '-o', exe, '-lm'], { encoding: 'utf8' });
+    expect(cc.status, cc.stderr).toBe(0);
+    // libm's tanhf keeps a loop scalar, and so would a select that left the division conditional.
+    const sweepLine = readFileSync(src, 'utf8').split('\n').findIndex((l) => l.startsWith('void sweep')) + 1;
+    expect(cc.stderr).toMatch(new RegExp(`tanh_test\\.c:${sweepLine}:\\d+: optimized: loop vectorized`));
+    const [worst, ...rest] = execFileSync(exe, { encoding: 'utf8' }).trim().split(' ');
+    expect(Number(worst)).toBeLessThanOrEqual(1);
+    expect(rest).toEqual(['0', '1', '1', '-1', '1', '1', '-1']);
   });
 });

@@ -3,7 +3,7 @@ import { computeDtype, isFloat, isHalfFloat } from '../../src/ir/dtype.js';
 import type { Node } from '../../src/ir/node.js';
 import { dropoutScale, dropoutThreshold } from '../../src/interp/rng.js';
 import { roundToHalf } from '../../src/io/halfFloat.js';
-import { C_OPS, CLikeRenderer, ERF_DENOMINATOR, ERF_NUMERATOR, floatLiteral, hornerLines, SELECTING_OPS, type DTypeForm, type DTypeTable, type OpSpelling, type OpTable, type Operands } from '../common/renderer.js';
+import { C_OPS, CLikeRenderer, ERF_DENOMINATOR, ERF_NUMERATOR, floatLiteral, hornerLines, SELECTING_OPS, type DTypeForm, type DTypeTable, type OpSpelling, type OpTable } from '../common/renderer.js';
 
 /**
  * How a shader holds f16 tensors: 'packed', two to a u32 (any device), or 'native', as
@@ -73,11 +73,6 @@ export const WGSL_NATIVE_F16: DTypeForm = {
 /** A WGSL built-in function applied to the operands. */
 const builtin = (fn: string): OpSpelling => (_, a) => `${fn}(${a.join(', ')})`;
 
-function wgslGelu(r: CLikeRenderer, a: Operands, n: Node): string {
-  if (n.attr<string>('approximate') === 'tanh') r.used.add('bertc_tanh');
-  return C_OPS.gelu(r, a, n);
-}
-
 /** Where WGSL spells an op otherwise than C: built-ins for max, min, abs, exp and rsqrt, and a clamped tanh. */
 export const WGSL_OPS = {
   max: builtin('max'),
@@ -87,7 +82,6 @@ export const WGSL_OPS = {
   rsqrt: builtin('inverseSqrt'),
   relu: (r, [x], n) => `max(${x}, ${r.literal(0, n.type.dtype)})`,
   tanh: (r, [x]) => r.call('bertc_tanh', x),
-  gelu: wgslGelu,
 } satisfies OpTable;
 
 /**
@@ -115,8 +109,9 @@ export class WgslRenderer extends CLikeRenderer {
   override readonly language = 'WGSL';
   override readonly ops: OpTable = { ...C_OPS, ...WGSL_OPS };
   override readonly indexType = 'i32';
-  override readonly math = { pow: 'pow', abs: 'abs', log: 'log', tanh: 'tanh', sqrt: 'sqrt' };
+  override readonly math = { pow: 'pow', abs: 'abs', log: 'log', sqrt: 'sqrt' };
   override readonly helpers = WGSL_HELPERS;
+  override readonly helperCalls = HELPER_CALLS;
 
   override readonly dtypes: DTypeTable;
 
@@ -182,12 +177,6 @@ export class WgslRenderer extends CLikeRenderer {
   /** An f32 value rounded to dtype `d` (to nearest, ties to even) where `d` is a 16-bit float; else `x`. */
   rounded(x: string, d: DType): string {
     return isHalfFloat(d) ? this.call(`bertc_round_${d}`, x) : x;
-  }
-
-  /** A call of a helper, which marks the helpers it calls as used too. */
-  override call(fn: string, ...args: string[]): string {
-    for (const dep of HELPER_CALLS[fn] ?? []) this.used.add(dep);
-    return super.call(fn, ...args);
   }
 
   /** WebGPU has no error channel from a shader: an out-of-range id reads the nearest valid row. */
@@ -305,7 +294,7 @@ fn bertc_round_even(m: u32, s: u32) -> u32 {
   bertc_round_bf16: 'fn bertc_round_bf16(x: f32) -> f32 { return bitcast<f32>(bertc_bf16_bits(x) << 16u); }',
 };
 
-/** The helpers each helper calls (all of them, transitively), which a shader must define with it. */
+/** The helpers each WGSL helper calls (all of them, transitively), which a shader must define with it. */
 const HELPER_CALLS: Readonly<Record<string, readonly string[]>> = {
   bertc_dropout_key: ['bertc_fmix32'],
   bertc_dropout_bits: ['bertc_fmix32'],

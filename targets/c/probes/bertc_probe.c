@@ -358,8 +358,8 @@ static int probe_layernorm(char **argv) {
 /* ---------------------------------------------------------------------------------------------- */
 /* Special functions as generated code evaluates them, one element per iteration of a loop the
  * compiler may vectorise: bertc_exp (softmax), bertc_gelu (the erf GELU: erf plus its four
- * arithmetic operations, which the cost model overlaps with the erf), libm's tanhf (the tanh op and
- * the pooler; a call per element) and 1.0f / sqrtf (rsqrt). The arrays stay in cache, so the
+ * arithmetic operations, which the cost model overlaps with the erf), bertc_tanh (the tanh op and
+ * the pooler) and 1.0f / sqrtf (rsqrt). The arrays stay in cache, so the
  * function, not memory, is the bound; inputs are in the range each meets in BERT. */
 
 enum { SF_EXP, SF_ERF, SF_TANH, SF_RSQRT, SF_COUNT };
@@ -399,7 +399,7 @@ static double special_body(void *arg, long reps) {
 #ifdef _OPENMP
 #pragma omp for schedule(static)
 #endif
-      for (ptrdiff_t i = 0; i < n; i++) y[i] = tanhf(x[i]);
+      for (ptrdiff_t i = 0; i < n; i++) y[i] = bertc_tanh(x[i]);
       break;
     default:
 #ifdef _OPENMP

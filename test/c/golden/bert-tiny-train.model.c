@@ -62,6 +62,19 @@ static inline float bertc_exp(float x) {
   const float y = p * scale.value;
   return x < -87.3f ? copysignf(0.0f, y) : x > 88.72283172607422f ? copysignf(INFINITY, y) : x != x ? x : y;
 }
+static inline float bertc_tanh(float x) {
+  const float a = fabsf(x);
+  const float e = bertc_exp(-(a + a));
+  const float far = (1.0f - e) / (1.0f + e);
+  const float z = x * x;
+  float p = -5.70498872745e-3f;
+  p = p * z + 2.06390887954e-2f;
+  p = p * z - 5.37397155531e-2f;
+  p = p * z + 1.33314422036e-1f;
+  p = p * z - 3.33332819422e-1f;
+  const float near = x + x * z * p;
+  return copysignf(a > 0.625f ? far : near, x);
+}
 static inline float bertc_gelu(float x) { return 0.5f * x * (1.0f + bertc_erf(x * 0.70710678118654752f)); }
 
 /* Per-kernel timing, compiled in with -DBERTC_PROFILE (bertc bench uses it). */
@@ -453,7 +466,7 @@ static void k20_gemm_bias_tanh(bertc_model *m, int *status, const float *restric
     for (int mi = 0; mi < rows; mi++) {
       for (ptrdiff_t n = n0; n < n0 + cols; n++) {
         float t1 = (c[mi * 128 + n] + b2[n]);
-        float t2 = tanhf(t1);
+        float t2 = bertc_tanh(t1);
         b3[((m0 + mi) * 128 + n)] = t2;
       }
     }
