@@ -142,7 +142,7 @@ describe('C kernels identified by what they compute', () => {
     expect(await explainLine(`${join(dir, 'model.c')}:${inside + 1}`)).toMatch(/in kernel k5_attention_dropout \(attention\)/);
   });
 
-  it('packs a B that several tasks share once per call in a training step, and at load in inference', () => {
+  it('packs a B that several tasks share once per call in a training step (at B=1 only activations: a weight product splits its columns), and at load in inference', () => {
     const stepC = (B: number) => {
       const m = plan(new Session(), 'models/bert.ir', { config: 'base', sets: new Map([['L', 1], ['V', 1024], ['B', B], ['S', 128]]), train: false, pipeline: LEVELS.O2!, accel: HOST_CPU, objective: { kind: 'step', loss: 'probe', clip: false } }).module;
       return generateC(m, { source: 'models/bert.ir', command: 'test', accel: HOST_CPU })['model.c'];
@@ -155,6 +155,12 @@ describe('C kernels identified by what they compute', () => {
     const perCall = [...step.matchAll(/B packed per call \*\/\n(?:.*\n){0,12}?.*bertc_gemm_packed\(/g)];
     expect(perCall.length).toBeGreaterThan(0);
     expect(step).not.toMatch(/packed at load \(kc/);
+    // At B=1 a product of a weight splits its columns and packs its own B: only activations (a dW
+    // product's) are packed per call.
+    const single = stepC(1).split('\n').filter((l) => l.includes('BERTC_TIMED') && l.includes('bertc_pack_b_parallel'));
+    expect(single.length).toBeGreaterThan(0);
+    for (const l of single) expect(l).toMatch(/bertc_pack_b_parallel\(&m->pool, \d+, \d+, \(float \*\)\(m->arena \+ \d+\)/);
+    expect(stepC(1)).toMatch(/const ptrdiff_t n0 = \(task % 2\) \* 1536;/);
     // Inference packs its weights once, at load, and has no per-call buffer.
     const inference = baseC(1);
     expect(inference).not.toContain('m->gemm_packed');

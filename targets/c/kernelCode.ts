@@ -643,15 +643,21 @@ function scatterKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[]):
  * (docs/backend-c.md): the micro-tile is the array tile; kc is as deep as the innermost level holds
  * one A and one B micro-panel (capacity / ((mr + nr) x 4 bytes), a multiple of 16), but no deeper
  * than the outermost tile's k; mc is the m of the second level's tile and nc the n of the outermost.
+ * A GEMM that packs its own B (`packsB`: none packed for it at load or per call) packs it in blocks
+ * of kc x nc, and nc is then at most what fills half the second level, so that each block is
+ * multiplied while it is there rather than written out to L3 and read back.
  */
-export function blockingOf(s: GemmSchedule | undefined, a: Accelerator): { mc: number; nc: number; kc: number; mr: number; nr: number } {
+export function blockingOf(s: GemmSchedule | undefined, a: Accelerator, packsB = false): { mc: number; nc: number; kc: number; mr: number; nr: number } {
   const { rows: mr, cols: nr } = a.matrix.array;
   const levels = s?.levels ?? [];
   const l2 = levels[1] ?? levels[0];
   const outer = levels[levels.length - 1];
   const roundUp = (x: number, m: number) => Math.max(m, Math.ceil(x / m) * m);
   const panels = Math.max(16, Math.floor(a.memory[0]!.capacity_bytes / ((mr + nr) * 4) / 16) * 16);
-  return { mc: roundUp(l2?.m ?? 128, mr), nc: roundUp(outer?.n ?? 1024, nr), kc: Math.min(panels, Math.max(16, outer?.k ?? panels)), mr, nr };
+  const kc = Math.min(panels, Math.max(16, outer?.k ?? panels));
+  const second = a.memory[1];
+  const fits = packsB && second ? Math.max(nr, Math.floor(second.capacity_bytes / 2 / (kc * 4) / nr) * nr) : Infinity;
+  return { mc: roundUp(l2?.m ?? 128, mr), nc: Math.min(fits, roundUp(outer?.n ?? 1024, nr)), kc, mr, nr };
 }
 
 /**
@@ -660,14 +666,20 @@ export function blockingOf(s: GemmSchedule | undefined, a: Accelerator): { mc: n
  * its own rows of A while every task reads all of B (a weight packed at load, mostly): more, smaller
  * tasks would balance better beside another process but read B more often, which measured slower
  * at B=1 quiet or not. Too few rows for that (the pooler's one per sequence), and its columns are
- * split (in whole micro-panels). The scratch each thread needs for the epilogue is `rows` rows of C.
+ * split (in whole micro-panels). So are they where B is a weight that cannot be packed at load
+ * (`freshWeight`: one a training step updates) and wider than the copies of A the tasks would
+ * pack: each task then packs only its own columns of B, in blocks that stay in L2 (blockingOf),
+ * where rows would need B packed once per call, written out and read back. At B=1 that made the
+ * step's forward and dX GEMMs 7-13% faster (BERT-base, 2-core Zen 4, 2026-12-03); the dW products,
+ * whose B is an activation of K = 128 rows, ran 8% slower so, and keep their rows. The scratch
+ * each thread needs for the epilogue is `rows` rows of C.
  */
-export function gemmSplit(M: number, N: number, batches: number, a: Accelerator): { rows: number; cols: number } {
+export function gemmSplit(M: number, N: number, batches: number, a: Accelerator, freshWeight: boolean): { rows: number; cols: number } {
   const { rows: mr, cols: nr } = a.matrix.array;
   if (batches >= a.cores) return { rows: M, cols: N };
   const parts = Math.ceil(a.cores / batches);
   const split = (n: number, grain: number) => Math.min(n, Math.max(grain, Math.ceil(Math.ceil(n / parts) / grain) * grain));
-  if (M >= parts * mr * 2) return { rows: split(M, mr), cols: N };
+  if (M >= parts * mr * 2 && !(freshWeight && M * parts <= N)) return { rows: split(M, mr), cols: N };
   return { rows: M, cols: split(N, nr) };
 }
 
@@ -691,7 +703,7 @@ export interface GemmTasks {
  * 256-row tasks ran BERT-base's FFN GEMMs at B=8 6-7% faster on two threads (medians of 9 turns of
  * 10 runs, 2-core Zen 3, 2026-12-02).
  */
-export function gemmTasks(mm: Node, views: ReadonlySet<Node>, a: Accelerator): GemmTasks {
+export function gemmTasks(mm: Node, views: ReadonlySet<Node>, a: Accelerator, bAtLoad: boolean): GemmTasks {
   const { M, N, batchShape, a: A, b: B } = gemmAccess(mm, views);
   const batches = numel(batchShape);
   if (batches > 1 && flattens(A, B, batchShape, M)) {
@@ -701,8 +713,13 @@ export function gemmTasks(mm: Node, views: ReadonlySet<Node>, a: Accelerator): G
     const rows = Math.min(total, Math.ceil(Math.ceil(total / parts) / mr) * mr);
     return { rows, cols: N, flat: true, count: Math.ceil(total / rows) };
   }
-  const { rows, cols } = gemmSplit(M, N, batches, a);
+  const { rows, cols } = gemmSplit(M, N, batches, a, !bAtLoad && ofWeightsOnly(B.buffer));
   return { rows, cols, flat: false, count: batches * Math.ceil(M / rows) * Math.ceil(N / cols) };
+}
+
+/** Whether a value is a weight or computed from weights alone (a weight transform's, the fused QKV matrix), never from the run's inputs. */
+function ofWeightsOnly(n: Node): boolean {
+  return n.op === 'param' || n.op === 'constant' || (n.op !== 'input' && n.srcs.length > 0 && n.srcs.every(ofWeightsOnly));
 }
 
 /** Whether a GEMM operand is one matrix for every batch (its batch dimensions all 1). */
@@ -760,7 +777,7 @@ export function callPackedOperand(k: Kernel, env: Omit<KernelEnv, 'ptr'>): (Pack
   const p = sharedOperand(k, env);
   const mm = k.ops.find(isMatmul);
   if (!p || !mm) return undefined;
-  const { count, cols } = gemmTasks(mm, env.views, env.accel);
+  const { count, cols } = gemmTasks(mm, env.views, env.accel, false);
   return count > 1 && cols === p.N ? { ...p, type: GEMM_OPERANDS[p.buffer.type.dtype]! } : undefined;
 }
 
@@ -787,8 +804,8 @@ function gemmKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[], pac
   const mm = k.ops.find(isMatmul)!;
   const { M, N, K, batchShape, a, b: bv } = gemmAccess(mm, env.views);
   const batches = numel(batchShape);
-  const blk = blockingOf(env.schedules?.get(mm), env.accel);
-  const { rows: chunk, cols, flat, count: tasks } = gemmTasks(mm, env.views, env.accel);
+  const blk = blockingOf(env.schedules?.get(mm), env.accel, !packed);
+  const { rows: chunk, cols, flat, count: tasks } = gemmTasks(mm, env.views, env.accel, packed === 'at load');
   // A flattened product's rows run through all its batches.
   const rowsOf = flat ? batches * M : M;
   const chunks = Math.ceil(rowsOf / chunk);
