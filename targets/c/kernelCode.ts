@@ -719,8 +719,15 @@ export function gemmTasks(mm: Node, views: ReadonlySet<Node>, a: Accelerator, bA
 
 /** Whether a value is a weight or computed from weights alone (a weight transform's, the fused QKV matrix), never from the run's inputs. */
 function ofWeightsOnly(n: Node): boolean {
-  return n.op === 'param' || n.op === 'constant' || (n.op !== 'input' && n.srcs.length > 0 && n.srcs.every(ofWeightsOnly));
+  let known = WEIGHTS_ONLY.get(n);
+  if (known === undefined) {
+    known = n.op === 'param' || n.op === 'constant' || (n.op !== 'input' && n.srcs.length > 0 && n.srcs.every(ofWeightsOnly));
+    WEIGHTS_ONLY.set(n, known);
+  }
+  return known;
 }
+/** Nodes are immutable, so what ofWeightsOnly found for one holds for good; shared subgraphs are walked once. */
+const WEIGHTS_ONLY = new WeakMap<Node, boolean>();
 
 /** Whether a GEMM operand is one matrix for every batch (its batch dimensions all 1). */
 function oneMatrix(op: GemmOperand): boolean {
