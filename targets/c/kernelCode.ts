@@ -666,13 +666,15 @@ export function blockingOf(s: GemmSchedule | undefined, a: Accelerator, packsB =
  * its own rows of A while every task reads all of B (a weight packed at load, mostly): more, smaller
  * tasks would balance better beside another process but read B more often, which measured slower
  * at B=1 quiet or not. Too few rows for that (the pooler's one per sequence), and its columns are
- * split (in whole micro-panels). So are they where B is a weight that cannot be packed at load
- * (`freshWeight`: one a training step updates) and wider than the copies of A the tasks would
- * pack: each task then packs only its own columns of B, in blocks that stay in L2 (blockingOf),
- * where rows would need B packed once per call, written out and read back. At B=1 that made the
- * step's forward and dX GEMMs 7-13% faster (BERT-base, 2-core Zen 4, 2026-12-03); the dW products,
- * whose B is an activation of K = 128 rows, ran 8% slower so, and keep their rows. The scratch
- * each thread needs for the epilogue is `rows` rows of C.
+ * split (in whole micro-panels). So are they where B is a weight that is not packed at load
+ * (`freshWeight`: one a training step updates, or one held in 16 bits, which the f32 packing at
+ * load does not take) and wider than the copies of A the tasks would pack: each task then packs
+ * only its own columns of B, in blocks that stay in L2 (blockingOf), where rows would need B
+ * packed once per call, written out and read back. At B=1 that made the step's forward and dX
+ * GEMMs 7-13% faster (BERT-base, 2-core Zen 4, 2026-12-03), and bf16 inference's FFN products
+ * 4-5% by their best of three (the layer within the noise); the dW products, whose B is an
+ * activation of K = 128 rows, ran 8% slower so, and keep their rows. The scratch each thread
+ * needs for the epilogue is `rows` rows of C.
  */
 export function gemmSplit(M: number, N: number, batches: number, a: Accelerator, freshWeight: boolean): { rows: number; cols: number } {
   const { rows: mr, cols: nr } = a.matrix.array;
