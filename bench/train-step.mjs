@@ -1,11 +1,13 @@
 // One BERT-base training step (one encoder layer plus embeddings and pooler, V=1024, sequence 128,
 // batch 1 and 8): bertc's generated C (forward, backward of the `probe` loss, AdamW; `bertc bench
 // --step`) against PyTorch eager float32 on the same threads (train_step_torch.py: the same
-// computation written by hand, torch.optim.AdamW), all measured in this run, one after the other.
+// computation written by hand, torch.optim.AdamW), all measured in this run: for each batch, the
+// two sides in R turns (rounds) of N steps each, so that a change of load on a shared machine falls
+// on both; each side's time is the median of its rounds' medians.
 //
 // Usage, from the repository root (after `npm ci`, which builds ../dist, or `npm run build`):
 //   apt-get install -y python3-torch libopenblas0-pthread   # PyTorch is this benchmark's own dependency
-//   cd bench && node train-step.mjs [--runs N] [--python PYTHON]
+//   cd bench && node train-step.mjs [--runs N] [--rounds R] [--python PYTHON]
 // Prints: the parameters of both sides (they must agree); a table of batch, median step time of
 // bertc and of PyTorch, their ratio (goal <= 0.5), bertc's GFLOP/s and its share of the FMA peak
 // `bertc calibrate` measures (goal > 60%); then bertc's 5 slowest kernels of the step.
@@ -22,10 +24,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { option, positiveOption } from './options.mjs';
+import { median, option, positiveOption } from './options.mjs';
 
-const USAGE = `usage: node train-step.mjs [--runs N] [--python PYTHON]
-  --runs N         timed steps per measurement on each side, after 3 warm-ups (default 10)
+const USAGE = `usage: node train-step.mjs [--runs N] [--rounds R] [--python PYTHON]
+  --runs N         timed steps per round on each side, after 3 warm-ups (default 10)
+  --rounds R       turns of both sides per batch; each side's time is the median of its rounds' medians (default 3)
   --python PYTHON  the Python with PyTorch (default: $PYTHON, else the first of python3, /usr/bin/python3 that imports torch)
 Compares one BERT-base training step (L=1, V=1024, S=128, batch 1 and 8) of bertc's generated C
 (bertc bench --step --loss probe) with PyTorch eager float32 (train_step_torch.py) on the same threads.`;
@@ -35,6 +38,8 @@ if (process.argv.includes('--help')) {
 }
 const runs = positiveOption('--runs', 10);
 if (!Number.isInteger(runs)) throw new Error(`--runs wants a positive integer, got '${runs}'`);
+const rounds = positiveOption('--rounds', 3);
+if (!Number.isInteger(rounds)) throw new Error(`--rounds wants a positive integer, got '${rounds}'`);
 const S = 128;
 const BATCHES = [1, 8];
 const root = new URL('..', import.meta.url).pathname;
@@ -106,6 +111,12 @@ function oursStep(B, accelFile) {
   return JSON.parse(r.stdout);
 }
 
+/** One side's rounds as one: the median of their medians, each kernel's median over the rounds. */
+function medianRound(rs) {
+  const kernels = rs[0].kernels.map((k, i) => ({ ...k, measured_ms: median(rs.map((x) => x.kernels[i].measured_ms)) }));
+  return { ...rs[0], median_ms: median(rs.map((x) => x.median_ms)), kernels };
+}
+
 /** The step's FLOPs from bertc's cost report, where `report --step` exists; else undefined. */
 function reportFlops(B, accelFile) {
   const r = bertc('report', model, '--config', 'base', '--set', sets(B), '--step', '--loss', 'probe', '-f', 'json', '--accel', accelFile);
@@ -127,16 +138,25 @@ const dir = mkdtempSync(join(tmpdir(), 'bertc-train-step-'));
 try {
   const { file: accelFile, accel } = calibrated(dir);
   const peak = 2 * accel.matrix.macs_per_cycle.f32 * accel.clock_hz * accel.cores;
-  console.log(`calibrated: f32 FMA peak ${(peak / 1e9).toFixed(1)} GFLOP/s on ${accel.cores} threads; PyTorch on ${accel.cores} threads; medians of ${runs} steps after 3 warm-ups`);
+  console.log(`calibrated: f32 FMA peak ${(peak / 1e9).toFixed(1)} GFLOP/s on ${accel.cores} threads; PyTorch on ${accel.cores} threads; ${rounds} rounds per side of ${runs} steps after 3 warm-ups, medians of the rounds' medians`);
   const rows = [];
   let missing = false;
   for (const B of BATCHES) {
-    const ours = missing ? { error: "this bertc has no 'bench --step' yet", missing } : oursStep(B, accelFile);
-    if (ours.error && !missing) console.log(`bertc, batch ${B}: ${ours.error}; measuring PyTorch only`);
-    missing ||= Boolean(ours.missing);
+    const mine = [];
+    const theirsRounds = [];
+    let failed = missing ? { error: "this bertc has no 'bench --step' yet", missing } : undefined;
+    for (let r = 0; r < rounds; r++) {
+      const ours = failed ?? oursStep(B, accelFile);
+      if (ours.error && !failed) console.log(`bertc, batch ${B}: ${ours.error}; measuring PyTorch only`);
+      if (ours.error) failed = ours;
+      else mine.push(ours);
+      theirsRounds.push(theirsStep(python, B, accel.cores));
+    }
+    missing ||= Boolean(failed?.missing);
+    const ours = failed ?? medianRound(mine);
+    const theirs = { ...theirsRounds[0], median_ms: median(theirsRounds.map((t) => t.median_ms)) };
     const fromReport = ours.error ? undefined : reportFlops(B, accelFile);
-    const theirs = theirsStep(python, B, accel.cores);
-    rows.push({ B, ours, theirs, flops: fromReport ?? stepGemmFlops(B), flopsFrom: fromReport ? 'bertc report --step' : 'GEMM formula' });
+    rows.push({ B, ours, theirs, rounds: { ours: mine.map((x) => x.median_ms), theirs: theirsRounds.map((t) => t.median_ms) }, flops: fromReport ?? stepGemmFlops(B), flopsFrom: fromReport ? 'bertc report --step' : 'GEMM formula' });
   }
   const t = rows[0].theirs;
   console.log(`PyTorch ${t.torch}: ${t.blas}; ${t.optimizer}`);
@@ -157,6 +177,9 @@ try {
       gf(theirs.median_ms).toFixed(1),
       `${(flops / 1e9).toFixed(2)} (${flopsFrom})`,
     ]));
+  }
+  for (const { B, rounds: r } of rows) {
+    console.log(`batch ${B}, each round's median (ms): bertc ${r.ours.map((x) => x.toFixed(2)).join(' ') || 'n/a'}; PyTorch ${r.theirs.map((x) => x.toFixed(2)).join(' ')}`);
   }
   for (const { B, ours } of rows) {
     if (ours.error) continue;
