@@ -663,25 +663,27 @@ export function blockingOf(s: GemmSchedule | undefined, a: Accelerator, packsB =
 /**
  * The rows and columns of C one GEMM task computes: a task per core at least. A batch is not split
  * when there are batches enough; else its rows are (in whole micro-tiles), each task packing only
- * its own rows of A while every task reads all of B (a weight packed at load, mostly): more, smaller
- * tasks would balance better beside another process but read B more often, which measured slower
- * at B=1 quiet or not. Too few rows for that (the pooler's one per sequence), and its columns are
- * split (in whole micro-panels). So are they where B is a weight that is not packed at load
- * (`freshWeight`: one a training step updates, or one held in 16 bits, which the f32 packing at
- * load does not take) and wider than the copies of A the tasks would pack: each task then packs
- * only its own columns of B, in blocks that stay in L2 (blockingOf), where rows would need B
- * packed once per call, written out and read back. At B=1 that made the step's forward and dX
- * GEMMs 7-13% faster (BERT-base, 2-core Zen 4, 2026-12-03), and bf16 inference's FFN products
- * 4-5% by their best of three (the layer within the noise); the dW products, whose B is an
- * activation of K = 128 rows, ran 8% slower so, and keep their rows. The scratch each thread
- * needs for the epilogue is `rows` rows of C.
+ * its own rows of A while every task reads all of B: more, smaller tasks would balance better
+ * beside another process but read B more often, which measured slower at B=1 quiet or not. Too few
+ * rows for that (the pooler's one per sequence), and its columns are split (in whole micro-panels).
+ * So are they where B is a weight (`weight`: of weights only) wider than the copies of A the tasks
+ * would pack: each task then reads only its own columns of B, and each of B's micro-panels meets
+ * all the rows. A weight packed at load is read from DRAM once rather than once per task: BERT-base's
+ * dense products in inference at B=1 ran 4-6% faster so (best and median of six alternations,
+ * 2-core Zen 4, 2026-12-04). One that is not (a weight a training step updates, or one held in 16
+ * bits, which the f32 packing at load does not take) is packed by each task, its own columns only,
+ * in blocks that stay in L2 (blockingOf), where rows would need B packed once per call, written out
+ * and read back: that made the step's forward and dX GEMMs at B=1 7-13% faster (2026-12-03), and
+ * bf16 inference's FFN products 4-5% by their best of three. The dW products, whose B is an
+ * activation of K = 128 rows, ran 8% slower so, and keep their rows. The scratch each thread needs
+ * for the epilogue is `rows` rows of C.
  */
-export function gemmSplit(M: number, N: number, batches: number, a: Accelerator, freshWeight: boolean): { rows: number; cols: number } {
+export function gemmSplit(M: number, N: number, batches: number, a: Accelerator, weight: boolean): { rows: number; cols: number } {
   const { rows: mr, cols: nr } = a.matrix.array;
   if (batches >= a.cores) return { rows: M, cols: N };
   const parts = Math.ceil(a.cores / batches);
   const split = (n: number, grain: number) => Math.min(n, Math.max(grain, Math.ceil(Math.ceil(n / parts) / grain) * grain));
-  if (M >= parts * mr * 2 && !(freshWeight && M * parts <= N)) return { rows: split(M, mr), cols: N };
+  if (M >= parts * mr * 2 && !(weight && M * parts <= N)) return { rows: split(M, mr), cols: N };
   return { rows: M, cols: split(N, nr) };
 }
 
@@ -705,7 +707,7 @@ export interface GemmTasks {
  * 256-row tasks ran BERT-base's FFN GEMMs at B=8 6-7% faster on two threads (medians of 9 turns of
  * 10 runs, 2-core Zen 3, 2026-12-02).
  */
-export function gemmTasks(mm: Node, views: ReadonlySet<Node>, a: Accelerator, bAtLoad: boolean): GemmTasks {
+export function gemmTasks(mm: Node, views: ReadonlySet<Node>, a: Accelerator): GemmTasks {
   const { M, N, batchShape, a: A, b: B } = gemmAccess(mm, views);
   const batches = numel(batchShape);
   if (batches > 1 && flattens(A, B, batchShape, M)) {
@@ -715,7 +717,7 @@ export function gemmTasks(mm: Node, views: ReadonlySet<Node>, a: Accelerator, bA
     const rows = Math.min(total, Math.ceil(Math.ceil(total / parts) / mr) * mr);
     return { rows, cols: N, flat: true, count: Math.ceil(total / rows) };
   }
-  const { rows, cols } = gemmSplit(M, N, batches, a, !bAtLoad && ofWeightsOnly(B.buffer));
+  const { rows, cols } = gemmSplit(M, N, batches, a, ofWeightsOnly(B.buffer));
   return { rows, cols, flat: false, count: batches * Math.ceil(M / rows) * Math.ceil(N / cols) };
 }
 
@@ -786,7 +788,7 @@ export function callPackedOperand(k: Kernel, env: Omit<KernelEnv, 'ptr'>): (Pack
   const p = sharedOperand(k, env);
   const mm = k.ops.find(isMatmul);
   if (!p || !mm) return undefined;
-  const { count, cols } = gemmTasks(mm, env.views, env.accel, false);
+  const { count, cols } = gemmTasks(mm, env.views, env.accel);
   return count > 1 && cols === p.N ? { ...p, type: GEMM_OPERANDS[p.buffer.type.dtype]! } : undefined;
 }
 
@@ -814,7 +816,7 @@ function gemmKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[], pac
   const { M, N, K, batchShape, a, b: bv } = gemmAccess(mm, env.views);
   const batches = numel(batchShape);
   const blk = blockingOf(env.schedules?.get(mm), env.accel, !packed);
-  const { rows: chunk, cols, flat, count: tasks } = gemmTasks(mm, env.views, env.accel, packed === 'at load');
+  const { rows: chunk, cols, flat, count: tasks } = gemmTasks(mm, env.views, env.accel);
   // A flattened product's rows run through all its batches.
   const rowsOf = flat ? batches * M : M;
   const chunks = Math.ceil(rowsOf / chunk);

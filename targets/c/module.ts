@@ -259,7 +259,7 @@ export function generateC(m: Module, opts: COptions): CFiles {
     for (const l of job.trampoline) put(l);
     put();
   }
-  emitInit(put, L, call, [...new Set([...fns.values()].flatMap((f) => (f.workspace ? [f.workspace] : [])))], r, updates, inPlace, packs, home, { scratch: scratchFloats(L, opts.accel, m.partition.views, (k) => packedOf.has(k)), callPack });
+  emitInit(put, L, call, [...new Set([...fns.values()].flatMap((f) => (f.workspace ? [f.workspace] : [])))], r, updates, inPlace, packs, home, { scratch: scratchFloats(L, opts.accel, m.partition.views), callPack });
   emitRun(put, L, (k) => jobs.get(k)?.call ?? call(k), home, m, r);
   if (updates.length) emitStep(put, L, call, m, r, updates, inPlace);
   put('void bertc_kernel_times(const bertc_model *m, double *seconds) {');
@@ -389,10 +389,10 @@ function emitInit(put: (t?: string, s?: Line['span']) => void, L: Layout, call: 
  * transforms run GEMMs too (a product of two weights), so their scratch counts as well; fused
  * attention keeps its packed operands in the workspace, and needs no scratch.
  */
-function scratchFloats(L: Layout, a: Accelerator, views: ReadonlySet<Node>, atLoad: (k: Kernel) => boolean): number {
+function scratchFloats(L: Layout, a: Accelerator, views: ReadonlySet<Node>): number {
   const rows = L.kernels.filter((k) => k.kind === 'gemm').map((k) => {
     const mm = k.ops.find(isMatmul)!;
-    return gemmTasks(mm, views, a, atLoad(k)).rows * mm.type.shape[mm.type.shape.length - 1]!;
+    return gemmTasks(mm, views, a).rows * mm.type.shape[mm.type.shape.length - 1]!;
   });
   return Math.max(16, ...rows);
 }
