@@ -44,7 +44,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { repositoryFile } from '../targets/common/files.js';
-import { C_HELPERS } from '../targets/common/renderer.js';
+import { cHelperSource } from '../targets/common/renderer.js';
 import { CRunError } from '../targets/c/compile.js';
 import { DEFAULT_CFLAGS, REQUIRED_CFLAGS } from '../targets/c/module.js';
 import type { Accelerator, SpecialFunction } from './accel/accelerator.js';
@@ -129,7 +129,7 @@ const PROBE_HELPERS = ['bertc_row_sum', 'bertc_erf', 'bertc_exp', 'bertc_tanh', 
 /** Compiles the probe program into `dir` with `cc` and PROBE_FLAGS, beside the helpers' header. */
 export function buildProbe(cc: string, dir: string): Probe {
   const exe = path.join(dir, 'bertc_probe');
-  fs.writeFileSync(path.join(dir, 'bertc_helpers.h'), `${PROBE_HELPERS.map((h) => C_HELPERS[h]!).join('\n')}\n`);
+  fs.writeFileSync(path.join(dir, 'bertc_helpers.h'), `${cHelperSource(PROBE_HELPERS)}\n`);
   run(`compiling ${PROBE}`, cc, [...PROBE_FLAGS, '-I', dir, '-I', repositoryFile(RUNTIME), repositoryFile(PROBE), '-o', exe, '-lm']);
   return (what, args) => parseProbe(run(what, exe, args.map(String)));
 }

@@ -341,7 +341,7 @@ function reduction(b: KernelBuilder, n: Node, D: number, rowVaries: (n: Node) =>
   switch (n.op) {
     case 'softmax': {
       const out = rowResultType(r, n);
-      r.used.add('bertc_fmax');
+      r.use('bertc_fmax');
       w.line(`const ${t} ${name}_max = ${r.call('bertc_row_max', xs, String(D))};`, span);
       w.line(`${out} ${name}[${D}];`, span);
       w.line(`${r.loop('j', D)} ${name}[j] = ${r.call('bertc_exp', `${xs}[j] - ${name}_max`)};`, span);
@@ -366,7 +366,7 @@ function reduction(b: KernelBuilder, n: Node, D: number, rowVaries: (n: Node) =>
     }
     default: {
       const isMax = n.op === 'reduce_max';
-      if (isMax) r.used.add('bertc_fmax');
+      if (isMax) r.use('bertc_fmax');
       const total = isMax ? r.call('bertc_row_max', xs, String(D)) : sum(xs);
       const result = r.cast(`${total}${n.op === 'reduce_mean' ? ` / ${lit(D)}` : ''}`, acc, n.type.dtype);
       w.line(r.declare(name, n.type.dtype, isMax ? result : roundToStorage(r, result, n.type.dtype)), span);
@@ -498,8 +498,8 @@ function attentionKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[]
   const dvPad = Math.ceil(Dv / nr) * nr;
   const bi = unravel('bi', qk.batchShape);
   const t = r.type('f32');
-  r.used.add('bertc_fmax');
-  r.used.add('bertc_exp');
+  r.use('bertc_fmax');
+  r.use('bertc_exp');
   for (const line of header(k, instances)) b.w.line(line);
   b.w.line(`/* ${rows} query rows a task, ${sub} at a time, against blocks of ${keys} keys; micro-tile ${mr}x${nr} */`);
   b.parallelFor('task', batches * blocks, true, scores.meta.span);

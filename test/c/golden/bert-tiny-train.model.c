@@ -14,6 +14,13 @@ static inline ptrdiff_t bertc_checked_index(int64_t i, ptrdiff_t n, int *status)
   if (i < 0 || i >= n) { *status = BERTC_ERR_INDEX; return 0; }
   return (ptrdiff_t)i;
 }
+static inline float bertc_fmaf(float a, float b, float c) {
+#if defined(FP_FAST_FMAF) || defined(__FP_FAST_FMAF)
+  return fmaf(a, b, c);
+#else
+  return a * b + c;
+#endif
+}
 static inline float bertc_fmax(float a, float b) { return (a != a || a > b) ? a : b; }
 static inline float bertc_row_sum(const float *x, ptrdiff_t n) {
   float acc[16] = { 0.0f };
@@ -31,36 +38,33 @@ static inline float bertc_erf(float x) {
   x = a.f;
   const float x2 = x * x;
   float p = -2.72614225801306e-10f;
-  p = p * x2 + 2.77068142495902e-08f;
-  p = p * x2 - 2.10102402082508e-06f;
-  p = p * x2 - 5.69250639462346e-05f;
-  p = p * x2 - 7.34990630326855e-04f;
-  p = p * x2 - 2.95459980854025e-03f;
-  p = p * x2 - 1.60960333262415e-02f;
+  p = bertc_fmaf(p, x2, 2.77068142495902e-08f);
+  p = bertc_fmaf(p, x2, -2.10102402082508e-06f);
+  p = bertc_fmaf(p, x2, -5.69250639462346e-05f);
+  p = bertc_fmaf(p, x2, -7.34990630326855e-04f);
+  p = bertc_fmaf(p, x2, -2.95459980854025e-03f);
+  p = bertc_fmaf(p, x2, -1.60960333262415e-02f);
   float q = -1.45660718464996e-05f;
-  q = q * x2 - 2.13374055278905e-04f;
-  q = q * x2 - 1.68282697438203e-03f;
-  q = q * x2 - 7.37332916720468e-03f;
-  q = q * x2 - 1.42647390514189e-02f;
+  q = bertc_fmaf(q, x2, -2.13374055278905e-04f);
+  q = bertc_fmaf(q, x2, -1.68282697438203e-03f);
+  q = bertc_fmaf(q, x2, -7.37332916720468e-03f);
+  q = bertc_fmaf(q, x2, -1.42647390514189e-02f);
   return x * p / q;
 }
 static inline float bertc_exp(float x) {
-  float c = x < 88.3762626647949f ? x : copysignf(88.3762626647949f, x);
-  c = c > -87.3f ? c : copysignf(87.3f, c);
-  const float t = c * 1.44269504088896341f;
-  const int32_t ni = (int32_t)(t + copysignf(0.5f, t));
-  const float n = (float)ni;
-  const float r = c - n * 0.693359375f + n * 2.12194440e-4f;
+  const union { float value; uint32_t bits; } shifted = { .value = x * 1.44269504088896341f + 12582912.0f };
+  const float n = shifted.value - 12582912.0f;
+  const float r = bertc_fmaf(n, 2.12194440e-4f, bertc_fmaf(n, -0.693359375f, x));
   float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  p = p * r * r + r + 1.0f;
-  const union { uint32_t bits; float value; } scale = { .bits = (uint32_t)(ni + 127) << 23 };
+  p = bertc_fmaf(p, r, 1.3981999507e-3f);
+  p = bertc_fmaf(p, r, 8.3334519073e-3f);
+  p = bertc_fmaf(p, r, 4.1665795894e-2f);
+  p = bertc_fmaf(p, r, 1.6666665459e-1f);
+  p = bertc_fmaf(p, r, 5.0000001201e-1f);
+  p = bertc_fmaf(p * r, r, r) + 1.0f;
+  const union { uint32_t bits; float value; } scale = { .bits = (shifted.bits - 0x4B400000u + 127u) << 23 };
   const float y = p * scale.value;
-  return x < -87.3f ? copysignf(0.0f, y) : x > 88.72283172607422f ? copysignf(INFINITY, y) : x != x ? x : y;
+  return x < -87.3f ? 0.0f : x > 88.72283172607422f ? INFINITY : x != x ? x : y;
 }
 static inline float bertc_tanh(float x) {
   const float a = fabsf(x);
