@@ -1,9 +1,35 @@
 import type { Node } from '../src/ir/node.js';
+import { shapeEquals } from '../src/ir/shape.js';
 import { isViewable } from '../src/kernel/classify.js';
 import { bytesOf } from '../src/kernel/kernels.js';
 import { isPermutationOnly } from '../src/kernel/layout.js';
+import { remapPartition } from '../src/kernel/partition.js';
 import { definePass } from './pass.js';
 import { describeNode, FusionContext } from './fusion.js';
+import { rewriteGraph, type RewriteRule } from './rewrite.js';
+
+/**
+ * Reshapes of one value after the first become reshapes of the first, which read its buffer as a
+ * view whatever it turns out to be (a view itself, a producer's store, a copy kernel). Two
+ * reshapes of a value that no strides express would otherwise be two copy kernels: in a training
+ * step's backward, the merged heads of dQ, dK and dV, once for the bias gradient ([B, S, H]) and
+ * again for the weight's ([B·S, H]). Canonicalize's reshape-chain would fold them apart again, so
+ * this runs here, after the last canonicalize of the pipelines.
+ */
+function shareReshapes(body: readonly Node[]): RewriteRule {
+  const first = new Map<Node, Node>();
+  for (const n of body) if (n.op === 'reshape' && !first.has(n.srcs[0]!)) first.set(n.srcs[0]!, n);
+  return {
+    name: 'shared-reshape',
+    ops: ['reshape'],
+    apply(n, r, original) {
+      const f = first.get(original.srcs[0]!);
+      if (!f || f === original) return undefined;
+      const shared = r.current(f);
+      return shapeEquals(shared.type.shape, n.type.shape) ? shared : r.make('reshape', [shared], { shape: n.type.shape }, n.meta);
+    },
+  };
+}
 
 /**
  * The chain of views between a movement node and the buffer it reads, nearest first, and that
@@ -67,13 +93,21 @@ export const foldMovement = definePass({
   summary: 'fold reshape, transpose, slice and expand into the indexing of the kernels around them',
   description: `Each movement op becomes, in order of preference: a strided view that its readers index through
 (no kernel); or part of its producer, which then stores in the permuted layout (when the view would not
-be strided, e.g. merging heads after a transpose); or, failing both, a copy kernel (reported).
+be strided, e.g. merging heads after a transpose); or, failing both, a copy kernel (reported). First, the
+reshapes of one value after the first become reshapes of that first one, so that they share its buffer.
 
   before:  kernel k1 { q = matmul(...) }   kernel k2 { qt = transpose(q, perm=[0, 2, 1, 3]) }   kernel k3 { s = matmul(qt, ...) }
   after:   kernel k1 { q = matmul(...) }   qt = transpose(q, ...)   kernel k3 { s = matmul(qt, ...) }   // k3 reads q with permuted strides`,
   options: {},
-  statistics: { views: 'movement ops read through strides', stored: 'movement ops folded into their producer', copies: 'movement ops left as copy kernels' },
-  run(m, _o, stats) {
+  statistics: {
+    views: 'movement ops read through strides',
+    stored: 'movement ops folded into their producer',
+    copies: 'movement ops left as copy kernels',
+    'shared-reshape': 'reshapes made reshapes of an earlier one of the same value',
+  },
+  run(m0, _o, stats) {
+    const { graph, map } = rewriteGraph(m0.graph, [shareReshapes(m0.graph.body)], stats, m0.train, 'fold-movement');
+    const m = { ...m0, graph, partition: remapPartition(m0.partition, map, graph) };
     const c = new FusionContext(m, 'fold-movement');
     for (const n of c.b.nodes) if (isViewable(n)) foldOne(c, n);
     for (const d of c.decisions) stats.add(d.rule === 'strided-view' ? 'views' : d.rule === 'store-through' ? 'stored' : 'copies');
