@@ -692,19 +692,24 @@ static inline __attribute__((always_inline)) void bertc_transpose8(const float *
 static inline __attribute__((always_inline)) void bertc_pack_b_t(const int T, int kb, int nb, const void *B, ptrdiff_t rs, ptrdiff_t cs, int nr,
                                                                  float *restrict out) {
   if (cs == 1) {
-    /* Row by row across all the panels, so that B is read sequentially: panel by panel would
-     * read nr values per row of a wide matrix, a new page every few rows. Whole panels of the
-     * usual widths are runs of constant length, which the compiler inlines. */
-    for (int k = 0; k < kb; k++) {
-      const ptrdiff_t row = (ptrdiff_t)k * rs;
-      float *restrict p = out + (ptrdiff_t)k * nr;
-      for (int j0 = 0; j0 < nb; j0 += nr) {
-        const int n = nb - j0 < nr ? nb - j0 : nr;
-        float *restrict q = p + (ptrdiff_t)j0 * kb;
-        if (n == 32) bertc_load_run(T, B, row + j0, q, 32);
-        else if (n == 16) bertc_load_run(T, B, row + j0, q, 16);
-        else bertc_load_run(T, B, row + j0, q, n);
-        for (int j = n; j < nr; j++) q[j] = 0.0f;
+    /* Row by row across four panels at a time, so that B is read in runs of 4 nr values: panel by
+     * panel would read nr values per row of a wide matrix, a new page every few rows, and across
+     * all the panels at once the writes go to as many places per row (a dozen or more for a
+     * weight's block), packing a 3072 x 384 block a fifth to a third slower on one Zen 4 core.
+     * Whole panels of the usual widths are runs of constant length, which the compiler inlines. */
+    for (int g0 = 0; g0 < nb; g0 += 4 * nr) {
+      const int g1 = nb - g0 < 4 * nr ? nb : g0 + 4 * nr;
+      for (int k = 0; k < kb; k++) {
+        const ptrdiff_t row = (ptrdiff_t)k * rs;
+        float *restrict p = out + (ptrdiff_t)k * nr;
+        for (int j0 = g0; j0 < g1; j0 += nr) {
+          const int n = nb - j0 < nr ? nb - j0 : nr;
+          float *restrict q = p + (ptrdiff_t)j0 * kb;
+          if (n == 32) bertc_load_run(T, B, row + j0, q, 32);
+          else if (n == 16) bertc_load_run(T, B, row + j0, q, 16);
+          else bertc_load_run(T, B, row + j0, q, n);
+          for (int j = n; j < nr; j++) q[j] = 0.0f;
+        }
       }
     }
     return;
