@@ -10,7 +10,7 @@ import { dropoutOps, kernelClasses, kernelParams, type KernelClass } from '../..
 import { resultCopies, resultCopyValue } from '../common/elementValues.js';
 import { planMemory, type MemoryPlan } from '../common/memoryPlan.js';
 import { checkTarget } from '../common/unsupported.js';
-import { C_DTYPES, CLikeRenderer } from '../common/renderer.js';
+import { C_DTYPES, CLikeRenderer, cHelperSource } from '../common/renderer.js';
 import { callPackedOperand, checkGemms, gemmTasks, kernelFunction, packedBFloats, packedOperand, SGEMM_DTYPE, type KernelFunction, type PackedOperand } from './kernelCode.js';
 import type { Line } from '../common/writer.js';
 
@@ -215,8 +215,9 @@ export function generateC(m: Module, opts: COptions): CFiles {
   put('  if (i < 0 || i >= n) { *status = BERTC_ERR_INDEX; return 0; }');
   put('  return (ptrdiff_t)i;');
   put('}');
-  // Helpers in dependency order: erf before gelu, which calls it.
-  for (const h of Object.keys(r.helpers)) if (r.used.has(h)) for (const l of r.helpers[h]!.split('\n')) put(l);
+  // The helpers the kernels used, callees first (cHelperSource: erf before gelu, which calls it).
+  const helpers = cHelperSource([...r.used]);
+  if (helpers) for (const l of helpers.split('\n')) put(l);
   put();
   put('/* Per-kernel timing, compiled in with -DBERTC_PROFILE (bertc bench uses it). */');
   put('#ifdef BERTC_PROFILE');
