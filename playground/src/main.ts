@@ -52,6 +52,8 @@ const ui = {
 
 let file = 'models/bert.ir';
 let accelJson: { file: string; json: string } | undefined;
+/** The accelerator file being read: a compile waits for it, so that one asked for right after the file is chosen uses it. */
+let accelRead: Promise<void> = Promise.resolve();
 const dropped: { weights?: File; inputs?: File } = {};
 let compiled: Compiled | undefined;
 let lastRun: { runnable: Runnable; run: GpuRun } | undefined;
@@ -162,7 +164,7 @@ function scheduleCompile(): void {
 function compileNow(): Promise<void> {
   clearTimeout(timer);
   const t0 = performance.now();
-  const done = ask((id) => ({ kind: 'compile', id, options: options() }), showStatus).then((r) => {
+  const done = accelRead.then(() => ask((id) => ({ kind: 'compile', id, options: options() }), showStatus)).then((r) => {
     if (r === 'superseded') return;
     if (r.kind === 'crashed') return showError(ui.status, `bertc failed (a bug, please report it): ${r.message}`);
     if (r.kind !== 'compiled') {
@@ -386,10 +388,13 @@ ui.accel.addEventListener('change', () => {
   if (ui.accel.value === 'file') ui.accelFile.click();
   else scheduleCompile();
 });
-ui.accelFile.addEventListener('change', async () => {
+ui.accelFile.addEventListener('change', () => {
   const f = ui.accelFile.files?.[0];
   if (!f) return;
-  accelJson = { file: f.name, json: await f.text() };
+  accelRead = f.text().then((json) => {
+    accelJson = { file: f.name, json };
+  });
+  busy = busy.then(() => accelRead);
   scheduleCompile();
 });
 for (const el of [ui.config, ui.precision]) el.addEventListener('change', () => scheduleCompile());
