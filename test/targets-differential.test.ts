@@ -56,8 +56,8 @@ const ATTENTION = `model m(x: f32[2, 70, 216], mask: f32[2, 1, 1, 70]) -> (y: f3
 
 /**
  * One head of 300 queries and keys: fewer heads than cores, so each head's rows are split between
- * tasks (152 and 148), each task's rows walked in sub-blocks (80 and a tail), its keys in blocks
- * of 256 and a tail of 44 (attentionPlan), so that the online softmax rescales across blocks.
+ * tasks (152 and 148), each task's rows walked in sub-blocks (80 and a tail), its keys in two
+ * blocks (attentionPlan), so that the online softmax rescales across blocks.
  */
 const LONG_ATTENTION = `model m(x: f32[1, 300, 72], mask: f32[1, 1, 1, 300]) -> (y: f32[1, 300, 24]) {
   q = reshape(slice(x, axis=-1, end=24), shape=[1, 1, 300, 24]);

@@ -458,7 +458,9 @@ export function attentionPlan(Sq: number, Sk: number, D: number, Dv: number, bat
   const blocks = Math.max(1, Math.ceil(a.cores / batches));
   const rows = Math.min(Sq, up(Math.ceil(Sq / blocks), 16));
   const sub = up(Math.ceil(rows / Math.ceil(rows / ATTENTION_SUB_ROWS)), 16);
-  const keys = Math.min(up(Sk, mr), Math.max(mr, Math.floor(ATTENTION_KEYS / mr) * mr));
+  // Blocks of equal size, as few as keep each at about ATTENTION_KEYS: a short last block costs an
+  // online-softmax rescale and a context product a few keys deep for almost no work.
+  const keys = up(Math.ceil(Sk / Math.ceil(Sk / ATTENTION_KEYS)), mr);
   const segments: [string, number][] = [
     ['kp', up(Sk, mr) * D],
     ['vp', packedBFloats(Sk, Dv, nr)],
@@ -519,7 +521,6 @@ function attentionKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[]
   b.w.line(`const int ns = nq - r0 < ${sub} ? nq - r0 : ${sub};`);
   b.w.line(`bertc_pack_b(${D}, ns, q + r0 * ${qk.a.rowStride}, BERTC_F32, ${qk.a.colStride}, ${qk.a.rowStride}, ${D}, ${nr}, qp);`, scores.meta.span);
   b.w.line(`for (int ri = 0; ri < ns; ri++) { mx[ri] = -INFINITY; sum[ri] = 0.0f; }`);
-  b.w.line(`for (int e = 0; e < ns * ${Dv}; e++) acc[e] = 0.0f;`);
   b.w.open(`for (ptrdiff_t j0 = 0; j0 < ${Sk}; j0 += ${keys})`);
   b.w.line(`const int nk = (int)(${Sk} - j0 < ${keys} ? ${Sk} - j0 : ${keys});`);
   b.w.line(`bertc_gemm_panels(nk, ns, ${D}, kp + j0 * ${D}, qp, st, ${sub}, ${mr}, ${nr}, 0);`, scores.meta.span);
@@ -555,9 +556,10 @@ function attentionKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[]
     b.w.close();
   }
   b.w.close();
-  b.w.line(`for (int ri = 0; ri < ns; ri++) for (int e = 0; e < ${Dv}; e++) acc[ri * ${Dv} + e] *= scale[ri];`, context.meta.span);
+  // The first block's product starts the context (nothing to rescale); later ones add to it.
+  b.w.line(`if (j0 > 0) for (int ri = 0; ri < ns; ri++) for (int e = 0; e < ${Dv}; e++) acc[ri * ${Dv} + e] *= scale[ri];`, context.meta.span);
   b.w.line(`bertc_pack_a(ns, nk, st, 1, ${sub}, ${mr}, pp);`, context.meta.span);
-  b.w.line(`bertc_gemm_panels(ns, ${Dv}, nk, pp, vp + j0 * ${dvPad}, acc, ${Dv}, ${mr}, ${nr}, 1);`, context.meta.span);
+  b.w.line(`bertc_gemm_panels(ns, ${Dv}, nk, pp, vp + j0 * ${dvPad}, acc, ${Dv}, ${mr}, ${nr}, j0 > 0);`, context.meta.span);
   b.w.close();
   // Each row's context, divided by its sum and stored through the epilogue.
   b.w.open('for (int ri = 0; ri < ns; ri++)');

@@ -297,7 +297,6 @@ static void k5_attention_dropout(bertc_model *m, int *status, uint32_t key0, con
       const int ns = nq - r0 < 16 ? nq - r0 : 16;
       bertc_pack_b(64, ns, q + r0 * 384, BERTC_F32, 1, 384, 64, 32, qp);
       for (int ri = 0; ri < ns; ri++) { mx[ri] = -INFINITY; sum[ri] = 0.0f; }
-      for (int e = 0; e < ns * 64; e++) acc[e] = 0.0f;
       for (ptrdiff_t j0 = 0; j0 < 16; j0 += 16) {
         const int nk = (int)(16 - j0 < 16 ? 16 - j0 : 16);
         bertc_gemm_panels(nk, ns, 64, kp + j0 * 64, qp, st, 16, 8, 32, 0);
@@ -323,9 +322,9 @@ static void k5_attention_dropout(bertc_model *m, int *status, uint32_t key0, con
             s[ri] *= (bertc_dropout_bits(key0, (uint32_t)(bi * 256 + i * 16 + j)) < 429496729u ? 0.0f : 1.0f * 1.1111111640930176f);
           }
         }
-        for (int ri = 0; ri < ns; ri++) for (int e = 0; e < 64; e++) acc[ri * 64 + e] *= scale[ri];
+        if (j0 > 0) for (int ri = 0; ri < ns; ri++) for (int e = 0; e < 64; e++) acc[ri * 64 + e] *= scale[ri];
         bertc_pack_a(ns, nk, st, 1, 16, 8, pp);
-        bertc_gemm_panels(ns, 64, nk, pp, vp + j0 * 64, acc, 64, 8, 32, 1);
+        bertc_gemm_panels(ns, 64, nk, pp, vp + j0 * 64, acc, 64, 8, 32, j0 > 0);
       }
       for (int ri = 0; ri < ns; ri++) {
         const ptrdiff_t i = i0 + r0 + ri;
