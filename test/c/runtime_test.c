@@ -265,7 +265,7 @@ static int test_gemm(void) {
   }
   static const int shapes[][3] = {
       {1, 1, 1},    {7, 13, 5},  {130, 70, 300}, {8, 32, 384}, {9, 33, 385}, {16, 64, 16},
-      {17, 47, 33}, {1, 100, 3}, {100, 1, 50},   {2, 3, 769},  {48, 48, 48},
+      {17, 47, 33}, {1, 100, 3}, {100, 1, 50},   {2, 3, 769},  {48, 48, 48}, {11, 40, 20},
   };
   for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) check_gemm_shape(shapes[s][0], shapes[s][1], shapes[s][2], blockings, nblk);
 

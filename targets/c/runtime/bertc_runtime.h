@@ -805,13 +805,14 @@ static inline __attribute__((always_inline)) void bertc_v16_fma(bertc_v16 *acc, 
 #endif
 }
 
-/* The vector micro-kernel for an MR x (16*NV) tile; MR and NV are compile-time constants at every
+/* The vector micro-kernel for an MR x (16*NV) tile of A micro-panels AS tall (MR = AS, or fewer
+ * rows for the last panel: see bertc_ukr); MR, AS and NV are compile-time constants at every
  * call, and every loop over the accumulators unrolls completely (BERTC_UNROLL), so that the MR*NV
  * of them live in registers (8 x 2 = 16 of the 32 zmm registers, leaving room for the B vectors
  * and the broadcast). Without the pragmas GCC unrolls these loops only after it has decided to
  * keep `acc` in memory: every call zeroed it on the stack, and stored and reloaded it after the
  * loop over k, which cost about 30 cycles a tile. */
-static inline __attribute__((always_inline)) void bertc_ukr_vec(const int MR, const int NV, int kc, const float *restrict a,
+static inline __attribute__((always_inline)) void bertc_ukr_vec(const int MR, const int AS, const int NV, int kc, const float *restrict a,
                                                                 const float *restrict b, float *restrict c, ptrdiff_t ldc,
                                                                 int m, int n, int accumulate) {
   bertc_v16 acc[8][2];
@@ -826,7 +827,7 @@ static inline __attribute__((always_inline)) void bertc_ukr_vec(const int MR, co
       const bertc_v16 av = {s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s};
       BERTC_UNROLL(2) for (int v = 0; v < NV; v++) bertc_v16_fma(&acc[i][v], &av, &bv[v]);
     }
-    a += MR;
+    a += AS;
     b += 16 * NV;
   }
   if (m == MR && n == 16 * NV) {
@@ -848,22 +849,28 @@ static inline __attribute__((always_inline)) void bertc_ukr_vec(const int MR, co
   }
 }
 
-/* One out-of-line function per supported register blocking. */
-#define BERTC_DEFINE_UKR(MR, NR)                                                                                   \
-  static void bertc_ukr_##MR##x##NR(int kc, const float *restrict a, const float *restrict b, float *restrict c, \
-                                    ptrdiff_t ldc, int m, int n, int accumulate) {                                \
-    bertc_ukr_vec(MR, NR / 16, kc, a, b, c, ldc, m, n, accumulate);                                               \
+/* One out-of-line function per supported register blocking, and for the 32-wide ones kernels of
+ * 2 and 4 rows on the same panels (bertc_ukr_2of6x32: 2 rows of a 6-row panel), for a last panel
+ * that has only that many: on 128 rows of 6-row panels, the full kernel would compute 132. */
+#define BERTC_DEFINE_UKR(NAME, MR, AS, NR)                                                                         \
+  static void NAME(int kc, const float *restrict a, const float *restrict b, float *restrict c, ptrdiff_t ldc, int m, \
+                   int n, int accumulate) {                                                                        \
+    bertc_ukr_vec(MR, AS, NR / 16, kc, a, b, c, ldc, m, n, accumulate);                                            \
   }
-BERTC_DEFINE_UKR(8, 32)
-BERTC_DEFINE_UKR(6, 32)
-BERTC_DEFINE_UKR(8, 16)
-BERTC_DEFINE_UKR(4, 16)
+BERTC_DEFINE_UKR(bertc_ukr_8x32, 8, 8, 32)
+BERTC_DEFINE_UKR(bertc_ukr_6x32, 6, 6, 32)
+BERTC_DEFINE_UKR(bertc_ukr_8x16, 8, 8, 16)
+BERTC_DEFINE_UKR(bertc_ukr_4x16, 4, 4, 16)
+BERTC_DEFINE_UKR(bertc_ukr_2of8x32, 2, 8, 32)
+BERTC_DEFINE_UKR(bertc_ukr_4of8x32, 4, 8, 32)
+BERTC_DEFINE_UKR(bertc_ukr_2of6x32, 2, 6, 32)
+BERTC_DEFINE_UKR(bertc_ukr_4of6x32, 4, 6, 32)
 #undef BERTC_DEFINE_UKR
 
 #if !(defined(__FMA__) && !defined(__AVX512F__))
 static void bertc_ukr_6x16(int kc, const float *restrict a, const float *restrict b, float *restrict c, ptrdiff_t ldc, int m,
                            int n, int accumulate) {
-  bertc_ukr_vec(6, 1, kc, a, b, c, ldc, m, n, accumulate);
+  bertc_ukr_vec(6, 6, 1, kc, a, b, c, ldc, m, n, accumulate);
 }
 #else
 /* 6 x 16 for AVX2's 16 registers: 12 accumulators, two of B and one broadcast of A. Written with
@@ -920,8 +927,16 @@ static inline void bertc_ukr(int mr, int nr, int kc, const float *restrict a, co
                              ptrdiff_t ldc, int m, int n, int accumulate) {
 #if defined(__GNUC__)
   switch (mr * 64 + nr) {
-  case 8 * 64 + 32: bertc_ukr_8x32(kc, a, b, c, ldc, m, n, accumulate); return;
-  case 6 * 64 + 32: bertc_ukr_6x32(kc, a, b, c, ldc, m, n, accumulate); return;
+  case 8 * 64 + 32:
+    if (m <= 2) bertc_ukr_2of8x32(kc, a, b, c, ldc, m, n, accumulate);
+    else if (m <= 4) bertc_ukr_4of8x32(kc, a, b, c, ldc, m, n, accumulate);
+    else bertc_ukr_8x32(kc, a, b, c, ldc, m, n, accumulate);
+    return;
+  case 6 * 64 + 32:
+    if (m <= 2) bertc_ukr_2of6x32(kc, a, b, c, ldc, m, n, accumulate);
+    else if (m <= 4) bertc_ukr_4of6x32(kc, a, b, c, ldc, m, n, accumulate);
+    else bertc_ukr_6x32(kc, a, b, c, ldc, m, n, accumulate);
+    return;
   case 8 * 64 + 16: bertc_ukr_8x16(kc, a, b, c, ldc, m, n, accumulate); return;
   case 6 * 64 + 16: bertc_ukr_6x16(kc, a, b, c, ldc, m, n, accumulate); return;
   case 4 * 64 + 16: bertc_ukr_4x16(kc, a, b, c, ldc, m, n, accumulate); return;
