@@ -805,6 +805,10 @@ static inline __attribute__((always_inline)) void bertc_v16_fma(bertc_v16 *acc, 
 #endif
 }
 
+/* How many k ahead a streaming tile prefetches B (48 rows of a 32-wide panel: 6 KiB, about 600
+ * cycles of the 6 x 32 kernel, more than a DRAM access takes). */
+#define BERTC_STREAM_AHEAD 48
+
 /* The vector micro-kernel for an MR x (16*NV) tile of A micro-panels AS tall (MR = AS, or fewer
  * rows for the last panel: see bertc_ukr); MR, AS and NV are compile-time constants at every
  * call, and every loop over the accumulators unrolls completely (BERTC_UNROLL), so that the MR*NV
@@ -814,7 +818,7 @@ static inline __attribute__((always_inline)) void bertc_v16_fma(bertc_v16 *acc, 
  * loop over k, which cost about 30 cycles a tile. */
 static inline __attribute__((always_inline)) void bertc_ukr_vec(const int MR, const int AS, const int NV, int kc, const float *restrict a,
                                                                 const float *restrict b, float *restrict c, ptrdiff_t ldc,
-                                                                int m, int n, int accumulate) {
+                                                                int m, int n, int accumulate, int stream) {
   bertc_v16 acc[8][2];
   BERTC_UNROLL(8) for (int i = 0; i < MR; i++) BERTC_UNROLL(2) for (int v = 0; v < NV; v++) acc[i][v] = (bertc_v16){0};
   /* The first use of C comes after kc iterations; start its lines on their way now. */
@@ -822,6 +826,8 @@ static inline __attribute__((always_inline)) void bertc_ukr_vec(const int MR, co
   for (int k = 0; k < kc; k++) {
     bertc_v16 bv[2];
     BERTC_UNROLL(2) for (int v = 0; v < NV; v++) bv[v] = *(const bertc_v16u *)(b + 16 * v);
+    /* GCC unswitches the loop on `stream`: the tiles that do not stream B test nothing here. */
+    if (stream) BERTC_UNROLL(2) for (int v = 0; v < NV; v++) __builtin_prefetch(b + 16 * NV * BERTC_STREAM_AHEAD + 16 * v, 0, 3);
     BERTC_UNROLL(8) for (int i = 0; i < MR; i++) {
       const float s = a[i];
       const bertc_v16 av = {s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s};
@@ -854,8 +860,8 @@ static inline __attribute__((always_inline)) void bertc_ukr_vec(const int MR, co
  * that has only that many: on 128 rows of 6-row panels, the full kernel would compute 132. */
 #define BERTC_DEFINE_UKR(NAME, MR, AS, NR)                                                                         \
   static void NAME(int kc, const float *restrict a, const float *restrict b, float *restrict c, ptrdiff_t ldc, int m, \
-                   int n, int accumulate) {                                                                        \
-    bertc_ukr_vec(MR, AS, NR / 16, kc, a, b, c, ldc, m, n, accumulate);                                            \
+                   int n, int accumulate, int stream) {                                                            \
+    bertc_ukr_vec(MR, AS, NR / 16, kc, a, b, c, ldc, m, n, accumulate, stream);                                    \
   }
 BERTC_DEFINE_UKR(bertc_ukr_8x32, 8, 8, 32)
 BERTC_DEFINE_UKR(bertc_ukr_6x32, 6, 6, 32)
@@ -870,7 +876,7 @@ BERTC_DEFINE_UKR(bertc_ukr_4of6x32, 4, 6, 32)
 #if !(defined(__FMA__) && !defined(__AVX512F__))
 static void bertc_ukr_6x16(int kc, const float *restrict a, const float *restrict b, float *restrict c, ptrdiff_t ldc, int m,
                            int n, int accumulate) {
-  bertc_ukr_vec(6, 6, 1, kc, a, b, c, ldc, m, n, accumulate);
+  bertc_ukr_vec(6, 6, 1, kc, a, b, c, ldc, m, n, accumulate, 0);
 }
 #else
 /* 6 x 16 for AVX2's 16 registers: 12 accumulators, two of B and one broadcast of A. Written with
@@ -922,24 +928,26 @@ static void bertc_ukr_6x16(int kc, const float *restrict a, const float *restric
 #endif /* __GNUC__ */
 
 /* Runs the micro-kernel for blk's mr x nr on one pair of micro-panels; `accumulate` is false for
- * the first kc chunk, which overwrites C. */
+ * the first kc chunk, which overwrites C. `stream`: the first tile on a panel that few tiles
+ * share, which fetches B from DRAM for them (bertc_gemm_panels): it prefetches the panel
+ * BERTC_STREAM_AHEAD k ahead of its loads. */
 static inline void bertc_ukr(int mr, int nr, int kc, const float *restrict a, const float *restrict b, float *restrict c,
-                             ptrdiff_t ldc, int m, int n, int accumulate) {
+                             ptrdiff_t ldc, int m, int n, int accumulate, int stream) {
 #if defined(__GNUC__)
   switch (mr * 64 + nr) {
   case 8 * 64 + 32:
-    if (m <= 2) bertc_ukr_2of8x32(kc, a, b, c, ldc, m, n, accumulate);
-    else if (m <= 4) bertc_ukr_4of8x32(kc, a, b, c, ldc, m, n, accumulate);
-    else bertc_ukr_8x32(kc, a, b, c, ldc, m, n, accumulate);
+    if (m <= 2) bertc_ukr_2of8x32(kc, a, b, c, ldc, m, n, accumulate, stream);
+    else if (m <= 4) bertc_ukr_4of8x32(kc, a, b, c, ldc, m, n, accumulate, stream);
+    else bertc_ukr_8x32(kc, a, b, c, ldc, m, n, accumulate, stream);
     return;
   case 6 * 64 + 32:
-    if (m <= 2) bertc_ukr_2of6x32(kc, a, b, c, ldc, m, n, accumulate);
-    else if (m <= 4) bertc_ukr_4of6x32(kc, a, b, c, ldc, m, n, accumulate);
-    else bertc_ukr_6x32(kc, a, b, c, ldc, m, n, accumulate);
+    if (m <= 2) bertc_ukr_2of6x32(kc, a, b, c, ldc, m, n, accumulate, stream);
+    else if (m <= 4) bertc_ukr_4of6x32(kc, a, b, c, ldc, m, n, accumulate, stream);
+    else bertc_ukr_6x32(kc, a, b, c, ldc, m, n, accumulate, stream);
     return;
-  case 8 * 64 + 16: bertc_ukr_8x16(kc, a, b, c, ldc, m, n, accumulate); return;
+  case 8 * 64 + 16: bertc_ukr_8x16(kc, a, b, c, ldc, m, n, accumulate, stream); return;
   case 6 * 64 + 16: bertc_ukr_6x16(kc, a, b, c, ldc, m, n, accumulate); return;
-  case 4 * 64 + 16: bertc_ukr_4x16(kc, a, b, c, ldc, m, n, accumulate); return;
+  case 4 * 64 + 16: bertc_ukr_4x16(kc, a, b, c, ldc, m, n, accumulate, stream); return;
   default: break;
   }
 #endif
@@ -1053,8 +1061,9 @@ BERTC_FN void bertc_gemm_panels(int M, int N, int K, const float *pa, const floa
     const int n = N - jr < nr ? N - jr : nr;
     /* The next micro-panel of B, fetched into L2 a slice per tile while this one is multiplied:
      * a weight packed at load comes from DRAM, and the first tile on a panel would wait for it.
-     * Not for a few rows (a GEMV), which reuse no panel and stream B at the bandwidth anyway:
-     * a whole panel's prefetches at once made the pooler 10-25% slower. */
+     * Not for a few rows (a GEMV's), where a whole panel's prefetches at once made the pooler
+     * 10-25% slower: there the first tile streams the panel, prefetching a little ahead of its
+     * loads (bertc_ukr), and the others find it in L1. */
     const char *next = (const char *)(pb + (ptrdiff_t)(jr + nr) * K);
     const ptrdiff_t bytes = jr + nr < N && tiles >= 4 ? (ptrdiff_t)K * nr * (ptrdiff_t)sizeof(float) : 0;
     const ptrdiff_t slice = (bytes / tiles + 63) & ~(ptrdiff_t)63;
@@ -1062,7 +1071,7 @@ BERTC_FN void bertc_gemm_panels(int M, int N, int K, const float *pa, const floa
       for (ptrdiff_t o = t * slice; o < (t + 1) * slice && o < bytes; o += 64) __builtin_prefetch(next + o, 0, 2);
       float *c = C + ir * ldc + jr;
       if (M - ir == 1) bertc_ukr_row(mr, nr, K, pa + (ptrdiff_t)ir * K, pb + (ptrdiff_t)jr * K, c, n, accumulate);
-      else bertc_ukr(mr, nr, K, pa + (ptrdiff_t)ir * K, pb + (ptrdiff_t)jr * K, c, ldc, M - ir < mr ? M - ir : mr, n, accumulate);
+      else bertc_ukr(mr, nr, K, pa + (ptrdiff_t)ir * K, pb + (ptrdiff_t)jr * K, c, ldc, M - ir < mr ? M - ir : mr, n, accumulate, tiles < 4 && t == 0);
     }
   }
 }
