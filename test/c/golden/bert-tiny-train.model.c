@@ -64,7 +64,8 @@ static inline float bertc_exp(float x) {
   p = bertc_fmaf(p * r, r, r) + 1.0f;
   const union { uint32_t bits; float value; } scale = { .bits = (shifted.bits - 0x4B400000u + 127u) << 23 };
   const float y = p * scale.value;
-  return x < -87.3f ? 0.0f : x > 88.72283172607422f ? INFINITY : x != x ? x : y;
+  const float low = x < -87.3f ? 0.0f : y;
+  return x > 88.72283172607422f ? INFINITY : low;
 }
 static inline float bertc_tanh(float x) {
   const float a = fabsf(x);
