@@ -773,6 +773,18 @@ static void bertc_pack_b_any(int type, int kb, int nb, const void *B, ptrdiff_t 
 /* The reference micro-kernel: any mr x nr, and the only one without GNU vector extensions.
  * It adds in the same order as the vector kernels (the chunk's products in increasing k, then
  * the chunk's sum onto C). */
+/* What a tile prefetches while it runs (bertc_gemm_panels): `count` times, once every `every`
+ * k steps from the first, the next nr / 16 cache lines from `at` (the vector kernels; the others
+ * ignore it). */
+typedef struct {
+  const char *at;
+  int count, every;
+} bertc_prefetch;
+
+/* How many k ahead a streaming tile prefetches B (48 rows of a 32-wide panel: 6 KiB, about 600
+ * cycles of the 6 x 32 kernel, more than a DRAM access takes). */
+#define BERTC_STREAM_AHEAD 48
+
 static void bertc_ukr_scalar(int mr, int nr, int kc, const float *restrict a, const float *restrict b,
                              float *restrict c, ptrdiff_t ldc, int m, int n, int accumulate) {
   for (int i = 0; i < m; i++) {
@@ -805,9 +817,7 @@ static inline __attribute__((always_inline)) void bertc_v16_fma(bertc_v16 *acc, 
 #endif
 }
 
-/* How many k ahead a streaming tile prefetches B (48 rows of a 32-wide panel: 6 KiB, about 600
- * cycles of the 6 x 32 kernel, more than a DRAM access takes). */
-#define BERTC_STREAM_AHEAD 48
+
 
 /* The vector micro-kernel for an MR x (16*NV) tile of A micro-panels AS tall (MR = AS, or fewer
  * rows for the last panel: see bertc_ukr); MR, AS and NV are compile-time constants at every
@@ -816,26 +826,32 @@ static inline __attribute__((always_inline)) void bertc_v16_fma(bertc_v16 *acc, 
  * and the broadcast). Without the pragmas GCC unrolls these loops only after it has decided to
  * keep `acc` in memory: every call zeroed it on the stack, and stored and reloaded it after the
  * loop over k, which cost about 30 cycles a tile. */
+static inline __attribute__((always_inline)) void bertc_ukr_k(const int MR, const int NV, bertc_v16 (*acc)[2], const float *restrict a,
+                                                              const float *restrict b) {
+  bertc_v16 bv[2];
+  BERTC_UNROLL(2) for (int v = 0; v < NV; v++) bv[v] = *(const bertc_v16u *)(b + 16 * v);
+  BERTC_UNROLL(8) for (int i = 0; i < MR; i++) {
+    const float s = a[i];
+    const bertc_v16 av = {s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s};
+    BERTC_UNROLL(2) for (int v = 0; v < NV; v++) bertc_v16_fma(&acc[i][v], &av, &bv[v]);
+  }
+}
+
 static inline __attribute__((always_inline)) void bertc_ukr_vec(const int MR, const int AS, const int NV, int kc, const float *restrict a,
                                                                 const float *restrict b, float *restrict c, ptrdiff_t ldc,
-                                                                int m, int n, int accumulate, int stream) {
+                                                                int m, int n, int accumulate, bertc_prefetch pf) {
   bertc_v16 acc[8][2];
   BERTC_UNROLL(8) for (int i = 0; i < MR; i++) BERTC_UNROLL(2) for (int v = 0; v < NV; v++) acc[i][v] = (bertc_v16){0};
   /* The first use of C comes after kc iterations; start its lines on their way now. */
   for (int i = 0; i < m; i++) __builtin_prefetch(c + i * ldc, 1);
-  for (int k = 0; k < kc; k++) {
-    bertc_v16 bv[2];
-    BERTC_UNROLL(2) for (int v = 0; v < NV; v++) bv[v] = *(const bertc_v16u *)(b + 16 * v);
-    /* GCC unswitches the loop on `stream`: the tiles that do not stream B test nothing here. */
-    if (stream) BERTC_UNROLL(2) for (int v = 0; v < NV; v++) __builtin_prefetch(b + 16 * NV * BERTC_STREAM_AHEAD + 16 * v, 0, 3);
-    BERTC_UNROLL(8) for (int i = 0; i < MR; i++) {
-      const float s = a[i];
-      const bertc_v16 av = {s, s, s, s, s, s, s, s, s, s, s, s, s, s, s, s};
-      BERTC_UNROLL(2) for (int v = 0; v < NV; v++) bertc_v16_fma(&acc[i][v], &av, &bv[v]);
-    }
-    a += AS;
-    b += 16 * NV;
+  /* The prefetches are spread over the loop: a burst of them before it stalled the tile on a full
+   * miss queue (at B=1 most of bertc_gemm_blocks' own samples sat on one prefetch, perf annotate). */
+  int k = 0;
+  for (int j = 0; j < pf.count && k < kc; j++) {
+    BERTC_UNROLL(2) for (int v = 0; v < NV; v++) __builtin_prefetch(pf.at + (ptrdiff_t)(NV * j + v) * 64, 0, 2);
+    for (const int end = k + pf.every < kc ? k + pf.every : kc; k < end; k++, a += AS, b += 16 * NV) bertc_ukr_k(MR, NV, acc, a, b);
   }
+  for (; k < kc; k++, a += AS, b += 16 * NV) bertc_ukr_k(MR, NV, acc, a, b);
   if (m == MR && n == 16 * NV) {
     BERTC_UNROLL(8) for (int i = 0; i < MR; i++) {
       BERTC_UNROLL(2) for (int v = 0; v < NV; v++) {
@@ -860,8 +876,8 @@ static inline __attribute__((always_inline)) void bertc_ukr_vec(const int MR, co
  * that has only that many: on 128 rows of 6-row panels, the full kernel would compute 132. */
 #define BERTC_DEFINE_UKR(NAME, MR, AS, NR)                                                                         \
   static void NAME(int kc, const float *restrict a, const float *restrict b, float *restrict c, ptrdiff_t ldc, int m, \
-                   int n, int accumulate, int stream) {                                                            \
-    bertc_ukr_vec(MR, AS, NR / 16, kc, a, b, c, ldc, m, n, accumulate, stream);                                    \
+                   int n, int accumulate, bertc_prefetch pf) {                                                     \
+    bertc_ukr_vec(MR, AS, NR / 16, kc, a, b, c, ldc, m, n, accumulate, pf);                                        \
   }
 BERTC_DEFINE_UKR(bertc_ukr_8x32, 8, 8, 32)
 BERTC_DEFINE_UKR(bertc_ukr_6x32, 6, 6, 32)
@@ -875,8 +891,8 @@ BERTC_DEFINE_UKR(bertc_ukr_4of6x32, 4, 6, 32)
 
 #if !(defined(__FMA__) && !defined(__AVX512F__))
 static void bertc_ukr_6x16(int kc, const float *restrict a, const float *restrict b, float *restrict c, ptrdiff_t ldc, int m,
-                           int n, int accumulate) {
-  bertc_ukr_vec(6, 6, 1, kc, a, b, c, ldc, m, n, accumulate, 0);
+                           int n, int accumulate, bertc_prefetch pf) {
+  bertc_ukr_vec(6, 6, 1, kc, a, b, c, ldc, m, n, accumulate, pf);
 }
 #else
 /* 6 x 16 for AVX2's 16 registers: 12 accumulators, two of B and one broadcast of A. Written with
@@ -901,10 +917,11 @@ static void bertc_ukr_6x16(int kc, const float *restrict a, const float *restric
   _mm256_storeu_ps(c + (I) * ldc, c##I##0);                                                                        \
   _mm256_storeu_ps(c + (I) * ldc + 8, c##I##1);
 static void bertc_ukr_6x16(int kc, const float *restrict a, const float *restrict b, float *restrict c, ptrdiff_t ldc, int m,
-                           int n, int accumulate) {
+                           int n, int accumulate, bertc_prefetch pf) {
   BERTC_ROW6(0) BERTC_ROW6(1) BERTC_ROW6(2) BERTC_ROW6(3) BERTC_ROW6(4) BERTC_ROW6(5)
   for (int i = 0; i < m; i++) __builtin_prefetch(c + i * ldc, 1);
   for (int k = 0; k < kc; k++) {
+    if (k % pf.every == 0 && k / pf.every < pf.count) __builtin_prefetch(pf.at + (ptrdiff_t)(k / pf.every) * 64, 0, 2);
     const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
     BERTC_FMA6(0) BERTC_FMA6(1) BERTC_FMA6(2) BERTC_FMA6(3) BERTC_FMA6(4) BERTC_FMA6(5)
     a += 6;
@@ -928,28 +945,28 @@ static void bertc_ukr_6x16(int kc, const float *restrict a, const float *restric
 #endif /* __GNUC__ */
 
 /* Runs the micro-kernel for blk's mr x nr on one pair of micro-panels; `accumulate` is false for
- * the first kc chunk, which overwrites C. `stream`: the first tile on a panel that few tiles
- * share, which fetches B from DRAM for them (bertc_gemm_panels): it prefetches the panel
- * BERTC_STREAM_AHEAD k ahead of its loads. */
+ * the first kc chunk, which overwrites C; `pf`, what the tile prefetches as it goes. */
 static inline void bertc_ukr(int mr, int nr, int kc, const float *restrict a, const float *restrict b, float *restrict c,
-                             ptrdiff_t ldc, int m, int n, int accumulate, int stream) {
+                             ptrdiff_t ldc, int m, int n, int accumulate, bertc_prefetch pf) {
 #if defined(__GNUC__)
   switch (mr * 64 + nr) {
   case 8 * 64 + 32:
-    if (m <= 2) bertc_ukr_2of8x32(kc, a, b, c, ldc, m, n, accumulate, stream);
-    else if (m <= 4) bertc_ukr_4of8x32(kc, a, b, c, ldc, m, n, accumulate, stream);
-    else bertc_ukr_8x32(kc, a, b, c, ldc, m, n, accumulate, stream);
+    if (m <= 2) bertc_ukr_2of8x32(kc, a, b, c, ldc, m, n, accumulate, pf);
+    else if (m <= 4) bertc_ukr_4of8x32(kc, a, b, c, ldc, m, n, accumulate, pf);
+    else bertc_ukr_8x32(kc, a, b, c, ldc, m, n, accumulate, pf);
     return;
   case 6 * 64 + 32:
-    if (m <= 2) bertc_ukr_2of6x32(kc, a, b, c, ldc, m, n, accumulate, stream);
-    else if (m <= 4) bertc_ukr_4of6x32(kc, a, b, c, ldc, m, n, accumulate, stream);
-    else bertc_ukr_6x32(kc, a, b, c, ldc, m, n, accumulate, stream);
+    if (m <= 2) bertc_ukr_2of6x32(kc, a, b, c, ldc, m, n, accumulate, pf);
+    else if (m <= 4) bertc_ukr_4of6x32(kc, a, b, c, ldc, m, n, accumulate, pf);
+    else bertc_ukr_6x32(kc, a, b, c, ldc, m, n, accumulate, pf);
     return;
-  case 8 * 64 + 16: bertc_ukr_8x16(kc, a, b, c, ldc, m, n, accumulate, stream); return;
-  case 6 * 64 + 16: bertc_ukr_6x16(kc, a, b, c, ldc, m, n, accumulate); return;
-  case 4 * 64 + 16: bertc_ukr_4x16(kc, a, b, c, ldc, m, n, accumulate, stream); return;
+  case 8 * 64 + 16: bertc_ukr_8x16(kc, a, b, c, ldc, m, n, accumulate, pf); return;
+  case 6 * 64 + 16: bertc_ukr_6x16(kc, a, b, c, ldc, m, n, accumulate, pf); return;
+  case 4 * 64 + 16: bertc_ukr_4x16(kc, a, b, c, ldc, m, n, accumulate, pf); return;
   default: break;
   }
+#else
+  (void)pf;
 #endif
   bertc_ukr_scalar(mr, nr, kc, a, b, c, ldc, m, n, accumulate);
 }
@@ -1057,21 +1074,30 @@ BERTC_FN void bertc_pack_a(int M, int K, const float *A, ptrdiff_t rs, ptrdiff_t
 BERTC_FN void bertc_gemm_panels(int M, int N, int K, const float *pa, const float *pb, float *C, ptrdiff_t ldc, int mr, int nr,
                                 int accumulate) {
   const int tiles = (M + mr - 1) / mr;
+  /* Bytes of B a tile's k step reads, and prefetches where it does. */
+  const ptrdiff_t step = (ptrdiff_t)nr * (ptrdiff_t)sizeof(float);
   for (int jr = 0; jr < N; jr += nr) {
     const int n = N - jr < nr ? N - jr : nr;
+    const float *panel = pb + (ptrdiff_t)jr * K;
     /* The next micro-panel of B, fetched into L2 a slice per tile while this one is multiplied:
      * a weight packed at load comes from DRAM, and the first tile on a panel would wait for it.
-     * Not for a few rows (a GEMV's), where a whole panel's prefetches at once made the pooler
-     * 10-25% slower: there the first tile streams the panel, prefetching a little ahead of its
-     * loads (bertc_ukr), and the others find it in L1. */
-    const char *next = (const char *)(pb + (ptrdiff_t)(jr + nr) * K);
-    const ptrdiff_t bytes = jr + nr < N && tiles >= 4 ? (ptrdiff_t)K * nr * (ptrdiff_t)sizeof(float) : 0;
-    const ptrdiff_t slice = (bytes / tiles + 63) & ~(ptrdiff_t)63;
+     * With a few rows (a GEMV's) there is no time to fetch it in slices: a whole panel's
+     * prefetches made the pooler 10-25% slower. There the first tile streams the panel for the
+     * others, each step prefetching BERTC_STREAM_AHEAD steps ahead of its loads. */
+    const char *next = (const char *)(panel + (ptrdiff_t)nr * K);
+    const ptrdiff_t bytes = jr + nr < N && tiles >= 4 ? (ptrdiff_t)K * step : 0;
+    const int slice = (int)((bytes / tiles + step - 1) / step);
     for (int ir = 0, t = 0; ir < M; ir += mr, t++) {
-      for (ptrdiff_t o = t * slice; o < (t + 1) * slice && o < bytes; o += 64) __builtin_prefetch(next + o, 0, 2);
       float *c = C + ir * ldc + jr;
-      if (M - ir == 1) bertc_ukr_row(mr, nr, K, pa + (ptrdiff_t)ir * K, pb + (ptrdiff_t)jr * K, c, n, accumulate);
-      else bertc_ukr(mr, nr, K, pa + (ptrdiff_t)ir * K, pb + (ptrdiff_t)jr * K, c, ldc, M - ir < mr ? M - ir : mr, n, accumulate, tiles < 4 && t == 0);
+      const float *a = pa + (ptrdiff_t)ir * K;
+      if (M - ir == 1) {
+        bertc_ukr_row(mr, nr, K, a, panel, c, n, accumulate);
+        continue;
+      }
+      bertc_prefetch pf = {next + (ptrdiff_t)t * slice * step, slice, slice ? (K + slice - 1) / slice : 1};
+      if (bytes && (ptrdiff_t)(t + 1) * slice * step > bytes) pf.count = (int)(bytes / step) - t * slice;
+      if (!bytes) pf = (bertc_prefetch){(const char *)(panel + (ptrdiff_t)nr * BERTC_STREAM_AHEAD), tiles < 4 && t == 0 ? K : 0, 1};
+      bertc_ukr(mr, nr, K, a, panel, c, ldc, M - ir < mr ? M - ir : mr, n, accumulate, pf);
     }
   }
 }
