@@ -920,8 +920,11 @@ static void bertc_ukr_6x16(int kc, const float *restrict a, const float *restric
                            int n, int accumulate, bertc_prefetch pf) {
   BERTC_ROW6(0) BERTC_ROW6(1) BERTC_ROW6(2) BERTC_ROW6(3) BERTC_ROW6(4) BERTC_ROW6(5)
   for (int i = 0; i < m; i++) __builtin_prefetch(c + i * ldc, 1);
-  for (int k = 0; k < kc; k++) {
-    if (k % pf.every == 0 && k / pf.every < pf.count) __builtin_prefetch(pf.at + (ptrdiff_t)(k / pf.every) * 64, 0, 2);
+  for (int k = 0, due = 0, issued = 0; k < kc; k++) {
+    if (k == due && issued < pf.count) {
+      __builtin_prefetch(pf.at + (ptrdiff_t)issued++ * 64, 0, 2);
+      due += pf.every;
+    }
     const __m256 b0 = _mm256_loadu_ps(b), b1 = _mm256_loadu_ps(b + 8);
     BERTC_FMA6(0) BERTC_FMA6(1) BERTC_FMA6(2) BERTC_FMA6(3) BERTC_FMA6(4) BERTC_FMA6(5)
     a += 6;
