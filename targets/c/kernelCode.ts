@@ -10,7 +10,7 @@ import { isMatmul, isMovement, isRowReduction, isScatter, reducedAxes } from '..
 import type { Kernel } from '../../src/kernel/kernels.js';
 import type { Module } from '../../src/kernel/module.js';
 import { dropoutOps, kernelParams } from '../../src/kernel/signature.js';
-import { affine, attentionAccess, gemmAccess, gemmBatchOffset, unravel, type GemmOperand, type Index } from '../common/indexing.js';
+import { affine, attentionAccess, gemmAccess, gemmBatchOffset, unravel, viewLayout, type GemmOperand, type Index } from '../common/indexing.js';
 import { accumulatorOf, ElementValues, kernelHeader, parameterNames, rowResultType, type ValueEnv } from '../common/elementValues.js';
 import { Writer, type Line } from '../common/writer.js';
 import { scatterParts } from '../common/scatter.js';
@@ -807,6 +807,27 @@ function sharedOperand(k: Kernel, env: Omit<KernelEnv, 'ptr'>): PackedOperand | 
 }
 
 /**
+ * Where a GEMM kernel's whole epilogue is `result = product + bias`, the bias a vector along the
+ * columns that the kernel reads (a weight, or a vector computed at load), in f32 with unit stride,
+ * and the result the kernel's one output, in f32: a pointer to the bias's first element, which
+ * bertc_gemm_packed adds as it stores each tile (the sum first, as the epilogue would).
+ */
+function fusedBias(k: Kernel, mm: Node, env: KernelEnv): string | undefined {
+  const [add, ...others] = k.ops.filter((n) => n !== mm);
+  if (!add || others.length > 0 || add.op !== 'add' || k.outputs.length !== 1 || k.outputs[0] !== add) return undefined;
+  if (add.type.dtype !== SGEMM_DTYPE || mm.type.dtype !== SGEMM_DTYPE || add.type.shape.join() !== mm.type.shape.join()) return undefined;
+  const [x, y] = add.srcs as [Node, Node];
+  const v = x === mm ? y : y === mm ? x : undefined;
+  if (!v || v === mm || k.ops.includes(v) || v.type.dtype !== SGEMM_DTYPE) return undefined;
+  const N = mm.type.shape[mm.type.shape.length - 1]!;
+  const dims = v.type.shape;
+  if (dims[dims.length - 1] !== N || dims.slice(0, -1).some((d) => d !== 1)) return undefined;
+  const { buffer, layout } = viewLayout(v, env.views);
+  if (N > 1 && layout.strides[layout.strides.length - 1] !== 1) return undefined;
+  return layout.offset ? `${env.ptr(buffer)} + ${layout.offset}` : env.ptr(buffer);
+}
+
+/**
  * GEMM kernels: the runtime's GEMM per task (gemmTasks: a batch's row chunk and column chunk, or a
  * row chunk of the flattened batches), then the epilogue and stores. With `packed`, B comes
  * already packed (the function's `pk` parameter: packedOperand at load, callPackedOperand per call).
@@ -824,9 +845,12 @@ function gemmKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[], pac
   const chunks = Math.ceil(rowsOf / chunk);
   const colChunks = Math.ceil(N / cols);
   const epilogue = k.ops.filter((n) => n !== mm);
-  // Written straight into the result only when that is the GEMM's own f32; else through the
-  // scratch, which the epilogue stores in the result's dtype.
-  const direct = epilogue.length === 0 && k.outputs.length === 1 && k.outputs[0] === mm && mm.type.dtype === SGEMM_DTYPE;
+  // A bias the packed GEMM adds as it stores its tiles (bertc_gemm_packed): the pointer to it.
+  const bias = packed ? fusedBias(k, mm, env) : undefined;
+  // Written straight into the result when that is the GEMM's own f32, or its f32 plus such a bias;
+  // else through the scratch, which the epilogue stores in the result's dtype.
+  const direct = bias !== undefined || (epilogue.length === 0 && k.outputs.length === 1 && k.outputs[0] === mm && mm.type.dtype === SGEMM_DTYPE);
+  const result = bias !== undefined ? epilogue[0]! : mm;
   const why = gemmRefusal(mm);
   if (why) throw new Error(`internal: matmul #${mm.id} reached the C backend, which cannot run it (checkGemms refuses it): ${why}`);
   const gemmType = r.type(SGEMM_DTYPE);
@@ -836,7 +860,8 @@ function gemmKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[], pac
   /** The call computing this task's rows and columns into `c`: on packed B, bertc_sgemm on f32 operands, else bertc_gemm with each operand's type. */
   const gemmCall = (aBase: string, bBase: string, c: string) => {
     const cAt = colChunks > 1 ? `${c} + n0` : c;
-    if (packed) return `bertc_gemm_packed(rows, ${width}, ${K}, ${aBase}, ${aType}, ${a.rowStride}, ${a.colStride}, pk, ${n0}, ${Math.ceil(N / blk.nr) * blk.nr}, ${cAt}, ${N}, &blk, ws);`;
+    const biasAt = bias === undefined ? 'NULL' : colChunks > 1 ? `${bias} + n0` : bias;
+    if (packed) return `bertc_gemm_packed(rows, ${width}, ${K}, ${aBase}, ${aType}, ${a.rowStride}, ${a.colStride}, pk, ${n0}, ${Math.ceil(N / blk.nr) * blk.nr}, ${cAt}, ${N}, &blk, ws, ${biasAt});`;
     const bAt = colChunks > 1 ? `${bBase} + n0 * ${bv.colStride}` : bBase;
     return aType === GEMM_OPERANDS.f32 && bType === GEMM_OPERANDS.f32
       ? `bertc_sgemm(rows, ${width}, ${K}, ${aBase}, ${a.rowStride}, ${a.colStride}, ${bAt}, ${bv.rowStride}, ${bv.colStride}, ${cAt}, ${N}, &blk, ws);`
@@ -863,7 +888,7 @@ function gemmKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[], pac
   const bBase = `${env.ptr(bv.buffer)} + ${gemmBatchOffset(bv, flat ? batchShape.map(() => '0') : bi)}`;
   if (packed) b.w.line(`(void)${env.ptr(bv.buffer)};`);
   if (direct) {
-    const cBase = `${env.ptr(mm)} + ${flat ? affine([['m0', N]]) : affine([['bi', M * N], ['m0', N]])}`;
+    const cBase = `${env.ptr(result)} + ${flat ? affine([['m0', N]]) : affine([['bi', M * N], ['m0', N]])}`;
     b.w.line(gemmCall(aBase, bBase, cBase), mm.meta.span);
   } else {
     b.w.line(`${gemmType} *c = m->gemm_scratch + (size_t)${b.thread} * m->gemm_scratch_floats;`);

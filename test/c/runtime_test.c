@@ -212,15 +212,18 @@ static void check_pack_parallel(const bertc_blocking *blk, int K, int N) {
 }
 
 /* B packed once by bertc_pack_b, then multiplied whole or in column slices of whole micro-panels
- * by bertc_gemm_packed, gives bertc_sgemm's result bit for bit, B stored either way round. */
+ * by bertc_gemm_packed, gives bertc_sgemm's result bit for bit, B stored either way round; with a
+ * bias, bit for bit that result plus the bias added in a pass of its own. */
 static void check_gemm_packed(const bertc_blocking *blockings, int nblk) {
   static const int shapes[][3] = {{1, 768, 100}, {37, 300, 129}, {6, 17, 5}, {130, 70, 300}};
   for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
     const int M = shapes[s][0], N = shapes[s][1], K = shapes[s][2];
     float *a = (float *)malloc((size_t)M * K * sizeof(float)), *b = (float *)malloc((size_t)K * N * sizeof(float));
     float *want = (float *)malloc((size_t)M * N * sizeof(float)), *got = (float *)malloc((size_t)M * N * sizeof(float));
+    float *bias = (float *)malloc((size_t)N * sizeof(float)), *biased = (float *)malloc((size_t)M * N * sizeof(float));
     for (int i = 0; i < M * K; i++) a[i] = uniform();
     for (int i = 0; i < K * N; i++) b[i] = uniform();
+    for (int j = 0; j < N; j++) bias[j] = uniform();
     for (int i = 0; i < nblk; i++) {
       const bertc_blocking *blk = &blockings[i];
       for (int transposed = 0; transposed < 2; transposed++) {
@@ -230,22 +233,26 @@ static void check_gemm_packed(const bertc_blocking *blockings, int nblk) {
         bertc_sgemm(M, N, K, a, K, 1, b, rs, cs, want, N, blk, ws);
         bertc_pack_b(K, N, b, BERTC_F32, rs, cs, blk->kc, blk->nr, packed);
         const ptrdiff_t npad = (ptrdiff_t)bertc_round_up((size_t)N, (size_t)blk->nr);
-        for (int parts = 1; parts <= 3; parts += 2) {
-          for (int i2 = 0; i2 < M * N; i2++) got[i2] = sentinel();
-          for (int part = 0; part < parts; part++) {
-            int n0, n1;
-            bertc_split(N, parts, part, blk->nr, &n0, &n1);
-            bertc_gemm_packed(M, n1 - n0, K, a, BERTC_F32, K, 1, packed, n0, npad, got + n0, N, blk, ws);
+        for (int i2 = 0; i2 < M * N; i2++) biased[i2] = want[i2] + bias[i2 % N];
+        for (int with_bias = 0; with_bias < 2; with_bias++) {
+          for (int parts = 1; parts <= 3; parts += 2) {
+            for (int i2 = 0; i2 < M * N; i2++) got[i2] = sentinel();
+            for (int part = 0; part < parts; part++) {
+              int n0, n1;
+              bertc_split(N, parts, part, blk->nr, &n0, &n1);
+              bertc_gemm_packed(M, n1 - n0, K, a, BERTC_F32, K, 1, packed, n0, npad, got + n0, N, blk, ws, with_bias ? bias + n0 : NULL);
+            }
+            CHECK(memcmp(with_bias ? biased : want, got, (size_t)M * N * sizeof(float)) == 0,
+                  "%dx%dx%d B %s blocking mc%d nc%d kc%d %dx%d in %d column slices%s: packed B changed the result", M, N, K,
+                  transposed ? "transposed" : "row-major", blk->mc, blk->nc, blk->kc, blk->mr, blk->nr, parts, with_bias ? " with a bias" : "");
+            gemm_cases++;
           }
-          CHECK(memcmp(want, got, (size_t)M * N * sizeof(float)) == 0, "%dx%dx%d B %s blocking mc%d nc%d kc%d %dx%d in %d column slices: packed B changed the result",
-                M, N, K, transposed ? "transposed" : "row-major", blk->mc, blk->nc, blk->kc, blk->mr, blk->nr, parts);
-          gemm_cases++;
         }
         bertc_free_aligned(ws);
         bertc_free_aligned(packed);
       }
     }
-    free(a), free(b), free(want), free(got);
+    free(a), free(b), free(want), free(got), free(bias), free(biased);
   }
 }
 

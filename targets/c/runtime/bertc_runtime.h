@@ -786,12 +786,13 @@ typedef struct {
 #define BERTC_STREAM_AHEAD 48
 
 static void bertc_ukr_scalar(int mr, int nr, int kc, const float *restrict a, const float *restrict b,
-                             float *restrict c, ptrdiff_t ldc, int m, int n, int accumulate) {
+                             float *restrict c, ptrdiff_t ldc, int m, int n, int accumulate, const float *bias) {
   for (int i = 0; i < m; i++) {
     for (int j = 0; j < n; j++) {
       float s = 0.0f;
       for (int k = 0; k < kc; k++) s += a[(ptrdiff_t)k * mr + i] * b[(ptrdiff_t)k * nr + j];
-      c[i * ldc + j] = accumulate ? c[i * ldc + j] + s : s;
+      if (accumulate) s = c[i * ldc + j] + s;
+      c[i * ldc + j] = bias ? s + bias[j] : s;
     }
   }
 }
@@ -839,7 +840,7 @@ static inline __attribute__((always_inline)) void bertc_ukr_k(const int MR, cons
 
 static inline __attribute__((always_inline)) void bertc_ukr_vec(const int MR, const int AS, const int NV, int kc, const float *restrict a,
                                                                 const float *restrict b, float *restrict c, ptrdiff_t ldc,
-                                                                int m, int n, int accumulate, bertc_prefetch pf) {
+                                                                int m, int n, int accumulate, bertc_prefetch pf, const float *bias) {
   bertc_v16 acc[8][2];
   BERTC_UNROLL(8) for (int i = 0; i < MR; i++) BERTC_UNROLL(2) for (int v = 0; v < NV; v++) acc[i][v] = (bertc_v16){0};
   /* The first use of C comes after kc iterations; start its lines on their way now. */
@@ -858,6 +859,7 @@ static inline __attribute__((always_inline)) void bertc_ukr_vec(const int MR, co
         bertc_v16u *p = (bertc_v16u *)(c + i * ldc + 16 * v);
         bertc_v16 x = acc[i][v];
         if (accumulate) x += *p;
+        if (bias) x += *(const bertc_v16u *)(bias + 16 * v);
         *p = x;
       }
     }
@@ -867,7 +869,10 @@ static inline __attribute__((always_inline)) void bertc_ukr_vec(const int MR, co
     float tile[8 * 32];
     BERTC_UNROLL(8) for (int i = 0; i < MR; i++) BERTC_UNROLL(2) for (int v = 0; v < NV; v++) *(bertc_v16u *)(tile + 32 * i + 16 * v) = acc[i][v];
     for (int i = 0; i < m; i++)
-      for (int j = 0; j < n; j++) c[i * ldc + j] = accumulate ? c[i * ldc + j] + tile[32 * i + j] : tile[32 * i + j];
+      for (int j = 0; j < n; j++) {
+        const float x = accumulate ? c[i * ldc + j] + tile[32 * i + j] : tile[32 * i + j];
+        c[i * ldc + j] = bias ? x + bias[j] : x;
+      }
   }
 }
 
@@ -876,8 +881,8 @@ static inline __attribute__((always_inline)) void bertc_ukr_vec(const int MR, co
  * that has only that many: on 128 rows of 6-row panels, the full kernel would compute 132. */
 #define BERTC_DEFINE_UKR(NAME, MR, AS, NR)                                                                         \
   static void NAME(int kc, const float *restrict a, const float *restrict b, float *restrict c, ptrdiff_t ldc, int m, \
-                   int n, int accumulate, bertc_prefetch pf) {                                                     \
-    bertc_ukr_vec(MR, AS, NR / 16, kc, a, b, c, ldc, m, n, accumulate, pf);                                        \
+                   int n, int accumulate, bertc_prefetch pf, const float *bias) {                                  \
+    bertc_ukr_vec(MR, AS, NR / 16, kc, a, b, c, ldc, m, n, accumulate, pf, bias);                                  \
   }
 BERTC_DEFINE_UKR(bertc_ukr_8x32, 8, 8, 32)
 BERTC_DEFINE_UKR(bertc_ukr_6x32, 6, 6, 32)
@@ -891,8 +896,8 @@ BERTC_DEFINE_UKR(bertc_ukr_4of6x32, 4, 6, 32)
 
 #if !(defined(__FMA__) && !defined(__AVX512F__))
 static void bertc_ukr_6x16(int kc, const float *restrict a, const float *restrict b, float *restrict c, ptrdiff_t ldc, int m,
-                           int n, int accumulate, bertc_prefetch pf) {
-  bertc_ukr_vec(6, 6, 1, kc, a, b, c, ldc, m, n, accumulate, pf);
+                           int n, int accumulate, bertc_prefetch pf, const float *bias) {
+  bertc_ukr_vec(6, 6, 1, kc, a, b, c, ldc, m, n, accumulate, pf, bias);
 }
 #else
 /* 6 x 16 for AVX2's 16 registers: 12 accumulators, two of B and one broadcast of A. Written with
@@ -914,10 +919,14 @@ static void bertc_ukr_6x16(int kc, const float *restrict a, const float *restric
     c##I##0 = _mm256_add_ps(c##I##0, _mm256_loadu_ps(c + (I) * ldc));                                             \
     c##I##1 = _mm256_add_ps(c##I##1, _mm256_loadu_ps(c + (I) * ldc + 8));                                         \
   }                                                                                                                \
+  if (bias) {                                                                                                      \
+    c##I##0 = _mm256_add_ps(c##I##0, _mm256_loadu_ps(bias));                                                       \
+    c##I##1 = _mm256_add_ps(c##I##1, _mm256_loadu_ps(bias + 8));                                                   \
+  }                                                                                                                \
   _mm256_storeu_ps(c + (I) * ldc, c##I##0);                                                                        \
   _mm256_storeu_ps(c + (I) * ldc + 8, c##I##1);
 static void bertc_ukr_6x16(int kc, const float *restrict a, const float *restrict b, float *restrict c, ptrdiff_t ldc, int m,
-                           int n, int accumulate, bertc_prefetch pf) {
+                           int n, int accumulate, bertc_prefetch pf, const float *bias) {
   BERTC_ROW6(0) BERTC_ROW6(1) BERTC_ROW6(2) BERTC_ROW6(3) BERTC_ROW6(4) BERTC_ROW6(5)
   for (int i = 0; i < m; i++) __builtin_prefetch(c + i * ldc, 1);
   for (int k = 0, due = 0, issued = 0; k < kc; k++) {
@@ -937,7 +946,10 @@ static void bertc_ukr_6x16(int kc, const float *restrict a, const float *restric
   float row[6 * 16];
   BERTC_PUT6(0) BERTC_PUT6(1) BERTC_PUT6(2) BERTC_PUT6(3) BERTC_PUT6(4) BERTC_PUT6(5)
   for (int i = 0; i < m; i++)
-    for (int j = 0; j < n; j++) c[i * ldc + j] = accumulate ? c[i * ldc + j] + row[16 * i + j] : row[16 * i + j];
+    for (int j = 0; j < n; j++) {
+      const float x = accumulate ? c[i * ldc + j] + row[16 * i + j] : row[16 * i + j];
+      c[i * ldc + j] = bias ? x + bias[j] : x;
+    }
 }
 #undef BERTC_ROW6
 #undef BERTC_FMA6
@@ -948,30 +960,31 @@ static void bertc_ukr_6x16(int kc, const float *restrict a, const float *restric
 #endif /* __GNUC__ */
 
 /* Runs the micro-kernel for blk's mr x nr on one pair of micro-panels; `accumulate` is false for
- * the first kc chunk, which overwrites C; `pf`, what the tile prefetches as it goes. */
+ * the first kc chunk, which overwrites C; `pf`, what the tile prefetches as it goes; `bias`, where
+ * not NULL, the tile's columns' bias, added to each row after the sum (the last kc chunk's). */
 static inline void bertc_ukr(int mr, int nr, int kc, const float *restrict a, const float *restrict b, float *restrict c,
-                             ptrdiff_t ldc, int m, int n, int accumulate, bertc_prefetch pf) {
+                             ptrdiff_t ldc, int m, int n, int accumulate, bertc_prefetch pf, const float *bias) {
 #if defined(__GNUC__)
   switch (mr * 64 + nr) {
   case 8 * 64 + 32:
-    if (m <= 2) bertc_ukr_2of8x32(kc, a, b, c, ldc, m, n, accumulate, pf);
-    else if (m <= 4) bertc_ukr_4of8x32(kc, a, b, c, ldc, m, n, accumulate, pf);
-    else bertc_ukr_8x32(kc, a, b, c, ldc, m, n, accumulate, pf);
+    if (m <= 2) bertc_ukr_2of8x32(kc, a, b, c, ldc, m, n, accumulate, pf, bias);
+    else if (m <= 4) bertc_ukr_4of8x32(kc, a, b, c, ldc, m, n, accumulate, pf, bias);
+    else bertc_ukr_8x32(kc, a, b, c, ldc, m, n, accumulate, pf, bias);
     return;
   case 6 * 64 + 32:
-    if (m <= 2) bertc_ukr_2of6x32(kc, a, b, c, ldc, m, n, accumulate, pf);
-    else if (m <= 4) bertc_ukr_4of6x32(kc, a, b, c, ldc, m, n, accumulate, pf);
-    else bertc_ukr_6x32(kc, a, b, c, ldc, m, n, accumulate, pf);
+    if (m <= 2) bertc_ukr_2of6x32(kc, a, b, c, ldc, m, n, accumulate, pf, bias);
+    else if (m <= 4) bertc_ukr_4of6x32(kc, a, b, c, ldc, m, n, accumulate, pf, bias);
+    else bertc_ukr_6x32(kc, a, b, c, ldc, m, n, accumulate, pf, bias);
     return;
-  case 8 * 64 + 16: bertc_ukr_8x16(kc, a, b, c, ldc, m, n, accumulate, pf); return;
-  case 6 * 64 + 16: bertc_ukr_6x16(kc, a, b, c, ldc, m, n, accumulate, pf); return;
-  case 4 * 64 + 16: bertc_ukr_4x16(kc, a, b, c, ldc, m, n, accumulate, pf); return;
+  case 8 * 64 + 16: bertc_ukr_8x16(kc, a, b, c, ldc, m, n, accumulate, pf, bias); return;
+  case 6 * 64 + 16: bertc_ukr_6x16(kc, a, b, c, ldc, m, n, accumulate, pf, bias); return;
+  case 4 * 64 + 16: bertc_ukr_4x16(kc, a, b, c, ldc, m, n, accumulate, pf, bias); return;
   default: break;
   }
 #else
   (void)pf;
 #endif
-  bertc_ukr_scalar(mr, nr, kc, a, b, c, ldc, m, n, accumulate);
+  bertc_ukr_scalar(mr, nr, kc, a, b, c, ldc, m, n, accumulate, bias);
 }
 
 /* acc[v] += a_k * b_k's row of the panel, for the nv 16-float vectors of an nr-wide panel. */
@@ -989,7 +1002,7 @@ static inline __attribute__((always_inline)) void bertc_row_fma(bertc_v16 *acc, 
  * accumulator sets, so that four chains hide the FMA latency. `a` is a packed A micro-panel
  * (stride mr). */
 static void bertc_ukr_row(int mr, int nr, int kc, const float *restrict a, const float *restrict b, float *restrict c, int n,
-                          int accumulate) {
+                          int accumulate, const float *bias) {
 #if defined(__GNUC__)
   if (nr == 16 || nr == 32) {
     bertc_v16 acc[2][2] = {{{0}}};
@@ -1005,11 +1018,14 @@ static void bertc_ukr_row(int mr, int nr, int kc, const float *restrict a, const
       const bertc_v16 sum = acc[0][v] + acc[1][v];
       __builtin_memcpy(row + 16 * v, &sum, sizeof sum);
     }
-    for (int j = 0; j < n; j++) c[j] = accumulate ? c[j] + row[j] : row[j];
+    for (int j = 0; j < n; j++) {
+      const float x = accumulate ? c[j] + row[j] : row[j];
+      c[j] = bias ? x + bias[j] : x;
+    }
     return;
   }
 #endif
-  bertc_ukr_scalar(mr, nr, kc, a, b, c, 0, 1, n, accumulate);
+  bertc_ukr_scalar(mr, nr, kc, a, b, c, 0, 1, n, accumulate, bias);
 }
 
 /* Floats of a K x N matrix packed whole by bertc_pack_b with micro-panels nr wide. */
@@ -1074,8 +1090,8 @@ BERTC_FN void bertc_pack_a(int M, int K, const float *A, ptrdiff_t rs, ptrdiff_t
  * by bertc_pack_b, both K deep (one block: a B packed with kc >= K, or one kc block of it, `pb`
  * pointing at its first panel): the micro-kernel on every tile, with no packing and no blocking
  * beyond the register tile. For callers whose operands stay packed across many products. */
-BERTC_FN void bertc_gemm_panels(int M, int N, int K, const float *pa, const float *pb, float *C, ptrdiff_t ldc, int mr, int nr,
-                                int accumulate) {
+static void bertc_gemm_tiles(int M, int N, int K, const float *pa, const float *pb, float *C, ptrdiff_t ldc, int mr, int nr,
+                             int accumulate, const float *bias) {
   const int tiles = (M + mr - 1) / mr;
   /* Bytes of B a tile's k step reads, and prefetches where it does. */
   const ptrdiff_t step = (ptrdiff_t)nr * (ptrdiff_t)sizeof(float);
@@ -1093,16 +1109,22 @@ BERTC_FN void bertc_gemm_panels(int M, int N, int K, const float *pa, const floa
     for (int ir = 0, t = 0; ir < M; ir += mr, t++) {
       float *c = C + ir * ldc + jr;
       const float *a = pa + (ptrdiff_t)ir * K;
+      const float *tile_bias = bias ? bias + jr : NULL;
       if (M - ir == 1) {
-        bertc_ukr_row(mr, nr, K, a, panel, c, n, accumulate);
+        bertc_ukr_row(mr, nr, K, a, panel, c, n, accumulate, tile_bias);
         continue;
       }
       bertc_prefetch pf = {next + (ptrdiff_t)t * slice * step, slice, slice ? (K + slice - 1) / slice : 1};
       if (bytes && (ptrdiff_t)(t + 1) * slice * step > bytes) pf.count = (int)(bytes / step) - t * slice;
       if (!bytes) pf = (bertc_prefetch){(const char *)(panel + (ptrdiff_t)nr * BERTC_STREAM_AHEAD), tiles < 4 && t == 0 ? K : 0, 1};
-      bertc_ukr(mr, nr, K, a, panel, c, ldc, M - ir < mr ? M - ir : mr, n, accumulate, pf);
+      bertc_ukr(mr, nr, K, a, panel, c, ldc, M - ir < mr ? M - ir : mr, n, accumulate, pf, tile_bias);
     }
   }
+}
+
+BERTC_FN void bertc_gemm_panels(int M, int N, int K, const float *pa, const float *pb, float *C, ptrdiff_t ldc, int mr, int nr,
+                                int accumulate) {
+  bertc_gemm_tiles(M, N, K, pa, pb, C, ldc, mr, nr, accumulate, NULL);
 }
 
 /* The blocked loops of bertc_gemm and bertc_gemm_packed. B comes packed by bertc_pack_b when
@@ -1111,7 +1133,7 @@ BERTC_FN void bertc_gemm_panels(int M, int N, int K, const float *pa, const floa
  * into the workspace. */
 static void bertc_gemm_blocks(int M, int N, int K, const void *A, int a_type, ptrdiff_t a_rs, ptrdiff_t a_cs, const void *B, int b_type,
                               ptrdiff_t b_rs, ptrdiff_t b_cs, const float *packed, ptrdiff_t packed_n0, ptrdiff_t packed_npad, float *C,
-                              ptrdiff_t ldc, const bertc_blocking *blk, float *workspace) {
+                              ptrdiff_t ldc, const bertc_blocking *blk, float *workspace, const float *bias) {
   if (M <= 0 || N <= 0) return;
   if (K <= 0) {
     for (int m = 0; m < M; m++) memset(C + m * ldc, 0, (size_t)N * sizeof(float));
@@ -1136,7 +1158,7 @@ static void bertc_gemm_blocks(int M, int N, int K, const void *A, int a_type, pt
       for (int ic = 0; ic < M; ic += mc) {
         const int mb = M - ic < mc ? M - ic : mc;
         bertc_pack_a_any(a_type, mb, kb, a_bytes + (ic * a_rs + pc * a_cs) * (ptrdiff_t)a_size, a_rs, a_cs, mr, pa);
-        bertc_gemm_panels(mb, nb, kb, pa, pb, C + ic * ldc + jc, ldc, mr, nr, pc > 0);
+        bertc_gemm_tiles(mb, nb, kb, pa, pb, C + ic * ldc + jc, ldc, mr, nr, pc > 0, bias && pc + kb >= K ? bias + jc : NULL);
       }
     }
   }
@@ -1154,7 +1176,7 @@ static void bertc_gemm_blocks(int M, int N, int K, const void *A, int a_type, pt
  * f32, so the result is bertc_sgemm's on the operands' f32 values. */
 BERTC_FN void bertc_gemm(int M, int N, int K, const void *A, int a_type, ptrdiff_t a_rs, ptrdiff_t a_cs, const void *B, int b_type,
                          ptrdiff_t b_rs, ptrdiff_t b_cs, float *C, ptrdiff_t ldc, const bertc_blocking *blk, float *workspace) {
-  bertc_gemm_blocks(M, N, K, A, a_type, a_rs, a_cs, B, b_type, b_rs, b_cs, NULL, 0, 0, C, ldc, blk, workspace);
+  bertc_gemm_blocks(M, N, K, A, a_type, a_rs, a_cs, B, b_type, b_rs, b_cs, NULL, 0, 0, C, ldc, blk, workspace, NULL);
 }
 
 /* C = A B on f32 operands: bertc_gemm with both operands f32. */
@@ -1166,10 +1188,14 @@ BERTC_FN void bertc_sgemm(int M, int N, int K, const float *A, ptrdiff_t a_rs, p
 
 /* bertc_gemm with B packed by bertc_pack_b (with blk's kc and nr): columns [n0, n0 + N) of the
  * packed matrix, n0 a multiple of nr, npad the packed matrix's padded width. Bit for bit the result
- * of bertc_gemm on the unpacked B: the same panels meet the same micro-kernels in the same order. */
+ * of bertc_gemm on the unpacked B: the same panels meet the same micro-kernels in the same order.
+ * `bias`, where not NULL, holds N floats added to every row of the result as its tiles are stored
+ * (C = A B + bias, the sum first, as a separate pass would add it), so that a GEMM whose epilogue
+ * is a bias writes its result once. */
 BERTC_FN void bertc_gemm_packed(int M, int N, int K, const void *A, int a_type, ptrdiff_t a_rs, ptrdiff_t a_cs, const float *packed,
-                                ptrdiff_t n0, ptrdiff_t npad, float *C, ptrdiff_t ldc, const bertc_blocking *blk, float *workspace) {
-  bertc_gemm_blocks(M, N, K, A, a_type, a_rs, a_cs, NULL, BERTC_F32, 0, 0, packed, n0, npad, C, ldc, blk, workspace);
+                                ptrdiff_t n0, ptrdiff_t npad, float *C, ptrdiff_t ldc, const bertc_blocking *blk, float *workspace,
+                                const float *bias) {
+  bertc_gemm_blocks(M, N, K, A, a_type, a_rs, a_cs, NULL, BERTC_F32, 0, 0, packed, n0, npad, C, ldc, blk, workspace, bias);
 }
 
 /* ============================================================================================== */

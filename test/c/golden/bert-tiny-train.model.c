@@ -238,15 +238,7 @@ static void k3_gemm_bias(bertc_model *m, int *status, const float *restrict b0, 
     const int rows = (int)(32 - m0 < 16 ? 32 - m0 : 16);
     float *ws = m->gemm_ws + (size_t)thread_ * m->gemm_ws_floats;
     (void)b1;
-    float *c = m->gemm_scratch + (size_t)thread_ * m->gemm_scratch_floats;
-    bertc_gemm_packed(rows, 384, 128, b0 + m0 * 128, BERTC_F32, 128, 1, pk, 0, 384, c, 384, &blk, ws);
-    for (int mi = 0; mi < rows; mi++) {
-      const ptrdiff_t bi = (m0 + mi) / 16, mb = (m0 + mi) % 16;
-      for (ptrdiff_t n = 0; n < 384; n++) {
-        float t1 = (c[mi * 384 + n] + b2[n]);
-        b3[(bi * 6144 + mb * 384 + n)] = t1;
-      }
-    }
+    bertc_gemm_packed(rows, 384, 128, b0 + m0 * 128, BERTC_F32, 128, 1, pk, 0, 384, b3 + m0 * 384, 384, &blk, ws, b2);
   }
 }
 
@@ -356,7 +348,7 @@ static void k6_gemm(bertc_model *m, int *status, const float *restrict b0, const
     const int rows = (int)(32 - m0 < 16 ? 32 - m0 : 16);
     float *ws = m->gemm_ws + (size_t)thread_ * m->gemm_ws_floats;
     (void)b1;
-    bertc_gemm_packed(rows, 128, 128, b0 + m0 * 128, BERTC_F32, 128, 1, pk, 0, 128, b2 + m0 * 128, 128, &blk, ws);
+    bertc_gemm_packed(rows, 128, 128, b0 + m0 * 128, BERTC_F32, 128, 1, pk, 0, 128, b2 + m0 * 128, 128, &blk, ws, NULL);
   }
 }
 
@@ -411,7 +403,7 @@ static void k8_gemm_bias_gelu(bertc_model *m, int *status, const float *restrict
     float *ws = m->gemm_ws + (size_t)thread_ * m->gemm_ws_floats;
     (void)b1;
     float *c = m->gemm_scratch + (size_t)thread_ * m->gemm_scratch_floats;
-    bertc_gemm_packed(rows, 512, 128, b0 + m0 * 128, BERTC_F32, 128, 1, pk, 0, 512, c, 512, &blk, ws);
+    bertc_gemm_packed(rows, 512, 128, b0 + m0 * 128, BERTC_F32, 128, 1, pk, 0, 512, c, 512, &blk, ws, NULL);
     for (int mi = 0; mi < rows; mi++) {
       const ptrdiff_t bi = (m0 + mi) / 16, mb = (m0 + mi) % 16;
       for (ptrdiff_t n = 0; n < 512; n++) {
@@ -441,7 +433,7 @@ static void k9_gemm(bertc_model *m, int *status, const float *restrict b0, const
     const int rows = (int)(32 - m0 < 16 ? 32 - m0 : 16);
     float *ws = m->gemm_ws + (size_t)thread_ * m->gemm_ws_floats;
     (void)b1;
-    bertc_gemm_packed(rows, 128, 512, b0 + m0 * 512, BERTC_F32, 512, 1, pk, 0, 128, b2 + m0 * 128, 128, &blk, ws);
+    bertc_gemm_packed(rows, 128, 512, b0 + m0 * 512, BERTC_F32, 512, 1, pk, 0, 128, b2 + m0 * 128, 128, &blk, ws, NULL);
   }
 }
 
@@ -466,7 +458,7 @@ static void k20_gemm_bias_tanh(bertc_model *m, int *status, const float *restric
     float *ws = m->gemm_ws + (size_t)thread_ * m->gemm_ws_floats;
     (void)b1;
     float *c = m->gemm_scratch + (size_t)thread_ * m->gemm_scratch_floats;
-    bertc_gemm_packed(rows, cols, 128, b0 + 0 + m0 * 2048, BERTC_F32, 2048, 1, pk, n0, 128, c + n0, 128, &blk, ws);
+    bertc_gemm_packed(rows, cols, 128, b0 + 0 + m0 * 2048, BERTC_F32, 2048, 1, pk, n0, 128, c + n0, 128, &blk, ws, NULL);
     for (int mi = 0; mi < rows; mi++) {
       for (ptrdiff_t n = n0; n < n0 + cols; n++) {
         float t1 = (c[mi * 128 + n] + b2[n]);
