@@ -812,13 +812,13 @@ function sharedOperand(k: Kernel, env: Omit<KernelEnv, 'ptr'>): PackedOperand | 
  * and the result the kernel's one output, in f32: a pointer to the bias's first element, which
  * bertc_gemm_packed adds as it stores each tile (the sum first, as the epilogue would).
  */
-function fusedBias(k: Kernel, mm: Node, env: KernelEnv): string | undefined {
-  const [add, ...others] = k.ops.filter((n) => n !== mm);
+function fusedBias(k: Kernel, mm: Node, epilogue: readonly Node[], env: KernelEnv): string | undefined {
+  const [add, ...others] = epilogue;
   if (!add || others.length > 0 || add.op !== 'add' || k.outputs.length !== 1 || k.outputs[0] !== add) return undefined;
   if (add.type.dtype !== SGEMM_DTYPE || mm.type.dtype !== SGEMM_DTYPE || add.type.shape.join() !== mm.type.shape.join()) return undefined;
   const [x, y] = add.srcs as [Node, Node];
   const v = x === mm ? y : y === mm ? x : undefined;
-  if (!v || v === mm || k.ops.includes(v) || v.type.dtype !== SGEMM_DTYPE) return undefined;
+  if (!v || k.ops.includes(v) || v.type.dtype !== SGEMM_DTYPE) return undefined;
   const N = mm.type.shape[mm.type.shape.length - 1]!;
   const dims = v.type.shape;
   if (dims[dims.length - 1] !== N || dims.slice(0, -1).some((d) => d !== 1)) return undefined;
@@ -846,7 +846,7 @@ function gemmKernel(k: Kernel, env: KernelEnv, instances: readonly Kernel[], pac
   const colChunks = Math.ceil(N / cols);
   const epilogue = k.ops.filter((n) => n !== mm);
   // A bias the packed GEMM adds as it stores its tiles (bertc_gemm_packed): the pointer to it.
-  const bias = packed ? fusedBias(k, mm, env) : undefined;
+  const bias = packed ? fusedBias(k, mm, epilogue, env) : undefined;
   // Written straight into the result when that is the GEMM's own f32, or its f32 plus such a bias;
   // else through the scratch, which the epilogue stores in the result's dtype.
   const direct = bias !== undefined || (epilogue.length === 0 && k.outputs.length === 1 && k.outputs[0] === mm && mm.type.dtype === SGEMM_DTYPE);

@@ -770,9 +770,6 @@ static void bertc_pack_b_any(int type, int kb, int nb, const void *B, ptrdiff_t 
   else bertc_pack_b_t(BERTC_F32, kb, nb, B, rs, cs, nr, out);
 }
 
-/* The reference micro-kernel: any mr x nr, and the only one without GNU vector extensions.
- * It adds in the same order as the vector kernels (the chunk's products in increasing k, then
- * the chunk's sum onto C). */
 /* What a tile prefetches while it runs (bertc_gemm_panels): `count` times, once every `every`
  * k steps from the first, the next nr / 16 cache lines from `at` (the vector kernels; the others
  * ignore it). */
@@ -785,14 +782,23 @@ typedef struct {
  * cycles of the 6 x 32 kernel, more than a DRAM access takes). */
 #define BERTC_STREAM_AHEAD 48
 
+/* Stores one element of a tile: its sum, onto C's value when accumulating, then column j's bias
+ * where there is one (every micro-kernel's edge path, in this order). */
+static inline void bertc_store_c(float *c, float sum, int accumulate, const float *bias, int j) {
+  const float x = accumulate ? *c + sum : sum;
+  *c = bias ? x + bias[j] : x;
+}
+
+/* The reference micro-kernel: any mr x nr, and the only one without GNU vector extensions.
+ * It adds in the same order as the vector kernels (the chunk's products in increasing k, then
+ * the chunk's sum onto C). */
 static void bertc_ukr_scalar(int mr, int nr, int kc, const float *restrict a, const float *restrict b,
                              float *restrict c, ptrdiff_t ldc, int m, int n, int accumulate, const float *bias) {
   for (int i = 0; i < m; i++) {
     for (int j = 0; j < n; j++) {
       float s = 0.0f;
       for (int k = 0; k < kc; k++) s += a[(ptrdiff_t)k * mr + i] * b[(ptrdiff_t)k * nr + j];
-      if (accumulate) s = c[i * ldc + j] + s;
-      c[i * ldc + j] = bias ? s + bias[j] : s;
+      bertc_store_c(&c[i * ldc + j], s, accumulate, bias, j);
     }
   }
 }
@@ -818,15 +824,7 @@ static inline __attribute__((always_inline)) void bertc_v16_fma(bertc_v16 *acc, 
 #endif
 }
 
-
-
-/* The vector micro-kernel for an MR x (16*NV) tile of A micro-panels AS tall (MR = AS, or fewer
- * rows for the last panel: see bertc_ukr); MR, AS and NV are compile-time constants at every
- * call, and every loop over the accumulators unrolls completely (BERTC_UNROLL), so that the MR*NV
- * of them live in registers (8 x 2 = 16 of the 32 zmm registers, leaving room for the B vectors
- * and the broadcast). Without the pragmas GCC unrolls these loops only after it has decided to
- * keep `acc` in memory: every call zeroed it on the stack, and stored and reloaded it after the
- * loop over k, which cost about 30 cycles a tile. */
+/* One k step of the vector micro-kernel: MR broadcasts of A times NV vectors of B onto acc. */
 static inline __attribute__((always_inline)) void bertc_ukr_k(const int MR, const int NV, bertc_v16 (*acc)[2], const float *restrict a,
                                                               const float *restrict b) {
   bertc_v16 bv[2];
@@ -838,6 +836,13 @@ static inline __attribute__((always_inline)) void bertc_ukr_k(const int MR, cons
   }
 }
 
+/* The vector micro-kernel for an MR x (16*NV) tile of A micro-panels AS tall (MR = AS, or fewer
+ * rows for the last panel: see bertc_ukr); MR, AS and NV are compile-time constants at every
+ * call, and every loop over the accumulators unrolls completely (BERTC_UNROLL), so that the MR*NV
+ * of them live in registers (8 x 2 = 16 of the 32 zmm registers, leaving room for the B vectors
+ * and the broadcast). Without the pragmas GCC unrolls these loops only after it has decided to
+ * keep `acc` in memory: every call zeroed it on the stack, and stored and reloaded it after the
+ * loop over k, which cost about 30 cycles a tile. */
 static inline __attribute__((always_inline)) void bertc_ukr_vec(const int MR, const int AS, const int NV, int kc, const float *restrict a,
                                                                 const float *restrict b, float *restrict c, ptrdiff_t ldc,
                                                                 int m, int n, int accumulate, bertc_prefetch pf, const float *bias) {
@@ -869,10 +874,7 @@ static inline __attribute__((always_inline)) void bertc_ukr_vec(const int MR, co
     float tile[8 * 32];
     BERTC_UNROLL(8) for (int i = 0; i < MR; i++) BERTC_UNROLL(2) for (int v = 0; v < NV; v++) *(bertc_v16u *)(tile + 32 * i + 16 * v) = acc[i][v];
     for (int i = 0; i < m; i++)
-      for (int j = 0; j < n; j++) {
-        const float x = accumulate ? c[i * ldc + j] + tile[32 * i + j] : tile[32 * i + j];
-        c[i * ldc + j] = bias ? x + bias[j] : x;
-      }
+      for (int j = 0; j < n; j++) bertc_store_c(&c[i * ldc + j], tile[32 * i + j], accumulate, bias, j);
   }
 }
 
@@ -946,10 +948,7 @@ static void bertc_ukr_6x16(int kc, const float *restrict a, const float *restric
   float row[6 * 16];
   BERTC_PUT6(0) BERTC_PUT6(1) BERTC_PUT6(2) BERTC_PUT6(3) BERTC_PUT6(4) BERTC_PUT6(5)
   for (int i = 0; i < m; i++)
-    for (int j = 0; j < n; j++) {
-      const float x = accumulate ? c[i * ldc + j] + row[16 * i + j] : row[16 * i + j];
-      c[i * ldc + j] = bias ? x + bias[j] : x;
-    }
+    for (int j = 0; j < n; j++) bertc_store_c(&c[i * ldc + j], row[16 * i + j], accumulate, bias, j);
 }
 #undef BERTC_ROW6
 #undef BERTC_FMA6
@@ -1018,10 +1017,7 @@ static void bertc_ukr_row(int mr, int nr, int kc, const float *restrict a, const
       const bertc_v16 sum = acc[0][v] + acc[1][v];
       __builtin_memcpy(row + 16 * v, &sum, sizeof sum);
     }
-    for (int j = 0; j < n; j++) {
-      const float x = accumulate ? c[j] + row[j] : row[j];
-      c[j] = bias ? x + bias[j] : x;
-    }
+    for (int j = 0; j < n; j++) bertc_store_c(&c[j], row[j], accumulate, bias, j);
     return;
   }
 #endif
@@ -1114,9 +1110,14 @@ static void bertc_gemm_tiles(int M, int N, int K, const float *pa, const float *
         bertc_ukr_row(mr, nr, K, a, panel, c, n, accumulate, tile_bias);
         continue;
       }
-      bertc_prefetch pf = {next + (ptrdiff_t)t * slice * step, slice, slice ? (K + slice - 1) / slice : 1};
-      if (bytes && (ptrdiff_t)(t + 1) * slice * step > bytes) pf.count = (int)(bytes / step) - t * slice;
-      if (!bytes) pf = (bertc_prefetch){(const char *)(panel + (ptrdiff_t)nr * BERTC_STREAM_AHEAD), tiles < 4 && t == 0 ? K : 0, 1};
+      bertc_prefetch pf = {NULL, 0, 1};
+      if (slice) {
+        /* This tile's slice of the next panel, the last one cut at its end. */
+        const int left = K - t * slice;
+        pf = (bertc_prefetch){next + (ptrdiff_t)t * slice * step, left < slice ? left : slice, (K + slice - 1) / slice};
+      } else if (tiles < 4 && t == 0) {
+        pf = (bertc_prefetch){(const char *)(panel + (ptrdiff_t)nr * BERTC_STREAM_AHEAD), K, 1};
+      }
       bertc_ukr(mr, nr, K, a, panel, c, ldc, M - ir < mr ? M - ir : mr, n, accumulate, pf, tile_bias);
     }
   }
